@@ -1,0 +1,66 @@
+// The command table: every group file's definitions, indexed by lowercase name.
+
+import { defineCommand, noContainerHandler, type CommandDef, type CommandSpec } from './spec.js';
+import { commands as bitmap } from './bitmap.js';
+import { commands as connection } from './connection.js';
+import { commands as introspection } from './introspection.js';
+import { commands as keys } from './keys.js';
+import { commands as serverCommands } from './server.js';
+import { commands as string } from './string.js';
+
+const GROUPS: CommandDef[][] = [connection, serverCommands, keys, string, bitmap, introspection];
+
+const table = new Map<string, CommandSpec>();
+/** Raw argv[0] spellings seen ("GET", "get", "Get") -> spec, so lookups skip toLowerCase. */
+const spellings = new Map<string, CommandSpec>();
+const MAX_SPELLINGS = 4096;
+
+export function registerCommands(defs: readonly CommandDef[]): void {
+  for (const def of defs) {
+    const spec = defineCommand(def);
+    if (table.has(spec.name)) throw new Error(`command ${spec.name} defined twice`);
+    table.set(spec.name, spec);
+  }
+}
+
+for (const g of GROUPS) registerCommands(g);
+
+function base(name: string): CommandSpec | undefined {
+  let cmd = spellings.get(name);
+  if (cmd === undefined) {
+    cmd = table.get(name.toLowerCase());
+    if (cmd !== undefined && spellings.size < MAX_SPELLINGS) spellings.set(name, cmd);
+  }
+  return cmd;
+}
+
+/**
+ * The spec that runs argv: a plain command, or the subcommand of a container. Null for unknown
+ * names, unknown subcommands, and containers called without a subcommand (see lookupContainer).
+ */
+export function lookupCommand(argv: string[]): CommandSpec | null {
+  const cmd = base(argv[0]);
+  if (cmd === undefined) return null;
+  if (cmd.subcommands === undefined) return cmd;
+  if (argv.length < 2) return cmd.handler !== noContainerHandler ? cmd : null;
+  return cmd.subcommands.get(argv[1].toLowerCase()) ?? null;
+}
+
+/** The container command named `name` (CONFIG, CLIENT ...), or null. */
+export function lookupContainer(name: string): CommandSpec | null {
+  const cmd = base(name);
+  return cmd !== undefined && cmd.subcommands !== undefined ? cmd : null;
+}
+
+/** Lookup by full name, "get" or "config|get". */
+export function lookupByName(fullname: string): CommandSpec | null {
+  const [parent, sub] = fullname.toLowerCase().split('|');
+  const cmd = table.get(parent);
+  if (!cmd) return null;
+  if (sub === undefined) return cmd;
+  return cmd.subcommands?.get(sub) ?? null;
+}
+
+export function allCommands(): IterableIterator<CommandSpec> {
+  return table.values();
+}

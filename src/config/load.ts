@@ -1,0 +1,102 @@
+// Reading configuration the way redis-server does: a conf file in redis.conf syntax, then
+// `--name value ...` options from the command line applied on top (they win). Any unknown,
+// invalid or not-yet-implemented directive is a fatal error naming the line or flag.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { splitArgs } from '../protocol/parser.js';
+import { Config } from './store.js';
+
+export class ConfigError extends Error {}
+
+interface Line {
+  where: string;
+  text: string;
+  args: string[];
+}
+
+/** Lines of a conf file (following `include`), as directive + args. */
+function fileLines(file: string, depth = 0): Line[] {
+  if (depth > 10) throw new ConfigError(`include nesting too deep at ${file}`);
+  let text: string;
+  try {
+    text = file === '-' ? fs.readFileSync(0, 'latin1') : fs.readFileSync(file, 'latin1');
+  } catch (err) {
+    throw new ConfigError(`Fatal error, can't open config file '${file}': ${(err as Error).message}`);
+  }
+  const out: Line[] = [];
+  const rows = text.split('\n');
+  for (let n = 0; n < rows.length; n++) {
+    const raw = rows[n].trim();
+    if (raw === '' || raw.startsWith('#')) continue;
+    const args = splitArgs(raw);
+    const where = `${file}, at line ${n + 1}`;
+    if (args === null) throw fatal(where, raw, 'Unbalanced quotes in configuration line');
+    if (args.length === 0) continue;
+    if (args[0].toLowerCase() === 'include') {
+      if (args.length !== 2) throw fatal(where, raw, 'Bad directive or wrong number of arguments');
+      out.push(...fileLines(path.resolve(path.dirname(file), args[1]), depth + 1));
+      continue;
+    }
+    out.push({ where, text: raw, args });
+  }
+  return out;
+}
+
+/**
+ * Group command-line words into directives like redis-server: each `--name` starts one, the words
+ * after it are its arguments (`--save ''` is an empty save, `--save 900 1` one save point).
+ */
+export function cliLines(words: string[]): Line[] {
+  const out: Line[] = [];
+  for (const w of words) {
+    if (w.startsWith('--') && w.length > 2) {
+      out.push({ where: `command line option '${w}'`, text: w, args: [w.slice(2)] });
+    } else if (out.length === 0) {
+      throw new ConfigError(`Unexpected argument '${w}': options are written as --name value`);
+    } else {
+      out[out.length - 1].args.push(w);
+      out[out.length - 1].text += ` ${w}`;
+    }
+  }
+  return out;
+}
+
+function fatal(where: string, text: string, why: string): ConfigError {
+  return new ConfigError(
+    `\n*** FATAL CONFIG FILE ERROR (Shoal) ***\nReading the configuration file, ${where}\n>>> '${text}'\n${why}`,
+  );
+}
+
+/** Apply a conf file (optional) and command-line options onto a fresh Config. */
+export function loadConfig(confFile: string | null, cliWords: string[]): Config {
+  const config = new Config();
+  const lines = [...(confFile ? fileLines(confFile) : []), ...cliLines(cliWords)];
+  // Like Redis, the first `save` line replaces the default save points; later ones add to them.
+  const accumulated = new Map<string, string[]>();
+  for (const line of lines) {
+    const name = line.args[0].toLowerCase();
+    const d = config.lookup(name);
+    if (!d) throw fatal(line.where, line.text, 'Bad directive or wrong number of arguments');
+    const args = line.args.slice(1);
+    let value: string;
+    if (d.name === 'save' || d.multi) {
+      const prev = accumulated.get(d.name) ?? [];
+      const joined = args.join(' ').trim();
+      if (joined !== '') prev.push(joined);
+      accumulated.set(d.name, prev);
+      value = prev.join(' ');
+    } else if (d.type === 'special' || args.length === 1) {
+      value = d.type === 'special' ? args.join(' ') : args[0];
+    } else {
+      throw fatal(line.where, line.text, 'wrong number of arguments');
+    }
+    if (d.type === 'special' && d.name !== 'save' && !d.multi && args.length === 0) {
+      throw fatal(line.where, line.text, 'wrong number of arguments');
+    }
+    const err = config.set(d.name, value);
+    if (err !== null) throw fatal(line.where, line.text, err);
+  }
+  if (confFile && confFile !== '-') config.file = path.resolve(confFile);
+  return config;
+}

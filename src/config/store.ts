@@ -1,0 +1,304 @@
+// Configuration values: parsing and validation by directive type, change hooks, CONFIG GET
+// matching and CONFIG REWRITE. The table in table.ts decides which names exist.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DIRECTIVES, DIRECTIVE_BY_NAME, type Directive } from './table.js';
+import { globMatch } from '../util/glob.js';
+
+/** Redis's memtoull: a byte count with an optional k/kb/m/mb/g/gb unit. */
+export function parseMemory(v: string): number | null {
+  const mt = /^(-?\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(v);
+  if (!mt) return null;
+  const n = Number(mt[1]);
+  const unit = (mt[2] || '').toLowerCase();
+  const mul = unit === 'k' ? 1000 : unit === 'kb' ? 1024 : unit === 'm' ? 1e6 : unit === 'mb' ? 1048576
+    : unit === 'g' ? 1e9 : unit === 'gb' ? 1073741824 : 1;
+  return n * mul;
+}
+
+const KEYSPACE_FLAGS = 'KEg$lshzxetmdnA';
+
+/** Canonical text of a notify-keyspace-events value (Redis prints 'A' for the full class set). */
+export function canonicalNotifyFlags(v: string): string | null {
+  let set = new Set<string>();
+  for (const ch of v) {
+    if (!KEYSPACE_FLAGS.includes(ch)) return null;
+    if (ch === 'A') for (const c of 'g$lshzxetd') set.add(c);
+    else set.add(ch);
+  }
+  const all = [...'g$lshzxetd'].every((c) => set.has(c));
+  let out = '';
+  if (all) {
+    out = 'A';
+    set = new Set([...set].filter((c) => !'g$lshzxetd'.includes(c)));
+  }
+  for (const c of 'g$lshzxetdnmKE') if (set.has(c)) out += c;
+  // Redis orders classes as: A or g$lshzxetd, then m, n, then K, E.
+  return out;
+}
+
+function splitWords(v: string): string[] {
+  return v.split(/\s+/).filter((w) => w.length > 0);
+}
+
+function validateSpecial(d: Directive, v: string): string | { value: string } {
+  switch (d.name) {
+    case 'save': {
+      const w = splitWords(v);
+      if (w.length % 2 !== 0) return 'Invalid save parameters';
+      for (const x of w) if (!/^\d+$/.test(x)) return 'Invalid save parameters';
+      return { value: w.join(' ') };
+    }
+    case 'bind': {
+      const w = splitWords(v);
+      if (w.length === 0) return 'Too many bind addresses specified.';
+      return { value: w.join(' ') };
+    }
+    case 'dir': {
+      try {
+        if (!fs.statSync(v).isDirectory()) return 'No such file or directory';
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : String(err);
+      }
+      return { value: path.resolve(v) };
+    }
+    case 'client-output-buffer-limit': {
+      const w = splitWords(v);
+      if (w.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+      for (let k = 0; k < w.length; k += 4) {
+        if (!['normal', 'slave', 'replica', 'pubsub'].includes(w[k].toLowerCase())) return 'Invalid client class specified in buffer limit configuration.';
+        const hard = parseMemory(w[k + 1]);
+        const soft = parseMemory(w[k + 2]);
+        const secs = /^\d+$/.test(w[k + 3]) ? Number(w[k + 3]) : -1;
+        if (hard === null || soft === null || secs < 0 || hard < 0 || soft < 0) return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+      }
+      return { value: w.join(' ') };
+    }
+    case 'notify-keyspace-events': {
+      const c = canonicalNotifyFlags(v);
+      return c === null ? 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.' : { value: c };
+    }
+    case 'shutdown-on-sigint':
+    case 'shutdown-on-sigterm': {
+      const w = splitWords(v.toLowerCase());
+      for (const x of w) if (!['default', 'save', 'nosave', 'now', 'force'].includes(x)) return 'argument(s) must be one of the following: default, save, nosave, now, force';
+      return { value: w.join(' ') };
+    }
+    case 'latency-tracking-info-percentiles': {
+      const w = splitWords(v);
+      for (const x of w) {
+        const f = Number(x);
+        if (!Number.isFinite(f) || f < 0 || f > 100) return 'latency-tracking-info-percentiles parameter should be between 0.0 and 100.0';
+      }
+      return { value: w.join(' ') };
+    }
+    case 'oom-score-adj-values': {
+      const w = splitWords(v);
+      if (w.length !== 3 || w.some((x) => !/^-?\d+$/.test(x))) return 'Invalid oom-score-adj-values';
+      return { value: w.join(' ') };
+    }
+    default:
+      return { value: v };
+  }
+}
+
+/** Merge a client-output-buffer-limit update into the full three-class value, as Redis does. */
+function mergeOutputLimits(current: string, update: string): string {
+  const classes = new Map<string, string[]>();
+  const cur = splitWords(current);
+  for (let k = 0; k < cur.length; k += 4) classes.set(cur[k], cur.slice(k + 1, k + 4));
+  const up = splitWords(update);
+  for (let k = 0; k < up.length; k += 4) {
+    let cls = up[k].toLowerCase();
+    if (cls === 'replica') cls = 'slave';
+    classes.set(cls, [up[k + 1], up[k + 2], up[k + 3]].map((x, j) => (j < 2 ? String(parseMemory(x)) : x)));
+  }
+  return ['normal', 'slave', 'pubsub'].map((c) => `${c} ${(classes.get(c) ?? ['0', '0', '0']).join(' ')}`).join(' ');
+}
+
+type Hook = (value: string) => string | null | void;
+
+export class Config {
+  private values = new Map<string, string>();
+  private nums = new Map<string, number>();
+  private hooks = new Map<string, Hook[]>();
+  /** Where CONFIG REWRITE writes; null when started without a file. */
+  file: string | null = null;
+
+  constructor() {
+    for (const d of DIRECTIVES) this.store(d, this.normalize(d, d.def) as string);
+  }
+
+  /** Canonical directive for a name or alias, or undefined. */
+  lookup(name: string): Directive | undefined {
+    return DIRECTIVE_BY_NAME.get(name.toLowerCase());
+  }
+
+  get(name: string): string {
+    const v = this.values.get(name);
+    if (v === undefined) throw new Error(`unknown config ${name}`);
+    return v;
+  }
+
+  num(name: string): number {
+    const v = this.nums.get(name);
+    if (v === undefined) throw new Error(`config ${name} is not numeric`);
+    return v;
+  }
+
+  bool(name: string): boolean {
+    return this.values.get(name) === 'yes';
+  }
+
+  /** Run fn now and whenever the directive changes; fn may veto a change by returning an error detail. */
+  watch(name: string, fn: Hook): void {
+    const list = this.hooks.get(name) ?? [];
+    list.push(fn);
+    this.hooks.set(name, list);
+    fn(this.get(name));
+  }
+
+  /** Parse a value for a directive into its canonical text, or an error detail. */
+  normalize(d: Directive, raw: string): string | { error: string } {
+    let v: string;
+    switch (d.type) {
+      case 'bool': {
+        const l = raw.toLowerCase();
+        if (l !== 'yes' && l !== 'no') return { error: "argument must be 'yes' or 'no'" };
+        v = l;
+        break;
+      }
+      case 'int': {
+        if (!/^-?\d+$/.test(raw)) return { error: "argument couldn't be parsed into an integer" };
+        const n = Number(raw);
+        if (n < (d.min ?? -Infinity) || n > (d.max ?? Infinity)) return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
+        v = String(n);
+        break;
+      }
+      case 'memory': {
+        const n = parseMemory(raw);
+        if (n === null) return { error: 'argument must be a memory value' };
+        if (n < (d.min ?? 0) || n > (d.max ?? Number.MAX_SAFE_INTEGER)) return { error: `argument must be between ${d.min ?? 0} and ${d.max ?? 'LLONG_MAX'} inclusive` };
+        v = String(n);
+        break;
+      }
+      case 'enum': {
+        const l = raw.toLowerCase();
+        if (!d.values!.includes(l)) return { error: `argument(s) must be one of the following: ${d.values!.join(', ')}` };
+        v = l;
+        break;
+      }
+      case 'string':
+        v = raw;
+        break;
+      case 'special': {
+        const r = validateSpecial(d, raw);
+        if (typeof r === 'string') return { error: r };
+        v = r.value;
+        break;
+      }
+    }
+    if (d.onlyValues && !d.onlyValues.includes(v)) {
+      return { error: `'${d.name} ${raw}' is not implemented yet in Shoal` };
+    }
+    return v;
+  }
+
+  private store(d: Directive, v: string): void {
+    this.values.set(d.name, v);
+    if (d.type === 'int' || d.type === 'memory') this.nums.set(d.name, Number(v));
+  }
+
+  /** Set a directive at run time or from a file; returns an error detail or null. */
+  set(name: string, raw: string): string | null {
+    const d = this.lookup(name);
+    if (!d) return 'unknown';
+    if (d.name === 'client-output-buffer-limit') {
+      const r = this.normalize(d, raw);
+      if (typeof r !== 'string') return r.error;
+      raw = mergeOutputLimits(this.get(d.name), r);
+    }
+    const r = this.normalize(d, raw);
+    if (typeof r !== 'string') return r.error;
+    const old = this.get(d.name);
+    this.store(d, r);
+    for (const h of this.hooks.get(d.name) ?? []) {
+      const err = h(r);
+      if (typeof err === 'string') {
+        this.store(d, old);
+        return err;
+      }
+    }
+    return null;
+  }
+
+  /** [name, value] pairs for CONFIG GET with glob patterns, each parameter once. */
+  match(patterns: string[]): [string, string][] {
+    const out: [string, string][] = [];
+    const seen = new Set<string>();
+    for (const p of patterns) {
+      const lp = p.toLowerCase();
+      const exact = DIRECTIVE_BY_NAME.get(lp);
+      if (exact && !/[*?[\\]/.test(lp)) {
+        if (!seen.has(lp)) {
+          seen.add(lp);
+          out.push([lp, this.get(exact.name)]);
+        }
+        continue;
+      }
+      for (const d of DIRECTIVES) {
+        for (const n of d.alias ? [d.name, d.alias] : [d.name]) {
+          if (!seen.has(n) && globMatch(lp, n, false)) {
+            seen.add(n);
+            out.push([n, this.get(d.name)]);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Conf-file text of every directive whose value differs from the default. */
+  rewriteText(original: string): string {
+    const changed = new Map<string, string>();
+    for (const d of DIRECTIVES) {
+      const def = this.normalize(d, d.def);
+      const cur = this.get(d.name);
+      if (cur !== def) changed.set(d.name, cur);
+    }
+    const out: string[] = [];
+    const written = new Set<string>();
+    for (const line of original.split('\n')) {
+      const word = line.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+      const d = word && !word.startsWith('#') ? DIRECTIVE_BY_NAME.get(word) : undefined;
+      if (!d) {
+        if (line.length > 0 || out.length > 0) out.push(line);
+        continue;
+      }
+      if (written.has(d.name)) continue;
+      written.add(d.name);
+      if (changed.has(d.name) || d.multi) out.push(formatLine(d.name, this.get(d.name)));
+    }
+    for (const [name, value] of changed) if (!written.has(name)) out.push(formatLine(name, value));
+    while (out.length > 0 && out[out.length - 1] === '') out.pop();
+    return out.join('\n') + '\n';
+  }
+}
+
+function quoteIfNeeded(w: string): string {
+  return w === '' || /[\s"'\\]/.test(w) ? JSON.stringify(w) : w;
+}
+
+function formatLine(name: string, value: string): string {
+  if (name === 'save' && value === '') return 'save ""';
+  if (name === 'save' || name === 'client-output-buffer-limit') {
+    const w = splitWords(value);
+    const step = name === 'save' ? 2 : 4;
+    const lines: string[] = [];
+    for (let k = 0; k < w.length; k += step) lines.push(`${name} ${w.slice(k, k + step).join(' ')}`);
+    return lines.join('\n');
+  }
+  if (name === 'bind' || name === 'oom-score-adj-values' || name === 'latency-tracking-info-percentiles') return `${name} ${value}`;
+  return `${name} ${quoteIfNeeded(value)}`;
+}

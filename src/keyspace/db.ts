@@ -1,0 +1,123 @@
+// One logical database: a Map from binary-safe (latin1) key to value, and a separate Map of
+// expiry times for volatile keys only (a wrapper per entry would cost memory on every key).
+
+import { signals } from './signals.js';
+
+/** Every non-string value type implements this; strings are stored as plain latin1 strings. */
+export interface RedisObject {
+  readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
+  /** OBJECT ENCODING as Redis would report it, given the current config thresholds. */
+  encoding(): string;
+}
+
+export type Value = string | RedisObject;
+
+export function typeName(v: Value): string {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+export interface KeyspaceStats {
+  hits: number;
+  misses: number;
+  expired: number;
+}
+
+export const keyspaceStats: KeyspaceStats = { hits: 0, misses: 0, expired: 0 };
+
+export class Db {
+  dict = new Map<string, Value>();
+  expires = new Map<string, number>();
+  /** Average TTL sampled by active expiry, for INFO keyspace avg_ttl. */
+  avgTtl = 0;
+
+  constructor(public id: number) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /**
+   * If the key is logically expired, delete it (on a primary) and report true. Replicas hide
+   * expired keys but leave deleting to their primary's DEL.
+   */
+  expireIfNeeded(key: string, now = Date.now()): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > now) return false;
+    if (signals.isReplica()) return true;
+    this.dict.delete(key);
+    this.expires.delete(key);
+    keyspaceStats.expired++;
+    signals.expired(this, key);
+    return true;
+  }
+
+  /** Value for a read command; counts keyspace hits and misses. */
+  lookupRead(key: string): Value | undefined {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) {
+      keyspaceStats.misses++;
+      return undefined;
+    }
+    const v = this.dict.get(key);
+    if (v === undefined) keyspaceStats.misses++;
+    else keyspaceStats.hits++;
+    return v;
+  }
+
+  /** Value for a write command (no hit/miss accounting). */
+  lookupWrite(key: string): Value | undefined {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return this.dict.get(key);
+  }
+
+  /** Existence without touching stats (EXISTS uses lookupRead semantics itself when needed). */
+  has(key: string): boolean {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
+    return this.dict.has(key);
+  }
+
+  /**
+   * Store a value (Redis's setKey): the TTL is dropped unless keepTtl, watchers are signalled.
+   * Callers fire their own keyspace notification, as the event name depends on the command.
+   */
+  set(key: string, value: Value, keepTtl = false): void {
+    this.dict.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    signals.modified(this, key);
+  }
+
+  /** Replace the value in place after an in-place mutation of an existing key (keeps TTL). */
+  overwrite(key: string, value: Value): void {
+    this.dict.set(key, value);
+    signals.modified(this, key);
+  }
+
+  /** Delete a key; true if it existed. */
+  delete(key: string): boolean {
+    if (!this.dict.delete(key)) return false;
+    if (this.expires.size !== 0) this.expires.delete(key);
+    signals.modified(this, key);
+    return true;
+  }
+
+  setExpire(key: string, whenMs: number): void {
+    this.expires.set(key, whenMs);
+  }
+
+  /** Absolute expiry in ms, or -1 when the key has none. */
+  getExpire(key: string): number {
+    const w = this.expires.get(key);
+    return w === undefined ? -1 : w;
+  }
+
+  removeExpire(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  /** Empty the database; returns how many keys were removed. */
+  flush(): number {
+    const n = this.dict.size;
+    this.dict = new Map();
+    this.expires = new Map();
+    return n;
+  }
+}

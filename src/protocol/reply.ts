@@ -1,0 +1,227 @@
+// The reply writer: one growable, reused output buffer per client, RESP2 or RESP3 on demand.
+// Everything written during one read event leaves in a single socket write (see Client.flush).
+
+import { formatDouble17g } from './format.js';
+
+const INITIAL = 16 * 1024;
+/** A buffer that grew past this for one big reply is dropped after the flush. */
+const KEEP_MAX = 256 * 1024;
+
+export type Resp = 2 | 3;
+
+/** Sink for error replies: INFO errorstats and the per-command failed count need every one. */
+export interface ErrorSink {
+  onErrorReply(text: string): void;
+}
+
+export class ReplyWriter {
+  buf: Buffer = Buffer.allocUnsafe(INITIAL);
+  len = 0;
+  resp: Resp = 2;
+  /** Error replies written so far, for the dispatcher's failed-call accounting. */
+  errors = 0;
+  /** When false (CLIENT REPLY OFF/SKIP) replies are discarded. */
+  enabled = true;
+
+  constructor(private sink: ErrorSink | null = null) {}
+
+  private ensure(n: number): void {
+    const need = this.len + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const nb = Buffer.allocUnsafe(size);
+    this.buf.copy(nb, 0, 0, this.len);
+    this.buf = nb;
+  }
+
+  /** Copy of what was written, leaving the writer empty (the socket may hold on to the copy). */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.len);
+    this.buf.copy(out, 0, 0, this.len);
+    this.len = 0;
+    if (this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafe(INITIAL);
+    return out;
+  }
+
+  raw(b: Buffer): void {
+    if (!this.enabled) return;
+    this.ensure(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+  }
+
+  /** Append ASCII/latin1 text as is. */
+  text(s: string): void {
+    if (!this.enabled) return;
+    this.ensure(s.length);
+    this.len += this.buf.latin1Write(s, this.len);
+  }
+
+  private writeDecimal(prefix: number, n: number): void {
+    // prefix byte, digits, CRLF without allocating a string for small integers.
+    this.ensure(24);
+    const b = this.buf;
+    let p = this.len;
+    b[p++] = prefix;
+    if (n < 0) {
+      b[p++] = 45;
+      n = -n;
+    }
+    if (n < 10) {
+      b[p++] = 48 + n;
+    } else if (!Number.isSafeInteger(n)) {
+      p += b.latin1Write(String(n), p);
+    } else {
+      let digits = 0;
+      for (let t = n; t > 0; t = Math.floor(t / 10)) digits++;
+      let q = p + digits - 1;
+      for (let t = n; t > 0; t = Math.floor(t / 10)) b[q--] = 48 + (t % 10);
+      p += digits;
+    }
+    b[p++] = 13;
+    b[p++] = 10;
+    this.len = p;
+  }
+
+  ok(): void {
+    this.raw(OK);
+  }
+
+  simple(s: string): void {
+    if (!this.enabled) return;
+    this.ensure(s.length + 3);
+    this.buf[this.len++] = 43;
+    this.len += this.buf.latin1Write(s, this.len);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  /** An error reply; `text` includes its code ("ERR ...", "WRONGTYPE ..."). Newlines become spaces like Redis. */
+  error(text: string): void {
+    this.errors++;
+    if (this.sink !== null) this.sink.onErrorReply(text);
+    if (!this.enabled) return;
+    if (text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1) text = text.replace(/[\r\n]/g, ' ');
+    this.ensure(text.length + 3);
+    this.buf[this.len++] = 45;
+    this.len += this.buf.latin1Write(text, this.len);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  int(n: number | bigint): void {
+    if (!this.enabled) return;
+    if (typeof n === 'bigint') {
+      this.text(`:${n}\r\n`);
+      return;
+    }
+    if (n === 0) this.raw(ZERO);
+    else if (n === 1) this.raw(ONE);
+    else this.writeDecimal(58, n);
+  }
+
+  bulk(s: string): void {
+    if (!this.enabled) return;
+    const n = s.length;
+    this.writeDecimal(36, n);
+    this.ensure(n + 2);
+    this.len += this.buf.latin1Write(s, this.len);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  /** A bulk string or the null reply. */
+  bulkOrNull(s: string | null | undefined): void {
+    if (s === null || s === undefined) this.nullBulk();
+    else this.bulk(s);
+  }
+
+  bulkBuffer(b: Buffer): void {
+    if (!this.enabled) return;
+    this.writeDecimal(36, b.length);
+    this.ensure(b.length + 2);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  /** Null bulk string: `$-1` in RESP2, `_` in RESP3. */
+  nullBulk(): void {
+    this.raw(this.resp === 3 ? NULL3 : NULL_BULK);
+  }
+
+  /** Null array: `*-1` in RESP2, `_` in RESP3. */
+  nullArray(): void {
+    this.raw(this.resp === 3 ? NULL3 : NULL_ARRAY);
+  }
+
+  array(n: number): void {
+    if (n === 0) this.raw(EMPTY_ARRAY);
+    else this.writeDecimal(42, n);
+  }
+
+  /** A map of n pairs: `%n` in RESP3, a flat array of 2n in RESP2. */
+  map(n: number): void {
+    if (this.resp === 3) this.writeDecimal(37, n);
+    else this.array(n * 2);
+  }
+
+  /** A set: `~n` in RESP3, an array in RESP2. */
+  set(n: number): void {
+    if (this.resp === 3) this.writeDecimal(126, n);
+    else this.array(n);
+  }
+
+  /** A push message header: `>n` in RESP3, an array in RESP2. */
+  push(n: number): void {
+    if (this.resp === 3) this.writeDecimal(62, n);
+    else this.array(n);
+  }
+
+  /** A double: `,d` in RESP3, a bulk string in RESP2, formatted like Redis 7.0 (%.17g). */
+  double(d: number): void {
+    const s = formatDouble17g(d);
+    if (this.resp === 3) this.text(`,${s}\r\n`);
+    else this.bulk(s);
+  }
+
+  /** A boolean: `#t/#f` in RESP3, `:1/:0` in RESP2. */
+  bool(b: boolean): void {
+    if (this.resp === 3) this.raw(b ? TRUE3 : FALSE3);
+    else this.raw(b ? ONE : ZERO);
+  }
+
+  /** Verbatim text (`=len\r\ntxt:...`) in RESP3, a bulk string in RESP2. */
+  verbatim(s: string, format = 'txt'): void {
+    if (this.resp === 3) {
+      this.writeDecimal(61, s.length + 4);
+      this.text(`${format}:`);
+      this.text(s);
+      this.raw(CRLF);
+    } else {
+      this.bulk(s);
+    }
+  }
+
+  /** A list of bulk strings. */
+  bulks(items: readonly string[]): void {
+    this.array(items.length);
+    for (let i = 0; i < items.length; i++) this.bulk(items[i]);
+  }
+}
+
+const enc = (s: string): Buffer => Buffer.from(s, 'latin1');
+export const OK = enc('+OK\r\n');
+export const ZERO = enc(':0\r\n');
+export const ONE = enc(':1\r\n');
+export const NULL_BULK = enc('$-1\r\n');
+export const NULL_ARRAY = enc('*-1\r\n');
+export const NULL3 = enc('_\r\n');
+export const EMPTY_ARRAY = enc('*0\r\n');
+export const TRUE3 = enc('#t\r\n');
+export const FALSE3 = enc('#f\r\n');
+export const CRLF = enc('\r\n');
+export const QUEUED = enc('+QUEUED\r\n');
+export const PONG = enc('+PONG\r\n');

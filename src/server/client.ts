@@ -1,0 +1,161 @@
+// One connection: its socket, request parser, reply buffer and per-connection state.
+// Read path: feed -> parse every complete command -> dispatch -> one socket write.
+
+import type { Socket } from 'node:net';
+import type { CommandSpec } from '../commands/spec.js';
+import type { Db } from '../keyspace/db.js';
+import { RequestParser } from '../protocol/parser.js';
+import { ReplyWriter } from '../protocol/reply.js';
+import { logger } from '../log.js';
+import { processCommand } from './dispatch.js';
+import { server } from './state.js';
+
+// Client flags (bitmask).
+export const CLIENT_MULTI = 1 << 0;
+/** A queued command failed to queue: EXEC must abort. */
+export const CLIENT_DIRTY_EXEC = 1 << 1;
+/** A WATCHed key changed: EXEC must fail. */
+export const CLIENT_DIRTY_CAS = 1 << 2;
+export const CLIENT_CLOSE_AFTER_REPLY = 1 << 3;
+export const CLIENT_PUBSUB = 1 << 4;
+export const CLIENT_MONITOR = 1 << 5;
+/** Waiting (blocking command, CLIENT PAUSE): input processing stops until unblocked. */
+export const CLIENT_BLOCKED = 1 << 6;
+export const CLIENT_NO_EVICT = 1 << 7;
+export const CLIENT_NO_TOUCH = 1 << 8;
+/** CLIENT REPLY SKIP: drop the reply of the next command only. */
+export const CLIENT_REPLY_SKIP_NEXT = 1 << 9;
+export const CLIENT_REPLY_OFF = 1 << 10;
+export const CLIENT_CLOSED = 1 << 11;
+/** Internal pseudo-client (AOF loading, scripts): no socket. */
+export const CLIENT_FAKE = 1 << 12;
+
+export interface QueuedCommand {
+  cmd: CommandSpec;
+  argv: string[];
+}
+
+export class Client {
+  readonly id: number;
+  readonly parser: RequestParser;
+  readonly reply: ReplyWriter;
+  db: Db;
+  flags = 0;
+  name = '';
+  libName = '';
+  libVer = '';
+  user = 'default';
+  authenticated: boolean;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  /** The command being or last executed (CLIENT LIST cmd=). */
+  lastCommand = 'NULL';
+  multiQueue: QueuedCommand[] | null = null;
+  /** Set by a handler to propagate a different, deterministic form of the command. */
+  propagateArgv: string[] | null = null;
+  readonly addr: string;
+  readonly laddr: string;
+  /** Extra per-subsystem state (pub/sub channels, watched keys, blocking info). */
+  ext: Record<string, unknown> = {};
+
+  constructor(readonly socket: Socket | null) {
+    this.id = server.nextClientId++;
+    this.parser = new RequestParser(server);
+    this.reply = new ReplyWriter(server);
+    this.db = server.dbs[0];
+    this.authenticated = server.requirePass === '';
+    this.addr = socket ? `${fmtHost(socket.remoteAddress)}:${socket.remotePort}` : '';
+    this.laddr = socket ? `${fmtHost(socket.localAddress)}:${socket.localPort}` : '';
+  }
+
+  get resp(): 2 | 3 {
+    return this.reply.resp;
+  }
+
+  /** True while AUTH is needed before normal commands (Redis's authRequired). */
+  get authRequired(): boolean {
+    return !this.authenticated && server.requirePass !== '';
+  }
+
+  onData(chunk: Buffer): void {
+    server.stats.netInputBytes += chunk.length;
+    this.lastInteraction = Date.now();
+    this.parser.feed(chunk);
+    if (this.parser.pending > server.queryBufferLimit) {
+      logger('network').warn({ client: this.addr, qbuf: this.parser.pending }, 'closing client that reached max query buffer length');
+      this.close();
+      return;
+    }
+    this.processInput();
+    this.flush();
+    server.flushPending();
+  }
+
+  /** Run every complete command in the input buffer, unless blocked or closing. */
+  processInput(): void {
+    while ((this.flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSED)) === 0) {
+      const argv = this.parser.next(this.authRequired);
+      if (argv === null) {
+        if (this.parser.error !== null) {
+          this.reply.error(this.parser.error);
+          this.flags |= CLIENT_CLOSE_AFTER_REPLY;
+          logger('network').info({ client: this.addr, error: this.parser.error }, 'protocol error from client');
+        }
+        return;
+      }
+      processCommand(this, argv);
+    }
+  }
+
+  /** One socket write with everything replied since the last flush. */
+  flush(): void {
+    if (this.reply.len > 0 && this.socket !== null && (this.flags & CLIENT_CLOSED) === 0) {
+      server.stats.netOutputBytes += this.reply.len;
+      this.socket.write(this.reply.take());
+    } else if (this.reply.len > 0) {
+      this.reply.take();
+    }
+    if (this.flags & CLIENT_CLOSE_AFTER_REPLY && (this.flags & CLIENT_CLOSED) === 0) this.close(true);
+  }
+
+  /** Output produced outside this client's own read event (pub/sub messages, MONITOR, wake-ups). */
+  scheduleFlush(): void {
+    server.schedule(this);
+  }
+
+  /** Close the connection; `graceful` lets queued output drain first. */
+  close(graceful = false): void {
+    if (this.flags & CLIENT_CLOSED) return;
+    this.flags |= CLIENT_CLOSED;
+    if (this.socket) {
+      if (graceful) this.socket.end();
+      else this.socket.destroy();
+    }
+    this.cleanup();
+  }
+
+  /** Free per-connection state; runs once whether we or the peer closed. */
+  cleanup(): void {
+    this.flags |= CLIENT_CLOSED;
+    if (!server.clients.delete(this.id)) return;
+    server.monitors.delete(this);
+    for (const fn of clientCleanupHooks) fn(this);
+  }
+}
+
+/** Subsystems (pub/sub, WATCH, blocking) register here to drop a closing client's state. */
+export const clientCleanupHooks: ((c: Client) => void)[] = [];
+
+function fmtHost(h: string | undefined): string {
+  if (!h) return '?';
+  if (h.startsWith('::ffff:')) return h.slice(7);
+  return h.includes(':') ? `[${h}]` : h;
+}
+
+/** A socket-less client for internal execution (loading, scripts). */
+export function fakeClient(): Client {
+  const c = new Client(null);
+  c.flags |= CLIENT_FAKE;
+  c.authenticated = true;
+  return c;
+}

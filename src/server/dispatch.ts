@@ -1,0 +1,108 @@
+// THE command pipeline. Every policy is applied here, once, in Redis's order:
+// lookup -> arity -> auth -> pub/sub context -> MULTI queueing -> execute -> stats/slowlog -> propagate.
+// (Cluster routing, ACL, OOM, MISCONF and read-only replica checks join this ladder as they land.)
+// Handlers never repeat these checks.
+
+import { ERR, unknownCommandError } from '../errors.js';
+import { F, type CommandSpec } from '../commands/spec.js';
+import { lookupCommand, lookupContainer } from '../commands/registry.js';
+import { QUEUED } from '../protocol/reply.js';
+import {
+  CLIENT_DIRTY_EXEC,
+  CLIENT_MULTI,
+  CLIENT_PUBSUB,
+  CLIENT_REPLY_OFF,
+  CLIENT_REPLY_SKIP_NEXT,
+  type Client,
+} from './client.js';
+import { propagate } from './propagate.js';
+import { feedMonitors } from './monitor.js';
+import { slowlogPush } from './slowlog.js';
+import { server } from './state.js';
+
+/** Commands that run immediately even inside MULTI. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** The only commands a RESP2 client in subscribed mode may send. */
+const PUBSUB_ALLOWED = new Set([
+  'ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset',
+]);
+
+function reject(c: Client, cmd: CommandSpec | null, text: string): void {
+  if (cmd !== null) cmd.rejectedCalls++;
+  if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
+  c.reply.error(text);
+}
+
+/** Run one parsed request through the pipeline. */
+export function processCommand(c: Client, argv: string[]): void {
+  server.stats.commandsProcessed++;
+  const skipReply = (c.flags & (CLIENT_REPLY_SKIP_NEXT | CLIENT_REPLY_OFF)) !== 0;
+  if (skipReply) {
+    c.reply.enabled = false;
+    c.flags &= ~CLIENT_REPLY_SKIP_NEXT;
+  }
+  processCommandInner(c, argv);
+  if (skipReply) c.reply.enabled = (c.flags & CLIENT_REPLY_OFF) === 0;
+}
+
+function processCommandInner(c: Client, argv: string[]): void {
+  let cmd = lookupCommand(argv);
+  if (cmd === null) {
+    const container = lookupContainer(argv[0]);
+    if (container !== null && argv.length >= 2) {
+      reject(c, null, ERR.unknownSubcommand(argv[1].length > 128 ? argv[1].slice(0, 128) : argv[1], argv[0].toUpperCase()));
+    } else if (container !== null) {
+      cmd = container;
+    } else {
+      reject(c, null, unknownCommandError(argv));
+    }
+    if (cmd === null) return;
+  }
+  c.lastCommand = cmd.name;
+  const arity = cmd.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    reject(c, cmd, ERR.wrongArity(cmd.name));
+    return;
+  }
+  if (c.authRequired && (cmd.flags & F.NO_AUTH) === 0) {
+    reject(c, cmd, ERR.noAuth);
+    return;
+  }
+  if (c.flags & CLIENT_MULTI && cmd.flags & F.NO_MULTI) {
+    reject(c, cmd, 'ERR Command not allowed inside a transaction');
+    return;
+  }
+  if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
+    reject(c, cmd, `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    return;
+  }
+  if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
+    c.multiQueue!.push({ cmd, argv });
+    c.reply.raw(QUEUED);
+    return;
+  }
+  call(c, cmd, argv);
+}
+
+/**
+ * Execute a command that passed every check: the handler, then statistics, slowlog, MONITOR and
+ * propagation of its write effects. EXEC and scripts call this for each command they run.
+ */
+export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
+  const dirty = server.dirty;
+  const errors = c.reply.errors;
+  c.propagateArgv = null;
+  const start = performance.now();
+  cmd.handler(c, argv);
+  const usec = (performance.now() - start) * 1000;
+  cmd.calls++;
+  cmd.usec += usec;
+  if (c.reply.errors !== errors) cmd.failedCalls++;
+  slowlogPush(c, cmd, argv, usec);
+  if (server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, argv);
+  if (server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0) {
+    // A handler sets propagateArgv to its deterministic form, or to [] when it propagated itself.
+    const p = c.propagateArgv ?? argv;
+    if (p.length !== 0) propagate(c.db.id, p);
+  }
+}

@@ -1,0 +1,64 @@
+// TCP listeners for the `bind` addresses; accepts connections into Clients.
+
+import * as net from 'node:net';
+import { ERR } from '../errors.js';
+import { logger } from '../log.js';
+import { Client } from './client.js';
+import { server } from './state.js';
+
+function onConnection(socket: net.Socket): void {
+  server.stats.connectionsReceived++;
+  socket.setNoDelay(true);
+  const keepalive = server.config.num('tcp-keepalive');
+  if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+  if (server.clients.size >= server.config.num('maxclients')) {
+    server.stats.rejectedConnections++;
+    socket.end(`-${ERR.maxClients}\r\n`);
+    return;
+  }
+  const c = new Client(socket);
+  server.clients.set(c.id, c);
+  socket.on('data', (chunk: Buffer) => c.onData(chunk));
+  socket.on('error', () => c.close());
+  socket.on('close', () => c.cleanup());
+}
+
+/** `*` and `::*` are Redis's "all IPv4" / "all IPv6"; a leading '-' makes an address optional. */
+function bindTargets(bind: string): { host: string; optional: boolean }[] {
+  return bind.split(/\s+/).filter((a) => a !== '').map((a) => {
+    const optional = a.startsWith('-');
+    let host = optional ? a.slice(1) : a;
+    if (host === '*') host = '0.0.0.0';
+    else if (host === '::*') host = '::';
+    return { host, optional };
+  });
+}
+
+/** Listen on every bind address; resolves with the port bound (useful with port 0). */
+export async function listen(port: number, bind: string): Promise<net.Server[]> {
+  const servers: net.Server[] = [];
+  let boundPort = port;
+  for (const { host, optional } of bindTargets(bind)) {
+    const srv = net.createServer({ noDelay: true }, onConnection);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ port: boundPort, host, backlog: server.config.num('tcp-backlog'), ipv6Only: host.includes(':') }, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      if (optional) {
+        logger('network').debug({ host, err: (err as Error).message }, 'optional bind address unavailable');
+        continue;
+      }
+      throw err;
+    }
+    const addr = srv.address();
+    if (addr && typeof addr === 'object') boundPort = addr.port;
+    servers.push(srv);
+  }
+  server.port = boundPort;
+  return servers;
+}

@@ -1,0 +1,105 @@
+// Process-wide server state: databases, connected clients, counters. One instance per process.
+
+import type { Config } from '../config/store.js';
+import { Db } from '../keyspace/db.js';
+import type { ErrorSink } from '../protocol/reply.js';
+import type { Client } from './client.js';
+
+export interface ServerStats {
+  connectionsReceived: number;
+  rejectedConnections: number;
+  commandsProcessed: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  evictedKeys: number;
+  totalErrorReplies: number;
+  unexpectedErrorReplies: number;
+}
+
+function newStats(): ServerStats {
+  return {
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    commandsProcessed: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    evictedKeys: 0,
+    totalErrorReplies: 0,
+    unexpectedErrorReplies: 0,
+  };
+}
+
+export class Server implements ErrorSink {
+  config!: Config;
+  dbs: Db[] = [];
+  clients = new Map<number, Client>();
+  nextClientId = 1;
+  /** Changes since the last save (Redis's server.dirty); a write handler increments it. */
+  dirty = 0;
+  startTime = Date.now();
+  lastSave = Math.floor(Date.now() / 1000);
+  stats: ServerStats = newStats();
+  /** Error replies by their first word (INFO errorstats). */
+  errorStats = new Map<string, number>();
+  monitors = new Set<Client>();
+  /** Clients written to outside their own read event; flushed once per event-loop turn. */
+  private pendingFlush = new Set<Client>();
+  private flushScheduled = false;
+  /** Cached config values read on the hot path. */
+  requirePass = '';
+  protoMaxBulkLen = 512 * 1024 * 1024;
+  queryBufferLimit = 1024 * 1024 * 1024;
+  shuttingDown = false;
+  /** Listening port actually bound (port 0 picks a free one). */
+  port = 0;
+
+  init(config: Config): void {
+    this.config = config;
+    const n = config.num('databases');
+    this.dbs = [];
+    for (let i = 0; i < n; i++) this.dbs.push(new Db(i));
+    config.watch('requirepass', (v) => {
+      this.requirePass = v;
+    });
+    config.watch('proto-max-bulk-len', (v) => {
+      this.protoMaxBulkLen = Number(v);
+    });
+    config.watch('client-query-buffer-limit', (v) => {
+      this.queryBufferLimit = Number(v);
+    });
+  }
+
+  onErrorReply(text: string): void {
+    this.stats.totalErrorReplies++;
+    const sp = text.indexOf(' ');
+    const code = sp < 0 ? text : text.slice(0, sp);
+    this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  }
+
+  resetStats(): void {
+    this.stats = newStats();
+    this.errorStats.clear();
+  }
+
+  /** Mark a client as having output to flush outside its own read event (pub/sub, MONITOR, unblocks). */
+  schedule(c: Client): void {
+    this.pendingFlush.add(c);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(flushAll, this);
+    }
+  }
+
+  flushPending(): void {
+    this.flushScheduled = false;
+    if (this.pendingFlush.size === 0) return;
+    for (const c of this.pendingFlush) c.flush();
+    this.pendingFlush.clear();
+  }
+}
+
+function flushAll(s: Server): void {
+  s.flushPending();
+}
+
+export const server = new Server();
