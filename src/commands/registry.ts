@@ -7,8 +7,16 @@ import { commands as introspection } from './introspection.js';
 import { commands as keys } from './keys.js';
 import { commands as serverCommands } from './server.js';
 import { commands as string } from './string.js';
+import { commands as list } from './list.js';
+import { commands as hash } from './hash.js';
+import { commands as set } from './set.js';
+import { commands as zset } from './zset.js';
+import { commands as tx } from './tx.js';
+import { commands as pubsub } from './pubsub.js';
 
-const GROUPS: CommandDef[][] = [connection, serverCommands, keys, string, bitmap, introspection];
+const GROUPS: CommandDef[][] = [
+  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub,
+];
 
 const table = new Map<string, CommandSpec>();
 /** Raw argv[0] spellings seen ("GET", "get", "Get") -> spec, so lookups skip toLowerCase. */

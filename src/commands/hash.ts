@@ -1,0 +1,3 @@
+import type { CommandDef } from './spec.js';
+
+export const commands: CommandDef[] = [];
