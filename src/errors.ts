@@ -9,6 +9,7 @@ export const ERR = {
   noSuchKey: 'ERR no such key',
   outOfRange: 'ERR index out of range',
   incrOverflow: 'ERR increment or decrement would overflow',
+  decrOverflow: 'ERR decrement would overflow',
   incrNanOrInf: 'ERR increment would produce NaN or Infinity',
   dbIndexOutOfRange: 'ERR DB index is out of range',
   sameObject: 'ERR source and destination objects are the same',

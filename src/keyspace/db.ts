@@ -3,11 +3,16 @@
 
 import { signals } from './signals.js';
 
-/** Every non-string value type implements this; strings are stored as plain latin1 strings. */
+/**
+ * Every non-primitive value implements this. Plain strings are stored as latin1 JS strings; a
+ * string may also be an object (type 'string') where a mutable representation pays off.
+ */
 export interface RedisObject {
-  readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
+  readonly type: 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
   /** OBJECT ENCODING as Redis would report it, given the current config thresholds. */
   encoding(): string;
+  /** A deep copy (COPY, and snapshotting a value before a write). */
+  clone(): RedisObject;
 }
 
 export type Value = string | RedisObject;
