@@ -9,6 +9,7 @@ import { listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
 import { initNotifications } from './keyspace/notify.js';
 import { initHyperLogLog } from './commands/hyperloglog.js';
+import { initBlocking } from './server/blocking.js';
 import { server } from './server/state.js';
 import { VERSION } from './version.js';
 
@@ -34,6 +35,7 @@ export async function startServer(config: Config): Promise<void> {
   initSlowlog();
   initNotifications();
   initHyperLogLog();
+  initBlocking();
   startActiveExpire();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');
