@@ -14,25 +14,32 @@ export type PlainValue =
   | { type: 'zset'; entries: [string, number][] }
   | { type: 'hash'; entries: [string, string][] };
 
-/** Type byte and body of one value. */
-export function writeValue(w: RdbWriter, v: PlainValue): void {
+/** The RDB type byte we write for a value. */
+export function valueType(v: PlainValue): number {
+  switch (v.type) {
+    case 'string': return T.STRING;
+    case 'list': return T.LIST;
+    case 'set': return T.SET;
+    case 'zset': return T.ZSET_2;
+    case 'hash': return T.HASH;
+  }
+}
+
+/** The body of a value (after its type byte, and in files after its key). */
+export function writeBody(w: RdbWriter, v: PlainValue): void {
   switch (v.type) {
     case 'string':
-      w.byte(T.STRING);
       w.string(v.value);
       return;
     case 'list':
-      w.byte(T.LIST);
       w.length(v.items.length);
       for (const s of v.items) w.string(s);
       return;
     case 'set':
-      w.byte(T.SET);
       w.length(v.members.length);
       for (const s of v.members) w.string(s);
       return;
     case 'zset':
-      w.byte(T.ZSET_2);
       w.length(v.entries.length);
       for (const [m, score] of v.entries) {
         w.string(m);
@@ -40,7 +47,6 @@ export function writeValue(w: RdbWriter, v: PlainValue): void {
       }
       return;
     case 'hash':
-      w.byte(T.HASH);
       w.length(v.entries.length);
       for (const [f, val] of v.entries) {
         w.string(f);
@@ -153,7 +159,8 @@ function readValueInner(r: RdbReader, type: number): PlainValue {
 /** DUMP payload: value, 2-byte RDB version, CRC64 of all that (all little endian). */
 export function dumpPayload(v: PlainValue, compress = true): Buffer {
   const w = new RdbWriter(256, compress);
-  writeValue(w, v);
+  w.byte(valueType(v));
+  writeBody(w, v);
   w.byte(RDB_VERSION & 0xff);
   w.byte(RDB_VERSION >> 8);
   const body = w.take();
