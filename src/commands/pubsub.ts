@@ -4,6 +4,7 @@
 import { CLIENT_DENY_BLOCKING, CLIENT_MULTI, type Client } from '../server/client.js';
 import {
   activeChannels,
+  type ChannelKind,
   patternCount,
   PLAIN,
   psubscribe,
@@ -47,12 +48,17 @@ function denied(c: Client, name: string, allowInMulti: boolean): boolean {
   return true;
 }
 
-function replyChannels(c: Client, kind: typeof PLAIN, argv: string[]): void {
+function replyChannels(c: Client, kind: ChannelKind, argv: string[]): void {
+  if (argv.length > 3) {
+    c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try PUBSUB HELP.`);
+    return;
+  }
   c.reply.bulks(activeChannels(kind, argv.length > 2 ? argv[2] : null));
 }
 
-function replyNumsub(c: Client, kind: typeof PLAIN, argv: string[]): void {
-  c.reply.map(argv.length - 2);
+function replyNumsub(c: Client, kind: ChannelKind, argv: string[]): void {
+  // An array of pairs, not a map, even in RESP3 (as Redis 7.0 replies).
+  c.reply.array((argv.length - 2) * 2);
   for (let i = 2; i < argv.length; i++) {
     c.reply.bulk(argv[i]);
     c.reply.int(subscriberCount(kind, argv[i]));

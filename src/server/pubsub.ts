@@ -14,7 +14,7 @@ const patterns = new Map<string, Set<Client>>();
 const shardChannels = new Map<string, Set<Client>>();
 
 /** Plain and shard channels differ only in their tables, reply words and counters (Redis's pubsubtype). */
-interface ChannelKind {
+export interface ChannelKind {
   table: Map<string, Set<Client>>;
   subscribeWord: string;
   unsubscribeWord: string;
