@@ -14,6 +14,13 @@ differential('pubsub replies', {
     ['SUBSCRIBE', 'c'], ['PSUBSCRIBE', 'p*'], ['SSUBSCRIBE', 's'], ['UNSUBSCRIBE', 'c'], ['PUNSUBSCRIBE', 'p*'],
     ['SUNSUBSCRIBE', 's'], ['PING'],
   ],
+  'unsubscribe-all of one kind counts the other': [
+    ['PSUBSCRIBE', 'p1'], ['UNSUBSCRIBE'], ['SUBSCRIBE', 'c1'], ['PUNSUBSCRIBE', 'p1'], ['PUNSUBSCRIBE'], ['SSUBSCRIBE', 's'],
+    ['UNSUBSCRIBE'], ['PING'], ['SUNSUBSCRIBE'], ['PING'],
+  ],
+  'punsubscribe-all goes in subscription order': [
+    ['PSUBSCRIBE', 'c*', 'a*', 'b*'], ['PUNSUBSCRIBE'], ['PING'], ['PING'],
+  ],
   'unsubscribe-all with nothing subscribed': [['UNSUBSCRIBE'], ['PUNSUBSCRIBE'], ['SUNSUBSCRIBE'], ['PING']],
   'subscribed mode restrictions': [
     ['SUBSCRIBE', 'c'], ['GET', 'k'], ['PING'], ['PING', 'hi'], ['PUBSUB', 'NUMSUB', 'c'], ['SET', 'k', 'v'], ['UNSUBSCRIBE'],

@@ -36,6 +36,13 @@ differential('transactions', {
     ['WATCH', 'absent'], ['FLUSHALL'], ['MULTI'], ['PING'], ['EXEC'],
     ['SET', 'present', '1'], ['WATCH', 'present'], ['FLUSHDB'], ['MULTI'], ['PING'], ['EXEC'],
   ],
+  'watches belong to the database they were made in': [
+    ['SELECT', '1'], ['WATCH', 'k'], ['SELECT', '0'], ['SET', 'k', '1'], ['FLUSHDB'], ['SELECT', '1'], ['MULTI'], ['PING'], ['EXEC'],
+    ['WATCH', 'k'], ['SET', 'k', '1'], ['MULTI'], ['PING'], ['EXEC'], ['FLUSHDB'],
+  ],
+  'watch after the watch went dirty is a no-op until unwatch': [
+    ['WATCH', 'a'], ['SET', 'a', '1'], ['WATCH', 'b'], ['MULTI'], ['EXEC'], ['WATCH', 'b'], ['MULTI'], ['EXEC'],
+  ],
   'subscribe inside multi': [['MULTI'], ['SUBSCRIBE', 'ch'], ['SSUBSCRIBE', 'sh'], ['EXEC'], ['PING']],
   'commands in subscribed mode cannot start multi': [['SUBSCRIBE', 'ch'], ['MULTI'], ['UNSUBSCRIBE'], ['MULTI'], ['EXEC']],
 });
