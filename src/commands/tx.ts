@@ -39,11 +39,15 @@ function exec(c: Client): void {
   const denied = c.flags & CLIENT_DENY_BLOCKING;
   c.flags |= CLIENT_DENY_BLOCKING;
   beginAtomic();
-  c.reply.array(queue.length);
-  for (let i = 0; i < queue.length; i++) call(c, queue[i].cmd, queue[i].argv);
-  endAtomic();
-  if (!denied) c.flags &= ~CLIENT_DENY_BLOCKING;
-  discardTransaction(c);
+  try {
+    c.reply.array(queue.length);
+    for (let i = 0; i < queue.length; i++) call(c, queue[i].cmd, queue[i].argv);
+  } finally {
+    // Even if a handler throws, later writes must not stay held back in this unit.
+    endAtomic();
+    if (!denied) c.flags &= ~CLIENT_DENY_BLOCKING;
+    discardTransaction(c);
+  }
 }
 
 export const commands: CommandDef[] = [

@@ -244,9 +244,14 @@ export function subscriberCount(kind: ChannelKind, channel: string): number {
   return kind.table.get(channel)?.size ?? 0;
 }
 
-/** Distinct patterns subscribed by anyone (PUBSUB NUMPAT). */
+/** Distinct patterns subscribed by anyone (PUBSUB NUMPAT, INFO pubsub_patterns). */
 export function patternCount(): number {
   return patterns.size;
+}
+
+/** Channels with subscribers of a kind (INFO pubsub_channels, pubsubshard_channels). */
+export function channelCount(kind: ChannelKind): number {
+  return kind.table.size;
 }
 
 export function initPubSub(): void {
