@@ -11,7 +11,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import type { Db } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { parseDouble } from '../protocol/format.js';
-import { CLIENT_BLOCKED, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
+import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
 import { call } from './dispatch.js';
 import { server } from './state.js';
 
@@ -42,8 +42,6 @@ const ready: { db: Db; key: string }[] = [];
 let blockedCount = 0;
 /** While serving a blocked client again, the deadline it already had (it must not restart). */
 let servingDeadline = -1;
-/** EXEC and scripts raise this: blocking commands inside them answer at once instead. */
-export const denyBlocking = { depth: 0 };
 
 export function blockedClients(): number {
   return blockedCount;
@@ -68,11 +66,11 @@ export function parseTimeout(c: Client, arg: string): number {
 }
 
 /**
- * Whether a command that found no data should block: not inside MULTI (there it answers as if
- * the timeout expired at once), and not from a socket-less internal client.
+ * Whether a command that found no data should block: not inside MULTI/EXEC or a script (there
+ * it answers as if the timeout expired at once), and not from a socket-less internal client.
  */
 export function mayBlock(c: Client): boolean {
-  return (c.flags & CLIENT_MULTI) === 0 && c.socket !== null && denyBlocking.depth === 0;
+  return (c.flags & (CLIENT_MULTI | CLIENT_DENY_BLOCKING)) === 0 && c.socket !== null;
 }
 
 /** Reply that a blocking command gives when it cannot wait (MULTI) or timed out. */
