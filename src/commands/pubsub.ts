@@ -20,22 +20,19 @@ import {
   updatePubSubFlag,
 } from '../server/pubsub.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
+import { replyHelp } from './help.js';
 
 const PUBSUB_HELP = [
-  'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CHANNELS [<pattern>]',
-  "    Return the currently active channels matching a <pattern> (default: '*').",
+  '    Channels that have at least one subscriber, optionally only those matching <pattern>.',
   'NUMPAT',
-  '    Return number of subscriptions to patterns.',
+  '    How many pattern subscriptions exist across all clients.',
   'NUMSUB [<channel> ...]',
-  '    Return the number of subscribers for the specified channels, excluding',
-  '    pattern subscriptions(default: no channels).',
+  '    For each channel, how many clients subscribe to it (patterns not counted).',
   'SHARDCHANNELS [<pattern>]',
-  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  '    Like CHANNELS, for shard channels.',
   'SHARDNUMSUB [<shardchannel> ...]',
-  '    Return the number of subscribers for the specified shard level channel(s)',
-  'HELP',
-  '    Prints this help.',
+  '    Like NUMSUB, for shard channels.',
 ];
 
 /**
@@ -183,8 +180,7 @@ export const commands: CommandDef[] = [
         group: 'pubsub', since: '6.2.0', summary: 'Shows what the PUBSUB subcommands do.',
         complexity: 'O(1)',
         handler: (c) => {
-          c.reply.array(PUBSUB_HELP.length);
-          for (const line of PUBSUB_HELP) c.reply.simple(line);
+          replyHelp(c, 'PUBSUB', PUBSUB_HELP);
         },
       },
     ],
