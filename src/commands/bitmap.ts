@@ -4,11 +4,12 @@
 import { ERR } from '../errors.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
-import { MutableString, stringLength, unshareString } from '../keyspace/strings.js';
+import { isString, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
 import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
+import { lookupStringRead } from './string.js';
 
 /** Bits set in each byte value. */
 const POPCOUNT = new Uint8Array(256);
@@ -20,15 +21,6 @@ type Str = string | MutableString;
 function byteAt(v: Str, i: number): number {
   if (typeof v === 'string') return i < v.length ? v.charCodeAt(i) : 0;
   return i < v.len ? v.buf[i] : 0;
-}
-
-/** String value of key for a read, undefined when missing, null after replying WRONGTYPE. */
-function lookupRead(c: Client, key: string): Str | undefined | null {
-  const v = c.db.lookupRead(key);
-  if (v === undefined || typeof v === 'string') return v;
-  if (v.type === 'string') return v as MutableString;
-  c.reply.error(ERR.wrongType);
-  return null;
 }
 
 /** Set by lookupForBitWrite: the key was created or grew (Redis counts that as a change). */
@@ -48,11 +40,11 @@ function lookupForBitWrite(c: Client, key: string, maxBit: number): MutableStrin
     bitWriteGrew = true;
     return m;
   }
-  if (typeof v !== 'string' && v.type !== 'string') {
+  if (!isString(v)) {
     c.reply.error(ERR.wrongType);
     return null;
   }
-  const s = v as Str;
+  const s = v;
   const old = stringLength(s);
   const m = unshareString(db, key, s, need > old ? need - old : 0);
   m.growZero(need);
@@ -106,7 +98,7 @@ function setbitCommand(c: Client, argv: string[]): void {
 function getbitCommand(c: Client, argv: string[]): void {
   const offset = parseBitOffset(c, argv[2], 0);
   if (offset < 0) return;
-  const v = lookupRead(c, argv[1]);
+  const v = lookupStringRead(c, argv[1]);
   if (v === null) return;
   if (v === undefined) {
     c.reply.int(0);
@@ -128,7 +120,7 @@ function parseUnit(c: Client, arg: string): number {
 }
 
 function bitcountCommand(c: Client, argv: string[]): void {
-  const v = lookupRead(c, argv[1]);
+  const v = lookupStringRead(c, argv[1]);
   if (v === null) return;
   if (v === undefined) {
     c.reply.int(0);
@@ -230,7 +222,7 @@ function bitposCommand(c: Client, argv: string[]): void {
     return;
   }
   const bit = bitArg;
-  const v = lookupRead(c, argv[1]);
+  const v = lookupStringRead(c, argv[1]);
   if (v === null) return;
   if (v === undefined) {
     // A missing key is an endless run of zeros.
@@ -336,7 +328,7 @@ function bitopCommand(c: Client, argv: string[]): void {
   const srcs: Buffer[] = [];
   let maxLen = 0;
   for (let i = 0; i < n; i++) {
-    const v = lookupRead(c, argv[i + 3]);
+    const v = lookupStringRead(c, argv[i + 3]);
     if (v === null) return;
     const b = v === undefined ? EMPTY : typeof v === 'string' ? Buffer.from(v, 'latin1') : v.bytes();
     srcs.push(b);
@@ -503,7 +495,7 @@ function bitfieldCommand(c: Client, argv: string[], readonlyCommand: boolean): v
   let m: MutableString | null = null;
   let grew = false;
   if (readonly) {
-    const v = lookupRead(c, key);
+    const v = lookupStringRead(c, key);
     if (v === null) return;
     src = v;
   } else {

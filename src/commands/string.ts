@@ -2,10 +2,9 @@
 // keyspace/strings.ts); integers are kept as their decimal text.
 
 import { ERR } from '../errors.js';
-import type { Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
-import { incrByFloatText, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
+import { incrByFloatText, isString, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
 import { INT64_MAX, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -180,13 +179,10 @@ function getexCommand(c: Client, argv: string[]): void {
   if (flags < 0) return;
   const key = argv[1];
   const db = c.db;
-  const v = db.lookupRead(key);
+  const v = lookupStringRead(c, key);
+  if (v === null) return;
   if (v === undefined) {
     c.reply.nullBulk();
-    return;
-  }
-  if (typeof v !== 'string' && v.type !== 'string') {
-    c.reply.error(ERR.wrongType);
     return;
   }
   let when = -1;
@@ -194,11 +190,11 @@ function getexCommand(c: Client, argv: string[]): void {
     when = expireFromOptions(c, argv, flags, 'getex');
     if (when < 0) return;
   }
-  replyStringValue(c, v as string | MutableString);
+  replyStringValue(c, v);
   if (flags & (SET_EXAT | SET_PXAT) && when <= Date.now() && !signals.isReplica()) {
-    // An absolute time already past deletes the key, replicated as DEL.
+    // An absolute time already past deletes the key, replicated as DEL (UNLINK when lazy).
     db.delete(key);
-    c.propagateArgv = ['DEL', key];
+    c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
     notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
     server.dirty++;
   } else if (when >= 0) {
@@ -228,7 +224,7 @@ function lookupStringWrite(c: Client, key: string): string | MutableString | und
 }
 
 /** Same for reads (keyspace hit/miss accounting). */
-function lookupStringRead(c: Client, key: string): string | MutableString | undefined | null {
+export function lookupStringRead(c: Client, key: string): string | MutableString | undefined | null {
   const v = c.db.lookupRead(key);
   if (v === undefined || typeof v === 'string') return v;
   if (v.type === 'string') return v as MutableString;
@@ -433,7 +429,7 @@ function bytesOf(v: string | MutableString | undefined): Buffer {
 function lcsCommand(c: Client, argv: string[]): void {
   const va = c.db.lookupRead(argv[1]);
   const vb = c.db.lookupRead(argv[2]);
-  if ((va !== undefined && !isStringValue(va)) || (vb !== undefined && !isStringValue(vb))) {
+  if ((va !== undefined && !isString(va)) || (vb !== undefined && !isString(vb))) {
     c.reply.error(ERR.lcsNotStrings);
     return;
   }
@@ -552,10 +548,6 @@ function lcsCommand(c: Client, argv: string[]): void {
   r.int(total);
 }
 
-function isStringValue(v: Value): boolean {
-  return typeof v === 'string' || v.type === 'string';
-}
-
 const str = (def: Omit<CommandDef, 'group' | 'acl'> & { acl?: string }): CommandDef => ({
   group: 'string',
   ...def,
@@ -623,7 +615,7 @@ export const commands: CommandDef[] = [
       const key = argv[1];
       if (!replyString(c, key)) return;
       if (c.db.delete(key)) {
-        c.propagateArgv = ['DEL', key];
+        c.propagateArgv = [server.config.bool('lazyfree-lazy-user-del') ? 'UNLINK' : 'DEL', key];
         notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, c.db.id);
         server.dirty++;
       }

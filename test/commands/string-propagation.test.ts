@@ -92,6 +92,10 @@ describe('string propagation, events and dirty', () => {
     expect(effects('GETSET', 'k', 'v')).toEqual({ reply: '$-1\r\n', prop: [['SET', 'k', 'v']], events: ['set k'], dirty: 1 });
     expect(effects('GETDEL', 'k')).toEqual({ reply: '$1\r\nv\r\n', prop: [['DEL', 'k']], events: ['del k'], dirty: 1 });
     expect(effects('GETDEL', 'k')).toEqual({ reply: '$-1\r\n', prop: [], events: [], dirty: 0 });
+    server.config.set('lazyfree-lazy-user-del', 'yes');
+    run('SET', 'k', 'v');
+    expect(effects('GETDEL', 'k').prop).toEqual([['UNLINK', 'k']]);
+    server.config.set('lazyfree-lazy-user-del', 'no');
   });
 
   it('GETEX replicates PEXPIREAT, PERSIST or DEL, and nothing without options', () => {
@@ -107,6 +111,10 @@ describe('string propagation, events and dirty', () => {
     expect(effects('GETEX', 'k', 'PERSIST')).toEqual({ reply: '$1\r\nv\r\n', prop: [], events: [], dirty: 0 });
     expect(effects('GETEX', 'k', 'PXAT', '1')).toEqual({ reply: '$1\r\nv\r\n', prop: [['DEL', 'k']], events: ['del k'], dirty: 1 });
     expect(run('EXISTS', 'k')).toBe(':0\r\n');
+    server.config.set('lazyfree-lazy-expire', 'yes');
+    run('SET', 'k', 'v');
+    expect(effects('GETEX', 'k', 'EXAT', '1').prop).toEqual([['UNLINK', 'k']]);
+    server.config.set('lazyfree-lazy-expire', 'no');
   });
 
   it('INCRBYFLOAT replicates as SET key value KEEPTTL', () => {
