@@ -121,4 +121,8 @@ differential('string size limits', {
     ['BITFIELD', 'b', 'SET', 'u8', String(8 * MB - 8), '255'], ['BITFIELD', 'b', 'SET', 'u8', String(8 * MB - 7), '255'],
     ['BITFIELD', 'b', 'GET', 'u8', '#131071'], ['BITFIELD', 'b', 'GET', 'u8', '#131072'], ['BITCOUNT', 'b'],
   ],
+  'lcs table limit': [
+    ['SET', 'x', 'ab'.repeat(300)], ['SET', 'y', 'ba'.repeat(300)], ['LCS', 'x', 'y', 'LEN'], ['SET', 'y', 'ba'.repeat(200)],
+    ['LCS', 'x', 'y', 'LEN'], ['LCS', 'x', 'y', 'IDX', 'MINMATCHLEN', '100'],
+  ],
 }, { serverArgs: ['--proto-max-bulk-len', String(MB)] });
