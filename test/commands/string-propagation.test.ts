@@ -77,6 +77,15 @@ describe('string propagation, events and dirty', () => {
     expect(e.events).toEqual([]);
   });
 
+  it('SET KEEPTTL on a logically expired key expires it first instead of keeping the past TTL', async () => {
+    run('SET', 'k', 'v', 'PX', '10');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(run('SET', 'k', 'w', 'KEEPTTL')).toBe('+OK\r\n');
+    expect(run('GET', 'k')).toBe('$1\r\nw\r\n');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(run('GET', 'k')).toBe('$1\r\nw\r\n');
+  });
+
   it('SETEX and PSETEX replicate as SET PXAT', () => {
     const now = Date.now();
     const e = effects('SETEX', 'k', '10', 'v');
