@@ -670,6 +670,7 @@ export const commands: CommandDef[] = [
   str({
     name: 'mget', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], since: '1.0.0', keySpecFlags: ['RO', 'ACCESS'],
     summary: 'Returns the string values of one or more keys.', complexity: 'O(N) where N is the number of keys to retrieve.',
+    tips: ['request_policy:multi_shard'],
     handler(c, argv) {
       c.reply.array(argv.length - 1);
       for (let i = 1; i < argv.length; i++) {
@@ -683,6 +684,7 @@ export const commands: CommandDef[] = [
   str({
     name: 'mset', arity: -3, flags: 'write denyoom', keys: [1, -1, 2], since: '1.0.1', keySpecFlags: ['OW', 'UPDATE'],
     summary: 'Atomically sets the string values of one or more keys.', complexity: 'O(N) where N is the number of keys to set.',
+    tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'],
     handler(c, argv) {
       msetGeneric(c, argv, false);
     },
@@ -690,7 +692,7 @@ export const commands: CommandDef[] = [
   str({
     name: 'msetnx', arity: -3, flags: 'write denyoom', keys: [1, -1, 2], since: '1.0.1', keySpecFlags: ['OW', 'INSERT'],
     summary: 'Atomically sets the string values of one or more keys only when none of the keys exist.',
-    complexity: 'O(N) where N is the number of keys to set.',
+    complexity: 'O(N) where N is the number of keys to set.', tips: ['request_policy:multi_shard', 'response_policy:agg_min'],
     handler(c, argv) {
       msetGeneric(c, argv, true);
     },
