@@ -5,7 +5,7 @@ import { ERR } from '../errors.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import { incrByFloatText, isString, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
-import { INT64_MAX, parseInt64 } from '../protocol/format.js';
+import { INT64_MAX, INT64_MIN, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
@@ -233,7 +233,7 @@ export function lookupStringRead(c: Client, key: string): string | MutableString
 }
 
 /** Redis's checkStringLength: would a string of len + add bytes exceed proto-max-bulk-len? */
-export function stringTooLong(c: Client, len: number, add: number): boolean {
+function stringTooLong(c: Client, len: number, add: number): boolean {
   if (len + add > server.protoMaxBulkLen) {
     c.reply.error(ERR.stringTooLong);
     return true;
@@ -263,7 +263,7 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
     result = BigInt(cur) + BigInt(by);
   }
   if (typeof result === 'bigint') {
-    if (result > 9223372036854775807n || result < -9223372036854775808n) {
+    if (result > INT64_MAX || result < INT64_MIN) {
       c.reply.error(ERR.incrOverflow);
       return;
     }
@@ -654,7 +654,7 @@ export const commands: CommandDef[] = [
     handler(c, argv) {
       const by = parseIncrement(c, argv[2]);
       if (by === null) return;
-      if (by === -9223372036854775808n) {
+      if (by === INT64_MIN) {
         c.reply.error(ERR.decrOverflow);
         return;
       }
