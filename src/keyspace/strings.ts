@@ -5,7 +5,8 @@
 // read in between took 930 ms as JS strings, a few ms as a buffer).
 //
 // Code outside the string commands should read string values only through these helpers:
-// isString(v), stringValue(v), stringLength(v), stringEncoding(v).
+// isString(v), stringValue(v), stringLength(v), stringEncoding(v). HINCRBYFLOAT shares the long
+// double arithmetic at the end of this file (parseLongDouble, addLongDoubleText).
 
 import type { Db, RedisObject, Value } from './db.js';
 
@@ -120,7 +121,8 @@ function isLongText(s: string): boolean {
 
 /**
  * The value of an existing key as a MutableString that may be modified in place (Redis's
- * dbUnshareStringValue). A plain string is converted and stored, with room for `extra` bytes.
+ * dbUnshareStringValue). A plain string is converted and stored, with room for `extra` bytes;
+ * the caller signals the modification after writing.
  */
 export function unshareString(db: Db, key: string, v: string | MutableString, extra: number): MutableString {
   if (typeof v !== 'string') return v;
@@ -135,7 +137,7 @@ export function unshareString(db: Db, key: string, v: string | MutableString, ex
 // (0.1 + 0.2 is "0.3" in Redis, 0.30000000000000004 in doubles), so this emulates the long double
 // exactly with BigInt: a value is sign * m * 2^e with m < 2^64. HINCRBYFLOAT uses the same rules.
 
-interface LongDouble {
+export interface LongDouble {
   neg: boolean;
   /** Significand; 0n for zero. */
   m: bigint;
@@ -261,15 +263,24 @@ function formatLongDoubleHuman(v: LongDouble): string {
   return out;
 }
 
+/** Zero, the value of a missing key or field. */
+export const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
+
+/** a + b in long double, printed as Redis stores it; null when the sum is NaN or infinite. */
+export function addLongDoubleText(a: LongDouble, b: LongDouble): string | null {
+  const sum = addLongDouble(a, b);
+  return sum === null ? null : formatLongDoubleHuman(sum);
+}
+
 /**
  * The text INCRBYFLOAT stores for current value `cur` (null when the key is missing) plus `incr`.
  * Returns null when either is not a valid float, '' when the result is NaN or infinite.
+ * (HINCRBYFLOAT words its errors differently: use parseLongDouble and addLongDoubleText.)
  */
 export function incrByFloatText(cur: string | null, incr: string): string | null {
-  const a = cur === null ? { neg: false, m: 0n, e: 0, inf: false } : parseLongDouble(cur);
+  const a = cur === null ? LD_ZERO : parseLongDouble(cur);
   if (a === null) return null;
   const b = parseLongDouble(incr);
   if (b === null) return null;
-  const sum = addLongDouble(a, b);
-  return sum === null ? '' : formatLongDoubleHuman(sum);
+  return addLongDoubleText(a, b) ?? '';
 }
