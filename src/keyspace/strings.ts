@@ -189,9 +189,19 @@ function roundRational(neg: boolean, num: bigint, den: bigint): LongDouble | nul
       q = TWO63;
       e++;
     }
-    if (e + 64 > LD_MAX_EXP || e < LD_MIN_EXP) return null;
+    if (e + 64 > LD_MAX_EXP) return null;
+    if (e < LD_MIN_EXP) return roundSubnormal(neg, num, den);
     return { neg, m: q, e, inf: false };
   }
+}
+
+/** Below the normal range precision shrinks: round to a multiple of 2^LD_MIN_EXP; 0 is ERANGE. */
+function roundSubnormal(neg: boolean, num: bigint, den: bigint): LongDouble | null {
+  const n = num << BigInt(-LD_MIN_EXP);
+  let q = n / den;
+  const r2 = (n - q * den) * 2n;
+  if (r2 > den || (r2 === den && (q & 1n) === 1n)) q++;
+  return q === 0n ? null : { neg, m: q, e: LD_MIN_EXP, inf: false };
 }
 
 /** strtold as Redis's string2ld accepts it; null when Redis answers "value is not a valid float". */

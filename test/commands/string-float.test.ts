@@ -43,4 +43,12 @@ differential('incrbyfloat long double', {
     ...Array.from({ length: 30 }, () => ['INCRBYFLOAT', 'u', '0.3333333333333333']),
     ...Array.from({ length: 30 }, () => ['INCRBYFLOAT', 'v', '-0.07']),
   ],
+  // Subnormals are accepted (rounded), results that round to 0 or beyond ~1.19e4932 are not.
+  'range limits': [
+    ['INCRBYFLOAT', 'a', '1e-4940'], ['INCRBYFLOAT', 'a', '1e-4950'], ['INCRBYFLOAT', 'a', '1e-4951'], ['INCRBYFLOAT', 'a', '3e-4951'],
+    ['INCRBYFLOAT', 'a', '4e-4951'], ['INCRBYFLOAT', 'a', '1.18e-4932'], ['INCRBYFLOAT', 'a', '0x1p-16445'],
+    ['INCRBYFLOAT', 'a', '0x1p-16446'], ['INCRBYFLOAT', 'a', '0x1.8p-16446'], ['INCRBYFLOAT', 'b', '1.1897e4932'],
+    ['INCRBYFLOAT', 'b', '1.1897e4932'], ['INCRBYFLOAT', 'b', '1.19e4932'], ['INCRBYFLOAT', 'c', '0x1p16383'],
+    ['INCRBYFLOAT', 'c', '0x1p16383'], ['INCRBYFLOAT', 'd', '0x1p16384'], ['INCRBYFLOAT', 'd', '0x.8p16385'], ['STRLEN', 'c'],
+  ],
 }, { resp3: false });
