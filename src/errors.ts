@@ -44,6 +44,16 @@ export const ERR = {
   loading: 'LOADING Redis is loading the dataset in memory',
   busyKey: 'BUSYKEY Target key name already exists.',
   maxClients: 'ERR max number of clients reached',
+  offsetOutOfRange: 'ERR offset is out of range',
+  lcsNotStrings: 'ERR The specified keys must contain string values',
+  lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsTooBig: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  lcsNoMemory: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  bitArgument: 'ERR The bit argument must be 1 or 0.',
+  bitopNotSingleKey: 'ERR BITOP NOT must be called with a single source key.',
+  bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
+  bitfieldRoOnlyGet: 'ERR BITFIELD_RO only supports the GET subcommand',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */
