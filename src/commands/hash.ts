@@ -3,7 +3,8 @@
 import { ERR } from '../errors.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace/notify.js';
-import { formatHumanDouble, parseDouble, parseInt64 } from '../protocol/format.js';
+import { parseInt64 } from '../protocol/format.js';
+import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { LONG_MAX, rangeArg } from './list.js';
@@ -136,6 +137,8 @@ function randomKey(h: HashValue): string {
   for (const f of h.map.keys()) if (i-- === 0) return f;
   throw new Error('unreachable: empty hash');
 }
+
+const ZERO = parseLongDouble('0')!;
 
 const hash = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'hash', acl: 'hash', ...def });
 
@@ -311,33 +314,29 @@ export const commands: CommandDef[] = [
     name: 'hincrbyfloat', arity: 4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.6.0',
     summary: 'Adds a floating point number to the value of a field of a hash (a missing field counts as 0).', complexity: 'O(1)',
     handler(c, argv) {
-      const incr = parseDouble(argv[3]);
+      const incr = parseLongDouble(argv[3]);
       if (incr === null) {
         c.reply.error(ERR.notFloat);
         return;
       }
-      if (!Number.isFinite(incr)) {
+      if (incr.inf) {
         c.reply.error(ERR.nanOrInfinity);
         return;
       }
       const h = hashForWrite(c, argv[1]);
       if (h === null) return;
-      let cur = 0;
       const old = h.map.get(argv[2]);
-      if (old !== undefined) {
-        const n = parseDouble(old);
-        if (n === null) {
-          c.reply.error(ERR.hashNotFloat);
-          return;
-        }
-        cur = n;
+      const cur = old === undefined ? ZERO : parseLongDouble(old);
+      if (cur === null) {
+        c.reply.error(ERR.hashNotFloat);
+        return;
       }
-      const result = cur + incr;
-      if (!Number.isFinite(result)) {
+      const result = addLongDouble(cur, incr);
+      if (result.inf) {
         c.reply.error(ERR.incrNanOrInf);
         return;
       }
-      const text = formatHumanDouble(result);
+      const text = formatLongDoubleHuman(result);
       h.set(argv[2], text);
       c.reply.bulk(text);
       notifyKeyspaceEvent(NOTIFY_HASH, 'hincrbyfloat', argv[1], c.db.id);

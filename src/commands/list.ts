@@ -27,11 +27,14 @@ export function longArg(c: Client, s: string): number | null {
   return Number(v);
 }
 
-/** An integer argument within [min, max] (getRangeLongFromObjectOrReply), else `msg` or Redis's range error. */
+/**
+ * An integer argument within [min, max] (getRangeLongFromObjectOrReply). Redis replies `msg`, when
+ * given, for non-integers too; without it, its generic texts.
+ */
 export function rangeArg(c: Client, s: string, min: bigint, max: bigint, msg: string | null): number | null {
   const v = parseInt64(s);
   if (v === null) {
-    c.reply.error(ERR.notInteger);
+    c.reply.error(msg ?? ERR.notInteger);
     return null;
   }
   if (v < min || v > max) {
