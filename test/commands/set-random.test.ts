@@ -76,6 +76,30 @@ describe('random set members', () => {
     expect(await r.exists('big')).toBe(0);
   });
 
+  it('SPOP and SRANDMEMBER only ever return current members while SADD and SREM interleave', async () => {
+    await r.del('mix');
+    const model = new Set<string>();
+    for (let round = 0; round < 1500; round++) {
+      const add = `e${Math.floor(Math.random() * 40)}`;
+      const rem = `e${Math.floor(Math.random() * 40)}`;
+      const pipe = r.pipeline().sadd('mix', add).srem('mix', rem).spop('mix').srandmember('mix').scard('mix');
+      const [[, added], [, removed], [, popped], [, rand], [, card]] = (await pipe.exec())!;
+      expect(added).toBe(model.has(add) ? 0 : 1);
+      model.add(add);
+      expect(removed).toBe(model.has(rem) ? 1 : 0);
+      model.delete(rem);
+      if (model.size === 0) {
+        expect(popped).toBeNull();
+      } else {
+        expect(model.has(popped as string)).toBe(true);
+        model.delete(popped as string);
+      }
+      if (model.size === 0) expect(rand).toBeNull();
+      else expect(model.has(rand as string)).toBe(true);
+      expect(card).toBe(model.size);
+    }
+  });
+
   it('RESP3 replies SPOP with count as a set and SRANDMEMBER with count as an array', async () => {
     await r.del('q');
     await r.sadd('q', 'a', 'b', 'c');

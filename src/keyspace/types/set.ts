@@ -35,10 +35,12 @@ export class SetValue implements RedisObject {
   readonly members = new Set<string>();
   intset = true;
   /**
-   * Members as an array for O(1) random picks. Built on demand; additions drop it, removals leave
-   * stale entries that random() discards as it meets them.
+   * Members as an array for O(1) random picks, built on demand. Removals leave stale entries that
+   * random() discards as it meets them; an addition appends while there are none, else drops the
+   * pool (a re-added member would otherwise appear twice).
    */
   private pool: string[] | null = null;
+  private stale = 0;
 
   encoding(): string {
     return this.intset ? 'intset' : 'hashtable';
@@ -64,13 +66,18 @@ export class SetValue implements RedisObject {
     const before = this.members.size;
     this.members.add(m);
     if (this.members.size === before) return false;
-    this.pool = null;
+    if (this.pool !== null) {
+      if (this.stale === 0) this.pool.push(m);
+      else this.pool = null;
+    }
     if (this.intset && (this.members.size > setLimits.maxIntsetEntries || !isIntMember(m))) this.intset = false;
     return true;
   }
 
   delete(m: string): boolean {
-    return this.members.delete(m);
+    if (!this.members.delete(m)) return false;
+    if (this.pool !== null) this.stale++;
+    return true;
   }
 
   /** Members in the order Redis iterates them: ascending for an intset. */
@@ -82,13 +89,17 @@ export class SetValue implements RedisObject {
   /** A uniformly random member; the set must not be empty. */
   random(): string {
     let pool = this.pool;
-    if (pool === null || pool.length > 2 * this.members.size + 16) pool = this.pool = Array.from(this.members);
+    if (pool === null || this.stale > this.members.size + 16) {
+      pool = this.pool = Array.from(this.members);
+      this.stale = 0;
+    }
     for (;;) {
       const i = Math.floor(Math.random() * pool.length);
       const m = pool[i];
       if (this.members.has(m)) return m;
       pool[i] = pool[pool.length - 1];
       pool.pop();
+      this.stale--;
     }
   }
 
