@@ -7,16 +7,10 @@ import { parseInt64 } from '../protocol/format.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { LONG_MAX, rangeArg } from './list.js';
+import { LONG_MAX, ofType, rangeArg } from './list.js';
 import type { CommandDef } from './spec.js';
 
-/** The hash at key for a read, undefined when missing, null after replying WRONGTYPE. */
-function readHash(c: Client, key: string): HashValue | undefined | null {
-  const v = c.db.lookupRead(key);
-  if (v === undefined || v instanceof HashValue) return v;
-  c.reply.error(ERR.wrongType);
-  return null;
-}
+const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
 
 /** The hash at key for a write, created (and stored) when missing; null after replying WRONGTYPE. */
 function hashForWrite(c: Client, key: string): HashValue | null {
@@ -200,13 +194,10 @@ export const commands: CommandDef[] = [
     complexity: 'O(N) where N is the number of fields to be removed.',
     handler(c, argv) {
       const db = c.db;
-      const v = db.lookupWrite(argv[1]);
+      const v = ofType(c, db.lookupWrite(argv[1]), HashValue);
+      if (v === null) return;
       if (v === undefined) {
         c.reply.int(0);
-        return;
-      }
-      if (!(v instanceof HashValue)) {
-        c.reply.error(ERR.wrongType);
         return;
       }
       let deleted = 0;

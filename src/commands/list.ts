@@ -3,7 +3,7 @@
 // LMOVE, exported so the blocking commands serve waiting clients with exactly the same effects.
 
 import { ERR } from '../errors.js';
-import type { Db } from '../keyspace/db.js';
+import type { Db, Value } from '../keyspace/db.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
@@ -44,20 +44,15 @@ export function rangeArg(c: Client, s: string, min: bigint, max: bigint, msg: st
   return Number(v);
 }
 
-/** The list at key for a read, undefined when missing, null after replying WRONGTYPE. */
-function readList(c: Client, key: string): ListValue | undefined | null {
-  const v = c.db.lookupRead(key);
-  if (v === undefined || v instanceof ListValue) return v;
+/** v when missing (undefined) or an instance of `type`; null after replying WRONGTYPE. */
+export function ofType<T>(c: Client, v: Value | undefined, type: abstract new (...args: never[]) => T): T | undefined | null {
+  if (v === undefined || v instanceof type) return v as T | undefined;
   c.reply.error(ERR.wrongType);
   return null;
 }
 
-function writeList(c: Client, key: string): ListValue | undefined | null {
-  const v = c.db.lookupWrite(key);
-  if (v === undefined || v instanceof ListValue) return v;
-  c.reply.error(ERR.wrongType);
-  return null;
-}
+const readList = (c: Client, key: string): ListValue | undefined | null => ofType(c, c.db.lookupRead(key), ListValue);
+const writeList = (c: Client, key: string): ListValue | undefined | null => ofType(c, c.db.lookupWrite(key), ListValue);
 
 /** LEFT or RIGHT (case-insensitive): true for the head, false for the tail, null after a syntax error. */
 function sideArg(c: Client, s: string): boolean | null {

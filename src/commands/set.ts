@@ -7,25 +7,16 @@ import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_SET } from '../keyspace/not
 import type { Client } from '../server/client.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { LONG_MAX, numkeysKeys, rangeArg } from './list.js';
+import { LONG_MAX, numkeysKeys, ofType, rangeArg } from './list.js';
 import type { CommandDef } from './spec.js';
 
 /** SPOP with a count keeps the survivors in a rebuilt set when it takes most of the set (Redis's case 3). */
 const SPOP_MOVE_STRATEGY_MUL = 5;
+/** Below size / 3, distinct random members are drawn one by one rather than by shuffling them all. */
+const SRANDMEMBER_SUB_STRATEGY_MUL = 3;
 
-function readSet(c: Client, key: string): SetValue | undefined | null {
-  const v = c.db.lookupRead(key);
-  if (v === undefined || v instanceof SetValue) return v;
-  c.reply.error(ERR.wrongType);
-  return null;
-}
-
-function writeSet(c: Client, key: string): SetValue | undefined | null {
-  const v = c.db.lookupWrite(key);
-  if (v === undefined || v instanceof SetValue) return v;
-  c.reply.error(ERR.wrongType);
-  return null;
-}
+const readSet = (c: Client, key: string): SetValue | undefined | null => ofType(c, c.db.lookupRead(key), SetValue);
+const writeSet = (c: Client, key: string): SetValue | undefined | null => ofType(c, c.db.lookupWrite(key), SetValue);
 
 /** Reply a whole set (a RESP3 set), in Redis's iteration order. */
 function replyMembers(c: Client, s: SetValue): void {
@@ -167,8 +158,16 @@ function srandmemberCommand(c: Client, argv: string[]): void {
   for (let i = 0; i < count; i++) c.reply.bulk(picked[i]);
 }
 
-/** count < size distinct random members: a partial Fisher-Yates shuffle. */
+/**
+ * count < size distinct random members: repeated picks when count is small next to the set (as
+ * Redis does, O(count)), else a partial Fisher-Yates shuffle of all members.
+ */
 function pickDistinct(s: SetValue, count: number): string[] {
+  if (count * SRANDMEMBER_SUB_STRATEGY_MUL <= s.size) {
+    const picked = new Set<string>();
+    while (picked.size < count) picked.add(s.random());
+    return Array.from(picked);
+  }
   const all = Array.from(s.members);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(Math.random() * (all.length - i));
