@@ -12,13 +12,13 @@ import type { CommandDef } from './spec.js';
 
 const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
 
-/** The hash at key for a write, created (and stored) when missing; null after replying WRONGTYPE. */
+/**
+ * The hash at key for a write, created (and stored) when missing; null after replying WRONGTYPE.
+ * Callers signal the change (db.overwrite) only once they made one.
+ */
 function hashForWrite(c: Client, key: string): HashValue | null {
   const v = c.db.lookupWrite(key);
-  if (v instanceof HashValue) {
-    c.db.overwrite(key, v);
-    return v;
-  }
+  if (v instanceof HashValue) return v;
   if (v !== undefined) {
     c.reply.error(ERR.wrongType);
     return null;
@@ -37,6 +37,7 @@ function hsetCommand(c: Client, argv: string[], replyOk: boolean): void {
   if (h === null) return;
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i], argv[i + 1])) created++;
+  c.db.overwrite(argv[1], h);
   if (replyOk) c.reply.ok();
   else c.reply.int(created);
   notifyKeyspaceEvent(NOTIFY_HASH, 'hset', argv[1], c.db.id);
@@ -164,6 +165,7 @@ export const commands: CommandDef[] = [
         return;
       }
       h.set(argv[2], argv[3]);
+      c.db.overwrite(argv[1], h);
       c.reply.int(1);
       notifyKeyspaceEvent(NOTIFY_HASH, 'hset', argv[1], c.db.id);
       server.dirty++;
@@ -296,6 +298,7 @@ export const commands: CommandDef[] = [
         result = big;
       }
       h.set(argv[2], String(result));
+      c.db.overwrite(argv[1], h);
       c.reply.int(result);
       notifyKeyspaceEvent(NOTIFY_HASH, 'hincrby', argv[1], c.db.id);
       server.dirty++;
@@ -329,6 +332,7 @@ export const commands: CommandDef[] = [
       }
       const text = formatLongDoubleHuman(result);
       h.set(argv[2], text);
+      c.db.overwrite(argv[1], h);
       c.reply.bulk(text);
       notifyKeyspaceEvent(NOTIFY_HASH, 'hincrbyfloat', argv[1], c.db.id);
       server.dirty++;
