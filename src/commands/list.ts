@@ -185,6 +185,7 @@ function clampRange(start: number, end: number, len: number): [number, number] |
 
 function lposCommand(c: Client, argv: string[]): void {
   let rank = 1;
+  let rankOverflow = false;
   let count = -1;
   let maxlen = 0;
   for (let i = 3; i < argv.length; i++) {
@@ -198,6 +199,9 @@ function lposCommand(c: Client, argv: string[]): void {
         return;
       }
       rank = n;
+      // Redis negates the rank in a C long: -2^63 stays negative, so every match counts and COUNT
+      // never stops the scan.
+      rankOverflow = argv[i] === '-9223372036854775808';
     } else if (opt === 'count' && more) {
       const n = rangeArg(c, argv[++i], 0n, LONG_MAX, ERR.countNegative);
       if (n === null) return;
@@ -219,7 +223,7 @@ function lposCommand(c: Client, argv: string[]): void {
     return;
   }
   const fromTail = rank < 0;
-  if (fromTail) rank = -rank;
+  rank = rankOverflow ? 1 : Math.abs(rank);
   const ele = argv[2];
   const len = list.length;
   const scan = maxlen === 0 || maxlen > len ? len : maxlen;
@@ -241,7 +245,7 @@ function lposCommand(c: Client, argv: string[]): void {
     const idx = fromTail ? len - 1 - k : k;
     if (list.get(idx) === ele && ++matches >= rank) {
       found.push(idx);
-      if (count !== 0 && found.length >= count) break;
+      if (count !== 0 && !rankOverflow && found.length >= count) break;
     }
   }
   c.reply.array(found.length);

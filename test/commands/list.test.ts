@@ -55,6 +55,9 @@ differential('list', {
     ['LPOS', 'l', 'c', 'RANK', '0'], ['LPOS', 'l', 'c', 'COUNT', '-1'], ['LPOS', 'l', 'c', 'MAXLEN', '-1'],
     ['LPOS', 'l', 'c', 'RANK', 'x'], ['LPOS', 'l', 'c', 'COUNT'], ['LPOS', 'l', 'c', 'FOO', '1'],
     ['LPOS', 'nokey', 'c'], ['LPOS', 'nokey', 'c', 'COUNT', '1'], ['LPOS', 'nokey', 'c', 'RANK', '0'],
+    ['LPOS', 'l', 'c', 'RANK', '-9223372036854775808'], ['LPOS', 'l', 'c', 'RANK', '-9223372036854775808', 'COUNT', '1'],
+    ['LPOS', 'l', 'c', 'RANK', '-9223372036854775807'], ['LPOS', 'l', 'c', 'RANK', '9223372036854775807', 'COUNT', '0'],
+    ['LPOS', 'l', 'c', 'RANK', '-9223372036854775808', 'COUNT', '0', 'MAXLEN', '2'],
   ],
   'lmove and rpoplpush': [
     ['RPUSH', 'a', '1', '2', '3'], ['LMOVE', 'a', 'b', 'LEFT', 'RIGHT'], ['LMOVE', 'a', 'b', 'right', 'left'],
