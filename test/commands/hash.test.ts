@@ -9,6 +9,10 @@ differential('hash', {
     ['HSET', 'h', 'a', '1', 'b'], ['HMSET', 'h', 'd', '4', 'e', '5'], ['HMSET', 'h', 'd'], ['HMSET', 'h', 'd', '4', 'e'],
     ['HGETALL', 'h'], ['HLEN', 'h'], ['HLEN', 'nokey'],
   ],
+  'repeated fields in one call': [
+    ['HSET', 'h', 'a', '1', 'a', '2'], ['HGET', 'h', 'a'], ['HMSET', 'h', 'b', '1', 'b', '2'], ['HDEL', 'h', 'a', 'a', 'b'],
+    ['EXISTS', 'h'], ['hSeT', 'h', 'x', 'y'], ['HgEtAlL', 'h'],
+  ],
   'hsetnx': [
     ['HSETNX', 'h', 'a', '1'], ['HSETNX', 'h', 'a', '2'], ['HGET', 'h', 'a'], ['HSETNX', 'h', 'b', ''], ['HGETALL', 'h'],
   ],

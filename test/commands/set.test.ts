@@ -17,6 +17,10 @@ differential('set', {
     ['SDIFF', 't', 's'], ['SINTERSTORE', 'd', 's', 't'], ['SMEMBERS', 'd'], ['SUNIONSTORE', 'd', 's', 't'], ['SMEMBERS', 'd'],
     ['SDIFFSTORE', 'd', 's', 't'], ['SMEMBERS', 'd'], ['SRANDMEMBER', 't', '10'], ['SPOP', 't', '10'], ['EXISTS', 't'],
   ],
+  'repeated members in one call': [
+    ['SADD', 's', '1', '1', '2', '2'], ['SREM', 's', '1', '1'], ['SMISMEMBER', 's', '1', '2', '2'], ['sAdD', 's', '2'],
+    ['SINTER', 's', 's', 's'], ['SUNION', 's', 's'], ['SINTERCARD', '3', 's', 's', 's'],
+  ],
   'smove': [
     ['SADD', 'a', '1', '2'], ['SMOVE', 'a', 'b', '1'], ['SMOVE', 'a', 'b', '9'], ['SMOVE', 'a', 'a', '2'], ['SMOVE', 'a', 'a', '9'],
     ['SMEMBERS', 'a'], ['SMEMBERS', 'b'], ['SADD', 'b', '2'], ['SMOVE', 'a', 'b', '2'], ['EXISTS', 'a'], ['SMEMBERS', 'b'],
