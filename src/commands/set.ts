@@ -106,12 +106,12 @@ function sunionDiff(c: Client, argv: string[], first: number, n: number, dst: st
   if (sets === null) return;
   const result = new SetValue();
   if (union) {
-    for (const s of sets) if (s !== undefined) for (const m of s.members) result.add(m);
+    for (const s of sets) if (s !== undefined) for (const m of s.values()) result.add(m);
   } else {
     const base = sets[0];
     // SDIFF a ... a is empty: the first set is subtracted from itself.
     if (base !== undefined && !sets.includes(base, 1)) {
-      for (const m of base.members) {
+      for (const m of base.values()) {
         let j = 1;
         for (; j < sets.length; j++) if (sets[j] !== undefined && sets[j]!.has(m)) break;
         if (j === sets.length) result.add(m);
@@ -168,7 +168,7 @@ function pickDistinct(s: SetValue, count: number): string[] {
     while (picked.size < count) picked.add(s.random());
     return Array.from(picked);
   }
-  const all = Array.from(s.members);
+  const all = Array.from(s.values());
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(Math.random() * (all.length - i));
     const t = all[j];
@@ -216,7 +216,7 @@ function spopCommand(c: Client, argv: string[]): void {
   if (count >= size) {
     // Everything goes: reply like SUNION of the one set, then the key is deleted.
     const all = new SetValue();
-    for (const m of s.members) all.add(m);
+    for (const m of s.values()) all.add(m);
     replyMembers(c, all);
     db.delete(key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);

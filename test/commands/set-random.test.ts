@@ -100,6 +100,37 @@ describe('random set members', () => {
     }
   });
 
+  it('SADD and SPOP interleaved on a big set stay fast', async () => {
+    await r.del('queue');
+    for (let i = 0; i < 100000; i += 5000) await r.sadd('queue', ...Array.from({ length: 5000 }, (_, j) => `job${i + j}`));
+    const pipe = r.pipeline();
+    for (let i = 0; i < 20000; i++) pipe.sadd('queue', `new${i}`).spop('queue');
+    const start = performance.now();
+    const res = (await pipe.exec())!;
+    // Rebuilding an index of 100k members per SPOP would take minutes.
+    expect(performance.now() - start).toBeLessThan(10000);
+    expect(res.every(([err]) => err === null)).toBe(true);
+    expect(await r.scard('queue')).toBe(100000);
+  });
+
+  it('SRANDMEMBER stays uniform after members come and go', async () => {
+    await r.del('u');
+    await r.sadd('u', ...Array.from({ length: 30 }, (_, i) => `x${i}`));
+    await r.srandmember('u');
+    await r.srem('u', ...Array.from({ length: 20 }, (_, i) => `x${i}`));
+    await r.sadd('u', 'x0', 'x1', 'x2');
+    const got = await r.srandmember('u', -13000);
+    const counts = new Map<string, number>();
+    for (const m of got) counts.set(m, (counts.get(m) ?? 0) + 1);
+    const expected = ['x0', 'x1', 'x2', ...Array.from({ length: 10 }, (_, i) => `x${20 + i}`)];
+    expect([...counts.keys()].sort()).toEqual(expected.sort());
+    // 1000 expected per member, standard deviation about 30.
+    for (const n of counts.values()) {
+      expect(n).toBeGreaterThan(800);
+      expect(n).toBeLessThan(1200);
+    }
+  });
+
   it('RESP3 replies SPOP with count as a set and SRANDMEMBER with count as an array', async () => {
     await r.del('q');
     await r.sadd('q', 'a', 'b', 'c');

@@ -1,6 +1,6 @@
-// The set value: a Set of latin1 members. Redis 7.0 keeps all-integer sets as a sorted intset
-// (replies come out in ascending order) until a non-integer member or set-max-intset-entries
-// turns it into a hashtable for good; `intset` records that state.
+// The set value: latin1 members in a Set (a Map once random access is needed). Redis 7.0 keeps
+// all-integer sets as a sorted intset (replies come out in ascending order) until a non-integer
+// member or set-max-intset-entries turns it into a hashtable for good; `intset` records that state.
 
 import type { RedisObject } from '../db.js';
 import { parseInt64 } from '../../protocol/format.js';
@@ -32,15 +32,13 @@ function compareIntText(a: string, b: string): number {
 
 export class SetValue implements RedisObject {
   readonly type = 'set' as const;
-  readonly members = new Set<string>();
   intset = true;
   /**
-   * Members as an array for O(1) random picks, built on demand. Removals leave stale entries that
-   * random() discards as it meets them; an addition appends while there are none, else drops the
-   * pool (a re-added member would otherwise appear twice).
+   * The members. A plain Set until a random member is first wanted (SPOP, SRANDMEMBER); from then
+   * on a Map from member to its slot in `pool`, so picks, additions and removals all stay O(1).
    */
+  private dict: Set<string> | Map<string, number> = new Set();
   private pool: string[] | null = null;
-  private stale = 0;
 
   encoding(): string {
     return this.intset ? 'intset' : 'hashtable';
@@ -48,65 +46,85 @@ export class SetValue implements RedisObject {
 
   clone(): SetValue {
     const s = new SetValue();
-    for (const m of this.members) s.members.add(m);
+    const d = s.dict as Set<string>;
+    for (const m of this.dict.keys()) d.add(m);
     s.intset = this.intset;
     return s;
   }
 
   get size(): number {
-    return this.members.size;
+    return this.dict.size;
   }
 
   has(m: string): boolean {
-    return this.members.has(m);
+    return this.dict.has(m);
+  }
+
+  /** Members in insertion order (the order of a hashtable set is Redis's own). */
+  values(): IterableIterator<string> {
+    return this.dict.keys();
   }
 
   /** Add a member; true when it was new. */
   add(m: string): boolean {
-    const before = this.members.size;
-    this.members.add(m);
-    if (this.members.size === before) return false;
-    if (this.pool !== null) {
-      if (this.stale === 0) this.pool.push(m);
-      else this.pool = null;
+    const pool = this.pool;
+    if (pool === null) {
+      const d = this.dict as Set<string>;
+      const before = d.size;
+      d.add(m);
+      if (d.size === before) return false;
+    } else {
+      const d = this.dict as Map<string, number>;
+      if (d.has(m)) return false;
+      d.set(m, pool.length);
+      pool.push(m);
     }
-    if (this.intset && (this.members.size > setLimits.maxIntsetEntries || !isIntMember(m))) this.intset = false;
+    if (this.intset && (this.dict.size > setLimits.maxIntsetEntries || !isIntMember(m))) this.intset = false;
     return true;
   }
 
   delete(m: string): boolean {
-    if (!this.members.delete(m)) return false;
-    if (this.pool !== null) this.stale++;
+    const pool = this.pool;
+    if (pool === null) return (this.dict as Set<string>).delete(m);
+    const d = this.dict as Map<string, number>;
+    const slot = d.get(m);
+    if (slot === undefined) return false;
+    d.delete(m);
+    // Fill the hole with the last slot's member.
+    const last = pool.pop()!;
+    if (slot < pool.length) {
+      pool[slot] = last;
+      d.set(last, slot);
+    }
     return true;
   }
 
   /** Members in the order Redis iterates them: ascending for an intset. */
   ordered(): Iterable<string> {
-    if (!this.intset) return this.members;
-    return Array.from(this.members).sort(compareIntText);
+    if (!this.intset) return this.dict.keys();
+    return Array.from(this.dict.keys()).sort(compareIntText);
   }
 
   /** A uniformly random member; the set must not be empty. */
   random(): string {
     let pool = this.pool;
-    if (pool === null || this.stale > this.members.size + 16) {
-      pool = this.pool = Array.from(this.members);
-      this.stale = 0;
+    if (pool === null) {
+      const d = new Map<string, number>();
+      pool = [];
+      for (const m of this.dict.keys()) {
+        d.set(m, pool.length);
+        pool.push(m);
+      }
+      this.dict = d;
+      this.pool = pool;
     }
-    for (;;) {
-      const i = Math.floor(Math.random() * pool.length);
-      const m = pool[i];
-      if (this.members.has(m)) return m;
-      pool[i] = pool[pool.length - 1];
-      pool.pop();
-      this.stale--;
-    }
+    return pool[Math.floor(Math.random() * pool.length)];
   }
 
   /** Recompute the encoding as Redis does when it rebuilds a set from scratch (SPOP's copy). */
   reencode(): void {
-    let intset = this.members.size <= setLimits.maxIntsetEntries;
-    if (intset) for (const m of this.members) if (!isIntMember(m)) { intset = false; break; }
+    let intset = this.dict.size <= setLimits.maxIntsetEntries;
+    if (intset) for (const m of this.dict.keys()) if (!isIntMember(m)) { intset = false; break; }
     this.intset = intset;
   }
 }
