@@ -56,10 +56,10 @@ export class Server implements ErrorSink {
   /** Modules that cache config values (config.watch) before the config exists register here. */
   private configHooks: ((config: Config) => void)[] = [];
 
-  /** Run fn with the config now if it is loaded, else as soon as init() loads it. */
+  /** Run fn with the config now if it is loaded, and whenever init() loads one. */
   whenConfigured(fn: (config: Config) => void): void {
+    this.configHooks.push(fn);
     if (this.config !== undefined) fn(this.config);
-    else this.configHooks.push(fn);
   }
 
   init(config: Config): void {
