@@ -17,12 +17,8 @@ const readHash = (c: Client, key: string): HashValue | undefined | null => ofTyp
  * Callers signal the change (db.overwrite) only once they made one.
  */
 function hashForWrite(c: Client, key: string): HashValue | null {
-  const v = c.db.lookupWrite(key);
-  if (v instanceof HashValue) return v;
-  if (v !== undefined) {
-    c.reply.error(ERR.wrongType);
-    return null;
-  }
+  const v = ofType(c, c.db.lookupWrite(key), HashValue);
+  if (v !== undefined) return v;
   const h = new HashValue();
   c.db.set(key, h);
   return h;
@@ -103,7 +99,12 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
   const count = Math.abs(l);
   const size = h.size;
   const perItem = withValues && c.resp === 2 ? 2 : 1;
-  if (l < 0 || count === 1) {
+  if (count === 1) {
+    c.reply.array(perItem);
+    replyField(c, h, randomKey(h), withValues);
+    return;
+  }
+  if (l < 0) {
     // Repetitions allowed: independent picks.
     const fields = Array.from(h.map.keys());
     c.reply.array(count * perItem);
