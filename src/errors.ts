@@ -54,6 +54,19 @@ export const ERR = {
   bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
   bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
   bitfieldRoOnlyGet: 'ERR BITFIELD_RO only supports the GET subcommand',
+  hashNotInteger: 'ERR hash value is not an integer',
+  hashNotFloat: 'ERR hash value is not a float',
+  nanOrInfinity: 'ERR value is NaN or Infinity',
+  valueOutOfRange: 'ERR value is out of range',
+  rangeBetween: (min: bigint, max: bigint) => `ERR value is out of range, value must between ${min} and ${max}`,
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  countNegative: "ERR COUNT can't be negative",
+  maxlenNegative: "ERR MAXLEN can't be negative",
+  limitNegative: "ERR LIMIT can't be negative",
+  numkeysNotPositive: 'ERR numkeys should be greater than 0',
+  countNotPositive: 'ERR count should be greater than 0',
+  numkeysTooBig: "ERR Number of keys can't be greater than number of args",
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */
