@@ -434,7 +434,10 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
   }
   let ttl = absolute ? expire : expire - Date.now();
   if (ttl < 0) ttl = 0;
-  c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
+  if (ms) c.reply.int(ttl);
+  else if (ttl <= Number.MAX_SAFE_INTEGER) c.reply.int(Math.floor((ttl + 500) / 1000));
+  // Times past 2^53 ms are stored as the nearest double; round from its exact value.
+  else c.reply.int((BigInt(ttl) + 500n) / 1000n);
 }
 
 const gen = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'generic', acl: 'keyspace', ...def });
