@@ -4,6 +4,9 @@
 // it does have is a live iterator that keeps working across inserts, deletes and rehashes: it
 // visits entries added meanwhile and skips entries deleted before it reaches them. So every element
 // present for the whole iteration is returned exactly once, which is more than Redis promises.
+// Keys added meanwhile come after every older key, so an iteration stops once it has read as many
+// entries as the collection held when it began: by then it has passed every key that was present
+// throughout, and writers adding keys faster than a client scans cannot keep it going forever.
 // The cursor a client holds is therefore a handle naming a server-side iterator. The trade-offs:
 // - State lives on the server, in a bounded table: at most MAX_CURSORS iterators, the least
 //   recently used evicted first, any idle for IDLE_MS dropped. An abandoned cursor keeps its
@@ -43,6 +46,8 @@ interface ScanState {
   it: Iterator<string>;
   /** The element read ahead to learn whether the iteration had ended, not yet returned. */
   pending: string | null;
+  /** Entries still to read: the size at the start minus those read (see above). */
+  remaining: number;
   lastUse: number;
 }
 
@@ -191,9 +196,10 @@ function scan(
     for (const name of coll.keys()) names.push(name);
     done = true;
   } else {
-    const count = scanOptions.count;
     let seen = 0;
     let it: Iterator<string>;
+    const remaining = state === undefined ? coll.size : state.remaining;
+    const count = Math.min(scanOptions.count, remaining);
     if (state === undefined) {
       it = coll.keys();
     } else {
@@ -212,14 +218,16 @@ function scan(
       names.push(r.value);
       seen++;
     }
+    if (!done && seen === remaining) done = true;
     if (!done) {
       const r = it.next();
       if (r.done === true) {
         done = true;
       } else if (state === undefined) {
-        state = { coll, it, pending: r.value, lastUse: now };
+        state = { coll, it, pending: r.value, remaining: remaining - seen, lastUse: now };
       } else {
         state.pending = r.value;
+        state.remaining = remaining - seen;
         state.lastUse = now;
       }
     }
