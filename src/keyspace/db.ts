@@ -1,6 +1,7 @@
 // One logical database: a Map from binary-safe (latin1) key to value, and a separate Map of
 // expiry times for volatile keys only (a wrapper per entry would cost memory on every key).
 
+import { notifyKeyspaceEvent, NOTIFY_EXPIRED } from './notify.js';
 import { signals } from './signals.js';
 
 /**
@@ -52,6 +53,8 @@ export class Db {
     this.dict.delete(key);
     this.expires.delete(key);
     keyspaceStats.expired++;
+    notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, this.id);
+    signals.modified(this, key);
     signals.expired(this, key);
     return true;
   }
