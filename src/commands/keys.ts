@@ -8,6 +8,7 @@ import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
 import { parseInt64 } from '../protocol/format.js';
+import { readyWaitedKeys } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
@@ -184,10 +185,13 @@ function swapdbCommand(c: Client, argv: string[]): void {
   if (id1 !== id2) {
     const a = server.dbs[id1];
     const b = server.dbs[id2];
+    // Watchers compare the old and the incoming contents, so they hear of it before the swap.
+    signals.flushed(a, b);
+    signals.flushed(b, a);
     a.swapWith(b);
-    // WATCHed keys of both databases are now stale; blocked clients may find their keys.
-    signals.flushed(a);
-    signals.flushed(b);
+    // Clients blocked on a key of either database may find it there now.
+    readyWaitedKeys(a);
+    readyWaitedKeys(b);
   }
   server.dirty++;
   c.reply.ok();
@@ -408,6 +412,9 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
     return;
   }
   db.setExpire(key, when);
+  // Redis replies before it notifies here: a RESP3 client subscribed to its own keys sees the
+  // reply first.
+  c.reply.int(1);
   if (name !== 'pexpireat') {
     const p = argv.slice();
     p[0] = 'PEXPIREAT';
@@ -417,7 +424,6 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
   signals.modified(db, key);
   notifyKeyspaceEvent(NOTIFY_GENERIC, 'expire', key, db.id);
   server.dirty++;
-  c.reply.int(1);
 }
 
 /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 no key, -1 no TTL; seconds are rounded like Redis. */

@@ -1,14 +1,12 @@
 // Expiry of volatile keys, lazy and active.
-// Lazy: Db.expireIfNeeded deletes a key found expired on access and calls signals.expired, wired
-// here to do what Redis does after such a delete: the 'expired' notification, WATCH/cache
-// invalidation, and a DEL (UNLINK with lazyfree-lazy-expire) for replicas and the AOF, since
-// replicas never expire keys by themselves.
+// Lazy: Db.expireIfNeeded deletes a key found expired on access, fires 'expired', signals the
+// change, then calls signals.expired, wired here to propagate a DEL (UNLINK with
+// lazyfree-lazy-expire) to replicas and the AOF, since replicas never expire keys by themselves.
 // Active: `hz` times a second, sample volatile keys per database and delete the expired ones,
 // repeating while more than a quarter of a sample was expired, within a time budget. Each database
 // keeps a live Map iterator, so successive cycles walk the whole expires table.
 
 import type { Db } from './db.js';
-import { notifyKeyspaceEvent, NOTIFY_EXPIRED } from './notify.js';
 import { signals } from './signals.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
@@ -28,8 +26,6 @@ export function setActiveExpire(on: boolean): void {
 }
 
 function onExpired(db: Db, key: string): void {
-  notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, db.id);
-  signals.modified(db, key);
   propagate(db.id, [lazyExpire ? 'UNLINK' : 'DEL', key]);
 }
 

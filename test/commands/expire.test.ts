@@ -4,6 +4,8 @@ import { RespConn, startShoal, type RunningServer } from '../helpers/server.js';
 
 // A fixed unix time far in the future keeps absolute-time replies deterministic.
 const FUTURE_S = '4000000000';
+// Relative times are compared at ms resolution: GT/LT cases never compare two equal relative TTLs,
+// whose outcome would depend on whether a millisecond passed between the commands.
 
 differential('expire', {
   'option errors come before the time argument': [
@@ -25,7 +27,7 @@ differential('expire', {
   'NX XX GT LT with a ttl': [
     ['SET', 'k', 'v', 'EX', '100'], ['EXPIRE', 'k', '50', 'NX'], ['TTL', 'k'], ['EXPIRE', 'k', '200', 'XX'], ['TTL', 'k'],
     ['EXPIRE', 'k', '100', 'GT'], ['TTL', 'k'], ['EXPIRE', 'k', '300', 'GT'], ['TTL', 'k'], ['EXPIRE', 'k', '400', 'LT'],
-    ['TTL', 'k'], ['EXPIRE', 'k', '300', 'LT'], ['EXPIRE', 'k', '150', 'lt'], ['TTL', 'k'], ['EXPIRE', 'k', '150', 'XX', 'GT'],
+    ['TTL', 'k'], ['EXPIRE', 'k', '300', 'LT'], ['EXPIRE', 'k', '150', 'lt'], ['TTL', 'k'], ['EXPIRE', 'k', '149', 'XX', 'GT'], ['EXPIRE', 'k', '151', 'XX', 'GT'],
     ['EXPIRE', 'k', '100', 'XX', 'LT'], ['TTL', 'k'], ['EXPIRE', 'k', '-1', 'GT'], ['EXISTS', 'k'], ['EXPIRE', 'k', '-1', 'LT'],
     ['EXISTS', 'k'],
   ],
