@@ -12,6 +12,7 @@ import { readyWaitedKeys } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
+import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 
 const INT_MIN = -2147483648;
@@ -300,7 +301,6 @@ function refcount(v: Value): number {
 }
 
 const OBJECT_HELP = [
-  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'ENCODING <key>',
   '    Return the internal representation of the value stored at <key>.',
   'FREQ <key>',
@@ -309,8 +309,6 @@ const OBJECT_HELP = [
   '    Return the approximate number of seconds since <key> was last accessed.',
   'REFCOUNT <key>',
   '    Return how many references the value stored at <key> has.',
-  'HELP',
-  '    Prints this help.',
 ];
 
 /** The value for an OBJECT subcommand, or null after replying null for a missing key. */
@@ -608,8 +606,7 @@ export const commands: CommandDef[] = [
         name: 'help', arity: 2, flags: 'loading stale', since: '6.2.0',
         summary: 'Returns helpful text about the OBJECT subcommands.', complexity: 'O(1)',
         handler(c) {
-          c.reply.array(OBJECT_HELP.length);
-          for (let i = 0; i < OBJECT_HELP.length; i++) c.reply.simple(OBJECT_HELP[i]);
+          replyHelp(c, 'OBJECT', OBJECT_HELP);
         },
       }),
     ],

@@ -196,7 +196,7 @@ describe('generic keys over a socket', () => {
     const r = await c.call('OBJECT', 'HELP');
     const lines = r.split('\r\n');
     expect(lines[0]).toBe('*11');
-    expect(lines[1]).toBe('+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
+    expect(lines[1]).toMatch(/^\+OBJECT <subcommand> /);
     for (const sub of ['ENCODING <key>', 'FREQ <key>', 'IDLETIME <key>', 'REFCOUNT <key>', 'HELP']) expect(lines).toContain(`+${sub}`);
   });
 });
