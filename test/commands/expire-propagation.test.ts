@@ -109,6 +109,22 @@ describe('expiry propagation and notifications', () => {
     }
   });
 
+  it('SCAN and RANDOMKEY propagate each lazily expired key as its own DEL, not wrapped in MULTI', async () => {
+    setActiveExpire(false);
+    try {
+      for (const cmd of [['SCAN', '0'], ['RANDOMKEY']]) {
+        await c.call('SET', 'foo1', 'bar', 'PX', '1');
+        await c.call('SET', 'foo2', 'bar', 'PX', '1');
+        await new Promise((r) => setTimeout(r, 5));
+        propagated.length = 0;
+        await c.call(...cmd);
+        expect(propagated.sort()).toEqual(['0 DEL foo1', '0 DEL foo2']);
+      }
+    } finally {
+      setActiveExpire(true);
+    }
+  });
+
   it('active expiry fires "expired" and propagates DEL for keys nobody touches', async () => {
     for (let i = 0; i < 50; i++) c.send('SET', `a${i}`, 'v', 'PX', '20');
     await c.read(50);
