@@ -7,6 +7,7 @@ import { typeName, type Db, type Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
+import { stringEncoding } from '../keyspace/strings.js';
 import { parseInt64 } from '../protocol/format.js';
 import { readyWaitedKeys } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
@@ -270,19 +271,10 @@ function keysCommand(c: Client, argv: string[]): void {
   c.reply.bulks(out);
 }
 
-// OBJECT ENCODING of plain string values, by Redis's rules for a value stored by SET: integers
-// that fit int64 without leading zeros or '+' are "int", up to 44 bytes "embstr", else "raw".
-// (Values a command keeps as a RedisObject of type 'string' report their own encoding.)
-const EMBSTR_LIMIT = 44;
 /** Redis shares the integer objects 0..9999, whose refcount reads INT_MAX. */
 const SHARED_INTEGERS = 10000;
 /** The counter Redis gives a new key under an LFU policy. */
 const LFU_INIT_VAL = 5;
-
-function stringEncoding(s: string): string {
-  if (s.length <= 20 && parseInt64(s) !== null) return 'int';
-  return s.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
-}
 
 function lfuPolicy(): boolean {
   return server.config.get('maxmemory-policy').endsWith('-lfu');

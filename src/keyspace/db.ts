@@ -88,6 +88,9 @@ export class Db {
    * Callers fire their own keyspace notification, as the event name depends on the command.
    */
   set(key: string, value: Value, keepTtl = false): void {
+    // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
+    // TTL surviving a KEEPTTL).
+    if (this.expires.size !== 0) this.expireIfNeeded(key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);

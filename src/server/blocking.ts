@@ -8,7 +8,7 @@
 
 import { ERR } from '../errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import type { Db } from '../keyspace/db.js';
+import { typeName, type Db } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { parseDouble } from '../protocol/format.js';
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
@@ -183,7 +183,7 @@ export function handleReadyKeys(): void {
         const st = state.get(c);
         if (st === undefined) continue;
         const v = db.lookupWrite(key);
-        if (v === undefined || (typeof v === 'string' ? 'string' : v.type) !== st.type) break;
+        if (v === undefined || typeName(v) !== st.type) break;
         detach(c);
         servingDeadline = st.deadline;
         call(c, st.cmd, st.argv);

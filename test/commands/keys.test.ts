@@ -68,6 +68,13 @@ differential('generic keys', {
     ['INCR', 'counter'], ['OBJECT', 'REFCOUNT', 'counter'], ['OBJECT', 'encoding', 'counter'],
     ['OBJECT', 'ENCODING', 'nope'], ['OBJECT', 'REFCOUNT', 'nope'], ['OBJECT', 'IDLETIME', 'nope'], ['OBJECT', 'FREQ', 'nope'],
   ],
+  'copies are independent of their source, and strings changed in place are raw': [
+    ['SET', 'k', 'abc'], ['APPEND', 'k', 'd'], ['OBJECT', 'ENCODING', 'k'], ['COPY', 'k', 'k2'], ['APPEND', 'k2', 'e'],
+    ['SETRANGE', 'k', '0', 'X'], ['GET', 'k'], ['GET', 'k2'], ['OBJECT', 'ENCODING', 'k2'], ['OBJECT', 'REFCOUNT', 'k2'],
+    ['SET', 'n', '12'], ['APPEND', 'n', '3'], ['OBJECT', 'ENCODING', 'n'], ['OBJECT', 'REFCOUNT', 'n'], ['INCR', 'n'],
+    ['OBJECT', 'ENCODING', 'n'], ['RENAME', 'k2', 'k3'], ['OBJECT', 'ENCODING', 'k3'], ['MOVE', 'k3', '1'], ['SELECT', '1'],
+    ['OBJECT', 'ENCODING', 'k3'], ['GET', 'k3'], ['TYPE', 'k3'], ['SCAN', '0', 'TYPE', 'string'],
+  ],
   'object errors and idle/freq under LRU': [
     ['SET', 'k', 'v'], ['OBJECT', 'IDLETIME', 'k'], ['OBJECT', 'FREQ', 'k'], ['OBJECT'], ['OBJECT', 'ENCODING'],
     ['OBJECT', 'ENCODING', 'k', 'x'], ['OBJECT', 'NOSUCH', 'k'], ['OBJECT', 'HELP', 'x'], ['object', 'Encoding', 'k'],
