@@ -3,7 +3,8 @@
 // change, then calls signals.expired, wired here to propagate a DEL (UNLINK with
 // lazyfree-lazy-expire) to replicas and the AOF, since replicas never expire keys by themselves.
 // Active: `hz` times a second, sample volatile keys per database and delete the expired ones,
-// repeating while more than a quarter of a sample was expired, within a time budget. Each database
+// repeating while more than 10% of a sample was expired, within a time budget (the sample size,
+// the tolerated share and the budget scale with active-expire-effort, as in Redis). Each database
 // keeps a live Map iterator, so successive cycles walk the whole expires table.
 
 import type { Db } from './db.js';
@@ -11,7 +12,6 @@ import { signals } from './signals.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 
-const SAMPLE = 20;
 const iterators = new WeakMap<Map<string, number>, Iterator<[string, number]>>();
 let enabled = true;
 let timer: NodeJS.Timeout | null = null;
@@ -29,8 +29,8 @@ function onExpired(db: Db, key: string): void {
   propagate(db.id, [lazyExpire ? 'UNLINK' : 'DEL', key]);
 }
 
-/** One sample of a database's volatile keys; returns how many were expired (and deleted). */
-function sampleDb(db: Db, now: number): number {
+/** One sample of up to `size` volatile keys; returns how many were expired (and deleted). */
+function sampleDb(db: Db, now: number, size: number): number {
   const map = db.expires;
   let it = iterators.get(map);
   if (it === undefined) {
@@ -40,7 +40,7 @@ function sampleDb(db: Db, now: number): number {
   sampled = 0;
   let expired = 0;
   let ttlSum = 0;
-  while (sampled < SAMPLE) {
+  while (sampled < size) {
     const r = it.next();
     if (r.done === true) {
       iterators.delete(map);
@@ -69,6 +69,8 @@ function cycle(): void {
   const hz = server.config.num('hz');
   // Redis allows 25% of the CPU per second to this; spread over hz cycles.
   const budget = (250 + 25 * (effort - 1)) / hz;
+  const sampleSize = 20 + 5 * (effort - 1);
+  const stalePercent = 10 - effort + 1;
   const start = performance.now();
   const dbs = server.dbs;
   for (let n = 0; n < dbs.length; n++) {
@@ -76,8 +78,8 @@ function cycle(): void {
     nextDb = (nextDb + 1) % dbs.length;
     if (db.expires.size === 0) continue;
     for (;;) {
-      const expired = sampleDb(db, Date.now());
-      if (sampled === 0 || expired * 4 <= sampled) break;
+      const expired = sampleDb(db, Date.now(), sampleSize);
+      if (sampled === 0 || expired * 100 <= sampled * stalePercent) break;
       if (performance.now() - start > budget) {
         server.flushPending();
         return;
