@@ -539,7 +539,7 @@ export const commands: CommandDef[] = [
     handler(c, argv) {
       const cursor = parseScanCursor(c, argv[1]);
       if (cursor < 0 || !parseScanOptions(c, argv, 2, true)) return;
-      scanKeys(c, c.db, cursor);
+      scanKeys(c, cursor);
     },
   }),
   {

@@ -9,8 +9,9 @@
 // throughout, and writers adding keys faster than a client scans cannot keep it going forever.
 // The cursor a client holds is therefore a handle naming a server-side iterator. The trade-offs:
 // - State lives on the server, in a bounded table: at most MAX_CURSORS iterators, the least
-//   recently used evicted first, any idle for IDLE_MS dropped. An abandoned cursor keeps its
-//   collection reachable (even after FLUSHDB or DEL) until it is evicted.
+//   recently used evicted first, any idle for IDLE_MS dropped. An iterator keeps its collection
+//   reachable, so a periodic sweep also drops those whose collection left the keyspace (DEL,
+//   FLUSHDB, SWAPDB): an abandoned cursor pins a deleted collection for SWEEP_MS at most.
 // - Every step issues a fresh id and forgets the one it was given. A cursor that names no live
 //   iterator (evicted, repeated after a lost reply, from another server or before a restart)
 //   starts the iteration again from the beginning: duplicates, which the contract allows, never
@@ -43,6 +44,10 @@ export const scanOptions: ScanOptions = { pattern: null, count: 10, type: null }
 
 interface ScanState {
   coll: ScanCollection<unknown>;
+  /** Where the collection lives: the database, and the key holding `owner` (null for SCAN). */
+  db: Db;
+  key: string | null;
+  owner: unknown;
   it: Iterator<string>;
   /** The element read ahead to learn whether the iteration had ended, not yet returned. */
   pending: string | null;
@@ -53,12 +58,14 @@ interface ScanState {
 
 const MAX_CURSORS = 4096;
 const IDLE_MS = 5 * 60 * 1000;
+const SWEEP_MS = 10 * 1000;
 /** Cursors above this are never issued (they would not survive as JS numbers). */
 const NO_CURSOR = 2 ** 53;
 
 /** Live iterators by cursor id; Map order is least recently used first, as each step re-inserts. */
 const states = new Map<number, ScanState>();
 let nextId = 1 + Math.floor(Math.random() * 2 ** 40);
+let sweeper: NodeJS.Timeout | null = null;
 
 // Per-call scratch, reused so a SCAN step allocates only what it replies.
 const names: string[] = [];
@@ -145,43 +152,64 @@ export function parseScanOptions(c: Client, argv: string[], first: number, allow
   return true;
 }
 
-/** Drop iterators idle for too long; the oldest are first in the table. */
-function sweep(now: number): void {
+/** Drop iterators idle for too long, and the oldest past the bound; the oldest come first. */
+function trim(now: number): void {
   for (const [id, s] of states) {
     if (now - s.lastUse < IDLE_MS && states.size <= MAX_CURSORS) return;
     states.delete(id);
   }
 }
 
+/** Whether the collection is still the one its database (and key) holds. */
+function live(s: ScanState): boolean {
+  return s.key === null ? s.db.dict === s.owner : s.db.dict.get(s.key) === s.owner;
+}
+
+/** Periodically: drop iterators over collections that left the keyspace. */
+function sweep(): void {
+  trim(Date.now());
+  for (const [id, s] of states) if (!live(s)) states.delete(id);
+  if (states.size === 0 && sweeper !== null) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+}
+
 /**
- * One step of HSCAN/SSCAN/ZSCAN (or SCAN through scanKeys) over `coll`, with the options already
- * parsed into scanOptions: replies [next cursor, [items]]. `valueText` turns a value into its reply
- * text for collections that reply name/value pairs (hash fields, zset members with scores); null
- * replies names only. `whole` returns everything at once with cursor 0 (compact encodings).
+ * One step of HSCAN/SSCAN/ZSCAN over `coll`, the collection inside `owner`, the value of `key` in
+ * the client's database, with the options already parsed into scanOptions: replies
+ * [next cursor, [items]]. `valueText` turns a value into its reply text for collections that reply
+ * name/value pairs (hash fields, zset members with scores); null replies names only. `whole`
+ * returns everything at once with cursor 0 (compact encodings).
  */
 export function scanCollection<V>(
   c: Client,
+  key: string,
+  owner: unknown,
   coll: ScanCollection<V>,
   cursor: number,
   valueText: ((v: V) => string) | null,
   whole: boolean,
 ): void {
-  scan(c, coll as ScanCollection<unknown>, cursor, valueText as ((v: unknown) => string) | null, whole, null);
+  scan(c, key, owner, coll as ScanCollection<unknown>, cursor, valueText as ((v: unknown) => string) | null, whole);
 }
 
-/** One SCAN step over a database's keys: TYPE filter, and expired keys are deleted, not returned. */
-export function scanKeys(c: Client, db: Db, cursor: number): void {
-  scan(c, db.dict, cursor, null, false, db);
+/** One SCAN step over the client's database: TYPE filter, and expired keys are deleted, not returned. */
+export function scanKeys(c: Client, cursor: number): void {
+  scan(c, null, c.db.dict, c.db.dict, cursor, null, false);
 }
 
 function scan(
   c: Client,
+  key: string | null,
+  owner: unknown,
   coll: ScanCollection<unknown>,
   cursor: number,
   valueText: ((v: unknown) => string) | null,
   whole: boolean,
-  db: Db | null,
 ): void {
+  const db = c.db;
+  const keys = key === null;
   const now = Date.now();
   let state: ScanState | undefined;
   if (cursor !== 0 && !whole) {
@@ -224,7 +252,7 @@ function scan(
       if (r.done === true) {
         done = true;
       } else if (state === undefined) {
-        state = { coll, it, pending: r.value, remaining: remaining - seen, lastUse: now };
+        state = { coll, db, key, owner, it, pending: r.value, remaining: remaining - seen, lastUse: now };
       } else {
         state.pending = r.value;
         state.remaining = remaining - seen;
@@ -234,12 +262,12 @@ function scan(
   }
 
   const pattern = scanOptions.pattern;
-  const type = db !== null ? scanOptions.type : null;
+  const type = keys ? scanOptions.type : null;
   let kept = 0;
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
     if (pattern !== null && !globMatch(pattern, name, false)) continue;
-    if (db !== null) {
+    if (keys) {
       if (type !== null) {
         // Redis looks the key up like a read here (stats, lazy expiry); a gone key is "none".
         const v = db.lookupRead(name);
@@ -256,7 +284,11 @@ function scan(
   if (!done && state !== undefined) {
     next = nextId++;
     states.set(next, state);
-    sweep(now);
+    trim(now);
+    if (sweeper === null) {
+      sweeper = setInterval(sweep, SWEEP_MS);
+      sweeper.unref();
+    }
   }
   const r = c.reply;
   r.array(2);

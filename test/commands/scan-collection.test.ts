@@ -1,7 +1,7 @@
 // The SCAN machinery HSCAN, SSCAN and ZSCAN share (src/keyspace/scan.ts), driven directly on
 // Maps and Sets with an internal client, and checked on the exact reply bytes.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection } from '../../src/keyspace/scan.js';
 import { formatDouble17g } from '../../src/protocol/format.js';
 import { fakeClient, type Client } from '../../src/server/client.js';
@@ -12,15 +12,21 @@ import { splitFrames } from '../helpers/resp.js';
 let c: Client;
 
 beforeAll(() => {
+  // Fake timers from the start, so the cursor sweeper runs when a test advances the clock.
+  vi.useFakeTimers();
   server.init(new Config());
   c = fakeClient();
+});
+
+afterAll(() => {
+  vi.useRealTimers();
 });
 
 /** Run one step; returns [cursor, items] from the reply bytes, or the error line. */
 function step(coll: Map<string, unknown> | Set<string>, cursor: string, opts: string[], valueText: ((v: never) => string) | null, whole = false): [string, string[]] {
   const argv = ['HSCAN', 'key', cursor, ...opts];
   const cur = parseScanCursor(c, argv[2]);
-  if (cur >= 0 && parseScanOptions(c, argv, 3, false)) scanCollection(c, coll as Map<string, never>, cur, valueText, whole);
+  if (cur >= 0 && parseScanOptions(c, argv, 3, false)) scanCollection(c, 'key', coll, coll as Map<string, never>, cur, valueText, whole);
   const text = c.reply.take().toString('latin1');
   if (text.startsWith('-')) return ['error', [text]];
   const [frames, rest] = splitFrames(text);
@@ -98,6 +104,25 @@ describe('scanCollection', () => {
     const [cursor] = step(a, '0', ['COUNT', '1'], null);
     const b = new Set(['y1', 'y2']);
     expect(step(b, cursor, ['COUNT', '10'], null)).toEqual(['0', ['y1', 'y2']]);
+  });
+
+  describe('abandoned cursors', () => {
+    it('are swept once their collection has left the keyspace, and kept while it is there', () => {
+      const kept = new Set(['k1', 'k2', 'k3']);
+      const gone = new Set(['g1', 'g2', 'g3']);
+      c.db.dict.set('key', kept as never);
+      const [keptCursor, k] = step(kept, '0', ['COUNT', '1'], null);
+      expect(k).toEqual(['k1']);
+      c.db.dict.set('key', gone as never);
+      const [goneCursor, g] = step(gone, '0', ['COUNT', '1'], null);
+      expect(g).toEqual(['g1']);
+      // The key now holds `kept` again, so `gone` has left the keyspace.
+      c.db.dict.set('key', kept as never);
+      vi.advanceTimersByTime(11_000);
+      expect(step(kept, keptCursor, ['COUNT', '1'], null)[1]).toEqual(['k2']);
+      expect(step(gone, goneCursor, ['COUNT', '1'], null)[1]).toEqual(['g1']);
+      c.db.dict.delete('key');
+    });
   });
 
   it('rejects TYPE and bad options like HSCAN does, and replies the empty scan', () => {
