@@ -67,6 +67,21 @@ export const ERR = {
   numkeysNotPositive: 'ERR numkeys should be greater than 0',
   countNotPositive: 'ERR count should be greater than 0',
   numkeysTooBig: "ERR Number of keys can't be greater than number of args",
+  invalidCursor: 'ERR invalid cursor',
+  expireNxConflict: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtLtConflict: 'ERR GT and LT options at the same time are not compatible',
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
+  /** Redis's wording (sic) for an integer argument outside a range. */
+  valueRange: (min: number, max: number) => `ERR value is out of range, value must between ${min} and ${max}`,
+  invalidFirstDb: 'ERR invalid first DB index',
+  invalidSecondDb: 'ERR invalid second DB index',
+  moveInCluster: 'ERR MOVE is not allowed in cluster mode',
+  copyInCluster: 'ERR Copying to another database is not allowed in cluster mode',
+  swapdbInCluster: 'ERR SWAPDB is not allowed in cluster mode',
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

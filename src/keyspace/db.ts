@@ -124,6 +124,20 @@ export class Db {
     return this.expires.delete(key);
   }
 
+  /**
+   * SWAPDB: exchange contents with another database. Clients, watchers and blocked clients stay
+   * with the Db object (its id), as in Redis; only the data moves.
+   */
+  swapWith(other: Db): void {
+    const { dict, expires, avgTtl } = this;
+    this.dict = other.dict;
+    this.expires = other.expires;
+    this.avgTtl = other.avgTtl;
+    other.dict = dict;
+    other.expires = expires;
+    other.avgTtl = avgTtl;
+  }
+
   /** Empty the database; returns how many keys were removed. */
   flush(): number {
     const n = this.dict.size;
