@@ -1,0 +1,219 @@
+// The skiplist and the ZSet built on it, checked against a plain sorted array under random
+// operations: order, ranks, spans (via rank lookups), range searches and rank deletions.
+
+import { describe, expect, it } from 'vitest';
+import { LEX_MINUS, LEX_PLUS, LEX_VALUE, NIL, SkipList, type LexRange, type ScoreRange } from '../../src/keyspace/types/skiplist.js';
+import { ZSet } from '../../src/keyspace/types/zset.js';
+
+type Entry = [string, number];
+
+/** Deterministic PRNG so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function cmp(a: Entry, b: Entry): number {
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function walk(sl: SkipList): Entry[] {
+  const out: Entry[] = [];
+  for (let x = sl.first; x !== NIL; x = sl.next(x)) out.push([sl.members[x], sl.scores[x]]);
+  return out;
+}
+
+function walkBack(sl: SkipList): Entry[] {
+  const out: Entry[] = [];
+  for (let x = sl.tail; x !== NIL; x = sl.prev(x)) out.push([sl.members[x], sl.scores[x]]);
+  return out.reverse();
+}
+
+function inScore(v: number, r: ScoreRange): boolean {
+  return (r.minex ? v > r.min : v >= r.min) && (r.maxex ? v < r.max : v <= r.max);
+}
+
+describe('SkipList against a sorted array', () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`random inserts, updates, deletes and range queries (seed ${seed})`, () => {
+      const rand = rng(seed);
+      const sl = new SkipList(4);
+      let model: Entry[] = [];
+      const name = (): string => {
+        // Short names with shared prefixes and high bytes, so byte order matters.
+        const n = Math.floor(rand() * 300);
+        return (n % 3 === 0 ? '\xff' : '') + 'm' + n.toString(36) + (n % 7 === 0 ? '\x00' : '');
+      };
+      const score = (): number => {
+        const r = rand();
+        if (r < 0.02) return Infinity;
+        if (r < 0.04) return -Infinity;
+        if (r < 0.5) return Math.floor(rand() * 20); // many ties: order falls back to members
+        return (rand() - 0.5) * 1e6;
+      };
+      for (let step = 0; step < 4000; step++) {
+        const op = rand();
+        const m = name();
+        const idx = model.findIndex((e) => e[0] === m);
+        if (op < 0.45) {
+          const s = score();
+          if (idx < 0) {
+            sl.insert(m, s);
+            model.push([m, s]);
+          } else {
+            sl.updateScore(m, s);
+            model[idx] = [m, s];
+          }
+          model.sort(cmp);
+        } else if (op < 0.7) {
+          expect(sl.delete(m)).toBe(idx >= 0);
+          if (idx >= 0) model.splice(idx, 1);
+        } else if (op < 0.8 && model.length > 0) {
+          const a = Math.floor(rand() * model.length);
+          const b = Math.min(model.length - 1, a + Math.floor(rand() * 10));
+          sl.deleteRanks(a, b);
+          model.splice(a, b - a + 1);
+        } else {
+          expect(sl.rank(m)).toBe(idx);
+          expect(sl.score(m)).toBe(idx >= 0 ? model[idx][1] : undefined);
+          if (model.length > 0) {
+            const r = Math.floor(rand() * model.length);
+            const x = sl.at(r);
+            expect([sl.members[x], sl.scores[x]]).toEqual(model[r]);
+          }
+          const lo = score();
+          const hi = score();
+          const range: ScoreRange = { min: Math.min(lo, hi), max: Math.max(lo, hi), minex: rand() < 0.5, maxex: rand() < 0.5 };
+          const hits = model.map((e, i) => (inScore(e[1], range) ? i : -1)).filter((i) => i >= 0);
+          const f = sl.firstInScore(range);
+          if (hits.length === 0) {
+            expect(f).toBe(NIL);
+            expect(sl.lastInScore(range)).toBe(NIL);
+          } else {
+            expect(sl.members[f]).toBe(model[hits[0]][0]);
+            expect(sl.foundRank).toBe(hits[0]);
+            const l = sl.lastInScore(range);
+            expect(sl.members[l]).toBe(model[hits[hits.length - 1]][0]);
+            expect(sl.foundRank).toBe(hits[hits.length - 1]);
+          }
+        }
+        expect(sl.length).toBe(model.length);
+        expect(sl.dict.size).toBe(model.length);
+        if (step % 97 === 0) {
+          expect(walk(sl)).toEqual(model);
+          expect(walkBack(sl)).toEqual(model);
+          for (let r = 0; r < model.length; r++) expect(sl.rank(model[r][0])).toBe(r);
+        }
+      }
+      expect(walk(sl)).toEqual(model);
+      model = [];
+    });
+  }
+
+  it('lex range searches with -, + and exclusive bounds', () => {
+    const sl = new SkipList();
+    const names = ['', 'a', 'aa', 'ab', 'b', 'ba', 'c', '\xff', '\xff\x00'];
+    for (const n of [...names].reverse()) sl.insert(n, 0);
+    const mk = (min: string, max: string): LexRange => {
+      const item = (s: string): [string, number, boolean] =>
+        s === '-' ? ['', LEX_MINUS, true] : s === '+' ? ['', LEX_PLUS, true] : [s.slice(1), LEX_VALUE, s[0] === '('];
+      const [a, ak, ax] = item(min);
+      const [b, bk, bx] = item(max);
+      return { min: a, minKind: ak, minex: ax, max: b, maxKind: bk, maxex: bx };
+    };
+    const cases: [string, string, string[]][] = [
+      ['-', '+', names], ['[a', '[b', ['a', 'aa', 'ab', 'b']], ['(a', '(b', ['aa', 'ab']], ['[b', '[a', []],
+      ['+', '-', []], ['-', '-', []], ['+', '+', []], ['[', '(a', ['']], ['(\xff', '+', ['\xff\x00']], ['[ab', '[ab', ['ab']], ['(ab', '[ab', []],
+    ];
+    for (const [min, max, want] of cases) {
+      const r = mk(min, max);
+      const f = sl.firstInLex(r);
+      if (want.length === 0) {
+        expect(f, `${min} ${max}`).toBe(NIL);
+        continue;
+      }
+      expect(sl.members[f]).toBe(want[0]);
+      expect(sl.foundRank).toBe(names.indexOf(want[0]));
+      const l = sl.lastInLex(r);
+      expect(sl.members[l]).toBe(want[want.length - 1]);
+      expect(sl.foundRank).toBe(names.indexOf(want[want.length - 1]));
+    }
+  });
+
+  it('reuses freed nodes and link blocks instead of growing', () => {
+    const sl = new SkipList(8);
+    for (let i = 0; i < 1000; i++) sl.insert(`m${i}`, i);
+    const cap = sl.scores.length;
+    const links = sl.links.length;
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 1000; i++) sl.delete(`m${i}`);
+      expect(sl.length).toBe(0);
+      expect(sl.first).toBe(NIL);
+      for (let i = 0; i < 1000; i++) sl.insert(`m${i}`, 1000 - i);
+    }
+    expect(sl.scores.length).toBe(cap);
+    // Levels are random, so a block size may run short now and then; growth stays bounded.
+    expect(sl.links.length).toBeLessThanOrEqual(links * 2);
+    expect(sl.rank('m999')).toBe(0);
+    expect(sl.rank('m0')).toBe(999);
+  });
+});
+
+describe('ZSet small and big forms agree', () => {
+  it('answers the same queries in both encodings', () => {
+    const rand = rng(7);
+    const small = new ZSet(0, 0);
+    const big = new ZSet(1, 1000); // a member longer than the listpack limit: skiplist from the start
+    expect(small.encoding()).toBe('listpack');
+    expect(big.encoding()).toBe('skiplist');
+    for (let i = 0; i < 100; i++) {
+      const m = `k${Math.floor(rand() * 60)}`;
+      const s = Math.floor(rand() * 10);
+      const update = rand() < 0.5;
+      for (const z of [small, big]) {
+        if (z.score(m) === undefined) z.insert(m, s);
+        else if (update) z.update(m, s);
+        else z.delete(m);
+      }
+    }
+    expect(small.encoding()).toBe('listpack');
+    const dump = (z: ZSet): Entry[] => {
+      const out: Entry[] = [];
+      for (let h = z.size > 0 ? z.at(0) : -1; h !== -1; h = z.next(h)) out.push([z.member(h), z.scoreAt(h)]);
+      return out;
+    };
+    expect(dump(small)).toEqual(dump(big));
+    const r: ScoreRange = { min: 2, max: 7, minex: true, maxex: false };
+    expect(small.firstInScore(r)).toBe(big.firstInScore(r));
+    expect(small.lastInScore(r)).toBe(big.lastInScore(r));
+    const c = small.clone();
+    c.deleteRanks(0, 2);
+    expect(c.size).toBe(small.size - 3);
+    const bc = big.clone();
+    expect(dump(bc)).toEqual(dump(big));
+    expect(bc.encoding()).toBe('skiplist');
+  });
+
+  it('converts to a skiplist past 128 members or a 64-byte member, and stays one', () => {
+    const z = new ZSet(0, 0);
+    for (let i = 0; i < 128; i++) z.insert(`m${i}`, i);
+    expect(z.encoding()).toBe('listpack');
+    z.insert('m128', 128);
+    expect(z.encoding()).toBe('skiplist');
+    z.deleteRanks(0, 120);
+    expect(z.encoding()).toBe('skiplist');
+    const y = new ZSet(1, 1);
+    y.insert('x'.repeat(64), 1);
+    expect(y.encoding()).toBe('listpack');
+    y.insert('x'.repeat(65), 1);
+    expect(y.encoding()).toBe('skiplist');
+    expect(y.rank('x'.repeat(65))).toBe(1);
+  });
+});
