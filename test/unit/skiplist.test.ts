@@ -26,13 +26,13 @@ function cmp(a: Entry, b: Entry): number {
 
 function walk(sl: SkipList): Entry[] {
   const out: Entry[] = [];
-  for (let x = sl.first; x !== NIL; x = sl.next(x)) out.push([sl.members[x], sl.scores[x]]);
+  for (let x = sl.first; x !== NIL; x = sl.next(x)) out.push([sl.memberOf(x), sl.scoreOf(x)]);
   return out;
 }
 
 function walkBack(sl: SkipList): Entry[] {
   const out: Entry[] = [];
-  for (let x = sl.tail; x !== NIL; x = sl.prev(x)) out.push([sl.members[x], sl.scores[x]]);
+  for (let x = sl.tail; x !== NIL; x = sl.prev(x)) out.push([sl.memberOf(x), sl.scoreOf(x)]);
   return out.reverse();
 }
 
@@ -86,7 +86,7 @@ describe('SkipList against a sorted array', () => {
           if (model.length > 0) {
             const r = Math.floor(rand() * model.length);
             const x = sl.at(r);
-            expect([sl.members[x], sl.scores[x]]).toEqual(model[r]);
+            expect([sl.memberOf(x), sl.scoreOf(x)]).toEqual(model[r]);
           }
           const lo = score();
           const hi = score();
@@ -97,10 +97,10 @@ describe('SkipList against a sorted array', () => {
             expect(f).toBe(NIL);
             expect(sl.lastInScore(range)).toBe(NIL);
           } else {
-            expect(sl.members[f]).toBe(model[hits[0]][0]);
+            expect(sl.memberOf(f)).toBe(model[hits[0]][0]);
             expect(sl.foundRank).toBe(hits[0]);
             const l = sl.lastInScore(range);
-            expect(sl.members[l]).toBe(model[hits[hits.length - 1]][0]);
+            expect(sl.memberOf(l)).toBe(model[hits[hits.length - 1]][0]);
             expect(sl.foundRank).toBe(hits[hits.length - 1]);
           }
         }
@@ -139,10 +139,10 @@ describe('SkipList against a sorted array', () => {
         expect(f, `${min} ${max}`).toBe(NIL);
         continue;
       }
-      expect(sl.members[f]).toBe(want[0]);
+      expect(sl.memberOf(f)).toBe(want[0]);
       expect(sl.foundRank).toBe(names.indexOf(want[0]));
       const l = sl.lastInLex(r);
-      expect(sl.members[l]).toBe(want[want.length - 1]);
+      expect(sl.memberOf(l)).toBe(want[want.length - 1]);
       expect(sl.foundRank).toBe(names.indexOf(want[want.length - 1]));
     }
   });
@@ -150,17 +150,15 @@ describe('SkipList against a sorted array', () => {
   it('reuses freed nodes and link blocks instead of growing', () => {
     const sl = new SkipList(8);
     for (let i = 0; i < 1000; i++) sl.insert(`m${i}`, i);
-    const cap = sl.scores.length;
-    const links = sl.links.length;
+    const cap = sl.mem.length;
     for (let round = 0; round < 20; round++) {
       for (let i = 0; i < 1000; i++) sl.delete(`m${i}`);
       expect(sl.length).toBe(0);
       expect(sl.first).toBe(NIL);
       for (let i = 0; i < 1000; i++) sl.insert(`m${i}`, 1000 - i);
     }
-    expect(sl.scores.length).toBe(cap);
     // Levels are random, so a block size may run short now and then; growth stays bounded.
-    expect(sl.links.length).toBeLessThanOrEqual(links * 2);
+    expect(sl.mem.length).toBeLessThanOrEqual(cap * 2);
     expect(sl.rank('m999')).toBe(0);
     expect(sl.rank('m0')).toBe(999);
   });

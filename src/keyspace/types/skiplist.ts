@@ -2,13 +2,15 @@
 // member -> node for O(1) score lookups. Order is (score, member bytes), members compared as latin1
 // strings, which is byte order.
 //
-// Nodes live in typed arrays (struct of arrays) rather than one object per node: a JS object with a
-// level array would cost ~150 bytes per member; here a node is ~36 bytes plus its Map entry and
-// member string. Measured for 1M members "member:N" with integer-ish scores (node 20, RSS delta):
-// ~118 MB, against ~103 MB used_memory_rss growth in redis-server 7.0.15 for the same ZADDs.
+// Nodes are blocks in one Int32Array (with a Float64Array view of the same memory for scores)
+// rather than one object per node: an object with a level array costs ~150 bytes per member, and a
+// hop would chase three pointers. A block is [score (2 ints), backward, member slot, level count,
+// then (forward, span) per level], padded to an even length so scores stay 8-byte aligned; a node
+// is its block's offset. Blocks are recycled through a free list per level count.
 //
-// Node 0 is the header (all 32 levels). Each node's levels are a block of (forward, span) int pairs
-// in `links`, allocated by level count with a free list per count.
+// Memory for one zset of 1M members "member:N" with float scores, loaded by 1M pipelined ZADDs:
+// shoal-server RSS grows ~175 MB (live: ~40 MB of blocks, the Map, the strings), redis-server 7.0.15
+// used_memory_rss ~116 MB (used_memory +110 MB): about 1.5x.
 
 const MAX_LEVEL = 32;
 export const NIL = -1;
@@ -84,8 +86,18 @@ function randomLevel(): number {
   return lv;
 }
 
+// Block layout, in int32 units from the node offset.
+const BACK = 2;
+const SLOT = 3;
+const LVL = 4;
+const FWD = 5;
+
+function blockSize(lv: number): number {
+  return 6 + 2 * lv;
+}
+
 export class SkipList {
-  /** member -> node index. */
+  /** member -> node. */
   readonly dict = new Map<string, number>();
   length = 0;
   level = 1;
@@ -93,32 +105,23 @@ export class SkipList {
   /** Rank (0-based) of the node returned by the last first/last-in-range search. */
   foundRank = 0;
 
-  scores: Float64Array;
-  members: string[] = [''];
-  back: Int32Array;
-  lvl: Uint8Array;
-  off: Int32Array;
-  links: Int32Array;
-  private nodeTop = 1;
-  private freeNode = NIL;
-  private linksTop = 2 * MAX_LEVEL;
-  /** Free link blocks by level count, chained through their first int. */
-  private readonly freeLinks = new Int32Array(MAX_LEVEL + 1).fill(NIL);
+  mem: Int32Array;
+  private f64: Float64Array;
+  /** Member strings by slot; a freed block keeps its slot for its next use. */
+  private members: string[] = [''];
+  private top: number;
+  /** Free blocks by level count, chained through their BACK field. */
+  private readonly freeBlocks = new Int32Array(MAX_LEVEL + 1).fill(NIL);
 
   constructor(capacity = 16) {
-    const cap = Math.max(capacity + 1, 2);
-    this.scores = new Float64Array(cap);
-    this.back = new Int32Array(cap);
-    this.lvl = new Uint8Array(cap);
-    this.off = new Int32Array(cap);
-    this.links = new Int32Array(Math.max(2 * MAX_LEVEL + 4 * cap, 128));
-    this.lvl[HEAD] = MAX_LEVEL;
-    this.off[HEAD] = 0;
-    for (let i = 0; i < MAX_LEVEL; i++) {
-      this.links[2 * i] = NIL;
-      this.links[2 * i + 1] = 0;
-    }
-    this.back[HEAD] = NIL;
+    const buf = new ArrayBuffer(4 * (blockSize(MAX_LEVEL) + 10 * Math.max(capacity, 8)));
+    this.mem = new Int32Array(buf);
+    this.f64 = new Float64Array(buf);
+    const mem = this.mem;
+    mem[HEAD + BACK] = NIL;
+    mem[HEAD + LVL] = MAX_LEVEL;
+    for (let i = 0; i < MAX_LEVEL; i++) mem[HEAD + FWD + 2 * i] = NIL;
+    this.top = blockSize(MAX_LEVEL);
   }
 
   get size(): number {
@@ -127,142 +130,122 @@ export class SkipList {
 
   /** First node (lowest), or NIL. */
   get first(): number {
-    return this.links[this.off[HEAD]];
+    return this.mem[HEAD + FWD];
   }
 
   next(x: number): number {
-    return this.links[this.off[x]];
+    return this.mem[x + FWD];
   }
 
   prev(x: number): number {
-    return this.back[x];
+    return this.mem[x + BACK];
+  }
+
+  memberOf(x: number): string {
+    return this.members[this.mem[x + SLOT]];
+  }
+
+  scoreOf(x: number): number {
+    return this.f64[x >> 1];
   }
 
   score(member: string): number | undefined {
     const x = this.dict.get(member);
-    return x === undefined ? undefined : this.scores[x];
+    return x === undefined ? undefined : this.f64[x >> 1];
   }
 
   // ---- allocation
 
-  private allocNode(lv: number): number {
-    let x = this.freeNode;
+  private allocNode(lv: number, member: string): number {
+    let x = this.freeBlocks[lv];
     if (x !== NIL) {
-      this.freeNode = this.back[x];
-    } else {
-      x = this.nodeTop++;
-      if (x >= this.scores.length) this.growNodes();
-      this.members.push('');
+      this.freeBlocks[lv] = this.mem[x + BACK];
+      this.members[this.mem[x + SLOT]] = member;
+      return x;
     }
-    this.lvl[x] = lv;
-    this.off[x] = this.allocLinks(lv);
+    x = this.top;
+    const need = x + blockSize(lv);
+    if (need > this.mem.length) {
+      let cap = Math.floor(this.mem.length * 1.5);
+      if (cap < need) cap = need;
+      if (cap & 1) cap++;
+      const buf = new ArrayBuffer(4 * cap);
+      const mem = new Int32Array(buf);
+      mem.set(this.mem.subarray(0, this.top));
+      this.mem = mem;
+      this.f64 = new Float64Array(buf);
+    }
+    this.top = need;
+    this.mem[x + LVL] = lv;
+    this.mem[x + SLOT] = this.members.length;
+    this.members.push(member);
     return x;
   }
 
-  private growNodes(): void {
-    const cap = this.scores.length * 2;
-    const s = new Float64Array(cap);
-    s.set(this.scores);
-    this.scores = s;
-    const b = new Int32Array(cap);
-    b.set(this.back);
-    this.back = b;
-    const l = new Uint8Array(cap);
-    l.set(this.lvl);
-    this.lvl = l;
-    const o = new Int32Array(cap);
-    o.set(this.off);
-    this.off = o;
-  }
-
-  private allocLinks(lv: number): number {
-    const p = this.freeLinks[lv];
-    if (p !== NIL) {
-      this.freeLinks[lv] = this.links[p];
-      return p;
-    }
-    const at = this.linksTop;
-    const need = at + 2 * lv;
-    if (need > this.links.length) {
-      let cap = this.links.length * 2;
-      while (cap < need) cap *= 2;
-      const n = new Int32Array(cap);
-      n.set(this.links);
-      this.links = n;
-    }
-    this.linksTop = need;
-    return at;
-  }
-
-  private freeNodeAt(x: number): void {
-    const lv = this.lvl[x];
-    const p = this.off[x];
-    this.links[p] = this.freeLinks[lv];
-    this.freeLinks[lv] = p;
-    this.members[x] = '';
-    this.back[x] = this.freeNode;
-    this.freeNode = x;
+  private freeNode(x: number): void {
+    const lv = this.mem[x + LVL];
+    this.members[this.mem[x + SLOT]] = '';
+    this.mem[x + BACK] = this.freeBlocks[lv];
+    this.freeBlocks[lv] = x;
   }
 
   // ---- core operations
 
   /** True when node f sorts before (score, member). */
   private before(f: number, score: number, member: string): boolean {
-    const s = this.scores[f];
-    return s < score || (s === score && this.members[f] < member);
+    const s = this.f64[f >> 1];
+    return s < score || (s === score && this.members[this.mem[f + SLOT]] < member);
   }
 
-  /** Link node x (score, member, lvl already set) into place. */
+  /** Link node x (score, member and level already set) into place. */
   private link(x: number): void {
-    const links = this.links;
-    const off = this.off;
-    const score = this.scores[x];
-    const member = this.members[x];
+    const mem = this.mem;
+    const score = this.f64[x >> 1];
+    const member = this.members[mem[x + SLOT]];
     let y = HEAD;
     for (let i = this.level - 1; i >= 0; i--) {
       rankAt[i] = i === this.level - 1 ? 0 : rankAt[i + 1];
       for (;;) {
-        const f = links[off[y] + 2 * i];
+        const f = mem[y + FWD + 2 * i];
         if (f === NIL || !this.before(f, score, member)) break;
-        rankAt[i] += links[off[y] + 2 * i + 1];
+        rankAt[i] += mem[y + FWD + 2 * i + 1];
         y = f;
       }
       update[i] = y;
     }
-    const lv = this.lvl[x];
+    const lv = mem[x + LVL];
     if (lv > this.level) {
       for (let i = this.level; i < lv; i++) {
         rankAt[i] = 0;
         update[i] = HEAD;
-        links[2 * i + 1] = this.length;
+        mem[HEAD + FWD + 2 * i + 1] = this.length;
       }
       this.level = lv;
     }
-    const px = off[x];
     for (let i = 0; i < lv; i++) {
-      const pu = off[update[i]] + 2 * i;
-      links[px + 2 * i] = links[pu];
-      links[pu] = x;
+      const pu = update[i] + FWD + 2 * i;
+      const px = x + FWD + 2 * i;
+      mem[px] = mem[pu];
+      mem[pu] = x;
       const d = rankAt[0] - rankAt[i];
-      links[px + 2 * i + 1] = links[pu + 1] - d;
-      links[pu + 1] = d + 1;
+      mem[px + 1] = mem[pu + 1] - d;
+      mem[pu + 1] = d + 1;
     }
-    for (let i = lv; i < this.level; i++) links[off[update[i]] + 2 * i + 1]++;
-    this.back[x] = update[0] === HEAD ? NIL : update[0];
-    const n = links[px];
-    if (n !== NIL) this.back[n] = x;
+    for (let i = lv; i < this.level; i++) mem[update[i] + FWD + 2 * i + 1]++;
+    mem[x + BACK] = update[0] === HEAD ? NIL : update[0];
+    const n = mem[x + FWD];
+    if (n !== NIL) mem[n + BACK] = x;
     else this.tail = x;
     this.length++;
   }
 
   /** Fill `update` with the rightmost node before (score, member) on every level. */
   private findUpdate(score: number, member: string): void {
-    const links = this.links;
-    const off = this.off;
+    const mem = this.mem;
     let y = HEAD;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const f = links[off[y] + 2 * i];
+        const f = mem[y + FWD + 2 * i];
         if (f === NIL || !this.before(f, score, member)) break;
         y = f;
       }
@@ -272,23 +255,21 @@ export class SkipList {
 
   /** Unlink node x, given `update` for it. */
   private unlink(x: number): void {
-    const links = this.links;
-    const off = this.off;
-    const px = off[x];
+    const mem = this.mem;
     for (let i = 0; i < this.level; i++) {
-      const pu = off[update[i]] + 2 * i;
-      if (links[pu] === x) {
-        links[pu + 1] += links[px + 2 * i + 1] - 1;
-        links[pu] = links[px + 2 * i];
+      const pu = update[i] + FWD + 2 * i;
+      if (mem[pu] === x) {
+        mem[pu + 1] += mem[x + FWD + 2 * i + 1] - 1;
+        mem[pu] = mem[x + FWD + 2 * i];
       } else {
-        links[pu + 1] -= 1;
+        mem[pu + 1] -= 1;
       }
     }
-    const n = links[px];
-    if (n !== NIL) this.back[n] = this.back[x];
-    else this.tail = this.back[x];
-    while (this.level > 1 && links[2 * (this.level - 1)] === NIL) {
-      links[2 * (this.level - 1) + 1] = 0;
+    const n = mem[x + FWD];
+    if (n !== NIL) mem[n + BACK] = mem[x + BACK];
+    else this.tail = mem[x + BACK];
+    while (this.level > 1 && mem[HEAD + FWD + 2 * (this.level - 1)] === NIL) {
+      mem[HEAD + FWD + 2 * (this.level - 1) + 1] = 0;
       this.level--;
     }
     this.length--;
@@ -296,9 +277,8 @@ export class SkipList {
 
   /** Insert a member that is not present. */
   insert(member: string, score: number): void {
-    const x = this.allocNode(randomLevel());
-    this.scores[x] = score;
-    this.members[x] = member;
+    const x = this.allocNode(randomLevel(), member);
+    this.f64[x >> 1] = score;
     this.link(x);
     this.dict.set(member, x);
   }
@@ -307,25 +287,25 @@ export class SkipList {
   delete(member: string): boolean {
     const x = this.dict.get(member);
     if (x === undefined) return false;
-    this.findUpdate(this.scores[x], member);
+    this.findUpdate(this.f64[x >> 1], member);
     this.unlink(x);
     this.dict.delete(member);
-    this.freeNodeAt(x);
+    this.freeNode(x);
     return true;
   }
 
   /** Change the score of a present member, moving its node only when the order changes. */
   updateScore(member: string, score: number): void {
     const x = this.dict.get(member)!;
-    const b = this.back[x];
-    const n = this.links[this.off[x]];
+    const b = this.mem[x + BACK];
+    const n = this.mem[x + FWD];
     if ((b === NIL || this.before(b, score, member)) && (n === NIL || !this.before(n, score, member))) {
-      this.scores[x] = score;
+      this.f64[x >> 1] = score;
       return;
     }
-    this.findUpdate(this.scores[x], member);
+    this.findUpdate(this.f64[x >> 1], member);
     this.unlink(x);
-    this.scores[x] = score;
+    this.f64[x >> 1] = score;
     this.link(x);
   }
 
@@ -333,16 +313,15 @@ export class SkipList {
   rank(member: string): number {
     const x = this.dict.get(member);
     if (x === undefined) return -1;
-    const score = this.scores[x];
-    const links = this.links;
-    const off = this.off;
+    const score = this.f64[x >> 1];
+    const mem = this.mem;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const f = links[off[y] + 2 * i];
+        const f = mem[y + FWD + 2 * i];
         if (f === NIL || (f !== x && !this.before(f, score, member))) break;
-        rank += links[off[y] + 2 * i + 1];
+        rank += mem[y + FWD + 2 * i + 1];
         y = f;
         if (y === x) return rank - 1;
       }
@@ -353,16 +332,15 @@ export class SkipList {
   /** Node at a 0-based rank (must be < length). */
   at(rank: number): number {
     const target = rank + 1;
-    const links = this.links;
-    const off = this.off;
+    const mem = this.mem;
     let y = HEAD;
     let traversed = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const p = off[y] + 2 * i;
-        const f = links[p];
-        if (f === NIL || traversed + links[p + 1] > target) break;
-        traversed += links[p + 1];
+        const p = y + FWD + 2 * i;
+        const f = mem[p];
+        if (f === NIL || traversed + mem[p + 1] > target) break;
+        traversed += mem[p + 1];
         y = f;
       }
       if (traversed === target) return y;
@@ -374,112 +352,109 @@ export class SkipList {
 
   firstInScore(r: ScoreRange): number {
     if (this.length === 0 || !scoreRangeValid(r)) return NIL;
-    if (!scoreGteMin(this.scores[this.tail], r) || !scoreLteMax(this.scores[this.first], r)) return NIL;
-    const links = this.links;
-    const off = this.off;
+    if (!scoreGteMin(this.scoreOf(this.tail), r) || !scoreLteMax(this.scoreOf(this.first), r)) return NIL;
+    const mem = this.mem;
+    const f64 = this.f64;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const p = off[y] + 2 * i;
-        const f = links[p];
-        if (f === NIL || scoreGteMin(this.scores[f], r)) break;
-        rank += links[p + 1];
+        const p = y + FWD + 2 * i;
+        const f = mem[p];
+        if (f === NIL || scoreGteMin(f64[f >> 1], r)) break;
+        rank += mem[p + 1];
         y = f;
       }
     }
-    const x = links[off[y]];
-    if (x === NIL || !scoreLteMax(this.scores[x], r)) return NIL;
+    const x = mem[y + FWD];
+    if (x === NIL || !scoreLteMax(f64[x >> 1], r)) return NIL;
     this.foundRank = rank;
     return x;
   }
 
   lastInScore(r: ScoreRange): number {
     if (this.length === 0 || !scoreRangeValid(r)) return NIL;
-    if (!scoreGteMin(this.scores[this.tail], r) || !scoreLteMax(this.scores[this.first], r)) return NIL;
-    const links = this.links;
-    const off = this.off;
+    if (!scoreGteMin(this.scoreOf(this.tail), r) || !scoreLteMax(this.scoreOf(this.first), r)) return NIL;
+    const mem = this.mem;
+    const f64 = this.f64;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const p = off[y] + 2 * i;
-        const f = links[p];
-        if (f === NIL || !scoreLteMax(this.scores[f], r)) break;
-        rank += links[p + 1];
+        const p = y + FWD + 2 * i;
+        const f = mem[p];
+        if (f === NIL || !scoreLteMax(f64[f >> 1], r)) break;
+        rank += mem[p + 1];
         y = f;
       }
     }
-    if (y === HEAD || !scoreGteMin(this.scores[y], r)) return NIL;
+    if (y === HEAD || !scoreGteMin(f64[y >> 1], r)) return NIL;
     this.foundRank = rank - 1;
     return y;
   }
 
   firstInLex(r: LexRange): number {
     if (this.length === 0 || !lexRangeValid(r)) return NIL;
-    if (!lexGteMin(this.members[this.tail], r) || !lexLteMax(this.members[this.first], r)) return NIL;
-    const links = this.links;
-    const off = this.off;
+    if (!lexGteMin(this.memberOf(this.tail), r) || !lexLteMax(this.memberOf(this.first), r)) return NIL;
+    const mem = this.mem;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const p = off[y] + 2 * i;
-        const f = links[p];
-        if (f === NIL || lexGteMin(this.members[f], r)) break;
-        rank += links[p + 1];
+        const p = y + FWD + 2 * i;
+        const f = mem[p];
+        if (f === NIL || lexGteMin(this.memberOf(f), r)) break;
+        rank += mem[p + 1];
         y = f;
       }
     }
-    const x = links[off[y]];
-    if (x === NIL || !lexLteMax(this.members[x], r)) return NIL;
+    const x = mem[y + FWD];
+    if (x === NIL || !lexLteMax(this.memberOf(x), r)) return NIL;
     this.foundRank = rank;
     return x;
   }
 
   lastInLex(r: LexRange): number {
     if (this.length === 0 || !lexRangeValid(r)) return NIL;
-    if (!lexGteMin(this.members[this.tail], r) || !lexLteMax(this.members[this.first], r)) return NIL;
-    const links = this.links;
-    const off = this.off;
+    if (!lexGteMin(this.memberOf(this.tail), r) || !lexLteMax(this.memberOf(this.first), r)) return NIL;
+    const mem = this.mem;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const p = off[y] + 2 * i;
-        const f = links[p];
-        if (f === NIL || !lexLteMax(this.members[f], r)) break;
-        rank += links[p + 1];
+        const p = y + FWD + 2 * i;
+        const f = mem[p];
+        if (f === NIL || !lexLteMax(this.memberOf(f), r)) break;
+        rank += mem[p + 1];
         y = f;
       }
     }
-    if (y === HEAD || !lexGteMin(this.members[y], r)) return NIL;
+    if (y === HEAD || !lexGteMin(this.memberOf(y), r)) return NIL;
     this.foundRank = rank - 1;
     return y;
   }
 
   /** Remove the nodes with 0-based ranks start..end (inclusive, within bounds). */
   deleteRanks(start: number, end: number): void {
-    const links = this.links;
-    const off = this.off;
+    const mem = this.mem;
     let y = HEAD;
     let traversed = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
-        const p = off[y] + 2 * i;
-        const f = links[p];
-        if (f === NIL || traversed + links[p + 1] > start) break;
-        traversed += links[p + 1];
+        const p = y + FWD + 2 * i;
+        const f = mem[p];
+        if (f === NIL || traversed + mem[p + 1] > start) break;
+        traversed += mem[p + 1];
         y = f;
       }
       update[i] = y;
     }
-    let x = links[off[y]];
+    let x = mem[y + FWD];
     for (let n = end - start + 1; n > 0 && x !== NIL; n--) {
-      const nx = links[off[x]];
+      const nx = mem[x + FWD];
       this.unlink(x);
-      this.dict.delete(this.members[x]);
-      this.freeNodeAt(x);
+      this.dict.delete(this.memberOf(x));
+      this.freeNode(x);
       x = nx;
     }
   }

@@ -74,7 +74,7 @@ export class ZSet implements RedisObject {
       z.s = null;
       const sl = this.sl!;
       z.sl = new SkipList(sl.length);
-      for (let x = sl.first; x !== NIL; x = sl.next(x)) z.sl.insert(sl.members[x], sl.scores[x]);
+      for (let x = sl.first; x !== NIL; x = sl.next(x)) z.sl.insert(sl.memberOf(x), sl.scoreOf(x));
     }
     return z;
   }
@@ -270,10 +270,10 @@ export class ZSet implements RedisObject {
   }
 
   member(h: number): string {
-    return this.m !== null ? this.m[h] : this.sl!.members[h];
+    return this.m !== null ? this.m[h] : this.sl!.memberOf(h);
   }
 
   scoreAt(h: number): number {
-    return this.s !== null ? this.s[h] : this.sl!.scores[h];
+    return this.s !== null ? this.s[h] : this.sl!.scoreOf(h);
   }
 }
