@@ -177,13 +177,29 @@ const Z_CH = 4;
 const Z_INCR = 8;
 const Z_GT = 16;
 const Z_LT = 32;
-const ADD_OPTS: Record<string, number> = { nx: Z_NX, xx: Z_XX, ch: Z_CH, incr: Z_INCR, gt: Z_GT, lt: Z_LT };
+
+/** The ZADD flag an argument names, or 0 when it is not an option. */
+function addOption(arg: string): number {
+  if (arg.length < 2 || arg.length > 4) return 0;
+  switch (arg.toLowerCase()) {
+    case 'nx': return Z_NX;
+    case 'xx': return Z_XX;
+    case 'ch': return Z_CH;
+    case 'incr': return Z_INCR;
+    case 'gt': return Z_GT;
+    case 'lt': return Z_LT;
+    default: return 0;
+  }
+}
+
+/** Parsed ZADD scores, reused across calls. */
+let scores = new Float64Array(64);
 
 function zaddGeneric(c: Client, argv: string[], flags: number): void {
   let idx = 2;
   for (; idx < argv.length; idx++) {
-    const f = ADD_OPTS[argv[idx].toLowerCase()];
-    if (f === undefined) break;
+    const f = addOption(argv[idx]);
+    if (f === 0) break;
     flags |= f;
   }
   const elements = argv.length - idx;
@@ -204,11 +220,14 @@ function zaddGeneric(c: Client, argv: string[], flags: number): void {
     c.reply.error(ERR.zaddIncrPair);
     return;
   }
-  for (let j = idx; j < argv.length; j += 2) {
-    if (parseScore(argv[j]) === null) {
+  if (scores.length < elements / 2) scores = new Float64Array(elements);
+  for (let j = idx, k = 0; j < argv.length; j += 2, k++) {
+    const v = parseScore(argv[j]);
+    if (v === null) {
       c.reply.error(ERR.notFloat);
       return;
     }
+    scores[k] = v;
   }
   const key = argv[1];
   const db = c.db;
@@ -230,8 +249,8 @@ function zaddGeneric(c: Client, argv: string[], flags: number): void {
     db.set(key, z);
     created = true;
   }
-  for (let j = idx; j < argv.length; j += 2) {
-    let score = parseScore(argv[j])!;
+  for (let j = idx, k = 0; j < argv.length; j += 2, k++) {
+    let score = scores[k];
     const member = argv[j + 1];
     const cur = z.score(member);
     if (cur !== undefined) {
@@ -412,8 +431,7 @@ function zrangeGeneric(c: Client, argv: string[], at: number, dst: string | null
     c.reply.error(ERR.zMinMaxLex);
     return;
   }
-  const v = dst === null ? c.db.lookupRead(argv[at]) : c.db.lookupWrite(argv[at]);
-  const z = zsetOf(c, v);
+  const z = zsetOf(c, c.db.lookupRead(argv[at]));
   if (z === null) return;
   if (dst !== null) {
     if (z !== undefined) {
@@ -592,31 +610,45 @@ function parsePositive(c: Client, s: string, msg: string): number | null {
   return Number(n);
 }
 
-function zmpop(c: Client, argv: string[]): void {
-  const numKeys = parsePositive(c, argv[1], ERR.numkeysPositive);
-  if (numKeys === null) return;
-  const whereAt = 2 + numKeys;
+/** ZMPOP/BZMPOP arguments after a successful parseMpop. */
+export const mpopArgs = { numKeys: 0, max: false, count: 1 };
+
+/**
+ * Parse `numkeys key... MIN|MAX [COUNT n]` with numkeys at argv[at] into mpopArgs; false after
+ * replying with Redis's error. BZMPOP passes at = 2.
+ */
+export function parseMpop(c: Client, argv: string[], at: number): boolean {
+  const numKeys = parsePositive(c, argv[at], ERR.numkeysPositive);
+  if (numKeys === null) return false;
+  const whereAt = at + 1 + numKeys;
   if (whereAt >= argv.length) {
     c.reply.error(ERR.syntax);
-    return;
+    return false;
   }
   const where = argv[whereAt].toLowerCase();
   if (where !== 'min' && where !== 'max') {
     c.reply.error(ERR.syntax);
-    return;
+    return false;
   }
   let count = -1;
   for (let j = whereAt + 1; j < argv.length; j++) {
     if (count === -1 && argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
       const n = parsePositive(c, argv[++j], ERR.countPositive);
-      if (n === null) return;
+      if (n === null) return false;
       count = n;
     } else {
       c.reply.error(ERR.syntax);
-      return;
+      return false;
     }
   }
-  zpopGeneric(c, argv, 2, numKeys, where === 'max', true, count === -1 ? 1 : count, true, true);
+  mpopArgs.numKeys = numKeys;
+  mpopArgs.max = where === 'max';
+  mpopArgs.count = count === -1 ? 1 : count;
+  return true;
+}
+
+function zmpop(c: Client, argv: string[]): void {
+  if (parseMpop(c, argv, 1)) zpopGeneric(c, argv, 2, mpopArgs.numKeys, mpopArgs.max, true, mpopArgs.count, true, true);
 }
 
 // ---------------------------------------------------------------- ZRANDMEMBER
@@ -905,10 +937,10 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
   for (let h = n > 0 ? result.at(0) : -1; h !== -1; h = result.next(h)) rangeItem(c, result.member(h), result.scoreAt(h), withScores);
 }
 
-/** Keys of commands shaped `cmd numkeys key...` (at = index of numkeys). */
+/** Keys of commands shaped `cmd [dst] numkeys key...` (at = index of numkeys; dst at 1 when at is 2). */
 function numkeysKeys(argv: string[], at: number): number[] {
   const n = parseInt64(argv[at] ?? '');
-  const out: number[] = [];
+  const out: number[] = at === 2 ? [1] : [];
   if (n === null || n < 1) return out;
   for (let i = at + 1; i <= at + Number(n) && i < argv.length; i++) out.push(i);
   return out;
@@ -1168,7 +1200,7 @@ export const commands: CommandDef[] = [
   ] as const).map(([name, op, store, summary]) => z({
     name, arity: store ? -4 : -3, flags: store ? 'write denyoom' : 'readonly', since: name === 'zunionstore' || name === 'zinterstore' ? '2.0.0' : '6.2.0',
     keys: store ? [1, 1, 1] : undefined,
-    getKeys: store ? (argv: string[]) => [1, ...numkeysKeys(argv, 2)] : (argv: string[]) => numkeysKeys(argv, 1),
+    getKeys: (argv: string[]) => numkeysKeys(argv, store ? 2 : 1),
     summary,
     complexity: op === OP_DIFF
       ? 'O(L + (N-K)log(N)) worst case, L the total number of members of all sets, N the size of the first set, K the size of the result.'

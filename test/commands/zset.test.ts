@@ -1,6 +1,6 @@
 // Sorted-set commands against a real redis-server 7.0, RESP2 and RESP3, byte for byte.
-// Scripts that matter for both encodings run twice: once small (listpack) and once with
-// zset-max-listpack-entries 0 (skiplist).
+// The scripts run with the default limits (small sets stay listpack), with every set a skiplist,
+// and with tiny limits so sets convert midway.
 
 import { differential, type Script } from '../helpers/differential.js';
 
@@ -20,7 +20,8 @@ const scripts: Record<string, Script> = {
     ['ZADD', 'z', 'GT', 'LT', '1', 'a'], ['ZADD', 'z', 'NX', 'GT', '1', 'a'], ['ZADD', 'z', 'NX', 'LT', '1', 'a'],
     ['ZADD', 'z', 'INCR', '1', 'a', '2', 'b'], ['ZADD', 'z', 'x', 'a'], ['ZADD', 'z', 'nan', 'a'], ['ZADD', 'z', '1', 'a', 'bad', 'b'],
     ['ZADD', 'z', '0x10', 'a'], ['ZADD', 'z', ' 1', 'a'], ['ZADD', 'z', '1 ', 'a'], ['ZADD', 'z', '', 'a'], ['ZADD', 'z', '1e400', 'a'],
-    ['ZADD', 'z', 'FOO', '1', 'a'], ['EXISTS', 'z'], ['SET', 's', 'x'], ['ZADD', 's', '1', 'a'], ['ZADD', 's', 'x', 'a'], ['ZADD', 'z'],
+    ['ZADD', 'z', 'FOO', '1', 'a'], ['ZADD', 'z', 'constructor', '1', 'a'], ['ZADD', 'z', '__proto__', '1', 'a'],
+    ['ZADD', 'z', '1', 'constructor', '2', '__proto__'], ['ZRANGE', 'z', '0', '-1'], ['EXISTS', 'z'], ['SET', 's', 'x'], ['ZADD', 's', '1', 'a'], ['ZADD', 's', 'x', 'a'], ['ZADD', 'z'],
   ],
   'zadd score forms': [
     ['ZADD', 'z', 'inf', 'a', '-inf', 'b', '+inf', 'c', 'Infinity', 'd', '-INFINITY', 'e', '1e-400', 'f', '1.5e-320', 'g', '-0', 'h'],
@@ -207,3 +208,8 @@ for (const [title, script] of Object.entries(scripts)) {
   skiplistScripts[title] = script;
 }
 differential('zset (skiplist)', skiplistScripts, { serverArgs: ['--zset-max-listpack-entries', '0'] });
+
+// Tiny limits: sets convert in the middle of commands (ZADD, stores, ranges of short members).
+differential('zset (converting)', skiplistScripts, {
+  serverArgs: ['--zset-max-listpack-entries', '4', '--zset-max-listpack-value', '2'],
+});
