@@ -162,7 +162,8 @@ function storeResult(c: Client, dst: string, result: ZSet, event: string): void 
     server.dirty++;
   } else {
     c.reply.int(0);
-    if (db.lookupWrite(dst) !== undefined && db.delete(dst)) {
+    // Like Redis's dbDelete: whatever is stored goes, even if its TTL has passed.
+    if (db.delete(dst)) {
       notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', dst, db.id);
       server.dirty++;
     }
@@ -435,7 +436,7 @@ function zrangeGeneric(c: Client, argv: string[], at: number, dst: string | null
   if (z === null) return;
   if (dst !== null) {
     if (z !== undefined) {
-      const out = new ZSet(by === BY_RANK ? Math.min(z.size, Math.max(0, end - start + 1)) : 0, 0);
+      const out = new ZSet(0, 0);
       sink = out;
       if (by === BY_RANK) rangeByRank(c, z, start, end, reverse, true);
       else rangeByValue(c, z, by === BY_LEX, reverse, offset, limit, true);
@@ -829,7 +830,7 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
   const weights: number[] = new Array(setnum).fill(1);
   let j = nk + 1;
   for (let i = 0; i < setnum; i++, j++) {
-    const v = dst === null ? db.lookupRead(argv[j]) : db.lookupWrite(argv[j]);
+    const v = db.lookupRead(argv[j]);
     if (v === undefined) {
       srcs[i] = null;
     } else if (typeof v === 'string' || (v.type !== 'zset' && v.type !== 'set')) {
