@@ -103,6 +103,31 @@ export class ZSet implements RedisObject {
     return lo;
   }
 
+  // Shifts by hand: splice would allocate the removed-elements array on every ZADD/ZREM.
+  private insertAt(i: number, member: string, score: number): void {
+    const m = this.m!;
+    const s = this.s!;
+    m.push(member);
+    s.push(score);
+    for (let k = m.length - 1; k > i; k--) {
+      m[k] = m[k - 1];
+      s[k] = s[k - 1];
+    }
+    m[i] = member;
+    s[i] = score;
+  }
+
+  private removeAt(i: number, n: number): void {
+    const m = this.m!;
+    const s = this.s!;
+    for (let k = i + n; k < m.length; k++) {
+      m[k - n] = m[k];
+      s[k - n] = s[k];
+    }
+    m.length -= n;
+    s.length -= n;
+  }
+
   private indexOf(member: string): number {
     const m = this.m!;
     for (let i = 0; i < m.length; i++) if (m[i] === member) return i;
@@ -121,9 +146,7 @@ export class ZSet implements RedisObject {
       if (!fitsListpack(this.m.length + 1, member.length)) {
         this.toSkiplist();
       } else {
-        const i = this.lowerBound(score, member);
-        this.m.splice(i, 0, member);
-        this.s!.splice(i, 0, score);
+        this.insertAt(this.lowerBound(score, member), member, score);
         return;
       }
     }
@@ -136,12 +159,8 @@ export class ZSet implements RedisObject {
       this.sl!.updateScore(member, score);
       return;
     }
-    const i = this.indexOf(member);
-    this.m.splice(i, 1);
-    this.s!.splice(i, 1);
-    const j = this.lowerBound(score, member);
-    this.m.splice(j, 0, member);
-    this.s!.splice(j, 0, score);
+    this.removeAt(this.indexOf(member), 1);
+    this.insertAt(this.lowerBound(score, member), member, score);
   }
 
   /** Remove a member; false when absent. */
@@ -149,8 +168,7 @@ export class ZSet implements RedisObject {
     if (this.m === null) return this.sl!.delete(member);
     const i = this.indexOf(member);
     if (i < 0) return false;
-    this.m.splice(i, 1);
-    this.s!.splice(i, 1);
+    this.removeAt(i, 1);
     return true;
   }
 
@@ -248,8 +266,7 @@ export class ZSet implements RedisObject {
       this.sl!.deleteRanks(start, end);
       return;
     }
-    this.m.splice(start, end - start + 1);
-    this.s!.splice(start, end - start + 1);
+    this.removeAt(start, end - start + 1);
   }
 
   // ---- iteration by handle
