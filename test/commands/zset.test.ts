@@ -216,3 +216,16 @@ differential('zset (skiplist)', skiplistScripts, { serverArgs: ['--zset-max-list
 differential('zset (converting)', skiplistScripts, {
   serverArgs: ['--zset-max-listpack-entries', '4', '--zset-max-listpack-value', '2'],
 });
+
+// Long members kept in the small encoding: packed lengths of 1 and 3 bytes, walked both ways.
+const long = (n: number, ch: string): string => ch.repeat(n);
+differential('zset (long listpack members)', {
+  'lengths around the packed-length boundaries': [
+    ['ZADD', 'z', '1', long(127, 'a'), '2', long(128, 'b'), '3', long(255, '\x80'), '4', long(256, '\xff'), '5', long(70000, 'c'), '6', ''],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'], ['ZREVRANGE', 'z', '0', '-1'], ['ZRANK', 'z', long(255, '\x80')], ['ZSCORE', 'z', long(70000, 'c')],
+    ['ZREVRANK', 'z', ''], ['ZRANGEBYSCORE', 'z', '(2', '+inf', 'LIMIT', '1', '2'], ['ZREVRANGEBYSCORE', 'z', '+inf', '-inf', 'LIMIT', '1', '3'],
+    ['ZREM', 'z', long(128, 'b')], ['ZPOPMAX', 'z'], ['ZPOPMIN', 'z', '2'], ['ZINCRBY', 'z', '-10', long(256, '\xff')], ['ZRANGE', 'z', '0', '-1'],
+    ['ZADD', 'l', '0', long(200, 'x'), '0', long(130, 'x'), '0', 'x'], ['ZRANGEBYLEX', 'l', '(x', '+'], ['ZREVRANGEBYLEX', 'l', '+', '-', 'LIMIT', '0', '2'],
+    ['ZLEXCOUNT', 'l', '[x', `[${long(150, 'x')}`], ['ZREMRANGEBYLEX', 'l', '(x', `[${long(150, 'x')}`], ['ZRANGE', 'l', '0', '-1'],
+  ],
+}, { serverArgs: ['--zset-max-listpack-value', '100000'] });
