@@ -524,7 +524,8 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
  * Pop from the first non-empty zset among keys argv[first .. first+numKeys-1] (Redis's
  * genericZpopCommand; BZPOPMIN/BZMPOP reuse it when a key is ready). `count` -1 is the plain
  * single pop. `emitKey` prefixes the key, `nested` nests member/score pairs (and, with emitKey,
- * the list after the key), `nilWhenEmpty` replies a null array instead of an empty one.
+ * the list after the key), `nilWhenEmpty` replies a null array instead of an empty one. With
+ * emitKey it sets c.propagateArgv to the ZPOPMIN/ZPOPMAX form Redis replicates.
  * Returns the number of members popped.
  */
 export function zpopGeneric(
@@ -577,9 +578,10 @@ export function zpopGeneric(
   server.dirty += n;
   notifyKeyspaceEvent(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key, db.id);
   afterRemoval(db, key, z);
-  if (emitKey && nested) {
-    // ZMPOP replicates as the plain pop it turned out to be.
-    c.propagateArgv = [max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(count)];
+  if (emitKey) {
+    // The multi-key forms replicate as the plain pop they turned out to be, like Redis 7.0:
+    // ZMPOP/BZMPOP as ZPOPMIN/ZPOPMAX key <popped>, BZPOPMIN/BZPOPMAX as ZPOPMIN/ZPOPMAX key.
+    c.propagateArgv = nested ? [max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(n)] : [max ? 'ZPOPMAX' : 'ZPOPMIN', key];
   }
   return n;
 }

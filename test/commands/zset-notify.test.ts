@@ -133,7 +133,7 @@ describe.skipIf(!requireRedis())('zset keyspace events and dirty counts match re
     processCommand(c, ['ZADD', 'pz', '1', 'a', '2', 'b', '3', 'c']);
     propagated.length = 0;
     processCommand(c, ['ZMPOP', '1', 'pz', 'MAX', 'COUNT', '2']);
-    processCommand(c, ['ZMPOP', '1', 'pz', 'MIN']);
+    processCommand(c, ['ZMPOP', '1', 'pz', 'MIN', 'COUNT', '10']);
     processCommand(c, ['ZPOPMIN', 'pz']);
     processCommand(c, ['ZADD', 'pz', 'INCR', '1', 'x']);
     c.reply.take();
