@@ -215,3 +215,66 @@ describe('ZSet small and big forms agree', () => {
     expect(y.rank('x'.repeat(65))).toBe(1);
   });
 });
+
+describe('ZSet small (packed) form against a sorted array', () => {
+  it('ranks, handles both ways, score and lex ranges, rank deletion', () => {
+    const rand = rng(11);
+    for (let round = 0; round < 40; round++) {
+      const z = new ZSet(0, 0);
+      let model: Entry[] = [];
+      const sameScore = round % 4 === 0; // lex queries are only meaningful with equal scores
+      for (let i = 0; i < 120; i++) {
+        const m = String.fromCharCode(97 + Math.floor(rand() * 26)).repeat(1 + Math.floor(rand() * 40)) + (rand() < 0.2 ? '\xff' : '');
+        const s = sameScore ? 0 : rand() < 0.1 ? -Infinity : Math.floor(rand() * 50) / 4;
+        const idx = model.findIndex((e) => e[0] === m);
+        if (idx < 0) {
+          z.insert(m, s);
+          model.push([m, s]);
+        } else if (rand() < 0.5) {
+          z.update(m, s);
+          model[idx] = [m, s];
+        } else {
+          expect(z.delete(m)).toBe(true);
+          model.splice(idx, 1);
+        }
+        model.sort(cmp);
+      }
+      expect(z.encoding()).toBe('listpack');
+      expect(z.size).toBe(model.length);
+      for (let r = 0; r < model.length; r++) {
+        const h = z.at(r);
+        expect([z.member(h), z.scoreAt(h)]).toEqual(model[r]);
+        expect(z.rank(model[r][0])).toBe(r);
+        expect(z.score(model[r][0])).toBe(model[r][1]);
+      }
+      const back: Entry[] = [];
+      for (let h = z.size > 0 ? z.at(z.size - 1) : -1; h !== -1; h = z.prev(h)) back.push([z.member(h), z.scoreAt(h)]);
+      expect(back.reverse()).toEqual(model);
+      for (let q = 0; q < 20; q++) {
+        const a = Math.floor(rand() * 52) / 4 - 0.5;
+        const b = Math.floor(rand() * 52) / 4 - 0.5;
+        const r: ScoreRange = { min: a, max: b, minex: rand() < 0.5, maxex: rand() < 0.5 };
+        const hits = model.map((e, i) => (inScore(e[1], r) ? i : -1)).filter((i) => i >= 0);
+        expect(z.firstInScore(r)).toBe(hits.length ? hits[0] : -1);
+        expect(z.lastInScore(r)).toBe(hits.length ? hits[hits.length - 1] : -1);
+        if (sameScore) {
+          const lo = String.fromCharCode(97 + Math.floor(rand() * 26));
+          const hi = String.fromCharCode(97 + Math.floor(rand() * 26));
+          const lr: LexRange = { min: lo, max: hi, minKind: LEX_VALUE, maxKind: LEX_VALUE, minex: rand() < 0.5, maxex: rand() < 0.5 };
+          const inLex = (m: string): boolean => (lr.minex ? m > lo : m >= lo) && (lr.maxex ? m < hi : m <= hi);
+          const lh = model.map((e, i) => (inLex(e[0]) ? i : -1)).filter((i) => i >= 0);
+          expect(z.firstInLex(lr)).toBe(lh.length ? lh[0] : -1);
+          expect(z.lastInLex(lr)).toBe(lh.length ? lh[lh.length - 1] : -1);
+          expect(z.lexCount(lr)).toBe(lh.length);
+        }
+      }
+      if (model.length > 3) {
+        const a = Math.floor(rand() * (model.length - 2));
+        z.deleteRanks(a, a + 2);
+        model = model.filter((_, i) => i < a || i > a + 2);
+        expect(z.size).toBe(model.length);
+        for (let r = 0; r < model.length; r++) expect(z.member(z.at(r))).toBe(model[r][0]);
+      }
+    }
+  });
+});
