@@ -706,14 +706,26 @@ function zrandmemberWithCount(c: Client, argv: string[]): void {
     for (let h = z.at(size - 1); h !== -1; h = z.prev(h)) rangeItem(c, z.member(h), z.scoreAt(h), withScores);
     return;
   }
-  // count distinct members in random order: a partial Fisher-Yates shuffle of the ranks.
-  const ranks = new Int32Array(size);
-  for (let i = 0; i < size; i++) ranks[i] = i;
   rangeHeader(c, count, withScores);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(Math.random() * (size - i));
-    const r = ranks[j];
-    ranks[j] = ranks[i];
+  if (count * 3 > size) {
+    // Most of the set: a partial Fisher-Yates shuffle of all ranks.
+    const ranks = new Int32Array(size);
+    for (let i = 0; i < size; i++) ranks[i] = i;
+    for (let i = 0; i < count; i++) {
+      const j = i + Math.floor(Math.random() * (size - i));
+      const r = ranks[j];
+      ranks[j] = ranks[i];
+      const h = z.at(r);
+      rangeItem(c, z.member(h), z.scoreAt(h), withScores);
+    }
+    return;
+  }
+  // A small part: draw ranks until count distinct ones came up (O(count), not O(size)).
+  const picked = new Set<number>();
+  while (picked.size < count) {
+    const r = Math.floor(Math.random() * size);
+    if (picked.has(r)) continue;
+    picked.add(r);
     const h = z.at(r);
     rangeItem(c, z.member(h), z.scoreAt(h), withScores);
   }

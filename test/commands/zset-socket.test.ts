@@ -98,6 +98,19 @@ describe('zset over a socket', () => {
     }
     expect(elapsed).toBeLessThan(5000);
 
+    // A few random members of a huge set cost O(count log n), not O(n).
+    const t2 = performance.now();
+    c.write(Buffer.concat(Array.from({ length: 200 }, () => encodeCommand(['ZRANDMEMBER', 'big', '10', 'WITHSCORES']))));
+    const rnd = await c.read(200, 60_000);
+    expect(performance.now() - t2).toBeLessThan(3000);
+    for (const r of rnd) {
+      const b = bulks(r);
+      expect(b.length).toBe(20);
+      const names = b.filter((_, i) => i % 2 === 0);
+      expect(new Set(names).size).toBe(10);
+      for (let i = 0; i < b.length; i += 2) expect(b[i]).toBe(`member:${b[i + 1].padStart(7, '0')}`);
+    }
+
     expect(await c.call('ZRANGEBYSCORE', 'big', '(499999', '500001', 'LIMIT', '0', '5')).toBe(
       '*2\r\n$14\r\nmember:0500000\r\n$14\r\nmember:0500001\r\n',
     );
