@@ -42,7 +42,7 @@ function strtodText(s: string): number | null {
  * A score, increment or weight as Redis 7.0 reads it (string2d): strtod forms with no spaces, not
  * NaN, and a literal that overflows to inf or underflows to zero (ERANGE) is refused.
  */
-export function parseScore(s: string): number | null {
+function parseScore(s: string): number | null {
   const v = strtodText(s);
   if (v === null) return null;
   if ((v === Infinity || v === -Infinity) && parseInf(s) === null) return null;

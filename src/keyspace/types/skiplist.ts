@@ -124,10 +124,6 @@ export class SkipList {
     this.top = blockSize(MAX_LEVEL);
   }
 
-  get size(): number {
-    return this.length;
-  }
-
   /** First node (lowest), or NIL. */
   get first(): number {
     return this.mem[HEAD + FWD];

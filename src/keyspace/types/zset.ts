@@ -39,7 +39,7 @@ function watchLimits(): void {
 }
 
 /** Whether a set with this many members, the longest this long, fits the small encoding. */
-export function fitsListpack(size: number, maxLen: number): boolean {
+function fitsListpack(size: number, maxLen: number): boolean {
   if (!watching) watchLimits();
   return size <= maxEntries && maxLen <= maxValue && maxLen <= MAX_PACKED_MEMBER;
 }
