@@ -278,3 +278,20 @@ describe('ZSet small (packed) form against a sorted array', () => {
     }
   });
 });
+
+describe('ZSet skiplist memory', () => {
+  it('gives block memory back after most members are deleted', () => {
+    const z = new ZSet(1, 1000);
+    for (let i = 0; i < 100000; i++) z.insert(`m${i}`, i);
+    const big = z.sl!.mem.length;
+    z.deleteRanks(0, 89999);
+    for (let i = 90000; i < 99000; i++) expect(z.delete(`m${i}`)).toBe(true);
+    expect(z.size).toBe(1000);
+    expect(z.sl!.mem.length).toBeLessThan(big / 8);
+    expect(z.rank('m99000')).toBe(0);
+    expect(z.member(z.at(999))).toBe('m99999');
+    expect(z.score('m99500')).toBe(99500);
+    z.insert('new', -1);
+    expect(z.rank('new')).toBe(0);
+  });
+});

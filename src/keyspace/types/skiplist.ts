@@ -110,11 +110,14 @@ export class SkipList {
   /** Member strings by slot; a freed block keeps its slot for its next use. */
   private members: string[] = [''];
   private top: number;
+  /** Ints in live blocks (the header included). */
+  private used: number;
   /** Free blocks by level count, chained through their BACK field. */
   private readonly freeBlocks = new Int32Array(MAX_LEVEL + 1).fill(NIL);
 
   constructor(capacity = 16) {
-    const buf = new ArrayBuffer(4 * (blockSize(MAX_LEVEL) + 10 * Math.max(capacity, 8)));
+    // Preallocate for the expected size (capped: a hint may come from an untrusted file).
+    const buf = new ArrayBuffer(4 * (blockSize(MAX_LEVEL) + 10 * Math.min(Math.max(capacity, 8), 1 << 20)));
     this.mem = new Int32Array(buf);
     this.f64 = new Float64Array(buf);
     const mem = this.mem;
@@ -122,6 +125,12 @@ export class SkipList {
     mem[HEAD + LVL] = MAX_LEVEL;
     for (let i = 0; i < MAX_LEVEL; i++) mem[HEAD + FWD + 2 * i] = NIL;
     this.top = blockSize(MAX_LEVEL);
+    this.used = this.top;
+  }
+
+  /** True when most of the block memory is free: the owner rebuilds the list to give it back. */
+  get sparse(): boolean {
+    return this.mem.length > 1 << 16 && this.used * 4 < this.mem.length;
   }
 
   /** First node (lowest), or NIL. */
@@ -153,6 +162,7 @@ export class SkipList {
   // ---- allocation
 
   private allocNode(lv: number, member: string): number {
+    this.used += blockSize(lv);
     let x = this.freeBlocks[lv];
     if (x !== NIL) {
       this.freeBlocks[lv] = this.mem[x + BACK];
@@ -180,6 +190,7 @@ export class SkipList {
 
   private freeNode(x: number): void {
     const lv = this.mem[x + LVL];
+    this.used -= blockSize(lv);
     this.members[this.mem[x + SLOT]] = '';
     this.mem[x + BACK] = this.freeBlocks[lv];
     this.freeBlocks[lv] = x;

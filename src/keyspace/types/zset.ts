@@ -104,6 +104,12 @@ function cmpMember(p: string, start: number, len: number, m: string): number {
   return len - m.length;
 }
 
+function copyList(sl: SkipList): SkipList {
+  const out = new SkipList(sl.length);
+  for (let x = sl.first; x !== NIL; x = sl.next(x)) out.insert(sl.memberOf(x), sl.scoreOf(x));
+  return out;
+}
+
 export class ZSet implements RedisObject {
   /** Small form; null once converted. */
   private p: string | null;
@@ -141,11 +147,14 @@ export class ZSet implements RedisObject {
       z.n = this.n;
     } else {
       z.p = null;
-      const sl = this.sl!;
-      z.sl = new SkipList(sl.length);
-      for (let x = sl.first; x !== NIL; x = sl.next(x)) z.sl.insert(sl.memberOf(x), sl.scoreOf(x));
+      z.sl = copyList(this.sl!);
     }
     return z;
+  }
+
+  /** After deletions: rebuild a skiplist whose blocks are mostly free, so the memory goes back. */
+  private compact(): void {
+    if (this.sl!.sparse) this.sl = copyList(this.sl!);
   }
 
   private toSkiplist(): void {
@@ -218,7 +227,11 @@ export class ZSet implements RedisObject {
 
   /** Remove a member; false when absent. */
   delete(member: string): boolean {
-    if (this.p === null) return this.sl!.delete(member);
+    if (this.p === null) {
+      if (!this.sl!.delete(member)) return false;
+      this.compact();
+      return true;
+    }
     const h = this.find(member);
     if (h < 0) return false;
     const p = this.p;
@@ -322,6 +335,7 @@ export class ZSet implements RedisObject {
   deleteRanks(start: number, end: number): void {
     if (this.p === null) {
       this.sl!.deleteRanks(start, end);
+      this.compact();
       return;
     }
     const p = this.p;
