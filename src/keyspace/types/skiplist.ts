@@ -210,14 +210,15 @@ export class SkipList {
     const score = this.f64[x >> 1];
     const member = this.members[mem[x + SLOT]];
     let y = HEAD;
+    let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      rankAt[i] = i === this.level - 1 ? 0 : rankAt[i + 1];
       for (;;) {
         const f = mem[y + FWD + 2 * i];
         if (f === NIL || !this.before(f, score, member)) break;
-        rankAt[i] += mem[y + FWD + 2 * i + 1];
+        rank += mem[y + FWD + 2 * i + 1];
         y = f;
       }
+      rankAt[i] = rank;
       update[i] = y;
     }
     const lv = mem[x + LVL];
