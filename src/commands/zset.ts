@@ -964,7 +964,16 @@ function numkeysKeys(argv: string[], at: number): number[] {
 
 // ---------------------------------------------------------------- table
 
-const z = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'sorted-set', acl: 'sortedset', ...def });
+/** Key-spec flags of the single-key-range commands, as Redis 7.0 reports them. */
+const KEY_SPEC_FLAGS: Record<string, string[]> = {
+  zadd: ['RW', 'UPDATE'], zincrby: ['RW', 'ACCESS', 'UPDATE'], zcard: ['RO'],
+  zrem: ['RW', 'DELETE'], zremrangebyrank: ['RW', 'DELETE'], zremrangebyscore: ['RW', 'DELETE'], zremrangebylex: ['RW', 'DELETE'],
+  zpopmin: ['RW', 'ACCESS', 'DELETE'], zpopmax: ['RW', 'ACCESS', 'DELETE'], zmpop: ['RW', 'ACCESS', 'DELETE'],
+};
+
+const z = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({
+  group: 'sorted-set', acl: 'sortedset', keySpecFlags: KEY_SPEC_FLAGS[def.name] ?? ['RO', 'ACCESS'], ...def,
+});
 
 const LOG_N = 'O(log(N)) where N is the number of elements in the sorted set.';
 const RANGE_CPLX = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.';
