@@ -28,8 +28,8 @@ const MAX_PACKED_MEMBER = (1 << 23) - 1;
 
 /** Listpack thresholds, read from the config once and kept current by its change hooks. */
 function watchLimits(): void {
+  if (server.config === undefined) return; // not configured yet (unit tests): the defaults hold
   watching = true;
-  if (server.config === undefined) return;
   server.config.watch('zset-max-listpack-entries', (v) => {
     maxEntries = Number(v);
   });
