@@ -309,9 +309,9 @@ function emitHeader(c: Client, n: number, withScores: boolean): void {
   if (sink === null) rangeHeader(c, n, withScores);
 }
 
-function emitItem(c: Client, member: string, score: number, withScores: boolean): void {
-  if (sink !== null) sink.insert(member, score);
-  else rangeItem(c, member, score, withScores);
+function emitItem(c: Client, z: ZSet, h: number, withScores: boolean): void {
+  if (sink !== null) sink.insert(z.memberCopy(h), z.scoreAt(h));
+  else rangeItem(c, z.member(h), z.scoreAt(h), withScores);
 }
 
 /** Emit ranks start..end of z (already clamped), forward or from the top down. */
@@ -320,7 +320,7 @@ function emitRanks(c: Client, z: ZSet, start: number, end: number, reverse: bool
   emitHeader(c, n, withScores);
   let h = z.at(reverse ? z.size - 1 - start : start);
   for (let i = 0; i < n; i++) {
-    emitItem(c, z.member(h), z.scoreAt(h), withScores);
+    emitItem(c, z, h, withScores);
     h = reverse ? z.prev(h) : z.next(h);
   }
 }
@@ -362,7 +362,7 @@ function rangeByValue(c: Client, z: ZSet, byLex: boolean, reverse: boolean, offs
   for (let x = h; x !== -1 && n !== limit && inRangeAhead(z, x, byLex, reverse); x = reverse ? z.prev(x) : z.next(x)) n++;
   emitHeader(c, n, withScores);
   for (let i = 0; i < n; i++) {
-    emitItem(c, z.member(h), z.scoreAt(h), withScores);
+    emitItem(c, z, h, withScores);
     h = reverse ? z.prev(h) : z.next(h);
   }
 }
@@ -795,7 +795,7 @@ function bySize(srcs: Source[], weights: number[]): Source[] {
 function addAll(s: Source, weight: number, acc: Map<string, number>, agg: number): void {
   if (s === null) return;
   if (s.type === 'zset') {
-    for (let h = s.size > 0 ? s.at(s.size - 1) : -1; h !== -1; h = s.prev(h)) accumulate(acc, s.member(h), s.scoreAt(h), weight, agg);
+    for (let h = s.size > 0 ? s.at(s.size - 1) : -1; h !== -1; h = s.prev(h)) accumulate(acc, s.memberCopy(h), s.scoreAt(h), weight, agg);
   } else {
     for (const m of s) accumulate(acc, m, 1, weight, agg);
   }
@@ -903,7 +903,7 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
     const s0 = srcs[0];
     if (s0 !== null && s0.type === 'zset') {
       for (let h = s0.size > 0 ? s0.at(s0.size - 1) : -1; h !== -1; h = s0.prev(h)) {
-        if (!inAnyOther(srcs, 1, s0.member(h))) acc.set(s0.member(h), s0.scoreAt(h));
+        if (!inAnyOther(srcs, 1, s0.member(h))) acc.set(s0.memberCopy(h), s0.scoreAt(h));
       }
     } else if (s0 !== null) {
       for (const m of s0) if (!inAnyOther(srcs, 1, m)) acc.set(m, 1);
@@ -921,7 +921,7 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
           const total = interScore(order, weights, agg, s0.member(h), s0.scoreAt(h));
           if (total === undefined) continue;
           card++;
-          if (!cardOnly) acc.set(s0.member(h), total);
+          if (!cardOnly) acc.set(s0.memberCopy(h), total);
           else if (limit !== 0 && card >= limit) break;
         }
       } else if (s0 !== null) {

@@ -104,6 +104,19 @@ function cmpMember(p: string, start: number, len: number, m: string): number {
   return len - m.length;
 }
 
+let scratch = Buffer.allocUnsafe(1024);
+
+/**
+ * A packed member as a string of its own. A plain slice of 13+ chars is a view that keeps the whole
+ * packed string alive, which is wrong for members that outlive it (in a skiplist).
+ */
+function ownedSlice(p: string, start: number, len: number): string {
+  if (len < 13) return p.slice(start, start + len);
+  if (scratch.length < len) scratch = Buffer.allocUnsafe(len);
+  scratch.latin1Write(p.slice(start, start + len), 0);
+  return scratch.latin1Slice(0, len);
+}
+
 function copyList(sl: SkipList): SkipList {
   const out = new SkipList(sl.length);
   for (let x = sl.first; x !== NIL; x = sl.next(x)) out.insert(sl.memberOf(x), sl.scoreOf(x));
@@ -160,7 +173,7 @@ export class ZSet implements RedisObject {
   private toSkiplist(): void {
     const p = this.p!;
     const sl = new SkipList(this.n + 1);
-    for (let h = 0; h < p.length; h = entryEnd(p, h)) sl.insert(this.member(h), readScore(p, h));
+    for (let h = 0; h < p.length; h = entryEnd(p, h)) sl.insert(this.memberCopy(h), readScore(p, h));
     this.sl = sl;
     this.p = null;
     this.n = 0;
@@ -377,6 +390,12 @@ export class ZSet implements RedisObject {
     if (this.p === null) return this.sl!.memberOf(h);
     const start = memberStart(this.p, h);
     return this.p.slice(start, start + lenAt(this.p, h));
+  }
+
+  /** member(h) for storing elsewhere: never a view into the packed string. */
+  memberCopy(h: number): string {
+    if (this.p === null) return this.sl!.memberOf(h);
+    return ownedSlice(this.p, memberStart(this.p, h), lenAt(this.p, h));
   }
 
   scoreAt(h: number): number {
