@@ -82,6 +82,20 @@ export const ERR = {
     'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   lfuNotSelected:
     'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  zaddNxXx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrPair: 'ERR INCR option supports a single increment-element pair',
+  zaddNaN: 'ERR resulting score is not a number (NaN)',
+  zrangeLimit: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeWithscoresLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  zMinMaxFloat: 'ERR min or max is not a float',
+  zMinMaxLex: 'ERR min or max not valid string range item',
+  numkeysPositive: 'ERR numkeys should be greater than 0',
+  countPositive: 'ERR count should be greater than 0',
+  zrandRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  zAtLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  zWeightFloat: 'ERR weight value is not a float',
+  zLimitNegative: "ERR LIMIT can't be negative",
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */
