@@ -196,7 +196,7 @@ function addOption(arg: string): number {
 /** Parsed ZADD scores, reused across calls. */
 let scores = new Float64Array(64);
 
-function zaddGeneric(c: Client, argv: string[], flags: number): void {
+export function zaddGeneric(c: Client, argv: string[], flags: number): void {
   let idx = 2;
   for (; idx < argv.length; idx++) {
     const f = addOption(argv[idx]);
