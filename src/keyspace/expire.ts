@@ -2,7 +2,7 @@
 // ones, repeating while more than a quarter of a sample was expired, within a small time budget.
 // Each database keeps a live Map iterator, so successive cycles walk the whole expires table.
 
-import type { Db } from './db.js';
+import { datasetFrozen, type Db } from './db.js';
 import { server } from '../server/state.js';
 
 const SAMPLE = 20;
@@ -48,7 +48,7 @@ function sampleDb(db: Db, now: number): [number, number] {
 }
 
 function cycle(): void {
-  if (!enabled || server.shuttingDown) return;
+  if (!enabled || server.shuttingDown || datasetFrozen.on) return;
   const effort = server.config.num('active-expire-effort');
   const hz = server.config.num('hz');
   // Redis allows 25% of the CPU per second to this; spread over hz cycles.
