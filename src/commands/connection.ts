@@ -340,6 +340,8 @@ function setClientName(c: Client, name: string): boolean {
 /** RESET: back to a just-connected client (Redis's clearClientConnectionState). */
 function resetClient(c: Client): void {
   if (c.flags & CLIENT_MONITOR) server.monitors.delete(c);
+  // The dispatcher silenced this command under REPLY OFF; RESET's own reply is sent (a SKIP still applies).
+  if (c.flags & CLIENT_REPLY_OFF) c.reply.enabled = true;
   c.db = server.dbs[0];
   c.reply.resp = 2;
   c.user = 'default';
