@@ -15,6 +15,7 @@ import {
   CLIENT_PUBSUB,
   CLIENT_REPLY_OFF,
   CLIENT_REPLY_SKIP_NEXT,
+  CLIENT_SLAVE,
   type Client,
 } from './client.js';
 import { propagate } from './propagate.js';
@@ -89,13 +90,13 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
   }
-  // A MONITOR client may not touch the keyspace (Redis: replicas, which monitors count as, are
-  // exempt from CLIENT PAUSE, so they must not read or write).
-  if (c.flags & CLIENT_MONITOR && cmd.flags & (F.WRITE | F.READONLY | F.MAY_REPLICATE)) {
+  // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
+  // may not read or write the keyspace at all.
+  if (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR) && cmd.flags & (F.WRITE | F.READONLY | F.MAY_REPLICATE)) {
     reject(c, cmd, "ERR Replica can't interact with the keyspace");
     return;
   }
-  if (pause.type !== 0 && (c.flags & CLIENT_MONITOR) === 0 && mustPostpone(c, cmd)) {
+  if (pause.type !== 0 && (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR)) === 0 && mustPostpone(c, cmd)) {
     postpone(c, argv);
     return;
   }

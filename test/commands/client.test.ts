@@ -1,0 +1,276 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Parse a CLIENT INFO / LIST line into [field, value] pairs, in order. */
+function fields(line: string): [string, string][] {
+  return line.trim().split(' ').map((kv) => {
+    const eq = kv.indexOf('=');
+    return [kv.slice(0, eq), kv.slice(eq + 1)];
+  });
+}
+
+/** The text of a bulk (RESP2) or verbatim (RESP3) reply. */
+function text(frame: string): string {
+  const body = frame.slice(frame.indexOf('\r\n') + 2, -2);
+  return frame[0] === '=' ? body.slice(4) : body;
+}
+
+async function clientId(c: RespConn): Promise<number> {
+  return Number((await c.call('CLIENT', 'ID')).slice(1, -2));
+}
+
+async function clientAddr(c: RespConn): Promise<string> {
+  return new Map(fields(text(await c.call('CLIENT', 'INFO')))).get('addr')!;
+}
+
+describe('CLIENT LIST / INFO', () => {
+  let s: RunningServer;
+  beforeAll(async () => {
+    s = await startShoal();
+  });
+  afterAll(() => s.stop());
+
+  it('describes each connection with honest values', async () => {
+    const a = await RespConn.connect(s.port);
+    const b = await RespConn.connect(s.port);
+    expect(await b.call('CLIENT', 'SETNAME', 'bee')).toBe('+OK\r\n');
+    expect(await b.call('SELECT', '5')).toBe('+OK\r\n');
+    const aid = await clientId(a);
+    const bid = await clientId(b);
+    const list = text(await a.call('CLIENT', 'LIST'));
+    expect(list.endsWith('\n')).toBe(true);
+    const lines = list.trimEnd().split('\n').map((l) => new Map(fields(l)));
+    const la = lines.find((l) => l.get('id') === String(aid))!;
+    const lb = lines.find((l) => l.get('id') === String(bid))!;
+    expect(la.get('cmd')).toBe('client|list');
+    expect(la.get('argv-mem')).toBe('10');
+    expect(la.get('addr')).toBe(`127.0.0.1:${a.socket.localPort}`);
+    expect(la.get('laddr')).toBe(`127.0.0.1:${s.port}`);
+    expect(Number(la.get('fd'))).toBeGreaterThan(2);
+    expect(lb.get('name')).toBe('bee');
+    expect(lb.get('db')).toBe('5');
+    expect(lb.get('cmd')).toBe('client|id');
+    expect(lb.get('argv-mem')).toBe('0');
+    expect(lb.get('flags')).toBe('N');
+    expect(lb.get('multi')).toBe('-1');
+    expect(lb.get('user')).toBe('default');
+    expect(lb.get('resp')).toBe('2');
+    // ID filter, in the order asked, unknown IDs skipped.
+    const byId = text(await a.call('CLIENT', 'LIST', 'ID', String(bid), '999999', String(aid)));
+    expect(byId.split('\n').filter((l) => l !== '').map((l) => fields(l)[0][1])).toEqual([String(bid), String(aid)]);
+    expect(text(await a.call('CLIENT', 'LIST', 'TYPE', 'NORMAL')).split('\n').length).toBe(lines.length + 1);
+    a.close();
+    b.close();
+  });
+
+  it('is a verbatim string in RESP3', async () => {
+    const a = await RespConn.connect(s.port);
+    await a.call('HELLO', '3');
+    const info = await a.call('CLIENT', 'INFO');
+    expect(info.startsWith('=')).toBe(true);
+    expect(info.slice(info.indexOf('\r\n') + 2, info.indexOf('\r\n') + 6)).toBe('txt:');
+    expect(text(info)).toMatch(/ resp=3\n$/);
+    a.close();
+  });
+
+  it('shows a MONITOR client as O and idle time growing', async () => {
+    const a = await RespConn.connect(s.port);
+    const m = await RespConn.connect(s.port);
+    const mid = await clientId(m);
+    await m.call('MONITOR');
+    await sleep(1100);
+    const line = new Map(fields(text(await a.call('CLIENT', 'LIST', 'ID', String(mid)))));
+    expect(line.get('flags')).toBe('O');
+    expect(Number(line.get('idle'))).toBeGreaterThanOrEqual(1);
+    expect(Number(line.get('age'))).toBeGreaterThanOrEqual(1);
+    a.close();
+    m.close();
+  });
+
+  const haveRedis = requireRedis();
+  it.skipIf(!haveRedis)('has the same fields, in the same order, as redis-server 7.0', async () => {
+    const redis = await startRedis();
+    try {
+      const names = async (port: number) => {
+        const c = await RespConn.connect(port);
+        const line = text(await c.call('CLIENT', 'INFO'));
+        c.close();
+        return fields(line).map(([k]) => k);
+      };
+      expect(await names(s.port)).toEqual(await names(redis.port));
+    } finally {
+      await redis.stop();
+    }
+  });
+});
+
+describe('CLIENT KILL', () => {
+  // A server per test: kill counts must not see connections other tests are still closing.
+  let s: RunningServer;
+  beforeEach(async () => {
+    s = await startShoal();
+  });
+  afterEach(() => s.stop());
+
+  it('old form by address replies OK and closes that client', async () => {
+    const a = await RespConn.connect(s.port);
+    const b = await RespConn.connect(s.port);
+    const addr = await clientAddr(b);
+    expect(await a.call('CLIENT', 'KILL', addr)).toBe('+OK\r\n');
+    await b.waitClosed();
+    expect(await a.call('CLIENT', 'KILL', addr)).toBe('-ERR No such client\r\n');
+    a.close();
+  });
+
+  it('old form may kill the caller itself, after its reply', async () => {
+    const a = await RespConn.connect(s.port);
+    expect(await a.call('CLIENT', 'KILL', await clientAddr(a))).toBe('+OK\r\n');
+    await a.waitClosed();
+  });
+
+  it('filters ID, ADDR, LADDR, TYPE, USER, SKIPME and counts the kills', async () => {
+    const a = await RespConn.connect(s.port);
+    const b = await RespConn.connect(s.port);
+    const c = await RespConn.connect(s.port);
+    const d = await RespConn.connect(s.port);
+    expect(await a.call('CLIENT', 'KILL', 'ID', String(await clientId(b)))).toBe(':1\r\n');
+    await b.waitClosed();
+    expect(await a.call('CLIENT', 'KILL', 'ADDR', await clientAddr(c), 'TYPE', 'pubsub')).toBe(':0\r\n');
+    expect(await a.call('CLIENT', 'KILL', 'ADDR', await clientAddr(c), 'type', 'normal')).toBe(':1\r\n');
+    await c.waitClosed();
+    // LADDR matches every client on this port but the caller (SKIPME defaults to yes).
+    expect(await a.call('CLIENT', 'KILL', 'LADDR', `127.0.0.1:${s.port}`, 'USER', 'default')).toBe(':1\r\n');
+    await d.waitClosed();
+    expect(await a.call('PING')).toBe('+PONG\r\n');
+    expect(await a.call('CLIENT', 'KILL', 'ID', String(await clientId(a)), 'SKIPME', 'no')).toBe(':1\r\n');
+    await a.waitClosed();
+  });
+
+  it('MAXAGE kills only connections at least that many seconds old', async () => {
+    const old = await RespConn.connect(s.port);
+    await sleep(2100);
+    const young = await RespConn.connect(s.port);
+    expect(await young.call('CLIENT', 'KILL', 'MAXAGE', '2')).toBe(':1\r\n');
+    await old.waitClosed();
+    expect(await young.call('CLIENT', 'KILL', 'MAXAGE', '0')).toBe('-ERR maxage should be greater than 0\r\n');
+    expect(await young.call('CLIENT', 'KILL', 'MAXAGE', 'x')).toBe('-ERR maxage is not an integer or out of range\r\n');
+    young.close();
+  });
+});
+
+describe('CLIENT PAUSE', () => {
+  let s: RunningServer;
+  beforeAll(async () => {
+    s = await startShoal();
+  });
+  afterAll(() => s.stop());
+
+  it('WRITE holds writes (and what follows them) but not reads, then runs them in order', async () => {
+    const admin = await RespConn.connect(s.port);
+    const writer = await RespConn.connect(s.port);
+    const reader = await RespConn.connect(s.port);
+    expect(await admin.call('CLIENT', 'PAUSE', '400', 'WRITE')).toBe('+OK\r\n');
+    const start = Date.now();
+    writer.send('SET', 'k', '1');
+    writer.send('GET', 'k');
+    expect(await reader.call('GET', 'k')).toBe('$-1\r\n');
+    expect(await reader.call('PING')).toBe('+PONG\r\n');
+    const info = new Map(fields(text(await reader.call('CLIENT', 'LIST', 'ID', String((await clientId(reader)) - 1)))));
+    expect(info.get('flags')).toBe('b');
+    expect(info.get('argv-mem')).toBe('5');
+    expect(await writer.read(2)).toEqual(['+OK\r\n', '$1\r\n1\r\n']);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(350);
+    admin.close();
+    writer.close();
+    reader.close();
+  });
+
+  it('ALL holds every command until the timeout', async () => {
+    const admin = await RespConn.connect(s.port);
+    const other = await RespConn.connect(s.port);
+    expect(await admin.call('CLIENT', 'PAUSE', '300')).toBe('+OK\r\n');
+    const start = Date.now();
+    expect(await other.call('PING')).toBe('+PONG\r\n');
+    expect(Date.now() - start).toBeGreaterThanOrEqual(250);
+    admin.close();
+    other.close();
+  });
+
+  it('CLIENT UNPAUSE releases held clients at once', async () => {
+    const admin = await RespConn.connect(s.port);
+    const writer = await RespConn.connect(s.port);
+    expect(await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+    writer.send('INCR', 'n');
+    await sleep(100);
+    await expect(writer.read(1, 50)).rejects.toThrow(/timeout/);
+    const start = Date.now();
+    expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(await writer.read(1)).toEqual([':1\r\n']);
+    expect(Date.now() - start).toBeLessThan(1000);
+    admin.close();
+    writer.close();
+  });
+
+  it('holds the dataset still: expired keys read as missing but are not deleted', async () => {
+    const c = await RespConn.connect(s.port);
+    const admin = await RespConn.connect(s.port);
+    expect(await c.call('FLUSHALL')).toBe('+OK\r\n');
+    expect(await c.call('SET', 'tmp', 'v', 'PX', '50')).toBe('+OK\r\n');
+    expect(await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+    await sleep(300);
+    expect(await c.call('GET', 'tmp')).toBe('$-1\r\n');
+    expect(await c.call('DBSIZE')).toBe(':1\r\n');
+    expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(await c.call('GET', 'tmp')).toBe('$-1\r\n');
+    expect(await c.call('DBSIZE')).toBe(':0\r\n');
+    c.close();
+    admin.close();
+  });
+
+  it('a held client that disconnects is forgotten', async () => {
+    const admin = await RespConn.connect(s.port);
+    const gone = await RespConn.connect(s.port);
+    const stays = await RespConn.connect(s.port);
+    expect(await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+    gone.send('SET', 'gone', '1');
+    stays.send('SET', 'stays', '1');
+    await sleep(100);
+    gone.close();
+    await sleep(100);
+    expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(await stays.read(1)).toEqual(['+OK\r\n']);
+    expect(await admin.call('EXISTS', 'gone', 'stays')).toBe(':1\r\n');
+    admin.close();
+    stays.close();
+  });
+});
+
+describe('timeout directive', () => {
+  let s: RunningServer;
+  beforeAll(async () => {
+    s = await startShoal(['--timeout', '1']);
+  });
+  afterAll(() => s.stop());
+
+  it('closes idle clients after the timeout, but not MONITOR clients or busy ones', async () => {
+    const idle = await RespConn.connect(s.port);
+    const busy = await RespConn.connect(s.port);
+    const mon = await RespConn.connect(s.port);
+    expect(await mon.call('MONITOR')).toBe('+OK\r\n');
+    expect(await idle.call('PING')).toBe('+PONG\r\n');
+    const start = Date.now();
+    while (!idle.closed && Date.now() - start < 4000) {
+      await busy.call('ECHO', 'alive');
+      await sleep(200);
+    }
+    expect(idle.closed).toBe(true);
+    // More than one whole second of idleness, as Redis counts it.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(900);
+    expect(busy.closed).toBe(false);
+    expect(mon.closed).toBe(false);
+    busy.close();
+    mon.close();
+  });
+});
