@@ -27,6 +27,10 @@ import { server } from '../server/state.js';
 import { REDIS_VERSION } from '../version.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 
+// Most CLIENT subcommands carry one of these flag sets in Redis 7.0.
+const STD = 'noscript loading stale sentinel';
+const ADMIN = 'admin noscript loading stale sentinel';
+
 export const commands: CommandDef[] = [
   {
     name: 'ping', arity: -1, flags: 'fast sentinel', acl: 'connection',
@@ -204,38 +208,38 @@ export const commands: CommandDef[] = [
     complexity: 'Depends on subcommand.',
     handler: noContainerHandler,
     subcommands: [
-      sub('id', 2, '', '5.0.0', 'Returns the unique ID of the connection.', (c) => c.reply.int(c.id)),
-      sub('info', 2, '', '6.2.0', 'Returns details about the connection.', (c, argv) => {
+      sub('id', 2, STD, '5.0.0', 'Returns the unique ID of the connection.', (c) => c.reply.int(c.id)),
+      sub('info', 2, STD, '6.2.0', 'Returns details about the connection.', (c, argv) => {
         c.reply.verbatim(clientInfo(c, c, argv) + '\n');
       }),
-      sub('list', -2, 'admin', '2.4.0', 'Lists the open connections.', clientList,
+      sub('list', -2, ADMIN, '2.4.0', 'Lists the open connections.', clientList,
         'O(N) where N is the number of client connections'),
-      sub('kill', -3, 'admin', '2.4.0', 'Closes the connections that match the given filters.', clientKill,
+      sub('kill', -3, ADMIN, '2.4.0', 'Closes the connections that match the given filters.', clientKill,
         'O(N) where N is the number of client connections'),
-      sub('setname', 3, '', '2.6.9', 'Names the connection.', (c, argv) => {
+      sub('setname', 3, STD, '2.6.9', 'Names the connection.', (c, argv) => {
         if (setClientName(c, argv[2])) c.reply.ok();
       }),
-      sub('getname', 2, '', '2.6.9', 'Returns the name of the connection.', (c) => {
+      sub('getname', 2, STD, '2.6.9', 'Returns the name of the connection.', (c) => {
         c.reply.bulkOrNull(c.name === '' ? null : c.name);
       }),
-      sub('setinfo', 4, '', '7.2.0', 'Records the client library name or version of the connection.', clientSetinfo),
-      sub('reply', 3, '', '3.2.0', 'Turns the replies to this connection on, off, or off for one command.', clientReply),
-      sub('pause', -3, 'admin', '2.9.50', 'Holds commands from all clients, or only writes, for a while.', clientPause),
-      sub('unpause', 2, 'admin', '6.2.0', 'Ends a CLIENT PAUSE now.', (c) => {
+      sub('setinfo', 4, STD, '7.2.0', 'Records the client library name or version of the connection.', clientSetinfo),
+      sub('reply', 3, STD, '3.2.0', 'Turns the replies to this connection on, off, or off for one command.', clientReply),
+      sub('pause', -3, ADMIN, '2.9.50', 'Holds commands from all clients, or only writes, for a while.', clientPause),
+      sub('unpause', 2, ADMIN, '6.2.0', 'Ends a CLIENT PAUSE now.', (c) => {
         unpauseClients();
         c.reply.ok();
       }, 'O(N) Where N is the number of paused clients'),
-      sub('no-evict', 3, 'admin', '7.0.0', 'Exempts the connection from client eviction.', (c, argv) => {
+      sub('no-evict', 3, ADMIN, '7.0.0', 'Exempts the connection from client eviction.', (c, argv) => {
         onOffFlag(c, argv[2], CLIENT_NO_EVICT);
       }),
-      sub('no-touch', 3, '', '7.2.0', 'Keeps commands of the connection from updating key access times.', (c, argv) => {
+      sub('no-touch', 3, 'noscript loading stale', '7.2.0', 'Keeps commands of the connection from updating key access times.', (c, argv) => {
         onOffFlag(c, argv[2], CLIENT_NO_TOUCH);
       }),
-      sub('getredir', 2, '', '6.0.0', 'Returns the client ID tracking notifications are redirected to.', (c) => {
+      sub('getredir', 2, STD, '6.0.0', 'Returns the client ID tracking notifications are redirected to.', (c) => {
         // Client-side caching (CLIENT TRACKING) is not built: tracking is always off.
         c.reply.int(-1);
       }),
-      sub('trackinginfo', 2, '', '6.2.0', 'Returns the client-side caching state of the connection.', (c) => {
+      sub('trackinginfo', 2, STD, '6.2.0', 'Returns the client-side caching state of the connection.', (c) => {
         c.reply.map(3);
         c.reply.bulk('flags');
         c.reply.set(1);
@@ -245,10 +249,10 @@ export const commands: CommandDef[] = [
         c.reply.bulk('prefixes');
         c.reply.array(0);
       }),
-      sub('caching', 3, '', '6.0.0', 'Tells whether the next command\'s keys are tracked (OPTIN/OPTOUT).', (c) => {
+      sub('caching', 3, STD, '6.0.0', 'Tells whether the next command\'s keys are tracked (OPTIN/OPTOUT).', (c) => {
         c.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
       }),
-      sub('help', 2, '', '5.0.0', 'Describes the CLIENT subcommands.', (c) => {
+      sub('help', 2, 'loading stale sentinel', '5.0.0', 'Describes the CLIENT subcommands.', (c) => {
         c.reply.array(CLIENT_HELP.length);
         for (let i = 0; i < CLIENT_HELP.length; i++) c.reply.simple(CLIENT_HELP[i]);
       }),
@@ -256,14 +260,11 @@ export const commands: CommandDef[] = [
   },
 ];
 
-/** A CLIENT subcommand: all share these flags besides `extra` (admin), and the connection category. */
+/** A CLIENT subcommand (all are in the connection ACL category). */
 function sub(
-  name: string, arity: number, extra: string, since: string, summary: string,
+  name: string, arity: number, flags: string, since: string, summary: string,
   handler: (c: Client, argv: string[]) => void, complexity = 'O(1)',
 ): CommandDef {
-  const flags = name === 'help' ? 'loading stale sentinel'
-    : name === 'no-touch' ? 'noscript loading stale'
-      : `${extra} noscript loading stale sentinel`;
   return { name, arity, flags, acl: 'connection', group: 'connection', since, summary, complexity, handler };
 }
 

@@ -247,6 +247,35 @@ describe('CLIENT PAUSE', () => {
   });
 });
 
+describe.skipIf(!requireRedis())('CLIENT PAUSE against redis-server', () => {
+  it('a held command keeps its CLIENT REPLY SKIP, and everything runs in order', async () => {
+    const run = async (s: RunningServer): Promise<string[]> => {
+      const admin = await RespConn.connect(s.port);
+      const writer = await RespConn.connect(s.port);
+      expect(await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+      writer.send('CLIENT', 'REPLY', 'SKIP');
+      writer.send('SET', 'k', '1');
+      writer.send('ECHO', 'x');
+      writer.send('GET', 'k');
+      await sleep(200);
+      await expect(writer.read(1, 20)).rejects.toThrow(/timeout/);
+      expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+      const out = await writer.read(2);
+      admin.close();
+      writer.close();
+      return out;
+    };
+    const [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
+    try {
+      const [got, want] = await Promise.all([run(shoal), run(redis)]);
+      expect(got).toEqual(want);
+      expect(got).toEqual(['$1\r\nx\r\n', '$1\r\n1\r\n']);
+    } finally {
+      await Promise.all([shoal.stop(), redis.stop()]);
+    }
+  });
+});
+
 describe('timeout directive', () => {
   let s: RunningServer;
   beforeAll(async () => {

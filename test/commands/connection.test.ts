@@ -68,6 +68,20 @@ describe('connection basics', () => {
     c.close();
   });
 
+  it('CLIENT HELP lists the subcommands as status lines', async () => {
+    const c = await RespConn.connect(s.port);
+    const help = await c.call('CLIENT', 'HELP');
+    const lines = help.split('\r\n').slice(1, -1);
+    expect(help.startsWith(`*${lines.length}\r\n`)).toBe(true);
+    expect(lines.every((l) => l.startsWith('+'))).toBe(true);
+    expect(lines[0]).toBe('+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
+    expect(lines.slice(-2)).toEqual(['+HELP', '+    Print this help.']);
+    for (const sub of ['KILL', 'LIST', 'PAUSE', 'REPLY', 'SETNAME', 'UNPAUSE', 'NO-EVICT']) {
+      expect(lines.some((l) => l.startsWith(`+${sub}`))).toBe(true);
+    }
+    c.close();
+  });
+
   it('ioredis connects, names itself and runs commands', async () => {
     const r = new Redis({ port: s.port, connectionName: 'io-conn', lazyConnect: true, enableReadyCheck: false });
     await r.connect();
