@@ -195,6 +195,12 @@ export const commands: CommandDef[] = [
     group: 'server', since: '1.0.0', summary: 'Streams every command the server runs, as it runs it.',
     complexity: 'O(1)',
     handler(c) {
+      // MONITOR is queued inside MULTI, so running with CLIENT_MULTI set means inside EXEC, where a
+      // client expects one reply per command (Redis's CLIENT_DENY_BLOCKING).
+      if (c.flags & CLIENT_MULTI) {
+        c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+        return;
+      }
       // Already monitoring (or a replica link): Redis ignores the command without a reply.
       if (c.flags & (CLIENT_MONITOR | CLIENT_SLAVE | CLIENT_MASTER)) return;
       c.flags |= CLIENT_MONITOR;

@@ -26,6 +26,8 @@ const postponed = new Set<Client>();
 /** Start or extend a pause: the later end and the stricter type win, as in Redis. */
 export function pauseClients(end: number, type: number): void {
   if (pause.type === PAUSE_OFF) {
+    // Already over (CLIENT PAUSE 0): nothing to hold.
+    if (end <= Date.now()) return;
     pause.type = type;
     pause.end = end;
   } else {

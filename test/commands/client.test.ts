@@ -198,6 +198,15 @@ describe('CLIENT PAUSE', () => {
     other.close();
   });
 
+  it('a zero timeout pauses nothing', async () => {
+    const c = await RespConn.connect(s.port);
+    expect(await c.call('CLIENT', 'PAUSE', '0', 'WRITE')).toBe('+OK\r\n');
+    const start = Date.now();
+    expect(await c.call('SET', 'z', '1')).toBe('+OK\r\n');
+    expect(Date.now() - start).toBeLessThan(100);
+    c.close();
+  });
+
   it('CLIENT UNPAUSE releases held clients at once', async () => {
     const admin = await RespConn.connect(s.port);
     const writer = await RespConn.connect(s.port);
