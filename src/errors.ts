@@ -44,6 +44,16 @@ export const ERR = {
   loading: 'LOADING Redis is loading the dataset in memory',
   busyKey: 'BUSYKEY Target key name already exists.',
   maxClients: 'ERR max number of clients reached',
+  offsetOutOfRange: 'ERR offset is out of range',
+  lcsNotStrings: 'ERR The specified keys must contain string values',
+  lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsTooBig: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  lcsNoMemory: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  bitArgument: 'ERR The bit argument must be 1 or 0.',
+  bitopNotSingleKey: 'ERR BITOP NOT must be called with a single source key.',
+  bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
+  bitfieldRoOnlyGet: 'ERR BITFIELD_RO only supports the GET subcommand',
   helloNoAuth:
     'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
   /** A container subcommand given the wrong number of arguments by its own parsing (Redis 7.0 wording). */

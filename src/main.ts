@@ -8,6 +8,10 @@ import { startActiveExpire } from './keyspace/expire.js';
 import { listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
 import { initNotifications } from './keyspace/notify.js';
+import { initHyperLogLog } from './commands/hyperloglog.js';
+import { initBlocking } from './server/blocking.js';
+import { initPubSub } from './server/pubsub.js';
+import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
 import { VERSION } from './version.js';
 
@@ -32,6 +36,10 @@ export async function startServer(config: Config): Promise<void> {
   server.init(config);
   initSlowlog();
   initNotifications();
+  initHyperLogLog();
+  initBlocking();
+  initPubSub();
+  initWatch();
   startActiveExpire();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');

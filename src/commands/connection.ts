@@ -7,8 +7,8 @@ import { PONG } from '../protocol/reply.js';
 import {
   CLIENT_BLOCKED,
   CLIENT_CLOSE_AFTER_REPLY,
+  CLIENT_DENY_BLOCKING,
   CLIENT_DIRTY_CAS,
-  CLIENT_DIRTY_EXEC,
   CLIENT_MASTER,
   CLIENT_MONITOR,
   CLIENT_MULTI,
@@ -18,14 +18,16 @@ import {
   CLIENT_REPLY_OFF,
   CLIENT_REPLY_SKIP_NEXT,
   CLIENT_SLAVE,
-  clientResetHooks,
-  clientSubscriptions,
   type Client,
 } from '../server/client.js';
+import { unblockClient } from '../server/blocking.js';
 import { PAUSE_ALL, PAUSE_WRITE, pauseClients, unpauseClients } from '../server/pause.js';
+import { resetPubSub } from '../server/pubsub.js';
 import { server } from '../server/state.js';
 import { REDIS_VERSION } from '../version.js';
+import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
+import { discardTransaction } from './tx.js';
 
 // Most CLIENT subcommands carry one of these flag sets in Redis 7.0.
 const STD = 'noscript loading stale sentinel';
@@ -195,9 +197,8 @@ export const commands: CommandDef[] = [
     group: 'server', since: '1.0.0', summary: 'Streams every command the server runs, as it runs it.',
     complexity: 'O(1)',
     handler(c) {
-      // MONITOR is queued inside MULTI, so running with CLIENT_MULTI set means inside EXEC, where a
-      // client expects one reply per command (Redis's CLIENT_DENY_BLOCKING).
-      if (c.flags & CLIENT_MULTI) {
+      // Inside EXEC a client expects one reply per command.
+      if (c.flags & CLIENT_DENY_BLOCKING) {
         c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
         return;
       }
@@ -258,9 +259,10 @@ export const commands: CommandDef[] = [
       sub('caching', 3, STD, '6.0.0', 'Tells whether the next command\'s keys are tracked (OPTIN/OPTOUT).', (c) => {
         c.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
       }),
+      sub('unblock', -3, ADMIN, '5.0.0', 'Wakes a client blocked in a blocking command.', clientUnblock,
+        'O(log N) where N is the number of client connections'),
       sub('help', 2, 'loading stale sentinel', '5.0.0', 'Describes the CLIENT subcommands.', (c) => {
-        c.reply.array(CLIENT_HELP.length);
-        for (let i = 0; i < CLIENT_HELP.length; i++) c.reply.simple(CLIENT_HELP[i]);
+        replyHelp(c, 'CLIENT', CLIENT_HELP);
       }),
     ],
   },
@@ -275,7 +277,6 @@ function sub(
 }
 
 const CLIENT_HELP = [
-  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CACHING (YES|NO)',
   '    Say whether the next command\'s keys are tracked (tracking in OPTIN/OPTOUT mode).',
   'GETREDIR',
@@ -321,8 +322,8 @@ const CLIENT_HELP = [
   '    Exempt this connection from client eviction.',
   'NO-TOUCH (ON|OFF)',
   '    Keep this connection\'s commands from updating key access times.',
-  'HELP',
-  '    Print this help.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Wake a client blocked in a blocking command, as if it timed out, or with an error.',
 ];
 
 /** requirepass is the default user's password; until ACLs land no other user exists. */
@@ -353,11 +354,10 @@ function resetClient(c: Client): void {
   c.reply.resp = 2;
   c.user = 'default';
   c.authenticated = server.requirePass === '';
-  c.multiQueue = null;
   c.name = '';
-  c.flags &= ~(CLIENT_MONITOR | CLIENT_MULTI | CLIENT_DIRTY_EXEC | CLIENT_DIRTY_CAS | CLIENT_PUBSUB |
-    CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH);
-  for (const fn of clientResetHooks) fn(c);
+  discardTransaction(c);
+  resetPubSub(c);
+  c.flags &= ~(CLIENT_MONITOR | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH);
 }
 
 function onOffFlag(c: Client, arg: string, flag: number): void {
@@ -400,6 +400,30 @@ function clientReply(c: Client, argv: string[]): void {
   } else {
     c.reply.error(ERR.syntax);
   }
+}
+
+function clientUnblock(c: Client, argv: string[]): void {
+  if (argv.length > 4) {
+    c.reply.error(ERR.subcommandSyntax(argv[1], 'CLIENT'));
+    return;
+  }
+  let withError = false;
+  if (argv.length === 4) {
+    const how = argv[3].toLowerCase();
+    if (how === 'error') withError = true;
+    else if (how !== 'timeout') {
+      c.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  }
+  const id = parseInt64(argv[2]);
+  if (id === null) {
+    c.reply.error(ERR.notInteger);
+    return;
+  }
+  // Only clients blocked on keys: a command CLIENT PAUSE holds is not woken.
+  const target = typeof id === 'number' ? server.clients.get(id) : undefined;
+  c.reply.int(target !== undefined && unblockClient(target, withError) ? 1 : 0);
 }
 
 function clientPause(c: Client, argv: string[]): void {
@@ -492,8 +516,8 @@ function clientInfo(cl: Client, self: Client, selfArgv: string[]): string {
   const omem = cl.socket === null ? 0 : cl.socket.writableLength;
   return `id=${cl.id} addr=${cl.addr} laddr=${cl.laddr} fd=${cl.fd} name=${cl.name}` +
     ` age=${now - Math.floor(cl.createdAt / 1000)} idle=${now - Math.floor(cl.lastInteraction / 1000)}` +
-    ` flags=${flags} db=${cl.db.id} sub=${clientSubscriptions.channels(cl)} psub=${clientSubscriptions.patterns(cl)}` +
-    ` ssub=${clientSubscriptions.shardChannels(cl)} multi=${inMulti ? cl.multiQueue!.length : -1}` +
+    ` flags=${flags} db=${cl.db.id} sub=${cl.channels?.size ?? 0} psub=${cl.patterns?.size ?? 0}` +
+    ` ssub=${cl.shardChannels?.size ?? 0} multi=${inMulti ? cl.multiQueue!.length : -1}` +
     ` qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem} rbs=${rbs} rbp=${cl.replyPeak}` +
     ` obl=${cl.reply.len} oll=0 omem=${omem} tot-mem=${qbuf + argvMem + multiMem + rbs + omem}` +
     ` events=r${omem > 0 ? 'w' : ''} cmd=${cl.lastCommand} user=${cl.user} redir=-1 resp=${cl.resp}`;

@@ -1,6 +1,7 @@
 // One logical database: a Map from binary-safe (latin1) key to value, and a separate Map of
 // expiry times for volatile keys only (a wrapper per entry would cost memory on every key).
 
+import { notifyKeyspaceEvent, NOTIFY_EXPIRED } from './notify.js';
 import { signals } from './signals.js';
 
 /**
@@ -58,6 +59,8 @@ export class Db {
     this.dict.delete(key);
     this.expires.delete(key);
     keyspaceStats.expired++;
+    notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, this.id);
+    signals.modified(this, key);
     signals.expired(this, key);
     return true;
   }
@@ -91,6 +94,9 @@ export class Db {
    * Callers fire their own keyspace notification, as the event name depends on the command.
    */
   set(key: string, value: Value, keepTtl = false): void {
+    // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
+    // TTL surviving a KEEPTTL).
+    if (this.expires.size !== 0) this.expireIfNeeded(key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);

@@ -30,10 +30,20 @@ export const CLIENT_REPLY_OFF = 1 << 10;
 export const CLIENT_CLOSED = 1 << 11;
 /** Internal pseudo-client (AOF loading, scripts): no socket. */
 export const CLIENT_FAKE = 1 << 12;
+/** Set while EXEC (or a script) runs commands: blocking commands must not block, SSUBSCRIBE is refused. */
+export const CLIENT_DENY_BLOCKING = 1 << 13;
 /** A replica's link (set by replication); MONITOR clients are not replicas here. */
-export const CLIENT_SLAVE = 1 << 13;
+export const CLIENT_SLAVE = 1 << 14;
 /** Our link to our primary (set by replication). */
-export const CLIENT_MASTER = 1 << 14;
+export const CLIENT_MASTER = 1 << 15;
+
+export interface WatchedKey {
+  client: Client;
+  dbid: number;
+  key: string;
+  /** The key existed but was logically expired when watched: its later deletion is no change. */
+  expired: boolean;
+}
 
 export interface QueuedCommand {
   cmd: CommandSpec;
@@ -56,6 +66,14 @@ export class Client {
   /** The command being or last executed (CLIENT LIST cmd=). */
   lastCommand = 'NULL';
   multiQueue: QueuedCommand[] | null = null;
+  /** WATCHed keys (server/watch.ts); null when none. */
+  watched: WatchedKey[] | null = null;
+  /** Subscribed channels, patterns and shard channels (server/pubsub.ts); null when none ever. */
+  channels: Set<string> | null = null;
+  patterns: Set<string> | null = null;
+  shardChannels: Set<string> | null = null;
+  /** When the pending output first went over the soft output-buffer limit (ms), or 0. */
+  obufSoftLimitSince = 0;
   /** Set by a handler to propagate a different, deterministic form of the command. */
   propagateArgv: string[] | null = null;
   readonly addr: string;
@@ -188,19 +206,6 @@ export class Client {
 
 /** Subsystems (pub/sub, WATCH, blocking) register here to drop a closing client's state. */
 export const clientCleanupHooks: ((c: Client) => void)[] = [];
-
-/**
- * RESET: subsystems register here to return a client to its just-connected state without
- * replying (pub/sub unsubscribes silently, WATCH forgets its keys, tracking turns off).
- */
-export const clientResetHooks: ((c: Client) => void)[] = [];
-
-/** Subscription counts for CLIENT LIST; the pub/sub subsystem replaces these. */
-export const clientSubscriptions = {
-  channels: (_c: Client): number => 0,
-  patterns: (_c: Client): number => 0,
-  shardChannels: (_c: Client): number => 0,
-};
 
 function fmtHost(h: string | undefined): string {
   if (!h) return '?';

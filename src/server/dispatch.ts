@@ -18,6 +18,7 @@ import {
   CLIENT_SLAVE,
   type Client,
 } from './client.js';
+import { handleReadyKeys, hasReadyKeys } from './blocking.js';
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
@@ -57,6 +58,7 @@ export function runCommand(c: Client, argv: string[]): void {
     if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;
     c.reply.enabled = (c.flags & CLIENT_REPLY_OFF) === 0;
   }
+  if (hasReadyKeys()) handleReadyKeys();
 }
 
 function processCommandInner(c: Client, argv: string[]): void {

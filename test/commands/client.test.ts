@@ -65,6 +65,38 @@ describe('CLIENT LIST / INFO', () => {
     b.close();
   });
 
+  it('counts subscriptions and shows subscribers as type pubsub', async () => {
+    const a = await RespConn.connect(s.port);
+    const sub = await RespConn.connect(s.port);
+    const sid = await clientId(sub);
+    sub.send('SUBSCRIBE', 'c1', 'c2');
+    sub.send('PSUBSCRIBE', 'p*');
+    await sub.read(3);
+    const line = new Map(fields(text(await a.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))));
+    expect(line.get('id')).toBe(String(sid));
+    expect(line.get('flags')).toBe('P');
+    expect([line.get('sub'), line.get('psub'), line.get('ssub')]).toEqual(['2', '1', '0']);
+    expect(await a.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBe(':1\r\n');
+    await sub.waitClosed();
+    a.close();
+  });
+
+  it('shows a transaction as flags x with its queue size and memory', async () => {
+    const a = await RespConn.connect(s.port);
+    const t = await RespConn.connect(s.port);
+    const tid = await clientId(t);
+    await t.call('MULTI');
+    await t.call('GET', 'k');
+    await t.call('SET', 'k', '2');
+    const line = new Map(fields(text(await a.call('CLIENT', 'LIST', 'ID', String(tid)))));
+    expect(line.get('flags')).toBe('x');
+    expect(line.get('multi')).toBe('2');
+    // As Redis counts it: argument bytes plus a pointer per argument (4 + 2*8, 5 + 3*8).
+    expect(line.get('multi-mem')).toBe('49');
+    a.close();
+    t.close();
+  });
+
   it('is a verbatim string in RESP3', async () => {
     const a = await RespConn.connect(s.port);
     await a.call('HELLO', '3');
@@ -238,6 +270,29 @@ describe('CLIENT PAUSE', () => {
     admin.close();
   });
 
+  it('WRITE holds a write queued in MULTI, and an EXEC whose queue writes', async () => {
+    const admin = await RespConn.connect(s.port);
+    const early = await RespConn.connect(s.port);
+    const late = await RespConn.connect(s.port);
+    expect(await early.call('MULTI')).toBe('+OK\r\n');
+    expect(await early.call('INCR', 'm')).toBe('+QUEUED\r\n');
+    expect(await late.call('MULTI')).toBe('+OK\r\n');
+    expect(await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+    expect(await late.call('GET', 'm')).toBe('+QUEUED\r\n');
+    late.send('INCR', 'm');
+    early.send('EXEC');
+    await sleep(100);
+    await expect(late.read(1, 20)).rejects.toThrow(/timeout/);
+    await expect(early.read(1, 20)).rejects.toThrow(/timeout/);
+    expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(await late.read(1)).toEqual(['+QUEUED\r\n']);
+    expect(await early.read(1)).toEqual(['*1\r\n:1\r\n']);
+    expect(await late.call('EXEC')).toBe('*2\r\n$1\r\n1\r\n:2\r\n');
+    admin.close();
+    early.close();
+    late.close();
+  });
+
   it('a held client that disconnects is forgotten', async () => {
     const admin = await RespConn.connect(s.port);
     const gone = await RespConn.connect(s.port);
@@ -285,6 +340,30 @@ describe.skipIf(!requireRedis())('CLIENT PAUSE against redis-server', () => {
   });
 });
 
+describe('CLIENT UNBLOCK', () => {
+  let s: RunningServer;
+  beforeAll(async () => {
+    s = await startShoal();
+  });
+  afterAll(() => s.stop());
+
+  // Waking clients blocked on keys is tested with the blocking list commands.
+  it('does not wake a command CLIENT PAUSE holds', async () => {
+    const a = await RespConn.connect(s.port);
+    const b = await RespConn.connect(s.port);
+    const bid = String(await clientId(b));
+    expect(await a.call('CLIENT', 'UNBLOCK', bid)).toBe(':0\r\n');
+    expect(await a.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+    b.send('SET', 'x', '1');
+    await sleep(50);
+    expect(await a.call('CLIENT', 'UNBLOCK', bid)).toBe(':0\r\n');
+    expect(await a.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(await b.read(1)).toEqual(['+OK\r\n']);
+    a.close();
+    b.close();
+  });
+});
+
 describe('timeout directive', () => {
   let s: RunningServer;
   beforeAll(async () => {
@@ -292,11 +371,13 @@ describe('timeout directive', () => {
   });
   afterAll(() => s.stop());
 
-  it('closes idle clients after the timeout, but not MONITOR clients or busy ones', async () => {
+  it('closes idle clients after the timeout, but not MONITOR, subscribed or busy ones', async () => {
     const idle = await RespConn.connect(s.port);
     const busy = await RespConn.connect(s.port);
     const mon = await RespConn.connect(s.port);
+    const sub = await RespConn.connect(s.port);
     expect(await mon.call('MONITOR')).toBe('+OK\r\n');
+    expect(await sub.call('SUBSCRIBE', 'ch')).toBe('*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
     expect(await idle.call('PING')).toBe('+PONG\r\n');
     const start = Date.now();
     while (!idle.closed && Date.now() - start < 4000) {
@@ -308,7 +389,9 @@ describe('timeout directive', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(900);
     expect(busy.closed).toBe(false);
     expect(mon.closed).toBe(false);
+    expect(sub.closed).toBe(false);
     busy.close();
     mon.close();
+    sub.close();
   });
 });
