@@ -203,6 +203,21 @@ describe.skipIf(!haveRedis)('against redis-server: suppressed replies and MONITO
     expect(got).toContain('+T [3 ADDR] "CLIENT" "GETNAME"\r\n');
   });
 
+  it('HELLO replies with the same map as Redis in both protocols', async () => {
+    const run = async (port: number): Promise<string[]> => {
+      const c = await RespConn.connect(port);
+      const out = [
+        await c.call('HELLO'),
+        await c.call('HELLO', '3', 'AUTH', 'default', 'any', 'SETNAME', 'n1'),
+        await c.call('HELLO'),
+        await c.call('HELLO', '2'),
+      ];
+      c.close();
+      return out.map((r) => r.replace(/\$2\r\nid\r\n:\d+\r\n/, '$2\r\nid\r\n:ID\r\n'));
+    };
+    expect(await run(shoal.port)).toEqual(await run(redis.port));
+  });
+
   it('a MONITOR client may not touch the keyspace', async () => {
     const run = async (port: number): Promise<string[]> => {
       const m = await RespConn.connect(port);
@@ -229,6 +244,18 @@ describe.skipIf(!haveRedis)('interop with redis-cli', () => {
     expect(ping.stdout).toBe('PONG\n');
     const list = spawnSync('redis-cli', ['-p', String(s.port), 'client', 'list'], { encoding: 'utf8' });
     expect(list.stdout).toMatch(/^id=\d+ addr=127\.0\.0\.1:\d+ laddr=127\.0\.0\.1:\d+ fd=\d+ name= age=\d+ idle=\d+ flags=N db=0 .* cmd=client\|list user=default redir=-1 resp=2\n$/);
+  });
+
+  it('redis-cli -a authenticates against requirepass', async () => {
+    const locked = await startShoal(['--requirepass', 'cli-pw']);
+    try {
+      const args = ['-p', String(locked.port), '--no-auth-warning'];
+      expect(spawnSync('redis-cli', [...args, 'ping'], { encoding: 'utf8' }).stdout).toMatch(/^NOAUTH Authentication required\.\n/);
+      expect(spawnSync('redis-cli', [...args, '-a', 'cli-pw', 'ping'], { encoding: 'utf8' }).stdout).toBe('PONG\n');
+      expect(spawnSync('redis-cli', [...args, '-3', '-a', 'cli-pw', 'client', 'info'], { encoding: 'utf8' }).stdout).toMatch(/ resp=3\n/);
+    } finally {
+      await locked.stop();
+    }
   });
 });
 
