@@ -96,6 +96,11 @@ export const ERR = {
   zAtLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
   zWeightFloat: 'ERR weight value is not a float',
   zLimitNegative: "ERR LIMIT can't be negative",
+  helloNoAuth:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  /** A container subcommand given the wrong number of arguments by its own parsing (Redis 7.0 wording). */
+  subcommandSyntax: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd} HELP.`,
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -7,7 +7,7 @@
 // the tolerated share and the budget scale with active-expire-effort, as in Redis). Each database
 // keeps a live Map iterator, so successive cycles walk the whole expires table.
 
-import type { Db } from './db.js';
+import { datasetFrozen, type Db } from './db.js';
 import { signals } from './signals.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
@@ -63,8 +63,8 @@ function sampleDb(db: Db, now: number, size: number): number {
 }
 
 function cycle(): void {
-  // Replicas wait for their primary's DELs instead of expiring keys themselves.
-  if (!enabled || server.shuttingDown || signals.isReplica()) return;
+  // Replicas wait for their primary's DELs instead of expiring keys themselves; a paused dataset stays as is.
+  if (!enabled || server.shuttingDown || signals.isReplica() || datasetFrozen.on) return;
   const effort = server.config.num('active-expire-effort');
   const hz = server.config.num('hz');
   // Redis allows 25% of the CPU per second to this; spread over hz cycles.
