@@ -177,7 +177,8 @@ function parseLen(buf: Buffer, start: number, end: number): number | null {
     i++;
     if (i === end) return null;
   }
-  if (buf[i] === 48 && end - i > 1) return null;
+  // "0" alone is the only number starting with 0 ("-0" and "01" are invalid, as in string2ll).
+  if (buf[i] === 48 && (neg || end - i > 1)) return null;
   let n = 0;
   for (; i < end; i++) {
     const c = buf[i];
