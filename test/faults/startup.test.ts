@@ -6,7 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DIRECTIVES } from '../../src/config/table.js';
 import { RespConn, SHOAL_BIN, freePort } from '../helpers/server.js';
+
+const SHIPPED_CONF = path.resolve(__dirname, '../../conf/shoal.conf');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-startup-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -80,6 +83,24 @@ describe('startup and shutdown', () => {
     expect(JSON.parse(s.out().split('\n').find((l) => l.includes('listening'))!).port).toBe(cliPort);
     s.proc.kill('SIGTERM');
     expect((await s.exited).code).toBe(0);
+  });
+
+  it('accepts the shipped conf/shoal.conf', async () => {
+    const port = await freePort();
+    const s = spawnShoal([SHIPPED_CONF, '--port', String(port), '--save', '']);
+    await waitFor(() => s.out().includes('listening') || s.proc.exitCode !== null, 'the startup line');
+    expect(s.proc.exitCode).toBeNull();
+    const c = await RespConn.connect(port);
+    expect(await c.call('PING')).toBe('+PONG\r\n');
+    c.close();
+    s.proc.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+  });
+
+  it('documents every directive of the table in conf/shoal.conf', () => {
+    const text = fs.readFileSync(SHIPPED_CONF, 'utf8');
+    const missing = DIRECTIVES.map((d) => d.name).filter((name) => !new RegExp(`^(# )?${name}( |$)`, 'm').test(text));
+    expect(missing).toEqual([]);
   });
 
   it('prints --version and --help and exits 0', async () => {
