@@ -116,6 +116,17 @@ const UNAUTHENTICATED: Record<string, (string | Buffer)[]> = {
   'PING needs auth': ['PING\r\n'],
 };
 
+const MB = 1024 * 1024;
+
+/** Inputs against `client-query-buffer-limit 1mb`: past it the client is dropped without a reply. */
+const QUERY_BUFFER_LIMIT: Record<string, (string | Buffer)[]> = {
+  'an argument of 900KB fits': [`*2\r\n$4\r\nECHO\r\n$900000\r\n`, `${'x'.repeat(900000)}\r\n`],
+  'an argument of 2MB does not fit': ['*2\r\n$4\r\nECHO\r\n$2000000\r\n', 'x'.repeat(MB), `${'x'.repeat(2000000 - MB)}\r\n`],
+  'a 3MB argument arriving in pieces': ['*2\r\n$4\r\nECHO\r\n$3000000\r\n', 'x'.repeat(MB), 'x'.repeat(MB), 'x'.repeat(MB - 1000)],
+  'a pipeline bigger than the limit is consumed as it arrives': ['*1\r\n$4\r\nPING\r\n'.repeat(80000)],
+  'a pending small request followed by 1MB of junk': [`*2\r\n$4\r\nECHO\r\n$20000\r\n${'x'.repeat(10000)}`, 'z'.repeat(MB + 100)],
+};
+
 const enabled = requireRedis();
 
 describe.skipIf(!enabled)('protocol: malformed input like redis-server', () => {
@@ -172,6 +183,29 @@ describe.skipIf(!enabled)('protocol: unauthenticated limits like redis-server', 
     const [got, want] = await Promise.all([run(shoal.port), run(redis.port)]);
     expect(got).toEqual(want);
     expect(got[1]).toBe(`$20000\r\n${'y'.repeat(20000)}\r\n`);
+  });
+});
+
+describe.skipIf(!enabled)('protocol: client-query-buffer-limit like redis-server', () => {
+  let shoal: RunningServer;
+  let redis: RunningServer;
+  const args = ['--client-query-buffer-limit', '1mb'];
+  beforeAll(async () => {
+    [shoal, redis] = await Promise.all([startShoal(args), startRedis(args)]);
+  });
+  afterAll(async () => {
+    await Promise.all([shoal?.stop(), redis?.stop()]);
+  });
+
+  describe.concurrent('1mb', () => {
+    for (const [title, chunks] of Object.entries(QUERY_BUFFER_LIMIT)) {
+      it(title, async () => {
+        const [got, want] = await Promise.all([exchange(shoal.port, chunks), exchange(redis.port, chunks)]);
+        // Compare sizes first: a mismatch of megabytes of output is unreadable in a diff.
+        expect(got.data.length).toBe(want.data.length);
+        expect(got).toEqual(want);
+      });
+    }
   });
 });
 
