@@ -47,6 +47,31 @@ describe('RequestParser', () => {
     expect(cmds).toEqual(expected);
   });
 
+  it('parses random valid and broken input the same whole or byte by byte', () => {
+    // Whole buffers take the fast path for complete bulks; single bytes never do.
+    let seed = 4242;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const tokens = ['*', '$', '\r\n', '\r', '\n', '0', '1', '3', '-', '10', 'SET', ' ', '"', 'x'];
+    for (let round = 0; round < 500; round++) {
+      const parts: Buffer[] = [];
+      for (let k = 1 + rnd(6); k > 0; k--) {
+        if (rnd(3) === 0) {
+          parts.push(Buffer.from(Array.from({ length: 1 + rnd(8) }, () => tokens[rnd(tokens.length)]).join(''), 'latin1'));
+        } else {
+          let cmd = encodeCommand(Array.from({ length: 1 + rnd(4) }, () => 'v'.repeat(rnd(12)))).toString('latin1');
+          // Sometimes spoil one length while keeping the body complete: "$01", "$-1", "$+1", "$ 1".
+          if (rnd(3) === 0) cmd = cmd.replace(/\$(\d+)/, (_m, d: string) => `$${['0', '-', '+', ' ', '00'][rnd(5)]}${d}`);
+          parts.push(Buffer.from(cmd, 'latin1'));
+        }
+      }
+      const input = Buffer.concat(parts);
+      expect(parseAll(input, 1), JSON.stringify(input.toString('latin1'))).toEqual(parseAll(input));
+    }
+  });
+
   it('copies arguments out of the chunk', () => {
     const chunk = encodeCommand(['SET', 'k', 'v'.repeat(50000)]);
     const p = new RequestParser(LIMITS);
@@ -76,6 +101,9 @@ describe('RequestParser', () => {
     ['*1\r\n$-1\r\n', 'invalid bulk length'],
     ['*1\r\n$-0\r\n', 'invalid bulk length'],
     ['*1\r\n$01\r\n', 'invalid bulk length'],
+    ['*1\r\n$01\r\nx\r\n', 'invalid bulk length'],
+    ['*1\r\n$-0\r\n\r\n', 'invalid bulk length'],
+    ['*1\r\n$12345678901\r\n', 'invalid bulk length'],
     ['*1\r\n$536870913\r\n', 'invalid bulk length'],
     ['*1\r\n:1\r\n', "expected '$', got ':'"],
     ['SET "a\r\n', 'unbalanced quotes in request'],
