@@ -25,7 +25,10 @@ function exchange(port: number, chunks: (string | Buffer)[], idleMs = 400): Prom
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
     let writing = true;
+    let settled = false;
     const finish = () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       s.destroy();
       resolve({ data, closed });
@@ -39,7 +42,8 @@ function exchange(port: number, chunks: (string | Buffer)[], idleMs = 400): Prom
       arm();
     });
     s.on('close', () => {
-      closed = true;
+      // Our own destroy() after the idle wait also ends here, once settled: not the server's close.
+      if (!settled) closed = true;
       finish();
     });
     // A reset after the server closed on us is still "closed"; anything before connecting is not.
