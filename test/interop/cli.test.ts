@@ -53,12 +53,13 @@ describe.skipIf(!enabled)('redis-cli and redis-benchmark against Shoal', () => {
   });
   afterAll(() => shoal?.stop());
 
-  it('PING, SET and GET', async () => {
+  it('PING, SET, GET, INCR and RESP3 replies', async () => {
     expect((await cli('ping')).stdout).toBe('PONG\n');
     expect((await cli('set', 'greeting', 'hello world')).stdout).toBe('OK\n');
     expect((await cli('get', 'greeting')).stdout).toBe('hello world\n');
     expect((await cli('--no-raw', 'get', 'nokey')).stdout).toBe('(nil)\n');
     expect((await cli('--no-raw', 'incr', 'counter')).stdout).toBe('(integer) 1\n');
+    expect((await cli('-3', '--no-raw', 'mget', 'greeting', 'nokey')).stdout).toBe('1) "hello world"\n2) (nil)\n');
     const bad = await cli('--no-raw', 'incr', 'greeting');
     expect(bad.stdout).toBe('(error) ERR value is not an integer or out of range\n');
   });
