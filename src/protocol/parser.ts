@@ -177,14 +177,14 @@ export class RequestParser {
   /** Index of the '\r' of a "\r\n" from pos, or -1. Like Redis, a lone '\n' does not end a length line. */
   private lineEnd(): number {
     const i = this.buf.indexOf(13, this.pos);
-    if (i < 0 || i + 1 >= this.buf.length) return -1;
+    if (i < 0 || i + 1 >= this.buf.length || hasNul(this.buf, this.pos, i)) return -1;
     return i;
   }
 
   private inline(): string[] | null {
     const buf = this.buf;
     const nl = buf.indexOf(10, this.pos);
-    if (nl < 0) {
+    if (nl < 0 || hasNul(buf, this.pos, nl)) {
       if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return this.fail('too big inline request');
       return null;
     }
@@ -196,6 +196,15 @@ export class RequestParser {
     if (argv === null) return this.fail('unbalanced quotes in request');
     return argv;
   }
+}
+
+/**
+ * Redis finds line ends with strchr, which stops at a NUL byte: a NUL before the line end means
+ * "no line yet" there (the client stalls until the 64KB limit), so it must here too.
+ */
+function hasNul(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0) return true;
+  return false;
 }
 
 /** Parse a decimal length between start and end (exclusive) like string2ll; null when invalid. */

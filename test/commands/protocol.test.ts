@@ -109,6 +109,15 @@ const MALFORMED: Record<string, (string | Buffer)[]> = {
   'multibulk count line over 64KB': [`*${'1'.repeat(70000)}`],
   'bulk length line over 64KB': [`*1\r\n$${'1'.repeat(70000)}`],
   'request split across reads': ['*1\r', '\n$4\r\nPI', 'NG\r\n'],
+  // Redis looks for line ends with strchr, so a NUL byte hides every line end after it.
+  'NUL in an inline command stalls the connection': ['ECHO a\x00b\r\nPING\r\n'],
+  'NUL in an inline command, then 64KB more': ['ECHO a\x00b\r\n', 'x'.repeat(70000)],
+  'NUL in a multibulk count line stalls': ['*1\x00\r\n$4\r\nPING\r\n'],
+  'NUL in a multibulk count line, then 64KB more': ['*1\x00\r\n', 'x'.repeat(70000)],
+  'NUL in a bulk length line stalls': ['*1\r\n$4\x00\r\nPING\r\n'],
+  'NUL in a bulk length line, then 64KB more': ['*1\r\n$4\x00\r\n', 'x'.repeat(70000)],
+  'NUL inside a bulk is just data': ['*2\r\n$4\r\nECHO\r\n$3\r\na\x00b\r\nPING\r\n'],
+  'NUL written as \\x00 in inline quotes': ['ECHO "a\\x00b"\r\n'],
   'replies before a protocol error are kept': ['PING\r\n*1\r\n$4\r\nECHO\r\n*x\r\nPING\r\n'],
 };
 

@@ -131,6 +131,14 @@ describe('RequestParser', () => {
     expect(parseAll(encodeCommand(['ECHO', 'x'.repeat(16384)]), undefined, true).cmds).toHaveLength(1);
   });
 
+  it('sees no line end after a NUL byte in a line, as strchr would not', () => {
+    expect(parseAll('ECHO a\x00b\r\nPING\r\n')).toEqual({ cmds: [], error: null });
+    expect(parseAll('*1\x00\r\n$4\r\nPING\r\n')).toEqual({ cmds: [], error: null });
+    expect(parseAll('*1\r\n$4\x00\r\nPING\r\n')).toEqual({ cmds: [], error: null });
+    expect(parseAll(`ECHO a\x00b\r\n${'x'.repeat(PROTO_INLINE_MAX_SIZE)}`).error).toBe('ERR Protocol error: too big inline request');
+    expect(parseAll('PING\r\n*2\r\n$4\r\nECHO\r\n$3\r\na\x00b\r\n').cmds).toEqual([['PING'], ['ECHO', 'a\x00b']]);
+  });
+
   it('waits without error for a length line of exactly 64KB and for a declared but missing body', () => {
     expect(parseAll('x'.repeat(PROTO_INLINE_MAX_SIZE))).toEqual({ cmds: [], error: null });
     expect(parseAll('*2147483647\r\n')).toEqual({ cmds: [], error: null });
