@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 import { encodeCommand } from '../helpers/resp.js';
+import { differential } from '../helpers/differential.js';
 
 interface Exchange {
   /** Everything the server sent, latin1. */
@@ -316,4 +317,19 @@ describe.skipIf(!enabled)('protocol: well-formed extremes', () => {
     expect(c.partial).toBe('');
     c.close();
   });
+});
+
+// Redis builds these error texts with printf: "%s" ends at a NUL byte, and CR/LF become spaces.
+differential('protocol: error texts built from arguments', {
+  'unknown command with odd bytes': [
+    ['XYZ', 'a\x00b'],
+    ['X\x00Z', 'abc'],
+    ['X\xffZ', '\xe9bc'],
+    ['XYZ', 'line\r\nbreak', 'tab\there'],
+    ['\r\n', 'x'],
+    [''],
+    ['XYZ', 'a'.repeat(100), 'b'.repeat(100), 'c'],
+    ['Y'.repeat(200), 'z'],
+  ],
+  'wrong arity keeps the command name as typed in lowercase': [['EcHo'], ['GET'], ['set', 'k']],
 });
