@@ -34,7 +34,7 @@ export const ERR = {
   unknownCommand: (name: string, argsPreview: string) =>
     `ERR unknown command '${name}', with args beginning with: ${argsPreview}`,
   unknownSubcommand: (sub: string, cmd: string) =>
-    `ERR unknown subcommand '${sub}'. Try ${cmd} HELP.`,
+    `ERR unknown subcommand '${cstr(sub)}'. Try ${cstr(cmd)} HELP.`,
   wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
   wrongSubArity: (cmd: string, sub: string) => `ERR wrong number of arguments for '${cmd}|${sub}' command`,
   unknownConfigParam: (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
@@ -108,8 +108,15 @@ export function unknownCommandError(argv: string[]): string {
   let preview = '';
   for (let i = 1; i < argv.length && preview.length < 128; i++) {
     const remaining = 128 - preview.length;
-    preview += `'${argv[i].length > remaining ? argv[i].slice(0, remaining) : argv[i]}' `;
+    const arg = cstr(argv[i]);
+    preview += `'${arg.length > remaining ? arg.slice(0, remaining) : arg}' `;
   }
-  const name = argv[0].length > 128 ? argv[0].slice(0, 128) : argv[0];
-  return ERR.unknownCommand(name, preview);
+  const name = cstr(argv[0]);
+  return ERR.unknownCommand(name.length > 128 ? name.slice(0, 128) : name, preview);
+}
+
+/** Redis formats these errors with printf's %s, which ends a string at its first NUL byte. */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
 }
