@@ -7,6 +7,8 @@ import { configureLog, log, setLogLevel } from './log.js';
 import { startActiveExpire } from './keyspace/expire.js';
 import { listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
+import { initLatency } from './server/latency.js';
+import { initInfo } from './server/info.js';
 import { initNotifications } from './keyspace/notify.js';
 import { server } from './server/state.js';
 import { VERSION } from './version.js';
@@ -31,6 +33,8 @@ export async function startServer(config: Config): Promise<void> {
   });
   server.init(config);
   initSlowlog();
+  initLatency();
+  initInfo();
   initNotifications();
   startActiveExpire();
   listeners = await listen(config.num('port'), config.get('bind'));

@@ -79,6 +79,7 @@ export class Client {
 
   onData(chunk: Buffer): void {
     server.stats.netInputBytes += chunk.length;
+    server.stats.readsProcessed++;
     this.lastInteraction = Date.now();
     this.parser.feed(chunk);
     if (this.parser.pending > server.queryBufferLimit) {
@@ -111,6 +112,7 @@ export class Client {
   flush(): void {
     if (this.reply.len > 0 && this.socket !== null && (this.flags & CLIENT_CLOSED) === 0) {
       server.stats.netOutputBytes += this.reply.len;
+      server.stats.writesProcessed++;
       this.socket.write(this.reply.take());
     } else if (this.reply.len > 0) {
       this.reply.take();

@@ -18,6 +18,7 @@ import {
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
+import { afterCall } from './latency.js';
 import { server } from './state.js';
 
 /** Commands that run immediately even inside MULTI. */
@@ -99,6 +100,7 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   cmd.usec += usec;
   if (c.reply.errors !== errors) cmd.failedCalls++;
   slowlogPush(c, cmd, argv, usec);
+  afterCall(cmd, usec);
   if (server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, argv);
   if (server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0) {
     // A handler sets propagateArgv to its deterministic form, or to [] when it propagated itself.
