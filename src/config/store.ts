@@ -296,7 +296,7 @@ export class Config {
       if (written.has(d.name) || d.fileOnly) continue;
       const cur = this.get(d.name);
       // Like Redis, `dir` and `save` are always written (an empty save must not fall back to defaults).
-      if (d.name === 'dir' || d.name === 'save' || cur !== this.normalize(d, d.def)) appended.push(formatLine(d, cur));
+      if (d.name === 'dir' || d.name === 'save' || cur !== this.normalize(d, d.def)) appended.push(formatLine(d, cur, true));
     }
     if (appended.length > 0) {
       if (!out.includes(REWRITE_MARKER)) out.push(REWRITE_MARKER);
@@ -323,7 +323,8 @@ function quoteIfNeeded(w: string): string {
   return w === '' || /[\s"'\\]/.test(w) ? JSON.stringify(w) : w;
 }
 
-function formatLine(d: Directive, value: string): string {
+/** Conf-file line(s) for a value; `appending` leaves out client classes still at their defaults, like Redis. */
+function formatLine(d: Directive, value: string, appending = false): string {
   const name = d.name;
   if (d.type === 'memory') return `${name} ${formatMemory(value)}`;
   if (name === 'save' && value === '') return 'save ""';
@@ -331,8 +332,10 @@ function formatLine(d: Directive, value: string): string {
     const w = splitWords(value);
     const step = name === 'save' ? 2 : 4;
     const lines: string[] = [];
+    const defaults = splitWords(d.def);
     for (let k = 0; k < w.length; k += step) {
       const part = w.slice(k, k + step);
+      if (appending && step === 4 && part.join(' ') === defaults.slice(k, k + step).join(' ')) continue;
       if (step === 4) {
         if (part[0] === 'slave') part[0] = 'replica';
         part[1] = formatMemory(part[1]);
