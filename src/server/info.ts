@@ -417,7 +417,9 @@ function keyspaceSection(): string {
   let out = '';
   for (const db of server.dbs) {
     if (db.size === 0) continue;
-    out += `db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=${Math.floor(db.avgTtl)}\r\n`;
+    // Redis zeroes avg_ttl once no volatile key is left.
+    const avgTtl = db.expires.size === 0 ? 0 : Math.floor(db.avgTtl);
+    out += `db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl}\r\n`;
   }
   return out;
 }
