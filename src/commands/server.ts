@@ -13,7 +13,7 @@ import { parseInt64, parseSafeInt } from '../protocol/format.js';
 import { CLIENT_MULTI, type Client } from '../server/client.js';
 import { bytesToHuman, genInfo, memoryFigures, resetPeakMemory } from '../server/info.js';
 import {
-  commandHistogram, cumulativeDistribution, latencyEvents, latencyReport, latencyResetEvent, resetHistograms,
+  commandHistogram, cumulativeDistribution, latencyEvents, latencyGraph, latencyReport, latencyResetEvent, resetHistograms,
   type LatencyHistogram,
 } from '../server/latency.js';
 import { slowlog } from '../server/slowlog.js';
@@ -419,19 +419,12 @@ function debugProtocol(c: Client, type: string): void {
 }
 
 function debugPopulate(c: Client, argv: string[]): void {
+  // Redis's getPositiveLong: anything but a non-negative integer is "out of range, must be positive".
   const count = parseSafeInt(argv[2]);
-  if (count === null || count < 0) {
-    c.reply.error(count === null ? ERR.notInteger : ERR.negativeCount);
+  const size = argv.length === 5 ? parseSafeInt(argv[4]) : 0;
+  if (count === null || count < 0 || size === null || size < 0) {
+    c.reply.error(ERR.negativeCount);
     return;
-  }
-  let size = 0;
-  if (argv.length === 5) {
-    const s = parseSafeInt(argv[4]);
-    if (s === null || s < 0) {
-      c.reply.error(s === null ? ERR.notInteger : ERR.negativeCount);
-      return;
-    }
-    size = s;
   }
   const prefix = argv.length >= 4 ? argv[3] : 'key';
   for (let j = 0; j < count; j++) {
@@ -569,6 +562,8 @@ const SLOWLOG_HELP = [
 const LATENCY_HELP = [
   'DOCTOR',
   '    Reply with a plain-text analysis of the recorded latency events.',
+  'GRAPH <event>',
+  '    Reply with a text chart of the samples recorded for <event>.',
   'HISTORY <event>',
   '    Reply with the (unix time, latency ms) samples recorded for <event>.',
   'LATEST',
@@ -754,6 +749,19 @@ export const commands: CommandDef[] = [
             c.reply.int(s.time);
             c.reply.int(s.latency);
           }
+        },
+      },
+      {
+        name: 'graph', arity: 3, flags: 'admin noscript loading stale', ...SERVER, since: '2.8.13',
+        summary: 'Returns a text chart of a latency event\'s samples.', complexity: 'O(1)',
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        handler(c, argv) {
+          const ts = latencyEvents.get(argv[2]);
+          if (ts === undefined) {
+            c.reply.error(`ERR No samples available for event '${argv[2]}'`);
+            return;
+          }
+          c.reply.verbatim(latencyGraph(argv[2], ts));
         },
       },
       {

@@ -86,25 +86,23 @@ export function valueAtPercentile(h: LatencyHistogram, pct: number): number {
 }
 
 /**
- * Cumulative distribution in power-of-two microsecond steps starting at 1024 ns (LATENCY
- * HISTOGRAM): [upper bound usec, calls at or below it] for each step where the count grew.
+ * Cumulative distribution in power-of-two steps starting at 1024 ns (LATENCY HISTOGRAM), like
+ * Redis's logarithmic HDR iteration: each step reports the highest value its bucket stands for, in
+ * microseconds, with the calls at or below it — only steps where the count grew.
  */
 export function cumulativeDistribution(h: LatencyHistogram): [number, number][] {
   const out: [number, number][] = [];
-  let limit = 1024;
   let cumulative = 0;
   let prev = 0;
   let i = 0;
-  while (cumulative < h.total) {
-    for (; i < BUCKETS; i++) {
-      const [low] = bucketRange(i);
-      if (low >= limit) break;
-      cumulative += h.counts[i];
+  for (let limit = 1024; cumulative < h.total && limit < 2 ** MAX_EXP; limit *= 2) {
+    const last = bucketOf(limit);
+    for (; i <= last; i++) cumulative += h.counts[i];
+    if (cumulative > prev) {
+      const [low, width] = bucketRange(last);
+      out.push([Math.floor((low + width - 1) / 1000), cumulative]);
     }
-    if (cumulative > prev) out.push([Math.floor((limit - 1) / 1000), cumulative]);
     prev = cumulative;
-    limit *= 2;
-    if (i >= BUCKETS) break;
   }
   return out;
 }
@@ -178,5 +176,23 @@ export function latencyReport(): string {
       'commands on large values.\n';
   }
   out += '- Check whether the host is overloaded or shared with other busy processes.\n';
+  return out;
+}
+
+/** LATENCY GRAPH: the event's samples as a small text chart, oldest left, one column per sample. */
+export function latencyGraph(event: string, ts: LatencySeries): string {
+  let max = 0;
+  let min = Infinity;
+  for (const smp of ts.samples) {
+    if (smp.latency > max) max = smp.latency;
+    if (smp.latency < min) min = smp.latency;
+  }
+  const rows = 4;
+  let out = `${event} - high ${max} ms, low ${min} ms (all time high ${ts.max} ms)\n${'-'.repeat(80)}\n`;
+  for (let r = rows; r >= 1; r--) {
+    let line = '';
+    for (const smp of ts.samples.slice(-80)) line += max > 0 && smp.latency * rows >= max * r - max / 2 ? '#' : ' ';
+    out += line.trimEnd() + '\n';
+  }
   return out;
 }
