@@ -24,6 +24,11 @@ differential('server commands', {
     ['SET', 'a-much-longer-key-name-of-forty-one-chars', 'v'], ['MEMORY', 'USAGE', 'a-much-longer-key-name-of-forty-one-chars'],
     ['SET', 'x'.repeat(31), ''], ['MEMORY', 'USAGE', 'x'.repeat(31)], ['SET', 'k', huge], ['MEMORY', 'USAGE', 'k'],
   ],
+  'DBSIZE, FLUSHDB and FLUSHALL': [
+    ['SET', 'a', '1'], ['SELECT', '1'], ['SET', 'b', '2'], ['SET', 'c', '3'], ['DBSIZE'], ['FLUSHDB'], ['DBSIZE'],
+    ['SELECT', '0'], ['DBSIZE'], ['FLUSHDB', 'ASYNC'], ['FLUSHDB', 'x'], ['FLUSHDB', 'SYNC', 'x'], ['SET', 'a', '1'],
+    ['FLUSHALL', 'SYNC'], ['DBSIZE'], ['FLUSHALL', 'foo'], ['DBSIZE', 'x'],
+  ],
   'SHUTDOWN argument errors': [
     ['SHUTDOWN', 'FOO'], ['SHUTDOWN', 'ABORT'], ['SHUTDOWN', 'SAVE', 'NOSAVE'], ['SHUTDOWN', 'ABORT', 'NOW'],
   ],
@@ -196,6 +201,30 @@ describe('server commands over sockets', () => {
     const after = /master_replid:([0-9a-f]{40})/.exec(await c.call('INFO', 'replication'))![1];
     expect(after).not.toBe(before);
     c.close();
+  });
+});
+
+describe('HELP of the server containers', () => {
+  it('frames one status line per description like Redis, naming every subcommand', async () => {
+    const s = await startShoal(['--enable-debug-command', 'yes']);
+    const c = await RespConn.connect(s.port);
+    const subs: Record<string, string[]> = {
+      SLOWLOG: ['GET', 'LEN', 'RESET'],
+      LATENCY: ['DOCTOR', 'GRAPH', 'HISTORY', 'LATEST', 'RESET', 'HISTOGRAM'],
+      MEMORY: ['DOCTOR', 'MALLOC-STATS', 'PURGE', 'STATS', 'USAGE'],
+      DEBUG: ['DIGEST', 'DIGEST-VALUE', 'OBJECT', 'SLEEP', 'SET-ACTIVE-EXPIRE', 'POPULATE', 'PROTOCOL', 'CHANGE-REPL-ID'],
+    };
+    for (const [cmd, names] of Object.entries(subs)) {
+      const help = await c.call(cmd, 'HELP');
+      const lines = help.split('\r\n').slice(1, -1);
+      expect(help.startsWith(`*${lines.length}\r\n`)).toBe(true);
+      expect(lines[0]).toBe(`+${cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
+      expect(lines.slice(-2)).toEqual(['+HELP', '+    Prints this help.']);
+      for (const n of names) expect(lines.some((l) => l === `+${n}` || l.startsWith(`+${n} `))).toBe(true);
+      for (const l of lines) expect(l.startsWith('+')).toBe(true);
+    }
+    c.close();
+    await s.stop();
   });
 });
 
