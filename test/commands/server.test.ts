@@ -208,14 +208,15 @@ describe('HELP of the server containers', () => {
   it('frames one status line per description like Redis, naming every subcommand', async () => {
     const s = await startShoal(['--enable-debug-command', 'yes']);
     const c = await RespConn.connect(s.port);
-    const subs: Record<string, string[]> = {
-      SLOWLOG: ['GET', 'LEN', 'RESET'],
-      LATENCY: ['DOCTOR', 'GRAPH', 'HISTORY', 'LATEST', 'RESET', 'HISTOGRAM'],
-      MEMORY: ['DOCTOR', 'MALLOC-STATS', 'PURGE', 'STATS', 'USAGE'],
-      DEBUG: ['DIGEST', 'DIGEST-VALUE', 'OBJECT', 'SLEEP', 'SET-ACTIVE-EXPIRE', 'POPULATE', 'PROTOCOL', 'CHANGE-REPL-ID'],
-    };
-    for (const [cmd, names] of Object.entries(subs)) {
-      const help = await c.call(cmd, 'HELP');
+    const subs: [string[], string[]][] = [
+      [['SLOWLOG', 'HELP'], ['GET', 'LEN', 'RESET']],
+      [['LATENCY', 'HELP'], ['DOCTOR', 'GRAPH', 'HISTORY', 'LATEST', 'RESET', 'HISTOGRAM']],
+      [['MEMORY', 'HELP'], ['DOCTOR', 'MALLOC-STATS', 'PURGE', 'STATS', 'USAGE']],
+      [['DEBUG', 'HELP'], ['DIGEST', 'DIGEST-VALUE', 'OBJECT', 'SLEEP', 'SET-ACTIVE-EXPIRE', 'POPULATE', 'PROTOCOL', 'CHANGE-REPL-ID']],
+    ];
+    for (const [argv, names] of subs) {
+      const cmd = argv[0];
+      const help = await c.call(...argv);
       const lines = help.split('\r\n').slice(1, -1);
       expect(help.startsWith(`*${lines.length}\r\n`)).toBe(true);
       expect(lines[0]).toBe(`+${cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
