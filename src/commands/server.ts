@@ -59,6 +59,12 @@ function configSet(c: Client, argv: string[]): void {
   }
   const cfg = server.config;
   const names: string[] = [];
+  const values: string[] = [];
+  // Like Redis, secrets never reach SLOWLOG or MONITOR: the argv they see gets "(redacted)".
+  for (let i = 2; i < argv.length; i += 2) {
+    values.push(argv[i + 1]);
+    if (cfg.lookup(argv[i])?.sensitive) argv[i + 1] = '(redacted)';
+  }
   for (let i = 2; i < argv.length; i += 2) {
     const d = cfg.lookup(argv[i]);
     if (d === undefined || d.fileOnly) {
@@ -78,7 +84,7 @@ function configSet(c: Client, argv: string[]): void {
   // All or nothing: on the first failure, put back what was already changed.
   const old = names.map((n) => cfg.get(n));
   for (let k = 0; k < names.length; k++) {
-    const err = cfg.set(names[k], argv[2 + 2 * k + 1]);
+    const err = cfg.set(names[k], values[k]);
     if (err !== null) {
       for (let j = k - 1; j >= 0; j--) cfg.set(names[j], old[j]);
       c.reply.error(configSetFailed(names[k], err));

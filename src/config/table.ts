@@ -26,6 +26,8 @@ export interface Directive {
   hidden?: boolean;
   /** Not a CONFIG parameter at all (conf-file only, like `user`): CONFIG GET/SET never see it. */
   fileOnly?: boolean;
+  /** Redis's SENSITIVE_CONFIG: CONFIG SET hides the value from SLOWLOG and MONITOR. */
+  sensitive?: boolean;
   /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs. */
   protected?: boolean;
   /** Memory values may also be a percentage (stored negative, shown as N%). */
@@ -124,8 +126,8 @@ export const DIRECTIVES: readonly Directive[] = [
   b('rdb-save-incremental-fsync', 'yes'),
   // replication
   sp('replicaof', '', false, { alias: 'slaveof', onlyValues: [''] }),
-  s('masterauth', ''),
-  s('masteruser', ''),
+  s('masterauth', '', true, { sensitive: true }),
+  s('masteruser', '', true, { sensitive: true }),
   b('replica-serve-stale-data', 'yes', true, { alias: 'slave-serve-stale-data' }),
   b('replica-read-only', 'yes', true, { alias: 'slave-read-only' }),
   b('repl-diskless-sync', 'yes'),
@@ -148,7 +150,7 @@ export const DIRECTIVES: readonly Directive[] = [
   e('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas']),
   b('replica-ignore-disk-write-errors', 'no'),
   // security
-  s('requirepass', ''),
+  s('requirepass', '', true, { sensitive: true }),
   s('aclfile', '', false, NOT_YET_EMPTY),
   i('acllog-max-len', 128, 0, LL),
   sp('user', '', false, { multi: true, onlyValues: [''], fileOnly: true }),

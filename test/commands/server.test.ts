@@ -83,6 +83,11 @@ describe('server commands over sockets', () => {
     expect(Number((await c.call('SLOWLOG', 'LEN')).slice(1, -2))).toBeGreaterThanOrEqual(4);
     expect(await c.call('SLOWLOG', 'RESET')).toBe('+OK\r\n');
     expect(await c.call('SLOWLOG', 'GET', '-1')).toMatch(/^\*1\r\n\*6\r\n:\d+\r\n:\d+\r\n:\d+\r\n\*2\r\n\$7\r\nSLOWLOG\r\n\$5\r\nRESET\r\n/);
+    await c.call('CONFIG', 'SET', 'masterauth', 'secret', 'hz', '10');
+    const redacted = await c.call('SLOWLOG', 'GET', '1');
+    expect(redacted).toContain('$10\r\nmasterauth\r\n$10\r\n(redacted)\r\n$2\r\nhz\r\n$2\r\n10\r\n');
+    expect(redacted).not.toContain('secret');
+    expect(await c.call('CONFIG', 'GET', 'masterauth')).toBe('*2\r\n$10\r\nmasterauth\r\n$6\r\nsecret\r\n');
     await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '-1');
     await c.call('SLOWLOG', 'RESET');
     await c.call('GET', 'k');
