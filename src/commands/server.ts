@@ -10,7 +10,7 @@ import { datasetDigest, digestValue, newDigest } from '../keyspace/digest.js';
 import { setActiveExpire } from '../keyspace/expire.js';
 import { keyMemoryUsage, isIntEncodable, valueSize, DICT_ENTRY_SIZE } from '../keyspace/memory.js';
 import { parseInt64, parseSafeInt } from '../protocol/format.js';
-import { CLIENT_MULTI, type Client } from '../server/client.js';
+import type { Client } from '../server/client.js';
 import { bytesToHuman, genInfo, memoryFigures, resetPeakMemory } from '../server/info.js';
 import {
   commandHistogram, cumulativeDistribution, latencyEvents, latencyGraph, latencyReport, latencyResetEvent, resetHistograms,
@@ -533,10 +533,6 @@ function shutdownCommand(c: Client, argv: string[]): void {
   if (abort) {
     // Shutdown here is immediate (nothing to wait for without replicas), so none is ever pending.
     c.reply.error('ERR No shutdown in progress.');
-    return;
-  }
-  if (c.flags & CLIENT_MULTI) {
-    c.reply.error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
     return;
   }
   // Saving on shutdown joins here with persistence; the connection just closes, like Redis.

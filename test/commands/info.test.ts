@@ -148,3 +148,18 @@ describe('INFO values', () => {
     await t.stop();
   });
 });
+
+describe('clients that parse INFO and CONFIG', () => {
+  it('ioredis becomes ready (it parses INFO), and reads INFO and CONFIG GET', async () => {
+    const { default: Redis } = await import('ioredis');
+    const s = await startShoal();
+    const client = new Redis({ port: s.port, lazyConnect: true, enableReadyCheck: true, maxRetriesPerRequest: 1 });
+    await client.connect();
+    expect(client.status).toBe('ready');
+    const info = await client.info('server');
+    expect(info).toMatch(/^# Server\r\nredis_version:7\.0\.\d+\r\n/);
+    expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+    client.disconnect();
+    await s.stop();
+  });
+});
