@@ -312,6 +312,16 @@ const COMMAND_HELP = [
   '    Reply with the keys a full command line would access, and how each is accessed.',
 ];
 
+const LIST_ARGS: ArgSpec[] = [
+  {
+    name: 'filterby', type: 'oneof', token: 'FILTERBY', flags: ['optional'], args: [
+      { name: 'module-name', type: 'string', token: 'MODULE' },
+      { name: 'category', type: 'string', token: 'ACLCAT' },
+      { name: 'pattern', type: 'pattern', token: 'PATTERN' },
+    ],
+  },
+];
+
 const SUB = { group: 'server', flags: 'loading stale', acl: 'connection' } as const;
 
 export const commands: CommandDef[] = [
@@ -329,6 +339,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'info', arity: -2, ...SUB, since: '2.8.13', summary: 'Returns the details of some or all commands.',
+        docs: { args: [{ name: 'command-name', type: 'string', flags: ['optional', 'multiple'] }] },
         complexity: 'O(N) where N is the number of commands to look up', tips: ['nondeterministic_output_order'],
         handler(c, argv) {
           if (argv.length === 2) {
@@ -341,6 +352,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'docs', arity: -2, ...SUB, since: '7.0.0', summary: 'Returns the documentation of some or all commands.',
+        docs: { args: [{ name: 'command-name', type: 'string', flags: ['optional', 'multiple'] }] },
         complexity: 'O(N) where N is the number of commands to look up', tips: ['nondeterministic_output_order'],
         handler(c, argv) {
           const found: CommandSpec[] = [];
@@ -361,6 +373,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'list', arity: -2, ...SUB, since: '7.0.0', summary: 'Returns the names of all commands, optionally filtered.',
+        docs: { args: LIST_ARGS },
         complexity: 'O(N) where N is the total number of Redis commands', tips: ['nondeterministic_output_order'],
         handler: commandList,
       },

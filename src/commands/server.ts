@@ -21,7 +21,7 @@ import { server } from '../server/state.js';
 import { logger } from '../log.js';
 import { shutdown } from '../main.js';
 import { allCommands, lookupByName } from './registry.js';
-import { noContainerHandler, type CommandDef, type CommandSpec } from './spec.js';
+import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
 
 /** FLUSHDB/FLUSHALL accept an optional ASYNC or SYNC; both free memory synchronously here. */
 function flushModeOk(c: Client, argv: string[]): boolean {
@@ -590,6 +590,36 @@ const MEMORY_HELP = [
   '    (default 5, 0 to count every element).',
 ];
 
+const FLUSH_ARGS: ArgSpec[] = [
+  {
+    name: 'async', type: 'oneof', flags: ['optional'], args: [
+      { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
+      { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' },
+    ],
+  },
+];
+
+const SHUTDOWN_ARGS: ArgSpec[] = [
+  {
+    name: 'nosave_save', type: 'oneof', flags: ['optional'], args: [
+      { name: 'nosave', type: 'pure-token', token: 'NOSAVE' },
+      { name: 'save', type: 'pure-token', token: 'SAVE' },
+    ],
+  },
+  { name: 'now', type: 'pure-token', token: 'NOW', since: '7.0.0', flags: ['optional'] },
+  { name: 'force', type: 'pure-token', token: 'FORCE', since: '7.0.0', flags: ['optional'] },
+  { name: 'abort', type: 'pure-token', token: 'ABORT', since: '7.0.0', flags: ['optional'] },
+];
+
+const CONFIG_SET_ARGS: ArgSpec[] = [
+  {
+    name: 'parameter_value', type: 'block', flags: ['multiple'], args: [
+      { name: 'parameter', type: 'string' },
+      { name: 'value', type: 'string' },
+    ],
+  },
+];
+
 const SERVER = { group: 'server' } as const;
 
 export const commands: CommandDef[] = [
@@ -603,6 +633,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'flushdb', arity: -1, flags: 'write', acl: 'keyspace dangerous',
+    docs: { args: FLUSH_ARGS },
     group: 'server', since: '1.0.0', summary: 'Removes all keys from the current database.',
     complexity: 'O(N) where N is the number of keys in the selected database',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
@@ -614,6 +645,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'flushall', arity: -1, flags: 'write', acl: 'keyspace dangerous',
+    docs: { args: FLUSH_ARGS },
     group: 'server', since: '1.0.0', summary: 'Removes all keys from all databases.',
     complexity: 'O(N) where N is the total number of keys in all databases',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
@@ -627,6 +659,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'info', arity: -1, flags: 'loading stale', acl: 'dangerous', ...SERVER, since: '1.0.0',
+    docs: { args: [{ name: 'section', type: 'string', flags: ['optional', 'multiple'] }] },
     summary: 'Returns information and statistics about the server.', complexity: 'O(1)',
     tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
     handler(c, argv) {
@@ -640,6 +673,7 @@ export const commands: CommandDef[] = [
     subcommands: [
       {
         name: 'get', arity: -3, flags: 'admin noscript loading stale', ...SERVER, since: '2.0.0',
+        docs: { args: [{ name: 'parameter', type: 'block', flags: ['multiple'], args: [{ name: 'parameter', type: 'string' }] }] },
         summary: 'Returns the values of the configuration parameters matching the patterns.',
         complexity: 'O(N) when N is the number of configuration parameters provided',
         handler(c, argv) {
@@ -653,6 +687,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'set', arity: -4, flags: 'admin noscript loading stale', ...SERVER, since: '2.0.0',
+        docs: { args: CONFIG_SET_ARGS },
         summary: 'Changes one or more configuration parameters, all or none.',
         complexity: 'O(N) when N is the number of configuration parameters provided',
         tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
@@ -687,6 +722,7 @@ export const commands: CommandDef[] = [
     subcommands: [
       {
         name: 'get', arity: -2, flags: 'admin loading stale', ...SERVER, since: '2.2.12',
+        docs: { args: [{ name: 'count', type: 'integer', flags: ['optional'] }] },
         summary: 'Returns the most recent slow log entries.', complexity: 'O(N) where N is the number of entries returned',
         tips: ['request_policy:all_nodes', 'nondeterministic_output'],
         handler: slowlogGet,
@@ -740,6 +776,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'history', arity: 3, flags: 'admin noscript loading stale', ...SERVER, since: '2.8.13',
+        docs: { args: [{ name: 'event', type: 'string' }] },
         summary: 'Returns the recorded samples of a latency event.', complexity: 'O(1)',
         tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         handler(c, argv) {
@@ -755,6 +792,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'graph', arity: 3, flags: 'admin noscript loading stale', ...SERVER, since: '2.8.13',
+        docs: { args: [{ name: 'event', type: 'string' }] },
         summary: 'Returns a text chart of a latency event\'s samples.', complexity: 'O(1)',
         tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         handler(c, argv) {
@@ -768,6 +806,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'reset', arity: -2, flags: 'admin noscript loading stale', ...SERVER, since: '2.8.13',
+        docs: { args: [{ name: 'event', type: 'string', flags: ['optional', 'multiple'] }] },
         summary: 'Forgets the samples of some or all latency events.', complexity: 'O(1)',
         tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         handler(c, argv) {
@@ -790,6 +829,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'histogram', arity: -2, flags: 'admin noscript loading stale', ...SERVER, since: '7.0.0',
+        docs: { args: [{ name: 'command', type: 'string', flags: ['optional', 'multiple'] }] },
         summary: 'Returns the cumulative latency distribution of commands.',
         complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
         tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
@@ -811,6 +851,9 @@ export const commands: CommandDef[] = [
     subcommands: [
       {
         name: 'usage', arity: -3, flags: 'readonly', keys: [2, 2, 1], keySpecFlags: ['RO'], ...SERVER, since: '4.0.0',
+        docs: {
+          args: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'count', type: 'integer', token: 'SAMPLES', flags: ['optional'] }],
+        },
         summary: 'Estimates the memory a key and its value use.', complexity: 'O(N) where N is the number of samples.',
         handler: memoryUsage,
       },
@@ -875,6 +918,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'shutdown', arity: -1, flags: 'admin noscript loading stale no_multi allow_busy', ...SERVER, since: '1.0.0',
+    docs: { args: SHUTDOWN_ARGS },
     summary: 'Stops the server, optionally saving the dataset first.',
     complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
     handler: shutdownCommand,

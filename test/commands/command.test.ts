@@ -58,6 +58,31 @@ describe.skipIf(!requireRedis())('COMMAND introspection', () => {
     }
   });
 
+  it('COMMAND DOCS arguments, where a command describes them, are exactly Redis\'s (all server commands do)', async () => {
+    const { default: Redis } = await import('ioredis');
+    const [a, b] = [new Redis({ port: shoal.port }), new Redis({ port: redis.port })];
+    const toObj = (arr: unknown[]): Record<string, unknown> => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < arr.length; i += 2) o[arr[i] as string] = arr[i + 1];
+      return o;
+    };
+    let withArgs = 0;
+    for (const name of names) {
+      const [ours, theirs] = (await Promise.all([a.call('COMMAND', 'DOCS', name), b.call('COMMAND', 'DOCS', name)])) as unknown[][];
+      if (theirs.length === 0) continue;
+      const o = toObj(ours[1] as unknown[]);
+      const t = toObj(theirs[1] as unknown[]);
+      if (o.group === 'server' && t.arguments !== undefined) expect([name, o.arguments]).toEqual([name, t.arguments]);
+      if (o.arguments !== undefined) {
+        expect([name, o.arguments]).toEqual([name, t.arguments]);
+        withArgs++;
+      }
+    }
+    expect(withArgs).toBeGreaterThanOrEqual(10);
+    a.disconnect();
+    b.disconnect();
+  });
+
   it('COMMAND COUNT counts top-level commands; COMMAND and COMMAND INFO list them all', async () => {
     const count = Number((await s.call('COMMAND', 'COUNT')).slice(1, -2));
     expect(count).toBe(names.filter((n) => !n.includes('|')).length);
