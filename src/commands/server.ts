@@ -10,7 +10,7 @@ import { datasetDigest, digestValue, newDigest } from '../keyspace/digest.js';
 import { setActiveExpire } from '../keyspace/expire.js';
 import { keyMemoryUsage, isIntEncodable, valueSize, DICT_ENTRY_SIZE } from '../keyspace/memory.js';
 import { parseInt64, parseSafeInt } from '../protocol/format.js';
-import type { Client } from '../server/client.js';
+import { protectedActionAllowed, type Client } from '../server/client.js';
 import { bytesToHuman, genInfo, memoryFigures, resetPeakMemory } from '../server/info.js';
 import {
   commandHistogram, cumulativeDistribution, latencyEvents, latencyGraph, latencyReport, latencyResetEvent, resetHistograms,
@@ -98,14 +98,6 @@ function configSetFailed(name: string, why: string): string {
   return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
 }
 
-/** enable-debug-command / enable-protected-configs: no, yes, or local connections only. */
-function protectedActionAllowed(c: Client, directive: string): boolean {
-  const v = server.config.get(directive);
-  if (v === 'yes') return true;
-  if (v === 'no') return false;
-  const addr = c.socket?.remoteAddress ?? '';
-  return c.socket === null || addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
-}
 
 /** CONFIG RESETSTAT: INFO stats, command and error statistics, latency histograms. */
 function resetStats(): void {
@@ -462,10 +454,6 @@ function sleepSync(seconds: number): void {
 }
 
 function debugCommand(c: Client, argv: string[]): void {
-  if (!protectedActionAllowed(c, 'enable-debug-command')) {
-    c.reply.error('ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
-    return;
-  }
   const sub = argv[1].toLowerCase();
   const argc = argv.length;
   if (sub === 'help' && argc === 2) {
@@ -924,7 +912,7 @@ export const commands: CommandDef[] = [
     handler: shutdownCommand,
   },
   {
-    name: 'debug', arity: -2, flags: 'admin noscript loading stale', ...SERVER, since: '1.0.0',
+    name: 'debug', arity: -2, flags: 'admin noscript loading stale protected', ...SERVER, since: '1.0.0',
     summary: 'A container for debugging and testing commands.', complexity: 'Depends on subcommand.',
     docs: { docFlags: ['syscmd'] },
     handler: debugCommand,

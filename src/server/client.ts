@@ -154,6 +154,18 @@ function fmtHost(h: string | undefined): string {
   return h.includes(':') ? `[${h}]` : h;
 }
 
+/**
+ * enable-debug-command / enable-module-command / enable-protected-configs: `yes`, `no`, or `local`
+ * (loopback connections and internal clients only), as Redis's allowProtectedAction.
+ */
+export function protectedActionAllowed(c: Client, directive: string): boolean {
+  const v = server.config.get(directive);
+  if (v === 'yes') return true;
+  if (v === 'no') return false;
+  const addr = c.socket?.remoteAddress;
+  return c.socket === null || addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+}
+
 /** A socket-less client for internal execution (loading, scripts). */
 export function fakeClient(): Client {
   const c = new Client(null);

@@ -13,6 +13,7 @@ import {
   CLIENT_PUBSUB,
   CLIENT_REPLY_OFF,
   CLIENT_REPLY_SKIP_NEXT,
+  protectedActionAllowed,
   type Client,
 } from './client.js';
 import { propagate } from './propagate.js';
@@ -64,6 +65,14 @@ function processCommandInner(c: Client, argv: string[]): void {
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
     reject(c, cmd, ERR.wrongArity(cmd.name));
     return;
+  }
+  if (cmd.flags & F.PROTECTED) {
+    const directive = cmd.name === 'module' ? 'enable-module-command' : 'enable-debug-command';
+    if (!protectedActionAllowed(c, directive)) {
+      reject(c, cmd, `ERR ${cmd.name.toUpperCase()} command not allowed. If the ${directive} option is set to "local", ` +
+        'you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+      return;
+    }
   }
   if (c.authRequired && (cmd.flags & F.NO_AUTH) === 0) {
     reject(c, cmd, ERR.noAuth);

@@ -234,6 +234,19 @@ describe('HELP of the server containers', () => {
   });
 });
 
+describe('DEBUG when enable-debug-command is no', () => {
+  it('is rejected before it runs, counted as a rejected call like Redis', async () => {
+    const s = await startShoal();
+    const c = await RespConn.connect(s.port);
+    expect(await c.call('DEBUG', 'SLEEP', '0')).toMatch(/^-ERR DEBUG command not allowed\. If the enable-debug-command option is set to "local"/);
+    expect(await c.call('DEBUG')).toBe("-ERR wrong number of arguments for 'debug' command\r\n");
+    const info = await c.call('INFO', 'commandstats');
+    expect(info).toContain('cmdstat_debug:calls=0,usec=0,usec_per_call=0.00,rejected_calls=2,failed_calls=0\r\n');
+    c.close();
+    await s.stop();
+  });
+});
+
 describe('SHUTDOWN', () => {
   it('stops the server and closes connections, with or without NOSAVE/NOW/FORCE', async () => {
     for (const args of [[], ['NOSAVE'], ['SAVE', 'NOW', 'FORCE']]) {
