@@ -6,6 +6,7 @@ import type { Client } from '../server/client.js';
 import { globMatch } from '../util/glob.js';
 import { allCommands, lookupByName, lookupCommand } from './registry.js';
 import { replyHelp } from './server.js';
+import { keySpecsOf, keysFromSpecs } from './keyspecs.js';
 import { F, FLAG_NAMES, commandKeys, type ArgSpec, type CommandDef, type CommandSpec, type KeySpec } from './spec.js';
 
 /** Flags COMMAND INFO shows, in Redis's order (may_replicate, sentinel... are hidden like Redis). */
@@ -19,15 +20,6 @@ export const ACL_CATEGORIES = [
 ];
 
 const KEY_FLAG_ORDER = ['RO', 'RW', 'OW', 'RM', 'access', 'update', 'insert', 'delete', 'not_key', 'incomplete', 'variable_flags'];
-
-/** The key specs COMMAND INFO shows: explicit ones, or one derived from the first/last/step range. */
-export function keySpecsOf(cmd: CommandSpec): KeySpec[] {
-  if (cmd.keySpecs) return cmd.keySpecs;
-  if (cmd.firstKey === 0) return [];
-  const flags = cmd.keySpecFlags ?? (cmd.flags & F.WRITE ? ['RW', 'access', 'update'] : ['RO', 'access']);
-  const lastkey = cmd.lastKey < 0 ? cmd.lastKey : cmd.lastKey - cmd.firstKey;
-  return [{ flags, begin: { index: cmd.firstKey }, find: { lastkey, keystep: cmd.keyStep, limit: 0 } }];
-}
 
 function replyFlagSet(c: Client, present: readonly string[], order: readonly string[]): void {
   const shown = order.filter((f) => present.includes(f));
@@ -248,14 +240,20 @@ function getKeys(c: Client, argv: string[], withFlags: boolean): void {
     c.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  const keys = commandKeys(cmd, call);
+  // Like Redis: key specs when their flags are reliable, else the command's own key finder.
+  const specs = keySpecsOf(cmd);
+  const reliable = specs.some((ks) => !ks.flags.includes('not_key')) && !specs.some((ks) => ks.flags.includes('variable_flags'));
+  let keys = reliable ? keysFromSpecs(specs, call) : null;
+  if (keys === null) {
+    const flags = specs[0]?.flags ?? [];
+    keys = cmd.getKeys !== undefined || !reliable ? commandKeys(cmd, call).map((k): [number, string[]] => [k, flags]) : [];
+  }
   if (keys.length === 0 && (cmd.flags & F.NO_MANDATORY_KEYS) === 0) {
     c.reply.error('ERR Invalid arguments specified for command');
     return;
   }
-  const flags = keySpecsOf(cmd)[0]?.flags ?? [];
   c.reply.array(keys.length);
-  for (const k of keys) {
+  for (const [k, flags] of keys) {
     if (withFlags) {
       c.reply.array(2);
       c.reply.bulk(call[k]);
