@@ -13,7 +13,7 @@ import { parseInt64, parseSafeInt } from '../protocol/format.js';
 import { protectedActionAllowed, type Client } from '../server/client.js';
 import { bytesToHuman, genInfo, memoryFigures, resetPeakMemory } from '../server/info.js';
 import {
-  commandHistogram, cumulativeDistribution, latencyEvents, latencyGraph, latencyReport, latencyResetEvent, resetHistograms,
+  cumulativeDistribution, latencyEvents, latencyGraph, latencyReport, latencyResetEvent, resetHistograms,
   type LatencyHistogram,
 } from '../server/latency.js';
 import { slowlog } from '../server/slowlog.js';
@@ -190,8 +190,8 @@ function replyHistogram(c: Client, h: LatencyHistogram): void {
 function latencyHistogram(c: Client, argv: string[]): void {
   const specs: CommandSpec[] = [];
   const addWithSubs = (cmd: CommandSpec): void => {
-    if (commandHistogram(cmd)) specs.push(cmd);
-    if (cmd.subcommands) for (const s of cmd.subcommands.values()) if (commandHistogram(s)) specs.push(s);
+    if (cmd.histogram) specs.push(cmd);
+    if (cmd.subcommands) for (const s of cmd.subcommands.values()) if (s.histogram) specs.push(s);
   };
   if (argv.length === 2) {
     for (const cmd of allCommands()) addWithSubs(cmd);
@@ -204,7 +204,7 @@ function latencyHistogram(c: Client, argv: string[]): void {
   c.reply.map(specs.length);
   for (const s of specs) {
     c.reply.bulk(s.name);
-    replyHistogram(c, commandHistogram(s)!);
+    replyHistogram(c, s.histogram!);
   }
 }
 

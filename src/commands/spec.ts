@@ -2,6 +2,7 @@
 // do the command's own work.
 
 import type { Client } from '../server/client.js';
+import type { LatencyHistogram } from '../server/latency.js';
 
 export type Handler = (c: Client, argv: string[]) => void;
 
@@ -87,6 +88,8 @@ export interface CommandSpec {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Latency histogram (INFO latencystats, LATENCY HISTOGRAM); created on the first call. */
+  histogram: LatencyHistogram | null;
 }
 
 export interface CommandDef {
@@ -150,6 +153,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     usec: 0,
     rejectedCalls: 0,
     failedCalls: 0,
+    histogram: null,
   };
   if (def.subcommands) {
     spec.subcommands = new Map();

@@ -10,7 +10,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { keyspaceStats } from '../keyspace/db.js';
 import { REDIS_VERSION } from '../version.js';
 import { CLIENT_BLOCKED } from './client.js';
-import { commandHistogram, valueAtPercentile } from './latency.js';
+import { valueAtPercentile } from './latency.js';
 import { server } from './state.js';
 
 /** Sections in the order Redis prints them; `default` is what a bare INFO shows. */
@@ -401,8 +401,8 @@ function latencystatsSection(): string {
   const pcts = server.config.get('latency-tracking-info-percentiles').split(' ').filter((x) => x !== '').map(Number);
   let out = '';
   for (const c of everySpec()) {
-    const h = commandHistogram(c);
-    if (h === undefined || h.total === 0) continue;
+    const h = c.histogram;
+    if (h === null || h.total === 0) continue;
     out += `latency_percentiles_usec_${c.name}:` +
       pcts.map((p) => `p${String(p)}=${(valueAtPercentile(h, p) / 1000).toFixed(3)}`).join(',') + '\r\n';
   }

@@ -32,7 +32,8 @@ export interface LatencyHistogram {
   total: number;
 }
 
-const histograms = new Map<CommandSpec, LatencyHistogram>();
+/** Commands that have a histogram, to reset them all. */
+const tracked: CommandSpec[] = [];
 
 let tracking = true;
 let monitorThresholdMs = 0;
@@ -49,10 +50,11 @@ export function initLatency(): void {
 /** Called by the dispatcher after every executed command. */
 export function afterCall(cmd: CommandSpec, usec: number): void {
   if (tracking) {
-    let h = histograms.get(cmd);
-    if (h === undefined) {
+    let h = cmd.histogram;
+    if (h === null) {
       h = { counts: new Uint32Array(BUCKETS), total: 0 };
-      histograms.set(cmd, h);
+      cmd.histogram = h;
+      tracked.push(cmd);
     }
     h.counts[bucketOf(usec * 1000)]++;
     h.total++;
@@ -63,12 +65,9 @@ export function afterCall(cmd: CommandSpec, usec: number): void {
   }
 }
 
-export function commandHistogram(cmd: CommandSpec): LatencyHistogram | undefined {
-  return histograms.get(cmd);
-}
-
 export function resetHistograms(): void {
-  histograms.clear();
+  for (const cmd of tracked) cmd.histogram = null;
+  tracked.length = 0;
 }
 
 /** Value (ns) at a percentile: the highest value of the bucket where the count is reached. */
