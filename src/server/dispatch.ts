@@ -37,7 +37,6 @@ function reject(c: Client, cmd: CommandSpec | null, text: string): void {
 
 /** Run one parsed request through the pipeline. */
 export function processCommand(c: Client, argv: string[]): void {
-  server.stats.commandsProcessed++;
   const skipReply = (c.flags & (CLIENT_REPLY_SKIP_NEXT | CLIENT_REPLY_OFF)) !== 0;
   if (skipReply) {
     c.reply.enabled = false;
@@ -105,6 +104,8 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const start = performance.now();
   cmd.handler(c, argv);
   const usec = (performance.now() - start) * 1000;
+  // Like Redis, only executed commands count (not rejected ones), each after it ran.
+  server.stats.commandsProcessed++;
   cmd.calls++;
   cmd.usec += usec;
   if (c.reply.errors !== errors) cmd.failedCalls++;
