@@ -10,6 +10,10 @@ import { initSlowlog } from './server/slowlog.js';
 import { initLatency } from './server/latency.js';
 import { initInfo } from './server/info.js';
 import { initNotifications } from './keyspace/notify.js';
+import { initHyperLogLog } from './commands/hyperloglog.js';
+import { initBlocking } from './server/blocking.js';
+import { initPubSub } from './server/pubsub.js';
+import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
 import { VERSION } from './version.js';
 
@@ -36,6 +40,10 @@ export async function startServer(config: Config): Promise<void> {
   initLatency();
   initInfo();
   initNotifications();
+  initHyperLogLog();
+  initBlocking();
+  initPubSub();
+  initWatch();
   startActiveExpire();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');

@@ -13,9 +13,10 @@ import { commands as set } from './set.js';
 import { commands as zset } from './zset.js';
 import { commands as tx } from './tx.js';
 import { commands as pubsub } from './pubsub.js';
+import { commands as hyperloglog } from './hyperloglog.js';
 
 const GROUPS: CommandDef[][] = [
-  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub,
+  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog,
 ];
 
 const table = new Map<string, CommandSpec>();

@@ -33,9 +33,8 @@ function flushModeOk(c: Client, argv: string[]): boolean {
 }
 
 export function flushDb(db: Db): number {
-  const n = db.flush();
   signals.flushed(db);
-  return n;
+  return db.flush();
 }
 
 /**

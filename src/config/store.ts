@@ -20,22 +20,21 @@ export function parseMemory(v: string): number | null {
 
 const KEYSPACE_FLAGS = 'KEg$lshzxetmdnA';
 
-/** Canonical text of a notify-keyspace-events value (Redis prints 'A' for the full class set). */
+/**
+ * Canonical text of a notify-keyspace-events value, as Redis 7.0 prints it: 'A' or the classes
+ * in g$lshzxetdn order, then K, E, m. Like Redis, 'A' hides an 'n' given with it.
+ */
 export function canonicalNotifyFlags(v: string): string | null {
-  let set = new Set<string>();
+  const set = new Set<string>();
   for (const ch of v) {
     if (!KEYSPACE_FLAGS.includes(ch)) return null;
     if (ch === 'A') for (const c of 'g$lshzxetd') set.add(c);
     else set.add(ch);
   }
-  const all = [...'g$lshzxetd'].every((c) => set.has(c));
   let out = '';
-  if (all) {
-    out = 'A';
-    set = new Set([...set].filter((c) => !'g$lshzxetd'.includes(c)));
-  }
-  for (const c of 'g$lshzxetdnmKE') if (set.has(c)) out += c;
-  // Redis orders classes as: A or g$lshzxetd, then m, n, then K, E.
+  if ([...'g$lshzxetd'].every((c) => set.has(c))) out = 'A';
+  else for (const c of 'g$lshzxetdn') if (set.has(c)) out += c;
+  for (const c of 'KEm') if (set.has(c)) out += c;
   return out;
 }
 

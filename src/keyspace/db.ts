@@ -1,6 +1,7 @@
 // One logical database: a Map from binary-safe (latin1) key to value, and a separate Map of
 // expiry times for volatile keys only (a wrapper per entry would cost memory on every key).
 
+import { notifyKeyspaceEvent, NOTIFY_EXPIRED } from './notify.js';
 import { signals } from './signals.js';
 
 /**
@@ -52,6 +53,8 @@ export class Db {
     this.dict.delete(key);
     this.expires.delete(key);
     keyspaceStats.expired++;
+    notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, this.id);
+    signals.modified(this, key);
     signals.expired(this, key);
     return true;
   }
@@ -85,6 +88,9 @@ export class Db {
    * Callers fire their own keyspace notification, as the event name depends on the command.
    */
   set(key: string, value: Value, keepTtl = false): void {
+    // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
+    // TTL surviving a KEEPTTL).
+    if (this.expires.size !== 0) this.expireIfNeeded(key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);
@@ -116,6 +122,20 @@ export class Db {
 
   removeExpire(key: string): boolean {
     return this.expires.delete(key);
+  }
+
+  /**
+   * SWAPDB: exchange contents with another database. Clients, watchers and blocked clients stay
+   * with the Db object (its id), as in Redis; only the data moves.
+   */
+  swapWith(other: Db): void {
+    const { dict, expires, avgTtl } = this;
+    this.dict = other.dict;
+    this.expires = other.expires;
+    this.avgTtl = other.avgTtl;
+    other.dict = dict;
+    other.expires = expires;
+    other.avgTtl = avgTtl;
   }
 
   /** Empty the database; returns how many keys were removed. */

@@ -9,9 +9,12 @@ const noop = (): void => {};
 export const signals = {
   /** A key's value changed or the key was deleted (Redis's signalModifiedKey). */
   modified: noop as (db: Db, key: string) => void,
-  /** A whole database was flushed or swapped. */
-  flushed: noop as (db: Db) => void,
-  /** A key was deleted because it expired: notification and DEL propagation. */
+  /**
+   * A whole database is about to be emptied, or (SWAPDB) to take `replacedWith`'s contents: raised
+   * before the change, while the old keys are still there.
+   */
+  flushed: noop as (db: Db, replacedWith?: Db) => void,
+  /** A key was deleted because it expired (after its notification and `modified`): DEL propagation. */
   expired: noop as (db: Db, key: string) => void,
   /** A list/zset/stream got elements a blocked client may want (Redis's signalKeyAsReady). */
   ready: noop as (db: Db, key: string) => void,

@@ -29,6 +29,16 @@ export const CLIENT_REPLY_OFF = 1 << 10;
 export const CLIENT_CLOSED = 1 << 11;
 /** Internal pseudo-client (AOF loading, scripts): no socket. */
 export const CLIENT_FAKE = 1 << 12;
+/** Set while EXEC (or a script) runs commands: blocking commands must not block, SSUBSCRIBE is refused. */
+export const CLIENT_DENY_BLOCKING = 1 << 13;
+
+export interface WatchedKey {
+  client: Client;
+  dbid: number;
+  key: string;
+  /** The key existed but was logically expired when watched: its later deletion is no change. */
+  expired: boolean;
+}
 
 export interface QueuedCommand {
   cmd: CommandSpec;
@@ -51,6 +61,14 @@ export class Client {
   /** The command being or last executed (CLIENT LIST cmd=). */
   lastCommand = 'NULL';
   multiQueue: QueuedCommand[] | null = null;
+  /** WATCHed keys (server/watch.ts); null when none. */
+  watched: WatchedKey[] | null = null;
+  /** Subscribed channels, patterns and shard channels (server/pubsub.ts); null when none ever. */
+  channels: Set<string> | null = null;
+  patterns: Set<string> | null = null;
+  shardChannels: Set<string> | null = null;
+  /** When the pending output first went over the soft output-buffer limit (ms), or 0. */
+  obufSoftLimitSince = 0;
   /** Set by a handler to propagate a different, deterministic form of the command. */
   propagateArgv: string[] | null = null;
   readonly addr: string;

@@ -16,6 +16,7 @@ import {
   protectedActionAllowed,
   type Client,
 } from './client.js';
+import { handleReadyKeys, hasReadyKeys } from './blocking.js';
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
@@ -44,6 +45,7 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   processCommandInner(c, argv);
   if (skipReply) c.reply.enabled = (c.flags & CLIENT_REPLY_OFF) === 0;
+  if (hasReadyKeys()) handleReadyKeys();
 }
 
 function processCommandInner(c: Client, argv: string[]): void {

@@ -1,0 +1,203 @@
+// Blocking commands (BLPOP, BZPOPMIN, BLMOVE ...): a client waits on keys until another command
+// makes one of them ready, its timeout passes, or CLIENT UNBLOCK.
+//
+// A blocked client is served by running its command again: the handler finds the data this time.
+// Clients blocked on a key are served first-come first-served; a key is "ready" when a command
+// signalled it (signals.ready) and it now holds the type the waiting command wants. Ready keys are
+// handled after the command that readied them (after EXEC for a transaction), as Redis does.
+
+import { ERR } from '../errors.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { typeName, type Db } from '../keyspace/db.js';
+import { signals } from '../keyspace/signals.js';
+import { parseDouble } from '../protocol/format.js';
+import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
+import { call } from './dispatch.js';
+import { server } from './state.js';
+
+/** What a timed-out client receives: a null array (BLPOP, BZPOPMIN...) or a null bulk (BLMOVE...). */
+export const enum TimeoutReply {
+  NullArray,
+  NullBulk,
+}
+
+interface BlockState {
+  db: Db;
+  keys: string[];
+  /** The value type that makes a key ready for this command. */
+  type: string;
+  cmd: CommandSpec;
+  argv: string[];
+  /** Absolute deadline in ms, 0 = forever. */
+  deadline: number;
+  timer: NodeJS.Timeout | null;
+  timeoutReply: TimeoutReply;
+}
+
+const state = new WeakMap<Client, BlockState>();
+/** Per db: key -> clients blocked on it, in arrival order. */
+const waiting = new Map<Db, Map<string, Client[]>>();
+/** Keys signalled ready since the last handling pass. */
+const ready: { db: Db; key: string }[] = [];
+let blockedCount = 0;
+/** While serving a blocked client again, the deadline it already had (it must not restart). */
+let servingDeadline = -1;
+
+export function blockedClients(): number {
+  return blockedCount;
+}
+
+/**
+ * Parse a blocking timeout in seconds (fractions allowed) to an absolute deadline in ms (0 =
+ * forever), or reply Redis's error and return -1.
+ */
+export function parseTimeout(c: Client, arg: string): number {
+  const t = parseDouble(arg);
+  if (t === null || !Number.isFinite(t)) {
+    c.reply.error(ERR.timeoutNotFloat);
+    return -1;
+  }
+  if (t < 0) {
+    c.reply.error(ERR.timeoutNegative);
+    return -1;
+  }
+  const ms = Math.floor(t * 1000);
+  return ms === 0 ? 0 : Date.now() + ms;
+}
+
+/**
+ * Whether a command that found no data should block: not inside MULTI/EXEC or a script (there
+ * it answers as if the timeout expired at once), and not from a socket-less internal client.
+ */
+export function mayBlock(c: Client): boolean {
+  return (c.flags & (CLIENT_MULTI | CLIENT_DENY_BLOCKING)) === 0 && c.socket !== null;
+}
+
+/** Reply that a blocking command gives when it cannot wait (MULTI) or timed out. */
+export function replyTimeout(c: Client, kind: TimeoutReply): void {
+  if (kind === TimeoutReply.NullArray) c.reply.nullArray();
+  else c.reply.nullBulk();
+}
+
+/**
+ * Block `c` on `keys` until one holds a value of `type`. `deadline` is from parseTimeout.
+ * The handler returns right after calling this; no reply is written now.
+ */
+export function blockForKeys(c: Client, cmd: CommandSpec, argv: string[], keys: string[], type: string, deadline: number, timeoutReply: TimeoutReply): void {
+  const db = c.db;
+  if (servingDeadline !== -1) deadline = servingDeadline;
+  let byKey = waiting.get(db);
+  if (byKey === undefined) {
+    byKey = new Map();
+    waiting.set(db, byKey);
+  }
+  for (const k of keys) {
+    const list = byKey.get(k);
+    if (list === undefined) byKey.set(k, [c]);
+    else if (!list.includes(c)) list.push(c);
+  }
+  const st: BlockState = { db, keys, type, cmd, argv, deadline, timer: null, timeoutReply };
+  if (deadline > 0) st.timer = setTimeout(onTimeout, Math.max(0, deadline - Date.now()), c);
+  state.set(c, st);
+  c.flags |= CLIENT_BLOCKED;
+  blockedCount++;
+}
+
+function detach(c: Client): BlockState | undefined {
+  const st = state.get(c);
+  if (st === undefined) return undefined;
+  state.delete(c);
+  if (st.timer) clearTimeout(st.timer);
+  const byKey = waiting.get(st.db);
+  if (byKey) {
+    for (const k of st.keys) {
+      const list = byKey.get(k);
+      if (!list) continue;
+      const i = list.indexOf(c);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) byKey.delete(k);
+    }
+  }
+  c.flags &= ~CLIENT_BLOCKED;
+  blockedCount--;
+  return st;
+}
+
+/** Resume reading the client's pending commands after it was unblocked. */
+function resume(c: Client): void {
+  c.processInput();
+  c.scheduleFlush();
+}
+
+function onTimeout(c: Client): void {
+  const st = detach(c);
+  if (st === undefined) return;
+  replyTimeout(c, st.timeoutReply);
+  resume(c);
+  server.flushPending();
+}
+
+/** CLIENT UNBLOCK: false if the client was not blocked. */
+export function unblockClient(c: Client, withError: boolean): boolean {
+  const st = detach(c);
+  if (st === undefined) return false;
+  if (withError) c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+  else replyTimeout(c, st.timeoutReply);
+  resume(c);
+  return true;
+}
+
+export function isBlocked(c: Client): boolean {
+  return state.has(c);
+}
+
+function onReady(db: Db, key: string): void {
+  const byKey = waiting.get(db);
+  if (byKey !== undefined && byKey.has(key)) ready.push({ db, key });
+}
+
+/** SWAPDB: every key clients wait on in `db` that now exists is ready (Redis's scanDatabaseForReadyKeys). */
+export function readyWaitedKeys(db: Db): void {
+  const byKey = waiting.get(db);
+  if (byKey === undefined) return;
+  for (const key of byKey.keys()) if (db.dict.has(key)) ready.push({ db, key });
+}
+
+export function hasReadyKeys(): boolean {
+  return ready.length !== 0;
+}
+
+/**
+ * Serve clients blocked on keys that became ready. Serving one may ready other keys (BLMOVE
+ * pushes to its destination), so loop until nothing is left.
+ */
+export function handleReadyKeys(): void {
+  while (ready.length !== 0) {
+    const batch = ready.splice(0, ready.length);
+    for (const { db, key } of batch) {
+      const byKey = waiting.get(db);
+      const list = byKey?.get(key);
+      if (!list) continue;
+      // Serve in arrival order while the key still holds data of the wanted type.
+      for (const c of [...list]) {
+        const st = state.get(c);
+        if (st === undefined) continue;
+        const v = db.lookupWrite(key);
+        if (v === undefined || typeName(v) !== st.type) break;
+        detach(c);
+        servingDeadline = st.deadline;
+        call(c, st.cmd, st.argv);
+        servingDeadline = -1;
+        if (c.flags & CLIENT_BLOCKED) continue; // blocked again: another waiter took the data
+        resume(c);
+      }
+    }
+  }
+}
+
+export function initBlocking(): void {
+  signals.ready = onReady;
+  clientCleanupHooks.push((c) => {
+    detach(c);
+  });
+}

@@ -1,0 +1,261 @@
+// Pub/Sub registry and delivery: channel -> subscribers, pattern -> subscribers, shard channel ->
+// subscribers, and each client's own sets (Client.channels/patterns/shardChannels). Messages are
+// written into the receivers' reply buffers and flushed once per event-loop turn; a receiver whose
+// pending output passes its client-output-buffer-limit is disconnected.
+
+import { notifyPublisher } from '../keyspace/notify.js';
+import { logger } from '../log.js';
+import { globMatch } from '../util/glob.js';
+import { CLIENT_PUBSUB, clientCleanupHooks, type Client } from './client.js';
+import { server } from './state.js';
+
+const channels = new Map<string, Set<Client>>();
+const patterns = new Map<string, Set<Client>>();
+const shardChannels = new Map<string, Set<Client>>();
+
+/** Plain and shard channels differ only in their tables, reply words and counters (Redis's pubsubtype). */
+export interface ChannelKind {
+  table: Map<string, Set<Client>>;
+  subscribeWord: string;
+  unsubscribeWord: string;
+  messageWord: string;
+  mine(c: Client): Set<string> | null;
+  setMine(c: Client, s: Set<string>): void;
+  /** The count shown in (un)subscribe replies. */
+  count(c: Client): number;
+}
+
+export const PLAIN: ChannelKind = {
+  table: channels,
+  subscribeWord: 'subscribe',
+  unsubscribeWord: 'unsubscribe',
+  messageWord: 'message',
+  mine: (c) => c.channels,
+  setMine: (c, s) => {
+    c.channels = s;
+  },
+  count: (c) => (c.channels?.size ?? 0) + (c.patterns?.size ?? 0),
+};
+
+export const SHARD: ChannelKind = {
+  table: shardChannels,
+  subscribeWord: 'ssubscribe',
+  unsubscribeWord: 'sunsubscribe',
+  messageWord: 'smessage',
+  mine: (c) => c.shardChannels,
+  setMine: (c, s) => {
+    c.shardChannels = s;
+  },
+  count: (c) => c.shardChannels?.size ?? 0,
+};
+
+function totalSubscriptions(c: Client): number {
+  return (c.channels?.size ?? 0) + (c.patterns?.size ?? 0) + (c.shardChannels?.size ?? 0);
+}
+
+/** Leave subscribed mode once nothing is left (after an unsubscribe command). */
+export function updatePubSubFlag(c: Client): void {
+  if (totalSubscriptions(c) === 0) c.flags &= ~CLIENT_PUBSUB;
+}
+
+function replyEvent(c: Client, word: string, name: string | null, count: number): void {
+  c.reply.push(3);
+  c.reply.bulk(word);
+  c.reply.bulkOrNull(name);
+  c.reply.int(count);
+}
+
+export function subscribe(c: Client, kind: ChannelKind, channel: string): void {
+  let mine = kind.mine(c);
+  if (mine === null) {
+    mine = new Set();
+    kind.setMine(c, mine);
+  }
+  if (!mine.has(channel)) {
+    mine.add(channel);
+    let subs = kind.table.get(channel);
+    if (subs === undefined) {
+      subs = new Set();
+      kind.table.set(channel, subs);
+    }
+    subs.add(c);
+  }
+  c.flags |= CLIENT_PUBSUB;
+  replyEvent(c, kind.subscribeWord, channel, kind.count(c));
+}
+
+/** Unsubscribe one channel; replies (even when not subscribed) only if `notify`. */
+export function unsubscribe(c: Client, kind: ChannelKind, channel: string, notify: boolean): void {
+  const mine = kind.mine(c);
+  if (mine !== null && mine.delete(channel)) {
+    const subs = kind.table.get(channel)!;
+    subs.delete(c);
+    if (subs.size === 0) kind.table.delete(channel);
+  }
+  if (notify) replyEvent(c, kind.unsubscribeWord, channel, kind.count(c));
+}
+
+/** Unsubscribe from every channel of a kind; with `notify` and none subscribed, one reply with a null name. */
+export function unsubscribeAll(c: Client, kind: ChannelKind, notify: boolean): void {
+  const mine = kind.mine(c);
+  if (mine !== null && mine.size !== 0) {
+    for (const ch of mine) unsubscribe(c, kind, ch, notify);
+  } else if (notify) {
+    replyEvent(c, kind.unsubscribeWord, null, kind.count(c));
+  }
+}
+
+export function psubscribe(c: Client, pattern: string): void {
+  if (c.patterns === null) c.patterns = new Set();
+  if (!c.patterns.has(pattern)) {
+    c.patterns.add(pattern);
+    let subs = patterns.get(pattern);
+    if (subs === undefined) {
+      subs = new Set();
+      patterns.set(pattern, subs);
+    }
+    subs.add(c);
+  }
+  c.flags |= CLIENT_PUBSUB;
+  replyEvent(c, 'psubscribe', pattern, PLAIN.count(c));
+}
+
+export function punsubscribe(c: Client, pattern: string, notify: boolean): void {
+  if (c.patterns !== null && c.patterns.delete(pattern)) {
+    const subs = patterns.get(pattern)!;
+    subs.delete(c);
+    if (subs.size === 0) patterns.delete(pattern);
+  }
+  if (notify) replyEvent(c, 'punsubscribe', pattern, PLAIN.count(c));
+}
+
+export function punsubscribeAll(c: Client, notify: boolean): void {
+  if (c.patterns !== null && c.patterns.size !== 0) {
+    for (const p of c.patterns) punsubscribe(c, p, notify);
+  } else if (notify) {
+    replyEvent(c, 'punsubscribe', null, PLAIN.count(c));
+  }
+}
+
+/** Drop every subscription without replies (disconnect, RESET). */
+export function resetPubSub(c: Client): void {
+  unsubscribeAll(c, PLAIN, false);
+  unsubscribeAll(c, SHARD, false);
+  punsubscribeAll(c, false);
+  c.flags &= ~CLIENT_PUBSUB;
+}
+
+// Output buffer limits per class, [hard, soft, softSeconds] in bytes/seconds; 0 disables one.
+let normalLimits = [0, 0, 0];
+let pubsubLimits = [0, 0, 0];
+
+function parseLimits(v: string): void {
+  const w = v.split(/\s+/);
+  for (let i = 0; i + 3 < w.length; i += 4) {
+    const lim = [Number(w[i + 1]), Number(w[i + 2]), Number(w[i + 3])];
+    if (w[i] === 'normal') normalLimits = lim;
+    else if (w[i] === 'pubsub') pubsubLimits = lim;
+  }
+}
+
+/**
+ * Redis's checkClientOutputBufferLimits for a receiver of pushed output: over the hard limit, or
+ * over the soft one for longer than its seconds, and the client is closed rather than buffering
+ * without bound. Pending output is what the socket still holds plus what is not flushed yet.
+ */
+function overOutputLimit(c: Client): boolean {
+  const lim = c.flags & CLIENT_PUBSUB ? pubsubLimits : normalLimits;
+  if (lim[0] === 0 && lim[1] === 0) return false;
+  const used = (c.socket !== null ? c.socket.writableLength : 0) + c.reply.len;
+  if (lim[0] !== 0 && used >= lim[0]) return true;
+  if (lim[1] === 0 || used < lim[1]) {
+    c.obufSoftLimitSince = 0;
+    return false;
+  }
+  const now = Date.now();
+  if (c.obufSoftLimitSince === 0) {
+    c.obufSoftLimitSince = now;
+    return false;
+  }
+  return now - c.obufSoftLimitSince > lim[2] * 1000;
+}
+
+function deliver(c: Client, word: string, pattern: string | null, channel: string, message: string): void {
+  const r = c.reply;
+  r.push(pattern === null ? 3 : 4);
+  r.bulk(word);
+  if (pattern !== null) r.bulk(pattern);
+  r.bulk(channel);
+  r.bulk(message);
+  if (overOutputLimit(c)) {
+    logger('network').warn(
+      { client: c.addr, pending: c.reply.len + (c.socket?.writableLength ?? 0) },
+      'Client closed for overcoming of output buffer limits.',
+    );
+    // Closing unsubscribes it; Map and Set iteration in publish() tolerates the removal.
+    c.close();
+    return;
+  }
+  c.scheduleFlush();
+}
+
+/** Send a message to a channel's subscribers and to every matching pattern; returns the receivers. */
+export function publish(channel: string, message: string): number {
+  let receivers = 0;
+  const subs = channels.get(channel);
+  if (subs !== undefined) {
+    for (const c of subs) {
+      deliver(c, 'message', null, channel, message);
+      receivers++;
+    }
+  }
+  if (patterns.size !== 0) {
+    for (const [pattern, psubs] of patterns) {
+      if (!globMatch(pattern, channel, false)) continue;
+      for (const c of psubs) {
+        deliver(c, 'pmessage', pattern, channel, message);
+        receivers++;
+      }
+    }
+  }
+  return receivers;
+}
+
+/** SPUBLISH: shard channels have no patterns. */
+export function spublish(channel: string, message: string): number {
+  const subs = shardChannels.get(channel);
+  if (subs === undefined) return 0;
+  let receivers = 0;
+  for (const c of subs) {
+    deliver(c, 'smessage', null, channel, message);
+    receivers++;
+  }
+  return receivers;
+}
+
+/** Active channels of a kind matching `pattern` (all when null). */
+export function activeChannels(kind: ChannelKind, pattern: string | null): string[] {
+  const out: string[] = [];
+  for (const ch of kind.table.keys()) if (pattern === null || globMatch(pattern, ch, false)) out.push(ch);
+  return out;
+}
+
+export function subscriberCount(kind: ChannelKind, channel: string): number {
+  return kind.table.get(channel)?.size ?? 0;
+}
+
+/** Distinct patterns subscribed by anyone (PUBSUB NUMPAT, INFO pubsub_patterns). */
+export function patternCount(): number {
+  return patterns.size;
+}
+
+/** Channels with subscribers of a kind (INFO pubsub_channels, pubsubshard_channels). */
+export function channelCount(kind: ChannelKind): number {
+  return kind.table.size;
+}
+
+export function initPubSub(): void {
+  notifyPublisher.publish = publish;
+  clientCleanupHooks.push(resetPubSub);
+  server.config.watch('client-output-buffer-limit', parseLimits);
+}
