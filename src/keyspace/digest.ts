@@ -1,10 +1,15 @@
 // DEBUG DIGEST / DIGEST-VALUE: Redis's order-independent dataset digest, so equal data gives the
 // same 40 hex digits on Shoal and on redis-server. Unordered collections XOR the SHA1 of their
-// parts; ordered data feeds each part into a running SHA1 ("mix"). Each value type other than
-// strings registers how it feeds its elements (registerDigest), as only that type knows its layout.
+// parts; ordered data feeds each part into a running SHA1 ("mix"). Types not covered here
+// (streams) register how they feed their elements (registerDigest).
 
 import { createHash } from 'node:crypto';
+import { formatDouble17g } from '../protocol/format.js';
 import type { Db, RedisObject, Value } from './db.js';
+import type { HashValue } from './types/hash.js';
+import type { ListValue } from './types/list.js';
+import type { SetValue } from './types/set.js';
+import type { ZSet } from './types/zset.js';
 
 export type Digest = Buffer;
 
@@ -44,12 +49,30 @@ function uint32be(n: number): Buffer {
   return b;
 }
 
+/** An unordered (a, b) pair, e.g. a hash field and its value: digest ^= SHA1(mix(mix(0, a), b)). */
+function xorPair(digest: Digest, a: string, b: string): void {
+  const d = newDigest();
+  mixDigest(d, a);
+  mixDigest(d, b);
+  xorDigest(digest, d);
+}
+
 /** The value's contribution (type, content, whether it has a TTL) added to `digest`. */
 export function digestValue(digest: Digest, db: Db, key: string, v: Value): void {
   const type = typeof v === 'string' ? 'string' : v.type;
   mixDigest(digest, uint32be(TYPE_IDS[type]));
   if (typeof v === 'string') {
     mixDigest(digest, v);
+  } else if (v.type === 'list') {
+    const l = v as ListValue;
+    for (let i = 0; i < l.length; i++) mixDigest(digest, l.get(i));
+  } else if (v.type === 'set') {
+    for (const m of (v as SetValue).values()) xorDigest(digest, m);
+  } else if (v.type === 'hash') {
+    for (const [f, val] of (v as HashValue).map) xorPair(digest, f, val);
+  } else if (v.type === 'zset') {
+    const z = v as ZSet;
+    for (let h = z.size > 0 ? z.at(0) : -1; h !== -1; h = z.next(h)) xorPair(digest, z.member(h), formatDouble17g(z.scoreAt(h)));
   } else {
     const fn = hooks.get(v.type);
     if (fn === undefined) throw new Error(`no digest function for type ${v.type}`);

@@ -3,6 +3,8 @@ import { differential } from '../helpers/differential.js';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 
 const big = 'x'.repeat(300);
+/** n distinct members of equal length, so sampled estimates do not depend on which ones are sampled. */
+const many = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
 const huge = 'y'.repeat(70000);
 
 differential('server commands', {
@@ -35,12 +37,33 @@ differential('server commands', {
   'DEBUG is refused unless enable-debug-command allows it': [['DEBUG', 'DIGEST'], ['DEBUG'], ['DEBUG', 'HELP']],
 });
 
+differential('MEMORY USAGE of collections', {
+  'lists (quicklist nodes), hashes, sets and small sorted sets are sized like redis-server': [
+    ['RPUSH', 'l', 'a', 'b', 'c'], ['MEMORY', 'USAGE', 'l'], ['RPUSH', 'l3', '1', '200', '70000', '-5', big], ['MEMORY', 'USAGE', 'l3'],
+    ['RPUSH', 'l2', ...many('v', 2000)], ['MEMORY', 'USAGE', 'l2'], ['MEMORY', 'USAGE', 'l2', 'SAMPLES', '0'],
+    ['HSET', 'h', 'a', 'b', 'c', 'd'], ['MEMORY', 'USAGE', 'h'], ['HSET', 'h3', 'f', big], ['MEMORY', 'USAGE', 'h3'],
+    ['HSET', 'h2', ...many('f', 600)], ['MEMORY', 'USAGE', 'h2'],
+    ['SADD', 's', '1', '2', '3'], ['MEMORY', 'USAGE', 's'], ['SADD', 's3', '1', '100000'], ['MEMORY', 'USAGE', 's3'],
+    ['SADD', 's4', '1', '10000000000'], ['MEMORY', 'USAGE', 's4'], ['SADD', 's2', 'a', 'b', 'c'], ['MEMORY', 'USAGE', 's2'],
+    ['SADD', 's5', ...Array.from({ length: 600 }, (_, i) => String(i))], ['MEMORY', 'USAGE', 's5', 'SAMPLES', '0'],
+    ['ZADD', 'z', '1', 'a', '2', 'b'], ['MEMORY', 'USAGE', 'z'], ['ZADD', 'z2', '1.5', 'member', '-3', 'x'], ['MEMORY', 'USAGE', 'z2'],
+  ],
+});
+
 differential('DEBUG', {
   'DIGEST and DIGEST-VALUE of string data equal redis-server\'s': [
     ['DEBUG', 'DIGEST'], ['SET', 'a', '1'], ['DEBUG', 'DIGEST'], ['SET', 'b', 'hello'], ['SET', 'c', big],
     ['SET', 'bin', Buffer.from([0, 255, 10, 13, 128])], ['DEBUG', 'DIGEST'], ['SET', 'b', 'hello', 'EX', '1000'], ['DEBUG', 'DIGEST'],
     ['SELECT', '3'], ['SET', 'a', '1'], ['DEBUG', 'DIGEST'], ['DEBUG', 'DIGEST-VALUE', 'a', 'nosuch'],
     ['SELECT', '0'], ['DEBUG', 'DIGEST-VALUE', 'a', 'b', 'c', 'bin'], ['DEBUG', 'DIGEST-VALUE'], ['DEL', 'b'], ['DEBUG', 'DIGEST'],
+  ],
+  'DIGEST of lists, sets, hashes and sorted sets in both encodings equals redis-server\'s': [
+    ['RPUSH', 'l', 'a', 'b', '1', '-2', big], ['SADD', 's', '1', '2', '3'], ['SADD', 's2', 'a', 'b'],
+    ['HSET', 'h', 'f', 'v', 'g', '1'], ['ZADD', 'z', '1', 'a', '2.5', 'b', '-inf', 'c'], ['DEBUG', 'DIGEST'],
+    ['DEBUG', 'DIGEST-VALUE', 'l', 's', 's2', 'h', 'z'],
+    ['RPUSH', 'bigl', ...many('e', 300)], ['SADD', 'bigs', ...many('m', 600)], ['HSET', 'bigh', ...many('f', 600)],
+    ['ZADD', 'bigz', ...many('', 300).flatMap((m, i) => [String(i / 4), m])], ['DEBUG', 'DIGEST'],
+    ['DEBUG', 'DIGEST-VALUE', 'bigl', 'bigs', 'bigh', 'bigz'], ['LPUSH', 'l', 'x'], ['DEBUG', 'DIGEST-VALUE', 'l'],
   ],
   'POPULATE, OBJECT, PROTOCOL, SLEEP, SET-ACTIVE-EXPIRE, ERROR and unknown subcommands': [
     ['DEBUG', 'POPULATE', '5'], ['DEBUG', 'POPULATE', '3', 'p', '4'], ['DEBUG', 'POPULATE', '2', 'q', '12'],
@@ -170,6 +193,18 @@ describe('server commands over sockets', () => {
     expect(Date.now() / 1000 - last).toBeGreaterThanOrEqual(0);
     expect(Date.now() / 1000 - last).toBeLessThan(120);
     c.close();
+  });
+
+  it('MEMORY USAGE of a skiplist sorted set is within a few percent of redis-server (node levels are random)', async () => {
+    const r = await startRedis();
+    const [a, b] = await Promise.all([RespConn.connect(s.port), RespConn.connect(r.port)]);
+    const args = many('m', 200).flatMap((m, i) => [String(i), m]);
+    await Promise.all([a.call('ZADD', 'bigz', ...args), b.call('ZADD', 'bigz', ...args)]);
+    const [x, y] = await Promise.all([a.call('MEMORY', 'USAGE', 'bigz', 'SAMPLES', '0'), b.call('MEMORY', 'USAGE', 'bigz', 'SAMPLES', '0')]);
+    expect(Math.abs(Number(x.slice(1, -2)) / Number(y.slice(1, -2)) - 1)).toBeLessThan(0.1);
+    a.close();
+    b.close();
+    await r.stop();
   });
 
   it('DEBUG OBJECT describes the encoding and serialized length of strings', async () => {
