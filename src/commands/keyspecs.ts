@@ -3,11 +3,16 @@
 
 import { F, type CommandSpec, type KeySpec } from './spec.js';
 
+/** Key-spec flags as Redis spells them: RO RW OW RM in capitals, the others in lower case. */
+function canonicalFlags(flags: readonly string[]): string[] {
+  return flags.map((f) => (/^(ro|rw|ow|rm)$/i.test(f) ? f.toUpperCase() : f.toLowerCase()));
+}
+
 /** The key specs COMMAND INFO shows: explicit ones, or one derived from the first/last/step range. */
 export function keySpecsOf(cmd: CommandSpec): KeySpec[] {
-  if (cmd.keySpecs) return cmd.keySpecs;
+  if (cmd.keySpecs) return cmd.keySpecs.map((ks) => ({ ...ks, flags: canonicalFlags(ks.flags) }));
   if (cmd.firstKey === 0) return [];
-  const flags = cmd.keySpecFlags ?? (cmd.flags & F.WRITE ? ['RW', 'access', 'update'] : ['RO', 'access']);
+  const flags = cmd.keySpecFlags ? canonicalFlags(cmd.keySpecFlags) : cmd.flags & F.WRITE ? ['RW', 'access', 'update'] : ['RO', 'access'];
   const lastkey = cmd.lastKey < 0 ? cmd.lastKey : cmd.lastKey - cmd.firstKey;
   return [{ flags, begin: { index: cmd.firstKey }, find: { lastkey, keystep: cmd.keyStep, limit: 0 } }];
 }

@@ -26,7 +26,7 @@ export const F = Object.fromEntries(FLAG_NAMES.map((n, i) => [n.toUpperCase(), 2
  */
 export interface KeySpec {
   notes?: string;
-  /** RO RW OW RM access update insert delete not_key incomplete variable_flags */
+  /** RO RW OW RM access update insert delete not_key incomplete variable_flags (any case) */
   flags: string[];
   begin: { index: number } | { keyword: string; startfrom: number } | 'unknown';
   find: { lastkey: number; keystep: number; limit: number } | { keynumidx: number; firstkey: number; keystep: number } | 'unknown';
