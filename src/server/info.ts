@@ -1,6 +1,6 @@
 // INFO: the sections and field names Redis 7.0 prints, with values measured from this process.
 // Subsystems that own a section's real numbers (persistence, replication) replace its body with
-// setInfoSection; counters owned elsewhere (pub/sub, tracking) come through infoCounters.
+// setInfoSection.
 
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +11,7 @@ import { keyspaceStats } from '../keyspace/db.js';
 import { REDIS_VERSION } from '../version.js';
 import { CLIENT_BLOCKED } from './client.js';
 import { valueAtPercentile } from './latency.js';
+import { PLAIN, SHARD, channelCount, patternCount } from './pubsub.js';
 import { server } from './state.js';
 
 /** Sections in the order Redis prints them; `default` is what a bare INFO shows. */
@@ -33,14 +34,6 @@ const overrides = new Map<string, SectionFn>();
 export function setInfoSection(name: string, fn: SectionFn): void {
   overrides.set(name, fn);
 }
-
-/** Counters owned by other subsystems; each replaces its own function when it starts. */
-export const infoCounters = {
-  pubsubChannels: (): number => 0,
-  pubsubPatterns: (): number => 0,
-  pubsubShardChannels: (): number => 0,
-  trackingClients: (): number => 0,
-};
 
 const RUN_ID = randomBytes(20).toString('hex');
 const BUILD_ID = randomBytes(8).toString('hex').slice(0, 15);
@@ -182,7 +175,7 @@ function clientsSection(): string {
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],
     ['blocked_clients', blocked],
-    ['tracking_clients', infoCounters.trackingClients()],
+    ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ]);
 }
@@ -313,9 +306,9 @@ function statsSection(): string {
     ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', keyspaceStats.hits],
     ['keyspace_misses', keyspaceStats.misses],
-    ['pubsub_channels', infoCounters.pubsubChannels()],
-    ['pubsub_patterns', infoCounters.pubsubPatterns()],
-    ['pubsubshard_channels', infoCounters.pubsubShardChannels()],
+    ['pubsub_channels', channelCount(PLAIN)],
+    ['pubsub_patterns', patternCount()],
+    ['pubsubshard_channels', channelCount(SHARD)],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
     ['migrate_cached_sockets', 0],

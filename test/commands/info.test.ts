@@ -127,6 +127,21 @@ describe('INFO values', () => {
     c.close();
   });
 
+  it('counts pub/sub channels, patterns and shard channels', async () => {
+    const sub = await RespConn.connect(s.port);
+    const c = await RespConn.connect(s.port);
+    sub.send('SUBSCRIBE', 'a', 'b');
+    await sub.read(2);
+    sub.send('PSUBSCRIBE', 'p*');
+    await sub.read(1);
+    sub.send('SSUBSCRIBE', 'x');
+    await sub.read(1);
+    const info = body(await c.call('INFO', 'stats'));
+    expect([field(info, 'pubsub_channels'), field(info, 'pubsub_patterns'), field(info, 'pubsubshard_channels')]).toEqual(['2', '1', '1']);
+    sub.close();
+    c.close();
+  });
+
   it('reports instantaneous_ops_per_sec from recent samples', async () => {
     const c = await RespConn.connect(s.port);
     const deadline = Date.now() + 600;
