@@ -150,12 +150,12 @@ function configRewrite(c: Client): void {
 function slowlogGet(c: Client, argv: string[]): void {
   let count = 10;
   if (argv.length === 3) {
-    const n = parseSafeInt(argv[2]);
+    const n = parseInt64(argv[2]);
     if (n === null || n < -1) {
       c.reply.error('ERR count should be greater than or equal to -1');
       return;
     }
-    count = n === -1 ? slowlog.entries.length : n;
+    count = n === -1 ? slowlog.entries.length : Number(n);
   }
   const n = Math.min(count, slowlog.entries.length);
   c.reply.array(n);

@@ -9,7 +9,7 @@ const huge = 'y'.repeat(70000);
 
 differential('server commands', {
   'SLOWLOG, LATENCY and MEMORY argument errors': [
-    ['SLOWLOG', 'GET', 'x'], ['SLOWLOG', 'GET', '-2'], ['SLOWLOG', 'FOO'], ['SLOWLOG'], ['SLOWLOG', 'LEN', 'x'],
+    ['SLOWLOG', 'RESET'], ['SLOWLOG', 'GET', 'x'], ['SLOWLOG', 'GET', '-2'], ['SLOWLOG', 'GET', '9223372036854775807'], ['SLOWLOG', 'GET', '-9223372036854775809'], ['SLOWLOG', 'FOO'], ['SLOWLOG'], ['SLOWLOG', 'LEN', 'x'],
     ['SLOWLOG', 'RESET'], ['SLOWLOG', 'LEN'],
     ['LATENCY', 'HISTORY', 'nosuch'], ['LATENCY', 'LATEST'], ['LATENCY', 'RESET'], ['LATENCY', 'RESET', 'a', 'b'],
     ['LATENCY', 'GRAPH', 'nosuch'], ['LATENCY', 'FOO'], ['LATENCY', 'HISTORY'],
