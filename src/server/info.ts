@@ -68,10 +68,11 @@ function trackMetric(m: Metric, value: number, now: number): void {
   m.lastTime = now;
 }
 
+/** The average of the recent per-second rates, truncated like Redis's integer metrics. */
 function metricValue(m: Metric): number {
   let sum = 0;
-  for (const s of m.samples) sum += s;
-  return sum / SAMPLES;
+  for (const s of m.samples) sum += Math.floor(s);
+  return Math.floor(sum / SAMPLES);
 }
 
 function usedMemory(): number {
@@ -283,7 +284,7 @@ function statsSection(): string {
   return fields([
     ['total_connections_received', s.connectionsReceived],
     ['total_commands_processed', s.commandsProcessed],
-    ['instantaneous_ops_per_sec', Math.round(metricValue(metrics.ops))],
+    ['instantaneous_ops_per_sec', metricValue(metrics.ops)],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
     ['total_net_repl_input_bytes', 0],
