@@ -19,6 +19,7 @@ import {
 import { slowlog } from '../server/slowlog.js';
 import { server } from '../server/state.js';
 import { logger } from '../log.js';
+import { parseMemory } from '../config/store.js';
 import { shutdown } from '../main.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
@@ -350,6 +351,12 @@ const DEBUG_HELP = [
   '    Write <message> to the server log.',
   'OBJECT <key>',
   '    Show low level details of the value stored at <key>.',
+  'LISTPACK <key>',
+  '    Log the elements of a listpack-encoded value.',
+  'QUICKLIST <key> [<0|1>]',
+  '    Log the elements of a quicklist-encoded value.',
+  'QUICKLIST-PACKED-THRESHOLD <size>',
+  '    Check a size for the plain-node threshold of lists (more than 0, less than 4gb).',
   'POPULATE <count> [<prefix>] [<size>]',
   '    Create <count> string keys named <prefix>:<n> (default prefix "key") that do not exist yet,',
   '    with values "value:<n>" cut or zero-padded to <size> bytes when given.',
@@ -447,6 +454,21 @@ function debugObject(c: Client, key: string): void {
     `serializedlength:${serialized} lru:${lru} lru_seconds_idle:0`);
 }
 
+/** DEBUG LISTPACK / QUICKLIST: Redis prints the encoding's internals on stdout; we log the elements. */
+function debugEncodingDump(c: Client, key: string, encoding: 'listpack' | 'quicklist'): void {
+  const v = c.db.lookupRead(key);
+  if (v === undefined) {
+    c.reply.error(ERR.noSuchKey);
+    return;
+  }
+  if (typeof v === 'string' || v.encoding() !== encoding) {
+    c.reply.error(`ERR Not a ${encoding} encoded object.`);
+    return;
+  }
+  logger('debug').info({ key, type: v.type, encoding, bytes: valueSize(v, 0) }, `DEBUG ${encoding.toUpperCase()}`);
+  c.reply.simple(`${encoding === 'listpack' ? 'Listpack' : 'Quicklist'} structure printed on stdout`);
+}
+
 function sleepSync(seconds: number): void {
   const ms = Math.floor(seconds * 1000);
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -485,6 +507,16 @@ function debugCommand(c: Client, argv: string[]): void {
     server.replId = randomBytes(20).toString('hex');
     server.replId2 = '0'.repeat(40);
     c.reply.ok();
+  } else if ((sub === 'listpack' && argc === 3) || (sub === 'quicklist' && (argc === 3 || argc === 4))) {
+    debugEncodingDump(c, argv[2], sub);
+  } else if (sub === 'quicklist-packed-threshold' && argc === 3) {
+    // Lists here have no packed/plain node split, so the threshold is only validated, as Redis does.
+    const sz = parseMemory(argv[2]);
+    if (sz === null || sz < 0 || sz > 2 ** 32 - 2 ** 20) {
+      c.reply.error('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+    } else {
+      c.reply.ok();
+    }
   } else if (sub === 'error' && argc === 3) {
     c.reply.error(argv[2]);
   } else if (sub === 'log' && argc === 3) {

@@ -75,6 +75,12 @@ differential('DEBUG', {
     ['DEBUG', 'PROTOCOL', 'verbatim'], ['DEBUG', 'PROTOCOL', 'true'], ['DEBUG', 'PROTOCOL', 'false'], ['DEBUG', 'PROTOCOL', 'x'],
     ['DEBUG', 'SLEEP', '0'], ['DEBUG', 'SLEEP', 'abc'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'], ['DEBUG', 'ERROR', 'MYERR oops'],
     ['DEBUG', 'FOO'], ['DEBUG', 'DIGEST', 'x'], ['DEBUG', 'CHANGE-REPL-ID'],
+    ['HSET', 'h', 'a', 'b'], ['RPUSH', 'l', 'a'], ['SADD', 'st', '1'], ['ZADD', 'z', '1', 'a'], ['SET', 's', 'x'],
+    ['DEBUG', 'LISTPACK', 'h'], ['DEBUG', 'LISTPACK', 'z'], ['DEBUG', 'LISTPACK', 'l'], ['DEBUG', 'LISTPACK', 'st'],
+    ['DEBUG', 'LISTPACK', 's'], ['DEBUG', 'LISTPACK', 'nosuch'], ['DEBUG', 'QUICKLIST', 'l'], ['DEBUG', 'QUICKLIST', 'l', '1'],
+    ['DEBUG', 'QUICKLIST', 'h'], ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0'], ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '2'],
+    ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '4gb'], ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', 'x'],
+    ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1gb'],
   ],
 }, { serverArgs: ['--enable-debug-command', 'yes'] });
 
