@@ -17,6 +17,7 @@ import {
   type NodeLine,
   type NodesConf,
 } from '../../src/cluster/nodes-conf.js';
+import { evaluateHealth } from '../../src/cluster/health.js';
 import { redirectError, Route, routeQuery, type RouteNode, type RouteResult, type RoutingView } from '../../src/cluster/routing.js';
 import { CLUSTER_SLOTS, keyHashSlot } from '../../src/cluster/slots.js';
 import { RespConn, requireRedis } from '../helpers/server.js';
@@ -227,6 +228,29 @@ describe.skipIf(!enabled)('nodes.conf and routing with redis-server 7.0', () => 
       expect(await c.call('SET', `{${owned}}`, 'v')).toBe(`-${redirectError(Route.DOWN_RO_STATE, out)}\r\n`);
       expect(routeQuery(readsOk, q(`{${owned}}`), { has: () => false }, out)).toBe(Route.OK);
       expect(await c.call('GET', `{${owned}}`)).toBe('$-1\r\n');
+    } finally {
+      c.close();
+      await lone.stop();
+    }
+  });
+  it('evaluateHealth agrees with cluster_state, with and without full coverage required', async () => {
+    const lone = await startClusterRedis();
+    const c = await RespConn.connect(lone.port);
+    try {
+      expect(await c.call('CLUSTER', 'ADDSLOTSRANGE', '0', '99')).toBe('+OK\r\n');
+      const lines = (await nodesLines(c)).map(parseNodeLine);
+      const view = viewFrom(lines, false);
+      const nodes = lines.map((n) => ({ flags: n.flags, numSlots: n.slots.reduce((k, [a, b]) => k + b - a + 1, 0) }));
+      const slots = view.slots.map((o) => (o === null ? null : nodes[0]));
+      const state = async () => /cluster_state:(\w+)\r\ncluster_slots_assigned:\d+\r\ncluster_slots_ok:\d+\r\ncluster_slots_pfail:\d+\r\ncluster_slots_fail:\d+\r\ncluster_known_nodes:\d+\r\ncluster_size:(\d+)/.exec(bulkText(await c.call('CLUSTER', 'INFO')))!;
+      // A primary stays down for its first 2s anyway: wait past that before comparing.
+      await new Promise((r) => setTimeout(r, 2200));
+      const full = evaluateHealth({ requireFullCoverage: true, slots, nodes });
+      expect(full).toEqual({ ok: false, size: 1, inMinority: false });
+      expect((await state()).slice(1)).toEqual(['fail', '1']);
+      expect(await c.call('CONFIG', 'SET', 'cluster-require-full-coverage', 'no')).toBe('+OK\r\n');
+      expect(evaluateHealth({ requireFullCoverage: false, slots, nodes }).ok).toBe(true);
+      await until('the node to turn ok', async () => ((await state())[1] === 'ok' ? true : undefined));
     } finally {
       c.close();
       await lone.stop();
