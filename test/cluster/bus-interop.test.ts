@@ -245,6 +245,41 @@ describe.skipIf(!enabled)('cluster bus interop with redis-server 7.0', () => {
     }
   });
 
+  it('a replica describes itself with its primary, and its primary\'s slots and epoch', async () => {
+    const r3 = await startClusterRedis();
+    const c3 = await RespConn.connect(r3.port);
+    let peer: BusPeer | undefined;
+    try {
+      const id3 = bulkText(await c3.call('CLUSTER', 'MYID'));
+      expect(await c1.call('CLUSTER', 'MEET', '127.0.0.1', String(r3.port), String(r3.cport))).toBe('+OK\r\n');
+      await until('R3 to know R1', async () => (lineFor(await nodesOf(c3), id1)?.includes(' master ') ? true : undefined));
+      expect(await c3.call('CLUSTER', 'REPLICATE', id1)).toBe('+OK\r\n');
+      peer = await BusPeer.connect(r3.cport);
+      const p = peer;
+      // R3 learns R1's epoch and slots from R1's next ping; until then it sends what it knows.
+      const { raw, msg } = await until('R3 to send a PONG as a replica of R1', async () => {
+        const from = p.received.length;
+        p.send(fromFake(MsgType.MEET, noGossip()));
+        const r = await p.waitFor((m) => m.type === MsgType.PONG, 8000, from);
+        return r.msg.slaveof !== null && r.msg.configEpoch === 5 ? r : undefined;
+      });
+      expect(msg.sender).toBe(id3);
+      expect([msg.port, msg.cport]).toEqual([r3.port, r3.cport]);
+      expect(msg.flags).toBe(NodeFlag.SLAVE | NodeFlag.MYSELF);
+      expect(msg.slaveof).toBe(id1);
+      expect(msg.configEpoch).toBe(5);
+      expect(slotList(msg.myslots)).toEqual(range(0, 99));
+      if (msg.body.kind !== 'ping') throw new Error('PONG without a ping body');
+      expect(msg.body.extensions).toEqual([]);
+      expect(msg.mflags).toBe(0);
+      expect(encodeMessage(msg).equals(raw)).toBe(true);
+    } finally {
+      peer?.close();
+      c3.close();
+      await r3.stop();
+    }
+  });
+
   it('a FAIL from us marks the other real node as failed', async () => {
     outbound.send(fromFake(MsgType.FAIL, { kind: 'fail', nodename: id2 }));
     const line = await until('R1 to flag R2 as failed', async () => {
