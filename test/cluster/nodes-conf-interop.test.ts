@@ -20,6 +20,7 @@ import {
 import { evaluateHealth } from '../../src/cluster/health.js';
 import { redirectError, Route, routeQuery, type RouteNode, type RouteResult, type RoutingView } from '../../src/cluster/routing.js';
 import { CLUSTER_SLOTS, keyHashSlot } from '../../src/cluster/slots.js';
+import { ClusterState } from '../../src/cluster/state.js';
 import { RespConn, requireRedis } from '../helpers/server.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
 
@@ -135,6 +136,14 @@ describe.skipIf(!enabled)('nodes.conf and routing with redis-server 7.0', () => 
     expect(conf.nodes.find((n) => n.id === id2)).toMatchObject({ flags: NodeFlag.MASTER, configEpoch: 2, slots: [[8192, 16383]] });
     const info = bulkText(await c1.call('CLUSTER', 'INFO'));
     expect(info).toContain(`cluster_current_epoch:${conf.currentEpoch}\r\n`);
+
+    // Loaded into our model and written back, it is what Redis itself writes after a restart:
+    // the same, with ping/pong times restarting at the load time.
+    const loadedAt = 1234;
+    const st = ClusterState.fromNodesConf(conf, { preferredEndpoint: 'ip', requireFullCoverage: true, allowReadsWhenDown: false, allowPubsubshardWhenDown: true }, loadedAt);
+    const restarted = conf.nodes.map((n) => ({ ...n, pingSent: n.pingSent && loadedAt, pongReceived: n.pongReceived && loadedAt, connected: n.flags & NodeFlag.MYSELF ? true : false }));
+    const sortedLines = (c: NodesConf) => formatNodesConf(c).split('\n').sort();
+    expect(sortedLines(st.toNodesConf())).toEqual(sortedLines({ ...conf, nodes: restarted }));
 
     // CLUSTER NODES is the same format, line by line.
     const lines = await nodesLines(c1);
