@@ -1,5 +1,6 @@
 // The bus codec against real redis-server 7.0 nodes. Two Debian nodes form a cluster; the test
-// then plays a third node ("fake") with messages built by our encoder: it MEETs a real node, and
+// then plays a third node ("fake", a ClusterState whose messages come from buildMessage and our
+// encoder): it MEETs a real node, and
 // decodes what the real node sends back (PONG, PING, UPDATE, PUBLISH). Each decoded message must
 // describe the real node as CLUSTER MYID/NODES does and re-encode to the same bytes; each message we
 // send must have the effect it has between real nodes (handshake, slot claim, FAIL, PUBLISH).
@@ -18,6 +19,8 @@ import {
   SLOTS_BITMAP_LEN,
   STATE_FAIL,
 } from '../../src/cluster/bus/codec.js';
+import { buildMessage } from '../../src/cluster/bus/messages.js';
+import { ClusterState } from '../../src/cluster/state.js';
 import { freePort, RespConn, requireRedis } from '../helpers/server.js';
 import { BusPeer } from './bus-peer.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
@@ -63,27 +66,11 @@ describe.skipIf(!enabled)('cluster bus interop with redis-server 7.0', () => {
   let fakeBusPort: number;
   const inbound: BusPeer[] = [];
   let outbound: BusPeer;
-  const fakeSlots = new Uint8Array(SLOTS_BITMAP_LEN);
-  let fakeEpoch = 1;
+  // The fake node's own cluster model: its messages are built by buildMessage, like ours will be.
+  let fake: ClusterState;
 
   function fromFake(type: number, body: BusBody): BusMessage {
-    return {
-      type,
-      port: fakePort,
-      pport: 0,
-      cport: fakeBusPort,
-      flags: NodeFlag.MASTER,
-      state: STATE_FAIL,
-      mflags: 0,
-      currentEpoch: fakeEpoch,
-      configEpoch: fakeEpoch,
-      offset: 0,
-      sender: fakeId,
-      myslots: fakeSlots,
-      slaveof: null,
-      myip: '',
-      body,
-    };
+    return buildMessage(fake, type, body, { announceIp: '', replOffset: 0, manualFailover: false });
   }
   const noGossip = (): BusBody => ({ kind: 'ping', gossip: [], extensions: [] });
 
@@ -119,7 +106,10 @@ describe.skipIf(!enabled)('cluster bus interop with redis-server 7.0', () => {
     });
     await new Promise<void>((r) => fakeBus.listen(0, '127.0.0.1', r));
     fakeBusPort = (fakeBus.address() as net.AddressInfo).port;
-    for (let s = 200; s <= 299; s++) bitmapSet(fakeSlots, s);
+    fake = new ClusterState({ preferredEndpoint: 'ip', requireFullCoverage: true, allowReadsWhenDown: false, allowPubsubshardWhenDown: true }, Date.now(), fakeId);
+    Object.assign(fake.myself, { port: fakePort, cport: fakeBusPort, configEpoch: 1 });
+    fake.currentEpoch = 1;
+    for (let s = 200; s <= 299; s++) fake.addSlot(s, fake.myself);
   });
 
   afterAll(async () => {
@@ -212,7 +202,7 @@ describe.skipIf(!enabled)('cluster bus interop with redis-server 7.0', () => {
   it('claiming a slot owned with a newer epoch brings an UPDATE about its owner', async () => {
     const peer = r1Link()!;
     const from = peer.received.length;
-    const claim = new Uint8Array(fakeSlots);
+    const claim = new Uint8Array(fake.myself.slots);
     bitmapSet(claim, 0);
     outbound.send({ ...fromFake(MsgType.PING, noGossip()), myslots: claim });
     const { raw, msg } = await peer.waitFor((m) => m.type === MsgType.UPDATE, 8000, from);
