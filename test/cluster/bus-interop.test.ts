@@ -1,7 +1,7 @@
 // The bus codec against real redis-server 7.0 nodes. Two Debian nodes form a cluster; the test
 // then plays a third node ("fake", a ClusterState whose messages come from buildMessage and our
-// encoder): it MEETs a real node, and
-// decodes what the real node sends back (PONG, PING, UPDATE, PUBLISH). Each decoded message must
+// encoder): it MEETs a real node, and decodes what the real node sends back (PONG, PING, UPDATE,
+// PUBLISH). Each decoded message must
 // describe the real node as CLUSTER MYID/NODES does and re-encode to the same bytes; each message we
 // send must have the effect it has between real nodes (handshake, slot claim, FAIL, PUBLISH).
 import * as net from 'node:net';
