@@ -97,6 +97,12 @@ export class ClusterState implements RoutingView {
   readonly migratingTo: (ClusterNode | null)[] = new Array(CLUSTER_SLOTS).fill(null);
   readonly importingFrom: (ClusterNode | null)[] = new Array(CLUSTER_SLOTS).fill(null);
   readonly health = new ClusterHealth();
+  /**
+   * Slots whose owner stopped claiming them in its pings (after handing them over in a
+   * migration): until someone else claims them they count as unclaimed, so no UPDATE spreads
+   * the stale owner.
+   */
+  readonly ownerNotClaimingSlot = new Uint8Array(SLOTS_BITMAP_LEN);
 
   /** A fresh node: a primary with a random id and no slots (what redis-server makes without nodes.conf). */
   constructor(
@@ -190,6 +196,10 @@ export class ClusterState implements RoutingView {
   }
 
   // Slots
+
+  isSlotUnclaimed(slot: number): boolean {
+    return this.slots[slot] === null || bitmapTest(this.ownerNotClaimingSlot, slot);
+  }
 
   /** Assign an unassigned slot; false when it already has an owner. */
   addSlot(slot: number, n: ClusterNode): boolean {

@@ -73,6 +73,11 @@ describe('messages built from the cluster state', () => {
     const u = buildUpdate(st, st.myself, ctx);
     if (u.body.kind !== 'update') throw new Error('not an update');
     expect([u.body.nodename, u.body.configEpoch, bitmapTest(u.body.slots, 5)]).toEqual([st.myself.id, 3, true]);
+    st.ownerNotClaimingSlot[0] = 1 << 5;
+    const masked = buildUpdate(st, st.myself, ctx).body;
+    if (masked.kind !== 'update') throw new Error('not an update');
+    expect(bitmapTest(masked.slots, 5)).toBe(false);
+    expect(st.isSlotUnclaimed(5)).toBe(true);
   });
 });
 

@@ -106,12 +106,11 @@ export function buildPublish(st: ClusterState, channel: string, message: string,
   return buildMessage(st, sharded ? MsgType.PUBLISHSHARD : MsgType.PUBLISH, { kind: 'publish', channel, message }, ctx);
 }
 
-/**
- * Tell a node with a stale view who owns `owner`'s slots now. (Redis 7.0.15 also masks out slots
- * the owner has stopped claiming; that bookkeeping lives with slot migration.)
- */
+/** Tell a node with a stale view who owns `owner`'s slots now, leaving out those it stopped claiming. */
 export function buildUpdate(st: ClusterState, owner: ClusterNode, ctx: SenderContext): BusMessage {
-  return buildMessage(st, MsgType.UPDATE, { kind: 'update', configEpoch: owner.configEpoch, nodename: owner.id, slots: new Uint8Array(owner.slots) }, ctx);
+  const slots = new Uint8Array(owner.slots);
+  for (let i = 0; i < slots.length; i++) slots[i] &= ~st.ownerNotClaimingSlot[i];
+  return buildMessage(st, MsgType.UPDATE, { kind: 'update', configEpoch: owner.configEpoch, nodename: owner.id, slots }, ctx);
 }
 
 /** FAILOVER_AUTH_REQUEST, FAILOVER_AUTH_ACK or MFSTART: the header says it all. */
