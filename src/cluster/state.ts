@@ -183,6 +183,34 @@ export class ClusterState implements RoutingView {
     if (primary !== null && !primary.replicas.includes(replica)) primary.replicas.push(replica);
   }
 
+  /** A node announced itself as a primary (clusterSetNodeAsMaster). True when that is news. */
+  setNodeAsPrimary(n: ClusterNode): boolean {
+    if (n.isPrimary()) return false;
+    if (n.primary !== null) {
+      this.removeReplica(n.primary, n);
+      // A promoted replica's primary may receive replicas migrating from richer primaries.
+      if (n !== this.myself) n.flags |= NodeFlag.MIGRATE_TO;
+    }
+    n.flags = (n.flags & ~NodeFlag.SLAVE) | NodeFlag.MASTER;
+    n.primary = null;
+    return true;
+  }
+
+  /**
+   * This node (without slots) replicates `n` from now on (clusterSetMaster's model part: the caller
+   * points replication at n and resets any manual failover). A primary closes its open slots.
+   */
+  replicate(n: ClusterNode): void {
+    if (n === this.myself) throw new Error('cannot replicate myself');
+    if (this.myself.numSlots !== 0) throw new Error('a node serving slots cannot become a replica');
+    if (this.myself.isPrimary()) {
+      this.myself.flags = (this.myself.flags & ~(NodeFlag.MASTER | NodeFlag.MIGRATE_TO)) | NodeFlag.SLAVE;
+      this.migratingTo.fill(null);
+      this.importingFrom.fill(null);
+    }
+    this.setPrimaryOf(this.myself, n);
+  }
+
   private removeReplica(primary: ClusterNode, replica: ClusterNode): void {
     const i = primary.replicas.indexOf(replica);
     if (i !== -1) primary.replicas.splice(i, 1);
