@@ -10,6 +10,9 @@ import { slotRanges, type NodeLine, type NodesConf } from './nodes-conf.js';
 import type { RoutingView } from './routing.js';
 import { CLUSTER_SLOTS } from './slots.js';
 
+/** Seconds a forgotten node stays banned from gossip. */
+const BLACKLIST_TTL = 60;
+
 /** cluster-preferred-endpoint-type: what MOVED/ASK and CLUSTER SLOTS name a node by. */
 export type PreferredEndpoint = 'ip' | 'hostname' | 'unknown-endpoint';
 
@@ -103,6 +106,8 @@ export class ClusterState implements RoutingView {
    * the stale owner.
    */
   readonly ownerNotClaimingSlot = new Uint8Array(SLOTS_BITMAP_LEN);
+  /** Forgotten node ids (CLUSTER FORGET) -> Unix second their ban ends; gossip cannot re-add them. */
+  private readonly blacklist = new Map<string, number>();
 
   /** A fresh node: a primary with a random id and no slots (what redis-server makes without nodes.conf). */
   constructor(
@@ -214,6 +219,22 @@ export class ClusterState implements RoutingView {
   private removeReplica(primary: ClusterNode, replica: ClusterNode): void {
     const i = primary.replicas.indexOf(replica);
     if (i !== -1) primary.replicas.splice(i, 1);
+  }
+
+  /** Keep gossip from re-adding a forgotten node for a minute. */
+  blacklistAdd(id: string, now: number): void {
+    this.blacklistCleanup(now);
+    this.blacklist.set(id, Math.floor(now / 1000) + BLACKLIST_TTL);
+  }
+
+  isBlacklisted(id: string, now: number): boolean {
+    this.blacklistCleanup(now);
+    return this.blacklist.has(id);
+  }
+
+  private blacklistCleanup(now: number): void {
+    const sec = Math.floor(now / 1000);
+    for (const [id, until] of this.blacklist) if (until < sec) this.blacklist.delete(id);
   }
 
   /** Highest epoch known: currentEpoch or any node's configEpoch. */
