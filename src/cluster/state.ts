@@ -4,6 +4,7 @@
 // step. It is the RoutingView routing reads and the HealthInput cluster_state is computed from.
 
 import { randomBytes } from 'node:crypto';
+import { normalizeIp } from './address.js';
 import { NodeFlag, SLOTS_BITMAP_LEN, bitmapClear, bitmapSet, bitmapTest } from './bus/codec.js';
 import { ClusterHealth, type HealthInput } from './health.js';
 import { slotRanges, type NodeLine, type NodesConf } from './nodes-conf.js';
@@ -153,6 +154,26 @@ export class ClusterState implements RoutingView {
     if (this.nodes.has(id)) throw new Error(`node ${id} already known`);
     const n = new ClusterNode(this.settings, id, flags, now);
     this.nodes.set(id, n);
+    return n;
+  }
+
+  /**
+   * Begin meeting the node at ip:port@cport (CLUSTER MEET, or a node learnt by address): a
+   * placeholder with a random id, flagged HANDSHAKE and MEET, that the bus connects to and renames
+   * when the real id arrives. 'invalid' for an address inet_pton refuses or a port outside
+   * 1..65535; 'in-progress' when a handshake with that address is already under way.
+   */
+  startHandshake(ip: string, port: number, cport: number, now: number): ClusterNode | 'invalid' | 'in-progress' {
+    const norm = normalizeIp(ip);
+    const validPort = (p: number) => Number.isInteger(p) && p > 0 && p <= 65535;
+    if (norm === null || !validPort(port) || !validPort(cport)) return 'invalid';
+    for (const n of this.nodes.values()) {
+      if (n.flags & NodeFlag.HANDSHAKE && n.ip.toLowerCase() === norm && n.port === port && n.cport === cport) return 'in-progress';
+    }
+    const n = this.createNode(randomNodeId(), NodeFlag.HANDSHAKE | NodeFlag.MEET, now);
+    n.ip = norm;
+    n.port = port;
+    n.cport = cport;
     return n;
   }
 
