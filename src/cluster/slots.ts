@@ -24,13 +24,6 @@ export function crc16(s: string, start = 0, end = s.length): number {
   return crc;
 }
 
-/** CRC16-XMODEM of a byte buffer. */
-export function crc16Bytes(b: Uint8Array): number {
-  let crc = 0;
-  for (let i = 0; i < b.length; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >>> 8) ^ b[i]) & 0xff];
-  return crc;
-}
-
 /**
  * The slot of a key. A hash tag is the text between the first '{' and the first '}' after it;
  * it replaces the key only when it is non-empty ("{}x" and "a{b" hash whole).

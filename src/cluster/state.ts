@@ -46,13 +46,11 @@ export class ClusterNode {
   /** Unix ms; 0 when none. */
   pingSent = 0;
   pongReceived = 0;
-  dataReceived = 0;
   failTime = 0;
   /** Last time this node (a primary) got our vote for one of its replicas. */
   votedTime = 0;
+  /** Replication offset it last announced. */
   replOffset = 0;
-  replOffsetTime = 0;
-  orphanedTime = 0;
   /** An outbound bus link is up (CLUSTER NODES "connected"); kept by the bus layer. */
   linked = false;
   /** Failure reports: reporting node id -> time of its last report. */
@@ -62,6 +60,7 @@ export class ClusterNode {
     private readonly settings: ClusterSettings,
     public id: string,
     flags: number,
+    /** Creation time: a handshake that does not complete within the node timeout is dropped. */
     readonly ctime: number,
   ) {
     this.flags = flags;

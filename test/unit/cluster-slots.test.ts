@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { crc16, crc16Bytes, keyHashSlot } from '../../src/cluster/slots.js';
+import { crc16, keyHashSlot } from '../../src/cluster/slots.js';
 
 const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
 
 describe('CRC16-XMODEM', () => {
-  it('matches the check value and agrees between the string and byte forms', () => {
+  it('matches the check value, over a whole string or a range of it', () => {
     expect(crc16('123456789')).toBe(0x31c3);
     expect(crc16('')).toBe(0);
-    expect(crc16Bytes(Buffer.from(ALL_BYTES, 'latin1'))).toBe(crc16(ALL_BYTES));
+    // Python's binascii.crc_hqx(bytes(range(256)), 0), an independent CRC-16/XMODEM.
+    expect(crc16(ALL_BYTES)).toBe(0x7e55);
     expect(crc16('xx123456789yy', 2, 11)).toBe(0x31c3);
   });
 });
