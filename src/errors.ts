@@ -54,6 +54,12 @@ export const ERR = {
   bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
   bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
   bitfieldRoOnlyGet: 'ERR BITFIELD_RO only supports the GET subcommand',
+  clusterCrossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
+  clusterTryAgain: 'TRYAGAIN Multiple keys request during rehashing of slot',
+  clusterDown: 'CLUSTERDOWN The cluster is down',
+  clusterDownUnbound: 'CLUSTERDOWN Hash slot not served',
+  clusterDownReadOnly: 'CLUSTERDOWN The cluster is down and only accepts read commands',
+  clusterRedirect: (kind: 'MOVED' | 'ASK', slot: number, endpoint: string, port: number) => `${kind} ${slot} ${endpoint}:${port}`,
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

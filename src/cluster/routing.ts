@@ -4,6 +4,8 @@
 // getNodeByQuery; the dispatcher calls it only when Redis would (cluster mode, the client is not our
 // primary, and the command has keys or is EXEC), and formats refusals with redirectError.
 
+import { ERR } from '../errors.js';
+
 /** The outcome. The order of the numbers carries no meaning. */
 export const Route = {
   OK: 0,
@@ -193,18 +195,18 @@ export function routeBlocked(view: RoutingView, slot: number, readonly: boolean,
 export function redirectError(code: RouteCode, r: RouteResult, port = r.node?.port ?? 0): string {
   switch (code) {
     case Route.CROSSSLOT:
-      return "CROSSSLOT Keys in request don't hash to the same slot";
+      return ERR.clusterCrossSlot;
     case Route.TRYAGAIN:
-      return 'TRYAGAIN Multiple keys request during rehashing of slot';
+      return ERR.clusterTryAgain;
     case Route.DOWN_STATE:
-      return 'CLUSTERDOWN The cluster is down';
+      return ERR.clusterDown;
     case Route.DOWN_UNBOUND:
-      return 'CLUSTERDOWN Hash slot not served';
+      return ERR.clusterDownUnbound;
     case Route.DOWN_RO_STATE:
-      return 'CLUSTERDOWN The cluster is down and only accepts read commands';
+      return ERR.clusterDownReadOnly;
     case Route.ASK:
     case Route.MOVED:
-      return `${code === Route.ASK ? 'ASK' : 'MOVED'} ${r.slot} ${r.node!.endpoint}:${port}`;
+      return ERR.clusterRedirect(code === Route.ASK ? 'ASK' : 'MOVED', r.slot, r.node!.endpoint, port);
     default:
       throw new Error(`no redirection for route code ${code}`);
   }
