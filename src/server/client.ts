@@ -7,6 +7,7 @@ import type { Db } from '../keyspace/db.js';
 import { RequestParser } from '../protocol/parser.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { logger } from '../log.js';
+import { refreshClock } from './clock.js';
 import { processCommand } from './dispatch.js';
 import { server } from './state.js';
 
@@ -111,6 +112,7 @@ export class Client {
 
   /** Run every complete command in the input buffer, unless blocked or closing. */
   processInput(): void {
+    refreshClock();
     while ((this.flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSED)) === 0) {
       const argv = this.parser.next(this.authRequired);
       if (argv === null) {
