@@ -131,9 +131,9 @@ export class Client {
   flush(): void {
     if (this.reply.len > 0 && this.socket !== null && (this.flags & CLIENT_CLOSED) === 0) {
       server.stats.netOutputBytes += this.reply.len;
-      this.socket.write(this.reply.take());
+      this.reply.writeTo(this.socket);
     } else if (this.reply.len > 0) {
-      this.reply.take();
+      this.reply.discard();
     }
     if (this.flags & CLIENT_CLOSE_AFTER_REPLY && (this.flags & CLIENT_CLOSED) === 0) this.close(true);
   }
