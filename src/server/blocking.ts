@@ -157,6 +157,13 @@ function onReady(db: Db, key: string): void {
   if (byKey !== undefined && byKey.has(key)) ready.push({ db, key });
 }
 
+/** SWAPDB: every key clients wait on in `db` that now exists is ready (Redis's scanDatabaseForReadyKeys). */
+export function readyWaitedKeys(db: Db): void {
+  const byKey = waiting.get(db);
+  if (byKey === undefined) return;
+  for (const key of byKey.keys()) if (db.dict.has(key)) ready.push({ db, key });
+}
+
 export function hasReadyKeys(): boolean {
   return ready.length !== 0;
 }
