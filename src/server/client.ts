@@ -7,6 +7,7 @@ import type { Db } from '../keyspace/db.js';
 import { RequestParser } from '../protocol/parser.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { logger } from '../log.js';
+import { refreshClock } from './clock.js';
 import { processCommand } from './dispatch.js';
 import { forgetPostponed } from './pause.js';
 import { server } from './state.js';
@@ -130,6 +131,7 @@ export class Client {
 
   /** Run every complete command in the input buffer, unless blocked or closing. */
   processInput(): void {
+    refreshClock();
     while ((this.flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSED)) === 0) {
       const argv = this.parser.next(this.authRequired);
       if (argv === null) {
@@ -173,9 +175,9 @@ export class Client {
       this.lastInteraction = Date.now();
       server.stats.netOutputBytes += this.reply.len;
       server.stats.writesProcessed++;
-      this.socket.write(this.reply.take());
+      this.reply.writeTo(this.socket);
     } else if (this.reply.len > 0) {
-      this.reply.take();
+      this.reply.discard();
     }
     if (this.flags & CLIENT_CLOSE_AFTER_REPLY && (this.flags & CLIENT_CLOSED) === 0) this.close(true);
   }

@@ -20,6 +20,7 @@ import {
   type Client,
 } from './client.js';
 import { handleReadyKeys, hasReadyKeys } from './blocking.js';
+import { clock, lapMicros } from './clock.js';
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
@@ -122,9 +123,9 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const dirty = server.dirty;
   const errors = c.reply.errors;
   c.propagateArgv = null;
-  const start = performance.now();
+  const start = clock.last;
   cmd.handler(c, argv);
-  const usec = (performance.now() - start) * 1000;
+  const usec = lapMicros(start);
   // Like Redis, only executed commands count (not rejected ones), each after it ran.
   server.stats.commandsProcessed++;
   cmd.calls++;
