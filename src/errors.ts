@@ -58,7 +58,8 @@ export const ERR = {
   hashNotFloat: 'ERR hash value is not a float',
   nanOrInfinity: 'ERR value is NaN or Infinity',
   valueOutOfRange: 'ERR value is out of range',
-  rangeBetween: (min: bigint, max: bigint) => `ERR value is out of range, value must between ${min} and ${max}`,
+  /** Redis's wording (sic) for an integer argument outside a range. */
+  rangeBetween: (min: bigint | number, max: bigint | number) => `ERR value is out of range, value must between ${min} and ${max}`,
   lposRankZero:
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
   countNegative: "ERR COUNT can't be negative",
@@ -71,8 +72,6 @@ export const ERR = {
   expireNxConflict: 'ERR NX and XX, GT or LT options at the same time are not compatible',
   expireGtLtConflict: 'ERR GT and LT options at the same time are not compatible',
   unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
-  /** Redis's wording (sic) for an integer argument outside a range. */
-  valueRange: (min: number, max: number) => `ERR value is out of range, value must between ${min} and ${max}`,
   invalidFirstDb: 'ERR invalid first DB index',
   invalidSecondDb: 'ERR invalid second DB index',
   moveInCluster: 'ERR MOVE is not allowed in cluster mode',
@@ -90,12 +89,8 @@ export const ERR = {
   zrangeWithscoresLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
   zMinMaxFloat: 'ERR min or max is not a float',
   zMinMaxLex: 'ERR min or max not valid string range item',
-  numkeysPositive: 'ERR numkeys should be greater than 0',
-  countPositive: 'ERR count should be greater than 0',
-  zrandRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
   zAtLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
   zWeightFloat: 'ERR weight value is not a float',
-  zLimitNegative: "ERR LIMIT can't be negative",
   helloNoAuth:
     'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
   /** A container subcommand given the wrong number of arguments by its own parsing (Redis 7.0 wording). */

@@ -30,7 +30,7 @@ function parseIntArg(c: Client, arg: string, msg: string | null): number | null 
     return null;
   }
   if (n < INT_MIN || n > INT_MAX) {
-    c.reply.error(msg ?? ERR.valueRange(INT_MIN, INT_MAX));
+    c.reply.error(msg ?? ERR.rangeBetween(INT_MIN, INT_MAX));
     return null;
   }
   return Number(n);

@@ -622,7 +622,7 @@ export const mpopArgs = { numKeys: 0, max: false, count: 1 };
  * replying with Redis's error. BZMPOP passes at = 2.
  */
 export function parseMpop(c: Client, argv: string[], at: number): boolean {
-  const numKeys = parsePositive(c, argv[at], ERR.numkeysPositive);
+  const numKeys = parsePositive(c, argv[at], ERR.numkeysNotPositive);
   if (numKeys === null) return false;
   const whereAt = at + 1 + numKeys;
   if (whereAt >= argv.length) {
@@ -637,7 +637,7 @@ export function parseMpop(c: Client, argv: string[], at: number): boolean {
   let count = -1;
   for (let j = whereAt + 1; j < argv.length; j++) {
     if (count === -1 && argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
-      const n = parsePositive(c, argv[++j], ERR.countPositive);
+      const n = parsePositive(c, argv[++j], ERR.countNotPositive);
       if (n === null) return false;
       count = n;
     } else {
@@ -666,7 +666,7 @@ function zrandmemberWithCount(c: Client, argv: string[]): void {
     return;
   }
   if (l < -LONG_MAX) {
-    c.reply.error(ERR.zrandRange);
+    c.reply.error(ERR.rangeBetween(-9223372036854775807n, 9223372036854775807n));
     return;
   }
   let withScores = false;
@@ -887,7 +887,7 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
     } else if (cardOnly && remaining >= 2 && opt === 'limit') {
       const n = parseInt64(argv[j + 1]);
       if (n === null || n < 0) {
-        c.reply.error(ERR.zLimitNegative);
+        c.reply.error(ERR.limitNegative);
         return;
       }
       limit = Number(n);
