@@ -10,8 +10,11 @@ import {
 } from '../keyspace/types/skiplist.js';
 import { ZSet, type LexRange, type ScoreRange } from '../keyspace/types/zset.js';
 import { parseInt64 } from '../protocol/format.js';
+import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
+import { firstBlockingKey, numkeysKeys as mpopKeys } from './list.js';
+import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 
 // ---------------------------------------------------------------- parsing
@@ -655,6 +658,44 @@ function zmpop(c: Client, argv: string[]): void {
   if (parseMpop(c, argv, 1)) zpopGeneric(c, argv, 2, mpopArgs.numKeys, mpopArgs.max, true, mpopArgs.count, true, true);
 }
 
+/**
+ * BZPOPMIN/BZPOPMAX key... timeout (keysAt 1, numKeys 0: up to the timeout) and BZMPOP (keysAt 3,
+ * after parseMpop): pop like ZPOPMIN/ZMPOP when a key has members, else wait.
+ */
+function blockingZpop(c: Client, argv: string[], keysAt: number, numKeys: number, max: boolean, count: number, deadline: number): void {
+  const mpop = numKeys !== 0;
+  const n = mpop ? numKeys : argv.length - 2;
+  const first = firstBlockingKey(argv, keysAt);
+  const popped = servedKey() === null ? n : 1;
+  // Checking for a member first keeps the empty reply to the caller: it differs between the forms.
+  let found = false;
+  for (let i = first; i < first + popped; i++) {
+    const z = zsetOf(c, c.db.lookupWrite(argv[i]));
+    if (z === null) return;
+    if (z !== undefined) {
+      found = true;
+      break;
+    }
+  }
+  if (found) {
+    zpopGeneric(c, argv, first, popped, max, true, mpop ? count : -1, mpop, mpop);
+  } else if (!mayBlock(c)) {
+    c.reply.nullArray();
+  } else {
+    blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(keysAt, keysAt + n), 'zset', deadline, TimeoutReply.NullArray);
+  }
+}
+
+function bzpop(c: Client, argv: string[], max: boolean): void {
+  const deadline = parseTimeout(c, argv[argv.length - 1]);
+  if (deadline !== -1) blockingZpop(c, argv, 1, 0, max, -1, deadline);
+}
+
+function bzmpop(c: Client, argv: string[]): void {
+  const deadline = parseTimeout(c, argv[1]);
+  if (deadline !== -1 && parseMpop(c, argv, 2)) blockingZpop(c, argv, 3, mpopArgs.numKeys, mpopArgs.max, mpopArgs.count, deadline);
+}
+
 // ---------------------------------------------------------------- ZRANDMEMBER
 
 const LONG_MAX = 9223372036854775807n;
@@ -969,6 +1010,7 @@ const KEY_SPEC_FLAGS: Record<string, string[]> = {
   zadd: ['RW', 'UPDATE'], zincrby: ['RW', 'ACCESS', 'UPDATE'], zcard: ['RO'],
   zrem: ['RW', 'DELETE'], zremrangebyrank: ['RW', 'DELETE'], zremrangebyscore: ['RW', 'DELETE'], zremrangebylex: ['RW', 'DELETE'],
   zpopmin: ['RW', 'ACCESS', 'DELETE'], zpopmax: ['RW', 'ACCESS', 'DELETE'], zmpop: ['RW', 'ACCESS', 'DELETE'],
+  bzpopmin: ['RW', 'ACCESS', 'DELETE'], bzpopmax: ['RW', 'ACCESS', 'DELETE'], bzmpop: ['RW', 'ACCESS', 'DELETE'],
 };
 
 const z = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({
@@ -1195,6 +1237,29 @@ export const commands: CommandDef[] = [
     summary: 'Pops the lowest or highest scored members from the first non-empty sorted set of several keys.',
     complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',
     handler: zmpop,
+  }),
+  z({
+    name: 'bzpopmin', arity: -3, flags: 'write noscript blocking fast', keys: [1, -2, 1], since: '5.0.0',
+    summary: 'Pops the member with the lowest score from the first non-empty sorted set among several keys, waiting for one when all are empty.',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler(c, argv) {
+      bzpop(c, argv, false);
+    },
+  }),
+  z({
+    name: 'bzpopmax', arity: -3, flags: 'write noscript blocking fast', keys: [1, -2, 1], since: '5.0.0',
+    summary: 'Pops the member with the highest score from the first non-empty sorted set among several keys, waiting for one when all are empty.',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler(c, argv) {
+      bzpop(c, argv, true);
+    },
+  }),
+  z({
+    name: 'bzmpop', arity: -5, flags: 'write blocking', since: '7.0.0',
+    getKeys: (argv) => mpopKeys(argv, 2),
+    summary: 'Pops the lowest or highest scored members from the first non-empty sorted set among several keys, waiting for one when all are empty.',
+    complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',
+    handler: bzmpop,
   }),
   z({
     name: 'zrandmember', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '6.2.0',

@@ -42,26 +42,33 @@ const ready: { db: Db; key: string }[] = [];
 let blockedCount = 0;
 /** While serving a blocked client again, the deadline it already had (it must not restart). */
 let servingDeadline = -1;
+/** While serving a blocked client again, the key that became ready (see servedKey). */
+let servingKey: string | null = null;
 
 export function blockedClients(): number {
   return blockedCount;
 }
 
+/** Node's timers take at most 2^31-1 ms; longer waits re-arm on expiry. */
+const MAX_TIMER_MS = 0x7fffffff;
+const LLONG_MAX_MS = 2 ** 63;
+
 /**
  * Parse a blocking timeout in seconds (fractions allowed) to an absolute deadline in ms (0 =
- * forever), or reply Redis's error and return -1.
+ * forever), or reply Redis's error and return -1. Like Redis 7.0, milliseconds round up (0.0001
+ * waits 1 ms, -0.0001 is 0 = forever) and values beyond a 64-bit millisecond count read as negative.
  */
 export function parseTimeout(c: Client, arg: string): number {
   const t = parseDouble(arg);
-  if (t === null || !Number.isFinite(t)) {
+  if (t === null || Number.isNaN(t)) {
     c.reply.error(ERR.timeoutNotFloat);
     return -1;
   }
-  if (t < 0) {
+  const ms = Math.ceil(t * 1000);
+  if (ms < 0 || !(ms < LLONG_MAX_MS)) {
     c.reply.error(ERR.timeoutNegative);
     return -1;
   }
-  const ms = Math.floor(t * 1000);
   return ms === 0 ? 0 : Date.now() + ms;
 }
 
@@ -97,7 +104,7 @@ export function blockForKeys(c: Client, cmd: CommandSpec, argv: string[], keys: 
     else if (!list.includes(c)) list.push(c);
   }
   const st: BlockState = { db, keys, type, cmd, argv, deadline, timer: null, timeoutReply };
-  if (deadline > 0) st.timer = setTimeout(onTimeout, Math.max(0, deadline - Date.now()), c);
+  if (deadline > 0) st.timer = armTimer(c, deadline);
   state.set(c, st);
   c.flags |= CLIENT_BLOCKED;
   blockedCount++;
@@ -129,9 +136,18 @@ function resume(c: Client): void {
   c.scheduleFlush();
 }
 
+function armTimer(c: Client, deadline: number): NodeJS.Timeout {
+  return setTimeout(onTimeout, Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())), c);
+}
+
 function onTimeout(c: Client): void {
-  const st = detach(c);
-  if (st === undefined) return;
+  const pending = state.get(c);
+  if (pending === undefined) return;
+  if (pending.deadline > Date.now()) {
+    pending.timer = armTimer(c, pending.deadline);
+    return;
+  }
+  const st = detach(c)!;
   replyTimeout(c, st.timeoutReply);
   resume(c);
   server.flushPending();
@@ -145,6 +161,14 @@ export function unblockClient(c: Client, withError: boolean): boolean {
   else replyTimeout(c, st.timeoutReply);
   resume(c);
   return true;
+}
+
+/**
+ * The ready key while a woken client's command runs again, else null: Redis 7.0 serves the client
+ * from that key only, even if another of its keys now holds a value of the wrong type.
+ */
+export function servedKey(): string | null {
+  return servingKey;
 }
 
 export function isBlocked(c: Client): boolean {
@@ -186,8 +210,10 @@ export function handleReadyKeys(): void {
         if (v === undefined || typeName(v) !== st.type) break;
         detach(c);
         servingDeadline = st.deadline;
+        servingKey = key;
         call(c, st.cmd, st.argv);
         servingDeadline = -1;
+        servingKey = null;
         if (c.flags & CLIENT_BLOCKED) continue; // blocked again: another waiter took the data
         resume(c);
       }
