@@ -80,6 +80,7 @@ function rename(c: Client, argv: string[], nx: boolean): void {
     c.reply.int(0);
     return;
   }
+  db.delete(dst);
   db.set(dst, v);
   if (expire !== -1) db.setExpire(dst, expire);
   db.delete(src);
@@ -129,6 +130,7 @@ function copyCommand(c: Client, argv: string[]): void {
     c.reply.int(0);
     return;
   }
+  dst.delete(newkey);
   dst.set(newkey, typeof v === 'string' ? v : v.clone());
   if (expire !== -1) dst.setExpire(newkey, expire);
   notifyKeyspaceEvent(NOTIFY_GENERIC, 'copy_to', newkey, dst.id);
