@@ -9,7 +9,9 @@ import {
   LEX_MINUS, LEX_PLUS, LEX_VALUE, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax,
 } from '../keyspace/types/skiplist.js';
 import { ZSet, type LexRange, type ScoreRange } from '../keyspace/types/zset.js';
-import { parseInt64 } from '../protocol/format.js';
+import type { SkipList } from '../keyspace/types/skiplist.js';
+import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection } from '../keyspace/scan.js';
+import { formatDouble17g, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -696,6 +698,36 @@ function bzmpop(c: Client, argv: string[]): void {
   if (deadline !== -1 && parseMpop(c, argv, 2)) blockingZpop(c, argv, 3, mpopArgs.numKeys, mpopArgs.max, mpopArgs.count, deadline);
 }
 
+// ---------------------------------------------------------------- ZSCAN
+
+/** The skiplist whose member -> node map ZSCAN is walking (one command runs at a time). */
+let scanned: SkipList | null = null;
+/** A score as ZSCAN replies it: %.17g, with -0 as "0" (Redis prints it through an integer test). */
+const scoreText = (s: number): string => (s === 0 ? '0' : formatDouble17g(s));
+const nodeScoreText = (x: number): string => scoreText(scanned!.scoreOf(x));
+
+/** ZSCAN key cursor [MATCH p] [COUNT n]: a listpack comes back whole in score order, a skiplist by cursor. */
+function zscanCommand(c: Client, argv: string[]): void {
+  const cursor = parseScanCursor(c, argv[2]);
+  if (cursor < 0) return;
+  const zs = zsetOf(c, c.db.lookupRead(argv[1]));
+  if (zs === null) return;
+  if (zs === undefined) {
+    replyEmptyScan(c);
+    return;
+  }
+  if (!parseScanOptions(c, argv, 3, false)) return;
+  if (zs.sl === null) {
+    const all = new Map<string, number>();
+    for (let h = zs.size > 0 ? zs.at(0) : -1; h !== -1; h = zs.next(h)) all.set(zs.member(h), zs.scoreAt(h));
+    scanCollection(c, argv[1], zs, all, cursor, scoreText, true);
+    return;
+  }
+  scanned = zs.sl;
+  scanCollection(c, argv[1], zs, zs.sl.dict, cursor, nodeScoreText, false);
+  scanned = null;
+}
+
 // ---------------------------------------------------------------- ZRANDMEMBER
 
 const LONG_MAX = 9223372036854775807n;
@@ -1260,6 +1292,13 @@ export const commands: CommandDef[] = [
     summary: 'Pops the lowest or highest scored members from the first non-empty sorted set among several keys, waiting for one when all are empty.',
     complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',
     handler: bzmpop,
+  }),
+  z({
+    name: 'zscan', arity: -3, flags: 'readonly', keys: [1, 1, 1], since: '2.8.0',
+    tips: ['nondeterministic_output'],
+    summary: 'Walks the members and scores of a sorted set a batch at a time.',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    handler: zscanCommand,
   }),
   z({
     name: 'zrandmember', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '6.2.0',
