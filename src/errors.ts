@@ -101,6 +101,9 @@ export const ERR = {
   /** A container subcommand given the wrong number of arguments by its own parsing (Redis 7.0 wording). */
   subcommandSyntax: (sub: string, cmd: string) =>
     `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd} HELP.`,
+  sortScores: "ERR One or more scores can't be converted into double",
+  sortByInCluster: 'ERR BY option of SORT denied in Cluster mode.',
+  sortGetInCluster: 'ERR GET option of SORT denied in Cluster mode.',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -1,0 +1,57 @@
+// SORT and SORT_RO against redis-server, byte for byte: numeric and ALPHA orders, BY patterns
+// (keys, hash fields, constants), GET patterns, LIMIT, DESC, STORE and their errors.
+
+import { differential } from '../helpers/differential.js';
+
+const weights = [
+  ['MSET', 'w_1', '30', 'w_2', '10', 'w_3', '20', 'w_a', '5', 'w_b', '5', 'o_1', 'one', 'o_3', 'three', 'o_b', 'bee'],
+  ['HSET', 'h_1', 'w', '3', 'name', 'uno'], ['HSET', 'h_2', 'w', '1', 'name', 'dos'], ['HSET', 'h_3', 'w', '2'],
+];
+
+differential('sort', {
+  'numeric sort of a list, with ties broken by the element': [
+    ['RPUSH', 'l', '3', '1', '2', '10', '-1.5', '1e2', '01', '1.0', ' 7', '0x10', 'inf', '-inf', ''],
+    ['SORT', 'l'], ['SORT', 'l', 'DESC'], ['SORT', 'l', 'LIMIT', '0', '3'], ['SORT', 'l', 'LIMIT', '2', '-1'],
+    ['SORT', 'l', 'LIMIT', '-5', '2'], ['SORT', 'l', 'LIMIT', '100', '2'], ['SORT', 'l', 'LIMIT', '5', '0'],
+    ['SORT', 'l', 'desc', 'limit', '1', '2', 'asc'], ['SORT_RO', 'l', 'DESC'],
+  ],
+  'scores that are not numbers': [
+    ['RPUSH', 'l', '1', 'x', '2'], ['SORT', 'l'], ['SORT', 'l', 'ALPHA'], ['RPUSH', 'm', '1', 'nan'], ['SORT', 'm'],
+    ['RPUSH', 'n', '1', '1e400'], ['SORT', 'n'], ['RPUSH', 'p', '1 ', '2'], ['SORT', 'p'], ['SORT', 'p', 'STORE', 'dst'],
+    ['EXISTS', 'dst'], ['RPUSH', 'q', '   '], ['SORT', 'q'],
+  ],
+  'ALPHA sort of a list, a set and a sorted set': [
+    ['RPUSH', 'l', 'b', 'a', 'C', 'aa', '', '10', '9'], ['SORT', 'l', 'ALPHA'], ['SORT', 'l', 'ALPHA', 'DESC', 'LIMIT', '1', '3'],
+    ['SADD', 's', 'b', 'a', 'c', '1'], ['SORT', 's', 'ALPHA'], ['SORT', 's', 'ALPHA', 'DESC'],
+    ['ZADD', 'z', '3', 'a', '1', 'b', '2', 'c'], ['SORT', 'z', 'ALPHA'], ['SORT', 'z', 'BY', 'nosort'],
+    ['SORT', 'z', 'BY', 'nosort', 'DESC'], ['SORT', 'z', 'BY', 'nosort', 'LIMIT', '1', '5'],
+    ['SORT', 'z', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '1'],
+  ],
+  'an intset keeps its order without sorting, and is sorted when stored': [
+    ['SADD', 's', '5', '3', '-1', '10'], ['SORT', 's'], ['SORT', 's', 'BY', 'nosort'], ['SORT', 's', 'BY', 'nosort', 'DESC'],
+    ['SORT', 's', 'BY', 'nosort', 'STORE', 'd'], ['LRANGE', 'd', '0', '-1'], ['SORT', 's', 'BY', 'nosort', 'LIMIT', '1', '2'],
+  ],
+  'BY and GET patterns over keys and hash fields': [
+    ...weights, ['RPUSH', 'l', '1', '2', '3', 'a', 'b'],
+    ['SORT', 'l', 'BY', 'w_*'], ['SORT', 'l', 'BY', 'w_*', 'DESC'], ['SORT', 'l', 'BY', 'h_*->w'],
+    ['SORT', 'l', 'BY', 'w_*', 'GET', '#', 'GET', 'o_*', 'GET', 'h_*->name'], ['SORT', 'l', 'BY', 'missing_*', 'GET', 'w_*'],
+    ['SORT', 'l', 'BY', 'o_*', 'ALPHA'], ['SORT', 'l', 'BY', 'o_*', 'ALPHA', 'DESC'], ['SORT', 'l', 'BY', 'h_*->name', 'ALPHA'],
+    ['SORT', 'l', 'BY', 'nosort', 'GET', 'o_*', 'DESC'], ['SORT', 'l', 'GET', 'nostar'], ['SORT', 'l', 'GET', 'h_*->'],
+    ['SORT', 'l', 'GET', 'h_*->nofield'], ['SORT', 'l', 'GET', 'w_*->w'], ['SORT', 'l', 'BY', 'h_*->w', 'LIMIT', '1', '2', 'GET', '#'],
+    ['SORT', 'l', 'BY', 'o_*'], ['SORT_RO', 'l', 'BY', 'w_*', 'GET', 'o_*'], ['SORT', 'l', 'BY', '#'],
+    ['SORT', 'l', 'BY', 'w_*', 'BY', 'nosort'],
+  ],
+  'STORE': [
+    ...weights, ['SADD', 's', '1', '2', '3'], ['SORT', 's', 'BY', 'w_*', 'GET', 'o_*', 'GET', '#', 'STORE', 'dst'],
+    ['LRANGE', 'dst', '0', '-1'], ['SORT', 's', 'STORE', 'dst', 'DESC'], ['LRANGE', 'dst', '0', '-1'],
+    ['SORT', 'missing', 'STORE', 'dst'], ['EXISTS', 'dst'], ['SORT', 'missing', 'STORE', 'dst'],
+    ['SET', 'str', 'x'], ['SORT', 's', 'STORE', 'str'], ['TYPE', 'str'], ['SORT', 's', 'LIMIT', '0', '0', 'STORE', 'str'],
+    ['EXISTS', 'str'], ['SORT', 's', 'STORE', 'a', 'STORE', 'b'], ['EXISTS', 'a', 'b'],
+  ],
+  'errors': [
+    ['SET', 'str', 'x'], ['HSET', 'h', 'f', 'v'], ['SORT', 'str'], ['SORT', 'h'], ['SORT', 'missing'], ['SORT', 'missing', 'FOO'],
+    ['SORT', 'str', 'FOO'], ['SORT', 'l', 'LIMIT', '1'], ['SORT', 'l', 'LIMIT', 'a', 'b'], ['SORT', 'l', 'LIMIT', '0', 'b'],
+    ['SORT', 'l', 'BY'], ['SORT', 'l', 'GET'], ['SORT', 'l', 'STORE'], ['SORT_RO', 'l', 'STORE', 'x'], ['SORT'],
+    ['SORT', 'str', 'LIMIT', 'x', '1'], ['SORT_RO', 'str', 'ALPHA'],
+  ],
+});
