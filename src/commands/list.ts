@@ -623,7 +623,7 @@ export const commands: CommandDef[] = [
     },
   }),
   list({
-    name: 'blpop', arity: -3, flags: 'write blocking', keys: [1, -2, 1], since: '2.0.0',
+    name: 'blpop', arity: -3, flags: 'write noscript blocking', keys: [1, -2, 1], since: '2.0.0',
     summary: 'Pops the first element of the first non-empty list among several keys, waiting for one when all are empty.',
     complexity: 'O(N) where N is the number of provided keys.',
     handler(c, argv) {
@@ -631,7 +631,7 @@ export const commands: CommandDef[] = [
     },
   }),
   list({
-    name: 'brpop', arity: -3, flags: 'write blocking', keys: [1, -2, 1], since: '2.0.0',
+    name: 'brpop', arity: -3, flags: 'write noscript blocking', keys: [1, -2, 1], since: '2.0.0',
     summary: 'Pops the last element of the first non-empty list among several keys, waiting for one when all are empty.',
     complexity: 'O(N) where N is the number of provided keys.',
     handler(c, argv) {
@@ -639,7 +639,7 @@ export const commands: CommandDef[] = [
     },
   }),
   list({
-    name: 'blmove', arity: 6, flags: 'write denyoom blocking', keys: [1, 2, 1], since: '6.2.0',
+    name: 'blmove', arity: 6, flags: 'write denyoom noscript blocking', keys: [1, 2, 1], since: '6.2.0',
     summary: 'Moves an element from one end of a list to one end of another, waiting for the source to get one when empty.',
     complexity: 'O(1)',
     handler(c, argv) {
@@ -651,7 +651,7 @@ export const commands: CommandDef[] = [
     },
   }),
   list({
-    name: 'brpoplpush', arity: 4, flags: 'write denyoom blocking', keys: [1, 2, 1], since: '2.2.0',
+    name: 'brpoplpush', arity: 4, flags: 'write denyoom noscript blocking', keys: [1, 2, 1], since: '2.2.0',
     summary: 'Moves the last element of a list to the head of another, waiting for the source to get one when empty.',
     complexity: 'O(1)',
     handler(c, argv) {

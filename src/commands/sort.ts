@@ -84,7 +84,10 @@ function alphaOrder(i: number, j: number): number {
   return descending ? -cmp : cmp;
 }
 
-/** SORT_RO's key positions, and STORE's destination for SORT (the last STORE wins, as in Redis). */
+/** SORT_RO reads one key but, like SORT, is movablekeys: BY/GET patterns name keys of their own. */
+const sortRoKeys = (): number[] => [1];
+
+/** SORT's key positions: the sorted key and STORE's destination (the last STORE wins, as in Redis). */
 function sortGetKeys(argv: string[]): number[] {
   let store = -1;
   for (let i = 2; i < argv.length; i++) {
@@ -267,7 +270,8 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    name: 'sort_ro', arity: -2, flags: 'readonly', acl: 'set sortedset list dangerous', keys: [1, 1, 1], group: 'generic',
+    name: 'sort_ro', arity: -2, flags: 'readonly', acl: 'set sortedset list dangerous', keys: [1, 1, 1],
+    getKeys: sortRoKeys, group: 'generic',
     since: '7.0.0',
     summary: `Sorts the elements of a list, set or sorted set ${SUMMARY_TAIL}, without STORE.`,
     complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',

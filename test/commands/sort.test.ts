@@ -1,6 +1,9 @@
 // SORT and SORT_RO against redis-server, byte for byte: numeric and ALPHA orders, BY patterns
 // (keys, hash fields, constants), GET patterns, LIMIT, DESC, STORE and their errors.
 
+import { describe, expect, it } from 'vitest';
+import { lookupCommand } from '../../dist/commands/registry.js';
+import { commandKeys } from '../../dist/commands/spec.js';
 import { differential } from '../helpers/differential.js';
 
 const weights = [
@@ -54,4 +57,23 @@ differential('sort', {
     ['SORT', 'l', 'BY'], ['SORT', 'l', 'GET'], ['SORT', 'l', 'STORE'], ['SORT_RO', 'l', 'STORE', 'x'], ['SORT'],
     ['SORT', 'str', 'LIMIT', 'x', '1'], ['SORT_RO', 'str', 'ALPHA'],
   ],
+});
+
+// Key positions decide cluster routing and ACL checks (COMMAND GETKEYS joins with the COMMAND
+// group); these match what redis-server 7.0.15 answers to COMMAND GETKEYS for the same calls.
+describe('key positions', () => {
+  const keys = (...argv: string[]): string[] => commandKeys(lookupCommand(argv)!, argv).map((i: number) => argv[i]);
+  it('SORT names the sorted key and the last STORE destination; SORT_RO only the sorted key', () => {
+    expect(keys('SORT', 'a', 'BY', 'w_*', 'STORE', 'b', 'LIMIT', '0', '1', 'STORE', 'c')).toEqual(['a', 'c']);
+    expect(keys('SORT', 'a', 'GET', 'store', 'LIMIT', 'store', 'x')).toEqual(['a']);
+    expect(keys('SORT', 'a')).toEqual(['a']);
+    expect(keys('SORT_RO', 'a', 'BY', 'w_*')).toEqual(['a']);
+  });
+  it('blocking commands name their keys, not the timeout or numkeys', () => {
+    expect(keys('BLPOP', 'a', 'b', '0')).toEqual(['a', 'b']);
+    expect(keys('BLMPOP', '0', '2', 'a', 'b', 'LEFT')).toEqual(['a', 'b']);
+    expect(keys('BZMPOP', '0', '1', 'z', 'MIN')).toEqual(['z']);
+    expect(keys('BLMOVE', 'a', 'b', 'LEFT', 'LEFT', '0')).toEqual(['a', 'b']);
+    expect(keys('BZPOPMAX', 'a', 'b', 'c', '0')).toEqual(['a', 'b', 'c']);
+  });
 });
