@@ -148,6 +148,7 @@ function onTimeout(c: Client): void {
     return;
   }
   const st = detach(c)!;
+  st.cmd.calls++;
   replyTimeout(c, st.timeoutReply);
   resume(c);
   server.flushPending();
@@ -157,8 +158,14 @@ function onTimeout(c: Client): void {
 export function unblockClient(c: Client, withError: boolean): boolean {
   const st = detach(c);
   if (st === undefined) return false;
-  if (withError) c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
-  else replyTimeout(c, st.timeoutReply);
+  // The command completes now, for the statistics (Redis's updateStatsOnUnblock).
+  st.cmd.calls++;
+  if (withError) {
+    st.cmd.failedCalls++;
+    c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+  } else {
+    replyTimeout(c, st.timeoutReply);
+  }
   resume(c);
   return true;
 }

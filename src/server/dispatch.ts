@@ -9,6 +9,7 @@ import { F, type CommandSpec } from '../commands/spec.js';
 import { lookupCommand, lookupContainer } from '../commands/registry.js';
 import { QUEUED } from '../protocol/reply.js';
 import {
+  CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
   CLIENT_MONITOR,
   CLIENT_MULTI,
@@ -18,7 +19,7 @@ import {
   CLIENT_SLAVE,
   type Client,
 } from './client.js';
-import { handleReadyKeys, hasReadyKeys } from './blocking.js';
+import { handleReadyKeys, hasReadyKeys, servedKey } from './blocking.js';
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
@@ -119,13 +120,18 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const errors = c.reply.errors;
   c.propagateArgv = null;
   const start = performance.now();
+  // A blocked client's command runs again when it is served; like Redis, MONITOR sees it once (at
+  // its first run) and the statistics count it once (when it completes, see blocking.ts).
+  const rerun = servedKey() !== null;
   cmd.handler(c, argv);
   const usec = (performance.now() - start) * 1000;
-  cmd.calls++;
-  cmd.usec += usec;
-  if (c.reply.errors !== errors) cmd.failedCalls++;
-  slowlogPush(c, cmd, c.shownArgv(argv), usec);
-  if (server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
+  if ((c.flags & CLIENT_BLOCKED) === 0) {
+    cmd.calls++;
+    cmd.usec += usec;
+    if (c.reply.errors !== errors) cmd.failedCalls++;
+    slowlogPush(c, cmd, c.shownArgv(argv), usec);
+  }
+  if (!rerun && server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
   if (server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0) {
     // A handler sets propagateArgv to its deterministic form, or to [] when it propagated itself.
     const p = c.propagateArgv ?? argv;

@@ -260,6 +260,19 @@ for (const [name, start] of targets) {
       expect(await ctl.call('EXISTS', 'z2')).toBe(int(0));
     });
 
+    it('MONITOR shows a blocking command once, when it is called', async () => {
+      await ctl.call('FLUSHALL');
+      const mon = await conn();
+      expect(await mon.call('MONITOR')).toBe('+OK\r\n');
+      const a = await blockOn(1, 'BLPOP', 'q', '0');
+      await ctl.call('RPUSH', 'q', 'x');
+      expect(await a.read()).toEqual([arr(bulk('q'), bulk('x'))]);
+      await ctl.call('PING');
+      const lines = (await mon.read(3)).map((f) => f.slice(f.indexOf('] ') + 2, -2));
+      expect(lines).toEqual(['"BLPOP" "q" "0"', '"RPUSH" "q" "x"', '"PING"']);
+      mon.close();
+    });
+
     it('keyspace events of a served waiter are those of the non-blocking form', async () => {
       await ctl.call('FLUSHALL');
       const sub = await conn();
