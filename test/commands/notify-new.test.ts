@@ -68,5 +68,15 @@ for (const [name, start] of targets) {
         'new src', 'rpush src', 'new dst2', 'lpush dst2', 'lpop src', 'del src',
       ]);
     });
+
+    it('RENAME onto a key that expired meanwhile: expired, then new', async () => {
+      await c.call('FLUSHALL');
+      await c.call('SET', 'e', '1', 'PX', '5');
+      await c.call('SET', 'src', 'v');
+      await new Promise((r) => setTimeout(r, 30));
+      expect(await run(['RENAME', 'src', 'e'], ['GET', 'e'])).toEqual([
+        'new e', 'set e', 'expire e', 'new src', 'set src', 'expired e', 'new e', 'rename_from src', 'rename_to e',
+      ]);
+    });
   });
 }
