@@ -202,7 +202,9 @@ for (const [name, start] of targets) {
       const a = await conn();
       const id = await clientId(a);
       expect(await ctl.call('CLIENT', 'UNBLOCK', id)).toBe(int(0));
-      a.send('BLPOP', 'q', '0');
+      // A timeout beyond the 2^31 ms a Node timer takes (34 days) still waits.
+      a.send('BLPOP', 'q', '3000000');
+      await new Promise((r) => setTimeout(r, 30));
       await blocked(1);
       expect(await ctl.call('CLIENT', 'UNBLOCK', id)).toBe(int(1));
       expect(await a.read()).toEqual([NIL_ARRAY]);
