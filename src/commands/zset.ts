@@ -668,10 +668,10 @@ function blockingZpop(c: Client, argv: string[], keysAt: number, numKeys: number
   const mpop = numKeys !== 0;
   const n = mpop ? numKeys : argv.length - 2;
   const first = firstBlockingKey(argv, keysAt);
-  const popped = servedKey() === null ? n : 1;
+  const tried = servedKey() === null ? n : 1;
   // Checking for a member first keeps the empty reply to the caller: it differs between the forms.
   let found = false;
-  for (let i = first; i < first + popped; i++) {
+  for (let i = first; i < first + tried; i++) {
     const z = zsetOf(c, c.db.lookupWrite(argv[i]));
     if (z === null) return;
     if (z !== undefined) {
@@ -680,7 +680,7 @@ function blockingZpop(c: Client, argv: string[], keysAt: number, numKeys: number
     }
   }
   if (found) {
-    zpopGeneric(c, argv, first, popped, max, true, mpop ? count : -1, mpop, mpop);
+    zpopGeneric(c, argv, first, tried, max, true, mpop ? count : -1, mpop, mpop);
   } else if (!mayBlock(c)) {
     c.reply.nullArray();
   } else {
