@@ -2,9 +2,10 @@
 // elements or by keys / hash fields named from a pattern, and return or STORE elements or the
 // values GET patterns name.
 //
-// Redis breaks ties between equal numeric scores by comparing the elements, so sorts are total
-// orders; Array.prototype.sort is stable, which keeps the remaining ties (equal ALPHA BY values) in
-// load order as glibc's merge-sort qsort does. Collation is byte order (Redis under the C locale).
+// Redis breaks ties between equal numeric scores by comparing the elements, so those sorts are
+// total orders. Equal ALPHA BY values keep their load order in a full sort (Array.prototype.sort is
+// stable, as glibc's merge-sort qsort is) and come out in pqsort's order under LIMIT (see below).
+// Collation is byte order (Redis under the C locale).
 
 import { ERR } from '../errors.js';
 import type { Db } from '../keyspace/db.js';
@@ -82,6 +83,85 @@ function alphaByOrder(i: number, j: number): number {
 function alphaOrder(i: number, j: number): number {
   const cmp = byteCompare(elems[i], elems[j]);
   return descending ? -cmp : cmp;
+}
+
+// ---------------------------------------------------------------- Redis's partial quicksort
+
+/*
+ * A LIMITed sort BY a pattern is a partial quicksort in Redis (pqsort.c, after BSD's qsort: median
+ * of three, Bentley-McIlroy three-way partition, insertion sort below 7 elements, recursion only
+ * into parts that overlap the wanted range). Equal BY values (ALPHA, or missing keys) come out in
+ * its order, so the same algorithm runs here on the index vector.
+ */
+
+function swap(v: number[], i: number, j: number): void {
+  const t = v[i];
+  v[i] = v[j];
+  v[j] = t;
+}
+
+function med3(v: number[], a: number, b: number, c: number, cmp: (x: number, y: number) => number): number {
+  return cmp(v[a], v[b]) < 0
+    ? (cmp(v[b], v[c]) < 0 ? b : cmp(v[a], v[c]) < 0 ? c : a)
+    : (cmp(v[b], v[c]) > 0 ? b : cmp(v[a], v[c]) < 0 ? a : c);
+}
+
+function insertionSort(v: number[], a: number, n: number, cmp: (x: number, y: number) => number): void {
+  for (let m = a + 1; m < a + n; m++) {
+    for (let l = m; l > a && cmp(v[l - 1], v[l]) > 0; l--) swap(v, l, l - 1);
+  }
+}
+
+/** Sort v[a .. a+n) enough that positions lo..hi hold what a full sort would put there. */
+function partialSort(v: number[], a: number, n: number, cmp: (x: number, y: number) => number, lo: number, hi: number): void {
+  for (;;) {
+    if (n < 7) {
+      insertionSort(v, a, n, cmp);
+      return;
+    }
+    let pm = a + (n >> 1);
+    if (n > 7) {
+      let pl = a;
+      let pn = a + n - 1;
+      if (n > 40) {
+        const d = n >> 3;
+        pl = med3(v, pl, pl + d, pl + 2 * d, cmp);
+        pm = med3(v, pm - d, pm, pm + d, cmp);
+        pn = med3(v, pn - 2 * d, pn - d, pn, cmp);
+      }
+      pm = med3(v, pl, pm, pn, cmp);
+    }
+    swap(v, a, pm);
+    let pa = a + 1;
+    let pb = pa;
+    let pc = a + n - 1;
+    let pd = pc;
+    for (;;) {
+      let r = 0;
+      while (pb <= pc && (r = cmp(v[pb], v[a])) <= 0) {
+        if (r === 0) swap(v, pa++, pb);
+        pb++;
+      }
+      while (pb <= pc && (r = cmp(v[pc], v[a])) >= 0) {
+        if (r === 0) swap(v, pc, pd--);
+        pc--;
+      }
+      if (pb > pc) break;
+      swap(v, pb++, pc--);
+    }
+    const end = a + n;
+    let r = Math.min(pa - a, pb - pa);
+    for (let k = 0; k < r; k++) swap(v, a + k, pb - r + k);
+    r = Math.min(pd - pc, end - pd - 1);
+    for (let k = 0; k < r; k++) swap(v, pb + k, end - r + k);
+    r = pb - pa;
+    if (r > 1 && !((lo < a && hi < a) || (lo > a + r - 1 && hi > a + r - 1))) partialSort(v, a, r, cmp, lo, hi);
+    r = pd - pc;
+    if (r <= 1) return;
+    a = end - r;
+    n = r;
+    if ((lo < a && hi < a) || (lo > a + r - 1 && hi > a + r - 1)) return;
+  }
 }
 
 /** SORT_RO reads one key but, like SORT, is movablekeys: BY/GET patterns name keys of their own. */
@@ -201,7 +281,8 @@ function sortCommand(c: Client, argv: string[], readonly: boolean): void {
       if (alpha && sortBy !== null) {
         cmpKeys = [];
         for (let i = 0; i < len; i++) cmpKeys.push(lookupByPattern(db, sortBy, elems[i]));
-        order.sort(alphaByOrder);
+        if (start !== 0 || end !== len - 1) partialSort(order, 0, len, alphaByOrder, start, end);
+        else order.sort(alphaByOrder);
       } else if (alpha) {
         order.sort(alphaOrder);
       } else {

@@ -11,7 +11,20 @@ const weights = [
   ['HSET', 'h_1', 'w', '3', 'name', 'uno'], ['HSET', 'h_2', 'w', '1', 'name', 'dos'], ['HSET', 'h_3', 'w', '2'],
 ];
 
+/** 60 elements whose BY values take 4 values (one missing): ties everywhere, a pivot from med3 of med3s. */
+const tied: string[][] = [
+  ['RPUSH', 'big', ...Array.from({ length: 60 }, (_, i) => `e${(i * 37) % 61}`)],
+  ['MSET', ...Array.from({ length: 60 }, (_, i) => [`t_e${(i * 37) % 61}`, `v${i % 3}`]).flat().slice(0, 100)],
+];
+
 differential('sort', {
+  'equal ALPHA BY values under LIMIT come out in pqsort order': [
+    ['RPUSH', 'l', 'c', 'a', 'b', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'], ['SORT', 'l', 'BY', 'nokey_*', 'ALPHA', 'LIMIT', '0', '3'],
+    ['SORT', 'l', 'BY', 'nokey_*', 'ALPHA', 'LIMIT', '2', '4'], ['SORT', 'l', 'BY', 'nokey_*', 'ALPHA', 'DESC', 'LIMIT', '0', '11'],
+    ['SORT', 'l', 'BY', 'nokey_*', 'ALPHA'], ...tied, ['SORT', 'big', 'BY', 't_*', 'ALPHA', 'LIMIT', '10', '25'],
+    ['SORT', 'big', 'BY', 't_*', 'ALPHA', 'DESC', 'LIMIT', '0', '59'], ['SORT', 'big', 'BY', 't_*', 'ALPHA'],
+    ['SORT', 'big', 'BY', 't_*', 'ALPHA', 'LIMIT', '55', '10', 'GET', '#', 'GET', 't_*'],
+  ],
   'numeric sort of a list, with ties broken by the element': [
     ['RPUSH', 'l', '3', '1', '2', '10', '-1.5', '1e2', '01', '1.0', ' 7', '0x10', 'inf', '-inf', ''],
     ['SORT', 'l'], ['SORT', 'l', 'DESC'], ['SORT', 'l', 'LIMIT', '0', '3'], ['SORT', 'l', 'LIMIT', '2', '-1'],
