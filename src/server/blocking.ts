@@ -10,7 +10,7 @@ import { ERR } from '../errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { typeName, type Db } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
-import { parseDouble } from '../protocol/format.js';
+import { parseLongDouble, type LongDouble } from '../protocol/longdouble.js';
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
 import { call } from './dispatch.js';
 import { server } from './state.js';
@@ -51,21 +51,55 @@ export function blockedClients(): number {
 
 /** Node's timers take at most 2^31-1 ms; longer waits re-arm on expiry. */
 const MAX_TIMER_MS = 0x7fffffff;
-const LLONG_MAX_MS = 2 ** 63;
+const TWO63 = 1n << 63n;
+
+/**
+ * Redis's timeout in ms from a long double of seconds: ceil(seconds * 1000) with the product
+ * rounded to a long double, cast to a 64-bit integer. Null when the cast overflows (x86 then yields
+ * LLONG_MIN, so Redis reports the timeout as negative), which infinities do too.
+ */
+function timeoutMs(ld: LongDouble): number | null {
+  if (ld.inf) return null;
+  if (ld.m === 0n) return 0;
+  let p = ld.m * 1000n;
+  let e = ld.e;
+  const extra = p.toString(2).length - 64;
+  if (extra > 0) {
+    // Round the product to a 64-bit significand, ties to even.
+    const sh = BigInt(extra);
+    let q = p >> sh;
+    const rem = p - (q << sh);
+    const half = 1n << (sh - 1n);
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q++;
+    p = q;
+    e += extra;
+  }
+  let int: bigint;
+  if (e >= 0) {
+    if (e > 64) return null;
+    int = p << BigInt(e);
+  } else {
+    const sh = BigInt(-e);
+    // ceil: up for positive values, toward zero (floor of the magnitude) for negative ones.
+    int = ld.neg ? p >> sh : (p + (1n << sh) - 1n) >> sh;
+  }
+  if (int >= TWO63) return null;
+  return ld.neg ? -Number(int) : Number(int);
+}
 
 /**
  * Parse a blocking timeout in seconds (fractions allowed) to an absolute deadline in ms (0 =
- * forever), or reply Redis's error and return -1. Like Redis 7.0, milliseconds round up (0.0001
- * waits 1 ms, -0.0001 is 0 = forever) and values beyond a 64-bit millisecond count read as negative.
+ * forever), or reply Redis's error and return -1. Redis 7.0 reads it as a long double and rounds
+ * the milliseconds up: 0.0001 waits 1 ms, -0.0001 is 0 = forever, 1e20 overflows to "negative".
  */
 export function parseTimeout(c: Client, arg: string): number {
-  const t = parseDouble(arg);
-  if (t === null || Number.isNaN(t)) {
+  const ld = parseLongDouble(arg);
+  if (ld === null) {
     c.reply.error(ERR.timeoutNotFloat);
     return -1;
   }
-  const ms = Math.ceil(t * 1000);
-  if (ms < 0 || !(ms < LLONG_MAX_MS)) {
+  const ms = timeoutMs(ld);
+  if (ms === null || ms < 0) {
     c.reply.error(ERR.timeoutNegative);
     return -1;
   }

@@ -37,6 +37,15 @@ differential('blocking commands', {
     ['BZMPOP', '0', '2', 'missing', 'z', 'MAX', 'COUNT', '10'], ['EXISTS', 'z'],
     ['ZADD', 'z', '5', 'e'], ['BZMPOP', '0', '1', 'z', 'min'], ['BLPOP', 'l', '0.0001'],
   ],
+  // Inside MULTI a valid timeout answers null at once, so these show how each timeout is read
+  // (Redis uses a long double: -0.001 rounds up to 0 ms = forever, 1e-400 is not out of range).
+  'timeouts read as a long double': [
+    ['MULTI'], ['BLPOP', 'q', '-0.001'], ['BLPOP', 'q', '-0.0011'], ['BLPOP', 'q', '-0.0001'], ['BLPOP', 'q', '1e-400'],
+    ['BLPOP', 'q', '1e-5000'], ['BLPOP', 'q', '9.2e15'], ['BLPOP', 'q', '9.3e15'], ['BLPOP', 'q', '0x10'], ['BLPOP', 'q', '-0'],
+    ['BLPOP', 'q', '+1.5'], ['BLPOP', 'q', '.5e-3'], ['BLPOP', 'q', '1 '], ['BLPOP', 'q', '-inf'], ['BLPOP', 'q', 'infinity'],
+    ['BLPOP', 'q', '-9223372036854775.807'], ['BLPOP', 'q', '9223372036854775.807'], ['BLPOP', 'q', '9223372036854775.808'],
+    ['BLPOP', 'q', '-0.0015'], ['BLPOP', 'q', '1e308'], ['BLPOP', 'q', '0x1p-20'], ['EXEC'],
+  ],
   'inside MULTI nothing blocks': [
     ['MULTI'], ['BLPOP', 'm', '0'], ['BRPOP', 'm', '0'], ['BLMOVE', 'm', 'd', 'LEFT', 'LEFT', '0'], ['BRPOPLPUSH', 'm', 'd', '0'],
     ['BLMPOP', '0', '1', 'm', 'LEFT'], ['BZPOPMIN', 'm', '0'], ['BZPOPMAX', 'm', '0'], ['BZMPOP', '0', '1', 'm', 'MIN'],
