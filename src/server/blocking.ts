@@ -1,7 +1,9 @@
 // Blocking commands (BLPOP, BZPOPMIN, BLMOVE ...): a client waits on keys until another command
 // makes one of them ready, its timeout passes, or CLIENT UNBLOCK.
 //
-// A blocked client is served by running its command again: the handler finds the data this time.
+// A blocked client is served by running its command again: the handler finds the data this time,
+// and pops from the key servedKey() names (Redis 7.0 serves a client from the key that got ready).
+// Such a re-run counts once in the command statistics and is not shown to MONITOR again.
 // Clients blocked on a key are served first-come first-served; a key is "ready" when a command
 // signalled it (signals.ready) and it now holds the type the waiting command wants. Ready keys are
 // handled after the command that readied them (after EXEC for a transaction), as Redis does.
