@@ -102,6 +102,9 @@ export const ERR = {
   clusterDownUnbound: 'CLUSTERDOWN Hash slot not served',
   clusterDownReadOnly: 'CLUSTERDOWN The cluster is down and only accepts read commands',
   clusterRedirect: (kind: 'MOVED' | 'ASK', slot: number, endpoint: string, port: number) => `${kind} ${slot} ${endpoint}:${port}`,
+  sortScores: "ERR One or more scores can't be converted into double",
+  sortByInCluster: 'ERR BY option of SORT denied in Cluster mode.',
+  sortGetInCluster: 'ERR GET option of SORT denied in Cluster mode.',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

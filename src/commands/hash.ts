@@ -3,6 +3,7 @@
 import { ERR } from '../errors.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace/notify.js';
+import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection } from '../keyspace/scan.js';
 import { parseInt64 } from '../protocol/format.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
@@ -11,6 +12,18 @@ import { LONG_MAX, ofType, rangeArg } from './list.js';
 import type { CommandDef } from './spec.js';
 
 const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
+
+const valueText = (v: string): string => v;
+
+/** HSCAN key cursor [MATCH p] [COUNT n]: like Redis, the cursor is checked before the key, the options after. */
+function hscanCommand(c: Client, argv: string[]): void {
+  const cursor = parseScanCursor(c, argv[2]);
+  if (cursor < 0) return;
+  const h = readHash(c, argv[1]);
+  if (h === null) return;
+  if (h === undefined) replyEmptyScan(c);
+  else if (parseScanOptions(c, argv, 3, false)) scanCollection(c, argv[1], h, h.map, cursor, valueText, h.listpack);
+}
 
 /**
  * The hash at key for a write, created (and stored) when missing; null after replying WRONGTYPE.
@@ -339,6 +352,13 @@ export const commands: CommandDef[] = [
       // Replicas get the result, not the float arithmetic.
       c.propagateArgv = ['HSET', argv[1], argv[2], text];
     },
+  }),
+  hash({
+    name: 'hscan', arity: -3, flags: 'readonly', keys: [1, 1, 1], since: '2.8.0',
+    tips: ['nondeterministic_output'],
+    summary: 'Walks the fields and values of a hash a batch at a time.',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    handler: hscanCommand,
   }),
   hash({
     name: 'hrandfield', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '6.2.0',

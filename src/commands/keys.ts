@@ -76,9 +76,13 @@ function rename(c: Client, argv: string[], nx: boolean): void {
     return;
   }
   const expire = db.getExpire(src);
-  if (nx && db.lookupWrite(dst) !== undefined) {
-    c.reply.int(0);
-    return;
+  if (db.lookupWrite(dst) !== undefined) {
+    if (nx) {
+      c.reply.int(0);
+      return;
+    }
+    // Deleted and created again, as Redis does: the destination gets a `new` event.
+    db.delete(dst);
   }
   db.set(dst, v);
   if (expire !== -1) db.setExpire(dst, expire);
@@ -129,6 +133,8 @@ function copyCommand(c: Client, argv: string[]): void {
     c.reply.int(0);
     return;
   }
+  // Deleted and created again, as Redis does: the destination gets a `new` event.
+  dst.delete(newkey);
   dst.set(newkey, typeof v === 'string' ? v : v.clone());
   if (expire !== -1) dst.setExpire(newkey, expire);
   notifyKeyspaceEvent(NOTIFY_GENERIC, 'copy_to', newkey, dst.id);

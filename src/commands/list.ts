@@ -8,8 +8,10 @@ import { ListValue } from '../keyspace/types/list.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import { parseInt64 } from '../protocol/format.js';
+import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
+import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 
 export const LONG_MAX = 9223372036854775807n;
@@ -318,6 +320,61 @@ export function mpopFirst(c: Client, argv: string[], first: number, n: number, h
   return false;
 }
 
+// ---------------------------------------------------------------- blocking forms
+
+/**
+ * Index of the first key a blocking pop looks at, among argv[first .. first+n): the ready key when
+ * a woken client is served (Redis 7.0 serves it from that key only), else `first`.
+ */
+export function firstBlockingKey(argv: string[], first: number): number {
+  const k = servedKey();
+  return k === null ? first : argv.indexOf(k, first);
+}
+
+/** BLPOP / BRPOP key... timeout: propagated as LPOP/RPOP key, like Redis 7.0. */
+function blockingPop(c: Client, argv: string[], head: boolean): void {
+  const deadline = parseTimeout(c, argv[argv.length - 1]);
+  if (deadline === -1) return;
+  const first = firstBlockingKey(argv, 1);
+  const last = servedKey() === null ? argv.length - 2 : first;
+  for (let i = first; i <= last; i++) {
+    const key = argv[i];
+    const l = writeList(c, key);
+    if (l === null) return;
+    if (l === undefined) continue;
+    c.reply.array(2);
+    c.reply.bulk(key);
+    c.reply.bulk(popElement(c.db, key, l, head));
+    c.propagateArgv = [head ? 'LPOP' : 'RPOP', key];
+    return;
+  }
+  if (!mayBlock(c)) c.reply.nullArray();
+  else blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(1, -1), 'list', deadline, TimeoutReply.NullArray);
+}
+
+/**
+ * BLMOVE / BRPOPLPUSH: LMOVE once the source has elements (the timeout is argv[tIdx]), propagated
+ * as LMOVE with the caller's LEFT/RIGHT words, or as RPOPLPUSH.
+ */
+function blockingMove(c: Client, argv: string[], fromHead: boolean, toHead: boolean, tIdx: number): void {
+  const deadline = parseTimeout(c, argv[tIdx]);
+  if (deadline === -1) return;
+  const src = argv[1];
+  const dst = argv[2];
+  const srcList = writeList(c, src);
+  if (srcList === null) return;
+  if (srcList === undefined) {
+    if (!mayBlock(c)) c.reply.nullBulk();
+    // Redis 7.0 answers a timeout with a null array here too, unlike the null bulk in MULTI.
+    else blockForKeys(c, lookupCommand(argv)!, argv, [src], 'list', deadline, TimeoutReply.NullArray);
+    return;
+  }
+  const dstList = writeList(c, dst);
+  if (dstList === null) return;
+  c.reply.bulk(moveElement(c.db, src, srcList, dst, dstList, fromHead, toHead));
+  c.propagateArgv = tIdx === 3 ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, argv[3], argv[4]];
+}
+
 const list = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'list', acl: 'list', ...def });
 
 export const commands: CommandDef[] = [
@@ -563,6 +620,59 @@ export const commands: CommandDef[] = [
       const p = parseMpop(c, argv, 1);
       if (p === null) return;
       if (mpopFirst(c, argv, 2, p.keys, p.head, p.count) === false) c.reply.nullArray();
+    },
+  }),
+  list({
+    name: 'blpop', arity: -3, flags: 'write noscript blocking', keys: [1, -2, 1], since: '2.0.0',
+    summary: 'Pops the first element of the first non-empty list among several keys, waiting for one when all are empty.',
+    complexity: 'O(N) where N is the number of provided keys.',
+    handler(c, argv) {
+      blockingPop(c, argv, true);
+    },
+  }),
+  list({
+    name: 'brpop', arity: -3, flags: 'write noscript blocking', keys: [1, -2, 1], since: '2.0.0',
+    summary: 'Pops the last element of the first non-empty list among several keys, waiting for one when all are empty.',
+    complexity: 'O(N) where N is the number of provided keys.',
+    handler(c, argv) {
+      blockingPop(c, argv, false);
+    },
+  }),
+  list({
+    name: 'blmove', arity: 6, flags: 'write denyoom noscript blocking', keys: [1, 2, 1], since: '6.2.0',
+    summary: 'Moves an element from one end of a list to one end of another, waiting for the source to get one when empty.',
+    complexity: 'O(1)',
+    handler(c, argv) {
+      const from = sideArg(c, argv[3]);
+      if (from === null) return;
+      const to = sideArg(c, argv[4]);
+      if (to === null) return;
+      blockingMove(c, argv, from, to, 5);
+    },
+  }),
+  list({
+    name: 'brpoplpush', arity: 4, flags: 'write denyoom noscript blocking', keys: [1, 2, 1], since: '2.2.0',
+    summary: 'Moves the last element of a list to the head of another, waiting for the source to get one when empty.',
+    complexity: 'O(1)',
+    handler(c, argv) {
+      blockingMove(c, argv, false, true, 3);
+    },
+  }),
+  list({
+    name: 'blmpop', arity: -5, flags: 'write blocking', since: '7.0.0',
+    getKeys: (argv) => numkeysKeys(argv, 2),
+    summary: 'Pops elements from the first non-empty list among several keys, waiting for one when all are empty.',
+    complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
+    handler(c, argv) {
+      const deadline = parseTimeout(c, argv[1]);
+      if (deadline === -1) return;
+      const p = parseMpop(c, argv, 2);
+      if (p === null) return;
+      const first = firstBlockingKey(argv, 3);
+      const n = servedKey() === null ? p.keys : 1;
+      if (mpopFirst(c, argv, first, n, p.head, p.count) !== false) return;
+      if (!mayBlock(c)) c.reply.nullArray();
+      else blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(3, 3 + p.keys), 'list', deadline, TimeoutReply.NullArray);
     },
   }),
 ];

@@ -15,9 +15,10 @@ import { commands as tx } from './tx.js';
 import { commands as pubsub } from './pubsub.js';
 import { commands as hyperloglog } from './hyperloglog.js';
 import { commands as geo } from './geo.js';
+import { commands as sort } from './sort.js';
 
 const GROUPS: CommandDef[][] = [
-  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo,
+  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
 ];
 
 const table = new Map<string, CommandSpec>();

@@ -4,6 +4,7 @@
 import { ERR } from '../errors.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_SET } from '../keyspace/notify.js';
+import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection, type ScanCollection } from '../keyspace/scan.js';
 import type { Client } from '../server/client.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
@@ -272,6 +273,24 @@ function smoveCommand(c: Client, argv: string[]): void {
   c.reply.int(1);
 }
 
+/**
+ * SSCAN key cursor [MATCH p] [COUNT n]. An intset comes back whole and ascending, as Redis walks
+ * it; a hashtable set by cursor.
+ */
+function sscanCommand(c: Client, argv: string[]): void {
+  const cursor = parseScanCursor(c, argv[2]);
+  if (cursor < 0) return;
+  const s = readSet(c, argv[1]);
+  if (s === null) return;
+  if (s === undefined) {
+    replyEmptyScan(c);
+    return;
+  }
+  if (!parseScanOptions(c, argv, 3, false)) return;
+  if (s.intset) scanCollection(c, argv[1], s, new Set(s.ordered()), cursor, null, true);
+  else scanCollection(c, argv[1], s, s.members as ScanCollection<number>, cursor, null, false);
+}
+
 const set = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'set', acl: 'set', ...def });
 
 export const commands: CommandDef[] = [
@@ -355,6 +374,13 @@ export const commands: CommandDef[] = [
       if (s === undefined) c.reply.set(0);
       else replyMembers(c, s);
     },
+  }),
+  set({
+    name: 'sscan', arity: -3, flags: 'readonly', keys: [1, 1, 1], since: '2.8.0',
+    tips: ['nondeterministic_output'],
+    summary: 'Walks the members of a set a batch at a time.',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    handler: sscanCommand,
   }),
   set({
     name: 'srandmember', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '1.0.0',

@@ -9,9 +9,14 @@ import {
   LEX_MINUS, LEX_PLUS, LEX_VALUE, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax,
 } from '../keyspace/types/skiplist.js';
 import { ZSet, type LexRange, type ScoreRange } from '../keyspace/types/zset.js';
-import { parseInt64 } from '../protocol/format.js';
+import type { SkipList } from '../keyspace/types/skiplist.js';
+import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection } from '../keyspace/scan.js';
+import { formatDouble17g, parseInt64 } from '../protocol/format.js';
+import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
+import { firstBlockingKey, numkeysKeys as mpopKeys } from './list.js';
+import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 
 // ---------------------------------------------------------------- parsing
@@ -655,6 +660,74 @@ function zmpop(c: Client, argv: string[]): void {
   if (parseMpop(c, argv, 1)) zpopGeneric(c, argv, 2, mpopArgs.numKeys, mpopArgs.max, true, mpopArgs.count, true, true);
 }
 
+/**
+ * BZPOPMIN/BZPOPMAX key... timeout (keysAt 1, numKeys 0: up to the timeout) and BZMPOP (keysAt 3,
+ * after parseMpop): pop like ZPOPMIN/ZMPOP when a key has members, else wait.
+ */
+function blockingZpop(c: Client, argv: string[], keysAt: number, numKeys: number, max: boolean, count: number, deadline: number): void {
+  const mpop = numKeys !== 0;
+  const n = mpop ? numKeys : argv.length - 2;
+  const first = firstBlockingKey(argv, keysAt);
+  const tried = servedKey() === null ? n : 1;
+  // Checking for a member first keeps the empty reply to the caller: it differs between the forms.
+  let found = false;
+  for (let i = first; i < first + tried; i++) {
+    const z = zsetOf(c, c.db.lookupWrite(argv[i]));
+    if (z === null) return;
+    if (z !== undefined) {
+      found = true;
+      break;
+    }
+  }
+  if (found) {
+    zpopGeneric(c, argv, first, tried, max, true, mpop ? count : -1, mpop, mpop);
+  } else if (!mayBlock(c)) {
+    c.reply.nullArray();
+  } else {
+    blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(keysAt, keysAt + n), 'zset', deadline, TimeoutReply.NullArray);
+  }
+}
+
+function bzpop(c: Client, argv: string[], max: boolean): void {
+  const deadline = parseTimeout(c, argv[argv.length - 1]);
+  if (deadline !== -1) blockingZpop(c, argv, 1, 0, max, -1, deadline);
+}
+
+function bzmpop(c: Client, argv: string[]): void {
+  const deadline = parseTimeout(c, argv[1]);
+  if (deadline !== -1 && parseMpop(c, argv, 2)) blockingZpop(c, argv, 3, mpopArgs.numKeys, mpopArgs.max, mpopArgs.count, deadline);
+}
+
+// ---------------------------------------------------------------- ZSCAN
+
+/** The skiplist whose member -> node map ZSCAN is walking (one command runs at a time). */
+let scanned: SkipList | null = null;
+/** A score as ZSCAN replies it: %.17g, with -0 as "0" (Redis prints it through an integer test). */
+const scoreText = (s: number): string => (s === 0 ? '0' : formatDouble17g(s));
+const nodeScoreText = (x: number): string => scoreText(scanned!.scoreOf(x));
+
+/** ZSCAN key cursor [MATCH p] [COUNT n]: a listpack comes back whole in score order, a skiplist by cursor. */
+function zscanCommand(c: Client, argv: string[]): void {
+  const cursor = parseScanCursor(c, argv[2]);
+  if (cursor < 0) return;
+  const zs = zsetOf(c, c.db.lookupRead(argv[1]));
+  if (zs === null) return;
+  if (zs === undefined) {
+    replyEmptyScan(c);
+    return;
+  }
+  if (!parseScanOptions(c, argv, 3, false)) return;
+  if (zs.sl === null) {
+    const all = new Map<string, number>();
+    for (let h = zs.size > 0 ? zs.at(0) : -1; h !== -1; h = zs.next(h)) all.set(zs.member(h), zs.scoreAt(h));
+    scanCollection(c, argv[1], zs, all, cursor, scoreText, true);
+    return;
+  }
+  scanned = zs.sl;
+  scanCollection(c, argv[1], zs, zs.sl.dict, cursor, nodeScoreText, false);
+  scanned = null;
+}
+
 // ---------------------------------------------------------------- ZRANDMEMBER
 
 const LONG_MAX = 9223372036854775807n;
@@ -969,6 +1042,7 @@ const KEY_SPEC_FLAGS: Record<string, string[]> = {
   zadd: ['RW', 'UPDATE'], zincrby: ['RW', 'ACCESS', 'UPDATE'], zcard: ['RO'],
   zrem: ['RW', 'DELETE'], zremrangebyrank: ['RW', 'DELETE'], zremrangebyscore: ['RW', 'DELETE'], zremrangebylex: ['RW', 'DELETE'],
   zpopmin: ['RW', 'ACCESS', 'DELETE'], zpopmax: ['RW', 'ACCESS', 'DELETE'], zmpop: ['RW', 'ACCESS', 'DELETE'],
+  bzpopmin: ['RW', 'ACCESS', 'DELETE'], bzpopmax: ['RW', 'ACCESS', 'DELETE'], bzmpop: ['RW', 'ACCESS', 'DELETE'],
 };
 
 const z = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({
@@ -1195,6 +1269,36 @@ export const commands: CommandDef[] = [
     summary: 'Pops the lowest or highest scored members from the first non-empty sorted set of several keys.',
     complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',
     handler: zmpop,
+  }),
+  z({
+    name: 'bzpopmin', arity: -3, flags: 'write noscript blocking fast', keys: [1, -2, 1], since: '5.0.0',
+    summary: 'Pops the member with the lowest score from the first non-empty sorted set among several keys, waiting for one when all are empty.',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler(c, argv) {
+      bzpop(c, argv, false);
+    },
+  }),
+  z({
+    name: 'bzpopmax', arity: -3, flags: 'write noscript blocking fast', keys: [1, -2, 1], since: '5.0.0',
+    summary: 'Pops the member with the highest score from the first non-empty sorted set among several keys, waiting for one when all are empty.',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler(c, argv) {
+      bzpop(c, argv, true);
+    },
+  }),
+  z({
+    name: 'bzmpop', arity: -5, flags: 'write blocking', since: '7.0.0',
+    getKeys: (argv) => mpopKeys(argv, 2),
+    summary: 'Pops the lowest or highest scored members from the first non-empty sorted set among several keys, waiting for one when all are empty.',
+    complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',
+    handler: bzmpop,
+  }),
+  z({
+    name: 'zscan', arity: -3, flags: 'readonly', keys: [1, 1, 1], since: '2.8.0',
+    tips: ['nondeterministic_output'],
+    summary: 'Walks the members and scores of a sorted set a batch at a time.',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    handler: zscanCommand,
   }),
   z({
     name: 'zrandmember', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '6.2.0',

@@ -123,6 +123,8 @@ export class Config {
   private values = new Map<string, string>();
   private nums = new Map<string, number>();
   private hooks = new Map<string, Hook[]>();
+  /** Texts as given, where the canonical form loses something (see given()). */
+  private givenValues = new Map<string, string>();
   /** Where CONFIG REWRITE writes; null when started without a file. */
   file: string | null = null;
 
@@ -149,6 +151,14 @@ export class Config {
 
   bool(name: string): boolean {
     return this.values.get(name) === 'yes';
+  }
+
+  /**
+   * The text last set for a directive, before canonicalisation: notify-keyspace-events keeps an
+   * 'n' that its canonical 'A' form hides, as Redis keeps the flag while CONFIG GET shows 'AKE'.
+   */
+  given(name: string): string {
+    return this.givenValues.get(name) ?? this.get(name);
   }
 
   /** Run fn now and whenever the directive changes; fn may veto a change by returning an error detail. */
@@ -229,11 +239,15 @@ export class Config {
     const r = this.normalize(d, raw);
     if (typeof r !== 'string') return r.error;
     const old = this.get(d.name);
+    const oldGiven = this.givenValues.get(d.name);
     this.store(d, r);
+    if (d.type === 'special') this.givenValues.set(d.name, raw);
     for (const h of this.hooks.get(d.name) ?? []) {
       const err = h(r);
       if (typeof err === 'string') {
         this.store(d, old);
+        if (oldGiven === undefined) this.givenValues.delete(d.name);
+        else this.givenValues.set(d.name, oldGiven);
         return err;
       }
     }

@@ -1,7 +1,7 @@
 // One logical database: a Map from binary-safe (latin1) key to value, and a separate Map of
 // expiry times for volatile keys only (a wrapper per entry would cost memory on every key).
 
-import { notifyKeyspaceEvent, NOTIFY_EXPIRED } from './notify.js';
+import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.js';
 import { signals } from './signals.js';
 
 /**
@@ -91,15 +91,24 @@ export class Db {
 
   /**
    * Store a value (Redis's setKey): the TTL is dropped unless keepTtl, watchers are signalled.
+   * To replace a key the way Redis's dbDelete + dbAdd does (RENAME, COPY REPLACE: a `new` event
+   * even though the name existed), delete it first.
    * Callers fire their own keyspace notification, as the event name depends on the command.
    */
   set(key: string, value: Value, keepTtl = false): void {
     // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
     // TTL surviving a KEEPTTL).
     if (this.expires.size !== 0) this.expireIfNeeded(key);
+    const before = this.dict.size;
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);
+    // A key created here (Redis's dbAdd): the `new` event, and clients blocked on the name may
+    // now find a list or sorted set there (RENAME, MOVE, COPY, SORT STORE ...).
+    if (this.dict.size !== before) {
+      if (typeof value !== 'string') signals.ready(this, key);
+      notifyKeyspaceEvent(NOTIFY_NEW, 'new', key, this.id);
+    }
   }
 
   /** Replace the value in place after an in-place mutation of an existing key (keeps TTL). */

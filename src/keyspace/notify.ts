@@ -36,9 +36,9 @@ export const notifyPublisher = {
 };
 
 export function initNotifications(): void {
-  server.config.watch('notify-keyspace-events', (v) => {
+  server.config.watch('notify-keyspace-events', () => {
     let f = 0;
-    for (const ch of v) f |= CHAR_FLAGS[ch] ?? 0;
+    for (const ch of server.config.given('notify-keyspace-events')) f |= CHAR_FLAGS[ch] ?? 0;
     enabledFlags = f;
   });
 }

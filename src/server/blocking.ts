@@ -1,7 +1,9 @@
 // Blocking commands (BLPOP, BZPOPMIN, BLMOVE ...): a client waits on keys until another command
 // makes one of them ready, its timeout passes, or CLIENT UNBLOCK.
 //
-// A blocked client is served by running its command again: the handler finds the data this time.
+// A blocked client is served by running its command again: the handler finds the data this time,
+// and pops from the key servedKey() names (Redis 7.0 serves a client from the key that got ready).
+// Such a re-run counts once in the command statistics and is not shown to MONITOR again.
 // Clients blocked on a key are served first-come first-served; a key is "ready" when a command
 // signalled it (signals.ready) and it now holds the type the waiting command wants. Ready keys are
 // handled after the command that readied them (after EXEC for a transaction), as Redis does.
@@ -10,7 +12,7 @@ import { ERR } from '../errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { typeName, type Db } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
-import { parseDouble } from '../protocol/format.js';
+import { parseLongDouble, type LongDouble } from '../protocol/longdouble.js';
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
 import { refreshClock } from './clock.js';
 import { call } from './dispatch.js';
@@ -43,26 +45,67 @@ const ready: { db: Db; key: string }[] = [];
 let blockedCount = 0;
 /** While serving a blocked client again, the deadline it already had (it must not restart). */
 let servingDeadline = -1;
+/** While serving a blocked client again, the key that became ready (see servedKey). */
+let servingKey: string | null = null;
 
 export function blockedClients(): number {
   return blockedCount;
 }
 
+/** Node's timers take at most 2^31-1 ms; longer waits re-arm on expiry. */
+const MAX_TIMER_MS = 0x7fffffff;
+const TWO63 = 1n << 63n;
+
+/**
+ * Redis's timeout in ms from a long double of seconds: ceil(seconds * 1000) with the product
+ * rounded to a long double, cast to a 64-bit integer. Null when the cast overflows (x86 then yields
+ * LLONG_MIN, so Redis reports the timeout as negative), which infinities do too.
+ */
+function timeoutMs(ld: LongDouble): number | null {
+  if (ld.inf) return null;
+  if (ld.m === 0n) return 0;
+  let p = ld.m * 1000n;
+  let e = ld.e;
+  const extra = p.toString(2).length - 64;
+  if (extra > 0) {
+    // Round the product to a 64-bit significand, ties to even.
+    const sh = BigInt(extra);
+    let q = p >> sh;
+    const rem = p - (q << sh);
+    const half = 1n << (sh - 1n);
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q++;
+    p = q;
+    e += extra;
+  }
+  let int: bigint;
+  if (e >= 0) {
+    if (e > 64) return null;
+    int = p << BigInt(e);
+  } else {
+    const sh = BigInt(-e);
+    // ceil: up for positive values, toward zero (floor of the magnitude) for negative ones.
+    int = ld.neg ? p >> sh : (p + (1n << sh) - 1n) >> sh;
+  }
+  if (int >= TWO63) return null;
+  return ld.neg ? -Number(int) : Number(int);
+}
+
 /**
  * Parse a blocking timeout in seconds (fractions allowed) to an absolute deadline in ms (0 =
- * forever), or reply Redis's error and return -1.
+ * forever), or reply Redis's error and return -1. Redis 7.0 reads it as a long double and rounds
+ * the milliseconds up: 0.0001 waits 1 ms, -0.0001 is 0 = forever, 1e20 overflows to "negative".
  */
 export function parseTimeout(c: Client, arg: string): number {
-  const t = parseDouble(arg);
-  if (t === null || !Number.isFinite(t)) {
+  const ld = parseLongDouble(arg);
+  if (ld === null) {
     c.reply.error(ERR.timeoutNotFloat);
     return -1;
   }
-  if (t < 0) {
+  const ms = timeoutMs(ld);
+  if (ms === null || ms < 0) {
     c.reply.error(ERR.timeoutNegative);
     return -1;
   }
-  const ms = Math.floor(t * 1000);
   return ms === 0 ? 0 : Date.now() + ms;
 }
 
@@ -98,7 +141,7 @@ export function blockForKeys(c: Client, cmd: CommandSpec, argv: string[], keys: 
     else if (!list.includes(c)) list.push(c);
   }
   const st: BlockState = { db, keys, type, cmd, argv, deadline, timer: null, timeoutReply };
-  if (deadline > 0) st.timer = setTimeout(onTimeout, Math.max(0, deadline - Date.now()), c);
+  if (deadline > 0) st.timer = armTimer(c, deadline);
   state.set(c, st);
   c.flags |= CLIENT_BLOCKED;
   blockedCount++;
@@ -130,9 +173,19 @@ function resume(c: Client): void {
   c.scheduleFlush();
 }
 
+function armTimer(c: Client, deadline: number): NodeJS.Timeout {
+  return setTimeout(onTimeout, Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())), c);
+}
+
 function onTimeout(c: Client): void {
-  const st = detach(c);
-  if (st === undefined) return;
+  const pending = state.get(c);
+  if (pending === undefined) return;
+  if (pending.deadline > Date.now()) {
+    pending.timer = armTimer(c, pending.deadline);
+    return;
+  }
+  const st = detach(c)!;
+  st.cmd.calls++;
   replyTimeout(c, st.timeoutReply);
   resume(c);
   server.flushPending();
@@ -142,10 +195,24 @@ function onTimeout(c: Client): void {
 export function unblockClient(c: Client, withError: boolean): boolean {
   const st = detach(c);
   if (st === undefined) return false;
-  if (withError) c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
-  else replyTimeout(c, st.timeoutReply);
+  // The command completes now, for the statistics (Redis's updateStatsOnUnblock).
+  st.cmd.calls++;
+  if (withError) {
+    st.cmd.failedCalls++;
+    c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+  } else {
+    replyTimeout(c, st.timeoutReply);
+  }
   resume(c);
   return true;
+}
+
+/**
+ * The ready key while a woken client's command runs again, else null: Redis 7.0 serves the client
+ * from that key only, even if another of its keys now holds a value of the wrong type.
+ */
+export function servedKey(): string | null {
+  return servingKey;
 }
 
 export function isBlocked(c: Client): boolean {
@@ -188,8 +255,10 @@ export function handleReadyKeys(): void {
         if (v === undefined || typeName(v) !== st.type) break;
         detach(c);
         servingDeadline = st.deadline;
+        servingKey = key;
         call(c, st.cmd, st.argv);
         servingDeadline = -1;
+        servingKey = null;
         if (c.flags & CLIENT_BLOCKED) continue; // blocked again: another waiter took the data
         resume(c);
       }

@@ -9,6 +9,7 @@ import { F, type CommandSpec } from '../commands/spec.js';
 import { lookupCommand, lookupContainer } from '../commands/registry.js';
 import { QUEUED } from '../protocol/reply.js';
 import {
+  CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
   CLIENT_MONITOR,
   CLIENT_MULTI,
@@ -19,7 +20,7 @@ import {
   protectedActionAllowed,
   type Client,
 } from './client.js';
-import { handleReadyKeys, hasReadyKeys } from './blocking.js';
+import { handleReadyKeys, hasReadyKeys, servedKey } from './blocking.js';
 import { clock, lapMicros } from './clock.js';
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
@@ -124,16 +125,21 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const errors = c.reply.errors;
   c.propagateArgv = null;
   const start = clock.last;
+  // A blocked client's command runs again when it is served; like Redis, MONITOR sees it once (at
+  // its first run) and the statistics count it once (when it completes, see blocking.ts).
+  const rerun = servedKey() !== null;
   cmd.handler(c, argv);
   const usec = lapMicros(start);
   // Like Redis, only executed commands count (not rejected ones), each after it ran.
-  server.stats.commandsProcessed++;
-  cmd.calls++;
-  cmd.usec += usec;
-  if (c.reply.errors !== errors) cmd.failedCalls++;
-  slowlogPush(c, cmd, c.shownArgv(argv), usec);
-  afterCall(cmd, usec);
-  if (server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
+  if (!rerun) server.stats.commandsProcessed++;
+  if ((c.flags & CLIENT_BLOCKED) === 0) {
+    cmd.calls++;
+    cmd.usec += usec;
+    if (c.reply.errors !== errors) cmd.failedCalls++;
+    slowlogPush(c, cmd, c.shownArgv(argv), usec);
+    afterCall(cmd, usec);
+  }
+  if (!rerun && server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
   if (server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0) {
     // A handler sets propagateArgv to its deterministic form, or to [] when it propagated itself.
     const p = c.propagateArgv ?? argv;

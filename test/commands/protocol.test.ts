@@ -218,7 +218,8 @@ describe.skipIf(!enabled)('protocol: client-query-buffer-limit like redis-server
   describe.concurrent('1mb', () => {
     for (const [title, chunks] of Object.entries(QUERY_BUFFER_LIMIT)) {
       it(title, async () => {
-        const [got, want] = await Promise.all([exchange(shoal.port, chunks), exchange(redis.port, chunks)]);
+        // Megabytes of echo can take longer than the default quiet period on a loaded machine.
+        const [got, want] = await Promise.all([exchange(shoal.port, chunks, 2000), exchange(redis.port, chunks, 2000)]);
         // Compare sizes first: a mismatch of megabytes of output is unreadable in a diff.
         expect(got.data.length).toBe(want.data.length);
         expect(got).toEqual(want);

@@ -60,6 +60,11 @@ export class SetValue implements RedisObject {
     return this.dict.has(m);
   }
 
+  /** The live member collection, for SSCAN's cursor (its identity changes at the first random()). */
+  get members(): ReadonlySet<string> | ReadonlyMap<string, number> {
+    return this.dict;
+  }
+
   /** Members in insertion order (the order of a hashtable set is Redis's own). */
   values(): IterableIterator<string> {
     return this.dict.keys();
