@@ -13,6 +13,7 @@ import { initBlocking } from './server/blocking.js';
 import { initPubSub } from './server/pubsub.js';
 import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
+import { initAcl } from './acl/users.js';
 import { VERSION } from './version.js';
 
 let listeners: net.Server[] = [];
@@ -40,6 +41,7 @@ export async function startServer(config: Config): Promise<void> {
   initBlocking();
   initPubSub();
   initWatch();
+  initAcl(config.get('aclfile'));
   startActiveExpire();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');

@@ -125,7 +125,7 @@ export const DIRECTIVES: readonly Directive[] = [
   b('replica-ignore-disk-write-errors', 'no'),
   // security
   s('requirepass', ''),
-  s('aclfile', '', false, NOT_YET_EMPTY),
+  s('aclfile', '', false),
   i('acllog-max-len', 128, 0, LL),
   sp('user', '', false, { multi: true, onlyValues: [''] }),
   // clients and memory

@@ -1,5 +1,5 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing ->
+// lookup -> arity -> auth -> ACL -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing ->
 // execute -> stats/slowlog -> propagate.
 // (Cluster routing, ACL, OOM, MISCONF and read-only replica checks join this ladder as they land.)
 // Handlers never repeat these checks.
@@ -24,6 +24,7 @@ import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
 import { mustPostpone, pause, postpone } from './pause.js';
 import { server } from './state.js';
+import { aclGuard } from '../acl/check.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -82,6 +83,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if (c.authRequired && (cmd.flags & F.NO_AUTH) === 0) {
     reject(c, cmd, ERR.noAuth);
+    return;
+  }
+  const denied = aclGuard(c, cmd, argv, false);
+  if (denied !== null) {
+    reject(c, cmd, denied);
     return;
   }
   if (c.flags & CLIENT_MULTI && cmd.flags & F.NO_MULTI) {

@@ -47,6 +47,8 @@ export class Server implements ErrorSink {
   private flushScheduled = false;
   /** Cached config values read on the hot path. */
   requirePass = '';
+  /** New connections must AUTH: the default user has a password or is off (acl/users.ts keeps it). */
+  defaultAuthRequired = false;
   protoMaxBulkLen = 512 * 1024 * 1024;
   queryBufferLimit = 1024 * 1024 * 1024;
   shuttingDown = false;
