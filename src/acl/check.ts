@@ -23,7 +23,8 @@ export interface Denial {
 const keyPermCache = new Map<CommandSpec, number>();
 
 /** The permission a command's keys need, from its key-spec flags or else its read/write flags; -1: not keys. */
-function keyPerm(cmd: CommandSpec): number {
+function keyPerm(cmd: CommandSpec, argv: string[]): number {
+  if (cmd.name === 'set' || cmd.name === 'bitfield') return variableKeyPerm(cmd.name, argv);
   let p = keyPermCache.get(cmd);
   if (p !== undefined) return p;
   const ks = cmd.keySpecFlags;
@@ -39,6 +40,26 @@ function keyPerm(cmd: CommandSpec): number {
   }
   keyPermCache.set(cmd, p);
   return p;
+}
+
+/**
+ * Key-spec flags that depend on the arguments, as Redis works them out: SET reads its key only
+ * with GET; BITFIELD only reads when all it does is GET.
+ */
+function variableKeyPerm(name: string, argv: string[]): number {
+  if (name === 'set') {
+    for (let i = 3; i < argv.length; i++) if (argv[i].toLowerCase() === 'get') return PERM_R | PERM_W;
+    return PERM_W;
+  }
+  // BITFIELD: read-only while every operation is a complete GET or OVERFLOW; anything else writes.
+  for (let i = 2; i < argv.length; i++) {
+    const op = argv[i].toLowerCase();
+    const rest = argv.length - i - 1;
+    if (op === 'get' && rest >= 2) i += 2;
+    else if (op === 'overflow' && rest >= 1) i += 1;
+    else return PERM_R | PERM_W;
+  }
+  return PERM_R;
 }
 
 // Channel arguments: every argument from 1 (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE) or argv[1] only (PUBLISH).
@@ -88,7 +109,7 @@ function checkSelector(s: Selector, cmd: CommandSpec, argv: string[], out: Denia
     }
   }
   if (!s.allKeys) {
-    const perm = keyPerm(cmd);
+    const perm = keyPerm(cmd, argv);
     if (perm >= 0 && (cmd.firstKey !== 0 || cmd.getKeys !== undefined)) {
       for (const i of commandKeys(cmd, argv)) {
         if (!keyAllowed(s, argv[i], perm)) {
