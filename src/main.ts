@@ -41,7 +41,7 @@ export async function startServer(config: Config): Promise<void> {
   initBlocking();
   initPubSub();
   initWatch();
-  initAcl(config.get('aclfile'));
+  initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');

@@ -182,9 +182,32 @@ function errnoText(err: unknown): string {
   return (err as Error).message;
 }
 
-/** At start: the default user follows requirepass; an aclfile, if set, must load cleanly. */
-export function initAcl(aclfile: string): void {
+/**
+ * At start: the default user follows requirepass; then the `user` lines of the configuration
+ * (one user per line, the default user reset first) or the aclfile, never both, as Redis insists.
+ */
+export function initAcl(aclfile: string, userLines: string): void {
   users();
+  if (userLines !== '' && aclfile !== '') {
+    throw new Error('Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.');
+  }
+  const seen = new Set<string>();
+  for (const line of userLines === '' ? [] : userLines.split('\n')) {
+    const [name, ...rules] = line.split(/\s+/).filter((w) => w !== '');
+    if (seen.has(name)) throw new Error(`Error in user declaration '${name}': Duplicate user found. A user can only be defined once in config files`);
+    seen.add(name);
+    if (hasSpaces(name)) throw new Error('Spaces not allowed in ACL usernames');
+    const merged = mergeSelectorArgs(rules);
+    if (typeof merged === 'number') throw new Error(`Error in user declaration '${rules[merged]}': Unmatched parenthesis`);
+    let u = getUser(name);
+    if (u === undefined) users().set(name, (u = new User(name)));
+    else applyUserRule(u, 'reset');
+    for (const op of merged) {
+      const err = applyUserRule(u, op);
+      if (err !== null) throw new Error(`Error in user declaration '${op}': ${err}`);
+    }
+  }
+  syncDefault();
   if (aclfile === '') return;
   const err = loadAclFile(aclfile);
   if (err !== null) throw new Error(`Aborting Redis startup because of ACL errors: ${err}`);

@@ -291,6 +291,7 @@ function quoteIfNeeded(w: string): string {
 
 function formatLine(name: string, value: string): string {
   if (name === 'save' && value === '') return 'save ""';
+  if (name === 'user') return value === '' ? '' : value.split('\n').map((l) => `user ${l}`).join('\n');
   if (name === 'save' || name === 'client-output-buffer-limit') {
     const w = splitWords(value);
     const step = name === 'save' ? 2 : 4;

@@ -127,7 +127,7 @@ export const DIRECTIVES: readonly Directive[] = [
   s('requirepass', ''),
   s('aclfile', '', false),
   i('acllog-max-len', 128, 0, LL),
-  sp('user', '', false, { multi: true, onlyValues: [''] }),
+  sp('user', '', false, { multi: true }),
   // clients and memory
   i('maxclients', 10000, 1, LL),
   m('maxmemory', '0'),

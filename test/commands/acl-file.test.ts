@@ -108,3 +108,34 @@ describe('aclfile at start', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe.skipIf(!enabled)('user directives against redis-server', () => {
+  it('each `user` directive defines one user; the default user is reset first', async () => {
+    const args = [
+      '--user', 'alice', 'on', '>pw', '~a*', '+@read',
+      '--user', 'default', 'on', 'nopass', '~*', '+@all', '-flushall',
+      '--user', 'bob', 'off', '(~x', '+get)',
+      '--user', 'carol', 'on', 'nopass', '+@all', '~*',
+    ];
+    const [shoal, redis] = await Promise.all([startShoal(args), startRedis(args)]);
+    try {
+      const [a, b] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
+      for (const cmd of [['ACL', 'LIST'], ['AUTH', 'alice', 'pw'], ['GET', 'a1'], ['SET', 'a1', 'v'], ['ACL', 'WHOAMI']]) {
+        const [x, y] = await Promise.all([a.call(...cmd), b.call(...cmd)]);
+        expect(`${cmd.join(' ')} => ${x}`).toBe(`${cmd.join(' ')} => ${y}`);
+      }
+      a.close();
+      b.close();
+    } finally {
+      await Promise.all([shoal.stop(), redis.stop()]);
+    }
+  });
+
+  it('users in the configuration and an aclfile together stop the server', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'userconf-'));
+    const f = path.join(dir, 'users.acl');
+    fs.writeFileSync(f, 'user x on\n');
+    await expect(startShoal(['--aclfile', f, '--user', 'y', 'on'])).rejects.toThrow(/either an ACL file or declare users/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
