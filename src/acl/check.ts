@@ -22,13 +22,39 @@ export interface Denial {
 
 const keyPermCache = new Map<CommandSpec, number>();
 
+const R = PERM_R;
+const W = PERM_W;
+const RW = PERM_R | PERM_W;
+/**
+ * Commands whose first key and other keys need different rights (Redis 7.0 gives them several
+ * key specs; our table keeps one flag list per command): [first key, the others].
+ */
+const SPLIT_KEY_PERMS: Record<string, [number, number]> = {
+  bitop: [W, R], copy: [R, W], pfmerge: [RW, R], georadius: [R, W], georadiusbymember: [R, W], sort: [R, W],
+  lmove: [RW, W], blmove: [RW, W], rpoplpush: [RW, W], brpoplpush: [RW, W], smove: [RW, W], rename: [RW, W], renamenx: [RW, W],
+  geosearchstore: [W, R], sdiffstore: [W, R], sinterstore: [W, R], sunionstore: [W, R], zdiffstore: [W, R],
+  zinterstore: [W, R], zunionstore: [W, R], zrangestore: [W, R], migrate: [RW, RW],
+};
+
+/**
+ * Key rights of commands whose definitions carry no key-spec flags and whose read/write flags
+ * say too little (a write that also reads, a read that looks at no value): Redis 7.0's key specs.
+ */
+const KEY_PERM_OVERRIDES: Record<string, number> = {
+  lpop: RW, rpop: RW, lmpop: RW, hincrby: RW, hincrbyfloat: RW, spop: RW, pfdebug: R,
+  llen: 0, hlen: 0, hstrlen: 0, hexists: 0, sismember: 0, scard: 0,
+};
+
 /** The permission a command's keys need, from its key-spec flags or else its read/write flags; -1: not keys. */
 function keyPerm(cmd: CommandSpec, argv: string[]): number {
   if (cmd.name === 'set' || cmd.name === 'bitfield') return variableKeyPerm(cmd.name, argv);
   let p = keyPermCache.get(cmd);
   if (p !== undefined) return p;
   const ks = cmd.keySpecFlags;
-  if (ks !== undefined) {
+  const override = KEY_PERM_OVERRIDES[cmd.name];
+  if (override !== undefined && ks === undefined) {
+    p = override;
+  } else if (ks !== undefined) {
     if (ks.includes('NOT_KEY')) p = -1;
     else {
       p = 0;
@@ -111,8 +137,11 @@ function checkSelector(s: Selector, cmd: CommandSpec, argv: string[], out: Denia
   if (!s.allKeys) {
     const perm = keyPerm(cmd, argv);
     if (perm >= 0 && (cmd.firstKey !== 0 || cmd.getKeys !== undefined)) {
-      for (const i of commandKeys(cmd, argv)) {
-        if (!keyAllowed(s, argv[i], perm)) {
+      const split = SPLIT_KEY_PERMS[cmd.name];
+      const keys = commandKeys(cmd, argv);
+      for (let k = 0; k < keys.length; k++) {
+        const i = keys[k];
+        if (!keyAllowed(s, argv[i], split === undefined ? perm : split[k === 0 ? 0 : 1])) {
           out.reason = DENIED_KEY;
           out.pos = i;
           return false;
