@@ -165,14 +165,18 @@ function checkSelector(s: Selector, cmd: CommandSpec, argv: string[], out: Denia
   return true;
 }
 
+// Reused by every check: the result is read before the next command is checked.
+const best: Denial = { reason: 0, pos: 0 };
+const one: Denial = { reason: 0, pos: 0 };
+
 /**
  * Null when some selector of the user allows the call; otherwise the most relevant refusal:
  * a key or channel beats the command, and among those the one at the later argument.
  */
 export function checkCommand(u: User, cmd: CommandSpec, argv: string[]): Denial | null {
   if (u.unrestricted) return null;
-  const best: Denial = { reason: DENIED_CMD, pos: 0 };
-  const one: Denial = { reason: 0, pos: 0 };
+  best.reason = DENIED_CMD;
+  best.pos = 0;
   for (const s of u.selectors) {
     if (checkSelector(s, cmd, argv, one)) return null;
     if (one.reason > best.reason || (one.reason === best.reason && one.pos > best.pos)) {

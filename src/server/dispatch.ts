@@ -1,7 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> ACL -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing ->
-// execute -> stats/slowlog -> propagate.
-// (Cluster routing, ACL, OOM, MISCONF and read-only replica checks join this ladder as they land.)
+// lookup -> arity -> auth -> no-multi -> ACL -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE ->
+// MULTI queueing -> execute -> stats/slowlog -> propagate.
+// (Cluster routing, OOM, MISCONF and read-only replica checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -85,13 +85,13 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, ERR.noAuth);
     return;
   }
+  if (c.flags & CLIENT_MULTI && cmd.flags & F.NO_MULTI) {
+    reject(c, cmd, 'ERR Command not allowed inside a transaction');
+    return;
+  }
   const denied = aclGuard(c, cmd, argv, false);
   if (denied !== null) {
     reject(c, cmd, denied);
-    return;
-  }
-  if (c.flags & CLIENT_MULTI && cmd.flags & F.NO_MULTI) {
-    reject(c, cmd, 'ERR Command not allowed inside a transaction');
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
