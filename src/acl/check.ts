@@ -3,7 +3,7 @@
 
 import { F, commandKeys, type CommandSpec } from '../commands/spec.js';
 import { clientInfo } from '../commands/connection.js';
-import { CLIENT_MULTI, type Client } from '../server/client.js';
+import { CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
 import { commandId, PERM_R, PERM_W, type Selector, type User } from './user.js';
@@ -207,9 +207,12 @@ export function execDenialError(d: Denial): string {
 
 /**
  * The dispatcher's guard: null to proceed, or the error to reply (the refusal is logged).
- * The user of a client always exists: deleting a user disconnects its clients.
+ * The user of a client always exists: deleting a user disconnects its clients. Scripts, which run
+ * their commands through call(), must check with checkCommand themselves, for the calling user.
  */
 export function aclGuard(c: Client, cmd: CommandSpec, argv: string[], inExec: boolean): string | null {
+  // The master link and internal clients (loading) act for the server itself, as Redis's null user.
+  if (c.flags & (CLIENT_MASTER | CLIENT_FAKE)) return null;
   const u = getUser(c.user);
   if (u === undefined || u.unrestricted) return null;
   const d = checkCommand(u, cmd, argv);
