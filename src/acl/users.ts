@@ -40,10 +40,18 @@ export function getUser(name: string): User | undefined {
   return users().get(name);
 }
 
-/** New connections start authenticated unless the default user needs a password or is off. */
+/** True while no user has any restriction: the dispatcher's check is then one test. */
+export let noRestrictions = true;
+
+/**
+ * After any change to users: new connections start authenticated unless the default user needs
+ * a password or is off; the fast path holds while every user may do everything.
+ */
 function syncDefault(): void {
   const d = defaultUser();
   server.defaultAuthRequired = !d.nopass || !d.enabled;
+  noRestrictions = true;
+  for (const u of users().values()) if (!u.unrestricted) noRestrictions = false;
 }
 
 /** ACL SETUSER: every rule is tried on a copy first, so a bad rule changes nothing. */
@@ -60,7 +68,7 @@ export function setUser(name: string, rules: readonly string[]): string | null {
     killRevokedSubscribers(existing, staged);
     existing.copyFrom(staged);
   } else users().set(name, staged);
-  if (name === 'default') syncDefault();
+  syncDefault();
   return null;
 }
 
@@ -80,6 +88,7 @@ export function deleteUser(name: string, current: Client | null): boolean {
   if (u === undefined) return false;
   users().delete(name);
   killClientsOf(name, current);
+  syncDefault();
   return true;
 }
 
