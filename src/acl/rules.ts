@@ -221,7 +221,8 @@ export function mergeSelectorArgs(args: readonly string[]): string[] | number {
   let acc = '';
   for (let i = 0; i < args.length; i++) {
     const op = args[i];
-    if (open < 0 && op[0] === '(' && op[op.length - 1] !== ')') {
+    // A new opening argument restarts the selector even inside an open one, as in Redis.
+    if (op[0] === '(' && op[op.length - 1] !== ')') {
       open = i;
       acc = op;
       continue;

@@ -49,7 +49,9 @@ differential('acl', {
     ['ACL', 'DRYRUN', 's', 'strlen', 'z'],
     ['ACL', 'SETUSER', 's', 'clearselectors'],
     ['ACL', 'GETUSER', 's'],
-    ...cleanup('s'),
+    ['ACL', 'SETUSER', 'm', '(~a', '(+get', '~b)'],
+    ['ACL', 'LIST'],
+    ...cleanup('s', 'm'),
   ],
   'rule errors': [
     ['ACL', 'SETUSER', 'x', '~*', '~a'],
