@@ -126,11 +126,12 @@ function genpass(c: Client, argv: string[]): void {
   let bits = 256;
   if (argv.length === 3) {
     const v = parseInt64(argv[2]);
-    if (v === null || typeof v === 'bigint') {
+    if (v === null) {
       c.reply.error(ERR.notInteger);
       return;
     }
-    bits = v;
+    // Beyond 2^53 the value is out of the allowed range anyway.
+    bits = typeof v === 'bigint' ? (v < 0n ? -1 : Infinity) : v;
   }
   if (bits <= 0 || bits > 4096) {
     c.reply.error('ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096');
@@ -151,11 +152,11 @@ function log(c: Client, argv: string[]): void {
       return;
     }
     const v = parseInt64(argv[2]);
-    if (v === null || typeof v === 'bigint') {
+    if (v === null) {
       c.reply.error(ERR.notInteger);
       return;
     }
-    count = v < 0 ? 0 : v;
+    count = v < 0 ? 0 : Number(v);
   }
   if (count > aclLog.length) count = aclLog.length;
   const now = Date.now();
