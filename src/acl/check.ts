@@ -31,7 +31,8 @@ const RW = PERM_R | PERM_W;
  */
 const SPLIT_KEY_PERMS: Record<string, [number, number]> = {
   bitop: [W, R], copy: [R, W], pfmerge: [RW, R], georadius: [R, W], georadiusbymember: [R, W], sort: [R, W],
-  lmove: [RW, W], blmove: [RW, W], rpoplpush: [RW, W], brpoplpush: [RW, W], smove: [RW, W], rename: [RW, W], renamenx: [RW, W],
+  lmove: [RW, W], blmove: [RW, W], rpoplpush: [RW, W], brpoplpush: [RW, W], smove: [RW, W],
+  rename: [RW, W], renamenx: [RW, W],
   geosearchstore: [W, R], sdiffstore: [W, R], sinterstore: [W, R], sunionstore: [W, R], zdiffstore: [W, R],
   zinterstore: [W, R], zunionstore: [W, R], zrangestore: [W, R], migrate: [RW, RW],
 };
@@ -107,6 +108,13 @@ function channelArgs(cmd: CommandSpec): number {
   }
 }
 
+function includesNoCase(list: readonly string[], arg: string | undefined): boolean {
+  if (arg === undefined) return false;
+  const low = arg.toLowerCase();
+  for (const a of list) if (a.toLowerCase() === low) return true;
+  return false;
+}
+
 function keyAllowed(s: Selector, key: string, perm: number): boolean {
   for (const k of s.keys) {
     if ((k.perm & perm) !== perm) continue;
@@ -126,8 +134,7 @@ function checkSelector(s: Selector, cmd: CommandSpec, argv: string[], out: Denia
     const id = commandId(cmd);
     if (id < 0 || s.allowed[id] === 0) {
       const firsts = s.firstArgs?.get(id);
-      const idx = cmd.parent ? 2 : 1;
-      if (firsts === undefined || argv.length < 2 || !firsts.some((a) => a.toLowerCase() === argv[idx]?.toLowerCase())) {
+      if (firsts === undefined || argv.length < 2 || !includesNoCase(firsts, argv[cmd.parent ? 2 : 1])) {
         out.reason = DENIED_CMD;
         out.pos = 0;
         return false;
@@ -217,7 +224,8 @@ export function aclGuard(c: Client, cmd: CommandSpec, argv: string[], inExec: bo
   if (u === undefined || u.unrestricted) return null;
   const d = checkCommand(u, cmd, argv);
   if (d === null) return null;
-  addLogEntry(c, d.reason, inExec || (c.flags & CLIENT_MULTI) !== 0, d.reason === DENIED_CMD ? cmd.name : argv[d.pos], c.user, argv);
+  const object = d.reason === DENIED_CMD ? cmd.name : argv[d.pos];
+  addLogEntry(c, d.reason, inExec || (c.flags & CLIENT_MULTI) !== 0, object, c.user, argv);
   return inExec ? execDenialError(d) : denialError(d, cmd);
 }
 
@@ -238,13 +246,16 @@ export interface LogEntry {
 export const aclLog: LogEntry[] = [];
 const GROUPING_MS = 60000;
 
-export function addLogEntry(c: Client, reason: number, multi: boolean, object: string, username: string, argv: string[]): void {
+export function addLogEntry(
+  c: Client, reason: number, multi: boolean, object: string, username: string, argv: string[],
+): void {
   const now = Date.now();
   const info = clientInfo(c, c, argv);
   // Only the ten newest entries are searched for one to bump, as Redis does.
   for (let i = 0; i < aclLog.length && i < 10; i++) {
     const e = aclLog[i];
-    if (e.reason === reason && e.multi === multi && Math.abs(e.time - now) <= GROUPING_MS && e.object === object && e.username === username) {
+    const same = e.reason === reason && e.multi === multi && e.object === object && e.username === username;
+    if (same && Math.abs(e.time - now) <= GROUPING_MS) {
       e.count++;
       e.time = now;
       e.clientInfo = info;

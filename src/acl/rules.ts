@@ -2,7 +2,9 @@
 // describing a user back as rules (ACL LIST, GETUSER, ACL SAVE), as Redis 7.0 does.
 
 import { lookupByName } from '../commands/registry.js';
-import { CATEGORIES, commandIndex, hashPassword, PERM_R, PERM_RW, PERM_W, Selector, User, type KeyPattern } from './user.js';
+import {
+  CATEGORIES, commandIndex, hashPassword, PERM_R, PERM_RW, PERM_W, Selector, User, type KeyPattern,
+} from './user.js';
 
 // Reasons a rule is refused, worded as Redis words them.
 export const RULE_ERR = {
