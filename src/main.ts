@@ -7,6 +7,8 @@ import { configureLog, log, setLogLevel } from './log.js';
 import { startActiveExpire } from './keyspace/expire.js';
 import { listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
+import { initLatency } from './server/latency.js';
+import { initInfo } from './server/info.js';
 import { initNotifications } from './keyspace/notify.js';
 import { initHyperLogLog } from './commands/hyperloglog.js';
 import { initBlocking } from './server/blocking.js';
@@ -34,8 +36,13 @@ export async function startServer(config: Config): Promise<void> {
       return (err as Error).message;
     }
   });
+  // Before listening: a signal that arrives right after the startup line must shut down cleanly.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   server.init(config);
   initSlowlog();
+  initLatency();
+  initInfo();
   initNotifications();
   initHyperLogLog();
   initBlocking();
@@ -50,8 +57,6 @@ export async function startServer(config: Config): Promise<void> {
     { version: VERSION, mode: 'standalone', port: server.port, bind: config.get('bind') },
     `Shoal ${VERSION} standalone, listening on port ${server.port}, pid ${process.pid}`,
   );
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 /** Stop accepting, close clients, exit. Saving on shutdown joins here with persistence. */

@@ -3,7 +3,8 @@
 
 import { lookupByName } from '../commands/registry.js';
 import {
-  CATEGORIES, commandIndex, hashPassword, PERM_R, PERM_RW, PERM_W, Selector, User, type KeyPattern,
+  CATEGORIES, commandIndex, hashPassword, PERM_R, PERM_RW, PERM_W, Selector, selectorDefaults, User,
+  type KeyPattern,
 } from './user.js';
 
 // Reasons a rule is refused, worded as Redis words them.
@@ -165,7 +166,7 @@ function applyUserRuleInner(u: User, op: string): string | null {
       u.nopass = false;
       u.passwords = [];
       applySelectorRule(u.root, 'resetkeys');
-      applySelectorRule(u.root, 'resetchannels');
+      applySelectorRule(u.root, selectorDefaults.allChannels ? 'allchannels' : 'resetchannels');
       u.enabled = false;
       u.skipSanitizePayload = false;
       u.sanitizePayload = true;

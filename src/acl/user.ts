@@ -49,6 +49,9 @@ export function commandId(cmd: CommandSpec): number {
   return commandIndex().ids.get(cmd) ?? -1;
 }
 
+/** acl-pubsub-default: whether new selectors (and `reset`) start with every channel allowed. */
+export const selectorDefaults = { allChannels: false };
+
 export class Selector {
   /** Set by +@all; any -command clears it (the bits then decide). */
   allCommands = false;
@@ -59,7 +62,7 @@ export class Selector {
   firstArgs: Map<number, string[]> | null = null;
   allKeys = false;
   keys: KeyPattern[] = [];
-  allChannels = false;
+  allChannels = selectorDefaults.allChannels;
   channels: string[] = [];
 
   constructor() {

@@ -6,7 +6,7 @@ import { CLIENT_CLOSE_AFTER_REPLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
 import { applyUserRule, describeUser, hasSpaces, mergeSelectorArgs } from './rules.js';
-import { User } from './user.js';
+import { selectorDefaults, User } from './user.js';
 
 let table: Map<string, User> | null = null;
 
@@ -20,14 +20,17 @@ export function users(): Map<string, User> {
   if (table === null) {
     table = new Map([['default', newDefaultUser()]]);
     // requirepass is the default user's password: setting it replaces them all, '' means nopass.
-    server.whenConfigured((config) =>
+    server.whenConfigured((config) => {
       config.watch('requirepass', (v) => {
         const d = defaultUser();
         applyUserRule(d, 'resetpass');
         applyUserRule(d, v === '' ? 'nopass' : '>' + v);
         syncDefault();
-      }),
-    );
+      });
+      config.watch('acl-pubsub-default', (v) => {
+        selectorDefaults.allChannels = v === 'allchannels';
+      });
+    });
   }
   return table;
 }

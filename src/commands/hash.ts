@@ -4,7 +4,7 @@ import { ERR } from '../errors.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace/notify.js';
 import { parseInt64 } from '../protocol/format.js';
-import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../protocol/longdouble.js';
+import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { LONG_MAX, ofType, rangeArg } from './list.js';
@@ -134,7 +134,6 @@ function randomKey(h: HashValue): string {
   throw new Error('unreachable: empty hash');
 }
 
-const ZERO = parseLongDouble('0')!;
 
 const hash = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'hash', acl: 'hash', ...def });
 
@@ -321,13 +320,13 @@ export const commands: CommandDef[] = [
       const h = hashForWrite(c, argv[1]);
       if (h === null) return;
       const old = h.map.get(argv[2]);
-      const cur = old === undefined ? ZERO : parseLongDouble(old);
+      const cur = old === undefined ? LD_ZERO : parseLongDouble(old);
       if (cur === null) {
         c.reply.error(ERR.hashNotFloat);
         return;
       }
       const result = addLongDouble(cur, incr);
-      if (result.inf) {
+      if (result === null) {
         c.reply.error(ERR.incrNanOrInf);
         return;
       }

@@ -14,10 +14,12 @@ import { commands as zset } from './zset.js';
 import { commands as tx } from './tx.js';
 import { commands as pubsub } from './pubsub.js';
 import { commands as hyperloglog } from './hyperloglog.js';
+import { commands as geo } from './geo.js';
 import { commands as acl } from './acl.js';
 
 const GROUPS: CommandDef[][] = [
-  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, acl,
+  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo,
+  acl,
 ];
 
 const table = new Map<string, CommandSpec>();

@@ -4,7 +4,8 @@
 import { ERR } from '../errors.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
-import { incrByFloatText, isString, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
+import { isString, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
+import { incrByFloatText } from '../protocol/longdouble.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';

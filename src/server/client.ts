@@ -7,7 +7,7 @@ import type { Db } from '../keyspace/db.js';
 import { RequestParser } from '../protocol/parser.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { logger } from '../log.js';
-import { processCommand, runCommand } from './dispatch.js';
+import { processCommand } from './dispatch.js';
 import { forgetPostponed } from './pause.js';
 import { server } from './state.js';
 
@@ -115,6 +115,7 @@ export class Client {
 
   onData(chunk: Buffer): void {
     server.stats.netInputBytes += chunk.length;
+    server.stats.readsProcessed++;
     this.lastInteraction = Date.now();
     this.parser.feed(chunk);
     if (this.parser.pending > server.queryBufferLimit) {
@@ -145,7 +146,7 @@ export class Client {
 
   /** Run a command CLIENT PAUSE held, then whatever input followed it. */
   resume(argv: string[]): void {
-    runCommand(this, argv);
+    processCommand(this, argv);
     this.processInput();
     this.flush();
   }
@@ -171,6 +172,7 @@ export class Client {
       // Redis counts a write as interaction too (the `timeout` directive).
       this.lastInteraction = Date.now();
       server.stats.netOutputBytes += this.reply.len;
+      server.stats.writesProcessed++;
       this.socket.write(this.reply.take());
     } else if (this.reply.len > 0) {
       this.reply.take();
@@ -211,6 +213,18 @@ function fmtHost(h: string | undefined): string {
   if (!h) return '?';
   if (h.startsWith('::ffff:')) return h.slice(7);
   return h.includes(':') ? `[${h}]` : h;
+}
+
+/**
+ * enable-debug-command / enable-module-command / enable-protected-configs: `yes`, `no`, or `local`
+ * (loopback connections and internal clients only), as Redis's allowProtectedAction.
+ */
+export function protectedActionAllowed(c: Client, directive: string): boolean {
+  const v = server.config.get(directive);
+  if (v === 'yes') return true;
+  if (v === 'no') return false;
+  const addr = c.socket?.remoteAddress;
+  return c.socket === null || addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
 }
 
 /** A socket-less client for internal execution (loading, scripts). */

@@ -154,3 +154,17 @@ differential('acl', {
     ...cleanup('d'),
   ],
 });
+
+differential('acl with acl-pubsub-default allchannels', {
+  'new users, selectors and reset start with every channel': [
+    ['ACL', 'SETUSER', 'p', 'on', '(+get)'],
+    ['ACL', 'LIST'],
+    ['ACL', 'SETUSER', 'p', 'resetchannels', '&a', 'reset'],
+    ['ACL', 'GETUSER', 'p'],
+    ['CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels'],
+    ['ACL', 'SETUSER', 'q'],
+    ['ACL', 'LIST'],
+    ['CONFIG', 'SET', 'acl-pubsub-default', 'allchannels'],
+    ...cleanup('p', 'q'),
+  ],
+}, { serverArgs: ['--acl-pubsub-default', 'allchannels'] });
