@@ -131,6 +131,11 @@ describe.skipIf(!enabled)('user directives against redis-server', () => {
     }
   });
 
+  it('a user declared twice or with a bad rule stops the server', async () => {
+    await expect(startShoal(['--user', 'a', 'on', '--user', 'a', 'off'])).rejects.toThrow(/Duplicate user found/);
+    await expect(startShoal(['--user', 'a', 'on', 'bogus'])).rejects.toThrow(/Error in user declaration 'bogus': Syntax error/);
+  });
+
   it('users in the configuration and an aclfile together stop the server', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'userconf-'));
     const f = path.join(dir, 'users.acl');
