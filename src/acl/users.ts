@@ -30,6 +30,8 @@ export function users(): Map<string, User> {
       config.watch('acl-pubsub-default', (v) => {
         selectorDefaults.allChannels = v === 'allchannels';
       });
+      // With an aclfile the users live there: CONFIG REWRITE drops `user` lines.
+      config.provideRewriteLines('user', () => (config.get('aclfile') === '' ? userLines() : []));
     });
   }
   return table;
@@ -172,10 +174,15 @@ export function loadAclFile(filename: string): string | null {
   return null;
 }
 
+/** Every user as a `user` line, in name order (ACL LIST, ACL SAVE, CONFIG REWRITE). */
+export function userLines(): string[] {
+  return [...users().keys()].sort().map((name) => `user ${name} ${describeUser(users().get(name)!)}`);
+}
+
 /** Write every user as a `user` line, through a temporary file renamed into place. */
 export function saveAclFile(filename: string): boolean {
   let out = '';
-  for (const name of [...users().keys()].sort()) out += `user ${name} ${describeUser(users().get(name)!)}\n`;
+  for (const line of userLines()) out += line + '\n';
   const tmp = `${filename}.tmp-${process.pid}-${Date.now()}`;
   try {
     fs.writeFileSync(tmp, out, 'latin1');

@@ -2,9 +2,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { aclLog, checkCommand, DENIED_CMD, DENIED_KEY } from '../acl/check.js';
-import { describeChannels, describeCommands, describeKeys, describeUser, hasSpaces, userFlags } from '../acl/rules.js';
+import { describeChannels, describeCommands, describeKeys, hasSpaces, userFlags } from '../acl/rules.js';
 import { CATEGORIES, commandIndex, type Selector } from '../acl/user.js';
-import { deleteUser, getUser, loadAclFile, saveAclFile, setUser, users } from '../acl/users.js';
+import { deleteUser, getUser, loadAclFile, saveAclFile, setUser, userLines, users } from '../acl/users.js';
 import { ERR } from '../errors.js';
 import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
@@ -102,9 +102,7 @@ function getuser(c: Client, argv: string[]): void {
 }
 
 function list(c: Client, names: boolean): void {
-  const all = [...users().keys()].sort();
-  c.reply.array(all.length);
-  for (const name of all) c.reply.bulk(names ? name : `user ${name} ${describeUser(users().get(name)!)}`);
+  c.reply.bulks(names ? [...users().keys()].sort() : userLines());
 }
 
 function cat(c: Client, argv: string[]): void {

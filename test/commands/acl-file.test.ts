@@ -2,11 +2,12 @@
 // nothing. Shoal and redis-server each get their own copy of the same file; their replies and
 // the files they write must match (file names in error texts aside).
 
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, SHOAL_BIN, freePort, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 
 const INITIAL = [
   'user default on nopass ~* &* +@all',
@@ -142,5 +143,53 @@ describe.skipIf(!enabled)('user directives against redis-server', () => {
     fs.writeFileSync(f, 'user x on\n');
     await expect(startShoal(['--aclfile', f, '--user', 'y', 'on'])).rejects.toThrow(/either an ACL file or declare users/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!enabled)('CONFIG REWRITE of users against redis-server', () => {
+  /** Start a server from a conf file (which must come first on its command line); stop it with the returned function. */
+  async function run(cmd: string, args: string[], port: number): Promise<[RespConn, () => Promise<void>]> {
+    const proc = spawn(cmd, args, { stdio: 'ignore' });
+    const stop = async (): Promise<void> => {
+      if (proc.exitCode !== null) return;
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await done;
+    };
+    for (let i = 0; i < 200; i++) {
+      try {
+        const c = await RespConn.connect(port);
+        if ((await c.call('PING')) === '+PONG\r\n') return [c, stop];
+        c.close();
+      } catch {
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    }
+    await stop();
+    throw new Error(`${cmd} did not start`);
+  }
+
+  it('users replace the user lines in place, extra users are appended, leftover lines dropped', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aclrewrite-'));
+    const text = ['save ""', 'user alice on >pw ~* +@all', '# between', 'user bob off', 'user zed off', '# end', ''].join('\n');
+    const confs = [path.join(dir, 'shoal.conf'), path.join(dir, 'redis.conf')];
+    for (const f of confs) fs.writeFileSync(f, text);
+    const [p1, p2] = [await freePort(), await freePort()];
+    const [a, stopA] = await run(process.execPath, [SHOAL_BIN, confs[0], '--port', String(p1), '--dir', dir], p1);
+    const [b, stopB] = await run('redis-server', [confs[1], '--port', String(p2), '--dir', dir, '--bind', '127.0.0.1'], p2);
+    try {
+      for (const cmd of [['ACL', 'SETUSER', 'carol', 'on', 'nopass', '+get'], ['ACL', 'DELUSER', 'bob', 'zed'], ['CONFIG', 'REWRITE']]) {
+        expect(await a.call(...cmd)).toBe(await b.call(...cmd));
+      }
+      // Only the user lines and comments: the other parameters each server writes are its own business.
+      const relevant = (f: string): string[] => fs.readFileSync(f, 'latin1').split('\n').filter((l) => /^(user |# )/.test(l));
+      expect(relevant(confs[0])).toEqual(relevant(confs[1]));
+      expect(relevant(confs[0])).toContain('user default on nopass ~* &* +@all');
+    } finally {
+      a.close();
+      b.close();
+      await Promise.all([stopA(), stopB()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
