@@ -15,6 +15,7 @@ import { initBlocking } from './server/blocking.js';
 import { initPubSub } from './server/pubsub.js';
 import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
+import { initAcl } from './acl/users.js';
 import { VERSION } from './version.js';
 
 let listeners: net.Server[] = [];
@@ -47,6 +48,7 @@ export async function startServer(config: Config): Promise<void> {
   initBlocking();
   initPubSub();
   initWatch();
+  initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');

@@ -1,6 +1,7 @@
 // Connection commands: PING ECHO QUIT SELECT HELLO AUTH RESET MONITOR and the CLIENT container.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { authenticate } from '../acl/check.js';
+import { defaultUser, getUser } from '../acl/users.js';
 import { ERR } from '../errors.js';
 import { parseInt64 } from '../protocol/format.js';
 import { PONG } from '../protocol/reply.js';
@@ -110,12 +111,10 @@ export const commands: CommandDef[] = [
         if (opt === 'auth' && more >= 2) {
           c.redactArg(argv, i + 1);
           c.redactArg(argv, i + 2);
-          if (!checkCredentials(argv[i + 1], argv[i + 2])) {
+          if (!authenticate(c, argv[i + 1], argv[i + 2], argv)) {
             c.reply.error(ERR.wrongPass);
             return;
           }
-          c.authenticated = true;
-          c.user = 'default';
           i += 2;
         } else if (opt === 'setname' && more >= 1) {
           if (!setClientName(c, argv[i + 1])) return;
@@ -160,7 +159,7 @@ export const commands: CommandDef[] = [
       let user = 'default';
       let pass: string;
       if (argv.length === 2) {
-        if (server.requirePass === '') {
+        if (defaultUser().nopass) {
           c.reply.error(ERR.authNoPassword);
           return;
         }
@@ -170,12 +169,10 @@ export const commands: CommandDef[] = [
         user = argv[1];
         pass = argv[2];
       }
-      if (!checkCredentials(user, pass)) {
+      if (!authenticate(c, user, pass, argv)) {
         c.reply.error(ERR.wrongPass);
         return;
       }
-      c.authenticated = true;
-      c.user = user;
       c.reply.ok();
     },
   },
@@ -326,16 +323,6 @@ const CLIENT_HELP = [
   '    Wake a client blocked in a blocking command, as if it timed out, or with an error.',
 ];
 
-/** requirepass is the default user's password; until ACLs land no other user exists. */
-function checkCredentials(user: string, pass: string): boolean {
-  if (user !== 'default') return false;
-  if (server.requirePass === '') return true;
-  // Compare digests so the time taken does not depend on how much of the password matched.
-  const a = createHash('sha256').update(pass, 'latin1').digest();
-  const b = createHash('sha256').update(server.requirePass, 'latin1').digest();
-  return timingSafeEqual(a, b);
-}
-
 function setClientName(c: Client, name: string): boolean {
   if (!validClientName(name)) {
     c.reply.error('ERR Client names cannot contain spaces, newlines or special characters.');
@@ -353,7 +340,7 @@ function resetClient(c: Client): void {
   c.db = server.dbs[0];
   c.reply.resp = 2;
   c.user = 'default';
-  c.authenticated = server.requirePass === '';
+  c.authenticated = !server.defaultAuthRequired;
   c.name = '';
   discardTransaction(c);
   resetPubSub(c);
@@ -490,7 +477,7 @@ function argvBytes(argv: readonly string[]): number {
  * connection: unparsed input, the command's arguments, queued MULTI commands (arguments plus a
  * pointer per argument, as Redis counts them), the reply buffer and what the socket still has to send.
  */
-function clientInfo(cl: Client, self: Client, selfArgv: string[]): string {
+export function clientInfo(cl: Client, self: Client, selfArgv: string[]): string {
   let flags = '';
   if (cl.flags & CLIENT_MONITOR) flags += 'O';
   else if (cl.flags & CLIENT_SLAVE) flags += 'S';
@@ -603,7 +590,7 @@ function clientKill(c: Client, argv: string[]): void {
       } else if (opt === 'laddr') {
         laddr = val;
       } else if (opt === 'user') {
-        if (val !== 'default') {
+        if (getUser(val) === undefined) {
           c.reply.error(`ERR No such user '${val}'`);
           return;
         }

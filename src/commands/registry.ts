@@ -16,9 +16,11 @@ import { commands as pubsub } from './pubsub.js';
 import { commands as hyperloglog } from './hyperloglog.js';
 import { commands as geo } from './geo.js';
 import { commands as sort } from './sort.js';
+import { commands as acl } from './acl.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
+  acl,
 ];
 
 const table = new Map<string, CommandSpec>();

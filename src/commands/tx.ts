@@ -10,6 +10,7 @@ import {
   type Client,
 } from '../server/client.js';
 import { call } from '../server/dispatch.js';
+import { aclGuard } from '../acl/check.js';
 import { beginAtomic, endAtomic } from '../server/propagate.js';
 import { unwatchAll, watchedKeyExpired, watchKey } from '../server/watch.js';
 import type { CommandDef } from './spec.js';
@@ -41,7 +42,12 @@ function exec(c: Client): void {
   beginAtomic();
   try {
     c.reply.array(queue.length);
-    for (let i = 0; i < queue.length; i++) call(c, queue[i].cmd, queue[i].argv);
+    for (let i = 0; i < queue.length; i++) {
+      // Permissions may have changed since the command was queued.
+      const denied = aclGuard(c, queue[i].cmd, queue[i].argv, true);
+      if (denied !== null) c.reply.error(denied);
+      else call(c, queue[i].cmd, queue[i].argv);
+    }
   } finally {
     // Even if a handler throws, later writes must not stay held back in this unit.
     endAtomic();

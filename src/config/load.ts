@@ -89,7 +89,8 @@ export function loadConfig(confFile: string | null, cliWords: string[]): Config 
       const joined = args.join(' ').trim();
       if (joined !== '') prev.push(joined);
       accumulated.set(d.name, prev);
-      value = prev.join(' ');
+      // Each `user` line stays a line of its own.
+      value = prev.join(d.multi ? '\n' : ' ');
     } else if (d.type === 'special' || args.length === 1) {
       value = d.type === 'special' ? args.join(' ') : args[0];
     } else {

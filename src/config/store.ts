@@ -127,6 +127,16 @@ export class Config {
   private givenValues = new Map<string, string>();
   /** Where CONFIG REWRITE writes; null when started without a file. */
   file: string | null = null;
+  /** Directives whose rewritten lines come from live state rather than a value (the ACL users). */
+  private rewriteProviders = new Map<string, () => string[]>();
+
+  /**
+   * CONFIG REWRITE takes this directive's lines from fn: they fill the directive's lines already
+   * in the file in order, the rest are appended, and leftover old lines are dropped, as Redis does.
+   */
+  provideRewriteLines(name: string, fn: () => string[]): void {
+    this.rewriteProviders.set(name, fn);
+  }
 
   constructor() {
     for (const d of DIRECTIVES) this.store(d, this.normalize(d, d.def) as string);
@@ -292,9 +302,17 @@ export class Config {
   rewriteText(original: string): string {
     const out: string[] = [];
     const written = new Set<string>();
+    const provided = new Map<string, string[]>();
+    for (const [name, fn] of this.rewriteProviders) provided.set(name, fn());
     for (const line of original.split('\n')) {
       const word = line.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
       const d = word !== '' && !word.startsWith('#') ? DIRECTIVE_BY_NAME.get(word) : undefined;
+      const lines = d === undefined ? undefined : provided.get(d.name);
+      if (lines !== undefined) {
+        const next = lines.shift();
+        if (next !== undefined) out.push(next);
+        continue;
+      }
       if (d === undefined || d.fileOnly) {
         out.push(line);
         continue;
@@ -311,6 +329,7 @@ export class Config {
       // Like Redis, `dir` and `save` are always written (an empty save must not fall back to defaults).
       if (d.name === 'dir' || d.name === 'save' || cur !== this.normalize(d, d.def)) appended.push(formatLine(d, cur, true));
     }
+    for (const lines of provided.values()) appended.push(...lines);
     if (appended.length > 0) {
       if (!out.includes(REWRITE_MARKER)) out.push(REWRITE_MARKER);
       out.push(...appended);

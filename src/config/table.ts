@@ -151,9 +151,9 @@ export const DIRECTIVES: readonly Directive[] = [
   b('replica-ignore-disk-write-errors', 'no'),
   // security
   s('requirepass', '', true, { sensitive: true }),
-  s('aclfile', '', false, NOT_YET_EMPTY),
+  s('aclfile', '', false),
   i('acllog-max-len', 128, 0, LL),
-  sp('user', '', false, { multi: true, onlyValues: [''], fileOnly: true }),
+  sp('user', '', false, { multi: true, fileOnly: true }),
   e('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels']),
   // clients and memory
   i('maxclients', 10000, 1, U32),

@@ -94,7 +94,7 @@ export class Client {
     this.parser = new RequestParser(server);
     this.reply = new ReplyWriter(server);
     this.db = server.dbs[0];
-    this.authenticated = server.requirePass === '';
+    this.authenticated = !server.defaultAuthRequired;
     this.addr = socket ? `${fmtHost(socket.remoteAddress)}:${socket.remotePort}` : '';
     this.laddr = socket ? `${fmtHost(socket.localAddress)}:${socket.localPort}` : '';
   }
@@ -111,7 +111,7 @@ export class Client {
 
   /** True while AUTH is needed before normal commands (Redis's authRequired). */
   get authRequired(): boolean {
-    return !this.authenticated && server.requirePass !== '';
+    return !this.authenticated && server.defaultAuthRequired;
   }
 
   onData(chunk: Buffer): void {

@@ -1,7 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing ->
-// execute -> stats/slowlog -> propagate.
-// (Cluster routing, ACL, OOM, MISCONF and read-only replica checks join this ladder as they land.)
+// lookup -> arity -> auth -> no-multi -> ACL -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE ->
+// MULTI queueing -> execute -> stats/slowlog -> propagate.
+// (Cluster routing, OOM, MISCONF and read-only replica checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -28,6 +28,7 @@ import { slowlogPush } from './slowlog.js';
 import { mustPostpone, pause, postpone } from './pause.js';
 import { afterCall } from './latency.js';
 import { server } from './state.js';
+import { aclGuard } from '../acl/check.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -92,6 +93,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if (c.flags & CLIENT_MULTI && cmd.flags & F.NO_MULTI) {
     reject(c, cmd, 'ERR Command not allowed inside a transaction');
+    return;
+  }
+  const denied = aclGuard(c, cmd, argv, false);
+  if (denied !== null) {
+    reject(c, cmd, denied);
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {

@@ -50,8 +50,9 @@ export class Server implements ErrorSink {
   /** Clients written to outside their own read event; flushed once per event-loop turn. */
   private pendingFlush = new Set<Client>();
   private flushScheduled = false;
+  /** New connections must AUTH: the default user has a password or is off (acl/users.ts keeps it). */
+  defaultAuthRequired = false;
   /** Cached config values read on the hot path. */
-  requirePass = '';
   protoMaxBulkLen = 512 * 1024 * 1024;
   queryBufferLimit = 1024 * 1024 * 1024;
   shuttingDown = false;
@@ -75,9 +76,6 @@ export class Server implements ErrorSink {
     const n = config.num('databases');
     this.dbs = [];
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i));
-    config.watch('requirepass', (v) => {
-      this.requirePass = v;
-    });
     config.watch('proto-max-bulk-len', (v) => {
       this.protoMaxBulkLen = Number(v);
     });
