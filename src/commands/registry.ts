@@ -14,9 +14,10 @@ import { commands as zset } from './zset.js';
 import { commands as tx } from './tx.js';
 import { commands as pubsub } from './pubsub.js';
 import { commands as hyperloglog } from './hyperloglog.js';
+import { commands as dump } from './dump.js';
 
 const GROUPS: CommandDef[][] = [
-  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog,
+  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, dump,
 ];
 
 const table = new Map<string, CommandSpec>();
