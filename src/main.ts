@@ -13,6 +13,8 @@ import { initBlocking } from './server/blocking.js';
 import { initPubSub } from './server/pubsub.js';
 import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
+import { loadAtStart } from './persistence/load.js';
+import { saveOnShutdown, startSaveCron } from './persistence/save.js';
 import { VERSION } from './version.js';
 
 let listeners: net.Server[] = [];
@@ -41,6 +43,9 @@ export async function startServer(config: Config): Promise<void> {
   initPubSub();
   initWatch();
   startActiveExpire();
+  // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
+  loadAtStart();
+  startSaveCron();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
@@ -52,11 +57,18 @@ export async function startServer(config: Config): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-/** Stop accepting, close clients, exit. Saving on shutdown joins here with persistence. */
-export function shutdown(reason: string, exitCode = 0): void {
-  if (server.shuttingDown) return;
-  server.shuttingDown = true;
+/**
+ * Save if due (`saveMode` as SHUTDOWN SAVE/NOSAVE), stop accepting, close clients, exit. Returns
+ * false, and keeps serving, when the final save failed (SHUTDOWN then replies with an error).
+ */
+export function shutdown(reason: string, exitCode = 0, saveMode: 'default' | 'save' | 'nosave' = 'default'): boolean {
+  if (server.shuttingDown) return true;
   log.info({ reason }, 'shutting down');
+  if (!saveOnShutdown(saveMode)) {
+    log.warn({ reason }, `${reason} received but errors trying to shut down the server, check the logs for more information`);
+    return false;
+  }
+  server.shuttingDown = true;
   for (const l of listeners) l.close();
   for (const c of server.clients.values()) c.close();
   const pidfile = server.config.get('pidfile');

@@ -50,6 +50,7 @@ export class Db {
     const when = this.expires.get(key);
     if (when === undefined || when > now) return false;
     if (signals.isReplica()) return true;
+    signals.beforeWrite(this, key);
     this.dict.delete(key);
     this.expires.delete(key);
     keyspaceStats.expired++;
@@ -73,6 +74,7 @@ export class Db {
 
   /** Value for a write command (no hit/miss accounting). */
   lookupWrite(key: string): Value | undefined {
+    signals.beforeWrite(this, key);
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return this.dict.get(key);
   }
@@ -88,6 +90,7 @@ export class Db {
    * Callers fire their own keyspace notification, as the event name depends on the command.
    */
   set(key: string, value: Value, keepTtl = false): void {
+    signals.beforeWrite(this, key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);
@@ -95,12 +98,14 @@ export class Db {
 
   /** Replace the value in place after an in-place mutation of an existing key (keeps TTL). */
   overwrite(key: string, value: Value): void {
+    signals.beforeWrite(this, key);
     this.dict.set(key, value);
     signals.modified(this, key);
   }
 
   /** Delete a key; true if it existed. */
   delete(key: string): boolean {
+    signals.beforeWrite(this, key);
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);
@@ -108,6 +113,7 @@ export class Db {
   }
 
   setExpire(key: string, whenMs: number): void {
+    signals.beforeWrite(this, key);
     this.expires.set(key, whenMs);
   }
 
@@ -118,10 +124,14 @@ export class Db {
   }
 
   removeExpire(key: string): boolean {
+    signals.beforeWrite(this, key);
     return this.expires.delete(key);
   }
 
-  /** Empty the database; returns how many keys were removed. */
+  /**
+   * Empty the database; returns how many keys were removed. Fresh Maps rather than clear(): a
+   * snapshot in progress keeps walking the old ones.
+   */
   flush(): number {
     const n = this.dict.size;
     this.dict = new Map();

@@ -1,6 +1,6 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> pub/sub context -> MULTI queueing -> execute -> stats/slowlog -> propagate.
-// (Cluster routing, ACL, OOM, MISCONF and read-only replica checks join this ladder as they land.)
+// lookup -> arity -> auth -> MISCONF -> pub/sub context -> MULTI queueing -> execute -> stats/slowlog -> propagate.
+// (Cluster routing, ACL, OOM and read-only replica checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -20,6 +20,7 @@ import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
 import { server } from './state.js';
+import { MISCONF, writesDeniedByDiskError } from '../persistence/save.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -72,6 +73,10 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if (c.flags & CLIENT_MULTI && cmd.flags & F.NO_MULTI) {
     reject(c, cmd, 'ERR Command not allowed inside a transaction');
+    return;
+  }
+  if (writesDeniedByDiskError() && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
+    reject(c, cmd, MISCONF);
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
