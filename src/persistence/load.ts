@@ -21,11 +21,12 @@ function dumpPath(): string {
 
 /**
  * Load `buf` into the databases (which the caller has emptied, unless merging). Throws with the
- * reason, including the offset for corrupt data; `allowDup` lets a key in the file replace ours.
+ * reason, including the offset for corrupt data; `allowDup` lets a key in the file replace ours,
+ * `keepExpired` keeps keys already expired (an AOF base: later commands may refer to them).
  */
-export function loadRdbInto(buf: Buffer, allowDup = false): { loaded: number; expired: number } {
+export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { loaded: number; expired: number } {
   const now = Date.now();
-  const primary = !signals.isReplica();
+  const dropExpired = !keepExpired && !signals.isReplica();
   let loaded = 0;
   let expired = 0;
   let empty = 0;
@@ -35,7 +36,7 @@ export function loadRdbInto(buf: Buffer, allowDup = false): { loaded: number; ex
       if (dbid >= server.dbs.length) {
         throw new Error(`Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases`);
       }
-      if (primary && expire !== -1 && expire < now) {
+      if (dropExpired && expire !== -1 && expire < now) {
         expired++;
         return;
       }

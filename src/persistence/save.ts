@@ -35,13 +35,20 @@ export const rdbStats = {
   loading: false,
   lastLoadKeysLoaded: 0,
   lastLoadKeysExpired: 0,
+  /** The AOF's last write succeeded (aof.ts keeps these two current). */
+  aofWriteOk: true,
+  aofWriteError: '',
 };
 
+/** A background snapshot: BGSAVE ('rdb') or an AOF rewrite writing a new base file ('aof'). */
+export type ChildKind = 'rdb' | 'aof';
+
 interface BgJob {
+  kind: ChildKind;
   child: ChildProcess;
   snap: Snapshot;
+  dir: string;
   start: number;
-  dirtyBefore: number;
   bytes: number;
   /** The pipe to the child is full: wait for 'drain' before walking on. */
   paused: boolean;
@@ -50,6 +57,8 @@ interface BgJob {
   /** We killed the child on purpose (shutdown, FLUSHALL): not an error. */
   killed: boolean;
   error: string | null;
+  /** Called once with the outcome (false also when killed). */
+  done: (ok: boolean, killed: boolean) => void;
 }
 
 let job: BgJob | null = null;
@@ -57,10 +66,21 @@ let job: BgJob | null = null;
 const now = (): number => Math.floor(Date.now() / 1000);
 
 export function bgsaveInProgress(): boolean {
-  return job !== null;
+  return job !== null && job.kind === 'rdb';
 }
 
-function auxFields(): [string, string][] {
+/** The kind of background snapshot running, or null (Redis allows one child at a time). */
+export function activeChild(): ChildKind | null {
+  return job === null ? null : job.kind;
+}
+
+/** Progress of the running background snapshot, for INFO. */
+export function childProgress(): { start: number; processed: number; total: number } | null {
+  return job === null ? null : { start: job.start, processed: job.snap.keysProcessed, total: job.snap.keysTotal };
+}
+
+/** AUX fields Redis 7.0 writes; `aofBase` marks the RDB preamble of an AOF base file. */
+export function auxFields(aofBase = false): [string, string][] {
   const aux: [string, string][] = [
     ['redis-ver', REDIS_VERSION],
     ['redis-bits', '64'],
@@ -69,7 +89,7 @@ function auxFields(): [string, string][] {
   ];
   const repl = replicationAux.get();
   if (repl !== null) aux.push(['repl-stream-db', String(repl.streamDb)], ['repl-id', repl.id], ['repl-offset', String(repl.offset)]);
-  aux.push(['aof-base', '0']);
+  aux.push(['aof-base', aofBase ? '1' : '0']);
   return aux;
 }
 
@@ -77,7 +97,7 @@ function dumpDir(): string {
   return server.config.get('dir');
 }
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);
@@ -87,11 +107,10 @@ function fsyncDir(dir: string): void {
 }
 
 /**
- * Write the dataset to `dbfilename` now, blocking (SAVE, shutdown, FLUSHALL). A temp file is
- * fsynced and renamed over the old dump, so a crash at any moment leaves a complete file.
+ * Write the dataset as an RDB file `dir/filename` now, blocking: a temp file is fsynced and
+ * renamed over the old one, so a crash at any moment leaves a complete file. Throws on failure.
  */
-export function saveSync(): boolean {
-  const dir = dumpDir();
+export function writeRdbSync(dir: string, filename: string, aofBase: boolean): void {
   const tmp = path.join(dir, `temp-${process.pid}.rdb`);
   let fd = -1;
   try {
@@ -99,7 +118,7 @@ export function saveSync(): boolean {
     const crc = new Crc64();
     const useCrc = server.config.bool('rdbchecksum');
     const out = fd;
-    const snap = new Snapshot(server.dbs, auxFields(), server.config.bool('rdbcompression'), (chunk) => {
+    const snap = new Snapshot(server.dbs, auxFields(aofBase), server.config.bool('rdbcompression'), (chunk) => {
       fs.writeSync(out, chunk);
       if (useCrc) crc.update(chunk);
     });
@@ -109,11 +128,20 @@ export function saveSync(): boolean {
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = -1;
-    fs.renameSync(tmp, path.join(dir, server.config.get('dbfilename')));
+    fs.renameSync(tmp, path.join(dir, filename));
     fsyncDir(dir);
   } catch (err) {
     if (fd >= 0) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** SAVE's work (also shutdown, FLUSHALL, DEBUG RELOAD): the dump file, now. */
+export function saveSync(): boolean {
+  try {
+    writeRdbSync(dumpDir(), server.config.get('dbfilename'), false);
+  } catch (err) {
     log().warn({ err: (err as Error).message }, `Failed saving the DB: ${(err as Error).message}`);
     return false;
   }
@@ -130,25 +158,25 @@ export function saveCommandSync(): boolean {
   return saveSync();
 }
 
-/** Start a BGSAVE; false (and logged) when the child cannot be started. */
-export function startBgsave(): boolean {
-  rdbStats.saves++;
-  rdbStats.lastBgsaveTry = now();
+/**
+ * Take a point-in-time snapshot now and stream it to a writer child that commits it as
+ * `dir/filename`. Null when the child cannot be started. The caller checked no child runs.
+ */
+export function forkSnapshot(kind: ChildKind, dir: string, filename: string, done: BgJob['done']): BgJob | null {
   let child: ChildProcess;
   try {
-    child = fork(WRITER, [dumpDir(), server.config.get('dbfilename'), server.config.bool('rdbchecksum') ? '1' : '0'], {
+    child = fork(WRITER, [dir, filename, server.config.bool('rdbchecksum') ? '1' : '0'], {
       stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
     });
   } catch (err) {
-    rdbStats.lastBgsaveOk = false;
-    log().warn(`Can't save in background: fork: ${(err as Error).message}`);
-    return false;
+    log().warn(`Can't start a background snapshot: fork: ${(err as Error).message}`);
+    return null;
   }
   const j: BgJob = {
-    child, snap: null as unknown as Snapshot, start: now(), dirtyBefore: server.dirty, bytes: 0,
-    paused: false, committed: false, killed: false, error: null,
+    kind, child, snap: null as unknown as Snapshot, dir, start: now(), bytes: 0,
+    paused: false, committed: false, killed: false, error: null, done,
   };
-  j.snap = new Snapshot(server.dbs, auxFields(), server.config.bool('rdbcompression'), (chunk) => {
+  j.snap = new Snapshot(server.dbs, auxFields(kind === 'aof'), server.config.bool('rdbcompression'), (chunk) => {
     j.bytes += chunk.length;
     if (!child.stdin!.write(chunk)) j.paused = true;
   });
@@ -168,10 +196,9 @@ export function startBgsave(): boolean {
     j.error = err.message;
   });
   // 'close' comes after the child's last message, so `committed` is final by then.
-  child.on('close', (code, signal) => bgsaveDone(j, code, signal));
-  log().info(`Background saving started by pid ${child.pid}`);
+  child.on('close', (code, signal) => childDone(j, code, signal));
   setImmediate(walk, j);
-  return true;
+  return j;
 }
 
 /** One slice of the walk; re-schedules itself until the stream is complete or the job ends. */
@@ -182,7 +209,7 @@ function walk(j: BgJob): void {
     done = j.snap.step(performance.now() + SLICE_MS);
   } catch (err) {
     j.error = (err as Error).message;
-    log().warn(`Background saving failed while encoding: ${j.error}`);
+    log().warn(`Background snapshot failed while encoding: ${j.error}`);
     j.snap.release();
     j.child.kill('SIGKILL');
     return;
@@ -196,34 +223,60 @@ function walk(j: BgJob): void {
   j.child.send({ end: j.bytes }, () => j.child.stdin!.end());
 }
 
-function bgsaveDone(j: BgJob, code: number | null, signal: NodeJS.Signals | null): void {
+function childDone(j: BgJob, code: number | null, signal: NodeJS.Signals | null): void {
   j.snap.release();
   if (job === j) job = null;
-  const t = now();
-  rdbStats.lastBgsaveTimeSec = t - j.start;
-  if (code === 0 && j.committed && j.error === null) {
-    log().info('Background saving terminated with success');
-    server.dirty -= j.dirtyBefore;
-    server.lastSave = t;
-    rdbStats.lastBgsaveOk = true;
-  } else {
-    if (signal !== null) log().warn(`Background saving terminated by signal ${signal}`);
-    else log().warn(`Background saving error${j.error !== null ? `: ${j.error}` : ''}`);
-    fs.rmSync(path.join(dumpDir(), `temp-${j.child.pid}.rdb`), { force: true });
-    if (!j.killed) rdbStats.lastBgsaveOk = false;
+  const ok = code === 0 && j.committed && j.error === null;
+  if (!ok) {
+    if (signal !== null) log().warn(`Background ${j.kind === 'rdb' ? 'saving' : 'AOF rewrite'} terminated by signal ${signal}`);
+    fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
   }
+  j.done(ok, j.killed);
 }
 
-/** Stop a BGSAVE in progress without counting it as an error (shutdown, FLUSHALL). */
-export function killBgsave(): void {
+/** Stop the background snapshot in progress; its `done` sees killed = true. */
+export function killChild(): void {
   const j = job;
   if (j === null) return;
   j.killed = true;
   j.snap.release();
   job = null;
   j.child.kill('SIGKILL');
-  fs.rmSync(path.join(dumpDir(), `temp-${j.child.pid}.rdb`), { force: true });
+  fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
 }
+
+/** Start a BGSAVE; false (and logged) when the child cannot be started. */
+export function startBgsave(): boolean {
+  rdbStats.saves++;
+  rdbStats.lastBgsaveTry = now();
+  const dirtyBefore = server.dirty;
+  const start = now();
+  const j = forkSnapshot('rdb', dumpDir(), server.config.get('dbfilename'), (ok, killed) => {
+    const t = now();
+    rdbStats.lastBgsaveTimeSec = t - start;
+    if (ok) {
+      log().info('Background saving terminated with success');
+      server.dirty -= dirtyBefore;
+      server.lastSave = t;
+      rdbStats.lastBgsaveOk = true;
+    } else if (!killed) {
+      log().warn('Background saving error');
+      rdbStats.lastBgsaveOk = false;
+    }
+  });
+  if (j === null) {
+    rdbStats.lastBgsaveOk = false;
+    return false;
+  }
+  log().info(`Background saving started by pid ${j.child.pid}`);
+  return true;
+}
+
+/** What the AOF (aof.ts, which imports this module) plugs in: its cron step and shutdown flush. */
+export const aofHooks = {
+  tick: (): void => {},
+  shutdown: (): void => {},
+};
 
 /** Parsed `save` directive: [seconds, changes] pairs. */
 function savePoints(): number[] {
@@ -233,7 +286,9 @@ function savePoints(): number[] {
 
 /** Once a second: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
 function cron(): void {
-  if (job !== null || server.shuttingDown || rdbStats.loading) return;
+  if (server.shuttingDown || rdbStats.loading) return;
+  aofHooks.tick();
+  if (job !== null) return;
   const t = now();
   const retryOk = t - rdbStats.lastBgsaveTry > RETRY_DELAY_SEC || rdbStats.lastBgsaveOk;
   if (rdbStats.bgsaveScheduled && retryOk) {
@@ -261,8 +316,10 @@ export function startSaveCron(): void {
  * MISCONF: writes are refused while the last BGSAVE failed, save points are configured and
  * stop-writes-on-bgsave-error is on. The dispatcher asks this for write commands and PING.
  */
-export function writesDeniedByDiskError(): boolean {
-  return !rdbStats.lastBgsaveOk && server.config.bool('stop-writes-on-bgsave-error') && server.config.get('save') !== '';
+export function writesDeniedByDiskError(): string | null {
+  if (rdbStats.lastBgsaveOk && rdbStats.aofWriteOk) return null;
+  if (!rdbStats.lastBgsaveOk && server.config.bool('stop-writes-on-bgsave-error') && server.config.get('save') !== '') return MISCONF;
+  return rdbStats.aofWriteOk ? null : `MISCONF Errors writing to the AOF file: ${rdbStats.aofWriteError}`;
 }
 
 export const MISCONF =
@@ -274,9 +331,10 @@ export const MISCONF =
  * saving failed (SHUTDOWN then refuses unless forced).
  */
 export function saveOnShutdown(mode: 'default' | 'save' | 'nosave' = 'default'): boolean {
+  aofHooks.shutdown();
   if (job !== null) {
-    log().warn('There is a child saving an .rdb. Killing it!');
-    killBgsave();
+    log().warn(job.kind === 'rdb' ? 'There is a child saving an .rdb. Killing it!' : 'There is a child rewriting the AOF. Killing it!');
+    killChild();
   }
   if (mode === 'nosave' || (mode === 'default' && server.config.get('save') === '')) return true;
   log().info('Saving the final RDB snapshot before exiting.');
@@ -287,45 +345,6 @@ export function saveOnShutdown(mode: 'default' | 'save' | 'nosave' = 'default'):
 
 /** FLUSHALL's persistence step, as Redis 7.0 does it: drop a BGSAVE, save the empty dataset if save points exist. */
 export function afterFlushAll(): void {
-  killBgsave();
+  if (job !== null && job.kind === 'rdb') killChild();
   if (server.config.get('save') !== '') saveSync();
-}
-
-/** The INFO persistence fields, in Redis 7.0's order. */
-export function persistenceInfo(): [string, string][] {
-  const j = job;
-  const total = j !== null ? j.snap.keysTotal : 0;
-  const processed = j !== null ? j.snap.keysProcessed : 0;
-  return [
-    ['loading', rdbStats.loading ? '1' : '0'],
-    ['async_loading', '0'],
-    ['current_cow_peak', '0'],
-    ['current_cow_size', '0'],
-    ['current_cow_size_age', '0'],
-    ['current_fork_perc', (total !== 0 ? (processed / total) * 100 : 0).toFixed(2)],
-    ['current_save_keys_processed', String(processed)],
-    ['current_save_keys_total', String(total)],
-    ['rdb_changes_since_last_save', String(server.dirty)],
-    ['rdb_bgsave_in_progress', j !== null ? '1' : '0'],
-    ['rdb_last_save_time', String(server.lastSave)],
-    ['rdb_last_bgsave_status', rdbStats.lastBgsaveOk ? 'ok' : 'err'],
-    ['rdb_last_bgsave_time_sec', String(rdbStats.lastBgsaveTimeSec)],
-    ['rdb_current_bgsave_time_sec', String(j !== null ? now() - j.start : -1)],
-    ['rdb_saves', String(rdbStats.saves)],
-    ['rdb_last_cow_size', '0'],
-    ['rdb_last_load_keys_expired', String(rdbStats.lastLoadKeysExpired)],
-    ['rdb_last_load_keys_loaded', String(rdbStats.lastLoadKeysLoaded)],
-    ['aof_enabled', '0'],
-    ['aof_rewrite_in_progress', '0'],
-    ['aof_rewrite_scheduled', '0'],
-    ['aof_last_rewrite_time_sec', '-1'],
-    ['aof_current_rewrite_time_sec', '-1'],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', '0'],
-    ['aof_rewrites_consecutive_failures', '0'],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', '0'],
-    ['module_fork_in_progress', '0'],
-    ['module_fork_last_cow_size', '0'],
-  ];
 }

@@ -20,7 +20,7 @@ import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
 import { server } from './state.js';
-import { MISCONF, writesDeniedByDiskError } from '../persistence/save.js';
+import { writesDeniedByDiskError } from '../persistence/save.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -75,8 +75,9 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, 'ERR Command not allowed inside a transaction');
     return;
   }
-  if (writesDeniedByDiskError() && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
-    reject(c, cmd, MISCONF);
+  const diskError = writesDeniedByDiskError();
+  if (diskError !== null && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
+    reject(c, cmd, diskError);
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {

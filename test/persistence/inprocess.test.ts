@@ -10,7 +10,7 @@ import { Config } from '../../src/config/store.js';
 import { lookupCommand } from '../../src/commands/registry.js';
 import { debugReload } from '../../src/persistence/load.js';
 import { dumpPayload } from '../../src/persistence/rdb/values.js';
-import { persistenceInfo } from '../../src/persistence/save.js';
+import { persistenceInfo } from '../../src/persistence/info.js';
 import { fakeClient, type Client } from '../../src/server/client.js';
 import { call } from '../../src/server/dispatch.js';
 import { addPropagationSink } from '../../src/server/propagate.js';
