@@ -351,8 +351,8 @@ function openOnStart(): void {
   persistManifest(manifest);
   log().info(`${reuse ? 'Opening' : 'Creating'} AOF incr file ${incr.name} on server start`);
   aofState.enabled = true;
-  aofState.baseSize = manifest.base ? fileSize(manifest.base.name) : 0;
-  aofState.currentSize = aofState.baseSize + manifest.incr.reduce((n, f) => n + fileSize(f.name), 0);
+  // Like Redis, growth for auto-rewrite counts from the size found at start.
+  aofState.currentSize = (manifest.base ? fileSize(manifest.base.name) : 0) + manifest.incr.reduce((n, f) => n + fileSize(f.name), 0);
   aofState.baseSize = aofState.currentSize;
 }
 

@@ -1,5 +1,6 @@
-// The BGSAVE child (started with child_process.fork): receives the RDB bytes on stdin, appends
-// the CRC64 trailer, writes temp-<pid>.rdb, fsyncs, renames it over the dump file and fsyncs the
+// The background snapshot child (BGSAVE, AOF base files; started with child_process.fork):
+// receives the RDB bytes on stdin, appends the CRC64 trailer, writes temp-<pid>.rdb, fsyncs,
+// renames it over the target file and fsyncs the
 // directory. It commits only when the parent says the stream is complete and the byte count
 // matches; if the parent dies first (IPC disconnect) the temp file is removed and the previous
 // dump stays as it was. argv: <dir> <dbfilename> <checksum 1|0>

@@ -1,7 +1,8 @@
-// RDB saving: SAVE (synchronous, in this process), BGSAVE (a point-in-time Snapshot walked in
-// slices of about a millisecond, streamed to the rdb-writer child that checksums, writes, fsyncs
-// and renames), `save <seconds> <changes>` points checked once a second, and the state INFO
-// persistence, LASTSAVE and MISCONF read.
+// RDB saving: SAVE (synchronous, in this process), background snapshots (a point-in-time
+// Snapshot walked in slices of about a millisecond, streamed to the rdb-writer child that
+// checksums, writes, fsyncs and renames) for BGSAVE and for the AOF rewrite's base file, one at a
+// time like Redis's one child, `save <seconds> <changes>` points checked once a second, and the
+// state INFO persistence, LASTSAVE and MISCONF read.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

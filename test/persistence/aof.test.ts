@@ -136,9 +136,14 @@ describe('appendonly yes', () => {
         '-ERR Background append only file rewriting already in progress\r\n',
         "-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n",
       ]);
-      for (let i = 0; i < 500 && !manifest(dir).startsWith('file appendonly.aof.2.base.rdb seq 2 type b\n'); i++) await sleep(20);
-      expect(manifest(dir)).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
-      expect(fs.readdirSync(path.join(dir, 'appendonlydir')).sort()).toEqual([
+      // Like Redis, the manifest first lists the replaced files as history, then drops them.
+      const final = 'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
+      for (let i = 0; i < 500 && manifest(dir) !== final; i++) await sleep(20);
+      expect(manifest(dir)).toBe(final);
+      // History files are removed in the background, as Redis does.
+      const listing = () => fs.readdirSync(path.join(dir, 'appendonlydir')).sort();
+      for (let i = 0; i < 100 && listing().length !== 3; i++) await sleep(20);
+      expect(listing()).toEqual([
         'appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest',
       ]);
       // The base is the dataset at the epoch; the incr file replays what came after.
@@ -160,6 +165,37 @@ describe('appendonly yes', () => {
       expect(await c.call('GET', 'k1')).toBe('$-1\r\n');
       expect(await c.call('GET', 'k2')).toBe('$2\r\nv2\r\n');
       expect(await c.call('DBSIZE')).toBe(`:${N - Math.ceil((N - 1) / 1003)}\r\n`);
+      c.close();
+    } finally {
+      await shoal.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('BGSAVE SCHEDULE and BGREWRITEAOF wait for the other child, then run', async () => {
+    const dir = tmpDir();
+    const shoal = await startShoal(['--dir', dir, ...AOF]);
+    try {
+      const c = await RespConn.connect(shoal.port);
+      const mset: string[][] = [];
+      for (let i = 0; i < 100_000; i += 1000) {
+        const cmd = ['MSET'];
+        for (let j = i; j < i + 1000; j++) cmd.push(`k${j}`, 'v');
+        mset.push(cmd);
+      }
+      await pipeline(c, mset);
+      expect(await pipeline(c, [['BGSAVE'], ['BGREWRITEAOF']])).toEqual([
+        '+Background saving started\r\n', '+Background append only file rewriting scheduled\r\n',
+      ]);
+      for (let i = 0; i < 300 && !manifest(dir).includes('seq 2 type b'); i++) await sleep(20);
+      expect(manifest(dir)).toContain('appendonly.aof.2.base.rdb seq 2 type b');
+      expect(fs.existsSync(path.join(dir, 'dump.rdb'))).toBe(true);
+      fs.rmSync(path.join(dir, 'dump.rdb'));
+      expect(await pipeline(c, [['BGREWRITEAOF'], ['BGSAVE', 'SCHEDULE']])).toEqual([
+        '+Background append only file rewriting started\r\n', '+Background saving scheduled\r\n',
+      ]);
+      for (let i = 0; i < 300 && !fs.existsSync(path.join(dir, 'dump.rdb')); i++) await sleep(20);
+      expect(fs.existsSync(path.join(dir, 'dump.rdb'))).toBe(true);
       c.close();
     } finally {
       await shoal.stop();
