@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lookupCommand } from '../commands/registry.js';
+import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { beforeReplies, fakeClient } from '../server/client.js';
 import { addPropagationSink } from '../server/propagate.js';
@@ -495,6 +496,27 @@ export function loadAofAtStart(): void {
   } finally {
     rdbStats.loading = false;
   }
+}
+
+/** DEBUG LOADAOF: write out what is pending, empty the databases, load the AOF back. */
+export function debugLoadAof(): void {
+  if (aofState.enabled) flush(true);
+  for (const db of server.dbs) {
+    signals.flushed(db);
+    db.flush();
+  }
+  rdbStats.loading = true;
+  try {
+    deleteHistory();
+    loadAof();
+  } catch (err) {
+    // Redis exits here too: the dataset is gone and the file cannot give it back.
+    log().warn(`Fatal error loading the AOF on DEBUG LOADAOF: ${(err as Error).message}`);
+    process.exit(1);
+  } finally {
+    rdbStats.loading = false;
+  }
+  log().warn('Append Only File loaded by DEBUG LOADAOF');
 }
 
 /**
