@@ -56,18 +56,26 @@ export async function startServer(config: Config): Promise<void> {
     { version: VERSION, mode: 'standalone', port: server.port, bind: config.get('bind') },
     `Shoal ${VERSION} standalone, listening on port ${server.port}, pid ${process.pid}`,
   );
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
+  process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
+}
+
+/** shutdown-on-sigterm / shutdown-on-sigint: words among default, save, nosave, now, force. */
+function shutdownOnSignal(signal: string, how: string): void {
+  const words = how.split(' ');
+  const mode = words.includes('nosave') ? 'nosave' : words.includes('save') ? 'save' : 'default';
+  shutdown(signal, 0, mode, words.includes('force'));
 }
 
 /**
  * Save if due (`saveMode` as SHUTDOWN SAVE/NOSAVE), stop accepting, close clients, exit. Returns
- * false, and keeps serving, when the final save failed (SHUTDOWN then replies with an error).
+ * false, and keeps serving, when the final save failed (SHUTDOWN then replies with an error),
+ * unless `force`.
  */
-export function shutdown(reason: string, exitCode = 0, saveMode: 'default' | 'save' | 'nosave' = 'default'): boolean {
+export function shutdown(reason: string, exitCode = 0, saveMode: 'default' | 'save' | 'nosave' = 'default', force = false): boolean {
   if (server.shuttingDown) return true;
   log.info({ reason }, 'shutting down');
-  if (!saveOnShutdown(saveMode)) {
+  if (!saveOnShutdown(saveMode) && !force) {
     log.warn({ reason }, `${reason} received but errors trying to shut down the server, check the logs for more information`);
     return false;
   }

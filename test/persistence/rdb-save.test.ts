@@ -398,6 +398,29 @@ describe('loading at start', () => {
     }
   });
 
+  it('SIGTERM follows shutdown-on-sigterm, and keeps serving when the final save fails', async () => {
+    const dir = tmpDir();
+    const nosave = await startShoal(['--dir', dir, '--save', '3600 1', '--shutdown-on-sigterm', 'nosave']);
+    const c = await RespConn.connect(nosave.port);
+    await c.call('SET', 'k', 'v');
+    c.close();
+    nosave.proc.kill('SIGTERM');
+    expect(await waitExit(nosave)).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'dump.rdb'))).toBe(false);
+    const failing = await startShoal(['--dir', dir, '--save', '3600 1']);
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      failing.proc.kill('SIGTERM');
+      await sleep(300);
+      const c2 = await RespConn.connect(failing.port);
+      expect(await c2.call('PING')).toBe('+PONG\r\n');
+      c2.close();
+      expect(failing.output()).toMatch(/SIGTERM received but errors trying to shut down the server/);
+    } finally {
+      await failing.stop();
+    }
+  });
+
   it('refuses to start on a corrupt file, naming the offset', async () => {
     const dir = tmpDir();
     const shoal = await startShoal(['--dir', dir]);
