@@ -80,6 +80,27 @@ describe('appendonly yes', () => {
     }
   });
 
+  it.skipIf(!enabled)('the incr file is byte for byte what redis-server writes for the same commands', async () => {
+    const files: string[] = [];
+    for (const start of [startShoal, startRedis]) {
+      const s = await start([...AOF, '--appendfsync', 'always']);
+      const c = await RespConn.connect(s.port);
+      try {
+        for (const w of [
+          ['SET', 'a', '1'], ['set', 'b', '2'], ['DEL', 'b', 'zz'], ['DEL', 'nope'],
+          ['MULTI'], ['SET', 'in', 'tx'], ['INCR', 'counter'], ['EXEC'], ['MULTI'], ['INCR', 'x'], ['EXEC'],
+          ['SELECT', '5'], ['SET', 'five', '5'], ['SELECT', '0'], ['PFADD', 'h', 'x', 'y'], ['PFADD', 'h', 'x'],
+          ['MSET', 'q', '1', 'w', '2'], ['FLUSHALL'],
+        ]) await c.call(...w);
+        files.push(fs.readFileSync(path.join(s.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1'));
+      } finally {
+        c.close();
+        await s.stop();
+      }
+    }
+    expect(files[0]).toBe(files[1]);
+  });
+
   it.skipIf(!enabled)('redis-server loads the AOF directory Shoal wrote, and Shoal loads the one redis-server wrote', async () => {
     const sdir = tmpDir();
     const shoal = await startShoal(['--dir', sdir, ...AOF]);
