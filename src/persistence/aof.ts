@@ -1,6 +1,6 @@
 // The append-only file in Redis 7's multi-part layout: `dir/appenddirname/` holds a base file (an
-// RDB image, as with aof-use-rdb-preamble yes), incr files of RESP commands, and a manifest naming
-// them. Writes reach the incr file through the propagation sink (SELECT when the database
+// RDB image with aof-use-rdb-preamble yes, commands with no), incr files of RESP commands, and a
+// manifest naming them. Writes reach the incr file through the propagation sink (SELECT when the database
 // changes); `appendfsync` decides when it is fsynced. BGREWRITEAOF switches to a new incr file at
 // the snapshot epoch and writes a new base through the same point-in-time snapshot as BGSAVE.
 
@@ -14,7 +14,7 @@ import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { splitArgs } from '../protocol/parser.js';
 import { loadRdbInto } from './load.js';
-import { activeChild, aofHooks, forkSnapshot, fsyncDir, killChild, rdbStats, writeRdbSync } from './save.js';
+import { activeChild, aofHooks, forkSnapshot, fsyncDir, killChild, rdbStats, writeSnapshotSync, type SnapshotFormat } from './save.js';
 
 const log = (): ReturnType<typeof logger> => logger('aof');
 
@@ -124,9 +124,22 @@ function persistManifest(m: Manifest): void {
   fsyncDir(dir);
 }
 
-function nextBase(m: Manifest): AofFile {
+/** The base format aof-use-rdb-preamble asks for. */
+function baseFormat(): SnapshotFormat {
+  return server.config.bool('aof-use-rdb-preamble') ? 'aof-preamble' : 'aof-commands';
+}
+
+function nextBase(m: Manifest, format: SnapshotFormat): AofFile {
   const seq = (m.base?.seq ?? 0) + 1;
-  return { name: `${baseName()}.${seq}.base.rdb`, seq, type: 'b' };
+  return { name: `${baseName()}.${seq}.base.${format === 'aof-preamble' ? 'rdb' : 'aof'}`, seq, type: 'b' };
+}
+
+/** Write a new base now (start-up, or AOF turned on at run time). */
+function writeBaseSync(m: Manifest): AofFile {
+  const format = baseFormat();
+  const base = nextBase(m, format);
+  writeSnapshotSync(aofDir(), base.name, format);
+  return base;
 }
 
 function nextIncr(m: Manifest): AofFile {
@@ -340,8 +353,7 @@ export function loadAof(): boolean {
 function openOnStart(): void {
   fs.mkdirSync(aofDir(), { recursive: true });
   if (manifest.base === null && manifest.incr.length === 0) {
-    const base = nextBase(manifest);
-    writeRdbSync(aofDir(), base.name, true);
+    const base = writeBaseSync(manifest);
     manifest = { ...manifest, base };
     log().info(`Creating AOF base file ${base.name} on server start`);
   }
@@ -365,8 +377,7 @@ function enableAtRunTime(): string | null {
   try {
     fs.mkdirSync(aofDir(), { recursive: true });
     const m = readManifest() ?? { base: null, history: [], incr: [] };
-    const base = nextBase(m);
-    writeRdbSync(aofDir(), base.name, true);
+    const base = writeBaseSync(m);
     const incr = nextIncr(m);
     const history = [...m.history, ...(m.base ? [{ ...m.base, type: 'h' as const }] : []), ...m.incr.map((f) => ({ ...f, type: 'h' as const }))];
     manifest = { base, history, incr: [incr] };
@@ -411,12 +422,13 @@ export function startRewrite(): boolean {
     log().warn(`Can't rewrite append only file in background: ${(err as Error).message}`);
     return false;
   }
-  const base = nextBase(manifest);
+  const format = baseFormat();
+  const base = nextBase(manifest, format);
   const keepIncr = aofState.enabled ? manifest.incr[manifest.incr.length - 1] : null;
   aofState.rewrites++;
   aofState.rewriteStart = now();
   aofState.rewriteScheduled = false;
-  const j = forkSnapshot('aof', aofDir(), base.name, (ok, killed) => rewriteDone(ok, killed, base, keepIncr));
+  const j = forkSnapshot('aof', format, aofDir(), base.name, (ok, killed) => rewriteDone(ok, killed, base, keepIncr));
   if (j === null) {
     aofState.lastRewriteOk = false;
     return false;

@@ -3,17 +3,17 @@
 // renames it over the target file and fsyncs the
 // directory. It commits only when the parent says the stream is complete and the byte count
 // matches; if the parent dies first (IPC disconnect) the temp file is removed and the previous
-// dump stays as it was. argv: <dir> <dbfilename> <checksum 1|0>
+// dump stays as it was. argv: <dir> <filename> <trailer: 1 = CRC64, 0 = zeros, none>
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Crc64 } from './rdb/crc64.js';
 
-const [dir, dbfilename, checksum] = process.argv.slice(2);
+const [dir, dbfilename, trailer] = process.argv.slice(2);
 const tmp = path.join(dir, `temp-${process.pid}.rdb`);
 const fd = openTemp();
 const crc = new Crc64();
-const useCrc = checksum === '1';
+const useCrc = trailer === '1';
 const FSYNC_EVERY = 32 * 1024 * 1024;
 let received = 0;
 let sinceSync = 0;
@@ -47,7 +47,7 @@ function commit(): void {
   if (!ended || expected < 0 || failed) return;
   try {
     if (received !== expected) throw new Error(`stream has ${received} bytes, parent sent ${expected}`);
-    fs.writeSync(fd, useCrc ? crc.bytes() : Buffer.alloc(8));
+    if (trailer !== 'none') fs.writeSync(fd, useCrc ? crc.bytes() : Buffer.alloc(8));
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fs.renameSync(tmp, path.join(dir, dbfilename));
@@ -58,7 +58,7 @@ function commit(): void {
     fail(err);
     return;
   }
-  process.send!({ ok: true, bytes: received + 8 }, () => process.exit(0));
+  process.send!({ ok: true }, () => process.exit(0));
 }
 
 process.stdin.on('data', (chunk: Buffer) => {

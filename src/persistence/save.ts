@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { REDIS_VERSION } from '../version.js';
+import { AofBaseEncoder } from './aof-base.js';
 import { Crc64 } from './rdb/crc64.js';
-import { Snapshot } from './snapshot.js';
+import { RdbFileEncoder } from './rdb/file.js';
+import { Snapshot, type SnapshotEncoder } from './snapshot.js';
 
 const log = (): ReturnType<typeof logger> => logger('rdb');
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rdb-writer.js');
@@ -108,24 +110,42 @@ export function fsyncDir(dir: string): void {
 }
 
 /**
- * Write the dataset as an RDB file `dir/filename` now, blocking: a temp file is fsynced and
- * renamed over the old one, so a crash at any moment leaves a complete file. Throws on failure.
+ * How a snapshot is written: an RDB file, an AOF base with an RDB preamble, or an AOF base made
+ * of commands (aof-use-rdb-preamble no, no checksum trailer).
  */
-export function writeRdbSync(dir: string, filename: string, aofBase: boolean): void {
+export type SnapshotFormat = 'rdb' | 'aof-preamble' | 'aof-commands';
+
+function newSnapshot(format: SnapshotFormat, sink: (chunk: Buffer) => void): Snapshot {
+  const compress = server.config.bool('rdbcompression');
+  const encoder = format === 'aof-commands' ? (): SnapshotEncoder => new AofBaseEncoder() : (): SnapshotEncoder => new RdbFileEncoder(compress);
+  return new Snapshot(server.dbs, auxFields(format === 'aof-preamble'), encoder, sink);
+}
+
+/** The writer child's trailer argument: CRC64, eight zero bytes, or none. */
+function trailerMode(format: SnapshotFormat): string {
+  if (format === 'aof-commands') return 'none';
+  return server.config.bool('rdbchecksum') ? '1' : '0';
+}
+
+/**
+ * Write the dataset to `dir/filename` now, blocking: a temp file is fsynced and renamed over the
+ * old one, so a crash at any moment leaves a complete file. Throws on failure.
+ */
+export function writeSnapshotSync(dir: string, filename: string, format: SnapshotFormat): void {
   const tmp = path.join(dir, `temp-${process.pid}.rdb`);
   let fd = -1;
   try {
     fd = fs.openSync(tmp, 'w');
     const crc = new Crc64();
-    const useCrc = server.config.bool('rdbchecksum');
+    const trailer = trailerMode(format);
     const out = fd;
-    const snap = new Snapshot(server.dbs, auxFields(aofBase), server.config.bool('rdbcompression'), (chunk) => {
+    const snap = newSnapshot(format, (chunk) => {
       fs.writeSync(out, chunk);
-      if (useCrc) crc.update(chunk);
+      if (trailer === '1') crc.update(chunk);
     });
     snap.step(Infinity);
     snap.release();
-    fs.writeSync(fd, useCrc ? crc.bytes() : Buffer.alloc(8));
+    if (trailer !== 'none') fs.writeSync(fd, trailer === '1' ? crc.bytes() : Buffer.alloc(8));
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = -1;
@@ -141,7 +161,7 @@ export function writeRdbSync(dir: string, filename: string, aofBase: boolean): v
 /** SAVE's work (also shutdown, FLUSHALL, DEBUG RELOAD): the dump file, now. */
 export function saveSync(): boolean {
   try {
-    writeRdbSync(dumpDir(), server.config.get('dbfilename'), false);
+    writeSnapshotSync(dumpDir(), server.config.get('dbfilename'), 'rdb');
   } catch (err) {
     log().warn({ err: (err as Error).message }, `Failed saving the DB: ${(err as Error).message}`);
     return false;
@@ -163,10 +183,10 @@ export function saveCommandSync(): boolean {
  * Take a point-in-time snapshot now and stream it to a writer child that commits it as
  * `dir/filename`. Null when the child cannot be started. The caller checked no child runs.
  */
-export function forkSnapshot(kind: ChildKind, dir: string, filename: string, done: BgJob['done']): BgJob | null {
+export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done']): BgJob | null {
   let child: ChildProcess;
   try {
-    child = fork(WRITER, [dir, filename, server.config.bool('rdbchecksum') ? '1' : '0'], {
+    child = fork(WRITER, [dir, filename, trailerMode(format)], {
       stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
     });
   } catch (err) {
@@ -177,7 +197,7 @@ export function forkSnapshot(kind: ChildKind, dir: string, filename: string, don
     kind, child, snap: null as unknown as Snapshot, dir, start: now(), bytes: 0,
     paused: false, committed: false, killed: false, error: null, done,
   };
-  j.snap = new Snapshot(server.dbs, auxFields(kind === 'aof'), server.config.bool('rdbcompression'), (chunk) => {
+  j.snap = newSnapshot(format, (chunk) => {
     j.bytes += chunk.length;
     if (!child.stdin!.write(chunk)) j.paused = true;
   });
@@ -252,7 +272,7 @@ export function startBgsave(): boolean {
   rdbStats.lastBgsaveTry = now();
   const dirtyBefore = server.dirty;
   const start = now();
-  const j = forkSnapshot('rdb', dumpDir(), server.config.get('dbfilename'), (ok, killed) => {
+  const j = forkSnapshot('rdb', 'rdb', dumpDir(), server.config.get('dbfilename'), (ok, killed) => {
     const t = now();
     rdbStats.lastBgsaveTimeSec = t - start;
     if (ok) {

@@ -8,7 +8,17 @@
 import type { Db, Value } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { toPlain } from './convert.js';
-import { RdbFileEncoder } from './rdb/file.js';
+import type { PlainValue } from './rdb/values.js';
+
+/** What a snapshot is encoded with: the RDB file encoder, or the AOF base in command form. */
+export interface SnapshotEncoder {
+  readonly pending: number;
+  header(aux: [string, string][]): void;
+  selectDb(id: number, keys: number, expires: number): void;
+  entry(key: string, value: PlainValue, expireMs: number): void;
+  eof(): void;
+  take(): Buffer;
+}
 
 interface DbSnap {
   id: number;
@@ -21,7 +31,7 @@ interface DbSnap {
   /** 0 waiting, 1 being walked (entries go straight to the stream), 2 finished. */
   state: number;
   /** Entries saved early while the database waits for its turn. */
-  early: RdbFileEncoder | null;
+  early: SnapshotEncoder | null;
   iter: Iterator<[string, Value]> | null;
 }
 
@@ -35,7 +45,7 @@ function beforeWrite(db: Db, key: string): void {
 }
 
 export class Snapshot {
-  private readonly enc: RdbFileEncoder;
+  private readonly enc: SnapshotEncoder;
   private readonly dbs: DbSnap[] = [];
   private readonly byDict = new Map<Map<string, Value>, DbSnap>();
   private cur = 0;
@@ -46,8 +56,8 @@ export class Snapshot {
   private error: Error | null = null;
 
   /** Take the epoch: from here on the snapshot is the keyspace as it is now. */
-  constructor(dbs: readonly Db[], aux: [string, string][], private readonly compress: boolean, private readonly sink: ChunkSink) {
-    this.enc = new RdbFileEncoder(compress);
+  constructor(dbs: readonly Db[], aux: [string, string][], private readonly encoder: () => SnapshotEncoder, private readonly sink: ChunkSink) {
+    this.enc = encoder();
     this.enc.header(aux);
     for (const db of dbs) {
       if (db.dict.size === 0) continue;
@@ -80,7 +90,7 @@ export class Snapshot {
     const v = s.dict.get(key);
     if (v === undefined) return;
     let enc = this.enc;
-    if (s.state === 0) enc = s.early ??= new RdbFileEncoder(this.compress);
+    if (s.state === 0) enc = s.early ??= this.encoder();
     try {
       enc.entry(key, toPlain(v), s.expires.get(key) ?? -1);
     } catch (err) {
@@ -128,7 +138,7 @@ export class Snapshot {
         enc.entry(key, toPlain(r.value[1]), s.expires.get(key) ?? -1);
         this.keysProcessed++;
         if ((++n & 63) === 0) {
-          if (enc.w.len >= 65536) this.flush();
+          if (enc.pending >= 65536) this.flush();
           if (performance.now() >= deadline) {
             this.flush();
             return false;
@@ -146,6 +156,6 @@ export class Snapshot {
 
   /** Pass on what was encoded so far. */
   private flush(): void {
-    if (this.enc.w.len > 0) this.sink(this.enc.take());
+    if (this.enc.pending > 0) this.sink(this.enc.take());
   }
 }

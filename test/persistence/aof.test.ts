@@ -224,6 +224,55 @@ describe('appendonly yes', () => {
     }
   });
 
+  it('aof-use-rdb-preamble no writes the base as commands, which both servers load', async () => {
+    const dir = tmpDir();
+    const args = ['--dir', dir, ...AOF, '--aof-use-rdb-preamble', 'no'];
+    let shoal = await startShoal(args);
+    try {
+      let c = await RespConn.connect(shoal.port);
+      await c.call('SET', 'k', 'v', 'PXAT', '99999999999999');
+      await c.call('SELECT', '2');
+      await c.call('PFADD', 'h', 'a');
+      expect(await c.call('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
+      const final = 'file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
+      for (let i = 0; i < 300 && manifest(dir) !== final; i++) await sleep(20);
+      expect(manifest(dir)).toBe(final);
+      const base = fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.2.base.aof'), 'latin1');
+      expect(base.startsWith('*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n$14\r\n99999999999999\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$1\r\nh\r\n')).toBe(true);
+      await c.call('SELECT', '0');
+      await c.call('SET', 'after', 'rewrite');
+      if (enabled) {
+        const rdir = tmpDir();
+        fs.cpSync(path.join(dir, 'appendonlydir'), path.join(rdir, 'appendonlydir'), { recursive: true });
+        const redis = await startRedis(['--dir', rdir, ...AOF]);
+        const r = await RespConn.connect(redis.port);
+        expect(await r.call('PEXPIRETIME', 'k')).toBe(':99999999999999\r\n');
+        expect(await r.call('GET', 'after')).toBe('$7\r\nrewrite\r\n');
+        r.close();
+        await redis.stop();
+        fs.rmSync(rdir, { recursive: true, force: true });
+      }
+      // A second rewrite, without the TTL key, for Shoal to load back.
+      await c.call('DEL', 'k');
+      expect(await c.call('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
+      const third = 'file appendonly.aof.3.base.aof seq 3 type b\nfile appendonly.aof.3.incr.aof seq 3 type i\n';
+      for (let i = 0; i < 300 && manifest(dir) !== third; i++) await sleep(20);
+      expect(manifest(dir)).toBe(third);
+      await kill9(shoal);
+      c.close();
+      shoal = await startShoal(args);
+      c = await RespConn.connect(shoal.port);
+      expect(await c.call('GET', 'after')).toBe('$7\r\nrewrite\r\n');
+      expect(await c.call('EXISTS', 'k')).toBe(':0\r\n');
+      await c.call('SELECT', '2');
+      expect(await c.call('PFCOUNT', 'h')).toBe(':1\r\n');
+      c.close();
+    } finally {
+      await shoal.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a torn last command is cut off with aof-load-truncated yes and refused with no', async () => {
     const dir = tmpDir();
     const shoal = await startShoal(['--dir', dir, ...AOF]);

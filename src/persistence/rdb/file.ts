@@ -40,6 +40,11 @@ export class RdbFileEncoder {
     writeBody(this.w, value);
   }
 
+  /** Bytes encoded and not taken yet. */
+  get pending(): number {
+    return this.w.len;
+  }
+
   /** Bytes produced since the last call (the caller checksums and writes them). */
   take(): Buffer {
     return this.w.take();
