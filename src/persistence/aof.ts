@@ -477,7 +477,7 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
   log().info('Background AOF rewrite finished successfully');
 }
 
-/** Once a second: a scheduled rewrite, or an automatic one when the AOF has grown enough. */
+/** Each cron tick: a scheduled rewrite, or an automatic one when the AOF has grown enough. */
 function tick(): void {
   if (activeChild() !== null) return;
   if (aofState.rewriteScheduled) {

@@ -1,7 +1,7 @@
 // RDB saving: SAVE (synchronous, in this process), background snapshots (a point-in-time
 // Snapshot walked in slices of about a millisecond, streamed to the rdb-writer child that
 // checksums, writes, fsyncs and renames) for BGSAVE and for the AOF rewrite's base file, one at a
-// time like Redis's one child, `save <seconds> <changes>` points checked once a second, and the
+// time like Redis's one child, `save <seconds> <changes>` points checked at `hz`, and the
 // state INFO persistence, LASTSAVE and MISCONF read.
 
 import { fork, type ChildProcess } from 'node:child_process';
@@ -305,7 +305,7 @@ function savePoints(): number[] {
   return v === '' ? [] : v.split(' ').map(Number);
 }
 
-/** Once a second: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
+/** Each cron tick: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
 function cron(): void {
   if (server.shuttingDown || rdbStats.loading) return;
   aofHooks.tick();
@@ -329,8 +329,14 @@ function cron(): void {
   }
 }
 
+/** The checks run at `hz`, like Redis's serverCron: a scheduled save starts within one tick. */
 export function startSaveCron(): void {
-  setInterval(cron, 1000).unref();
+  let timer: NodeJS.Timeout | null = null;
+  server.config.watch('hz', (v) => {
+    if (timer !== null) clearInterval(timer);
+    timer = setInterval(cron, Math.max(1, Math.floor(1000 / Number(v))));
+    timer.unref();
+  });
 }
 
 /**

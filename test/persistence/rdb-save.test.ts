@@ -86,11 +86,33 @@ async function waitExit(s: RunningServer, timeoutMs = 10000): Promise<number | n
 }
 
 differential('persistence commands', {
-  'argument errors and BGSAVE inside MULTI': [
-    ['BGSAVE', 'now'], ['BGSAVE', 'SCHEDULE', 'x'], ['SAVE', 'x'], ['LASTSAVE', 'x'],
+  'argument errors, SAVE inside MULTI': [
+    ['BGSAVE', 'now'], ['BGSAVE', 'SCHEDULE', 'x'], ['SAVE', 'x'], ['LASTSAVE', 'x'], ['BGREWRITEAOF', 'x'],
     ['MULTI'], ['SAVE'], ['DISCARD'],
-    ['MULTI'], ['BGSAVE'], ['EXEC'],
   ],
+});
+
+describe('BGSAVE inside EXEC', () => {
+  it.skipIf(!enabled)('is scheduled, as in Redis, and runs right after', async () => {
+    const replies: string[] = [];
+    for (const start of [startShoal, startRedis]) {
+      const s = await start();
+      const c = await RespConn.connect(s.port);
+      try {
+        await c.call('SET', 'k', 'v');
+        await c.call('MULTI');
+        await c.call('BGSAVE');
+        replies.push(await c.call('EXEC'));
+        const file = path.join(s.dir, 'dump.rdb');
+        for (let i = 0; i < 100 && !fs.existsSync(file); i++) await sleep(20);
+        expect(fs.existsSync(file)).toBe(true);
+      } finally {
+        c.close();
+        await s.stop();
+      }
+    }
+    expect(replies).toEqual(['*1\r\n+Background saving scheduled\r\n', '*1\r\n+Background saving scheduled\r\n']);
+  });
 });
 
 describe('SAVE and BGSAVE files', () => {
