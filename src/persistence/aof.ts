@@ -104,6 +104,23 @@ function readManifest(): Manifest | null {
   return m;
 }
 
+/**
+ * A single appendonly.aof from Redis before 7.0 (in `dir`, no manifest yet) moves into the AOF
+ * directory as the base, as Redis 7 does on its first start with it.
+ */
+function migrateOldStyle(): Manifest | null {
+  const old = path.join(server.config.get('dir'), baseName());
+  if (!fs.existsSync(old)) return null;
+  fs.mkdirSync(aofDir(), { recursive: true });
+  const m: Manifest = { base: { name: baseName(), seq: 1, type: 'b' }, history: [], incr: [] };
+  // Manifest first: a crash before the move leaves the old file in place and a start that fails
+  // loudly on the missing base, never an empty dataset.
+  persistManifest(m);
+  fs.renameSync(old, path.join(aofDir(), baseName()));
+  log().info(`Successfully migrated an old-style AOF file (${baseName()}) into the AOF directory (${server.config.get('appenddirname')}).`);
+  return m;
+}
+
 function manifestText(m: Manifest): string {
   const line = (f: AofFile): string => `file ${f.name} seq ${f.seq} type ${f.type}\n`;
   return [...(m.base ? [m.base] : []), ...m.history, ...m.incr].map(line).join('');
@@ -302,7 +319,7 @@ function replayCommands(buf: Buffer, start: number, file: string): number {
 
 /** Load base and incr files; false when there is no AOF yet. Throws on unrecoverable damage. */
 export function loadAof(): boolean {
-  const m = readManifest();
+  const m = readManifest() ?? migrateOldStyle();
   if (m === null || (m.base === null && m.incr.length === 0)) {
     if (m !== null) manifest = m;
     return false;
@@ -312,7 +329,7 @@ export function loadAof(): boolean {
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const file = path.join(aofDir(), f.name);
-    const start = performance.now();
+    const t0 = performance.now();
     let buf: Buffer;
     try {
       buf = fs.readFileSync(file);
@@ -320,13 +337,16 @@ export function loadAof(): boolean {
       throw new Error(`The append log file ${f.name} doesn't exist: ${(err as Error).message}`);
     }
     if (buf.length === 0) continue;
+    let from = 0;
     if (buf.latin1Slice(0, 5) === 'REDIS') {
-      log().info(f.type === 'b' ? 'Reading RDB base file on AOF loading...' : 'Reading RDB preamble from AOF file...');
+      const oldStyle = !f.name.endsWith('.rdb');
+      log().info(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
       // Expired keys stay: later commands in the AOF may still refer to them.
-      loadRdbInto(buf, false, true);
-      continue;
+      from = loadRdbInto(buf, false, true).end;
+      if (from === buf.length) continue;
+      log().info('Reading the remaining AOF tail...');
     }
-    const valid = replayCommands(buf, 0, f.name);
+    const valid = replayCommands(buf, from, f.name);
     if (valid < buf.length) {
       const last = i === files.length - 1;
       if (!last) throw new Error(`Fatal error: the truncated file is not the last file (${f.name})`);
@@ -338,7 +358,7 @@ export function loadAof(): boolean {
       fs.truncateSync(file, valid);
       log().warn(`AOF ${f.name} loaded anyway because aof-load-truncated is enabled`);
     }
-    log().info(`DB loaded from ${f.type === 'b' ? 'base' : 'incr'} file ${f.name}: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+    log().info(`DB loaded from ${f.type === 'b' ? 'base' : 'incr'} file ${f.name}: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
   }
   server.dirty = 0;
   return true;

@@ -24,13 +24,13 @@ function dumpPath(): string {
  * reason, including the offset for corrupt data; `allowDup` lets a key in the file replace ours,
  * `keepExpired` keeps keys already expired (an AOF base: later commands may refer to them).
  */
-export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { loaded: number; expired: number } {
+export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { loaded: number; expired: number; end: number } {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
   let loaded = 0;
   let expired = 0;
   let empty = 0;
-  loadRdb(buf, {
+  const { end } = loadRdb(buf, {
     aux: () => {},
     entry(dbid, key, plain, expire) {
       if (dbid >= server.dbs.length) {
@@ -58,7 +58,7 @@ export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false):
     { loaded, expired, emptySkipped: empty },
     `Done loading RDB, keys loaded: ${loaded}, keys expired: ${expired}${empty !== 0 ? `, empty keys skipped: ${empty}` : ''}.`,
   );
-  return { loaded, expired };
+  return { loaded, expired, end };
 }
 
 /** At start: load the dump file if there is one. Throws (the server refuses to start) on corruption. */

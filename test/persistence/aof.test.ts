@@ -273,6 +273,31 @@ describe('appendonly yes', () => {
     }
   });
 
+  it.skipIf(!enabled)('an old-style appendonly.aof (RDB preamble + commands) moves into the AOF directory and loads', async () => {
+    const redis = await startRedis();
+    const r = await RespConn.connect(redis.port);
+    await r.call('SET', 'from', 'preamble');
+    await r.call('SAVE');
+    r.close();
+    const dir = tmpDir();
+    const old = Buffer.concat([fs.readFileSync(path.join(redis.dir, 'dump.rdb')), encodeCommand(['SET', 'tail', 'yes'])]);
+    await redis.stop();
+    fs.writeFileSync(path.join(dir, 'appendonly.aof'), old);
+    const shoal = await startShoal(['--dir', dir, ...AOF]);
+    try {
+      const c = await RespConn.connect(shoal.port);
+      expect(await c.call('GET', 'from')).toBe('$8\r\npreamble\r\n');
+      expect(await c.call('GET', 'tail')).toBe('$3\r\nyes\r\n');
+      c.close();
+      expect(fs.existsSync(path.join(dir, 'appendonly.aof'))).toBe(false);
+      expect(manifest(dir)).toBe('file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+      expect(shoal.output()).toMatch(/Successfully migrated an old-style AOF file/);
+    } finally {
+      await shoal.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a torn last command is cut off with aof-load-truncated yes and refused with no', async () => {
     const dir = tmpDir();
     const shoal = await startShoal(['--dir', dir, ...AOF]);
