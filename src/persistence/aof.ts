@@ -1,8 +1,9 @@
 // The append-only file in Redis 7's multi-part layout: `dir/appenddirname/` holds a base file (an
 // RDB image with aof-use-rdb-preamble yes, commands with no), incr files of RESP commands, and a
-// manifest naming them. Writes reach the incr file through the propagation sink (SELECT when the database
-// changes); `appendfsync` decides when it is fsynced. BGREWRITEAOF switches to a new incr file at
-// the snapshot epoch and writes a new base through the same point-in-time snapshot as BGSAVE.
+// manifest naming them. Writes reach the incr file through the propagation sink (SELECT when the
+// database changes) and are written before the replies go out; `appendfsync` decides when they
+// are fsynced. BGREWRITEAOF switches to a new incr file at the snapshot epoch and writes a new
+// base through the same point-in-time snapshot as BGSAVE.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -203,7 +204,7 @@ function feed(dbid: number, argv: string[]): void {
     selectedDb = dbid;
   }
   pending += encode(argv);
-  // Writes outside a client's read event (expiry, timers) have no reply to wait for them.
+  // Writes made outside a client's read event (timers) are flushed on the next turn.
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushSoon);
@@ -220,28 +221,47 @@ function flushBeforeReplies(): void {
   flush(always);
 }
 
-/** Write what is pending; fsync when asked. Errors are kept for MISCONF and INFO. */
+/**
+ * Write what is pending; fsync when asked. A failed write keeps the data for the next attempt and
+ * turns on MISCONF; with appendfsync always there is no way to keep the promise, so like Redis
+ * the server exits.
+ */
 function flush(sync: boolean): void {
   if (fd < 0 || pending === '') return;
   const data = Buffer.from(pending, 'latin1');
-  pending = '';
+  let written = 0;
   try {
-    fs.writeSync(fd, data);
+    while (written < data.length) written += fs.writeSync(fd, data, written);
     if (sync) fs.fdatasyncSync(fd);
-    aofState.currentSize += data.length;
-    if (!rdbStats.aofWriteOk) log().warn('AOF write error looks solved, Redis can write again.');
-    rdbStats.aofWriteOk = true;
   } catch (err) {
+    pending = pending.slice(written);
+    aofState.currentSize += written;
     rdbStats.aofWriteOk = false;
     rdbStats.aofWriteError = (err as Error).message;
     log().warn(`Error writing to the AOF file: ${rdbStats.aofWriteError}`);
+    if (always) {
+      log().warn("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+      process.exit(1);
+    }
+    return;
   }
+  pending = '';
+  aofState.currentSize += data.length;
+  if (!rdbStats.aofWriteOk) log().warn('AOF write error looks solved, Redis can write again.');
+  rdbStats.aofWriteOk = true;
 }
 
-function everysec(): void {
-  if (fd < 0 || always || server.config.get('appendfsync') !== 'everysec') return;
-  flush(false);
-  fs.fdatasync(fd, () => {});
+/** Once a second: retry a failed write, and with everysec fsync in the thread pool (Redis's bio). */
+function everySecond(): void {
+  if (fd < 0) return;
+  flush(always);
+  if (always || server.config.get('appendfsync') !== 'everysec') return;
+  fs.fdatasync(fd, (err) => {
+    if (err === null) return;
+    rdbStats.aofWriteOk = false;
+    rdbStats.aofWriteError = err.message;
+    log().warn(`Error syncing the AOF file: ${err.message}`);
+  });
 }
 
 function openIncr(name: string): void {
@@ -253,7 +273,10 @@ function openIncr(name: string): void {
 
 // ---- loading -------------------------------------------------------------------------------
 
-/** Offset just past the RESP command starting at `pos`, with its argv; null when incomplete. */
+/**
+ * The RESP command starting at `pos` (after any `#...` annotation lines, as aof-timestamp-enabled
+ * writes them) with the offset past it; null when incomplete.
+ */
 function parseCommand(buf: Buffer, pos: number, file: string): { argv: string[]; end: number } | null {
   const bad = (): never => {
     throw new Error(`Bad file format reading the append only file ${file}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>`);
@@ -262,7 +285,8 @@ function parseCommand(buf: Buffer, pos: number, file: string): { argv: string[];
     const nl = buf.indexOf('\r\n', p, 'latin1');
     return nl < 0 ? null : { text: buf.latin1Slice(p, nl), next: nl + 2 };
   };
-  const head = line(pos);
+  let head = line(pos);
+  while (head !== null && head.text[0] === '#') head = line(head.next);
   if (head === null) return null;
   if (head.text[0] !== '*') bad();
   const n = Number(head.text.slice(1));
@@ -276,6 +300,7 @@ function parseCommand(buf: Buffer, pos: number, file: string): { argv: string[];
     const len = Number(l.text.slice(1));
     if (!Number.isInteger(len) || len < 0) bad();
     if (l.next + len + 2 > buf.length) return null;
+    if (buf[l.next + len] !== 13 || buf[l.next + len + 1] !== 10) bad();
     argv.push(buf.latin1Slice(l.next, l.next + len));
     p = l.next + len + 2;
   }
@@ -570,5 +595,5 @@ export function initAof(): void {
     if (v === 'yes' && !aofState.enabled) return enableAtRunTime();
     if (v === 'no' && aofState.enabled) disable();
   });
-  setInterval(everysec, 1000).unref();
+  setInterval(everySecond, 1000).unref();
 }
