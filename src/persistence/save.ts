@@ -299,11 +299,8 @@ export const aofHooks = {
   shutdown: (): void => {},
 };
 
-/** Parsed `save` directive: [seconds, changes] pairs. */
-function savePoints(): number[] {
-  const v = server.config.get('save');
-  return v === '' ? [] : v.split(' ').map(Number);
-}
+/** The `save` directive as flat [seconds, changes, ...] pairs. */
+let savePoints: number[] = [];
 
 /** Each cron tick: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
 function cron(): void {
@@ -317,10 +314,9 @@ function cron(): void {
     startBgsave();
     return;
   }
-  const sp = savePoints();
-  for (let i = 0; i < sp.length; i += 2) {
-    const seconds = sp[i];
-    const changes = sp[i + 1];
+  for (let i = 0; i < savePoints.length; i += 2) {
+    const seconds = savePoints[i];
+    const changes = savePoints[i + 1];
     if (server.dirty >= changes && t - server.lastSave > seconds && retryOk) {
       log().info(`${changes} changes in ${seconds} seconds. Saving...`);
       startBgsave();
@@ -331,6 +327,9 @@ function cron(): void {
 
 /** The checks run at `hz`, like Redis's serverCron: a scheduled save starts within one tick. */
 export function startSaveCron(): void {
+  server.config.watch('save', (v) => {
+    savePoints = v === '' ? [] : v.split(' ').map(Number);
+  });
   let timer: NodeJS.Timeout | null = null;
   server.config.watch('hz', (v) => {
     if (timer !== null) clearInterval(timer);
