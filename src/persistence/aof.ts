@@ -46,11 +46,16 @@ export const aofState = {
 let manifest: Manifest = { base: null, history: [], incr: [] };
 let fd = -1;
 let selectedDb = -1;
-/** RESP text not yet written (latin1); flushed once per event-loop turn or at once with `always`. */
+/** RESP text not yet written (latin1): flushed before replies go out, or on the next loop turn. */
 let pending = '';
 let flushScheduled = false;
 /** appendfsync always (cached: read on every flush). */
 let always = false;
+
+/** Bytes waiting in the AOF buffer (INFO aof_buffer_length). */
+export function aofBufferLength(): number {
+  return pending.length;
+}
 
 const now = (): number => Math.floor(Date.now() / 1000);
 

@@ -1,7 +1,7 @@
 // INFO persistence, field for field as Redis 7.0 prints it (COW figures are 0: there is no fork).
 
 import { server } from '../server/state.js';
-import { aofState } from './aof.js';
+import { aofBufferLength, aofState } from './aof.js';
 import { activeChild, childProgress, rdbStats } from './save.js';
 
 export function persistenceInfo(): [string, string][] {
@@ -47,7 +47,7 @@ export function persistenceInfo(): [string, string][] {
       ['aof_current_size', String(aofState.currentSize)],
       ['aof_base_size', String(aofState.baseSize)],
       ['aof_pending_rewrite', aofState.rewriteScheduled ? '1' : '0'],
-      ['aof_buffer_length', '0'],
+      ['aof_buffer_length', String(aofBufferLength())],
       ['aof_pending_bio_fsync', '0'],
       ['aof_delayed_fsync', '0'],
     );
