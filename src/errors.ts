@@ -34,7 +34,7 @@ export const ERR = {
   unknownCommand: (name: string, argsPreview: string) =>
     `ERR unknown command '${name}', with args beginning with: ${argsPreview}`,
   unknownSubcommand: (sub: string, cmd: string) =>
-    `ERR unknown subcommand '${sub}'. Try ${cmd} HELP.`,
+    `ERR unknown subcommand '${cstr(sub)}'. Try ${cstr(cmd)} HELP.`,
   wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
   wrongSubArity: (cmd: string, sub: string) => `ERR wrong number of arguments for '${cmd}|${sub}' command`,
   unknownConfigParam: (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
@@ -44,6 +44,63 @@ export const ERR = {
   loading: 'LOADING Redis is loading the dataset in memory',
   busyKey: 'BUSYKEY Target key name already exists.',
   maxClients: 'ERR max number of clients reached',
+  offsetOutOfRange: 'ERR offset is out of range',
+  lcsNotStrings: 'ERR The specified keys must contain string values',
+  lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsTooBig: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  lcsNoMemory: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  bitArgument: 'ERR The bit argument must be 1 or 0.',
+  bitopNotSingleKey: 'ERR BITOP NOT must be called with a single source key.',
+  bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
+  bitfieldRoOnlyGet: 'ERR BITFIELD_RO only supports the GET subcommand',
+  hashNotInteger: 'ERR hash value is not an integer',
+  hashNotFloat: 'ERR hash value is not a float',
+  nanOrInfinity: 'ERR value is NaN or Infinity',
+  valueOutOfRange: 'ERR value is out of range',
+  rangeBetween: (min: bigint, max: bigint) => `ERR value is out of range, value must between ${min} and ${max}`,
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  countNegative: "ERR COUNT can't be negative",
+  maxlenNegative: "ERR MAXLEN can't be negative",
+  limitNegative: "ERR LIMIT can't be negative",
+  numkeysNotPositive: 'ERR numkeys should be greater than 0',
+  countNotPositive: 'ERR count should be greater than 0',
+  numkeysTooBig: "ERR Number of keys can't be greater than number of args",
+  invalidCursor: 'ERR invalid cursor',
+  expireNxConflict: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtLtConflict: 'ERR GT and LT options at the same time are not compatible',
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
+  /** Redis's wording (sic) for an integer argument outside a range. */
+  valueRange: (min: number, max: number) => `ERR value is out of range, value must between ${min} and ${max}`,
+  invalidFirstDb: 'ERR invalid first DB index',
+  invalidSecondDb: 'ERR invalid second DB index',
+  moveInCluster: 'ERR MOVE is not allowed in cluster mode',
+  copyInCluster: 'ERR Copying to another database is not allowed in cluster mode',
+  swapdbInCluster: 'ERR SWAPDB is not allowed in cluster mode',
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  zaddNxXx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrPair: 'ERR INCR option supports a single increment-element pair',
+  zaddNaN: 'ERR resulting score is not a number (NaN)',
+  zrangeLimit: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeWithscoresLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  zMinMaxFloat: 'ERR min or max is not a float',
+  zMinMaxLex: 'ERR min or max not valid string range item',
+  numkeysPositive: 'ERR numkeys should be greater than 0',
+  countPositive: 'ERR count should be greater than 0',
+  zrandRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  zAtLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  zWeightFloat: 'ERR weight value is not a float',
+  zLimitNegative: "ERR LIMIT can't be negative",
+  helloNoAuth:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  /** A container subcommand given the wrong number of arguments by its own parsing (Redis 7.0 wording). */
+  subcommandSyntax: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd} HELP.`,
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */
@@ -51,8 +108,15 @@ export function unknownCommandError(argv: string[]): string {
   let preview = '';
   for (let i = 1; i < argv.length && preview.length < 128; i++) {
     const remaining = 128 - preview.length;
-    preview += `'${argv[i].length > remaining ? argv[i].slice(0, remaining) : argv[i]}' `;
+    const arg = cstr(argv[i]);
+    preview += `'${arg.length > remaining ? arg.slice(0, remaining) : arg}' `;
   }
-  const name = argv[0].length > 128 ? argv[0].slice(0, 128) : argv[0];
-  return ERR.unknownCommand(name, preview);
+  const name = cstr(argv[0]);
+  return ERR.unknownCommand(name.length > 128 ? name.slice(0, 128) : name, preview);
+}
+
+/** Redis formats these errors with printf's %s, which ends a string at its first NUL byte. */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
 }

@@ -1,6 +1,7 @@
 // HyperLogLog commands: PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST, on Redis's string representation.
 
 import * as hll from '../keyspace/hll.js';
+import { isString, stringValue } from '../keyspace/strings.js';
 import { notifyKeyspaceEvent, NOTIFY_STRING } from '../keyspace/notify.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -18,11 +19,12 @@ let sparseMaxBytes = 3000;
 function loadHll(c: Client, key: string, forWrite: boolean): hll.Hll | null | undefined {
   const v = forWrite ? c.db.lookupWrite(key) : c.db.lookupRead(key);
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !hll.isHll(v)) {
+  const text = isString(v) ? stringValue(v) : null;
+  if (text === null || !hll.isHll(text)) {
     c.reply.error(NOT_HLL);
     return null;
   }
-  const h = hll.decode(v);
+  const h = hll.decode(text);
   if (h === null) c.reply.error(CORRUPT);
   return h;
 }
@@ -133,11 +135,12 @@ function pfdebug(c: Client, argv: string[]): void {
     c.reply.error('ERR The specified key does not exist');
     return;
   }
-  if (typeof raw !== 'string' || !hll.isHll(raw)) {
+  const text = isString(raw) ? stringValue(raw) : null;
+  if (text === null || !hll.isHll(text)) {
     c.reply.error(NOT_HLL);
     return;
   }
-  const h = hll.decode(raw);
+  const h = hll.decode(text);
   if (h === null) {
     c.reply.error(CORRUPT);
     return;
@@ -160,7 +163,7 @@ function pfdebug(c: Client, argv: string[]): void {
         c.reply.error('ERR HLL encoding is not sparse');
         return;
       }
-      c.reply.bulk(decodeOpcodes(raw));
+      c.reply.bulk(decodeOpcodes(text));
       return;
     case 'encoding':
       c.reply.simple(h.encoding === hll.HLL_SPARSE ? 'sparse' : 'dense');

@@ -1,35 +1,680 @@
-// Generic key commands.
+// Generic key commands: DEL UNLINK EXISTS TYPE RENAME RENAMENX COPY MOVE SWAPDB TOUCH RANDOMKEY
+// KEYS SCAN OBJECT, and the expire family (EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME
+// PEXPIRETIME PERSIST).
 
+import { ERR } from '../errors.js';
+import { typeName, type Db, type Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
+import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
+import { signals } from '../keyspace/signals.js';
+import { stringEncoding } from '../keyspace/strings.js';
+import { parseInt64 } from '../protocol/format.js';
+import { readyWaitedKeys } from '../server/blocking.js';
+import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import type { CommandDef } from './spec.js';
+import { globMatch } from '../util/glob.js';
+import { replyHelp } from './help.js';
+import { noContainerHandler, type CommandDef } from './spec.js';
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+/**
+ * An int argument (Redis's getIntFromObjectOrReply): replies `msg` (or Redis's default texts) and
+ * returns null when it is not an integer in the C int range.
+ */
+function parseIntArg(c: Client, arg: string, msg: string | null): number | null {
+  const n = parseInt64(arg);
+  if (n === null) {
+    c.reply.error(msg ?? ERR.notInteger);
+    return null;
+  }
+  if (n < INT_MIN || n > INT_MAX) {
+    c.reply.error(msg ?? ERR.valueRange(INT_MIN, INT_MAX));
+    return null;
+  }
+  return Number(n);
+}
+
+/** The database numbered by a DB argument, or null (after replying) when out of range. */
+function targetDb(c: Client, id: number): Db | null {
+  if (id < 0 || id >= server.dbs.length) {
+    c.reply.error(ERR.dbIndexOutOfRange);
+    return null;
+  }
+  return server.dbs[id];
+}
+
+const clusterEnabled = (): boolean => server.config.bool('cluster-enabled');
+
+/** DEL and UNLINK: memory is reclaimed by the JS collector either way. */
+function delKeys(c: Client, argv: string[]): void {
+  let n = 0;
+  const db = c.db;
+  for (let i = 1; i < argv.length; i++) {
+    if (db.lookupWrite(argv[i]) !== undefined && db.delete(argv[i])) {
+      n++;
+      notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[i], db.id);
+    }
+  }
+  server.dirty += n;
+  c.reply.int(n);
+}
+
+function rename(c: Client, argv: string[], nx: boolean): void {
+  const db = c.db;
+  const src = argv[1];
+  const dst = argv[2];
+  const v = db.lookupWrite(src);
+  if (v === undefined) {
+    c.reply.error(ERR.noSuchKey);
+    return;
+  }
+  if (src === dst) {
+    if (nx) c.reply.int(0);
+    else c.reply.ok();
+    return;
+  }
+  const expire = db.getExpire(src);
+  if (nx && db.lookupWrite(dst) !== undefined) {
+    c.reply.int(0);
+    return;
+  }
+  db.set(dst, v);
+  if (expire !== -1) db.setExpire(dst, expire);
+  db.delete(src);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'rename_from', src, db.id);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'rename_to', dst, db.id);
+  server.dirty++;
+  if (nx) c.reply.int(1);
+  else c.reply.ok();
+}
+
+function copyCommand(c: Client, argv: string[]): void {
+  const src = c.db;
+  let dst = c.db;
+  let replace = false;
+  for (let i = 3; i < argv.length; i++) {
+    const opt = argv[i].toLowerCase();
+    if (opt === 'replace') {
+      replace = true;
+    } else if (opt === 'db' && i + 1 < argv.length) {
+      const id = parseIntArg(c, argv[++i], null);
+      if (id === null) return;
+      const d = targetDb(c, id);
+      if (d === null) return;
+      dst = d;
+    } else {
+      c.reply.error(ERR.syntax);
+      return;
+    }
+  }
+  if (clusterEnabled() && (src.id !== 0 || dst.id !== 0)) {
+    c.reply.error(ERR.copyInCluster);
+    return;
+  }
+  const key = argv[1];
+  const newkey = argv[2];
+  if (src === dst && key === newkey) {
+    c.reply.error(ERR.sameObject);
+    return;
+  }
+  const v = src.lookupRead(key);
+  if (v === undefined) {
+    c.reply.int(0);
+    return;
+  }
+  const expire = src.getExpire(key);
+  if (dst.lookupWrite(newkey) !== undefined && !replace) {
+    c.reply.int(0);
+    return;
+  }
+  dst.set(newkey, typeof v === 'string' ? v : v.clone());
+  if (expire !== -1) dst.setExpire(newkey, expire);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'copy_to', newkey, dst.id);
+  server.dirty++;
+  c.reply.int(1);
+}
+
+function moveCommand(c: Client, argv: string[]): void {
+  if (clusterEnabled()) {
+    c.reply.error(ERR.moveInCluster);
+    return;
+  }
+  const src = c.db;
+  const id = parseIntArg(c, argv[2], null);
+  if (id === null) return;
+  const dst = targetDb(c, id);
+  if (dst === null) return;
+  if (src === dst) {
+    c.reply.error(ERR.sameObject);
+    return;
+  }
+  const key = argv[1];
+  const v = src.lookupWrite(key);
+  if (v === undefined) {
+    c.reply.int(0);
+    return;
+  }
+  const expire = src.getExpire(key);
+  if (dst.lookupWrite(key) !== undefined) {
+    c.reply.int(0);
+    return;
+  }
+  dst.set(key, v);
+  if (expire !== -1) dst.setExpire(key, expire);
+  src.delete(key);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'move_from', key, src.id);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'move_to', key, dst.id);
+  server.dirty++;
+  c.reply.int(1);
+}
+
+function swapdbCommand(c: Client, argv: string[]): void {
+  if (clusterEnabled()) {
+    c.reply.error(ERR.swapdbInCluster);
+    return;
+  }
+  const id1 = parseIntArg(c, argv[1], ERR.invalidFirstDb);
+  if (id1 === null) return;
+  const id2 = parseIntArg(c, argv[2], ERR.invalidSecondDb);
+  if (id2 === null) return;
+  const n = server.dbs.length;
+  if (id1 < 0 || id1 >= n || id2 < 0 || id2 >= n) {
+    c.reply.error(ERR.dbIndexOutOfRange);
+    return;
+  }
+  if (id1 !== id2) {
+    const a = server.dbs[id1];
+    const b = server.dbs[id2];
+    // Watchers compare the old and the incoming contents, so they hear of it before the swap.
+    signals.flushed(a, b);
+    signals.flushed(b, a);
+    a.swapWith(b);
+    // Clients blocked on a key of either database may find it there now.
+    readyWaitedKeys(a);
+    readyWaitedKeys(b);
+  }
+  server.dirty++;
+  c.reply.ok();
+}
+
+// RANDOMKEY: a JS Map has no random access, so each database's dict gets a lazily built array of
+// its keys. Picks are uniform over that array; keys deleted since are skipped when picked, keys
+// added since are only seen after a rebuild. A stale array is rebuilt on the next call when it is
+// small, otherwise at most once per length/64 calls (amortised O(64) copies per call), or when
+// picks keep missing.
+interface KeySample {
+  keys: string[];
+  stale: boolean;
+  calls: number;
+}
+
+const samples = new WeakMap<Map<string, Value>, KeySample>();
+const SMALL_SAMPLE = 4096;
+const MAX_MISSES = 16;
+
+function buildSample(dict: Map<string, Value>): KeySample {
+  const s: KeySample = { keys: Array.from(dict.keys()), stale: false, calls: 0 };
+  samples.set(dict, s);
+  return s;
+}
+
+/** A random live key, or null when the database is empty (Redis's dbRandomKey). */
+export function randomKey(db: Db): string | null {
+  const dict = db.dict;
+  let s = samples.get(dict);
+  if (s !== undefined) s.calls++;
+  // A replica cannot delete expired keys: if every key may be expired, give up after 100 tries.
+  const allVolatile = dict.size === db.expires.size;
+  let tries = 100;
+  let misses = 0;
+  for (;;) {
+    if (dict.size === 0) return null;
+    if (s === undefined) {
+      s = buildSample(dict);
+    } else if ((s.stale || s.keys.length !== dict.size) &&
+      (s.keys.length <= SMALL_SAMPLE || s.calls * 64 >= s.keys.length || misses >= MAX_MISSES)) {
+      s = buildSample(dict);
+      misses = 0;
+    }
+    const key = s.keys[Math.floor(Math.random() * s.keys.length)];
+    if (!dict.has(key)) {
+      s.stale = true;
+      misses++;
+      continue;
+    }
+    if (db.expires.size !== 0 && db.expires.has(key)) {
+      if (allVolatile && signals.isReplica() && --tries === 0) return key;
+      if (db.expireIfNeeded(key)) continue;
+    }
+    return key;
+  }
+}
+
+function keysCommand(c: Client, argv: string[]): void {
+  const pattern = argv[1];
+  const all = pattern === '*';
+  const db = c.db;
+  const now = Date.now();
+  const checkTtl = db.expires.size !== 0;
+  // KEYS leaves expired keys in place (Redis only hides them here).
+  const out: string[] = [];
+  for (const key of db.dict.keys()) {
+    if (!all && !globMatch(pattern, key, false)) continue;
+    if (checkTtl) {
+      const when = db.expires.get(key);
+      if (when !== undefined && when <= now) continue;
+    }
+    out.push(key);
+  }
+  c.reply.bulks(out);
+}
+
+/** Redis shares the integer objects 0..9999, whose refcount reads INT_MAX. */
+const SHARED_INTEGERS = 10000;
+/** The counter Redis gives a new key under an LFU policy. */
+const LFU_INIT_VAL = 5;
+
+function lfuPolicy(): boolean {
+  return server.config.get('maxmemory-policy').endsWith('-lfu');
+}
+
+/** Shared integers are off when maxmemory evicts by LRU/LFU (each value needs its own clock). */
+function sharedIntegers(): boolean {
+  const policy = server.config.get('maxmemory-policy');
+  return server.config.num('maxmemory') === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu'));
+}
+
+function refcount(v: Value): number {
+  if (typeof v !== 'string' || stringEncoding(v) !== 'int' || !sharedIntegers()) return 1;
+  const n = parseInt64(v);
+  return typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS ? INT_MAX : 1;
+}
+
+const OBJECT_HELP = [
+  'ENCODING <key>',
+  '    Return the internal representation of the value stored at <key>.',
+  'FREQ <key>',
+  '    Return the logarithmic access frequency counter of <key> (LFU policies only).',
+  'IDLETIME <key>',
+  '    Return the approximate number of seconds since <key> was last accessed.',
+  'REFCOUNT <key>',
+  '    Return how many references the value stored at <key> has.',
+];
+
+/** The value for an OBJECT subcommand, or null after replying null for a missing key. */
+function objectLookup(c: Client, key: string): Value | null {
+  const v = c.db.lookupRead(key);
+  if (v === undefined) {
+    c.reply.nullBulk();
+    return null;
+  }
+  return v;
+}
+
+// EXPIRE family.
+const EXPIRE_NX = 1;
+const EXPIRE_XX = 2;
+const EXPIRE_GT = 4;
+const EXPIRE_LT = 8;
+const LLONG_MAX = 9223372036854775807n;
+/** Below this magnitude the ms arithmetic stays exact in doubles (2^43 s * 1000 + now < 2^53). */
+const EXACT_LIMIT = 2 ** 43;
+
+/**
+ * EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT. A time in the past deletes the key (on a primary) and
+ * propagates DEL; otherwise the TTL propagates as PEXPIREAT with the absolute time in ms.
+ */
+function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: boolean, name: string): void {
+  let flags = 0;
+  for (let i = 3; i < argv.length; i++) {
+    const opt = argv[i].toLowerCase();
+    if (opt === 'nx') flags |= EXPIRE_NX;
+    else if (opt === 'xx') flags |= EXPIRE_XX;
+    else if (opt === 'gt') flags |= EXPIRE_GT;
+    else if (opt === 'lt') flags |= EXPIRE_LT;
+    else {
+      c.reply.error(ERR.unsupportedOption(argv[i]));
+      return;
+    }
+  }
+  if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) {
+    c.reply.error(ERR.expireNxConflict);
+    return;
+  }
+  if (flags & EXPIRE_GT && flags & EXPIRE_LT) {
+    c.reply.error(ERR.expireGtLtConflict);
+    return;
+  }
+  const n = parseInt64(argv[2]);
+  if (n === null) {
+    c.reply.error(ERR.notInteger);
+    return;
+  }
+  const base = relative ? Date.now() : 0;
+  let when: number;
+  let whenText: string | null = null;
+  if (typeof n === 'number' && n < EXACT_LIMIT && n > -EXACT_LIMIT) {
+    when = (seconds ? n * 1000 : n) + base;
+  } else {
+    // Redis's overflow checks, in exact 64-bit arithmetic.
+    let w = BigInt(n);
+    if (seconds) {
+      if (w > LLONG_MAX / 1000n || w < -LLONG_MAX / 1000n) {
+        c.reply.error(ERR.invalidExpire(name));
+        return;
+      }
+      w *= 1000n;
+    }
+    if (w > LLONG_MAX - BigInt(base)) {
+      c.reply.error(ERR.invalidExpire(name));
+      return;
+    }
+    w += BigInt(base);
+    when = Number(w);
+    whenText = String(w);
+  }
+
+  const db = c.db;
+  const key = argv[1];
+  if (db.lookupWrite(key) === undefined) {
+    c.reply.int(0);
+    return;
+  }
+  if (flags !== 0) {
+    const current = db.getExpire(key);
+    if ((flags & EXPIRE_NX && current !== -1) ||
+      (flags & EXPIRE_XX && current === -1) ||
+      (flags & EXPIRE_GT && (current === -1 || when <= current)) ||
+      (flags & EXPIRE_LT && current !== -1 && when >= current)) {
+      c.reply.int(0);
+      return;
+    }
+  }
+  // A replica keeps even past TTLs and waits for its primary's DEL.
+  if (when <= Date.now() && !signals.isReplica()) {
+    db.delete(key);
+    server.dirty++;
+    c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
+    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
+    c.reply.int(1);
+    return;
+  }
+  db.setExpire(key, when);
+  // Redis replies before it notifies here: a RESP3 client subscribed to its own keys sees the
+  // reply first.
+  c.reply.int(1);
+  if (name !== 'pexpireat') {
+    const p = argv.slice();
+    p[0] = 'PEXPIREAT';
+    p[2] = whenText ?? String(when);
+    c.propagateArgv = p;
+  }
+  signals.modified(db, key);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'expire', key, db.id);
+  server.dirty++;
+}
+
+/** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 no key, -1 no TTL; seconds are rounded like Redis. */
+function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): void {
+  const db = c.db;
+  if (db.lookupRead(key) === undefined) {
+    c.reply.int(-2);
+    return;
+  }
+  const expire = db.getExpire(key);
+  if (expire === -1) {
+    c.reply.int(-1);
+    return;
+  }
+  let ttl = absolute ? expire : expire - Date.now();
+  if (ttl < 0) ttl = 0;
+  if (ms) c.reply.int(ttl);
+  else if (ttl <= Number.MAX_SAFE_INTEGER) c.reply.int(Math.floor((ttl + 500) / 1000));
+  // Times past 2^53 ms are stored as the nearest double; round from its exact value.
+  else c.reply.int((BigInt(ttl) + 500n) / 1000n);
+}
+
+const gen = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'generic', acl: 'keyspace', ...def });
 
 export const commands: CommandDef[] = [
-  {
-    name: 'del', arity: -2, flags: 'write', acl: 'keyspace', keys: [1, -1, 1],
-    group: 'generic', since: '1.0.0', summary: 'Deletes one or more keys.',
+  gen({
+    name: 'del', arity: -2, flags: 'write', keys: [1, -1, 1], keySpecFlags: ['RM', 'DELETE'],
+    since: '1.0.0', summary: 'Deletes one or more keys.',
     complexity: 'O(N) where N is the number of keys that will be removed.',
-    handler(c, argv) {
-      let n = 0;
-      const db = c.db;
-      for (let i = 1; i < argv.length; i++) {
-        if (db.lookupWrite(argv[i]) !== undefined && db.delete(argv[i])) {
-          n++;
-          notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[i], db.id);
-        }
-      }
-      server.dirty += n;
-      c.reply.int(n);
-    },
-  },
-  {
-    name: 'exists', arity: -2, flags: 'readonly fast', acl: 'keyspace', keys: [1, -1, 1],
-    group: 'generic', since: '1.0.0', summary: 'Counts how many of the given keys exist.',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    handler: delKeys,
+  }),
+  gen({
+    name: 'unlink', arity: -2, flags: 'write fast', keys: [1, -1, 1], keySpecFlags: ['RM', 'DELETE'],
+    since: '4.0.0', summary: 'Deletes one or more keys, reclaiming their memory in the background.',
+    complexity: 'O(1) for each key removed regardless of its size.',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    handler: delKeys,
+  }),
+  gen({
+    name: 'exists', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],
+    since: '1.0.0', summary: 'Counts how many of the given keys exist.',
     complexity: 'O(N) where N is the number of keys to check.',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     handler(c, argv) {
       let n = 0;
-      for (let i = 1; i < argv.length; i++) if (c.db.has(argv[i])) n++;
+      for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
       c.reply.int(n);
     },
+  }),
+  gen({
+    name: 'touch', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],
+    since: '3.2.1', summary: 'Counts how many of the given keys exist, marking them as accessed.',
+    complexity: 'O(N) where N is the number of keys that will be touched.',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    handler(c, argv) {
+      let n = 0;
+      for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
+      c.reply.int(n);
+    },
+  }),
+  gen({
+    name: 'type', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO'],
+    since: '1.0.0', summary: 'Returns the type of value stored at a key, or none.', complexity: 'O(1)',
+    handler(c, argv) {
+      const v = c.db.lookupRead(argv[1]);
+      c.reply.simple(v === undefined ? 'none' : typeName(v));
+    },
+  }),
+  gen({
+    name: 'rename', arity: 3, flags: 'write', keys: [1, 2, 1], keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
+    since: '1.0.0', summary: 'Renames a key, replacing any key with the new name.', complexity: 'O(1)',
+    handler(c, argv) {
+      rename(c, argv, false);
+    },
+  }),
+  gen({
+    name: 'renamenx', arity: 3, flags: 'write fast', keys: [1, 2, 1], keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
+    since: '1.0.0', summary: 'Renames a key only when the new name is free.', complexity: 'O(1)',
+    handler(c, argv) {
+      rename(c, argv, true);
+    },
+  }),
+  gen({
+    name: 'copy', arity: -3, flags: 'write denyoom', keys: [1, 2, 1], keySpecFlags: ['RO', 'ACCESS'],
+    since: '6.2.0', summary: 'Copies the value of a key, with its TTL, to a new key, possibly in another database.',
+    complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
+    handler: copyCommand,
+  }),
+  gen({
+    name: 'move', arity: 3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'ACCESS', 'UPDATE'],
+    since: '1.0.0', summary: 'Moves a key to another database.', complexity: 'O(1)',
+    handler: moveCommand,
+  }),
+  {
+    name: 'swapdb', arity: 3, flags: 'write fast', acl: 'keyspace dangerous',
+    group: 'server', since: '4.0.0', summary: 'Exchanges the contents of two databases.',
+    complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.',
+    handler: swapdbCommand,
   },
+  gen({
+    name: 'randomkey', arity: 1, flags: 'readonly', since: '1.0.0',
+    summary: 'Returns a random key name from the database.', complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'nondeterministic_output'],
+    handler(c) {
+      const key = randomKey(c.db);
+      if (key === null) c.reply.nullBulk();
+      else c.reply.bulk(key);
+    },
+  }),
+  {
+    name: 'keys', arity: 2, flags: 'readonly', acl: 'keyspace dangerous',
+    group: 'generic', since: '1.0.0', summary: 'Returns every key name that matches a glob pattern.',
+    complexity: 'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
+    tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
+    handler: keysCommand,
+  },
+  gen({
+    name: 'scan', arity: -2, flags: 'readonly', since: '2.8.0',
+    summary: 'Walks the key names of the database a batch at a time.',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    tips: ['nondeterministic_output', 'request_policy:special'],
+    handler(c, argv) {
+      const cursor = parseScanCursor(c, argv[1]);
+      if (cursor < 0 || !parseScanOptions(c, argv, 2, true)) return;
+      scanKeys(c, cursor);
+    },
+  }),
+  {
+    name: 'object', arity: -2, flags: '', group: 'generic', since: '2.2.3',
+    summary: 'A container for commands that inspect how a value is stored.', complexity: 'Depends on subcommand.',
+    handler: noContainerHandler,
+    subcommands: [
+      gen({
+        name: 'encoding', arity: 3, flags: 'readonly', keys: [2, 2, 1], keySpecFlags: ['RO'], since: '2.2.3',
+        summary: 'Returns the internal encoding of the value stored at a key.', complexity: 'O(1)',
+        tips: ['nondeterministic_output'],
+        handler(c, argv) {
+          const v = objectLookup(c, argv[2]);
+          if (v !== null) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+        },
+      }),
+      gen({
+        name: 'refcount', arity: 3, flags: 'readonly', keys: [2, 2, 1], keySpecFlags: ['RO'], since: '2.2.3',
+        summary: 'Returns the reference count of the value stored at a key.', complexity: 'O(1)',
+        tips: ['nondeterministic_output'],
+        handler(c, argv) {
+          const v = objectLookup(c, argv[2]);
+          if (v !== null) c.reply.int(refcount(v));
+        },
+      }),
+      gen({
+        name: 'idletime', arity: 3, flags: 'readonly', keys: [2, 2, 1], keySpecFlags: ['RO'], since: '2.2.3',
+        summary: 'Returns the seconds since a key was last accessed.', complexity: 'O(1)',
+        tips: ['nondeterministic_output'],
+        handler(c, argv) {
+          if (objectLookup(c, argv[2]) === null) return;
+          if (lfuPolicy()) {
+            c.reply.error(ERR.lfuSelected);
+            return;
+          }
+          // No per-key access clock is kept: 0 never makes a key look idle to eviction or
+          // cleanup tools that act on IDLETIME.
+          c.reply.int(0);
+        },
+      }),
+      gen({
+        name: 'freq', arity: 3, flags: 'readonly', keys: [2, 2, 1], keySpecFlags: ['RO'], since: '4.0.0',
+        summary: 'Returns the logarithmic access frequency counter of a key.', complexity: 'O(1)',
+        tips: ['nondeterministic_output'],
+        handler(c, argv) {
+          if (objectLookup(c, argv[2]) === null) return;
+          if (!lfuPolicy()) {
+            c.reply.error(ERR.lfuNotSelected);
+            return;
+          }
+          // No access counter is kept: every key reads as new, neither hot nor cold.
+          c.reply.int(LFU_INIT_VAL);
+        },
+      }),
+      gen({
+        name: 'help', arity: 2, flags: 'loading stale', since: '6.2.0',
+        summary: 'Returns helpful text about the OBJECT subcommands.', complexity: 'O(1)',
+        handler(c) {
+          replyHelp(c, 'OBJECT', OBJECT_HELP);
+        },
+      }),
+    ],
+  },
+  gen({
+    name: 'expire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    since: '1.0.0', summary: 'Sets a key\'s time to live in seconds.', complexity: 'O(1)',
+    handler(c, argv) {
+      expireGeneric(c, argv, true, true, 'expire');
+    },
+  }),
+  gen({
+    name: 'pexpire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    since: '2.6.0', summary: 'Sets a key\'s time to live in milliseconds.', complexity: 'O(1)',
+    handler(c, argv) {
+      expireGeneric(c, argv, false, true, 'pexpire');
+    },
+  }),
+  gen({
+    name: 'expireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    since: '1.2.0', summary: 'Sets the unix time, in seconds, at which a key expires.', complexity: 'O(1)',
+    handler(c, argv) {
+      expireGeneric(c, argv, true, false, 'expireat');
+    },
+  }),
+  gen({
+    name: 'pexpireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    since: '2.6.0', summary: 'Sets the unix time, in milliseconds, at which a key expires.', complexity: 'O(1)',
+    handler(c, argv) {
+      expireGeneric(c, argv, false, false, 'pexpireat');
+    },
+  }),
+  gen({
+    name: 'ttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    since: '1.0.0', summary: 'Returns a key\'s remaining time to live in seconds.', complexity: 'O(1)',
+    tips: ['nondeterministic_output'],
+    handler(c, argv) {
+      ttlGeneric(c, argv[1], false, false);
+    },
+  }),
+  gen({
+    name: 'pttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    since: '2.6.0', summary: 'Returns a key\'s remaining time to live in milliseconds.', complexity: 'O(1)',
+    tips: ['nondeterministic_output'],
+    handler(c, argv) {
+      ttlGeneric(c, argv[1], true, false);
+    },
+  }),
+  gen({
+    name: 'expiretime', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    since: '7.0.0', summary: 'Returns the unix time, in seconds, at which a key expires.', complexity: 'O(1)',
+    handler(c, argv) {
+      ttlGeneric(c, argv[1], false, true);
+    },
+  }),
+  gen({
+    name: 'pexpiretime', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    since: '7.0.0', summary: 'Returns the unix time, in milliseconds, at which a key expires.', complexity: 'O(1)',
+    handler(c, argv) {
+      ttlGeneric(c, argv[1], true, true);
+    },
+  }),
+  gen({
+    name: 'persist', arity: 2, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    since: '2.2.0', summary: 'Removes a key\'s time to live, making it persistent.', complexity: 'O(1)',
+    handler(c, argv) {
+      const db = c.db;
+      const key = argv[1];
+      if (db.lookupWrite(key) === undefined || !db.removeExpire(key)) {
+        c.reply.int(0);
+        return;
+      }
+      signals.modified(db, key);
+      notifyKeyspaceEvent(NOTIFY_GENERIC, 'persist', key, db.id);
+      server.dirty++;
+      c.reply.int(1);
+    },
+  }),
 ];

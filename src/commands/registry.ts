@@ -14,11 +14,13 @@ import { commands as zset } from './zset.js';
 import { commands as tx } from './tx.js';
 import { commands as pubsub } from './pubsub.js';
 import { commands as hyperloglog } from './hyperloglog.js';
+import { commands as geo } from './geo.js';
 import { commands as dump } from './dump.js';
 import { commands as persistence } from './persistence.js';
 
 const GROUPS: CommandDef[][] = [
-  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, dump, persistence,
+  connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, dump,
+  persistence,
 ];
 
 const table = new Map<string, CommandSpec>();

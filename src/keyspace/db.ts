@@ -30,6 +30,12 @@ export interface KeyspaceStats {
 
 export const keyspaceStats: KeyspaceStats = { hits: 0, misses: 0, expired: 0 };
 
+/**
+ * On while CLIENT PAUSE holds the dataset still (Redis 7.0): expired keys read as missing but are
+ * not deleted, active expiry and eviction wait.
+ */
+export const datasetFrozen = { on: false };
+
 export class Db {
   dict = new Map<string, Value>();
   expires = new Map<string, number>();
@@ -49,7 +55,7 @@ export class Db {
   expireIfNeeded(key: string, now = Date.now()): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > now) return false;
-    if (signals.isReplica()) return true;
+    if (signals.isReplica() || datasetFrozen.on) return true;
     signals.beforeWrite(this, key);
     this.dict.delete(key);
     this.expires.delete(key);
@@ -91,6 +97,9 @@ export class Db {
    */
   set(key: string, value: Value, keepTtl = false): void {
     signals.beforeWrite(this, key);
+    // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
+    // TTL surviving a KEEPTTL).
+    if (this.expires.size !== 0) this.expireIfNeeded(key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);
@@ -126,6 +135,21 @@ export class Db {
   removeExpire(key: string): boolean {
     signals.beforeWrite(this, key);
     return this.expires.delete(key);
+  }
+
+  /**
+   * SWAPDB: exchange contents with another database. Clients, watchers and blocked clients stay
+   * with the Db object (its id), as in Redis; only the data moves (a snapshot in progress follows
+   * its Maps by identity).
+   */
+  swapWith(other: Db): void {
+    const { dict, expires, avgTtl } = this;
+    this.dict = other.dict;
+    this.expires = other.expires;
+    this.avgTtl = other.avgTtl;
+    other.dict = dict;
+    other.expires = expires;
+    other.avgTtl = avgTtl;
   }
 
   /**

@@ -8,7 +8,7 @@
 
 import { ERR } from '../errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import type { Db } from '../keyspace/db.js';
+import { typeName, type Db } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { parseDouble } from '../protocol/format.js';
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
@@ -156,6 +156,13 @@ function onReady(db: Db, key: string): void {
   if (byKey !== undefined && byKey.has(key)) ready.push({ db, key });
 }
 
+/** SWAPDB: every key clients wait on in `db` that now exists is ready (Redis's scanDatabaseForReadyKeys). */
+export function readyWaitedKeys(db: Db): void {
+  const byKey = waiting.get(db);
+  if (byKey === undefined) return;
+  for (const key of byKey.keys()) if (db.dict.has(key)) ready.push({ db, key });
+}
+
 export function hasReadyKeys(): boolean {
   return ready.length !== 0;
 }
@@ -176,7 +183,7 @@ export function handleReadyKeys(): void {
         const st = state.get(c);
         if (st === undefined) continue;
         const v = db.lookupWrite(key);
-        if (v === undefined || (typeof v === 'string' ? 'string' : v.type) !== st.type) break;
+        if (v === undefined || typeName(v) !== st.type) break;
         detach(c);
         servingDeadline = st.deadline;
         call(c, st.cmd, st.argv);

@@ -7,7 +7,8 @@ import type { Db } from '../keyspace/db.js';
 import { RequestParser } from '../protocol/parser.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { logger } from '../log.js';
-import { processCommand } from './dispatch.js';
+import { processCommand, runCommand } from './dispatch.js';
+import { forgetPostponed } from './pause.js';
 import { server } from './state.js';
 
 // Client flags (bitmask).
@@ -31,6 +32,10 @@ export const CLIENT_CLOSED = 1 << 11;
 export const CLIENT_FAKE = 1 << 12;
 /** Set while EXEC (or a script) runs commands: blocking commands must not block, SSUBSCRIBE is refused. */
 export const CLIENT_DENY_BLOCKING = 1 << 13;
+/** A replica's link (set by replication); MONITOR clients are not replicas here. */
+export const CLIENT_SLAVE = 1 << 14;
+/** Our link to our primary (set by replication). */
+export const CLIENT_MASTER = 1 << 15;
 
 export interface WatchedKey {
   client: Client;
@@ -75,6 +80,13 @@ export class Client {
   readonly laddr: string;
   /** Extra per-subsystem state (pub/sub channels, watched keys, blocking info). */
   ext: Record<string, unknown> = {};
+  /** The command held while CLIENT PAUSE postpones it. */
+  postponedArgv: string[] | null = null;
+  /** The argv whose redacted copy (passwords hidden) MONITOR and SLOWLOG show instead. */
+  private redactedFor: string[] | null = null;
+  private redactedArgv: string[] | null = null;
+  /** Largest reply buffer fill seen (CLIENT LIST rbp). */
+  replyPeak = 0;
 
   constructor(readonly socket: Socket | null) {
     this.id = server.nextClientId++;
@@ -84,6 +96,12 @@ export class Client {
     this.authenticated = server.requirePass === '';
     this.addr = socket ? `${fmtHost(socket.remoteAddress)}:${socket.remotePort}` : '';
     this.laddr = socket ? `${fmtHost(socket.localAddress)}:${socket.localPort}` : '';
+  }
+
+  /** The socket's file descriptor (CLIENT LIST fd), -1 when unknown. */
+  get fd(): number {
+    const handle = (this.socket as unknown as { _handle?: { fd?: number } } | null)?._handle;
+    return typeof handle?.fd === 'number' ? handle.fd : -1;
   }
 
   get resp(): 2 | 3 {
@@ -126,9 +144,33 @@ export class Client {
     }
   }
 
+  /** Run a command CLIENT PAUSE held, then whatever input followed it. */
+  resume(argv: string[]): void {
+    runCommand(this, argv);
+    this.processInput();
+    this.flush();
+  }
+
+  /** Hide argv[i] (a password) from MONITOR and SLOWLOG, like Redis's redactClientCommandArgument. */
+  redactArg(argv: string[], i: number): void {
+    if (this.redactedFor !== argv) {
+      this.redactedFor = argv;
+      this.redactedArgv = argv.slice();
+    }
+    this.redactedArgv![i] = '(redacted)';
+  }
+
+  /** The form of argv that MONITOR and SLOWLOG may show. */
+  shownArgv(argv: string[]): string[] {
+    return this.redactedFor === argv ? this.redactedArgv! : argv;
+  }
+
   /** One socket write with everything replied since the last flush. */
   flush(): void {
     if (this.reply.len > 0 && this.socket !== null && (this.flags & CLIENT_CLOSED) === 0) {
+      if (this.reply.len > this.replyPeak) this.replyPeak = this.reply.len;
+      // Redis counts a write as interaction too (the `timeout` directive).
+      this.lastInteraction = Date.now();
       server.stats.netOutputBytes += this.reply.len;
       this.socket.write(this.reply.take());
     } else if (this.reply.len > 0) {
@@ -158,6 +200,7 @@ export class Client {
     this.flags |= CLIENT_CLOSED;
     if (!server.clients.delete(this.id)) return;
     server.monitors.delete(this);
+    if (this.postponedArgv !== null) forgetPostponed(this);
     for (const fn of clientCleanupHooks) fn(this);
   }
 }

@@ -1,5 +1,6 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> MISCONF -> pub/sub context -> MULTI queueing -> execute -> stats/slowlog -> propagate.
+// lookup -> arity -> auth -> MISCONF -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE ->
+// MULTI queueing -> execute -> stats/slowlog -> propagate.
 // (Cluster routing, ACL, OOM and read-only replica checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
@@ -9,16 +10,19 @@ import { lookupCommand, lookupContainer } from '../commands/registry.js';
 import { QUEUED } from '../protocol/reply.js';
 import {
   CLIENT_DIRTY_EXEC,
+  CLIENT_MONITOR,
   CLIENT_MULTI,
   CLIENT_PUBSUB,
   CLIENT_REPLY_OFF,
   CLIENT_REPLY_SKIP_NEXT,
+  CLIENT_SLAVE,
   type Client,
 } from './client.js';
 import { handleReadyKeys, hasReadyKeys } from './blocking.js';
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
+import { mustPostpone, pause, postpone } from './pause.js';
 import { server } from './state.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 
@@ -38,13 +42,23 @@ function reject(c: Client, cmd: CommandSpec | null, text: string): void {
 /** Run one parsed request through the pipeline. */
 export function processCommand(c: Client, argv: string[]): void {
   server.stats.commandsProcessed++;
-  const skipReply = (c.flags & (CLIENT_REPLY_SKIP_NEXT | CLIENT_REPLY_OFF)) !== 0;
+  runCommand(c, argv);
+}
+
+/** processCommand without counting the request again: a command CLIENT PAUSE held resumes here. */
+export function runCommand(c: Client, argv: string[]): void {
+  const skipNext = (c.flags & CLIENT_REPLY_SKIP_NEXT) !== 0;
+  const skipReply = skipNext || (c.flags & CLIENT_REPLY_OFF) !== 0;
   if (skipReply) {
     c.reply.enabled = false;
     c.flags &= ~CLIENT_REPLY_SKIP_NEXT;
   }
   processCommandInner(c, argv);
-  if (skipReply) c.reply.enabled = (c.flags & CLIENT_REPLY_OFF) === 0;
+  if (skipReply) {
+    // A postponed command keeps its CLIENT REPLY SKIP for when it runs.
+    if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;
+    c.reply.enabled = (c.flags & CLIENT_REPLY_OFF) === 0;
+  }
   if (hasReadyKeys()) handleReadyKeys();
 }
 
@@ -84,6 +98,16 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
   }
+  // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
+  // may not read or write the keyspace at all.
+  if (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR) && cmd.flags & (F.WRITE | F.READONLY | F.MAY_REPLICATE)) {
+    reject(c, cmd, "ERR Replica can't interact with the keyspace");
+    return;
+  }
+  if (pause.type !== 0 && (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR)) === 0 && mustPostpone(c, cmd)) {
+    postpone(c, argv);
+    return;
+  }
   if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
     c.multiQueue!.push({ cmd, argv });
     c.reply.raw(QUEUED);
@@ -106,8 +130,8 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   cmd.calls++;
   cmd.usec += usec;
   if (c.reply.errors !== errors) cmd.failedCalls++;
-  slowlogPush(c, cmd, argv, usec);
-  if (server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, argv);
+  slowlogPush(c, cmd, c.shownArgv(argv), usec);
+  if (server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
   if (server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0) {
     // A handler sets propagateArgv to its deterministic form, or to [] when it propagated itself.
     const p = c.propagateArgv ?? argv;

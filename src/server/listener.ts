@@ -3,7 +3,9 @@
 import * as net from 'node:net';
 import { ERR } from '../errors.js';
 import { logger } from '../log.js';
-import { Client } from './client.js';
+import {
+  CLIENT_BLOCKED, CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, Client,
+} from './client.js';
 import { server } from './state.js';
 
 function onConnection(socket: net.Socket): void {
@@ -21,6 +23,35 @@ function onConnection(socket: net.Socket): void {
   socket.on('data', (chunk: Buffer) => c.onData(chunk));
   socket.on('error', () => c.close());
   socket.on('close', () => c.cleanup());
+}
+
+/** Clients the `timeout` directive never closes: replication links, monitors, blocked and pub/sub. */
+const NO_IDLE_TIMEOUT = CLIENT_SLAVE | CLIENT_MASTER | CLIENT_MONITOR | CLIENT_BLOCKED | CLIENT_PUBSUB;
+let idleTimer: NodeJS.Timeout | null = null;
+
+/** Close clients idle (no input or output) for more than `timeout` whole seconds, as Redis's clientsCron. */
+function closeIdleClients(maxIdle: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  for (const c of server.clients.values()) {
+    if (c.flags & NO_IDLE_TIMEOUT) continue;
+    if (now - Math.floor(c.lastInteraction / 1000) > maxIdle) {
+      logger('network').debug({ client: c.addr }, 'Closing idle client');
+      c.close();
+    }
+  }
+}
+
+/** The idle check runs only while `timeout` is set, at Redis's default cron rate (10 Hz). */
+function watchIdleTimeout(): void {
+  server.config.watch('timeout', (v) => {
+    if (idleTimer !== null) clearInterval(idleTimer);
+    idleTimer = null;
+    const maxIdle = Number(v);
+    if (maxIdle > 0) {
+      idleTimer = setInterval(closeIdleClients, 100, maxIdle);
+      idleTimer.unref();
+    }
+  });
 }
 
 /** `*` and `::*` are Redis's "all IPv4" / "all IPv6"; a leading '-' makes an address optional. */
@@ -60,5 +91,6 @@ export async function listen(port: number, bind: string): Promise<net.Server[]> 
     servers.push(srv);
   }
   server.port = boundPort;
+  watchIdleTimeout();
   return servers;
 }

@@ -53,6 +53,15 @@ export class Server implements ErrorSink {
   /** Listening port actually bound (port 0 picks a free one). */
   port = 0;
 
+  /** Modules that cache config values (config.watch) before the config exists register here. */
+  private configHooks: ((config: Config) => void)[] = [];
+
+  /** Run fn with the config now if it is loaded, and whenever init() loads one. */
+  whenConfigured(fn: (config: Config) => void): void {
+    this.configHooks.push(fn);
+    if (this.config !== undefined) fn(this.config);
+  }
+
   init(config: Config): void {
     this.config = config;
     const n = config.num('databases');
@@ -67,6 +76,7 @@ export class Server implements ErrorSink {
     config.watch('client-query-buffer-limit', (v) => {
       this.queryBufferLimit = Number(v);
     });
+    for (const fn of this.configHooks) fn(config);
   }
 
   onErrorReply(text: string): void {

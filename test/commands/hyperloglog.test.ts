@@ -26,3 +26,10 @@ differential('hyperloglog', {
     ['PFSELFTEST'],
   ],
 });
+
+differential('hyperloglog on strings changed in place', {
+  'an HLL edited with SETRANGE is still read as an HLL': [
+    ['PFADD', 'h', 'a', 'b'], ['APPEND', 'x', 'y'], ['SETRANGE', 'h', '0', 'H'], ['PFCOUNT', 'h'], ['SETRANGE', 'h', '0', 'HYLL'],
+    ['PFADD', 'h', 'c'], ['PFCOUNT', 'h'], ['PFDEBUG', 'ENCODING', 'h'],
+  ],
+});
