@@ -14,6 +14,7 @@ import { initPubSub } from './server/pubsub.js';
 import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
 import { loadAtStart } from './persistence/load.js';
+import { registerTypeCodecs } from './persistence/codecs.js';
 import { initAof, loadAofAtStart } from './persistence/aof.js';
 import { saveOnShutdown, startSaveCron } from './persistence/save.js';
 import { VERSION } from './version.js';
@@ -45,6 +46,7 @@ export async function startServer(config: Config): Promise<void> {
   initWatch();
   startActiveExpire();
   // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
+  registerTypeCodecs();
   if (config.bool('appendonly')) loadAofAtStart();
   else loadAtStart();
   initAof();

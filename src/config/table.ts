@@ -201,7 +201,7 @@ export const DIRECTIVES: readonly Directive[] = [
   sp('latency-tracking-info-percentiles', '50 99 99.9'),
   sp('notify-keyspace-events', ''),
   // encodings
-  i('hash-max-listpack-entries', 128, 0, LL, true, { alias: 'hash-max-ziplist-entries' }),
+  i('hash-max-listpack-entries', 512, 0, LL, true, { alias: 'hash-max-ziplist-entries' }),
   m('hash-max-listpack-value', '64', true, { alias: 'hash-max-ziplist-value' }),
   i('list-max-listpack-size', -2, -5, I32, true, { alias: 'list-max-ziplist-size' }),
   i('list-compress-depth', 0, 0, I32),

@@ -62,9 +62,13 @@ function pairs<V>(flat: string[], conv: (s: string) => V, r: RdbReader): [string
   return out;
 }
 
+/** A score stored as text in a ziplist/listpack: what strtod accepts, including inf and -inf. */
 function score(s: string, r: RdbReader): number {
+  const l = s.toLowerCase();
+  if (l === 'inf' || l === '+inf' || l === 'infinity' || l === '+infinity') return Infinity;
+  if (l === '-inf' || l === '-infinity') return -Infinity;
   const v = Number(s);
-  if (Number.isNaN(v) && s !== 'nan') r.fail(`invalid score '${s}'`);
+  if (Number.isNaN(v) || s.trim() !== s || s === '') r.fail(`invalid score '${s}'`);
   return v;
 }
 
