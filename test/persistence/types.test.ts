@@ -102,6 +102,43 @@ describe.skipIf(!enabled)('collections with redis-server', () => {
   });
 });
 
+describe.skipIf(!enabled)('collections in an AOF base written as commands', () => {
+  it('redis-server and Shoal both load it back to the same contents', async () => {
+    const shoal = await startShoal(['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no']);
+    const c = await RespConn.connect(shoal.port);
+    try {
+      // Over 64 elements, so the rewrite splits RPUSH/SADD/ZADD/HMSET into several commands.
+      for (const cmd of SETUP) await c.call(...cmd);
+      await c.call('PEXPIREAT', 'list', '99999999999999');
+      expect(await c.call('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
+      const dir = path.join(shoal.dir, 'appendonlydir');
+      const final = 'file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
+      const manifest = () => fs.readFileSync(path.join(dir, 'appendonly.aof.manifest'), 'latin1');
+      for (let i = 0; i < 300 && manifest() !== final; i++) await sleep(20);
+      expect(manifest()).toBe(final);
+      const copy = fs.mkdtempSync(path.join(shoal.dir, 'copy-'));
+      fs.cpSync(dir, path.join(copy, 'appendonlydir'), { recursive: true });
+      const redis = await startRedis(['--dir', copy, '--appendonly', 'yes']);
+      const again = await startShoal(['--dir', copy, '--appendonly', 'yes']);
+      const r = await RespConn.connect(redis.port);
+      const a = await RespConn.connect(again.port);
+      for (const key of KEYS) {
+        const want = await describeKey(c, key, false);
+        expect(await describeKey(r, key, false)).toEqual(want);
+        expect(await describeKey(a, key, false)).toEqual(want);
+      }
+      expect(await r.call('PEXPIRETIME', 'list')).toBe(':99999999999999\r\n');
+      expect(await a.call('PEXPIRETIME', 'list')).toBe(':99999999999999\r\n');
+      r.close();
+      a.close();
+      await Promise.all([redis.stop(), again.stop()]);
+    } finally {
+      c.close();
+      await shoal.stop();
+    }
+  });
+});
+
 describe('BGSAVE with collections mutated in place', () => {
   it('writes each collection as it was at the epoch', async () => {
     const shoal = await startShoal();
