@@ -187,6 +187,8 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
   let child: ChildProcess;
   try {
     child = fork(WRITER, [dir, filename, trailerMode(format)], {
+      // Not the server's flags (an --inspect port, heap sizes): the writer is a small script.
+      execArgv: [],
       stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
     });
   } catch (err) {

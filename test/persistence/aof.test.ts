@@ -110,7 +110,9 @@ describe('appendonly yes', () => {
     await kill9(shoal);
     const rdir = tmpDir();
     fs.cpSync(path.join(sdir, 'appendonlydir'), path.join(rdir, 'appendonlydir'), { recursive: true });
-    const redis = await startRedis(['--dir', rdir, ...AOF]);
+    // appendfsync always: with everysec Redis may hold writes back while a background fsync runs,
+    // and this test kills it right after.
+    const redis = await startRedis(['--dir', rdir, ...AOF, '--appendfsync', 'always']);
     const r = await RespConn.connect(redis.port);
     try {
       await checkWrites(r);

@@ -114,8 +114,11 @@ describe.skipIf(!enabled)('collections in an AOF base written as commands', () =
       const dir = path.join(shoal.dir, 'appendonlydir');
       const final = 'file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
       const manifest = () => fs.readFileSync(path.join(dir, 'appendonly.aof.manifest'), 'latin1');
-      for (let i = 0; i < 300 && manifest() !== final; i++) await sleep(20);
+      // Wait for the history files too: they are removed in the background after the manifest.
+      const settled = () => manifest() === final && fs.readdirSync(dir).length === 3;
+      for (let i = 0; i < 1000 && !settled(); i++) await sleep(20);
       expect(manifest()).toBe(final);
+      expect(fs.readdirSync(dir).length).toBe(3);
       const copy = fs.mkdtempSync(path.join(shoal.dir, 'copy-'));
       fs.cpSync(dir, path.join(copy, 'appendonlydir'), { recursive: true });
       const redis = await startRedis(['--dir', copy, '--appendonly', 'yes']);
