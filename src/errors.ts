@@ -101,6 +101,12 @@ export const ERR = {
   /** A container subcommand given the wrong number of arguments by its own parsing (Redis 7.0 wording). */
   subcommandSyntax: (sub: string, cmd: string) =>
     `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd} HELP.`,
+  clusterCrossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
+  clusterTryAgain: 'TRYAGAIN Multiple keys request during rehashing of slot',
+  clusterDown: 'CLUSTERDOWN The cluster is down',
+  clusterDownUnbound: 'CLUSTERDOWN Hash slot not served',
+  clusterDownReadOnly: 'CLUSTERDOWN The cluster is down and only accepts read commands',
+  clusterRedirect: (kind: 'MOVED' | 'ASK', slot: number, endpoint: string, port: number) => `${kind} ${slot} ${endpoint}:${port}`,
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

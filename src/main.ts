@@ -7,6 +7,8 @@ import { configureLog, log, setLogLevel } from './log.js';
 import { startActiveExpire } from './keyspace/expire.js';
 import { listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
+import { initLatency } from './server/latency.js';
+import { initInfo } from './server/info.js';
 import { initNotifications } from './keyspace/notify.js';
 import { initHyperLogLog } from './commands/hyperloglog.js';
 import { initBlocking } from './server/blocking.js';
@@ -17,6 +19,7 @@ import { loadAtStart } from './persistence/load.js';
 import { registerTypeCodecs } from './persistence/codecs.js';
 import { initAof, loadAofAtStart } from './persistence/aof.js';
 import { saveOnShutdown, startSaveCron } from './persistence/save.js';
+import { initPersistenceInfo } from './persistence/info.js';
 import { VERSION } from './version.js';
 
 let listeners: net.Server[] = [];
@@ -37,8 +40,13 @@ export async function startServer(config: Config): Promise<void> {
       return (err as Error).message;
     }
   });
+  // Before listening: a signal that arrives right after the startup line must shut down cleanly.
+  process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
+  process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
   server.init(config);
   initSlowlog();
+  initLatency();
+  initInfo();
   initNotifications();
   initHyperLogLog();
   initBlocking();
@@ -51,6 +59,7 @@ export async function startServer(config: Config): Promise<void> {
   else loadAtStart();
   initAof();
   startSaveCron();
+  initPersistenceInfo();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
@@ -58,8 +67,6 @@ export async function startServer(config: Config): Promise<void> {
     { version: VERSION, mode: 'standalone', port: server.port, bind: config.get('bind') },
     `Shoal ${VERSION} standalone, listening on port ${server.port}, pid ${process.pid}`,
   );
-  process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
-  process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
 }
 
 /** shutdown-on-sigterm / shutdown-on-sigint: words among default, save, nosave, now, force. */

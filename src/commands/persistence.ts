@@ -1,10 +1,9 @@
-// Persistence commands: SAVE BGSAVE LASTSAVE BGREWRITEAOF.
+// Persistence commands: SAVE BGSAVE BGREWRITEAOF (LASTSAVE lives with the server commands).
 
 import { ERR } from '../errors.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
 import { activeChild, bgsaveInProgress, rdbStats, saveCommandSync, startBgsave } from '../persistence/save.js';
 import { CLIENT_DENY_BLOCKING } from '../server/client.js';
-import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 
 const IN_PROGRESS = 'ERR Background save already in progress';
@@ -69,14 +68,6 @@ export const commands: CommandDef[] = [
       } else {
         c.reply.error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
       }
-    },
-  },
-  {
-    name: 'lastsave', arity: 1, flags: 'loading stale fast', acl: 'admin dangerous',
-    group: 'server', since: '1.0.0', summary: 'Returns the Unix time of the last successful save to disk.',
-    complexity: 'O(1)', tips: ['nondeterministic_output'],
-    handler(c) {
-      c.reply.int(server.lastSave);
     },
   },
 ];

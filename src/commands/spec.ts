@@ -2,6 +2,7 @@
 // do the command's own work.
 
 import type { Client } from '../server/client.js';
+import type { LatencyHistogram } from '../server/latency.js';
 
 export type Handler = (c: Client, argv: string[]) => void;
 
@@ -18,9 +19,40 @@ export const F = Object.fromEntries(FLAG_NAMES.map((n, i) => [n.toUpperCase(), 2
   readonly [K in FlagName as Uppercase<K>]: number;
 };
 
-export interface KeySpecFlags {
-  /** Redis key-spec flags for COMMAND INFO, e.g. ['RW', 'ACCESS', 'UPDATE']. */
+/**
+ * A Redis 7 key specification (COMMAND INFO): where the search for keys begins and how keys are
+ * found from there. Commands whose keys a single first/last/step range describes need none: it is
+ * derived from `keys` and `keySpecFlags`.
+ */
+export interface KeySpec {
+  notes?: string;
+  /** RO RW OW RM access update insert delete not_key incomplete variable_flags (any case) */
   flags: string[];
+  begin: { index: number } | { keyword: string; startfrom: number } | 'unknown';
+  find: { lastkey: number; keystep: number; limit: number } | { keynumidx: number; firstkey: number; keystep: number } | 'unknown';
+}
+
+/** One argument in COMMAND DOCS. */
+export interface ArgSpec {
+  name: string;
+  type: 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+  keySpecIndex?: number;
+  token?: string;
+  summary?: string;
+  since?: string;
+  deprecatedSince?: string;
+  flags?: ('optional' | 'multiple' | 'multiple_token')[];
+  args?: ArgSpec[];
+}
+
+/** Optional documentation COMMAND DOCS shows when present. */
+export interface CommandDocsExtra {
+  args?: ArgSpec[];
+  /** [version, what changed] */
+  history?: [string, string][];
+  docFlags?: ('deprecated' | 'syscmd')[];
+  deprecatedSince?: string;
+  replacedBy?: string;
 }
 
 export interface CommandSpec {
@@ -37,6 +69,8 @@ export interface CommandSpec {
   keyStep: number;
   /** Key-spec flags per key range, for COMMAND INFO/DOCS; defaults from the command flags. */
   keySpecFlags?: string[];
+  /** Explicit key specs (movable keys, several ranges); otherwise derived from the key range. */
+  keySpecs?: KeySpec[];
   /** Movable keys: the argv indexes that are keys. */
   getKeys?: (argv: string[]) => number[];
   handler: Handler;
@@ -48,11 +82,14 @@ export interface CommandSpec {
   summary: string;
   complexity: string;
   tips?: string[];
+  docs?: CommandDocsExtra;
   // run-time statistics (INFO commandstats)
   calls: number;
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Latency histogram (INFO latencystats, LATENCY HISTOGRAM); created on the first call. */
+  histogram: LatencyHistogram | null;
 }
 
 export interface CommandDef {
@@ -64,6 +101,7 @@ export interface CommandDef {
   acl?: string;
   keys?: [number, number, number];
   keySpecFlags?: string[];
+  keySpecs?: KeySpec[];
   getKeys?: (argv: string[]) => number[];
   handler: Handler;
   subcommands?: CommandDef[];
@@ -72,6 +110,7 @@ export interface CommandDef {
   summary: string;
   complexity: string;
   tips?: string[];
+  docs?: CommandDocsExtra;
 }
 
 function parseFlags(names: string, where: string): number {
@@ -100,6 +139,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     lastKey,
     keyStep,
     keySpecFlags: def.keySpecFlags,
+    keySpecs: def.keySpecs,
     getKeys: def.getKeys,
     handler: def.handler,
     parent,
@@ -108,10 +148,12 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     summary: def.summary,
     complexity: def.complexity,
     tips: def.tips,
+    docs: def.docs,
     calls: 0,
     usec: 0,
     rejectedCalls: 0,
     failedCalls: 0,
+    histogram: null,
   };
   if (def.subcommands) {
     spec.subcommands = new Map();

@@ -9,6 +9,8 @@ import { Config } from './store.js';
 
 export class ConfigError extends Error {}
 
+const DEPRECATED = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands']);
+
 interface Line {
   where: string;
   text: string;
@@ -76,6 +78,8 @@ export function loadConfig(confFile: string | null, cliWords: string[]): Config 
   const accumulated = new Map<string, string[]>();
   for (const line of lines) {
     const name = line.args[0].toLowerCase();
+    // Directives Redis 7.0 still accepts (with one argument) and ignores.
+    if (DEPRECATED.has(name) && line.args.length === 2) continue;
     const d = config.lookup(name);
     if (!d) throw fatal(line.where, line.text, 'Bad directive or wrong number of arguments');
     const args = line.args.slice(1);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DIRECTIVES, DIRECTIVE_BY_NAME, type Directive } from './table.js';
 import { globMatch } from '../util/glob.js';
+import { parseSafeInt } from '../protocol/format.js';
 
 /** Redis's memtoull: a byte count with an optional k/kb/m/mb/g/gb unit. */
 export function parseMemory(v: string): number | null {
@@ -169,15 +170,21 @@ export class Config {
         break;
       }
       case 'int': {
-        if (!/^-?\d+$/.test(raw)) return { error: "argument couldn't be parsed into an integer" };
-        const n = Number(raw);
+        const n = d.octal ? (/^[0-7]+$/.test(raw) ? parseInt(raw, 8) : null) : parseSafeInt(raw);
+        if (n === null) return { error: "argument couldn't be parsed into an integer" };
         if (n < (d.min ?? -Infinity) || n > (d.max ?? Infinity)) return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
-        v = String(n);
+        v = d.octal ? n.toString(8) : String(d.clamp ? Math.min(d.clamp[1], Math.max(d.clamp[0], n)) : n);
         break;
       }
       case 'memory': {
+        if (d.percent && /^\d+%$/.test(raw)) {
+          const pct = Number(raw.slice(0, -1));
+          if (-pct < (d.min ?? 0)) return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
+          v = `${pct}%`;
+          break;
+        }
         const n = parseMemory(raw);
-        if (n === null) return { error: 'argument must be a memory value' };
+        if (n === null) return { error: d.percent ? 'argument must be a memory or percent value' : 'argument must be a memory value' };
         if (n < (d.min ?? 0) || n > (d.max ?? Number.MAX_SAFE_INTEGER)) return { error: `argument must be between ${d.min ?? 0} and ${d.max ?? 'LLONG_MAX'} inclusive` };
         v = String(n);
         break;
@@ -185,7 +192,7 @@ export class Config {
       case 'enum': {
         const l = raw.toLowerCase();
         if (!d.values!.includes(l)) return { error: `argument(s) must be one of the following: ${d.values!.join(', ')}` };
-        v = l;
+        v = d.enumAlias?.[l] ?? l;
         break;
       }
       case 'string':
@@ -206,7 +213,8 @@ export class Config {
 
   private store(d: Directive, v: string): void {
     this.values.set(d.name, v);
-    if (d.type === 'int' || d.type === 'memory') this.nums.set(d.name, Number(v));
+    if (d.type === 'memory' && v.endsWith('%')) this.nums.set(d.name, -Number(v.slice(0, -1)));
+    else if (d.type === 'int' || d.type === 'memory') this.nums.set(d.name, d.octal ? parseInt(v, 8) : Number(v));
   }
 
   /** Set a directive at run time or from a file; returns an error detail or null. */
@@ -232,21 +240,25 @@ export class Config {
     return null;
   }
 
-  /** [name, value] pairs for CONFIG GET with glob patterns, each parameter once. */
+  /**
+   * [name, value] pairs for CONFIG GET, each parameter once. Like Redis, a name without glob
+   * characters is looked up directly and echoed as typed; hidden parameters need that exact form.
+   */
   match(patterns: string[]): [string, string][] {
     const out: [string, string][] = [];
     const seen = new Set<string>();
     for (const p of patterns) {
-      const lp = p.toLowerCase();
-      const exact = DIRECTIVE_BY_NAME.get(lp);
-      if (exact && !/[*?[\\]/.test(lp)) {
-        if (!seen.has(lp)) {
-          seen.add(lp);
-          out.push([lp, this.get(exact.name)]);
+      if (!/[*?[]/.test(p)) {
+        const exact = DIRECTIVE_BY_NAME.get(p.toLowerCase());
+        if (exact && !exact.fileOnly && !seen.has(p)) {
+          seen.add(p);
+          out.push([p, this.get(exact.name)]);
         }
         continue;
       }
+      const lp = p.toLowerCase();
       for (const d of DIRECTIVES) {
+        if (d.hidden || d.fileOnly) continue;
         for (const n of d.alias ? [d.name, d.alias] : [d.name]) {
           if (!seen.has(n) && globMatch(lp, n, false)) {
             seen.add(n);
@@ -258,46 +270,81 @@ export class Config {
     return out;
   }
 
-  /** Conf-file text of every directive whose value differs from the default. */
+  /**
+   * CONFIG REWRITE, the way Redis does it: comments and unknown lines stay, every directive already
+   * in the file is rewritten in place with its current value (its first line holds all of a
+   * multi-line value), and changed directives not in the file are appended after a marker.
+   */
   rewriteText(original: string): string {
-    const changed = new Map<string, string>();
-    for (const d of DIRECTIVES) {
-      const def = this.normalize(d, d.def);
-      const cur = this.get(d.name);
-      if (cur !== def) changed.set(d.name, cur);
-    }
     const out: string[] = [];
     const written = new Set<string>();
     for (const line of original.split('\n')) {
       const word = line.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-      const d = word && !word.startsWith('#') ? DIRECTIVE_BY_NAME.get(word) : undefined;
-      if (!d) {
-        if (line.length > 0 || out.length > 0) out.push(line);
+      const d = word !== '' && !word.startsWith('#') ? DIRECTIVE_BY_NAME.get(word) : undefined;
+      if (d === undefined || d.fileOnly) {
+        out.push(line);
         continue;
       }
       if (written.has(d.name)) continue;
       written.add(d.name);
-      if (changed.has(d.name) || d.multi) out.push(formatLine(d.name, this.get(d.name)));
+      out.push(formatLine(d, this.get(d.name)));
     }
-    for (const [name, value] of changed) if (!written.has(name)) out.push(formatLine(name, value));
     while (out.length > 0 && out[out.length - 1] === '') out.pop();
+    const appended: string[] = [];
+    for (const d of DIRECTIVES) {
+      if (written.has(d.name) || d.fileOnly) continue;
+      const cur = this.get(d.name);
+      // Like Redis, `dir` and `save` are always written (an empty save must not fall back to defaults).
+      if (d.name === 'dir' || d.name === 'save' || cur !== this.normalize(d, d.def)) appended.push(formatLine(d, cur, true));
+    }
+    if (appended.length > 0) {
+      if (!out.includes(REWRITE_MARKER)) out.push(REWRITE_MARKER);
+      out.push(...appended);
+    }
     return out.join('\n') + '\n';
   }
+}
+
+const REWRITE_MARKER = '# Generated by CONFIG REWRITE';
+
+/** Redis writes byte counts in the largest unit that divides them exactly. */
+function formatMemory(v: string): string {
+  if (v.endsWith('%')) return v;
+  const n = Number(v);
+  if (n === 0) return '0';
+  for (const [unit, size] of [['gb', 1073741824], ['mb', 1048576], ['kb', 1024]] as const) {
+    if (n % size === 0) return `${n / size}${unit}`;
+  }
+  return v;
 }
 
 function quoteIfNeeded(w: string): string {
   return w === '' || /[\s"'\\]/.test(w) ? JSON.stringify(w) : w;
 }
 
-function formatLine(name: string, value: string): string {
+/** Conf-file line(s) for a value; `appending` leaves out client classes still at their defaults, like Redis. */
+function formatLine(d: Directive, value: string, appending = false): string {
+  const name = d.name;
+  if (d.type === 'memory') return `${name} ${formatMemory(value)}`;
   if (name === 'save' && value === '') return 'save ""';
   if (name === 'save' || name === 'client-output-buffer-limit') {
     const w = splitWords(value);
     const step = name === 'save' ? 2 : 4;
     const lines: string[] = [];
-    for (let k = 0; k < w.length; k += step) lines.push(`${name} ${w.slice(k, k + step).join(' ')}`);
+    const defaults = splitWords(d.def);
+    for (let k = 0; k < w.length; k += step) {
+      const part = w.slice(k, k + step);
+      if (appending && step === 4 && part.join(' ') === defaults.slice(k, k + step).join(' ')) continue;
+      if (step === 4) {
+        if (part[0] === 'slave') part[0] = 'replica';
+        part[1] = formatMemory(part[1]);
+        part[2] = formatMemory(part[2]);
+      }
+      lines.push(`${name} ${part.join(' ')}`);
+    }
     return lines.join('\n');
   }
-  if (name === 'bind' || name === 'oom-score-adj-values' || name === 'latency-tracking-info-percentiles') return `${name} ${value}`;
+  if (name === 'bind' || name === 'oom-score-adj-values' || name === 'latency-tracking-info-percentiles' ||
+    name === 'shutdown-on-sigint' || name === 'shutdown-on-sigterm') return `${name} ${value}`;
   return `${name} ${quoteIfNeeded(value)}`;
 }

@@ -22,10 +22,28 @@ export interface Directive {
   validate?: (v: string) => string | null;
   /** Can appear several times in a file (values are accumulated). */
   multi?: boolean;
+  /** Redis's HIDDEN_CONFIG: CONFIG GET returns it only when asked by its exact name. */
+  hidden?: boolean;
+  /** Not a CONFIG parameter at all (conf-file only, like `user`): CONFIG GET/SET never see it. */
+  fileOnly?: boolean;
+  /** Redis's SENSITIVE_CONFIG: CONFIG SET hides the value from SLOWLOG and MONITOR. */
+  sensitive?: boolean;
+  /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs. */
+  protected?: boolean;
+  /** Memory values may also be a percentage (stored negative, shown as N%). */
+  percent?: boolean;
+  /** Integer written in octal (unixsocketperm). */
+  octal?: boolean;
+  /** Accepted values outside [clampMin, clampMax] are stored clamped (hz). */
+  clamp?: [number, number];
+  /** Enum spellings stored as another name, e.g. oom-score-adj relative -> yes. */
+  enumAlias?: Readonly<Record<string, string>>;
 }
 
 const I32 = 2147483647;
 const LL = Number.MAX_SAFE_INTEGER;
+const I32_MIN = -2147483648;
+const U32 = 4294967295;
 
 const b = (name: string, def: 'yes' | 'no', mutable = true, extra: Partial<Directive> = {}): Directive => ({
   name, type: 'bool', def, mutable, ...extra,
@@ -55,16 +73,16 @@ export const DIRECTIVES: readonly Directive[] = [
   b('protected-mode', 'yes'),
   i('tcp-backlog', 511, 0, I32, false),
   s('unixsocket', '', false, NOT_YET_EMPTY),
-  i('unixsocketperm', 0, 0, 0o777, false),
+  i('unixsocketperm', 0, 0, 0o777, false, { octal: true }),
   i('timeout', 0, 0, I32),
   i('tcp-keepalive', 300, 0, I32),
   s('bind-source-addr', '', true),
-  i('socket-mark-id', 0, 0, I32),
+  i('socket-mark-id', 0, 0, U32, false),
   // general
   b('daemonize', 'no', false, { onlyValues: ['no'] }),
   e('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], false),
   s('pidfile', '', false),
-  e('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  e('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning']),
   s('logfile', '', false),
   b('syslog-enabled', 'no', false),
   s('syslog-ident', 'redis', false),
@@ -73,19 +91,24 @@ export const DIRECTIVES: readonly Directive[] = [
   b('always-show-logo', 'no', false),
   b('set-proc-title', 'yes', false),
   s('proc-title-template', '{title} {listen-addr} {server-mode}'),
-  s('locale-collate', ''),
   b('crash-log-enabled', 'yes'),
   b('crash-memcheck-enabled', 'yes'),
   e('enable-protected-configs', 'no', ['no', 'yes', 'local'], false),
   e('enable-debug-command', 'no', ['no', 'yes', 'local'], false),
   e('enable-module-command', 'no', ['no', 'yes', 'local'], false),
   s('ignore-warnings', ''),
-  i('hz', 10, 1, 500),
+  i('hz', 10, 0, I32, true, { clamp: [1, 500] }),
   b('dynamic-hz', 'yes'),
   i('active-expire-effort', 1, 1, 10),
   i('io-threads', 1, 1, 128, false),
   b('io-threads-do-reads', 'no', false),
   i('shutdown-timeout', 10, 0, I32),
+  s('server_cpulist', '', false),
+  s('bio_cpulist', '', false),
+  s('aof_rewrite_cpulist', '', false),
+  s('bgsave_cpulist', '', false),
+  b('use-exit-on-panic', 'no', true, { hidden: true }),
+  i('watchdog-period', 0, 0, I32, true, { hidden: true }),
   sp('shutdown-on-sigint', 'default'),
   sp('shutdown-on-sigterm', 'default'),
   // snapshotting
@@ -93,15 +116,18 @@ export const DIRECTIVES: readonly Directive[] = [
   b('stop-writes-on-bgsave-error', 'yes'),
   b('rdbcompression', 'yes'),
   b('rdbchecksum', 'yes'),
-  b('sanitize-dump-payload', 'no'),
-  s('dbfilename', 'dump.rdb'),
+  e('sanitize-dump-payload', 'no', ['no', 'yes', 'clients']),
+  s('dbfilename', 'dump.rdb', true, { protected: true }),
   b('rdb-del-sync-files', 'no'),
-  sp('dir', '.'),
+  sp('dir', '.', true, { protected: true }),
+  i('rdb-key-save-delay', 0, I32_MIN, I32, true, { hidden: true }),
+  i('key-load-delay', 0, I32_MIN, I32, true, { hidden: true }),
+  i('loading-process-events-interval-bytes', 2097152, 1024, I32, true, { hidden: true }),
   b('rdb-save-incremental-fsync', 'yes'),
   // replication
-  sp('replicaof', '', true, { alias: 'slaveof', onlyValues: [''] }),
-  s('masterauth', ''),
-  s('masteruser', ''),
+  sp('replicaof', '', false, { alias: 'slaveof', onlyValues: [''] }),
+  s('masterauth', '', true, { sensitive: true }),
+  s('masteruser', '', true, { sensitive: true }),
   b('replica-serve-stale-data', 'yes', true, { alias: 'slave-serve-stale-data' }),
   b('replica-read-only', 'yes', true, { alias: 'slave-read-only' }),
   b('repl-diskless-sync', 'yes'),
@@ -124,18 +150,19 @@ export const DIRECTIVES: readonly Directive[] = [
   e('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas']),
   b('replica-ignore-disk-write-errors', 'no'),
   // security
-  s('requirepass', ''),
+  s('requirepass', '', true, { sensitive: true }),
   s('aclfile', '', false, NOT_YET_EMPTY),
   i('acllog-max-len', 128, 0, LL),
-  sp('user', '', false, { multi: true, onlyValues: [''] }),
+  sp('user', '', false, { multi: true, onlyValues: [''], fileOnly: true }),
+  e('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels']),
   // clients and memory
-  i('maxclients', 10000, 1, LL),
+  i('maxclients', 10000, 1, U32),
   m('maxmemory', '0'),
   e('maxmemory-policy', 'noeviction', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
     'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction']),
-  i('maxmemory-samples', 5, 1, 64),
+  i('maxmemory-samples', 5, 1, I32),
   i('maxmemory-eviction-tenacity', 10, 0, 100),
-  m('maxmemory-clients', '0'),
+  m('maxmemory-clients', '0', true, { min: -100, percent: true }),
   i('lfu-log-factor', 10, 0, I32),
   i('lfu-decay-time', 1, 0, I32),
   b('lazyfree-lazy-eviction', 'no'),
@@ -145,14 +172,14 @@ export const DIRECTIVES: readonly Directive[] = [
   b('lazyfree-lazy-user-flush', 'no'),
   b('activerehashing', 'yes'),
   b('activedefrag', 'no'),
-  m('active-defrag-ignore-bytes', '100mb'),
+  m('active-defrag-ignore-bytes', '100mb', true, { min: 1 }),
   i('active-defrag-threshold-lower', 10, 0, 1000),
   i('active-defrag-threshold-upper', 100, 0, 1000),
   i('active-defrag-cycle-min', 1, 1, 99),
   i('active-defrag-cycle-max', 25, 1, 99),
   i('active-defrag-max-scan-fields', 1000, 1, LL),
   b('jemalloc-bg-thread', 'yes'),
-  e('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute']),
+  e('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute'], true, { enumAlias: { relative: 'yes' } }),
   sp('oom-score-adj-values', '0 200 800'),
   b('disable-thp', 'yes', false),
   sp('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60'),
@@ -163,7 +190,7 @@ export const DIRECTIVES: readonly Directive[] = [
   b('appendonly', 'no'),
   s('appendfilename', 'appendonly.aof', false),
   s('appenddirname', 'appendonlydir', false),
-  e('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  e('appendfsync', 'everysec', ['everysec', 'always', 'no']),
   b('no-appendfsync-on-rewrite', 'no'),
   i('auto-aof-rewrite-percentage', 100, 0, I32),
   m('auto-aof-rewrite-min-size', '64mb'),
@@ -171,9 +198,9 @@ export const DIRECTIVES: readonly Directive[] = [
   b('aof-use-rdb-preamble', 'yes'),
   b('aof-rewrite-incremental-fsync', 'yes'),
   b('aof-timestamp-enabled', 'no'),
+  b('aof-disable-auto-gc', 'no'),
   // scripting
-  i('lua-time-limit', 5000, 0, LL, true, { alias: 'busy-reply-threshold' }),
-  b('lua-replicate-commands', 'yes'),
+  i('busy-reply-threshold', 5000, 0, LL, true, { alias: 'lua-time-limit' }),
   // cluster
   b('cluster-enabled', 'no', false, { onlyValues: ['no'] }),
   s('cluster-config-file', 'nodes.conf', false),
@@ -203,7 +230,7 @@ export const DIRECTIVES: readonly Directive[] = [
   // encodings
   i('hash-max-listpack-entries', 512, 0, LL, true, { alias: 'hash-max-ziplist-entries' }),
   m('hash-max-listpack-value', '64', true, { alias: 'hash-max-ziplist-value' }),
-  i('list-max-listpack-size', -2, -5, I32, true, { alias: 'list-max-ziplist-size' }),
+  i('list-max-listpack-size', -2, I32_MIN, I32, true, { alias: 'list-max-ziplist-size' }),
   i('list-compress-depth', 0, 0, I32),
   i('set-max-intset-entries', 512, 0, LL),
   i('zset-max-listpack-entries', 128, 0, LL, true, { alias: 'zset-max-ziplist-entries' }),
@@ -212,7 +239,7 @@ export const DIRECTIVES: readonly Directive[] = [
   m('stream-node-max-bytes', '4kb'),
   i('stream-node-max-entries', 100, 0, LL),
   // TLS (not built yet: only the defaults are accepted)
-  i('tls-port', 0, 0, 65535, false, { onlyValues: ['0'] }),
+  i('tls-port', 0, 0, 65535, true, { onlyValues: ['0'] }),
   s('tls-cert-file', ''),
   s('tls-key-file', ''),
   s('tls-key-file-pass', ''),

@@ -1,5 +1,6 @@
 // INFO persistence, field for field as Redis 7.0 prints it (COW figures are 0: there is no fork).
 
+import { setInfoSection } from '../server/info.js';
 import { server } from '../server/state.js';
 import { aofBufferLength, aofState } from './aof.js';
 import { activeChild, childProgress, rdbStats } from './save.js';
@@ -53,4 +54,13 @@ export function persistenceInfo(): [string, string][] {
     );
   }
   return out;
+}
+
+/** INFO's persistence section comes from here (server/info.ts lets the owning subsystem fill it). */
+export function initPersistenceInfo(): void {
+  setInfoSection('persistence', () => {
+    let out = '';
+    for (const [k, v] of persistenceInfo()) out += `${k}:${v}\r\n`;
+    return out;
+  });
 }

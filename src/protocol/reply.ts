@@ -1,6 +1,7 @@
 // The reply writer: one growable, reused output buffer per client, RESP2 or RESP3 on demand.
 // Everything written during one read event leaves in a single socket write (see Client.flush).
 
+import type { Writable } from 'node:stream';
 import { formatDouble17g } from './format.js';
 
 const INITIAL = 16 * 1024;
@@ -35,13 +36,27 @@ export class ReplyWriter {
     this.buf = nb;
   }
 
-  /** Copy of what was written, leaving the writer empty (the socket may hold on to the copy). */
-  take(): Buffer {
-    const out = Buffer.allocUnsafe(this.len);
-    this.buf.copy(out, 0, 0, this.len);
+  /**
+   * Write everything buffered to the socket and start empty. No copy: when the socket took the
+   * bytes synchronously (nothing left queued), the buffer is reused; when it had to queue them,
+   * the buffer now belongs to the socket and the writer starts a new one.
+   */
+  writeTo(socket: Writable): void {
+    socket.write(this.buf.subarray(0, this.len));
+    if (socket.writableLength !== 0 || this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafe(INITIAL);
     this.len = 0;
-    if (this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafe(INITIAL);
+  }
+
+  /** A copy of what was written, leaving the writer empty (for callers that are not sockets). */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.len));
+    this.len = 0;
     return out;
+  }
+
+  /** Drop what was written (the client is gone). */
+  discard(): void {
+    this.len = 0;
   }
 
   raw(b: Buffer): void {

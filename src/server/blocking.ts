@@ -12,6 +12,7 @@ import { typeName, type Db } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { parseDouble } from '../protocol/format.js';
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
+import { refreshClock } from './clock.js';
 import { call } from './dispatch.js';
 import { server } from './state.js';
 
@@ -172,6 +173,7 @@ export function hasReadyKeys(): boolean {
  * pushes to its destination), so loop until nothing is left.
  */
 export function handleReadyKeys(): void {
+  refreshClock();
   while (ready.length !== 0) {
     const batch = ready.splice(0, ready.length);
     for (const { db, key } of batch) {

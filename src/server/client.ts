@@ -7,7 +7,8 @@ import type { Db } from '../keyspace/db.js';
 import { RequestParser } from '../protocol/parser.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { logger } from '../log.js';
-import { processCommand, runCommand } from './dispatch.js';
+import { refreshClock } from './clock.js';
+import { processCommand } from './dispatch.js';
 import { forgetPostponed } from './pause.js';
 import { server } from './state.js';
 
@@ -115,6 +116,7 @@ export class Client {
 
   onData(chunk: Buffer): void {
     server.stats.netInputBytes += chunk.length;
+    server.stats.readsProcessed++;
     this.lastInteraction = Date.now();
     this.parser.feed(chunk);
     if (this.parser.pending > server.queryBufferLimit) {
@@ -130,6 +132,7 @@ export class Client {
 
   /** Run every complete command in the input buffer, unless blocked or closing. */
   processInput(): void {
+    refreshClock();
     while ((this.flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSED)) === 0) {
       const argv = this.parser.next(this.authRequired);
       if (argv === null) {
@@ -146,7 +149,7 @@ export class Client {
 
   /** Run a command CLIENT PAUSE held, then whatever input followed it. */
   resume(argv: string[]): void {
-    runCommand(this, argv);
+    processCommand(this, argv);
     this.processInput();
     this.flush();
   }
@@ -172,9 +175,10 @@ export class Client {
       // Redis counts a write as interaction too (the `timeout` directive).
       this.lastInteraction = Date.now();
       server.stats.netOutputBytes += this.reply.len;
-      this.socket.write(this.reply.take());
+      server.stats.writesProcessed++;
+      this.reply.writeTo(this.socket);
     } else if (this.reply.len > 0) {
-      this.reply.take();
+      this.reply.discard();
     }
     if (this.flags & CLIENT_CLOSE_AFTER_REPLY && (this.flags & CLIENT_CLOSED) === 0) this.close(true);
   }
@@ -218,6 +222,18 @@ function fmtHost(h: string | undefined): string {
   if (!h) return '?';
   if (h.startsWith('::ffff:')) return h.slice(7);
   return h.includes(':') ? `[${h}]` : h;
+}
+
+/**
+ * enable-debug-command / enable-module-command / enable-protected-configs: `yes`, `no`, or `local`
+ * (loopback connections and internal clients only), as Redis's allowProtectedAction.
+ */
+export function protectedActionAllowed(c: Client, directive: string): boolean {
+  const v = server.config.get(directive);
+  if (v === 'yes') return true;
+  if (v === 'no') return false;
+  const addr = c.socket?.remoteAddress;
+  return c.socket === null || addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
 }
 
 /** A socket-less client for internal execution (loading, scripts). */

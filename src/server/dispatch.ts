@@ -16,13 +16,16 @@ import {
   CLIENT_REPLY_OFF,
   CLIENT_REPLY_SKIP_NEXT,
   CLIENT_SLAVE,
+  protectedActionAllowed,
   type Client,
 } from './client.js';
 import { handleReadyKeys, hasReadyKeys } from './blocking.js';
+import { clock, lapMicros } from './clock.js';
 import { propagate } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
 import { mustPostpone, pause, postpone } from './pause.js';
+import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 
@@ -39,14 +42,8 @@ function reject(c: Client, cmd: CommandSpec | null, text: string): void {
   c.reply.error(text);
 }
 
-/** Run one parsed request through the pipeline. */
+/** Run one parsed request through the pipeline (a command CLIENT PAUSE held also resumes here). */
 export function processCommand(c: Client, argv: string[]): void {
-  server.stats.commandsProcessed++;
-  runCommand(c, argv);
-}
-
-/** processCommand without counting the request again: a command CLIENT PAUSE held resumes here. */
-export function runCommand(c: Client, argv: string[]): void {
   const skipNext = (c.flags & CLIENT_REPLY_SKIP_NEXT) !== 0;
   const skipReply = skipNext || (c.flags & CLIENT_REPLY_OFF) !== 0;
   if (skipReply) {
@@ -80,6 +77,14 @@ function processCommandInner(c: Client, argv: string[]): void {
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
     reject(c, cmd, ERR.wrongArity(cmd.name));
     return;
+  }
+  if (cmd.flags & F.PROTECTED) {
+    const directive = cmd.name === 'module' ? 'enable-module-command' : 'enable-debug-command';
+    if (!protectedActionAllowed(c, directive)) {
+      reject(c, cmd, `ERR ${cmd.name.toUpperCase()} command not allowed. If the ${directive} option is set to "local", ` +
+        'you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+      return;
+    }
   }
   if (c.authRequired && (cmd.flags & F.NO_AUTH) === 0) {
     reject(c, cmd, ERR.noAuth);
@@ -124,13 +129,16 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const dirty = server.dirty;
   const errors = c.reply.errors;
   c.propagateArgv = null;
-  const start = performance.now();
+  const start = clock.last;
   cmd.handler(c, argv);
-  const usec = (performance.now() - start) * 1000;
+  const usec = lapMicros(start);
+  // Like Redis, only executed commands count (not rejected ones), each after it ran.
+  server.stats.commandsProcessed++;
   cmd.calls++;
   cmd.usec += usec;
   if (c.reply.errors !== errors) cmd.failedCalls++;
   slowlogPush(c, cmd, c.shownArgv(argv), usec);
+  afterCall(cmd, usec);
   if (server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
   if (server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0) {
     // A handler sets propagateArgv to its deterministic form, or to [] when it propagated itself.

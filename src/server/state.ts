@@ -1,5 +1,6 @@
 // Process-wide server state: databases, connected clients, counters. One instance per process.
 
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/store.js';
 import { Db } from '../keyspace/db.js';
 import type { ErrorSink } from '../protocol/reply.js';
@@ -14,6 +15,8 @@ export interface ServerStats {
   evictedKeys: number;
   totalErrorReplies: number;
   unexpectedErrorReplies: number;
+  readsProcessed: number;
+  writesProcessed: number;
 }
 
 function newStats(): ServerStats {
@@ -26,6 +29,8 @@ function newStats(): ServerStats {
     evictedKeys: 0,
     totalErrorReplies: 0,
     unexpectedErrorReplies: 0,
+    readsProcessed: 0,
+    writesProcessed: 0,
   };
 }
 
@@ -52,6 +57,9 @@ export class Server implements ErrorSink {
   shuttingDown = false;
   /** Listening port actually bound (port 0 picks a free one). */
   port = 0;
+  /** Replication ID (random per start, like Redis) and the previous one (INFO replication, PSYNC). */
+  replId = randomBytes(20).toString('hex');
+  replId2 = '0'.repeat(40);
 
   /** Modules that cache config values (config.watch) before the config exists register here. */
   private configHooks: ((config: Config) => void)[] = [];

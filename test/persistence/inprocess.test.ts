@@ -17,7 +17,7 @@ import { fakeClient, type Client } from '../../src/server/client.js';
 import { call } from '../../src/server/dispatch.js';
 import { addPropagationSink } from '../../src/server/propagate.js';
 import { server } from '../../src/server/state.js';
-import { RespConn, requireRedis, startRedis } from '../helpers/server.js';
+import { RespConn, requireRedis, startRedis, startShoal } from '../helpers/server.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-inproc-'));
 const config = new Config();
@@ -95,6 +95,32 @@ describe('DEBUG LOADAOF', () => {
     expect(server.dbs[4].dict.get('b')).toBe('2');
     expect(fs.readdirSync(path.join(dir, 'appendonlydir')).length).toBe(3);
     expect(server.config.set('appendonly', 'no')).toBeNull();
+  });
+});
+
+describe('INFO persistence over the wire', () => {
+  it('shows a BGSAVE in progress and its outcome', async () => {
+    const shoal = await startShoal();
+    const c = await RespConn.connect(shoal.port);
+    try {
+      const mset = ['MSET', ...Array.from({ length: 20000 }, (_, i) => [`k${i}`, 'v']).flat()];
+      for (let i = 0; i < 10; i++) await c.call(...mset.map((a, j) => (j > 0 && j % 2 === 1 ? `${a}:${i}` : a)));
+      const [started, during] = await Promise.all([c.call('BGSAVE'), c.call('INFO', 'persistence')]);
+      expect(started).toBe('+Background saving started\r\n');
+      expect(during).toContain('rdb_bgsave_in_progress:1\r\n');
+      expect(during).toContain('current_save_keys_total:200000\r\n');
+      let info = '';
+      for (let i = 0; i < 300 && !info.includes('rdb_bgsave_in_progress:0'); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        info = await c.call('INFO', 'persistence');
+      }
+      expect(info).toContain('rdb_last_bgsave_status:ok\r\n');
+      expect(info).toContain('rdb_saves:1\r\n');
+      expect(info).toContain('rdb_changes_since_last_save:0\r\n');
+    } finally {
+      c.close();
+      await shoal.stop();
+    }
   });
 });
 

@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+
+// COMMAND INFO / DOCS / GETKEYS / LIST / COUNT against a real redis-server, command by command:
+// only commands both servers know are compared (the rest of the table lands with other groups).
+describe.skipIf(!requireRedis())('COMMAND introspection', () => {
+  let shoal: RunningServer;
+  let redis: RunningServer;
+  let s: RespConn;
+  let r: RespConn;
+  let names: string[] = [];
+  beforeAll(async () => {
+    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
+    [s, r] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
+    const list = await s.call('COMMAND', 'LIST');
+    names = [...list.matchAll(/\$\d+\r\n([^\r]+)\r\n/g)].map((m) => m[1]);
+  });
+  afterAll(async () => {
+    s?.close();
+    r?.close();
+    await Promise.all([shoal?.stop(), redis?.stop()]);
+  });
+
+  async function both(...argv: string[]): Promise<[string, string]> {
+    return Promise.all([s.call(...argv), r.call(...argv)]);
+  }
+
+  it('COMMAND INFO of every command and subcommand both servers have is identical (RESP2 and RESP3)', async () => {
+    expect(names.length).toBeGreaterThan(20);
+    const diffs: string[] = [];
+    for (const proto of ['2', '3']) {
+      await both('HELLO', proto);
+      let compared = 0;
+      for (const name of names) {
+        const [ours, theirs] = await both('COMMAND', 'INFO', name);
+        if (theirs === '$-1\r\n' || theirs === '_\r\n' || theirs === '*1\r\n$-1\r\n' || theirs === '*1\r\n_\r\n') continue;
+        // A container lists its subcommands in Redis's hash order: those are compared one by one.
+        const [sub] = await both('COMMAND', 'INFO', name.split('|')[0]);
+        if (!name.includes('|') && /\*[1-9]\d*\r\n\*10\r\n\$\d+\r\n[a-z-]+\|/.test(sub)) continue;
+        if (ours !== theirs) diffs.push(`RESP${proto} ${name}:\n  ours:   ${JSON.stringify(ours)}\n  redis:  ${JSON.stringify(theirs)}`);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(20);
+    }
+    await both('HELLO', '2');
+    expect(diffs.join('\n')).toBe('');
+  });
+
+  it('COMMAND DOCS has summary, since, group and complexity in that order; group and since match Redis', async () => {
+    for (const name of names) {
+      const [ours, theirs] = await both('COMMAND', 'DOCS', name);
+      if (theirs === '*0\r\n') continue;
+      const field = (reply: string, key: string): string | undefined =>
+        new RegExp(`\\$${key.length}\\r\\n${key}\\r\\n\\$\\d+\\r\\n([^\\r]*)\\r\\n`).exec(reply)?.[1];
+      expect(ours).toMatch(/^\*2\r\n\$\d+\r\n[^\r]+\r\n\*\d+\r\n\$7\r\nsummary\r\n\$\d+\r\n[^\r]+\r\n\$5\r\nsince\r\n/);
+      expect([name, field(ours, 'since'), field(ours, 'group')]).toEqual([name, field(theirs, 'since'), field(theirs, 'group')]);
+    }
+  });
+
+  it('COMMAND DOCS arguments, where a command describes them, are exactly Redis\'s (the server and COMMAND commands all do)', async () => {
+    const MINE = new Set(['info', 'config', 'slowlog', 'latency', 'memory', 'time', 'lastsave', 'shutdown', 'debug', 'command',
+      'dbsize', 'flushdb', 'flushall']);
+    const { default: Redis } = await import('ioredis');
+    const [a, b] = [new Redis({ port: shoal.port }), new Redis({ port: redis.port })];
+    const toObj = (arr: unknown[]): Record<string, unknown> => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < arr.length; i += 2) o[arr[i] as string] = arr[i + 1];
+      return o;
+    };
+    let withArgs = 0;
+    for (const name of names) {
+      const [ours, theirs] = (await Promise.all([a.call('COMMAND', 'DOCS', name), b.call('COMMAND', 'DOCS', name)])) as unknown[][];
+      if (theirs.length === 0) continue;
+      const o = toObj(ours[1] as unknown[]);
+      const t = toObj(theirs[1] as unknown[]);
+      if (MINE.has(name.split('|')[0]) && t.arguments !== undefined) expect([name, o.arguments]).toEqual([name, t.arguments]);
+      if (o.arguments !== undefined) {
+        expect([name, o.arguments]).toEqual([name, t.arguments]);
+        withArgs++;
+      }
+    }
+    expect(withArgs).toBeGreaterThanOrEqual(10);
+    a.disconnect();
+    b.disconnect();
+  });
+
+  it('COMMAND COUNT counts top-level commands; COMMAND and COMMAND INFO list them all', async () => {
+    const count = Number((await s.call('COMMAND', 'COUNT')).slice(1, -2));
+    expect(count).toBe(names.filter((n) => !n.includes('|')).length);
+    expect(await s.call('COMMAND')).toMatch(new RegExp(`^\\*${count}\\r\\n`));
+    expect(await s.call('COMMAND', 'INFO')).toMatch(new RegExp(`^\\*${count}\\r\\n`));
+  });
+
+  it('COMMAND INFO/DOCS of unknown names, GETKEYS and LIST filters match Redis', async () => {
+    const scripts: string[][] = [
+      ['COMMAND', 'INFO', 'nosuch', 'get', 'config|nosuch'],
+      ['COMMAND', 'DOCS', 'nosuch'],
+      ['COMMAND', 'GETKEYS', 'get', 'k'],
+      ['COMMAND', 'GETKEYS', 'mset', 'a', '1', 'b', '2'],
+      ['COMMAND', 'GETKEYS', 'mset', 'a', '1', 'b'],
+      ['COMMAND', 'GETKEYS', 'nosuch', 'k'],
+      ['COMMAND', 'GETKEYS', 'ping', 'x'],
+      ['COMMAND', 'GETKEYS', 'memory', 'usage', 'k'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'get', 'k'],
+      ['COMMAND', 'GETKEYS', 'get'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'pattern', 'xyz*'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'aclcat', 'nosuchcat'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'module', 'nosuch'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'foo', 'x'],
+      ['COMMAND', 'LIST', 'x'],
+      ['COMMAND', 'NOSUCH'],
+      ['COMMAND', 'COUNT', 'x'],
+    ];
+    for (const argv of scripts) {
+      const [ours, theirs] = await both(...argv);
+      expect(`${argv.join(' ')} => ${ours}`).toBe(`${argv.join(' ')} => ${theirs}`);
+    }
+  });
+
+  it('COMMAND LIST FILTERBY pattern and aclcat select by full name and category', async () => {
+    const list = await s.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'config|*');
+    expect(list.startsWith('*5\r\n')).toBe(true);
+    expect(list).toContain('config|get');
+    const admin = await s.call('COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'admin');
+    expect(admin).toContain('config|set');
+    expect(admin).not.toContain('$3\r\nget\r\n');
+  });
+
+  it('COMMAND HELP is a list of status lines framed like Redis', async () => {
+    const help = await s.call('COMMAND', 'HELP');
+    expect(help).toMatch(/^\*\d+\r\n\+COMMAND <subcommand> \[<arg> \[value\] \[opt\] \.\.\.\]\. Subcommands are:\r\n/);
+    expect(help.endsWith('+HELP\r\n+    Prints this help.\r\n')).toBe(true);
+  });
+
+  it('redis-cli connects, runs commands and its interactive help works against Shoal', () => {
+    const run = (input: string): string =>
+      spawnSync('redis-cli', ['-p', String(shoal.port)], { input, encoding: 'utf8', timeout: 10000 }).stdout;
+    // Piped (not a tty), redis-cli prints raw replies; HELP renders from COMMAND DOCS.
+    const out = run('SET clikey 1\nGET clikey\nHELP SET\nHELP @string\nCOMMAND COUNT\n')
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .replace(/\r/g, '');
+    const lines = out.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['OK', '1']);
+    expect(out).toMatch(/ SET \n +summary: .+\n +since: 1\.0\.0\n +group: string\n/);
+    expect(out).toMatch(/ GET \n +summary: .+\n/);
+    expect(lines[lines.length - 2]).toMatch(/^\d+$/);
+  });
+});
