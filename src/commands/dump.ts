@@ -137,12 +137,13 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    name: 'restore', arity: -4, flags: 'write denyoom', acl: 'keyspace dangerous', keys: [1, 1, 1],
+    name: 'restore', arity: -4, flags: 'write denyoom', acl: 'keyspace dangerous', keys: [1, 1, 1], keySpecFlags: ['OW', 'UPDATE'],
     group: 'generic', summary: 'Creates a key from the serialized form of a value.', ...restoreDocs,
     handler: restoreCommand,
   },
   {
     name: 'restore-asking', arity: -4, flags: 'write denyoom asking', acl: 'keyspace dangerous', keys: [1, 1, 1],
+    keySpecFlags: ['OW', 'UPDATE'],
     group: 'server', summary: 'Creates a key from the serialized form of a value, accepted during slot migration (internal).',
     ...restoreDocs, since: '3.0.0',
     handler: restoreCommand,
