@@ -16,6 +16,11 @@ import { initPubSub } from './server/pubsub.js';
 import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
 import { initAcl } from './acl/users.js';
+import { loadAtStart } from './persistence/load.js';
+import { registerTypeCodecs } from './persistence/codecs.js';
+import { initAof, loadAofAtStart } from './persistence/aof.js';
+import { saveOnShutdown, startSaveCron } from './persistence/save.js';
+import { initPersistenceInfo } from './persistence/info.js';
 import { VERSION } from './version.js';
 
 let listeners: net.Server[] = [];
@@ -37,8 +42,8 @@ export async function startServer(config: Config): Promise<void> {
     }
   });
   // Before listening: a signal that arrives right after the startup line must shut down cleanly.
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
+  process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
   server.init(config);
   initSlowlog();
   initLatency();
@@ -50,6 +55,13 @@ export async function startServer(config: Config): Promise<void> {
   initWatch();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
+  // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
+  registerTypeCodecs();
+  if (config.bool('appendonly')) loadAofAtStart();
+  else loadAtStart();
+  initAof();
+  startSaveCron();
+  initPersistenceInfo();
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
@@ -59,11 +71,26 @@ export async function startServer(config: Config): Promise<void> {
   );
 }
 
-/** Stop accepting, close clients, exit. Saving on shutdown joins here with persistence. */
-export function shutdown(reason: string, exitCode = 0): void {
-  if (server.shuttingDown) return;
-  server.shuttingDown = true;
+/** shutdown-on-sigterm / shutdown-on-sigint: words among default, save, nosave, now, force. */
+function shutdownOnSignal(signal: string, how: string): void {
+  const words = how.split(' ');
+  const mode = words.includes('nosave') ? 'nosave' : words.includes('save') ? 'save' : 'default';
+  shutdown(signal, 0, mode, words.includes('force'));
+}
+
+/**
+ * Save if due (`saveMode` as SHUTDOWN SAVE/NOSAVE), stop accepting, close clients, exit. Returns
+ * false, and keeps serving, when the final save failed (SHUTDOWN then replies with an error),
+ * unless `force`.
+ */
+export function shutdown(reason: string, exitCode = 0, saveMode: 'default' | 'save' | 'nosave' = 'default', force = false): boolean {
+  if (server.shuttingDown) return true;
   log.info({ reason }, 'shutting down');
+  if (!saveOnShutdown(saveMode) && !force) {
+    log.warn({ reason }, `${reason} received but errors trying to shut down the server, check the logs for more information`);
+    return false;
+  }
+  server.shuttingDown = true;
   for (const l of listeners) l.close();
   for (const c of server.clients.values()) c.close();
   const pidfile = server.config.get('pidfile');

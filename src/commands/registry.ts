@@ -17,10 +17,12 @@ import { commands as hyperloglog } from './hyperloglog.js';
 import { commands as geo } from './geo.js';
 import { commands as sort } from './sort.js';
 import { commands as acl } from './acl.js';
+import { commands as dump } from './dump.js';
+import { commands as persistence } from './persistence.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl,
+  acl, dump, persistence,
 ];
 
 const table = new Map<string, CommandSpec>();

@@ -187,7 +187,7 @@ export const DIRECTIVES: readonly Directive[] = [
   m('proto-max-bulk-len', '512mb', true, { min: 1024 * 1024 }),
   i('tracking-table-max-keys', 1000000, 0, LL),
   // append only file
-  b('appendonly', 'no', true, { onlyValues: ['no'] }),
+  b('appendonly', 'no'),
   s('appendfilename', 'appendonly.aof', false),
   s('appenddirname', 'appendonlydir', false),
   e('appendfsync', 'everysec', ['everysec', 'always', 'no']),

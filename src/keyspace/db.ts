@@ -56,6 +56,7 @@ export class Db {
     const when = this.expires.get(key);
     if (when === undefined || when > now) return false;
     if (signals.isReplica() || datasetFrozen.on) return true;
+    signals.beforeWrite(this, key);
     this.dict.delete(key);
     this.expires.delete(key);
     keyspaceStats.expired++;
@@ -79,6 +80,7 @@ export class Db {
 
   /** Value for a write command (no hit/miss accounting). */
   lookupWrite(key: string): Value | undefined {
+    signals.beforeWrite(this, key);
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return this.dict.get(key);
   }
@@ -96,6 +98,7 @@ export class Db {
    * Callers fire their own keyspace notification, as the event name depends on the command.
    */
   set(key: string, value: Value, keepTtl = false): void {
+    signals.beforeWrite(this, key);
     // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
     // TTL surviving a KEEPTTL).
     if (this.expires.size !== 0) this.expireIfNeeded(key);
@@ -113,12 +116,14 @@ export class Db {
 
   /** Replace the value in place after an in-place mutation of an existing key (keeps TTL). */
   overwrite(key: string, value: Value): void {
+    signals.beforeWrite(this, key);
     this.dict.set(key, value);
     signals.modified(this, key);
   }
 
   /** Delete a key; true if it existed. */
   delete(key: string): boolean {
+    signals.beforeWrite(this, key);
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);
@@ -126,6 +131,7 @@ export class Db {
   }
 
   setExpire(key: string, whenMs: number): void {
+    signals.beforeWrite(this, key);
     this.expires.set(key, whenMs);
   }
 
@@ -136,12 +142,14 @@ export class Db {
   }
 
   removeExpire(key: string): boolean {
+    signals.beforeWrite(this, key);
     return this.expires.delete(key);
   }
 
   /**
    * SWAPDB: exchange contents with another database. Clients, watchers and blocked clients stay
-   * with the Db object (its id), as in Redis; only the data moves.
+   * with the Db object (its id), as in Redis; only the data moves (a snapshot in progress follows
+   * its Maps by identity).
    */
   swapWith(other: Db): void {
     const { dict, expires, avgTtl } = this;
@@ -153,7 +161,10 @@ export class Db {
     other.avgTtl = avgTtl;
   }
 
-  /** Empty the database; returns how many keys were removed. */
+  /**
+   * Empty the database; returns how many keys were removed. Fresh Maps rather than clear(): a
+   * snapshot in progress keeps walking the old ones.
+   */
   flush(): number {
     const n = this.dict.size;
     this.dict = new Map();

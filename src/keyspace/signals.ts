@@ -18,6 +18,11 @@ export const signals = {
   expired: noop as (db: Db, key: string) => void,
   /** A list/zset/stream got elements a blocked client may want (Redis's signalKeyAsReady). */
   ready: noop as (db: Db, key: string) => void,
+  /**
+   * A key is about to be written, created, deleted or have its TTL changed (Db calls this before
+   * anything changes): a point-in-time snapshot in progress saves the old value first.
+   */
+  beforeWrite: noop as (db: Db, key: string) => void,
   /** True on a replica: expired keys are hidden, not deleted. */
   isReplica: (): boolean => false,
 };

@@ -125,6 +125,7 @@ export class Client {
       return;
     }
     this.processInput();
+    beforeReplies.run();
     this.flush();
     server.flushPending();
   }
@@ -207,6 +208,12 @@ export class Client {
     for (const fn of clientCleanupHooks) fn(this);
   }
 }
+
+/**
+ * Runs after a read event's commands and before their replies are written: the AOF puts the
+ * event's writes into the file first, as Redis does, so a reply never precedes its write.
+ */
+export const beforeReplies = { run: (): void => {} };
 
 /** Subsystems (pub/sub, WATCH, blocking) register here to drop a closing client's state. */
 export const clientCleanupHooks: ((c: Client) => void)[] = [];

@@ -1,7 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> pub/sub context -> monitor keyspace ban -> CLIENT PAUSE ->
-// MULTI queueing -> execute -> stats/slowlog -> propagate.
-// (Cluster routing, OOM, MISCONF and read-only replica checks join this ladder as they land.)
+// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> pub/sub context -> monitor keyspace ban ->
+// CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
+// (Cluster routing, OOM and read-only replica checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -29,6 +29,7 @@ import { mustPostpone, pause, postpone } from './pause.js';
 import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
+import { writesDeniedByDiskError } from '../persistence/save.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -98,6 +99,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   const denied = aclGuard(c, cmd, argv, false);
   if (denied !== null) {
     reject(c, cmd, denied);
+    return;
+  }
+  const diskError = writesDeniedByDiskError();
+  if (diskError !== null && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
+    reject(c, cmd, diskError);
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {

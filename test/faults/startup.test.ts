@@ -116,7 +116,7 @@ describe('startup and shutdown', () => {
     it.each([
       ['unknown directive', 'port 0\n# fine so far\nno-such-directive 1\n', 'at line 3', "'no-such-directive 1'", 'Bad directive'],
       ['invalid value', 'maxmemory-policy sometimes\n', 'at line 1', "'maxmemory-policy sometimes'", 'must be one of'],
-      ['not implemented', '\nappendonly yes\n', 'at line 2', "'appendonly yes'", 'not implemented'],
+      ['not implemented', '\ndaemonize yes\n', 'at line 2', "'daemonize yes'", 'not implemented'],
       ['wrong number of arguments', 'port 1 2\n', 'at line 1', "'port 1 2'", 'wrong number of arguments'],
       ['unbalanced quotes', 'dbfilename "dump.rdb\n', 'at line 1', 'dbfilename', 'Unbalanced quotes'],
     ])('conf file: %s', async (_title, text, where, echoed, why) => {

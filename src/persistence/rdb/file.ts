@@ -40,6 +40,11 @@ export class RdbFileEncoder {
     writeBody(this.w, value);
   }
 
+  /** Bytes encoded and not taken yet. */
+  get pending(): number {
+    return this.w.len;
+  }
+
   /** Bytes produced since the last call (the caller checksums and writes them). */
   take(): Buffer {
     return this.w.take();
@@ -58,8 +63,11 @@ export interface RdbSink {
   func?(code: string): void;
 }
 
-/** Parse a complete RDB file, calling sink for everything in it. Throws RdbError on corruption. */
-export function loadRdb(buf: Buffer, sink: RdbSink, verifyChecksum = true): { version: number } {
+/**
+ * Parse a complete RDB file, calling sink for everything in it. Throws RdbError on corruption.
+ * `end` is where the RDB data stops (an old-style AOF continues with commands after it).
+ */
+export function loadRdb(buf: Buffer, sink: RdbSink, verifyChecksum = true): { version: number; end: number } {
   const r = new RdbReader(buf);
   if (buf.length < 9 || buf.latin1Slice(0, 5) !== 'REDIS') r.fail('not an RDB file (wrong signature)');
   const verText = buf.latin1Slice(5, 9);
@@ -121,7 +129,7 @@ export function loadRdb(buf: Buffer, sink: RdbSink, verifyChecksum = true): { ve
           }
           r.pos += 8;
         }
-        return { version };
+        return { version, end: r.pos };
       }
       default: {
         const key = r.string();

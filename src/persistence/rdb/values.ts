@@ -62,9 +62,13 @@ function pairs<V>(flat: string[], conv: (s: string) => V, r: RdbReader): [string
   return out;
 }
 
+/** A score stored as text in a ziplist/listpack: what strtod accepts, including inf and -inf. */
 function score(s: string, r: RdbReader): number {
+  const l = s.toLowerCase();
+  if (l === 'inf' || l === '+inf' || l === 'infinity' || l === '+infinity') return Infinity;
+  if (l === '-inf' || l === '-infinity') return -Infinity;
   const v = Number(s);
-  if (Number.isNaN(v) && s !== 'nan') r.fail(`invalid score '${s}'`);
+  if (Number.isNaN(v) || s.trim() !== s || s === '') r.fail(`invalid score '${s}'`);
   return v;
 }
 
@@ -156,6 +160,17 @@ function readValueInner(r: RdbReader, type: number): PlainValue {
   }
 }
 
+/** A collection without elements: Redis never stores one, and skips or refuses it when loading. */
+export function isEmptyValue(v: PlainValue): boolean {
+  switch (v.type) {
+    case 'string': return false;
+    case 'list': return v.items.length === 0;
+    case 'set': return v.members.length === 0;
+    case 'zset':
+    case 'hash': return v.entries.length === 0;
+  }
+}
+
 /** DUMP payload: value, 2-byte RDB version, CRC64 of all that (all little endian). */
 export function dumpPayload(v: PlainValue, compress = true): Buffer {
   const w = new RdbWriter(256, compress);
@@ -175,14 +190,15 @@ export function parsePayload(p: Buffer): PlainValue | string {
   if (p.length < 10) return 'ERR DUMP payload version or checksum are wrong';
   const footer = p.length - 10;
   const ver = p[footer] | (p[footer + 1] << 8);
-  if (ver > RDB_VERSION + 2) return 'ERR DUMP payload version or checksum are wrong';
+  // Redis 7.0 refuses payloads from newer RDB versions (7.2+ write 11 and up).
+  if (ver > RDB_VERSION) return 'ERR DUMP payload version or checksum are wrong';
   const crc = p.readBigUInt64LE(footer + 2);
   if (new Crc64().update(p, 0, footer + 2).value() !== crc) return 'ERR DUMP payload version or checksum are wrong';
   try {
     const r = new RdbReader(p.subarray(0, footer));
+    // Like Redis, bytes after the value are ignored; empty collections are refused.
     const v = readValue(r, r.byte());
-    if (r.pos !== footer) return 'ERR Bad data format';
-    return v;
+    return isEmptyValue(v) ? 'ERR Bad data format' : v;
   } catch {
     return 'ERR Bad data format';
   }

@@ -1,0 +1,73 @@
+// Persistence commands: SAVE BGSAVE BGREWRITEAOF (LASTSAVE lives with the server commands).
+
+import { ERR } from '../errors.js';
+import { aofState, startRewrite } from '../persistence/aof.js';
+import { activeChild, bgsaveInProgress, rdbStats, saveCommandSync, startBgsave } from '../persistence/save.js';
+import { CLIENT_DENY_BLOCKING } from '../server/client.js';
+import type { CommandDef } from './spec.js';
+
+const IN_PROGRESS = 'ERR Background save already in progress';
+
+export const commands: CommandDef[] = [
+  {
+    name: 'save', arity: 1, flags: 'no_async_loading admin noscript no_multi',
+    group: 'server', since: '1.0.0', summary: 'Writes the dataset to disk now, blocking the server until done.',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    handler(c) {
+      if (bgsaveInProgress()) {
+        c.reply.error(IN_PROGRESS);
+        return;
+      }
+      if (saveCommandSync()) c.reply.ok();
+      else c.reply.error('ERR');
+    },
+  },
+  {
+    name: 'bgsave', arity: -1, flags: 'no_async_loading admin noscript',
+    group: 'server', since: '1.0.0', summary: 'Writes a point-in-time copy of the dataset to disk in the background.',
+    complexity: 'O(1)',
+    handler(c, argv) {
+      if (argv.length > 2 || (argv.length === 2 && argv[1].toLowerCase() !== 'schedule')) {
+        c.reply.error(ERR.syntax);
+        return;
+      }
+      const child = activeChild();
+      if (child === 'rdb') {
+        c.reply.error(IN_PROGRESS);
+      } else if (child !== null || c.flags & CLIENT_DENY_BLOCKING) {
+        // Inside EXEC Redis defers the save to its cron, with or without SCHEDULE.
+        if (argv.length === 1 && !(c.flags & CLIENT_DENY_BLOCKING)) {
+          c.reply.error(
+            "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+          );
+          return;
+        }
+        rdbStats.bgsaveScheduled = true;
+        c.reply.simple('Background saving scheduled');
+      } else if (startBgsave()) {
+        c.reply.simple('Background saving started');
+      } else {
+        c.reply.error('ERR');
+      }
+    },
+  },
+  {
+    name: 'bgrewriteaof', arity: 1, flags: 'no_async_loading admin noscript',
+    group: 'server', since: '1.0.0', summary: 'Rewrites the append-only file as a compact base in the background.',
+    complexity: 'O(1)',
+    handler(c) {
+      const child = activeChild();
+      if (child === 'aof') {
+        c.reply.error('ERR Background append only file rewriting already in progress');
+      } else if (child !== null || c.flags & CLIENT_DENY_BLOCKING) {
+        aofState.rewriteScheduled = true;
+        aofState.consecutiveFailures = 0;
+        c.reply.simple('Background append only file rewriting scheduled');
+      } else if (startRewrite()) {
+        c.reply.simple('Background append only file rewriting started');
+      } else {
+        c.reply.error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+      }
+    },
+  },
+];

@@ -1,0 +1,604 @@
+// The append-only file in Redis 7's multi-part layout: `dir/appenddirname/` holds a base file (an
+// RDB image with aof-use-rdb-preamble yes, commands with no), incr files of RESP commands, and a
+// manifest naming them. Writes reach the incr file through the propagation sink (SELECT when the
+// database changes) and are written before the replies go out; `appendfsync` decides when they
+// are fsynced. BGREWRITEAOF switches to a new incr file at the snapshot epoch and writes a new
+// base through the same point-in-time snapshot as BGSAVE.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lookupCommand } from '../commands/registry.js';
+import { signals } from '../keyspace/signals.js';
+import { logger } from '../log.js';
+import { beforeReplies, fakeClient } from '../server/client.js';
+import { addPropagationSink } from '../server/propagate.js';
+import { server } from '../server/state.js';
+import { splitArgs } from '../protocol/parser.js';
+import { loadRdbInto } from './load.js';
+import { activeChild, aofHooks, forkSnapshot, fsyncDir, killChild, rdbStats, writeSnapshotSync, type SnapshotFormat } from './save.js';
+
+const log = (): ReturnType<typeof logger> => logger('aof');
+
+interface AofFile {
+  name: string;
+  seq: number;
+  type: 'b' | 'h' | 'i';
+}
+
+interface Manifest {
+  base: AofFile | null;
+  history: AofFile[];
+  incr: AofFile[];
+}
+
+export const aofState = {
+  enabled: false,
+  rewriteScheduled: false,
+  rewrites: 0,
+  lastRewriteOk: true,
+  consecutiveFailures: 0,
+  lastRewriteTimeSec: -1,
+  rewriteStart: 0,
+  currentSize: 0,
+  baseSize: 0,
+};
+
+let manifest: Manifest = { base: null, history: [], incr: [] };
+let fd = -1;
+let selectedDb = -1;
+/** RESP text not yet written (latin1): flushed before replies go out, or on the next loop turn. */
+let pending = '';
+let flushScheduled = false;
+/** appendfsync always (cached: read on every flush). */
+let always = false;
+
+/** Bytes waiting in the AOF buffer (INFO aof_buffer_length). */
+export function aofBufferLength(): number {
+  return pending.length;
+}
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+function aofDir(): string {
+  return path.join(server.config.get('dir'), server.config.get('appenddirname'));
+}
+
+function baseName(): string {
+  return server.config.get('appendfilename');
+}
+
+function manifestName(): string {
+  return `${baseName()}.manifest`;
+}
+
+// ---- manifest ------------------------------------------------------------------------------
+
+/** Read the manifest; null when there is none. Throws with the line on a malformed one. */
+function readManifest(): Manifest | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(aofDir(), manifestName()), 'latin1');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const m: Manifest = { base: null, history: [], incr: [] };
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const words = splitArgs(line);
+    const bad = (why: string): Error => new Error(`Invalid AOF manifest file format at line ${n + 1} ('${line}'): ${why}`);
+    if (words === null || words.length % 2 !== 0) throw bad('Invalid AOF manifest file format');
+    const kv = new Map<string, string>();
+    for (let k = 0; k < words.length; k += 2) kv.set(words[k], words[k + 1]);
+    const name = kv.get('file');
+    const seq = Number(kv.get('seq'));
+    const type = kv.get('type');
+    if (name === undefined || !Number.isInteger(seq) || (type !== 'b' && type !== 'h' && type !== 'i')) throw bad('Invalid AOF manifest file format');
+    const f: AofFile = { name, seq, type };
+    if (type === 'b') {
+      if (m.base !== null) throw bad('Found duplicate base file information');
+      m.base = f;
+    } else if (type === 'h') {
+      m.history.push(f);
+    } else {
+      if (m.incr.length > 0 && seq <= m.incr[m.incr.length - 1].seq) throw bad('Found a non-monotonic sequence number');
+      m.incr.push(f);
+    }
+  }
+  return m;
+}
+
+/**
+ * A single appendonly.aof from Redis before 7.0 (in `dir`, no manifest yet) moves into the AOF
+ * directory as the base, as Redis 7 does on its first start with it.
+ */
+function migrateOldStyle(): Manifest | null {
+  const old = path.join(server.config.get('dir'), baseName());
+  if (!fs.existsSync(old)) return null;
+  fs.mkdirSync(aofDir(), { recursive: true });
+  const m: Manifest = { base: { name: baseName(), seq: 1, type: 'b' }, history: [], incr: [] };
+  // Manifest first: a crash before the move leaves the old file in place and a start that fails
+  // loudly on the missing base, never an empty dataset.
+  persistManifest(m);
+  fs.renameSync(old, path.join(aofDir(), baseName()));
+  log().info(`Successfully migrated an old-style AOF file (${baseName()}) into the AOF directory (${server.config.get('appenddirname')}).`);
+  return m;
+}
+
+function manifestText(m: Manifest): string {
+  const line = (f: AofFile): string => `file ${f.name} seq ${f.seq} type ${f.type}\n`;
+  return [...(m.base ? [m.base] : []), ...m.history, ...m.incr].map(line).join('');
+}
+
+/** Write the manifest atomically: temp file, fsync, rename, fsync the directory. */
+function persistManifest(m: Manifest): void {
+  const dir = aofDir();
+  const tmp = path.join(dir, `temp-${manifestName()}`);
+  const f = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(f, manifestText(m));
+    fs.fsyncSync(f);
+  } finally {
+    fs.closeSync(f);
+  }
+  fs.renameSync(tmp, path.join(dir, manifestName()));
+  fsyncDir(dir);
+}
+
+/** The base format aof-use-rdb-preamble asks for. */
+function baseFormat(): SnapshotFormat {
+  return server.config.bool('aof-use-rdb-preamble') ? 'aof-preamble' : 'aof-commands';
+}
+
+function nextBase(m: Manifest, format: SnapshotFormat): AofFile {
+  const seq = (m.base?.seq ?? 0) + 1;
+  return { name: `${baseName()}.${seq}.base.${format === 'aof-preamble' ? 'rdb' : 'aof'}`, seq, type: 'b' };
+}
+
+/** Write a new base now (start-up, or AOF turned on at run time). */
+function writeBaseSync(m: Manifest): AofFile {
+  const format = baseFormat();
+  const base = nextBase(m, format);
+  writeSnapshotSync(aofDir(), base.name, format);
+  return base;
+}
+
+function nextIncr(m: Manifest): AofFile {
+  const seq = (m.incr.length > 0 ? m.incr[m.incr.length - 1].seq : 0) + 1;
+  return { name: `${baseName()}.${seq}.incr.aof`, seq, type: 'i' };
+}
+
+/** Remove the files the manifest marks as history, then the history lines themselves. */
+function deleteHistory(): void {
+  if (manifest.history.length === 0) return;
+  for (const f of manifest.history) {
+    log().info(`Removing the history file ${f.name} in the background`);
+    fs.rm(path.join(aofDir(), f.name), { force: true }, () => {});
+  }
+  manifest = { ...manifest, history: [] };
+  try {
+    persistManifest(manifest);
+  } catch (err) {
+    // Harmless: history lines only name files that no longer matter.
+    log().warn(`Can't persist the AOF manifest after removing history: ${(err as Error).message}`);
+  }
+}
+
+function fileSize(name: string): number {
+  try {
+    return fs.statSync(path.join(aofDir(), name)).size;
+  } catch {
+    return 0;
+  }
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+function encode(argv: string[]): string {
+  let s = `*${argv.length}\r\n`;
+  for (let i = 0; i < argv.length; i++) s += `$${argv[i].length}\r\n${argv[i]}\r\n`;
+  return s;
+}
+
+function feed(dbid: number, argv: string[]): void {
+  if (!aofState.enabled || rdbStats.loading) return;
+  if (dbid !== selectedDb) {
+    pending += encode(['SELECT', String(dbid)]);
+    selectedDb = dbid;
+  }
+  pending += encode(argv);
+  // Writes made outside a client's read event (timers) are flushed on the next turn.
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushSoon);
+  }
+}
+
+function flushSoon(): void {
+  flushScheduled = false;
+  flush(always);
+}
+
+/** Before replies: written to the file, and with `always` fsynced, as Redis does before answering. */
+function flushBeforeReplies(): void {
+  flush(always);
+}
+
+/**
+ * Write what is pending; fsync when asked. A failed write keeps the data for the next attempt and
+ * turns on MISCONF; with appendfsync always there is no way to keep the promise, so like Redis
+ * the server exits.
+ */
+function flush(sync: boolean): void {
+  if (fd < 0 || pending === '') return;
+  const data = Buffer.from(pending, 'latin1');
+  let written = 0;
+  try {
+    while (written < data.length) written += fs.writeSync(fd, data, written);
+    if (sync) fs.fdatasyncSync(fd);
+  } catch (err) {
+    pending = pending.slice(written);
+    aofState.currentSize += written;
+    rdbStats.aofWriteOk = false;
+    rdbStats.aofWriteError = (err as Error).message;
+    log().warn(`Error writing to the AOF file: ${rdbStats.aofWriteError}`);
+    if (always) {
+      log().warn("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+      process.exit(1);
+    }
+    return;
+  }
+  pending = '';
+  aofState.currentSize += data.length;
+  if (!rdbStats.aofWriteOk) log().warn('AOF write error looks solved, Redis can write again.');
+  rdbStats.aofWriteOk = true;
+}
+
+/** Once a second: retry a failed write, and with everysec fsync in the thread pool (Redis's bio). */
+function everySecond(): void {
+  if (fd < 0) return;
+  flush(always);
+  if (always || server.config.get('appendfsync') !== 'everysec') return;
+  fs.fdatasync(fd, (err) => {
+    if (err === null) return;
+    rdbStats.aofWriteOk = false;
+    rdbStats.aofWriteError = err.message;
+    log().warn(`Error syncing the AOF file: ${err.message}`);
+  });
+}
+
+function openIncr(name: string): void {
+  const f = fs.openSync(path.join(aofDir(), name), 'a');
+  if (fd >= 0) fs.closeSync(fd);
+  fd = f;
+  selectedDb = -1;
+}
+
+// ---- loading -------------------------------------------------------------------------------
+
+/**
+ * The RESP command starting at `pos` (after any `#...` annotation lines, as aof-timestamp-enabled
+ * writes them) with the offset past it; null when incomplete.
+ */
+function parseCommand(buf: Buffer, pos: number, file: string): { argv: string[]; end: number } | null {
+  const bad = (): never => {
+    throw new Error(`Bad file format reading the append only file ${file}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>`);
+  };
+  const line = (p: number): { text: string; next: number } | null => {
+    const nl = buf.indexOf('\r\n', p, 'latin1');
+    return nl < 0 ? null : { text: buf.latin1Slice(p, nl), next: nl + 2 };
+  };
+  let head = line(pos);
+  while (head !== null && head.text[0] === '#') head = line(head.next);
+  if (head === null) return null;
+  if (head.text[0] !== '*') bad();
+  const n = Number(head.text.slice(1));
+  if (!Number.isInteger(n) || n < 1) bad();
+  const argv: string[] = [];
+  let p = head.next;
+  for (let i = 0; i < n; i++) {
+    const l = line(p);
+    if (l === null) return null;
+    if (l.text[0] !== '$') bad();
+    const len = Number(l.text.slice(1));
+    if (!Number.isInteger(len) || len < 0) bad();
+    if (l.next + len + 2 > buf.length) return null;
+    if (buf[l.next + len] !== 13 || buf[l.next + len + 1] !== 10) bad();
+    argv.push(buf.latin1Slice(l.next, l.next + len));
+    p = l.next + len + 2;
+  }
+  return { argv, end: p };
+}
+
+/**
+ * Run the commands of one AOF file. Returns the offset after the last complete command (and
+ * transaction); the caller decides whether a shorter-than-file result is acceptable.
+ */
+function replayCommands(buf: Buffer, start: number, file: string): number {
+  const c = fakeClient();
+  let pos = start;
+  let valid = start;
+  let queue: string[][] | null = null;
+  for (;;) {
+    const cmd = parseCommand(buf, pos, file);
+    if (cmd === null) break;
+    pos = cmd.end;
+    const name = cmd.argv[0].toLowerCase();
+    if (name === 'multi') {
+      queue = [];
+      continue;
+    }
+    if (queue !== null && name !== 'exec') {
+      queue.push(cmd.argv);
+      continue;
+    }
+    const batch = name === 'exec' ? queue ?? [] : [cmd.argv];
+    queue = null;
+    for (const argv of batch) {
+      const spec = lookupCommand(argv);
+      if (spec === null) throw new Error(`Unknown command '${argv[0]}' reading the append only file ${file}`);
+      spec.handler(c, argv);
+      c.reply.take();
+    }
+    valid = pos;
+  }
+  return valid;
+}
+
+/** Load base and incr files; false when there is no AOF yet. Throws on unrecoverable damage. */
+export function loadAof(): boolean {
+  const m = readManifest() ?? migrateOldStyle();
+  if (m === null || (m.base === null && m.incr.length === 0)) {
+    if (m !== null) manifest = m;
+    return false;
+  }
+  manifest = m;
+  const files = [...(m.base ? [m.base] : []), ...m.incr];
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const file = path.join(aofDir(), f.name);
+    const t0 = performance.now();
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(`The append log file ${f.name} doesn't exist: ${(err as Error).message}`);
+    }
+    if (buf.length === 0) continue;
+    let from = 0;
+    if (buf.latin1Slice(0, 5) === 'REDIS') {
+      const oldStyle = !f.name.endsWith('.rdb');
+      log().info(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
+      // Expired keys stay: later commands in the AOF may still refer to them.
+      from = loadRdbInto(buf, false, true).end;
+      if (from === buf.length) continue;
+      log().info('Reading the remaining AOF tail...');
+    }
+    const valid = replayCommands(buf, from, f.name);
+    if (valid < buf.length) {
+      const last = i === files.length - 1;
+      if (!last) throw new Error(`Fatal error: the truncated file is not the last file (${f.name})`);
+      if (!server.config.bool('aof-load-truncated')) {
+        throw new Error(`Unexpected end of file reading the append only file ${f.name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`);
+      }
+      log().warn(`!!! Warning: short read while loading the AOF file ${f.name}!!!`);
+      log().warn(`!!! Truncating the AOF ${f.name} at offset ${valid} !!!`);
+      fs.truncateSync(file, valid);
+      log().warn(`AOF ${f.name} loaded anyway because aof-load-truncated is enabled`);
+    }
+    log().info(`DB loaded from ${f.type === 'b' ? 'base' : 'incr'} file ${f.name}: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+  }
+  server.dirty = 0;
+  return true;
+}
+
+// ---- turning on and off, rewriting ---------------------------------------------------------
+
+/**
+ * With appendonly yes, after loading: make sure there is a base (written now when the AOF is
+ * new), open the last incr file (or a new one) for appending and persist the manifest.
+ */
+function openOnStart(): void {
+  fs.mkdirSync(aofDir(), { recursive: true });
+  if (manifest.base === null && manifest.incr.length === 0) {
+    const base = writeBaseSync(manifest);
+    manifest = { ...manifest, base };
+    log().info(`Creating AOF base file ${base.name} on server start`);
+  }
+  const reuse = manifest.incr.length > 0;
+  const incr = reuse ? manifest.incr[manifest.incr.length - 1] : nextIncr(manifest);
+  if (!reuse) manifest = { ...manifest, incr: [incr] };
+  openIncr(incr.name);
+  persistManifest(manifest);
+  log().info(`${reuse ? 'Opening' : 'Creating'} AOF incr file ${incr.name} on server start`);
+  aofState.enabled = true;
+  // Like Redis, growth for auto-rewrite counts from the size found at start.
+  aofState.currentSize = (manifest.base ? fileSize(manifest.base.name) : 0) + manifest.incr.reduce((n, f) => n + fileSize(f.name), 0);
+  aofState.baseSize = aofState.currentSize;
+}
+
+/**
+ * CONFIG SET appendonly yes at run time: the base is written now (synchronously; Redis forks a
+ * rewrite), then a new incr file takes the writes.
+ */
+function enableAtRunTime(): string | null {
+  try {
+    fs.mkdirSync(aofDir(), { recursive: true });
+    const m = readManifest() ?? { base: null, history: [], incr: [] };
+    const base = writeBaseSync(m);
+    const incr = nextIncr(m);
+    const history = [...m.history, ...(m.base ? [{ ...m.base, type: 'h' as const }] : []), ...m.incr.map((f) => ({ ...f, type: 'h' as const }))];
+    manifest = { base, history, incr: [incr] };
+    openIncr(incr.name);
+    persistManifest(manifest);
+    deleteHistory();
+  } catch (err) {
+    log().warn(`Redis needs to enable the AOF but can't write the base file: ${(err as Error).message}`);
+    return (err as Error).message;
+  }
+  aofState.enabled = true;
+  aofState.baseSize = aofState.currentSize = fileSize(manifest.base!.name);
+  log().info('AOF enabled');
+  return null;
+}
+
+function disable(): void {
+  flush(true);
+  if (fd >= 0) fs.closeSync(fd);
+  fd = -1;
+  aofState.enabled = false;
+  if (activeChild() === 'aof') killChild();
+}
+
+/** BGREWRITEAOF's work; false when it could not start. */
+export function startRewrite(): boolean {
+  try {
+    fs.mkdirSync(aofDir(), { recursive: true });
+    if (aofState.enabled) {
+      flush(true);
+      // Writes from the epoch on go to a new incr file, listed in the manifest right away.
+      const incr = nextIncr(manifest);
+      openIncr(incr.name);
+      manifest = { ...manifest, incr: [...manifest.incr, incr] };
+      persistManifest(manifest);
+      log().info(`Creating AOF incr file ${incr.name} on background rewrite`);
+    } else {
+      manifest = readManifest() ?? manifest;
+    }
+  } catch (err) {
+    aofState.lastRewriteOk = false;
+    log().warn(`Can't rewrite append only file in background: ${(err as Error).message}`);
+    return false;
+  }
+  const format = baseFormat();
+  const base = nextBase(manifest, format);
+  const keepIncr = aofState.enabled ? manifest.incr[manifest.incr.length - 1] : null;
+  aofState.rewrites++;
+  aofState.rewriteStart = now();
+  aofState.rewriteScheduled = false;
+  const j = forkSnapshot('aof', format, aofDir(), base.name, (ok, killed) => rewriteDone(ok, killed, base, keepIncr));
+  if (j === null) {
+    aofState.lastRewriteOk = false;
+    return false;
+  }
+  log().info(`Background append only file rewriting started by pid ${j.child.pid}`);
+  return true;
+}
+
+function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofFile | null): void {
+  aofState.lastRewriteTimeSec = now() - aofState.rewriteStart;
+  if (!ok) {
+    fs.rmSync(path.join(aofDir(), base.name), { force: true });
+    if (killed) return;
+    aofState.lastRewriteOk = false;
+    aofState.consecutiveFailures++;
+    log().warn('Background AOF rewrite failed');
+    return;
+  }
+  log().info('Background AOF rewrite terminated with success');
+  // The incr files the new base covers become history; the one opened at the epoch stays.
+  const history = [...manifest.history];
+  if (manifest.base) history.push({ ...manifest.base, type: 'h' });
+  const incr: AofFile[] = [];
+  for (const f of manifest.incr) {
+    if (keepIncr !== null && f.seq >= keepIncr.seq) incr.push(f);
+    else history.push({ ...f, type: 'h' });
+  }
+  const next: Manifest = { base, history, incr };
+  try {
+    persistManifest(next);
+  } catch (err) {
+    fs.rmSync(path.join(aofDir(), base.name), { force: true });
+    aofState.lastRewriteOk = false;
+    aofState.consecutiveFailures++;
+    log().warn(`Background AOF rewrite failed persisting the manifest: ${(err as Error).message}`);
+    return;
+  }
+  manifest = next;
+  if (aofState.enabled) {
+    aofState.currentSize = fileSize(base.name) + incr.reduce((n, f) => n + fileSize(f.name), 0);
+    aofState.baseSize = aofState.currentSize;
+  }
+  deleteHistory();
+  aofState.lastRewriteOk = true;
+  aofState.consecutiveFailures = 0;
+  log().info('Background AOF rewrite finished successfully');
+}
+
+/** Each cron tick: a scheduled rewrite, or an automatic one when the AOF has grown enough. */
+function tick(): void {
+  if (activeChild() !== null) return;
+  if (aofState.rewriteScheduled) {
+    startRewrite();
+    return;
+  }
+  if (!aofState.enabled) return;
+  const pct = server.config.num('auto-aof-rewrite-percentage');
+  const min = server.config.num('auto-aof-rewrite-min-size');
+  const base = aofState.baseSize === 0 ? 1 : aofState.baseSize;
+  const growth = Math.floor(((aofState.currentSize - base) * 100) / base);
+  if (pct !== 0 && aofState.currentSize > min && growth >= pct) {
+    log().info(`Starting automatic rewriting of AOF on ${growth}% growth`);
+    startRewrite();
+  }
+}
+
+/**
+ * At start with appendonly yes the AOF, not the RDB file, is the dataset (like Redis). Throws, and
+ * the server refuses to start, when it cannot be loaded.
+ */
+export function loadAofAtStart(): void {
+  rdbStats.loading = true;
+  try {
+    if (loadAof()) log().info('DB loaded from append only file');
+  } catch (err) {
+    throw new Error(`Fatal error loading the AOF (${aofDir()}): ${(err as Error).message}`);
+  } finally {
+    rdbStats.loading = false;
+  }
+}
+
+/** DEBUG LOADAOF: write out what is pending, empty the databases, load the AOF back. */
+export function debugLoadAof(): void {
+  if (aofState.enabled) flush(true);
+  for (const db of server.dbs) {
+    signals.flushed(db);
+    db.flush();
+  }
+  rdbStats.loading = true;
+  try {
+    deleteHistory();
+    loadAof();
+  } catch (err) {
+    // Redis exits here too: the dataset is gone and the file cannot give it back.
+    log().warn(`Fatal error loading the AOF on DEBUG LOADAOF: ${(err as Error).message}`);
+    process.exit(1);
+  } finally {
+    rdbStats.loading = false;
+  }
+  log().warn('Append Only File loaded by DEBUG LOADAOF');
+}
+
+/**
+ * Wire the AOF: loading decides between AOF and RDB (`loadAof` first when appendonly is yes),
+ * then this opens it, and later CONFIG SET appendonly turns it on and off.
+ */
+export function initAof(): void {
+  addPropagationSink({ feed });
+  beforeReplies.run = flushBeforeReplies;
+  server.config.watch('appendfsync', (v) => {
+    always = v === 'always';
+  });
+  aofHooks.tick = tick;
+  aofHooks.shutdown = () => {
+    if (fd >= 0) flush(true);
+  };
+  if (server.config.bool('appendonly')) openOnStart();
+  server.config.watch('appendonly', (v) => {
+    if (v === 'yes' && !aofState.enabled) return enableAtRunTime();
+    if (v === 'no' && aofState.enabled) disable();
+  });
+  setInterval(everySecond, 1000).unref();
+}

@@ -1,0 +1,378 @@
+// RDB saving: SAVE (synchronous, in this process), background snapshots (a point-in-time
+// Snapshot walked in slices of about a millisecond, streamed to the rdb-writer child that
+// checksums, writes, fsyncs and renames) for BGSAVE and for the AOF rewrite's base file, one at a
+// time like Redis's one child, `save <seconds> <changes>` points checked at `hz`, and the
+// state INFO persistence, LASTSAVE and MISCONF read.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { logger } from '../log.js';
+import { server } from '../server/state.js';
+import { REDIS_VERSION } from '../version.js';
+import { AofBaseEncoder } from './aof-base.js';
+import { Crc64 } from './rdb/crc64.js';
+import { RdbFileEncoder } from './rdb/file.js';
+import { Snapshot, type SnapshotEncoder } from './snapshot.js';
+
+const log = (): ReturnType<typeof logger> => logger('rdb');
+const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rdb-writer.js');
+/** After a failed BGSAVE, save points retry no sooner than this (Redis's CONFIG_BGSAVE_RETRY_DELAY). */
+const RETRY_DELAY_SEC = 5;
+/** Time slice of the snapshot walk per event-loop turn. */
+const SLICE_MS = 1;
+
+/** Replication state for the repl-* AUX fields; the replication module installs the real one. */
+export const replicationAux = {
+  get: (): { streamDb: number; id: string; offset: number } | null => null,
+};
+
+export const rdbStats = {
+  lastBgsaveOk: true,
+  lastBgsaveTry: 0,
+  /** Duration of the last BGSAVE in seconds, -1 before the first. */
+  lastBgsaveTimeSec: -1,
+  saves: 0,
+  bgsaveScheduled: false,
+  loading: false,
+  lastLoadKeysLoaded: 0,
+  lastLoadKeysExpired: 0,
+  /** The AOF's last write succeeded (aof.ts keeps these two current). */
+  aofWriteOk: true,
+  aofWriteError: '',
+};
+
+/** A background snapshot: BGSAVE ('rdb') or an AOF rewrite writing a new base file ('aof'). */
+export type ChildKind = 'rdb' | 'aof';
+
+interface BgJob {
+  kind: ChildKind;
+  child: ChildProcess;
+  snap: Snapshot;
+  dir: string;
+  start: number;
+  bytes: number;
+  /** The pipe to the child is full: wait for 'drain' before walking on. */
+  paused: boolean;
+  /** The child confirmed the rename. */
+  committed: boolean;
+  /** We killed the child on purpose (shutdown, FLUSHALL): not an error. */
+  killed: boolean;
+  error: string | null;
+  /** Called once with the outcome (false also when killed). */
+  done: (ok: boolean, killed: boolean) => void;
+}
+
+let job: BgJob | null = null;
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+export function bgsaveInProgress(): boolean {
+  return job !== null && job.kind === 'rdb';
+}
+
+/** The kind of background snapshot running, or null (Redis allows one child at a time). */
+export function activeChild(): ChildKind | null {
+  return job === null ? null : job.kind;
+}
+
+/** Progress of the running background snapshot, for INFO. */
+export function childProgress(): { start: number; processed: number; total: number } | null {
+  return job === null ? null : { start: job.start, processed: job.snap.keysProcessed, total: job.snap.keysTotal };
+}
+
+/** AUX fields Redis 7.0 writes; `aofBase` marks the RDB preamble of an AOF base file. */
+export function auxFields(aofBase = false): [string, string][] {
+  const aux: [string, string][] = [
+    ['redis-ver', REDIS_VERSION],
+    ['redis-bits', '64'],
+    ['ctime', String(now())],
+    ['used-mem', String(process.memoryUsage().heapUsed)],
+  ];
+  const repl = replicationAux.get();
+  if (repl !== null) aux.push(['repl-stream-db', String(repl.streamDb)], ['repl-id', repl.id], ['repl-offset', String(repl.offset)]);
+  aux.push(['aof-base', aofBase ? '1' : '0']);
+  return aux;
+}
+
+function dumpDir(): string {
+  return server.config.get('dir');
+}
+
+export function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * How a snapshot is written: an RDB file, an AOF base with an RDB preamble, or an AOF base made
+ * of commands (aof-use-rdb-preamble no, no checksum trailer).
+ */
+export type SnapshotFormat = 'rdb' | 'aof-preamble' | 'aof-commands';
+
+function newSnapshot(format: SnapshotFormat, sink: (chunk: Buffer) => void): Snapshot {
+  const compress = server.config.bool('rdbcompression');
+  const encoder = format === 'aof-commands' ? (): SnapshotEncoder => new AofBaseEncoder() : (): SnapshotEncoder => new RdbFileEncoder(compress);
+  return new Snapshot(server.dbs, auxFields(format === 'aof-preamble'), encoder, sink);
+}
+
+/** The writer child's trailer argument: CRC64, eight zero bytes, or none. */
+function trailerMode(format: SnapshotFormat): string {
+  if (format === 'aof-commands') return 'none';
+  return server.config.bool('rdbchecksum') ? '1' : '0';
+}
+
+/**
+ * Write the dataset to `dir/filename` now, blocking: a temp file is fsynced and renamed over the
+ * old one, so a crash at any moment leaves a complete file. Throws on failure.
+ */
+export function writeSnapshotSync(dir: string, filename: string, format: SnapshotFormat): void {
+  const tmp = path.join(dir, `temp-${process.pid}.rdb`);
+  let fd = -1;
+  try {
+    fd = fs.openSync(tmp, 'w');
+    const crc = new Crc64();
+    const trailer = trailerMode(format);
+    const out = fd;
+    const snap = newSnapshot(format, (chunk) => {
+      fs.writeSync(out, chunk);
+      if (trailer === '1') crc.update(chunk);
+    });
+    snap.step(Infinity);
+    snap.release();
+    if (trailer !== 'none') fs.writeSync(fd, trailer === '1' ? crc.bytes() : Buffer.alloc(8));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = -1;
+    fs.renameSync(tmp, path.join(dir, filename));
+    fsyncDir(dir);
+  } catch (err) {
+    if (fd >= 0) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** SAVE's work (also shutdown, FLUSHALL, DEBUG RELOAD): the dump file, now. */
+export function saveSync(): boolean {
+  try {
+    writeSnapshotSync(dumpDir(), server.config.get('dbfilename'), 'rdb');
+  } catch (err) {
+    log().warn({ err: (err as Error).message }, `Failed saving the DB: ${(err as Error).message}`);
+    return false;
+  }
+  log().info('DB saved on disk');
+  server.dirty = 0;
+  server.lastSave = now();
+  rdbStats.lastBgsaveOk = true;
+  return true;
+}
+
+/** SAVE: counts as a save like Redis's stat_rdb_saves. */
+export function saveCommandSync(): boolean {
+  rdbStats.saves++;
+  return saveSync();
+}
+
+/**
+ * Take a point-in-time snapshot now and stream it to a writer child that commits it as
+ * `dir/filename`. Null when the child cannot be started. The caller checked no child runs.
+ */
+export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done']): BgJob | null {
+  let child: ChildProcess;
+  try {
+    child = fork(WRITER, [dir, filename, trailerMode(format)], {
+      // Not the server's flags (an --inspect port, heap sizes): the writer is a small script.
+      execArgv: [],
+      stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
+    });
+  } catch (err) {
+    log().warn(`Can't start a background snapshot: fork: ${(err as Error).message}`);
+    return null;
+  }
+  const j: BgJob = {
+    kind, child, snap: null as unknown as Snapshot, dir, start: now(), bytes: 0,
+    paused: false, committed: false, killed: false, error: null, done,
+  };
+  j.snap = newSnapshot(format, (chunk) => {
+    j.bytes += chunk.length;
+    if (!child.stdin!.write(chunk)) j.paused = true;
+  });
+  j.snap.track();
+  job = j;
+  child.stdin!.on('error', () => {}); // EPIPE when the child dies; its exit reports the failure
+  child.stdin!.on('drain', () => {
+    if (j.paused) {
+      j.paused = false;
+      setImmediate(walk, j);
+    }
+  });
+  child.on('message', (m: { ok?: boolean }) => {
+    if (m.ok === true) j.committed = true;
+  });
+  child.on('error', (err) => {
+    j.error = err.message;
+  });
+  // 'close' comes after the child's last message, so `committed` is final by then.
+  child.on('close', (code, signal) => childDone(j, code, signal));
+  setImmediate(walk, j);
+  return j;
+}
+
+/** One slice of the walk; re-schedules itself until the stream is complete or the job ends. */
+function walk(j: BgJob): void {
+  if (job !== j || j.paused || j.error !== null) return;
+  let done: boolean;
+  try {
+    done = j.snap.step(performance.now() + SLICE_MS);
+  } catch (err) {
+    j.error = (err as Error).message;
+    log().warn(`Background snapshot failed while encoding: ${j.error}`);
+    j.snap.release();
+    j.child.kill('SIGKILL');
+    return;
+  }
+  if (!done) {
+    if (!j.paused) setImmediate(walk, j);
+    return;
+  }
+  j.snap.release();
+  // The byte count first: the child commits only a stream whose end it was told about.
+  j.child.send({ end: j.bytes }, () => j.child.stdin!.end());
+}
+
+function childDone(j: BgJob, code: number | null, signal: NodeJS.Signals | null): void {
+  j.snap.release();
+  if (job === j) job = null;
+  const ok = code === 0 && j.committed && j.error === null;
+  if (!ok) {
+    if (signal !== null) log().warn(`Background ${j.kind === 'rdb' ? 'saving' : 'AOF rewrite'} terminated by signal ${signal}`);
+    fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
+  }
+  j.done(ok, j.killed);
+}
+
+/** Stop the background snapshot in progress; its `done` sees killed = true. */
+export function killChild(): void {
+  const j = job;
+  if (j === null) return;
+  j.killed = true;
+  j.snap.release();
+  job = null;
+  j.child.kill('SIGKILL');
+  fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
+}
+
+/** Start a BGSAVE; false (and logged) when the child cannot be started. */
+export function startBgsave(): boolean {
+  rdbStats.saves++;
+  rdbStats.lastBgsaveTry = now();
+  const dirtyBefore = server.dirty;
+  const start = now();
+  const j = forkSnapshot('rdb', 'rdb', dumpDir(), server.config.get('dbfilename'), (ok, killed) => {
+    const t = now();
+    rdbStats.lastBgsaveTimeSec = t - start;
+    if (ok) {
+      log().info('Background saving terminated with success');
+      server.dirty -= dirtyBefore;
+      server.lastSave = t;
+      rdbStats.lastBgsaveOk = true;
+    } else if (!killed) {
+      log().warn('Background saving error');
+      rdbStats.lastBgsaveOk = false;
+    }
+  });
+  if (j === null) {
+    rdbStats.lastBgsaveOk = false;
+    return false;
+  }
+  log().info(`Background saving started by pid ${j.child.pid}`);
+  return true;
+}
+
+/** What the AOF (aof.ts, which imports this module) plugs in: its cron step and shutdown flush. */
+export const aofHooks = {
+  tick: (): void => {},
+  shutdown: (): void => {},
+};
+
+/** The `save` directive as flat [seconds, changes, ...] pairs. */
+let savePoints: number[] = [];
+
+/** Each cron tick: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
+function cron(): void {
+  if (server.shuttingDown || rdbStats.loading) return;
+  aofHooks.tick();
+  if (job !== null) return;
+  const t = now();
+  const retryOk = t - rdbStats.lastBgsaveTry > RETRY_DELAY_SEC || rdbStats.lastBgsaveOk;
+  if (rdbStats.bgsaveScheduled && retryOk) {
+    rdbStats.bgsaveScheduled = false;
+    startBgsave();
+    return;
+  }
+  for (let i = 0; i < savePoints.length; i += 2) {
+    const seconds = savePoints[i];
+    const changes = savePoints[i + 1];
+    if (server.dirty >= changes && t - server.lastSave > seconds && retryOk) {
+      log().info(`${changes} changes in ${seconds} seconds. Saving...`);
+      startBgsave();
+      return;
+    }
+  }
+}
+
+/** The checks run at `hz`, like Redis's serverCron: a scheduled save starts within one tick. */
+export function startSaveCron(): void {
+  server.config.watch('save', (v) => {
+    savePoints = v === '' ? [] : v.split(' ').map(Number);
+  });
+  let timer: NodeJS.Timeout | null = null;
+  server.config.watch('hz', (v) => {
+    if (timer !== null) clearInterval(timer);
+    timer = setInterval(cron, Math.max(1, Math.floor(1000 / Number(v))));
+    timer.unref();
+  });
+}
+
+/**
+ * MISCONF: writes are refused while the last BGSAVE failed, save points are configured and
+ * stop-writes-on-bgsave-error is on. The dispatcher asks this for write commands and PING.
+ */
+export function writesDeniedByDiskError(): string | null {
+  if (rdbStats.lastBgsaveOk && rdbStats.aofWriteOk) return null;
+  if (!rdbStats.lastBgsaveOk && server.config.bool('stop-writes-on-bgsave-error') && server.config.get('save') !== '') return MISCONF;
+  return rdbStats.aofWriteOk ? null : `MISCONF Errors writing to the AOF file: ${rdbStats.aofWriteError}`;
+}
+
+export const MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/**
+ * Shutdown's save step, like Redis's prepareForShutdown: a BGSAVE in progress is killed, then the
+ * dataset is saved when `save` is forced or, unless `nosave`, when save points exist. False when
+ * saving failed (SHUTDOWN then refuses unless forced).
+ */
+export function saveOnShutdown(mode: 'default' | 'save' | 'nosave' = 'default'): boolean {
+  aofHooks.shutdown();
+  if (job !== null) {
+    log().warn(job.kind === 'rdb' ? 'There is a child saving an .rdb. Killing it!' : 'There is a child rewriting the AOF. Killing it!');
+    killChild();
+  }
+  if (mode === 'nosave' || (mode === 'default' && server.config.get('save') === '')) return true;
+  log().info('Saving the final RDB snapshot before exiting.');
+  if (saveSync()) return true;
+  log().warn('Error trying to save the DB, can\'t exit.');
+  return false;
+}
+
+/** FLUSHALL's persistence step, as Redis 7.0 does it: drop a BGSAVE, save the empty dataset if save points exist. */
+export function afterFlushAll(): void {
+  if (job !== null && job.kind === 'rdb') killChild();
+  if (server.config.get('save') !== '') saveSync();
+}
