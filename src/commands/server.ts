@@ -21,6 +21,9 @@ import { server } from '../server/state.js';
 import { logger } from '../log.js';
 import { parseMemory } from '../config/store.js';
 import { shutdown } from '../main.js';
+import { debugReload } from '../persistence/load.js';
+import { debugLoadAof } from '../persistence/aof.js';
+import { afterFlushAll } from '../persistence/save.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
 
@@ -517,6 +520,13 @@ function debugCommand(c: Client, argv: string[]): void {
     } else {
       c.reply.ok();
     }
+  } else if (sub === 'reload') {
+    const err = debugReload(argv);
+    if (err === null) c.reply.ok();
+    else c.reply.error(err);
+  } else if (sub === 'loadaof' && argc === 2) {
+    debugLoadAof();
+    c.reply.ok();
   } else if (sub === 'error' && argc === 3) {
     c.reply.error(argv[2]);
   } else if (sub === 'log' && argc === 3) {
@@ -534,11 +544,13 @@ function shutdownCommand(c: Client, argv: string[]): void {
   let save = false;
   let other = false;
   let abort = false;
+  let force = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i].toLowerCase();
     if (a === 'nosave') nosave = true;
     else if (a === 'save') save = true;
-    else if (a === 'now' || a === 'force') other = true;
+    else if (a === 'now') other = true;
+    else if (a === 'force') other = force = true;
     else if (a === 'abort') abort = true;
     else {
       c.reply.error(ERR.syntax);
@@ -554,8 +566,10 @@ function shutdownCommand(c: Client, argv: string[]): void {
     c.reply.error('ERR No shutdown in progress.');
     return;
   }
-  // Saving on shutdown joins here with persistence; the connection just closes, like Redis.
-  shutdown('SHUTDOWN command');
+  // On success the process exits and the connection just closes, like Redis.
+  if (!shutdown('SHUTDOWN command', 0, nosave ? 'nosave' : save ? 'save' : 'default', force)) {
+    c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+  }
 }
 
 const CONFIG_HELP = [
@@ -672,7 +686,11 @@ export const commands: CommandDef[] = [
       if (!flushModeOk(c, argv)) return;
       let n = 0;
       for (const db of server.dbs) n += flushDb(db);
-      server.dirty += n + 1;
+      server.dirty += n;
+      // Like Redis: a running BGSAVE is killed and, with save points, the empty dataset saved
+      // (which resets dirty); the final increment makes FLUSHALL propagate.
+      afterFlushAll();
+      server.dirty++;
       c.reply.ok();
     },
   },

@@ -277,7 +277,7 @@ describe('BGSAVE is point-in-time', () => {
     expect(await c.call('GET', 'key:1')).toBe('$-1\r\n');
   });
 
-  it('FLUSHALL right after BGSAVE does not empty the snapshot', async () => {
+  it('FLUSHDB in every db right after BGSAVE does not empty the snapshot', async () => {
     await c.call('FLUSHALL');
     await pipeline(c, msets(50_000, 'a:', 'x'));
     await c.call('SELECT', '3');
@@ -285,14 +285,29 @@ describe('BGSAVE is point-in-time', () => {
     await c.call('SELECT', '0');
     const file = path.join(dir, 'dump.rdb');
     const before = inode(file);
-    const replies = await pipeline(c, [['BGSAVE'], ['FLUSHALL'], ['SET', 'a:1', 'after']]);
-    expect(replies).toEqual(['+Background saving started\r\n', '+OK\r\n', '+OK\r\n']);
+    const replies = await pipeline(c, [['BGSAVE'], ['FLUSHDB'], ['SELECT', '3'], ['FLUSHDB'], ['SELECT', '0'], ['SET', 'a:1', 'after']]);
+    expect(replies).toEqual(['+Background saving started\r\n', ...Array(5).fill('+OK\r\n')]);
     await waitReplaced(file, before);
     const got = readDump(file);
     expect(got.size).toBe(51_000);
     expect(got.get('0/a:1')!.value).toBe('x1');
     expect(got.get('3/b:999')!.value).toBe('y999');
   });
+});
+
+it('FLUSHALL during BGSAVE aborts the save, as Redis kills its child', async () => {
+  const dir = tmpDir();
+  const shoal = await startShoal(['--dir', dir]);
+  try {
+    const c = await RespConn.connect(shoal.port);
+    await pipeline(c, msets(100_000, 'k:', 'v'));
+    const replies = await pipeline(c, [['BGSAVE'], ['FLUSHALL'], ['INFO', 'persistence']]);
+    expect(replies[0]).toBe('+Background saving started\r\n');
+    expect(replies[2]).toContain('rdb_bgsave_in_progress:0');
+    c.close();
+  } finally {
+    await shoal.stop();
+  }
 });
 
 describe('crash safety', () => {
