@@ -36,6 +36,7 @@ const ADMIN = 'admin noscript loading stale sentinel';
 export const commands: CommandDef[] = [
   {
     name: 'ping', arity: -1, flags: 'fast sentinel', acl: 'connection',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     group: 'connection', since: '1.0.0', summary: 'Returns the server\'s liveliness response.', complexity: 'O(1)',
     handler(c, argv) {
       if (argv.length > 2) {
@@ -216,11 +217,16 @@ export const commands: CommandDef[] = [
     handler: noContainerHandler,
     subcommands: [
       sub('id', 2, STD, '5.0.0', 'Returns the unique ID of the connection.', (c) => c.reply.int(c.id)),
-      sub('info', 2, STD, '6.2.0', 'Returns details about the connection.', (c, argv) => {
-        c.reply.verbatim(clientInfo(c, c, argv) + '\n');
-      }),
-      sub('list', -2, ADMIN, '2.4.0', 'Lists the open connections.', clientList,
-        'O(N) where N is the number of client connections'),
+      {
+        ...sub('info', 2, STD, '6.2.0', 'Returns details about the connection.', (c, argv) => {
+          c.reply.verbatim(clientInfo(c, c, argv) + '\n');
+        }),
+        tips: ['nondeterministic_output'],
+      },
+      {
+        ...sub('list', -2, ADMIN, '2.4.0', 'Lists the open connections.', clientList, 'O(N) where N is the number of client connections'),
+        tips: ['nondeterministic_output'],
+      },
       sub('kill', -3, ADMIN, '2.4.0', 'Closes the connections that match the given filters.', clientKill,
         'O(N) where N is the number of client connections'),
       sub('setname', 3, STD, '2.6.9', 'Names the connection.', (c, argv) => {

@@ -15,6 +15,7 @@ import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
+import { ksIndex } from './keyspecs.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -484,21 +485,24 @@ export const commands: CommandDef[] = [
     },
   }),
   gen({
-    name: 'rename', arity: 3, flags: 'write', keys: [1, 2, 1], keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
+    name: 'rename', arity: 3, flags: 'write', keys: [1, 2, 1],
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('OW update', 2)],
     since: '1.0.0', summary: 'Renames a key, replacing any key with the new name.', complexity: 'O(1)',
     handler(c, argv) {
       rename(c, argv, false);
     },
   }),
   gen({
-    name: 'renamenx', arity: 3, flags: 'write fast', keys: [1, 2, 1], keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
+    name: 'renamenx', arity: 3, flags: 'write fast', keys: [1, 2, 1],
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('OW insert', 2)],
     since: '1.0.0', summary: 'Renames a key only when the new name is free.', complexity: 'O(1)',
     handler(c, argv) {
       rename(c, argv, true);
     },
   }),
   gen({
-    name: 'copy', arity: -3, flags: 'write denyoom', keys: [1, 2, 1], keySpecFlags: ['RO', 'ACCESS'],
+    name: 'copy', arity: -3, flags: 'write denyoom', keys: [1, 2, 1],
+    keySpecs: [ksIndex('RO access', 1), ksIndex('OW update', 2)],
     since: '6.2.0', summary: 'Copies the value of a key, with its TTL, to a new key, possibly in another database.',
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
     handler: copyCommand,

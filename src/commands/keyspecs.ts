@@ -3,6 +3,23 @@
 
 import { F, type CommandSpec, type KeySpec } from './spec.js';
 
+/** A spec whose keys start at argv[index]: lastkey more after it (negative: counted from the end), every keystep-th. */
+export function ksIndex(flags: string, index: number, lastkey = 0, keystep = 1, notes?: string): KeySpec {
+  const spec: KeySpec = { flags: flags.split(' '), begin: { index }, find: { lastkey, keystep, limit: 0 } };
+  if (notes !== undefined) spec.notes = notes;
+  return spec;
+}
+
+/** A spec whose single key follows `keyword`, searched from argv[startfrom] (negative: backwards from the end). */
+export function ksKeyword(flags: string, keyword: string, startfrom: number): KeySpec {
+  return { flags: flags.split(' '), begin: { keyword, startfrom }, find: { lastkey: 0, keystep: 1, limit: 0 } };
+}
+
+/** A spec whose keys follow a key count at argv[index] (`numkeys key...`). */
+export function ksKeynum(flags: string, index: number): KeySpec {
+  return { flags: flags.split(' '), begin: { index }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } };
+}
+
 /** Key-spec flags as Redis spells them: RO RW OW RM in capitals, the others in lower case. */
 function canonicalFlags(flags: readonly string[]): string[] {
   return flags.map((f) => (/^(ro|rw|ow|rm)$/i.test(f) ? f.toUpperCase() : f.toLowerCase()));

@@ -10,6 +10,7 @@ import { INT64_MAX, INT64_MIN, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex } from './keyspecs.js';
 
 const SET_NX = 1;
 const SET_XX = 2;
@@ -570,7 +571,7 @@ export const commands: CommandDef[] = [
   str({
     name: 'set', arity: -3, flags: 'write denyoom', keys: [1, 1, 1], since: '1.0.0',
     summary: 'Sets the string value of a key, ignoring its type; the key is created if missing.',
-    complexity: 'O(1)', keySpecFlags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'],
+    complexity: 'O(1)', keySpecs: [ksIndex('RW access update variable_flags', 1, 0, 1, 'RW and ACCESS due to the optional `GET` argument')],
     handler: setCommand,
   }),
   str({
@@ -623,7 +624,8 @@ export const commands: CommandDef[] = [
     },
   }),
   str({
-    name: 'getex', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '6.2.0', keySpecFlags: ['RW', 'ACCESS', 'UPDATE'],
+    name: 'getex', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '6.2.0',
+    keySpecs: [ksIndex('RW access update', 1, 0, 1, 'RW and UPDATE because it changes the TTL')],
     summary: 'Returns the string value of a key after setting or removing its expiration time.', complexity: 'O(1)',
     handler: getexCommand,
   }),

@@ -13,6 +13,7 @@ import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex, ksKeynum } from './keyspecs.js';
 
 // ---------------------------------------------------------------- parsing
 
@@ -968,7 +969,7 @@ function numkeysKeys(argv: string[], at: number): number[] {
 const KEY_SPEC_FLAGS: Record<string, string[]> = {
   zadd: ['RW', 'UPDATE'], zincrby: ['RW', 'ACCESS', 'UPDATE'], zcard: ['RO'],
   zrem: ['RW', 'DELETE'], zremrangebyrank: ['RW', 'DELETE'], zremrangebyscore: ['RW', 'DELETE'], zremrangebylex: ['RW', 'DELETE'],
-  zpopmin: ['RW', 'ACCESS', 'DELETE'], zpopmax: ['RW', 'ACCESS', 'DELETE'], zmpop: ['RW', 'ACCESS', 'DELETE'],
+  zpopmin: ['RW', 'ACCESS', 'DELETE'], zpopmax: ['RW', 'ACCESS', 'DELETE'],
 };
 
 const z = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({
@@ -1108,6 +1109,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrangestore', arity: -5, flags: 'write denyoom', keys: [1, 2, 1], since: '6.2.0',
+    keySpecs: [ksIndex('OW update', 1), ksIndex('RO access', 2)],
     summary: 'Stores a range of a sorted set (as ZRANGE selects it) in another key.',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored.',
     handler(c, argv) {
@@ -1191,7 +1193,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zmpop', arity: -4, flags: 'write', since: '7.0.0',
-    getKeys: (argv) => numkeysKeys(argv, 1),
+    getKeys: (argv) => numkeysKeys(argv, 1), keySpecs: [ksKeynum('RW access delete', 1)],
     summary: 'Pops the lowest or highest scored members from the first non-empty sorted set of several keys.',
     complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',
     handler: zmpop,
@@ -1226,6 +1228,7 @@ export const commands: CommandDef[] = [
     name, arity: store ? -4 : -3, flags: store ? 'write denyoom' : 'readonly', since: name === 'zunionstore' || name === 'zinterstore' ? '2.0.0' : '6.2.0',
     keys: store ? [1, 1, 1] : undefined,
     getKeys: (argv: string[]) => numkeysKeys(argv, store ? 2 : 1),
+    keySpecs: store ? [ksIndex('OW update', 1), ksKeynum('RO access', 2)] : [ksKeynum('RO access', 1)],
     summary,
     complexity: op === OP_DIFF
       ? 'O(L + (N-K)log(N)) worst case, L the total number of members of all sets, N the size of the first set, K the size of the result.'
@@ -1237,7 +1240,7 @@ export const commands: CommandDef[] = [
   })),
   z({
     name: 'zintercard', arity: -3, flags: 'readonly', since: '7.0.0',
-    getKeys: (argv) => numkeysKeys(argv, 1),
+    getKeys: (argv) => numkeysKeys(argv, 1), keySpecs: [ksKeynum('RO access', 1)],
     summary: 'Counts the members of the intersection of sorted sets, stopping early at LIMIT.',
     complexity: 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.',
     handler(c, argv) {
