@@ -9,7 +9,7 @@ import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
-import { ksIndex } from './keyspecs.js';
+import { bitfieldKeyFlags, ksIndex } from './keyspecs.js';
 import { lookupStringRead } from './string.js';
 
 /** Bits set in each byte value. */
@@ -593,6 +593,7 @@ export const commands: CommandDef[] = [
   bm({
     name: 'bitfield', arity: -2, flags: 'write denyoom', keys: [1, 1, 1], since: '3.2.0',
     keySpecs: [ksIndex('RW access update variable_flags', 1, 0, 1, 'This command allows both access and modification of the key')],
+    variableKeyFlags: bitfieldKeyFlags,
     summary: 'Reads, writes and increments integer fields of arbitrary width at any bit offset of a string value.',
     complexity: 'O(1) for each subcommand specified',
     handler(c, argv) {

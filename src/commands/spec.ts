@@ -73,6 +73,8 @@ export interface CommandSpec {
   keySpecs?: KeySpec[];
   /** Movable keys: the argv indexes that are keys. */
   getKeys?: (argv: string[]) => number[];
+  /** For a key spec marked variable_flags: the flags a given call's keys really have (COMMAND GETKEYSANDFLAGS). */
+  variableKeyFlags?: (argv: string[]) => string[];
   handler: Handler;
   subcommands?: Map<string, CommandSpec>;
   parent?: CommandSpec;
@@ -103,6 +105,7 @@ export interface CommandDef {
   keySpecFlags?: string[];
   keySpecs?: KeySpec[];
   getKeys?: (argv: string[]) => number[];
+  variableKeyFlags?: (argv: string[]) => string[];
   handler: Handler;
   subcommands?: CommandDef[];
   group: string;
@@ -141,6 +144,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     keySpecFlags: def.keySpecFlags,
     keySpecs: def.keySpecs,
     getKeys: def.getKeys,
+    variableKeyFlags: def.variableKeyFlags,
     handler: def.handler,
     parent,
     group: def.group,

@@ -10,7 +10,7 @@ import { INT64_MAX, INT64_MIN, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
-import { ksIndex } from './keyspecs.js';
+import { ksIndex, setKeyFlags } from './keyspecs.js';
 
 const SET_NX = 1;
 const SET_XX = 2;
@@ -572,6 +572,7 @@ export const commands: CommandDef[] = [
     name: 'set', arity: -3, flags: 'write denyoom', keys: [1, 1, 1], since: '1.0.0',
     summary: 'Sets the string value of a key, ignoring its type; the key is created if missing.',
     complexity: 'O(1)', keySpecs: [ksIndex('RW access update variable_flags', 1, 0, 1, 'RW and ACCESS due to the optional `GET` argument')],
+    variableKeyFlags: setKeyFlags,
     handler: setCommand,
   }),
   str({
