@@ -438,6 +438,7 @@ export const commands: CommandDef[] = [
   }),
   geo({
     name: 'georadius', arity: -6, flags: 'write denyoom', getKeys: radiusKeys, since: '3.2.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` or `GEOSEARCHSTORE` with `BYRADIUS`' },
     keys: [1, 1, 1], keySpecs: [ksIndex('RO access', 1), ksKeyword('OW update', 'STORE', 6), ksKeyword('OW update', 'STOREDIST', 6)],
     summary: 'Finds members within a radius of a point, optionally storing the result.',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
@@ -445,12 +446,14 @@ export const commands: CommandDef[] = [
   }),
   geo({
     name: 'georadius_ro', arity: -6, flags: 'readonly', keys: [1, 1, 1], since: '3.2.10',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` with `BYRADIUS`' },
     summary: 'Finds members within a radius of a point (read-only form).',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_COORDS | NOSTORE),
   }),
   geo({
     name: 'georadiusbymember', arity: -5, flags: 'write denyoom', getKeys: radiusKeys, since: '3.2.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` or `GEOSEARCHSTORE` with `FROMMEMBER` and `BYRADIUS`' },
     keys: [1, 1, 1], keySpecs: [ksIndex('RO access', 1), ksKeyword('OW update', 'STORE', 5), ksKeyword('OW update', 'STOREDIST', 5)],
     summary: 'Finds members within a radius of another member, optionally storing the result.',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
@@ -458,6 +461,7 @@ export const commands: CommandDef[] = [
   }),
   geo({
     name: 'georadiusbymember_ro', arity: -5, flags: 'readonly', keys: [1, 1, 1], since: '3.2.10',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` with `FROMMEMBER` and `BYRADIUS`' },
     summary: 'Finds members within a radius of another member (read-only form).',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_MEMBER | NOSTORE),

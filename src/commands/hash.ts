@@ -149,6 +149,7 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hmset', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.0.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '4.0.0', replacedBy: '`HSET` with several field-value pairs' },
     keySpecFlags: ['RW', 'UPDATE'],
     summary: 'Sets field values of a hash (deprecated form of HSET replying OK).',
     complexity: 'O(N) where N is the number of fields being set.',

@@ -229,12 +229,14 @@ export const commands: CommandDef[] = [
   }),
   hllCmd({
     name: 'pfdebug', arity: 3, flags: 'write denyoom admin', acl: 'hyperloglog', keys: [2, 2, 1],
+    docs: { docFlags: ['syscmd'] },
     keySpecFlags: ['RW', 'ACCESS'],
     summary: 'Internal commands for debugging HyperLogLog values.', complexity: 'N/A',
     handler: pfdebug,
   }),
   hllCmd({
     name: 'pfselftest', arity: 1, flags: 'admin', acl: 'hyperloglog',
+    docs: { docFlags: ['syscmd'] },
     summary: 'An internal command for testing HyperLogLog values.', complexity: 'N/A',
     handler: pfselftest,
   }),

@@ -561,6 +561,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpoplpush', arity: 3, flags: 'write denyoom', keys: [1, 2, 1], since: '1.2.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`LMOVE` with `RIGHT LEFT`' },
     keySpecs: [ksIndex('RW access delete', 1), ksIndex('RW insert', 2)],
     summary: 'Pops the last element of a list and pushes it onto the head of another list.',
     complexity: 'O(1)',

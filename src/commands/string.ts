@@ -603,6 +603,7 @@ export const commands: CommandDef[] = [
   }),
   str({
     name: 'getset', arity: 3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`SET` with `GET`' },
     keySpecFlags: ['RW', 'ACCESS', 'UPDATE'],
     summary: 'Returns the previous string value of a key after setting it to a new value.', complexity: 'O(1)',
     handler(c, argv) {
@@ -723,6 +724,7 @@ export const commands: CommandDef[] = [
   }),
   str({
     name: 'substr', arity: 4, flags: 'readonly', keys: [1, 1, 1], since: '1.0.0', keySpecFlags: ['RO', 'ACCESS'],
+    docs: { docFlags: ['deprecated'], deprecatedSince: '2.0.0', replacedBy: '`GETRANGE`' },
     summary: 'Returns a substring of the string stored at a key (deprecated alias of GETRANGE).',
     complexity: RANGE_COMPLEXITY,
     handler: getrangeCommand,

@@ -1118,6 +1118,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrevrange', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '1.2.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV`' },
     summary: 'Returns members of a sorted set in a range of ranks, highest score first.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_RANK, DIR_REV);
@@ -1125,6 +1126,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrangebyscore', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '1.0.5',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `BYSCORE`' },
     summary: 'Returns members of a sorted set with scores in a range.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_SCORE, DIR_FWD);
@@ -1132,6 +1134,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrevrangebyscore', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '2.2.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV` and `BYSCORE`' },
     summary: 'Returns members of a sorted set with scores in a range, highest score first.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_SCORE, DIR_REV);
@@ -1139,6 +1142,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrangebylex', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '2.8.9',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `BYLEX`' },
     summary: 'Returns members of a sorted set in a lexicographical range.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_LEX, DIR_FWD);
@@ -1146,6 +1150,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrevrangebylex', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '2.8.9',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV` and `BYLEX`' },
     summary: 'Returns members of a sorted set in a lexicographical range, in reverse order.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_LEX, DIR_REV);
