@@ -3,6 +3,7 @@
 
 import type { Client } from '../server/client.js';
 import type { LatencyHistogram } from '../server/latency.js';
+import { COMMAND_ARGS } from './args.js';
 
 export type Handler = (c: Client, argv: string[]) => void;
 
@@ -133,6 +134,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
   let flags = parseFlags(def.flags, name);
   if (def.getKeys) flags |= F.MOVABLEKEYS;
   const [firstKey, lastKey, keyStep] = def.keys ?? [0, 0, 0];
+  const args = def.docs?.args ?? (Object.hasOwn(COMMAND_ARGS, name) ? COMMAND_ARGS[name] : undefined);
   const spec: CommandSpec = {
     name,
     arity: def.arity,
@@ -152,7 +154,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     summary: def.summary,
     complexity: def.complexity,
     tips: def.tips,
-    docs: def.docs,
+    docs: args === def.docs?.args ? def.docs : { ...def.docs, args },
     calls: 0,
     usec: 0,
     rejectedCalls: 0,

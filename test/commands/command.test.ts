@@ -137,16 +137,22 @@ describe.skipIf(!requireRedis())('COMMAND introspection', () => {
   });
 
   it('redis-cli connects, runs commands and its interactive help works against Shoal', () => {
-    const run = (input: string): string =>
-      spawnSync('redis-cli', ['-p', String(shoal.port)], { input, encoding: 'utf8', timeout: 10000 }).stdout;
+    const run = (port: number, input: string): string =>
+      spawnSync('redis-cli', ['-p', String(port)], { input, encoding: 'utf8', timeout: 10000 }).stdout
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .replace(/\r/g, '');
     // Piped (not a tty), redis-cli prints raw replies; HELP renders from COMMAND DOCS.
-    const out = run('SET clikey 1\nGET clikey\nHELP SET\nHELP @string\nCOMMAND COUNT\n')
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .replace(/\r/g, '');
+    const out = run(shoal.port, 'SET clikey 1\nGET clikey\nHELP SET\nHELP @string\nCOMMAND COUNT\n');
     const lines = out.split('\n');
     expect(lines.slice(0, 2)).toEqual(['OK', '1']);
-    expect(out).toMatch(/ SET \n +summary: .+\n +since: 1\.0\.0\n +group: string\n/);
-    expect(out).toMatch(/ GET \n +summary: .+\n/);
+    expect(out).toMatch(/ SET key value \[NX\|XX\] .+\n +summary: .+\n +since: 1\.0\.0\n +group: string\n/);
+    expect(out).toMatch(/ GET key\n +summary: .+\n/);
     expect(lines[lines.length - 2]).toMatch(/^\d+$/);
+    // The usage lines it builds from the argument tables are Redis's (summaries are our own words).
+    const usage = (text: string): string[] => text.split('\n').filter((l) => /^ +[A-Z]/.test(l));
+    const help = 'HELP SET\nHELP ZADD\nHELP GEORADIUS\nHELP CLIENT KILL\nHELP BITFIELD\nHELP OBJECT ENCODING\n';
+    const theirs = usage(run(redis.port, help));
+    expect(theirs).toHaveLength(6);
+    expect(usage(run(shoal.port, help))).toEqual(theirs);
   });
 });
