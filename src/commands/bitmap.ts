@@ -576,11 +576,13 @@ export const commands: CommandDef[] = [
   }),
   bm({
     name: 'bitcount', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '2.6.0', keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['7.0.0', 'BYTE and BIT units for the range.']] },
     summary: 'Counts the set bits of a string value, optionally within a byte or bit range.', complexity: 'O(N)',
     handler: bitcountCommand,
   }),
   bm({
     name: 'bitpos', arity: -3, flags: 'readonly', keys: [1, 1, 1], since: '2.8.7', keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['7.0.0', 'BYTE and BIT units for the range.']] },
     summary: 'Finds the first set or clear bit of a string value, optionally within a byte or bit range.', complexity: 'O(N)',
     handler: bitposCommand,
   }),

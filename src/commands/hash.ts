@@ -140,6 +140,7 @@ const hash = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: '
 export const commands: CommandDef[] = [
   hash({
     name: 'hset', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.0.0',
+    docs: { history: [['4.0.0', 'Several field-value pairs in one call.']] },
     keySpecFlags: ['RW', 'UPDATE'],
     summary: 'Sets field values of a hash, creating it when missing; replies how many fields were new.',
     complexity: 'O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.',
@@ -196,6 +197,7 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hdel', arity: -3, flags: 'write fast', keys: [1, 1, 1], since: '2.0.0',
+    docs: { history: [['2.4.0', 'Several fields in one call.']] },
     keySpecFlags: ['RW', 'DELETE'],
     summary: 'Deletes fields of a hash; the hash is deleted when emptied.',
     complexity: 'O(N) where N is the number of fields to be removed.',

@@ -333,7 +333,10 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'info', arity: -2, ...SUB, since: '2.8.13', summary: 'Returns the details of some or all commands.',
-        docs: { args: [{ name: 'command-name', type: 'string', flags: ['optional', 'multiple'] }] },
+        docs: {
+          history: [['7.0.0', 'Describes every command when called without names.']],
+          args: [{ name: 'command-name', type: 'string', flags: ['optional', 'multiple'] }],
+        },
         complexity: 'O(N) where N is the number of commands to look up', tips: ['nondeterministic_output_order'],
         handler(c, argv) {
           if (argv.length === 2) {

@@ -456,6 +456,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'exists', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],
+    docs: { history: [['3.0.3', 'Several keys in one call.']] },
     since: '1.0.0', summary: 'Counts how many of the given keys exist.',
     complexity: 'O(N) where N is the number of keys to check.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
@@ -494,6 +495,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'renamenx', arity: 3, flags: 'write fast', keys: [1, 2, 1],
+    docs: { history: [['3.2.0', 'Renaming a key to itself is no longer an error.']] },
     keySpecs: [ksIndex('RW access delete', 1), ksIndex('OW insert', 2)],
     since: '1.0.0', summary: 'Renames a key only when the new name is free.', complexity: 'O(1)',
     handler(c, argv) {
@@ -537,6 +539,7 @@ export const commands: CommandDef[] = [
   },
   gen({
     name: 'scan', arity: -2, flags: 'readonly', since: '2.8.0',
+    docs: { history: [['6.0.0', 'TYPE filter.']] },
     summary: 'Walks the key names of the database a batch at a time.',
     complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
     tips: ['nondeterministic_output', 'request_policy:special'],
@@ -609,6 +612,7 @@ export const commands: CommandDef[] = [
   },
   gen({
     name: 'expire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '1.0.0', summary: 'Sets a key\'s time to live in seconds.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, true, true, 'expire');
@@ -616,6 +620,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'pexpire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '2.6.0', summary: 'Sets a key\'s time to live in milliseconds.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, false, true, 'pexpire');
@@ -623,6 +628,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'expireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '1.2.0', summary: 'Sets the unix time, in seconds, at which a key expires.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, true, false, 'expireat');
@@ -630,6 +636,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'pexpireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '2.6.0', summary: 'Sets the unix time, in milliseconds, at which a key expires.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, false, false, 'pexpireat');
@@ -637,6 +644,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'ttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['2.8.0', 'Replies -2 for a missing key.']] },
     since: '1.0.0', summary: 'Returns a key\'s remaining time to live in seconds.', complexity: 'O(1)',
     tips: ['nondeterministic_output'],
     handler(c, argv) {
@@ -645,6 +653,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'pttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['2.8.0', 'Replies -2 for a missing key.']] },
     since: '2.6.0', summary: 'Returns a key\'s remaining time to live in milliseconds.', complexity: 'O(1)',
     tips: ['nondeterministic_output'],
     handler(c, argv) {

@@ -324,6 +324,7 @@ const list = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: '
 export const commands: CommandDef[] = [
   list({
     name: 'lpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several elements in one call.']] },
     keySpecFlags: ['RW', 'INSERT'],
     summary: 'Prepends elements to a list, creating it when missing.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -333,6 +334,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several elements in one call.']] },
     keySpecFlags: ['RW', 'INSERT'],
     summary: 'Appends elements to a list, creating it when missing.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -342,6 +344,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
+    docs: { history: [['4.0.0', 'Several elements in one call.']] },
     keySpecFlags: ['RW', 'INSERT'],
     summary: 'Prepends elements to a list only when the list exists.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -351,6 +354,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
+    docs: { history: [['4.0.0', 'Several elements in one call.']] },
     keySpecFlags: ['RW', 'INSERT'],
     summary: 'Appends elements to a list only when the list exists.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -360,6 +364,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lpop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['6.2.0', 'count argument.']] },
     keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Removes and returns the first elements of a list; the list is deleted when emptied.',
     complexity: 'O(N) where N is the number of elements returned',
@@ -369,6 +374,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['6.2.0', 'count argument.']] },
     keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Removes and returns the last elements of a list; the list is deleted when emptied.',
     complexity: 'O(N) where N is the number of elements returned',

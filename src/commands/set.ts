@@ -278,6 +278,7 @@ const set = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 's
 export const commands: CommandDef[] = [
   set({
     name: 'sadd', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several members in one call.']] },
     keySpecFlags: ['RW', 'INSERT'],
     summary: 'Adds members to a set, creating it when missing; replies how many were new.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -301,6 +302,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'srem', arity: -3, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several members in one call.']] },
     keySpecFlags: ['RW', 'DELETE'],
     summary: 'Removes members from a set; the set is deleted when emptied.',
     complexity: 'O(N) where N is the number of members to be removed.',
@@ -363,6 +365,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'srandmember', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.6.0', 'count argument.']] },
     summary: 'Returns random members of a set; a negative count allows repeats.',
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.',
     tips: ['nondeterministic_output'],
@@ -370,6 +373,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'spop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['3.2.0', 'count argument.']] },
     keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Removes and returns random members of a set; the set is deleted when emptied.',
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the value of the passed count.',

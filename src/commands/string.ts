@@ -570,6 +570,14 @@ export const commands: CommandDef[] = [
   }),
   str({
     name: 'set', arity: -3, flags: 'write denyoom', keys: [1, 1, 1], since: '1.0.0',
+    docs: {
+      history: [
+        ['2.6.12', 'EX, PX, NX and XX options.'],
+        ['6.0.0', 'KEEPTTL option.'],
+        ['6.2.0', 'GET, EXAT and PXAT options.'],
+        ['7.0.0', 'NX and GET together.'],
+      ],
+    },
     summary: 'Sets the string value of a key, ignoring its type; the key is created if missing.',
     complexity: 'O(1)', keySpecs: [ksIndex('RW access update variable_flags', 1, 0, 1, 'RW and ACCESS due to the optional `GET` argument')],
     variableKeyFlags: setKeyFlags,

@@ -982,6 +982,9 @@ const RANGE_CPLX = 'O(log(N)+M) with N being the number of elements in the sorte
 export const commands: CommandDef[] = [
   z({
     name: 'zadd', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.2.0',
+    docs: {
+      history: [['2.4.0', 'Several members in one call.'], ['3.0.2', 'XX, NX, CH and INCR options.'], ['6.2.0', 'GT and LT options.']],
+    },
     summary: 'Adds members with scores to a sorted set, or updates the scores of existing members; creates the key if needed.',
     complexity: 'O(log(N)) for each member added, N being the size of the sorted set.',
     handler(c, argv) {
@@ -997,6 +1000,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrem', arity: -3, flags: 'write fast', keys: [1, 1, 1], since: '1.2.0',
+    docs: { history: [['2.4.0', 'Several members in one call.']] },
     summary: 'Removes members from a sorted set; the key goes away with its last member.',
     complexity: 'O(M*log(N)) with N the size of the sorted set and M the number of members removed.',
     handler(c, argv) {
@@ -1101,6 +1105,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrange', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '1.2.0',
+    docs: { history: [['6.2.0', 'REV, BYSCORE, BYLEX and LIMIT options.']] },
     summary: 'Returns members of a sorted set in a range of ranks, scores (BYSCORE) or names (BYLEX).',
     complexity: RANGE_CPLX,
     handler(c, argv) {
@@ -1126,7 +1131,10 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrangebyscore', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '1.0.5',
-    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `BYSCORE`' },
+    docs: {
+      history: [['2.0.0', 'WITHSCORES option.']],
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `BYSCORE`',
+    },
     summary: 'Returns members of a sorted set with scores in a range.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_SCORE, DIR_FWD);
@@ -1134,7 +1142,10 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrevrangebyscore', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '2.2.0',
-    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV` and `BYSCORE`' },
+    docs: {
+      history: [['2.1.6', 'Exclusive min and max.']],
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV` and `BYSCORE`',
+    },
     summary: 'Returns members of a sorted set with scores in a range, highest score first.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_SCORE, DIR_REV);

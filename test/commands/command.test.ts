@@ -73,10 +73,11 @@ describe.skipIf(!requireRedis())('COMMAND introspection', () => {
       if (theirs.length === 0) continue;
       const o = toObj(ours[1] as unknown[]);
       const t = toObj(theirs[1] as unknown[]);
-      // Arguments (redis-cli builds its hints from them), deprecation and system-command marks are data;
-      // replaced_by and history are prose, in our own words, so only replaced_by's presence counts.
-      const data = (d: Record<string, unknown>): string =>
-        JSON.stringify([d.arguments, d.doc_flags, d.deprecated_since, d.replaced_by !== undefined]);
+      // Arguments (redis-cli builds its hints from them), deprecation and system-command marks and the
+      // versions of the history are data; replaced_by and history texts are prose, in our own words.
+      const data = (d: Record<string, unknown>): string => JSON.stringify([
+        d.arguments, d.doc_flags, d.deprecated_since, d.replaced_by !== undefined, (d.history as string[][] | undefined)?.map((h) => h[0]),
+      ]);
       if (data(o) !== data(t)) diffs.push(`${name}:\n  ours:  ${data(o)}\n  redis: ${data(t)}`);
       if (o.arguments !== undefined) withArgs++;
     }
