@@ -1,5 +1,6 @@
-// Redis 7 key specifications: the ones a command declares or that follow from its key range, and
-// finding a call's keys by walking them (COMMAND GETKEYS/GETKEYSANDFLAGS, COMMAND INFO).
+// Redis 7 key specifications: builders for the ones a command declares, the ones that follow from
+// its key range, and finding a call's keys by walking them or, where they cannot say, the way
+// Redis's own per-command key finders do (COMMAND GETKEYS/GETKEYSANDFLAGS, COMMAND INFO).
 
 import { F, commandKeys, type CommandSpec, type KeySpec } from './spec.js';
 
@@ -82,7 +83,6 @@ export function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]
   }
   return out;
 }
-
 
 /** A count read the way C's atoi reads it: leading blanks, a sign, as many digits as follow; 0 if none. */
 function atoi(s: string): number {
