@@ -35,10 +35,10 @@ describe.skipIf(!requireRedis())('COMMAND introspection', () => {
       for (const name of names) {
         const [ours, theirs] = await both('COMMAND', 'INFO', name);
         if (theirs === '$-1\r\n' || theirs === '_\r\n' || theirs === '*1\r\n$-1\r\n' || theirs === '*1\r\n_\r\n') continue;
-        // A container lists its subcommands in Redis's hash order: those are compared one by one.
-        const [sub] = await both('COMMAND', 'INFO', name.split('|')[0]);
-        if (!name.includes('|') && /\*[1-9]\d*\r\n\*10\r\n\$\d+\r\n[a-z-]+\|/.test(sub)) continue;
-        if (ours !== theirs) diffs.push(`RESP${proto} ${name}:\n  ours:   ${JSON.stringify(ours)}\n  redis:  ${JSON.stringify(theirs)}`);
+        // A container lists its subcommands in Redis's hash order (random per process), and the lists
+        // differ while commands are missing: its own fields are compared here, its subcommands one by one.
+        const own = (reply: string): string => reply.split(new RegExp(`\\*[1-9]\\d*\\r\\n\\*10\\r\\n\\$\\d+\\r\\n${name}\\|`))[0];
+        if (own(ours) !== own(theirs)) diffs.push(`RESP${proto} ${name}:\n  ours:   ${JSON.stringify(ours)}\n  redis:  ${JSON.stringify(theirs)}`);
         compared++;
       }
       expect(compared).toBeGreaterThan(20);
