@@ -9,6 +9,7 @@ import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
+import { bitfieldKeyFlags, ksIndex } from './keyspecs.js';
 import { lookupStringRead } from './string.js';
 
 /** Bits set in each byte value. */
@@ -575,22 +576,26 @@ export const commands: CommandDef[] = [
   }),
   bm({
     name: 'bitcount', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '2.6.0', keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['7.0.0', 'BYTE and BIT units for the range.']] },
     summary: 'Counts the set bits of a string value, optionally within a byte or bit range.', complexity: 'O(N)',
     handler: bitcountCommand,
   }),
   bm({
     name: 'bitpos', arity: -3, flags: 'readonly', keys: [1, 1, 1], since: '2.8.7', keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['7.0.0', 'BYTE and BIT units for the range.']] },
     summary: 'Finds the first set or clear bit of a string value, optionally within a byte or bit range.', complexity: 'O(N)',
     handler: bitposCommand,
   }),
   bm({
-    name: 'bitop', arity: -4, flags: 'write denyoom', keys: [2, -1, 1], since: '2.6.0', keySpecFlags: ['OW', 'UPDATE'],
+    name: 'bitop', arity: -4, flags: 'write denyoom', keys: [2, -1, 1], since: '2.6.0',
+    keySpecs: [ksIndex('OW update', 2), ksIndex('RO access', 3, -1)],
     summary: 'Combines string values bit by bit (AND, OR, XOR, NOT) and stores the result in a key.', complexity: 'O(N)',
     handler: bitopCommand,
   }),
   bm({
     name: 'bitfield', arity: -2, flags: 'write denyoom', keys: [1, 1, 1], since: '3.2.0',
-    keySpecFlags: ['RW', 'UPDATE', 'ACCESS', 'VARIABLE_FLAGS'],
+    keySpecs: [ksIndex('RW access update variable_flags', 1, 0, 1, 'This command allows both access and modification of the key')],
+    variableKeyFlags: bitfieldKeyFlags,
     summary: 'Reads, writes and increments integer fields of arbitrary width at any bit offset of a string value.',
     complexity: 'O(1) for each subcommand specified',
     handler(c, argv) {

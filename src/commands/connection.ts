@@ -37,6 +37,7 @@ const ADMIN = 'admin noscript loading stale sentinel';
 export const commands: CommandDef[] = [
   {
     name: 'ping', arity: -1, flags: 'fast sentinel', acl: 'connection',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     group: 'connection', since: '1.0.0', summary: 'Returns the server\'s liveliness response.', complexity: 'O(1)',
     handler(c, argv) {
       if (argv.length > 2) {
@@ -89,6 +90,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'hello', arity: -1, flags: 'noscript loading stale fast no_auth sentinel allow_busy', acl: 'connection',
+    docs: { history: [['6.2.0', 'protover is optional; without arguments the reply describes the connection.']] },
     group: 'connection', since: '6.0.0', summary: 'Handshakes with the Redis server.', complexity: 'O(1)',
     handler(c, argv) {
       let proto = 0;
@@ -148,6 +150,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'auth', arity: -2, flags: 'noscript loading stale fast no_auth sentinel allow_busy', acl: 'connection',
+    docs: { history: [['6.0.0', 'Takes a username too, for ACL users.']] },
     group: 'connection', since: '1.0.0', summary: 'Authenticates the connection.',
     complexity: 'O(N) where N is the number of passwords defined for the user',
     handler(c, argv) {
@@ -213,13 +216,33 @@ export const commands: CommandDef[] = [
     handler: noContainerHandler,
     subcommands: [
       sub('id', 2, STD, '5.0.0', 'Returns the unique ID of the connection.', (c) => c.reply.int(c.id)),
-      sub('info', 2, STD, '6.2.0', 'Returns details about the connection.', (c, argv) => {
-        c.reply.verbatim(clientInfo(c, c, argv) + '\n');
-      }),
-      sub('list', -2, ADMIN, '2.4.0', 'Lists the open connections.', clientList,
-        'O(N) where N is the number of client connections'),
-      sub('kill', -3, ADMIN, '2.4.0', 'Closes the connections that match the given filters.', clientKill,
-        'O(N) where N is the number of client connections'),
+      {
+        ...sub('info', 2, STD, '6.2.0', 'Returns details about the connection.', (c, argv) => {
+          c.reply.verbatim(clientInfo(c, c, argv) + '\n');
+        }),
+        tips: ['nondeterministic_output'],
+      },
+      {
+        ...sub('list', -2, ADMIN, '2.4.0', 'Lists the open connections.', clientList, 'O(N) where N is the number of client connections'),
+        tips: ['nondeterministic_output'],
+        docs: {
+          history: [
+            ['2.8.12', 'id field.'], ['5.0.0', 'TYPE filter.'], ['6.0.0', 'user field.'],
+            ['6.2.0', 'argv-mem, tot-mem, laddr and redir fields; ID filter.'], ['7.0.0', 'resp, multi-mem, rbs and rbp fields.'],
+            ['7.0.3', 'ssub field.'],
+          ],
+        },
+      },
+      {
+        ...sub('kill', -3, ADMIN, '2.4.0', 'Closes the connections that match the given filters.', clientKill,
+          'O(N) where N is the number of client connections'),
+        docs: {
+          history: [
+            ['2.8.12', 'Filters as name-value pairs.'], ['2.8.12', 'ID filter.'], ['3.2.0', 'master as a TYPE.'],
+            ['5.0.0', 'replica as a TYPE, slave still accepted.'], ['6.2.0', 'LADDR filter.'],
+          ],
+        },
+      },
       sub('setname', 3, STD, '2.6.9', 'Names the connection.', (c, argv) => {
         if (setClientName(c, argv[2])) c.reply.ok();
       }),
@@ -228,7 +251,10 @@ export const commands: CommandDef[] = [
       }),
       sub('setinfo', 4, STD, '7.2.0', 'Records the client library name or version of the connection.', clientSetinfo),
       sub('reply', 3, STD, '3.2.0', 'Turns the replies to this connection on, off, or off for one command.', clientReply),
-      sub('pause', -3, ADMIN, '2.9.50', 'Holds commands from all clients, or only writes, for a while.', clientPause),
+      {
+        ...sub('pause', -3, ADMIN, '2.9.50', 'Holds commands from all clients, or only writes, for a while.', clientPause),
+        docs: { history: [['6.2.0', 'WRITE mode, chosen by the mode argument.']] },
+      },
       sub('unpause', 2, ADMIN, '6.2.0', 'Ends a CLIENT PAUSE now.', (c) => {
         unpauseClients();
         c.reply.ok();

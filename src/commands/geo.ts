@@ -9,6 +9,7 @@ import { parseDouble, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex, ksKeyword } from './keyspecs.js';
 import { zaddGeneric } from './zset.js';
 
 const NIL = -1;
@@ -415,6 +416,8 @@ const geo = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'g
 export const commands: CommandDef[] = [
   geo({
     name: 'geoadd', arity: -5, flags: 'write denyoom', keys: [1, 1, 1], since: '3.2.0',
+    docs: { history: [['6.2.0', 'CH, NX and XX options.']] },
+    keySpecFlags: ['RW', 'UPDATE'],
     summary: 'Adds members with their longitude and latitude to a geospatial index (a sorted set).',
     complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
     handler: geoadd,
@@ -436,36 +439,54 @@ export const commands: CommandDef[] = [
   }),
   geo({
     name: 'georadius', arity: -6, flags: 'write denyoom', getKeys: radiusKeys, since: '3.2.0',
+    docs: {
+      history: [['6.2.0', 'ANY with COUNT.'], ['7.0.0', 'Units accepted in upper case.']],
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` or `GEOSEARCHSTORE` with `BYRADIUS`',
+    },
+    keys: [1, 1, 1], keySpecs: [ksIndex('RO access', 1), ksKeyword('OW update', 'STORE', 6), ksKeyword('OW update', 'STOREDIST', 6)],
     summary: 'Finds members within a radius of a point, optionally storing the result.',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_COORDS),
   }),
   geo({
     name: 'georadius_ro', arity: -6, flags: 'readonly', keys: [1, 1, 1], since: '3.2.10',
+    docs: {
+      history: [['6.2.0', 'ANY with COUNT.']],
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` with `BYRADIUS`',
+    },
     summary: 'Finds members within a radius of a point (read-only form).',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_COORDS | NOSTORE),
   }),
   geo({
     name: 'georadiusbymember', arity: -5, flags: 'write denyoom', getKeys: radiusKeys, since: '3.2.0',
+    docs: {
+      history: [['7.0.0', 'Units accepted in upper case.']],
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` or `GEOSEARCHSTORE` with `FROMMEMBER` and `BYRADIUS`',
+    },
+    keys: [1, 1, 1], keySpecs: [ksIndex('RO access', 1), ksKeyword('OW update', 'STORE', 5), ksKeyword('OW update', 'STOREDIST', 5)],
     summary: 'Finds members within a radius of another member, optionally storing the result.',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_MEMBER),
   }),
   geo({
     name: 'georadiusbymember_ro', arity: -5, flags: 'readonly', keys: [1, 1, 1], since: '3.2.10',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` with `FROMMEMBER` and `BYRADIUS`' },
     summary: 'Finds members within a radius of another member (read-only form).',
     complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_MEMBER | NOSTORE),
   }),
   geo({
     name: 'geosearch', arity: -7, flags: 'readonly', keys: [1, 1, 1], since: '6.2.0',
+    docs: { history: [['7.0.0', 'Units accepted in upper case.']] },
     summary: 'Finds members inside a circle or a box around a point or a member.',
     complexity: 'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
     handler: (c, argv) => georadiusGeneric(c, argv, 1, SEARCH),
   }),
   geo({
     name: 'geosearchstore', arity: -8, flags: 'write denyoom', keys: [1, 2, 1], since: '6.2.0',
+    docs: { history: [['7.0.0', 'Units accepted in upper case.']] },
+    keySpecs: [ksIndex('OW update', 1), ksIndex('RO access', 2)],
     summary: 'Finds members inside a circle or a box and stores them in a sorted set.',
     complexity: 'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
     handler: (c, argv) => georadiusGeneric(c, argv, 2, SEARCH | SEARCHSTORE),

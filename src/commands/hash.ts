@@ -153,6 +153,8 @@ const hash = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: '
 export const commands: CommandDef[] = [
   hash({
     name: 'hset', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.0.0',
+    docs: { history: [['4.0.0', 'Several field-value pairs in one call.']] },
+    keySpecFlags: ['RW', 'UPDATE'],
     summary: 'Sets field values of a hash, creating it when missing; replies how many fields were new.',
     complexity: 'O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.',
     handler(c, argv) {
@@ -161,6 +163,8 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hmset', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.0.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '4.0.0', replacedBy: '`HSET` with several field-value pairs' },
+    keySpecFlags: ['RW', 'UPDATE'],
     summary: 'Sets field values of a hash (deprecated form of HSET replying OK).',
     complexity: 'O(N) where N is the number of fields being set.',
     handler(c, argv) {
@@ -169,6 +173,7 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hsetnx', arity: 4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.0.0',
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Sets a field of a hash only when the field does not exist.', complexity: 'O(1)',
     handler(c, argv) {
       const h = hashForWrite(c, argv[1]);
@@ -205,6 +210,8 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hdel', arity: -3, flags: 'write fast', keys: [1, 1, 1], since: '2.0.0',
+    docs: { history: [['2.4.0', 'Several fields in one call.']] },
+    keySpecFlags: ['RW', 'DELETE'],
     summary: 'Deletes fields of a hash; the hash is deleted when emptied.',
     complexity: 'O(N) where N is the number of fields to be removed.',
     handler(c, argv) {
@@ -232,6 +239,7 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hlen', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], since: '2.0.0',
+    keySpecFlags: ['RO'],
     summary: 'Returns the number of fields in a hash.', complexity: 'O(1)',
     handler(c, argv) {
       const h = readHash(c, argv[1]);
@@ -240,6 +248,7 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hstrlen', arity: 3, flags: 'readonly fast', keys: [1, 1, 1], since: '3.2.0',
+    keySpecFlags: ['RO'],
     summary: 'Returns the length in bytes of the value of a field of a hash.', complexity: 'O(1)',
     handler(c, argv) {
       const h = readHash(c, argv[1]);
@@ -248,6 +257,7 @@ export const commands: CommandDef[] = [
   }),
   hash({
     name: 'hexists', arity: 3, flags: 'readonly fast', keys: [1, 1, 1], since: '2.0.0',
+    keySpecFlags: ['RO'],
     summary: 'Tells whether a field exists in a hash.', complexity: 'O(1)',
     handler(c, argv) {
       const h = readHash(c, argv[1]);

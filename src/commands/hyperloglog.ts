@@ -6,6 +6,7 @@ import { notifyKeyspaceEvent, NOTIFY_STRING } from '../keyspace/notify.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex } from './keyspecs.js';
 
 const NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 const CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';
@@ -209,27 +210,33 @@ const hllCmd = (def: Omit<CommandDef, 'group' | 'since'>): CommandDef => ({ grou
 export const commands: CommandDef[] = [
   hllCmd({
     name: 'pfadd', arity: -2, flags: 'write denyoom fast', acl: 'hyperloglog', keys: [1, 1, 1],
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Adds elements to a HyperLogLog key, creating the key when missing.', complexity: 'O(1) to add every element.',
     handler: pfadd,
   }),
   hllCmd({
     name: 'pfcount', arity: -2, flags: 'readonly may_replicate', acl: 'hyperloglog', keys: [1, -1, 1],
+    keySpecs: [ksIndex('RW access', 1, -1, 1, 'RW because it may change the internal representation of the key, and propagate to replicas')],
     summary: 'Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s).',
     complexity: 'O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.',
     handler: pfcount,
   }),
   hllCmd({
     name: 'pfmerge', arity: -2, flags: 'write denyoom', acl: 'hyperloglog', keys: [1, -1, 1],
+    keySpecs: [ksIndex('RW access insert', 1), ksIndex('RO access', 2, -1)],
     summary: 'Merges one or more HyperLogLog values into a single key.', complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.',
     handler: pfmerge,
   }),
   hllCmd({
     name: 'pfdebug', arity: 3, flags: 'write denyoom admin', acl: 'hyperloglog', keys: [2, 2, 1],
+    docs: { docFlags: ['syscmd'] },
+    keySpecFlags: ['RW', 'ACCESS'],
     summary: 'Internal commands for debugging HyperLogLog values.', complexity: 'N/A',
     handler: pfdebug,
   }),
   hllCmd({
     name: 'pfselftest', arity: 1, flags: 'admin', acl: 'hyperloglog',
+    docs: { docFlags: ['syscmd'] },
     summary: 'An internal command for testing HyperLogLog values.', complexity: 'N/A',
     handler: pfselftest,
   }),

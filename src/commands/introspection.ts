@@ -6,8 +6,8 @@ import type { Client } from '../server/client.js';
 import { globMatch } from '../util/glob.js';
 import { allCommands, lookupByName, lookupCommand } from './registry.js';
 import { replyHelp } from './server.js';
-import { keySpecsOf, keysFromSpecs } from './keyspecs.js';
-import { F, FLAG_NAMES, commandKeys, type ArgSpec, type CommandDef, type CommandSpec, type KeySpec } from './spec.js';
+import { fallbackKeys, keySpecsOf, keysFromSpecs } from './keyspecs.js';
+import { F, FLAG_NAMES, type ArgSpec, type CommandDef, type CommandSpec, type KeySpec } from './spec.js';
 
 /** Flags COMMAND INFO shows, in Redis's order (may_replicate, sentinel... are hidden like Redis). */
 const SHOWN_FLAGS = FLAG_NAMES.filter((n) => !['may_replicate', 'sentinel', 'only_sentinel', 'protected'].includes(n))
@@ -243,11 +243,7 @@ function getKeys(c: Client, argv: string[], withFlags: boolean): void {
   // Like Redis: key specs when their flags are reliable, else the command's own key finder.
   const specs = keySpecsOf(cmd);
   const reliable = specs.some((ks) => !ks.flags.includes('not_key')) && !specs.some((ks) => ks.flags.includes('variable_flags'));
-  let keys = reliable ? keysFromSpecs(specs, call) : null;
-  if (keys === null) {
-    const flags = specs[0]?.flags ?? [];
-    keys = cmd.getKeys !== undefined || !reliable ? commandKeys(cmd, call).map((k): [number, string[]] => [k, flags]) : [];
-  }
+  const keys = (reliable ? keysFromSpecs(specs, call) : null) ?? fallbackKeys(cmd, specs, call);
   if (keys.length === 0 && (cmd.flags & F.NO_MANDATORY_KEYS) === 0) {
     c.reply.error('ERR Invalid arguments specified for command');
     return;
@@ -337,7 +333,10 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'info', arity: -2, ...SUB, since: '2.8.13', summary: 'Returns the details of some or all commands.',
-        docs: { args: [{ name: 'command-name', type: 'string', flags: ['optional', 'multiple'] }] },
+        docs: {
+          history: [['7.0.0', 'Describes every command when called without names.']],
+          args: [{ name: 'command-name', type: 'string', flags: ['optional', 'multiple'] }],
+        },
         complexity: 'O(N) where N is the number of commands to look up', tips: ['nondeterministic_output_order'],
         handler(c, argv) {
           if (argv.length === 2) {

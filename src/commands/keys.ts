@@ -15,6 +15,7 @@ import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
+import { ksIndex } from './keyspecs.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -461,6 +462,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'exists', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],
+    docs: { history: [['3.0.3', 'Several keys in one call.']] },
     since: '1.0.0', summary: 'Counts how many of the given keys exist.',
     complexity: 'O(N) where N is the number of keys to check.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
@@ -490,21 +492,25 @@ export const commands: CommandDef[] = [
     },
   }),
   gen({
-    name: 'rename', arity: 3, flags: 'write', keys: [1, 2, 1], keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
+    name: 'rename', arity: 3, flags: 'write', keys: [1, 2, 1],
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('OW update', 2)],
     since: '1.0.0', summary: 'Renames a key, replacing any key with the new name.', complexity: 'O(1)',
     handler(c, argv) {
       rename(c, argv, false);
     },
   }),
   gen({
-    name: 'renamenx', arity: 3, flags: 'write fast', keys: [1, 2, 1], keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
+    name: 'renamenx', arity: 3, flags: 'write fast', keys: [1, 2, 1],
+    docs: { history: [['3.2.0', 'Renaming a key to itself is no longer an error.']] },
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('OW insert', 2)],
     since: '1.0.0', summary: 'Renames a key only when the new name is free.', complexity: 'O(1)',
     handler(c, argv) {
       rename(c, argv, true);
     },
   }),
   gen({
-    name: 'copy', arity: -3, flags: 'write denyoom', keys: [1, 2, 1], keySpecFlags: ['RO', 'ACCESS'],
+    name: 'copy', arity: -3, flags: 'write denyoom', keys: [1, 2, 1],
+    keySpecs: [ksIndex('RO access', 1), ksIndex('OW update', 2)],
     since: '6.2.0', summary: 'Copies the value of a key, with its TTL, to a new key, possibly in another database.',
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
     handler: copyCommand,
@@ -539,6 +545,7 @@ export const commands: CommandDef[] = [
   },
   gen({
     name: 'scan', arity: -2, flags: 'readonly', since: '2.8.0',
+    docs: { history: [['6.0.0', 'TYPE filter.']] },
     summary: 'Walks the key names of the database a batch at a time.',
     complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
     tips: ['nondeterministic_output', 'request_policy:special'],
@@ -611,6 +618,7 @@ export const commands: CommandDef[] = [
   },
   gen({
     name: 'expire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '1.0.0', summary: 'Sets a key\'s time to live in seconds.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, true, true, 'expire');
@@ -618,6 +626,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'pexpire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '2.6.0', summary: 'Sets a key\'s time to live in milliseconds.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, false, true, 'pexpire');
@@ -625,6 +634,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'expireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '1.2.0', summary: 'Sets the unix time, in seconds, at which a key expires.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, true, false, 'expireat');
@@ -632,6 +642,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'pexpireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
     since: '2.6.0', summary: 'Sets the unix time, in milliseconds, at which a key expires.', complexity: 'O(1)',
     handler(c, argv) {
       expireGeneric(c, argv, false, false, 'pexpireat');
@@ -639,6 +650,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'ttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['2.8.0', 'Replies -2 for a missing key.']] },
     since: '1.0.0', summary: 'Returns a key\'s remaining time to live in seconds.', complexity: 'O(1)',
     tips: ['nondeterministic_output'],
     handler(c, argv) {
@@ -647,6 +659,7 @@ export const commands: CommandDef[] = [
   }),
   gen({
     name: 'pttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
+    docs: { history: [['2.8.0', 'Replies -2 for a missing key.']] },
     since: '2.6.0', summary: 'Returns a key\'s remaining time to live in milliseconds.', complexity: 'O(1)',
     tips: ['nondeterministic_output'],
     handler(c, argv) {

@@ -1,7 +1,25 @@
-// Redis 7 key specifications: the ones a command declares or that follow from its key range, and
-// finding a call's keys by walking them (COMMAND GETKEYS/GETKEYSANDFLAGS, COMMAND INFO).
+// Redis 7 key specifications: builders for the ones a command declares, the ones that follow from
+// its key range, and finding a call's keys by walking them or, where they cannot say, the way
+// Redis's own per-command key finders do (COMMAND GETKEYS/GETKEYSANDFLAGS, COMMAND INFO).
 
-import { F, type CommandSpec, type KeySpec } from './spec.js';
+import { F, commandKeys, type CommandSpec, type KeySpec } from './spec.js';
+
+/** A spec whose keys start at argv[index]: lastkey more after it (negative: counted from the end), every keystep-th. */
+export function ksIndex(flags: string, index: number, lastkey = 0, keystep = 1, notes?: string): KeySpec {
+  const spec: KeySpec = { flags: flags.split(' '), begin: { index }, find: { lastkey, keystep, limit: 0 } };
+  if (notes !== undefined) spec.notes = notes;
+  return spec;
+}
+
+/** A spec whose single key follows `keyword`, searched from argv[startfrom] (negative: backwards from the end). */
+export function ksKeyword(flags: string, keyword: string, startfrom: number): KeySpec {
+  return { flags: flags.split(' '), begin: { keyword, startfrom }, find: { lastkey: 0, keystep: 1, limit: 0 } };
+}
+
+/** A spec whose keys follow a key count at argv[index] (`numkeys key...`). */
+export function ksKeynum(flags: string, index: number): KeySpec {
+  return { flags: flags.split(' '), begin: { index }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } };
+}
 
 /** Key-spec flags as Redis spells them: RO RW OW RM in capitals, the others in lower case. */
 function canonicalFlags(flags: readonly string[]): string[] {
@@ -66,3 +84,65 @@ export function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]
   return out;
 }
 
+/** A count read the way C's atoi reads it: leading blanks, a sign, as many digits as follow; 0 if none. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m === null ? 0 : Number(m[1]);
+}
+
+/** The flags of the spec that describes argv[pos]: the one beginning at that index or after the keyword before it. */
+function flagsAt(specs: readonly KeySpec[], argv: readonly string[], pos: number): string[] {
+  for (const ks of specs) {
+    if (ks.begin === 'unknown') continue;
+    if ('index' in ks.begin ? ks.begin.index === pos : argv[pos - 1]?.toLowerCase() === ks.begin.keyword.toLowerCase()) return ks.flags;
+  }
+  return specs[0]?.flags ?? [];
+}
+
+/**
+ * Keys of a call when the key specs cannot say (variable flags, or a walk that does not fit the
+ * arguments), as Redis's per-command key finders give them. Commands with a key count read it
+ * leniently and list the keys without flags, a destination before the count last.
+ */
+export function fallbackKeys(cmd: CommandSpec, specs: readonly KeySpec[], argv: string[]): [number, string[]][] {
+  if (cmd.variableKeyFlags !== undefined) {
+    const flags = canonicalFlags(cmd.variableKeyFlags(argv));
+    return commandKeys(cmd, argv).map((k) => [k, flags]);
+  }
+  const counted = specs.find((ks) => ks.begin !== 'unknown' && 'index' in ks.begin && ks.find !== 'unknown' && 'keynumidx' in ks.find);
+  if (counted !== undefined) {
+    const begin = (counted.begin as { index: number }).index;
+    const find = counted.find as { keynumidx: number; firstkey: number; keystep: number };
+    const first = begin + find.firstkey;
+    const n = atoi(argv[begin + find.keynumidx] ?? '');
+    if (n < 1 || n > Math.floor((argv.length - first) / find.keystep)) return [];
+    const out: [number, string[]][] = [];
+    for (let i = 0; i < n; i++) out.push([first + i * find.keystep, []]);
+    for (const ks of specs) {
+      if (ks !== counted && ks.begin !== 'unknown' && 'index' in ks.begin && ks.begin.index < begin) out.push([ks.begin.index, []]);
+    }
+    return out;
+  }
+  if (cmd.getKeys === undefined) return [];
+  return cmd.getKeys(argv).map((k) => [k, flagsAt(specs, argv, k)]);
+}
+
+// Flags finders of the commands whose key spec says variable_flags.
+
+/** SET: reads the old value only with GET. */
+export function setKeyFlags(argv: string[]): string[] {
+  for (let i = 3; i < argv.length; i++) if (argv[i].toLowerCase() === 'get') return ['RW', 'access', 'update'];
+  return ['OW', 'update'];
+}
+
+/** BITFIELD: read-only when every operation is a complete GET (or OVERFLOW); anything else may write. */
+export function bitfieldKeyFlags(argv: string[]): string[] {
+  for (let i = 2; i < argv.length; i++) {
+    const rest = argv.length - i - 1;
+    const op = argv[i].toLowerCase();
+    if (op === 'get' && rest >= 2) i += 2;
+    else if (op === 'overflow' && rest >= 1) i += 1;
+    else return ['RW', 'access', 'update'];
+  }
+  return ['RO', 'access'];
+}

@@ -13,6 +13,7 @@ import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex, ksKeynum } from './keyspecs.js';
 
 export const LONG_MAX = 9223372036854775807n;
 
@@ -380,6 +381,8 @@ const list = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: '
 export const commands: CommandDef[] = [
   list({
     name: 'lpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several elements in one call.']] },
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Prepends elements to a list, creating it when missing.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     handler(c, argv) {
@@ -388,6 +391,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several elements in one call.']] },
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Appends elements to a list, creating it when missing.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     handler(c, argv) {
@@ -396,6 +401,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
+    docs: { history: [['4.0.0', 'Several elements in one call.']] },
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Prepends elements to a list only when the list exists.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     handler(c, argv) {
@@ -404,6 +411,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
+    docs: { history: [['4.0.0', 'Several elements in one call.']] },
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Appends elements to a list only when the list exists.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     handler(c, argv) {
@@ -412,6 +421,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lpop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['6.2.0', 'count argument.']] },
+    keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Removes and returns the first elements of a list; the list is deleted when emptied.',
     complexity: 'O(N) where N is the number of elements returned',
     handler(c, argv) {
@@ -420,6 +431,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['6.2.0', 'count argument.']] },
+    keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Removes and returns the last elements of a list; the list is deleted when emptied.',
     complexity: 'O(N) where N is the number of elements returned',
     handler(c, argv) {
@@ -428,6 +441,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'llen', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], since: '1.0.0',
+    keySpecFlags: ['RO'],
     summary: 'Returns the number of elements in a list.', complexity: 'O(1)',
     handler(c, argv) {
       const l = readList(c, argv[1]);
@@ -454,6 +468,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lset', arity: 4, flags: 'write denyoom', keys: [1, 1, 1], since: '1.0.0',
+    keySpecFlags: ['RW', 'UPDATE'],
     summary: 'Replaces the element at an index of a list.',
     complexity: 'O(1) in Shoal (a ring buffer).',
     handler(c, argv) {
@@ -499,6 +514,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'ltrim', arity: 4, flags: 'write', keys: [1, 1, 1], since: '1.0.0',
+    keySpecFlags: ['RW', 'DELETE'],
     summary: 'Keeps only a range of elements of a list; the list is deleted when emptied.',
     complexity: 'O(N) where N is the number of elements to be removed by the operation.',
     handler(c, argv) {
@@ -531,6 +547,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lrem', arity: 4, flags: 'write', keys: [1, 1, 1], since: '1.0.0',
+    keySpecFlags: ['RW', 'DELETE'],
     summary: 'Removes occurrences of an element from a list: count > 0 from the head, < 0 from the tail, 0 all.',
     complexity: 'O(N+M) where N is the length of the list and M is the number of elements removed.',
     handler(c, argv) {
@@ -559,6 +576,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'linsert', arity: 5, flags: 'write denyoom', keys: [1, 1, 1], since: '2.2.0',
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Inserts an element before or after the first occurrence of a pivot element.',
     complexity: 'O(N) where N is the number of elements to traverse before seeing the value pivot.',
     handler(c, argv) {
@@ -593,6 +611,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lmove', arity: 5, flags: 'write denyoom', keys: [1, 2, 1], since: '6.2.0',
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('RW insert', 2)],
     summary: 'Pops an element from one end of a list and pushes it onto one end of another list.',
     complexity: 'O(1)',
     handler(c, argv) {
@@ -605,6 +624,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'rpoplpush', arity: 3, flags: 'write denyoom', keys: [1, 2, 1], since: '1.2.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`LMOVE` with `RIGHT LEFT`' },
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('RW insert', 2)],
     summary: 'Pops the last element of a list and pushes it onto the head of another list.',
     complexity: 'O(1)',
     handler(c, argv) {
@@ -613,6 +634,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'lmpop', arity: -4, flags: 'write', since: '7.0.0',
+    keySpecs: [ksKeynum('RW access delete', 1)],
     getKeys: (argv) => numkeysKeys(argv, 1),
     summary: 'Pops elements from the first non-empty list among several keys.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',

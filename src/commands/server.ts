@@ -666,7 +666,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'flushdb', arity: -1, flags: 'write', acl: 'keyspace dangerous',
-    docs: { args: FLUSH_ARGS },
+    docs: { history: [['4.0.0', 'ASYNC mode.'], ['6.2.0', 'SYNC mode.']], args: FLUSH_ARGS },
     group: 'server', since: '1.0.0', summary: 'Removes all keys from the current database.',
     complexity: 'O(N) where N is the number of keys in the selected database',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
@@ -678,7 +678,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'flushall', arity: -1, flags: 'write', acl: 'keyspace dangerous',
-    docs: { args: FLUSH_ARGS },
+    docs: { history: [['4.0.0', 'ASYNC mode.'], ['6.2.0', 'SYNC mode.']], args: FLUSH_ARGS },
     group: 'server', since: '1.0.0', summary: 'Removes all keys from all databases.',
     complexity: 'O(N) where N is the total number of keys in all databases',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
@@ -696,7 +696,10 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'info', arity: -1, flags: 'loading stale', acl: 'dangerous', ...SERVER, since: '1.0.0',
-    docs: { args: [{ name: 'section', type: 'string', flags: ['optional', 'multiple'] }] },
+    docs: {
+      history: [['7.0.0', 'Several sections in one call.']],
+      args: [{ name: 'section', type: 'string', flags: ['optional', 'multiple'] }],
+    },
     summary: 'Returns information and statistics about the server.', complexity: 'O(1)',
     tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
     handler(c, argv) {
@@ -710,7 +713,10 @@ export const commands: CommandDef[] = [
     subcommands: [
       {
         name: 'get', arity: -3, flags: 'admin noscript loading stale', ...SERVER, since: '2.0.0',
-        docs: { args: [{ name: 'parameter', type: 'block', flags: ['multiple'], args: [{ name: 'parameter', type: 'string' }] }] },
+        docs: {
+          history: [['7.0.0', 'Several patterns in one call.']],
+          args: [{ name: 'parameter', type: 'block', flags: ['multiple'], args: [{ name: 'parameter', type: 'string' }] }],
+        },
         summary: 'Returns the values of the configuration parameters matching the patterns.',
         complexity: 'O(N) when N is the number of configuration parameters provided',
         handler(c, argv) {
@@ -724,7 +730,7 @@ export const commands: CommandDef[] = [
       },
       {
         name: 'set', arity: -4, flags: 'admin noscript loading stale', ...SERVER, since: '2.0.0',
-        docs: { args: CONFIG_SET_ARGS },
+        docs: { history: [['7.0.0', 'Several parameters in one call.']], args: CONFIG_SET_ARGS },
         summary: 'Changes one or more configuration parameters, all or none.',
         complexity: 'O(N) when N is the number of configuration parameters provided',
         tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
@@ -759,7 +765,10 @@ export const commands: CommandDef[] = [
     subcommands: [
       {
         name: 'get', arity: -2, flags: 'admin loading stale', ...SERVER, since: '2.2.12',
-        docs: { args: [{ name: 'count', type: 'integer', flags: ['optional'] }] },
+        docs: {
+          history: [['4.0.0', 'Entries carry the client address and name.']],
+          args: [{ name: 'count', type: 'integer', flags: ['optional'] }],
+        },
         summary: 'Returns the most recent slow log entries.', complexity: 'O(N) where N is the number of entries returned',
         tips: ['request_policy:all_nodes', 'nondeterministic_output'],
         handler: slowlogGet,
@@ -955,7 +964,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'shutdown', arity: -1, flags: 'admin noscript loading stale no_multi allow_busy', ...SERVER, since: '1.0.0',
-    docs: { args: SHUTDOWN_ARGS },
+    docs: { history: [['7.0.0', 'NOW, FORCE and ABORT modifiers.']], args: SHUTDOWN_ARGS },
     summary: 'Stops the server, optionally saving the dataset first.',
     complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
     handler: shutdownCommand,

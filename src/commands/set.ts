@@ -10,6 +10,7 @@ import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { LONG_MAX, numkeysKeys, ofType, rangeArg } from './list.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex, ksKeynum } from './keyspecs.js';
 
 /** SPOP with a count keeps the survivors in a rebuilt set when it takes most of the set (Redis's case 3). */
 const SPOP_MOVE_STRATEGY_MUL = 5;
@@ -296,6 +297,8 @@ const set = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 's
 export const commands: CommandDef[] = [
   set({
     name: 'sadd', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several members in one call.']] },
+    keySpecFlags: ['RW', 'INSERT'],
     summary: 'Adds members to a set, creating it when missing; replies how many were new.',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     handler(c, argv) {
@@ -318,6 +321,8 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'srem', arity: -3, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.4.0', 'Several members in one call.']] },
+    keySpecFlags: ['RW', 'DELETE'],
     summary: 'Removes members from a set; the set is deleted when emptied.',
     complexity: 'O(N) where N is the number of members to be removed.',
     handler(c, argv) {
@@ -339,6 +344,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'sismember', arity: 3, flags: 'readonly fast', keys: [1, 1, 1], since: '1.0.0',
+    keySpecFlags: ['RO'],
     summary: 'Tells whether a member belongs to a set.', complexity: 'O(1)',
     handler(c, argv) {
       const s = readSet(c, argv[1]);
@@ -358,6 +364,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'scard', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], since: '1.0.0',
+    keySpecFlags: ['RO'],
     summary: 'Returns the number of members of a set.', complexity: 'O(1)',
     handler(c, argv) {
       const s = readSet(c, argv[1]);
@@ -384,6 +391,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'srandmember', arity: -2, flags: 'readonly', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['2.6.0', 'count argument.']] },
     summary: 'Returns random members of a set; a negative count allows repeats.',
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.',
     tips: ['nondeterministic_output'],
@@ -391,6 +399,8 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'spop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { history: [['3.2.0', 'count argument.']] },
+    keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Removes and returns random members of a set; the set is deleted when emptied.',
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the value of the passed count.',
     tips: ['nondeterministic_output'],
@@ -398,6 +408,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'smove', arity: 4, flags: 'write fast', keys: [1, 2, 1], since: '1.0.0',
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('RW insert', 2)],
     summary: 'Moves a member from one set to another.', complexity: 'O(1)',
     handler: smoveCommand,
   }),
@@ -412,6 +423,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'sintercard', arity: -3, flags: 'readonly', since: '7.0.0',
+    keySpecs: [ksKeynum('RO access', 1)],
     getKeys: (argv) => numkeysKeys(argv, 1),
     summary: 'Returns the cardinality of the intersection of sets, optionally stopping at a limit.',
     complexity: 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.',
@@ -438,6 +450,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'sinterstore', arity: -3, flags: 'write denyoom', keys: [1, -1, 1], since: '1.0.0',
+    keySpecs: [ksIndex('RW update', 1), ksIndex('RO access', 2, -1)],
     summary: 'Stores the intersection of sets in a key, replacing it.',
     complexity: 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.',
     handler(c, argv) {
@@ -454,6 +467,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'sunionstore', arity: -3, flags: 'write denyoom', keys: [1, -1, 1], since: '1.0.0',
+    keySpecs: [ksIndex('OW update', 1), ksIndex('RO access', 2, -1)],
     summary: 'Stores the union of sets in a key, replacing it.',
     complexity: 'O(N) where N is the total number of elements in all given sets.',
     handler(c, argv) {
@@ -471,6 +485,7 @@ export const commands: CommandDef[] = [
   }),
   set({
     name: 'sdiffstore', arity: -3, flags: 'write denyoom', keys: [1, -1, 1], since: '1.0.0',
+    keySpecs: [ksIndex('OW update', 1), ksIndex('RO access', 2, -1)],
     summary: 'Stores the difference of sets in a key, replacing it.',
     complexity: 'O(N) where N is the total number of elements in all given sets.',
     handler(c, argv) {

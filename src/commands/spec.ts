@@ -3,6 +3,7 @@
 
 import type { Client } from '../server/client.js';
 import type { LatencyHistogram } from '../server/latency.js';
+import { COMMAND_ARGS } from './args.js';
 
 export type Handler = (c: Client, argv: string[]) => void;
 
@@ -73,6 +74,8 @@ export interface CommandSpec {
   keySpecs?: KeySpec[];
   /** Movable keys: the argv indexes that are keys. */
   getKeys?: (argv: string[]) => number[];
+  /** For a key spec marked variable_flags: the flags a given call's keys really have (COMMAND GETKEYSANDFLAGS). */
+  variableKeyFlags?: (argv: string[]) => string[];
   handler: Handler;
   subcommands?: Map<string, CommandSpec>;
   parent?: CommandSpec;
@@ -103,6 +106,7 @@ export interface CommandDef {
   keySpecFlags?: string[];
   keySpecs?: KeySpec[];
   getKeys?: (argv: string[]) => number[];
+  variableKeyFlags?: (argv: string[]) => string[];
   handler: Handler;
   subcommands?: CommandDef[];
   group: string;
@@ -130,6 +134,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
   let flags = parseFlags(def.flags, name);
   if (def.getKeys) flags |= F.MOVABLEKEYS;
   const [firstKey, lastKey, keyStep] = def.keys ?? [0, 0, 0];
+  const args = def.docs?.args ?? (Object.hasOwn(COMMAND_ARGS, name) ? COMMAND_ARGS[name] : undefined);
   const spec: CommandSpec = {
     name,
     arity: def.arity,
@@ -141,6 +146,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     keySpecFlags: def.keySpecFlags,
     keySpecs: def.keySpecs,
     getKeys: def.getKeys,
+    variableKeyFlags: def.variableKeyFlags,
     handler: def.handler,
     parent,
     group: def.group,
@@ -148,7 +154,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     summary: def.summary,
     complexity: def.complexity,
     tips: def.tips,
-    docs: def.docs,
+    docs: args === def.docs?.args ? def.docs : { ...def.docs, args },
     calls: 0,
     usec: 0,
     rejectedCalls: 0,

@@ -10,6 +10,7 @@ import { INT64_MAX, INT64_MIN, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex, setKeyFlags } from './keyspecs.js';
 
 const SET_NX = 1;
 const SET_XX = 2;
@@ -569,8 +570,17 @@ export const commands: CommandDef[] = [
   }),
   str({
     name: 'set', arity: -3, flags: 'write denyoom', keys: [1, 1, 1], since: '1.0.0',
+    docs: {
+      history: [
+        ['2.6.12', 'EX, PX, NX and XX options.'],
+        ['6.0.0', 'KEEPTTL option.'],
+        ['6.2.0', 'GET, EXAT and PXAT options.'],
+        ['7.0.0', 'NX and GET together.'],
+      ],
+    },
     summary: 'Sets the string value of a key, ignoring its type; the key is created if missing.',
-    complexity: 'O(1)', keySpecFlags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'],
+    complexity: 'O(1)', keySpecs: [ksIndex('RW access update variable_flags', 1, 0, 1, 'RW and ACCESS due to the optional `GET` argument')],
+    variableKeyFlags: setKeyFlags,
     handler: setCommand,
   }),
   str({
@@ -601,6 +611,7 @@ export const commands: CommandDef[] = [
   }),
   str({
     name: 'getset', arity: 3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`SET` with `GET`' },
     keySpecFlags: ['RW', 'ACCESS', 'UPDATE'],
     summary: 'Returns the previous string value of a key after setting it to a new value.', complexity: 'O(1)',
     handler(c, argv) {
@@ -623,7 +634,8 @@ export const commands: CommandDef[] = [
     },
   }),
   str({
-    name: 'getex', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '6.2.0', keySpecFlags: ['RW', 'ACCESS', 'UPDATE'],
+    name: 'getex', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '6.2.0',
+    keySpecs: [ksIndex('RW access update', 1, 0, 1, 'RW and UPDATE because it changes the TTL')],
     summary: 'Returns the string value of a key after setting or removing its expiration time.', complexity: 'O(1)',
     handler: getexCommand,
   }),
@@ -720,6 +732,7 @@ export const commands: CommandDef[] = [
   }),
   str({
     name: 'substr', arity: 4, flags: 'readonly', keys: [1, 1, 1], since: '1.0.0', keySpecFlags: ['RO', 'ACCESS'],
+    docs: { docFlags: ['deprecated'], deprecatedSince: '2.0.0', replacedBy: '`GETRANGE`' },
     summary: 'Returns a substring of the string stored at a key (deprecated alias of GETRANGE).',
     complexity: RANGE_COMPLEXITY,
     handler: getrangeCommand,

@@ -18,6 +18,7 @@ import { server } from '../server/state.js';
 import { firstBlockingKey, numkeysKeys as mpopKeys } from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
+import { ksIndex, ksKeynum } from './keyspecs.js';
 
 // ---------------------------------------------------------------- parsing
 
@@ -1055,6 +1056,9 @@ const RANGE_CPLX = 'O(log(N)+M) with N being the number of elements in the sorte
 export const commands: CommandDef[] = [
   z({
     name: 'zadd', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.2.0',
+    docs: {
+      history: [['2.4.0', 'Several members in one call.'], ['3.0.2', 'XX, NX, CH and INCR options.'], ['6.2.0', 'GT and LT options.']],
+    },
     summary: 'Adds members with scores to a sorted set, or updates the scores of existing members; creates the key if needed.',
     complexity: 'O(log(N)) for each member added, N being the size of the sorted set.',
     handler(c, argv) {
@@ -1070,6 +1074,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrem', arity: -3, flags: 'write fast', keys: [1, 1, 1], since: '1.2.0',
+    docs: { history: [['2.4.0', 'Several members in one call.']] },
     summary: 'Removes members from a sorted set; the key goes away with its last member.',
     complexity: 'O(M*log(N)) with N the size of the sorted set and M the number of members removed.',
     handler(c, argv) {
@@ -1174,6 +1179,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrange', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '1.2.0',
+    docs: { history: [['6.2.0', 'REV, BYSCORE, BYLEX and LIMIT options.']] },
     summary: 'Returns members of a sorted set in a range of ranks, scores (BYSCORE) or names (BYLEX).',
     complexity: RANGE_CPLX,
     handler(c, argv) {
@@ -1182,6 +1188,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrangestore', arity: -5, flags: 'write denyoom', keys: [1, 2, 1], since: '6.2.0',
+    keySpecs: [ksIndex('OW update', 1), ksIndex('RO access', 2)],
     summary: 'Stores a range of a sorted set (as ZRANGE selects it) in another key.',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored.',
     handler(c, argv) {
@@ -1190,6 +1197,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrevrange', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '1.2.0',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV`' },
     summary: 'Returns members of a sorted set in a range of ranks, highest score first.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_RANK, DIR_REV);
@@ -1197,6 +1205,10 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrangebyscore', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '1.0.5',
+    docs: {
+      history: [['2.0.0', 'WITHSCORES option.']],
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `BYSCORE`',
+    },
     summary: 'Returns members of a sorted set with scores in a range.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_SCORE, DIR_FWD);
@@ -1204,6 +1216,10 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrevrangebyscore', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '2.2.0',
+    docs: {
+      history: [['2.1.6', 'Exclusive min and max.']],
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV` and `BYSCORE`',
+    },
     summary: 'Returns members of a sorted set with scores in a range, highest score first.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_SCORE, DIR_REV);
@@ -1211,6 +1227,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrangebylex', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '2.8.9',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `BYLEX`' },
     summary: 'Returns members of a sorted set in a lexicographical range.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_LEX, DIR_FWD);
@@ -1218,6 +1235,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zrevrangebylex', arity: -4, flags: 'readonly', keys: [1, 1, 1], since: '2.8.9',
+    docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`ZRANGE` with `REV` and `BYLEX`' },
     summary: 'Returns members of a sorted set in a lexicographical range, in reverse order.', complexity: RANGE_CPLX,
     handler(c, argv) {
       zrangeGeneric(c, argv, 1, null, BY_LEX, DIR_REV);
@@ -1265,7 +1283,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'zmpop', arity: -4, flags: 'write', since: '7.0.0',
-    getKeys: (argv) => numkeysKeys(argv, 1),
+    getKeys: (argv) => numkeysKeys(argv, 1), keySpecs: [ksKeynum('RW access delete', 1)],
     summary: 'Pops the lowest or highest scored members from the first non-empty sorted set of several keys.',
     complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',
     handler: zmpop,
@@ -1330,6 +1348,7 @@ export const commands: CommandDef[] = [
     name, arity: store ? -4 : -3, flags: store ? 'write denyoom' : 'readonly', since: name === 'zunionstore' || name === 'zinterstore' ? '2.0.0' : '6.2.0',
     keys: store ? [1, 1, 1] : undefined,
     getKeys: (argv: string[]) => numkeysKeys(argv, store ? 2 : 1),
+    keySpecs: store ? [ksIndex('OW update', 1), ksKeynum('RO access', 2)] : [ksKeynum('RO access', 1)],
     summary,
     complexity: op === OP_DIFF
       ? 'O(L + (N-K)log(N)) worst case, L the total number of members of all sets, N the size of the first set, K the size of the result.'
@@ -1341,7 +1360,7 @@ export const commands: CommandDef[] = [
   })),
   z({
     name: 'zintercard', arity: -3, flags: 'readonly', since: '7.0.0',
-    getKeys: (argv) => numkeysKeys(argv, 1),
+    getKeys: (argv) => numkeysKeys(argv, 1), keySpecs: [ksKeynum('RO access', 1)],
     summary: 'Counts the members of the intersection of sorted sets, stopping early at LIMIT.',
     complexity: 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.',
     handler(c, argv) {

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allCommands } from '../../src/commands/registry.js';
+import { COMMAND_ARGS } from '../../src/commands/args.js';
+import { allCommands, lookupByName } from '../../src/commands/registry.js';
 import type { CommandSpec } from '../../src/commands/spec.js';
 
 const GROUPS = new Set([
@@ -73,6 +74,11 @@ describe('command table', () => {
       if (c.firstKey > 0 && c.arity > 0 && c.firstKey >= c.arity) bad.push(`${c.name}: first key ${c.firstKey} beyond arity ${c.arity}`);
     }
     expect(bad).toEqual([]);
+  });
+
+  it('keeps argument tables only for commands that exist and describe no arguments of their own', () => {
+    const stray = Object.keys(COMMAND_ARGS).filter((name) => lookupByName(name)?.docs?.args !== COMMAND_ARGS[name]);
+    expect(stray).toEqual([]);
   });
 
   it('exercises every command and subcommand in at least one test', () => {
