@@ -1,6 +1,7 @@
 // Permission checks (may this user run this command on these keys and channels?), the ACL log,
 // and authentication.
 
+import { keySpecsOf } from '../commands/keyspecs.js';
 import { F, commandKeys, type CommandSpec } from '../commands/spec.js';
 import { clientInfo } from '../commands/connection.js';
 import { CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI, type Client } from '../server/client.js';
@@ -38,32 +39,19 @@ const SPLIT_KEY_PERMS: Record<string, [number, number]> = {
 };
 
 /**
- * Key rights of commands whose definitions carry no key-spec flags and whose read/write flags
- * say too little (a write that also reads, a read that looks at no value): Redis 7.0's key specs.
+ * The permission a command's keys need, from the flags of its first key spec as Redis reads them
+ * (access: read; insert, delete, update: write); -1: its arguments are not keys.
  */
-const KEY_PERM_OVERRIDES: Record<string, number> = {
-  lpop: RW, rpop: RW, lmpop: RW, hincrby: RW, hincrbyfloat: RW, spop: RW, pfdebug: R,
-  llen: 0, hlen: 0, hstrlen: 0, hexists: 0, sismember: 0, scard: 0,
-};
-
-/** The permission a command's keys need, from its key-spec flags or else its read/write flags; -1: not keys. */
 function keyPerm(cmd: CommandSpec, argv: string[]): number {
   if (cmd.name === 'set' || cmd.name === 'bitfield') return variableKeyPerm(cmd.name, argv);
   let p = keyPermCache.get(cmd);
   if (p !== undefined) return p;
-  const ks = cmd.keySpecFlags;
-  const override = KEY_PERM_OVERRIDES[cmd.name];
-  if (override !== undefined && ks === undefined) {
-    p = override;
-  } else if (ks !== undefined) {
-    if (ks.includes('NOT_KEY')) p = -1;
-    else {
-      p = 0;
-      if (ks.includes('ACCESS')) p |= PERM_R;
-      if (ks.includes('INSERT') || ks.includes('DELETE') || ks.includes('UPDATE')) p |= PERM_W;
-    }
+  const flags = keySpecsOf(cmd)[0]?.flags ?? [];
+  if (flags.includes('not_key')) {
+    p = -1;
   } else {
-    p = cmd.flags & F.WRITE ? PERM_W : cmd.flags & F.READONLY ? PERM_R : 0;
+    p = flags.includes('access') ? PERM_R : 0;
+    if (flags.includes('insert') || flags.includes('delete') || flags.includes('update')) p |= PERM_W;
   }
   keyPermCache.set(cmd, p);
   return p;

@@ -223,7 +223,10 @@ export const commands: CommandDef[] = [
       sub('deluser', -3, ADMIN, '6.0.0', 'Deletes users and disconnects their clients.', deluser),
       sub('dryrun', -4, ADMIN, '7.0.0', 'Tells whether a user may run a command, without running it.', dryrun),
       sub('genpass', -2, STD, '6.0.0', 'Returns a random password.', genpass),
-      sub('getuser', 3, ADMIN, '6.0.0', 'Returns the rules of a user.', getuser, 'O(N)'),
+      {
+        ...sub('getuser', 3, ADMIN, '6.0.0', 'Returns the rules of a user.', getuser, 'O(N)'),
+        docs: { history: [['6.2.0', 'Channel patterns.'], ['7.0.0', 'Selectors; key and channel patterns shown as rules.']] },
+      },
       sub('help', 2, 'loading stale sentinel', '6.0.0', 'Explains the ACL subcommands.', (c) => replyHelp(c, 'ACL', HELP)),
       sub('list', 2, ADMIN, '6.0.0', 'Returns every user as a configuration line.', (c) => list(c, false), 'O(N)'),
       sub('load', 2, ADMIN, '6.0.0', 'Replaces the users with those of the ACL file.', (c) => {
@@ -240,7 +243,10 @@ export const commands: CommandDef[] = [
         if (saveAclFile(f)) c.reply.ok();
         else c.reply.error('ERR There was an error trying to save the ACLs. Please check the server logs for more information');
       }, 'O(N)'),
-      sub('setuser', -3, ADMIN, '6.0.0', 'Creates a user or changes its rules.', setuser, 'O(N)'),
+      {
+        ...sub('setuser', -3, ADMIN, '6.0.0', 'Creates a user or changes its rules.', setuser, 'O(N)'),
+        docs: { history: [['6.2.0', 'Channel patterns.'], ['7.0.0', 'Selectors and read/write key permissions.']] },
+      },
       sub('users', 2, ADMIN, '6.0.0', 'Returns the user names.', (c) => list(c, true), 'O(N)'),
       sub('whoami', 2, STD, '6.0.0', 'Returns the user of this connection.', (c) => c.reply.bulk(c.user)),
     ],

@@ -6,8 +6,40 @@
 import type { ArgSpec } from './spec.js';
 
 export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
+  'acl|cat': [
+    { name: 'categoryname', type: 'string', flags: ['optional'] },
+  ],
+  'acl|deluser': [
+    { name: 'username', type: 'string', flags: ['multiple'] },
+  ],
+  'acl|dryrun': [
+    { name: 'username', type: 'string' },
+    { name: 'command', type: 'string' },
+    { name: 'arg', type: 'string', flags: ['optional', 'multiple'] },
+  ],
+  'acl|genpass': [
+    { name: 'bits', type: 'integer', flags: ['optional'] },
+  ],
+  'acl|getuser': [
+    { name: 'username', type: 'string' },
+  ],
+  'acl|log': [
+    {
+      name: 'operation', type: 'oneof', flags: ['optional'], args: [
+        { name: 'count', type: 'integer' },
+        { name: 'reset', type: 'pure-token', token: 'RESET' },
+      ],
+    },
+  ],
+  'acl|setuser': [
+    { name: 'username', type: 'string' },
+    { name: 'rule', type: 'string', flags: ['optional', 'multiple'] },
+  ],
   append: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }],
   auth: [{ name: 'username', type: 'string', since: '6.0.0', flags: ['optional'] }, { name: 'password', type: 'string' }],
+  bgsave: [
+    { name: 'schedule', type: 'pure-token', token: 'SCHEDULE', since: '3.2.2', flags: ['optional'] },
+  ],
   bitcount: [
     { name: 'key', type: 'key', keySpecIndex: 0 },
     {
@@ -98,6 +130,68 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
         },
       ],
     },
+  ],
+  blmove: [
+    { name: 'source', type: 'key', keySpecIndex: 0 },
+    { name: 'destination', type: 'key', keySpecIndex: 1 },
+    {
+      name: 'wherefrom', type: 'oneof', args: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ],
+    },
+    {
+      name: 'whereto', type: 'oneof', args: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ],
+    },
+    { name: 'timeout', type: 'double' },
+  ],
+  blmpop: [
+    { name: 'timeout', type: 'double' },
+    { name: 'numkeys', type: 'integer' },
+    { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+    {
+      name: 'where', type: 'oneof', args: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ],
+    },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+  ],
+  blpop: [
+    { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+    { name: 'timeout', type: 'double' },
+  ],
+  brpop: [
+    { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+    { name: 'timeout', type: 'double' },
+  ],
+  brpoplpush: [
+    { name: 'source', type: 'key', keySpecIndex: 0 },
+    { name: 'destination', type: 'key', keySpecIndex: 1 },
+    { name: 'timeout', type: 'double' },
+  ],
+  bzmpop: [
+    { name: 'timeout', type: 'double' },
+    { name: 'numkeys', type: 'integer' },
+    { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+    {
+      name: 'where', type: 'oneof', args: [
+        { name: 'min', type: 'pure-token', token: 'MIN' },
+        { name: 'max', type: 'pure-token', token: 'MAX' },
+      ],
+    },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+  ],
+  bzpopmax: [
+    { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+    { name: 'timeout', type: 'double' },
+  ],
+  bzpopmin: [
+    { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+    { name: 'timeout', type: 'double' },
   ],
   'client|caching': [
     {
@@ -192,6 +286,9 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
   decr: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   decrby: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'decrement', type: 'integer' }],
   del: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
+  dump: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+  ],
   echo: [{ name: 'message', type: 'string' }],
   exists: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
   expire: [
@@ -554,6 +651,12 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
       ],
     },
   ],
+  hscan: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'cursor', type: 'integer' },
+    { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+  ],
   hset: [
     { name: 'key', type: 'key', keySpecIndex: 0 },
     {
@@ -703,6 +806,24 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
   punsubscribe: [{ name: 'pattern', type: 'pattern', flags: ['optional', 'multiple'] }],
   rename: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'newkey', type: 'key', keySpecIndex: 1 }],
   renamenx: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'newkey', type: 'key', keySpecIndex: 1 }],
+  restore: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'ttl', type: 'integer' },
+    { name: 'serialized-value', type: 'string' },
+    { name: 'replace', type: 'pure-token', token: 'REPLACE', since: '3.0.0', flags: ['optional'] },
+    { name: 'absttl', type: 'pure-token', token: 'ABSTTL', since: '5.0.0', flags: ['optional'] },
+    { name: 'seconds', type: 'integer', token: 'IDLETIME', since: '5.0.0', flags: ['optional'] },
+    { name: 'frequency', type: 'integer', token: 'FREQ', since: '5.0.0', flags: ['optional'] },
+  ],
+  'restore-asking': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'ttl', type: 'integer' },
+    { name: 'serialized-value', type: 'string' },
+    { name: 'replace', type: 'pure-token', token: 'REPLACE', since: '3.0.0', flags: ['optional'] },
+    { name: 'absttl', type: 'pure-token', token: 'ABSTTL', since: '5.0.0', flags: ['optional'] },
+    { name: 'seconds', type: 'integer', token: 'IDLETIME', since: '5.0.0', flags: ['optional'] },
+    { name: 'frequency', type: 'integer', token: 'FREQ', since: '5.0.0', flags: ['optional'] },
+  ],
   rpop: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'count', type: 'integer', since: '6.2.0', flags: ['optional'] }],
   rpoplpush: [{ name: 'source', type: 'key', keySpecIndex: 0 }, { name: 'destination', type: 'key', keySpecIndex: 1 }],
   rpush: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'element', type: 'string', flags: ['multiple'] }],
@@ -771,6 +892,43 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
     { name: 'destination', type: 'key', keySpecIndex: 1 },
     { name: 'member', type: 'string' },
   ],
+  sort: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'BY', flags: ['optional'] },
+    {
+      name: 'offset_count', type: 'block', token: 'LIMIT', flags: ['optional'], args: [
+        { name: 'offset', type: 'integer' },
+        { name: 'count', type: 'integer' },
+      ],
+    },
+    { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'GET', flags: ['optional', 'multiple', 'multiple_token'] },
+    {
+      name: 'order', type: 'oneof', flags: ['optional'], args: [
+        { name: 'asc', type: 'pure-token', token: 'ASC' },
+        { name: 'desc', type: 'pure-token', token: 'DESC' },
+      ],
+    },
+    { name: 'sorting', type: 'pure-token', token: 'ALPHA', flags: ['optional'] },
+    { name: 'destination', type: 'key', keySpecIndex: 2, token: 'STORE', flags: ['optional'] },
+  ],
+  sort_ro: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'BY', flags: ['optional'] },
+    {
+      name: 'offset_count', type: 'block', token: 'LIMIT', flags: ['optional'], args: [
+        { name: 'offset', type: 'integer' },
+        { name: 'count', type: 'integer' },
+      ],
+    },
+    { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'GET', flags: ['optional', 'multiple', 'multiple_token'] },
+    {
+      name: 'order', type: 'oneof', flags: ['optional'], args: [
+        { name: 'asc', type: 'pure-token', token: 'ASC' },
+        { name: 'desc', type: 'pure-token', token: 'DESC' },
+      ],
+    },
+    { name: 'sorting', type: 'pure-token', token: 'ALPHA', flags: ['optional'] },
+  ],
   spop: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'count', type: 'integer', since: '3.2.0', flags: ['optional'] }],
   spublish: [{ name: 'shardchannel', type: 'string' }, { name: 'message', type: 'string' }],
   srandmember: [
@@ -778,6 +936,12 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
     { name: 'count', type: 'integer', since: '2.6.0', flags: ['optional'] },
   ],
   srem: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'member', type: 'string', flags: ['multiple'] }],
+  sscan: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'cursor', type: 'integer' },
+    { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+  ],
   ssubscribe: [{ name: 'shardchannel', type: 'string', flags: ['multiple'] }],
   strlen: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   subscribe: [{ name: 'channel', type: 'string', flags: ['multiple'] }],
@@ -998,6 +1162,12 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
     },
   ],
   zrevrank: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'member', type: 'string' }],
+  zscan: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'cursor', type: 'integer' },
+    { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+  ],
   zscore: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'member', type: 'string' }],
   zunion: [
     { name: 'numkeys', type: 'integer' },

@@ -9,7 +9,7 @@ import { dumpPayload, parsePayload } from '../persistence/rdb/values.js';
 import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import type { CommandDef } from './spec.js';
+import type { CommandDef, CommandDocsExtra } from './spec.js';
 
 /** An integer argument as a number, or null after replying Redis's integer error. */
 function intArg(c: Client, s: string): number | null {
@@ -108,6 +108,7 @@ function restoreCommand(c: Client, argv: string[]): void {
 
 const restoreDocs = {
   since: '2.6.0',
+  docs: { history: [['3.0.0', 'REPLACE option.'], ['5.0.0', 'ABSTTL option.'], ['5.0.0', 'IDLETIME and FREQ options.']] } satisfies CommandDocsExtra,
   complexity:
     'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
 };
@@ -145,7 +146,7 @@ export const commands: CommandDef[] = [
     name: 'restore-asking', arity: -4, flags: 'write denyoom asking', acl: 'keyspace dangerous', keys: [1, 1, 1],
     keySpecFlags: ['OW', 'UPDATE'],
     group: 'server', summary: 'Creates a key from the serialized form of a value, accepted during slot migration (internal).',
-    ...restoreDocs, since: '3.0.0',
+    ...restoreDocs, since: '3.0.0', docs: { ...restoreDocs.docs, docFlags: ['syscmd'] },
     handler: restoreCommand,
   },
 ];

@@ -90,11 +90,19 @@ function atoi(s: string): number {
   return m === null ? 0 : Number(m[1]);
 }
 
-/** The flags of the spec that describes argv[pos]: the one beginning at that index or after the keyword before it. */
-function flagsAt(specs: readonly KeySpec[], argv: readonly string[], pos: number): string[] {
+/**
+ * The flags of the spec that describes argv[pos]: the one beginning at that index or after the
+ * keyword before it, else the one the documented key argument after that token names (SORT ...
+ * STORE, whose spec cannot say where it begins), else the first.
+ */
+function flagsAt(cmd: CommandSpec, specs: readonly KeySpec[], argv: readonly string[], pos: number): string[] {
+  const before = argv[pos - 1]?.toLowerCase();
   for (const ks of specs) {
     if (ks.begin === 'unknown') continue;
-    if ('index' in ks.begin ? ks.begin.index === pos : argv[pos - 1]?.toLowerCase() === ks.begin.keyword.toLowerCase()) return ks.flags;
+    if ('index' in ks.begin ? ks.begin.index === pos : before === ks.begin.keyword.toLowerCase()) return ks.flags;
+  }
+  for (const arg of cmd.docs?.args ?? []) {
+    if (arg.type === 'key' && arg.keySpecIndex !== undefined && arg.token?.toLowerCase() === before) return specs[arg.keySpecIndex].flags;
   }
   return specs[0]?.flags ?? [];
 }
@@ -124,7 +132,7 @@ export function fallbackKeys(cmd: CommandSpec, specs: readonly KeySpec[], argv: 
     return out;
   }
   if (cmd.getKeys === undefined) return [];
-  return cmd.getKeys(argv).map((k) => [k, flagsAt(specs, argv, k)]);
+  return cmd.getKeys(argv).map((k) => [k, flagsAt(cmd, specs, argv, k)]);
 }
 
 // Flags finders of the commands whose key spec says variable_flags.

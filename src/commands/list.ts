@@ -646,6 +646,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'blpop', arity: -3, flags: 'write noscript blocking', keys: [1, -2, 1], since: '2.0.0',
+    docs: { history: [['6.0.0', 'The timeout is read as a double, not only as an integer.']] },
+    keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Pops the first element of the first non-empty list among several keys, waiting for one when all are empty.',
     complexity: 'O(N) where N is the number of provided keys.',
     handler(c, argv) {
@@ -654,6 +656,8 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'brpop', arity: -3, flags: 'write noscript blocking', keys: [1, -2, 1], since: '2.0.0',
+    docs: { history: [['6.0.0', 'The timeout is read as a double, not only as an integer.']] },
+    keySpecFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Pops the last element of the first non-empty list among several keys, waiting for one when all are empty.',
     complexity: 'O(N) where N is the number of provided keys.',
     handler(c, argv) {
@@ -662,6 +666,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'blmove', arity: 6, flags: 'write denyoom noscript blocking', keys: [1, 2, 1], since: '6.2.0',
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('RW insert', 2)],
     summary: 'Moves an element from one end of a list to one end of another, waiting for the source to get one when empty.',
     complexity: 'O(1)',
     handler(c, argv) {
@@ -674,6 +679,11 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'brpoplpush', arity: 4, flags: 'write denyoom noscript blocking', keys: [1, 2, 1], since: '2.2.0',
+    docs: {
+      docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`BLMOVE` with `RIGHT LEFT`',
+      history: [['6.0.0', 'The timeout is read as a double, not only as an integer.']],
+    },
+    keySpecs: [ksIndex('RW access delete', 1), ksIndex('RW insert', 2)],
     summary: 'Moves the last element of a list to the head of another, waiting for the source to get one when empty.',
     complexity: 'O(1)',
     handler(c, argv) {
@@ -682,6 +692,7 @@ export const commands: CommandDef[] = [
   }),
   list({
     name: 'blmpop', arity: -5, flags: 'write blocking', since: '7.0.0',
+    keySpecs: [ksKeynum('RW access delete', 2)],
     getKeys: (argv) => numkeysKeys(argv, 2),
     summary: 'Pops elements from the first non-empty list among several keys, waiting for one when all are empty.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',

@@ -24,6 +24,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'bgsave', arity: -1, flags: 'no_async_loading admin noscript',
+    docs: { history: [['3.2.2', 'SCHEDULE option.']] },
     group: 'server', since: '1.0.0', summary: 'Writes a point-in-time copy of the dataset to disk in the background.',
     complexity: 'O(1)',
     handler(c, argv) {

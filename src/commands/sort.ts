@@ -18,7 +18,8 @@ import { ZSet } from '../keyspace/types/zset.js';
 import { parseDouble, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import type { CommandDef } from './spec.js';
+import { ksIndex } from './keyspecs.js';
+import type { CommandDef, KeySpec } from './spec.js';
 
 /** A C string ends at its first NUL byte: Redis reads patterns and BY values as C strings. */
 function cstr(s: string): string {
@@ -340,9 +341,20 @@ function sortCommand(c: Client, argv: string[], readonly: boolean): void {
 
 const SUMMARY_TAIL = 'by their values or by keys and hash fields named from a pattern, optionally returning other keys\' values';
 
+// Key specs: the notes are protocol data (COMMAND INFO), worded as Redis words them.
+const BY_GET_KEYS: KeySpec = {
+  notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+  flags: ['RO', 'access'], begin: 'unknown', find: 'unknown',
+};
+const STORE_KEY: KeySpec = {
+  notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+  flags: ['OW', 'update'], begin: 'unknown', find: 'unknown',
+};
+
 export const commands: CommandDef[] = [
   {
     name: 'sort', arity: -2, flags: 'write denyoom', acl: 'set sortedset list dangerous', keys: [1, 1, 1],
+    keySpecs: [ksIndex('RO access', 1), BY_GET_KEYS, STORE_KEY],
     getKeys: sortGetKeys, group: 'generic', since: '1.0.0',
     summary: `Sorts the elements of a list, set or sorted set ${SUMMARY_TAIL}; STORE saves the result as a list.`,
     complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
@@ -352,6 +364,7 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'sort_ro', arity: -2, flags: 'readonly', acl: 'set sortedset list dangerous', keys: [1, 1, 1],
+    keySpecs: [ksIndex('RO access', 1), BY_GET_KEYS],
     getKeys: sortRoKeys, group: 'generic',
     since: '7.0.0',
     summary: `Sorts the elements of a list, set or sorted set ${SUMMARY_TAIL}, without STORE.`,

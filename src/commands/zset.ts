@@ -1290,6 +1290,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'bzpopmin', arity: -3, flags: 'write noscript blocking fast', keys: [1, -2, 1], since: '5.0.0',
+    docs: { history: [['6.0.0', 'The timeout is read as a double, not only as an integer.']] },
     summary: 'Pops the member with the lowest score from the first non-empty sorted set among several keys, waiting for one when all are empty.',
     complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
     handler(c, argv) {
@@ -1298,6 +1299,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'bzpopmax', arity: -3, flags: 'write noscript blocking fast', keys: [1, -2, 1], since: '5.0.0',
+    docs: { history: [['6.0.0', 'The timeout is read as a double, not only as an integer.']] },
     summary: 'Pops the member with the highest score from the first non-empty sorted set among several keys, waiting for one when all are empty.',
     complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
     handler(c, argv) {
@@ -1306,6 +1308,7 @@ export const commands: CommandDef[] = [
   }),
   z({
     name: 'bzmpop', arity: -5, flags: 'write blocking', since: '7.0.0',
+    keySpecs: [ksKeynum('RW access delete', 2)],
     getKeys: (argv) => mpopKeys(argv, 2),
     summary: 'Pops the lowest or highest scored members from the first non-empty sorted set among several keys, waiting for one when all are empty.',
     complexity: 'O(K) + O(M*log(N)) with K the number of keys, N the size of the sorted set and M the number of members popped.',

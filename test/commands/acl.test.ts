@@ -274,6 +274,9 @@ describe('key permissions per command against redis-server', () => {
     ['sort_ro', 'k'], ['geoadd', 'k', '1', '2', 'm'], ['georadius', 'k', '1', '2', '3', 'km', 'store', 'd'],
     ['geosearchstore', 'd', 'k', 'frommember', 'm', 'byradius', '1', 'km'], ['xadd', 'k', '*', 'f', 'v'],
     ['restore', 'k', '0', 'x'], ['expiretime', 'k'], ['randomkey'],
+    ['brpop', 'k', '0'], ['blmove', 'a', 'b', 'left', 'left', '0'], ['brpoplpush', 'b', 'd', '0'], ['blmpop', '0', '2', 'a', 'b', 'left'],
+    ['bzpopmin', 'k', '0'], ['bzmpop', '0', '1', 'a', 'min'], ['sort_ro', 'a'], ['sort', 'a', 'store', 'b'], ['hscan', 'k', '0'],
+    ['sscan', 'k', '0'], ['zscan', 'k', '0'], ['restore-asking', 'k', '0', 'x'],
   ];
 
   it.skipIf(!enabled)('DRYRUN agrees for read-only, write-only and no-match users', async () => {
