@@ -1,8 +1,8 @@
 // Permission checks (may this user run this command on these keys and channels?), the ACL log,
 // and authentication.
 
-import { keySpecsOf } from '../commands/keyspecs.js';
-import { F, commandKeys, type CommandSpec } from '../commands/spec.js';
+import { keysWithFlags } from '../commands/keyspecs.js';
+import { F, type CommandSpec } from '../commands/spec.js';
 import { clientInfo } from '../commands/connection.js';
 import { CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -21,60 +21,14 @@ export interface Denial {
   pos: number;
 }
 
-const keyPermCache = new Map<CommandSpec, number>();
-
-const R = PERM_R;
-const W = PERM_W;
-const RW = PERM_R | PERM_W;
-/**
- * Commands whose first key and other keys need different rights (Redis 7.0 gives them several
- * key specs; our table keeps one flag list per command): [first key, the others].
- */
-const SPLIT_KEY_PERMS: Record<string, [number, number]> = {
-  bitop: [W, R], copy: [R, W], pfmerge: [RW, R], georadius: [R, W], georadiusbymember: [R, W], sort: [R, W],
-  lmove: [RW, W], blmove: [RW, W], rpoplpush: [RW, W], brpoplpush: [RW, W], smove: [RW, W],
-  rename: [RW, W], renamenx: [RW, W],
-  geosearchstore: [W, R], sdiffstore: [W, R], sinterstore: [W, R], sunionstore: [W, R], zdiffstore: [W, R],
-  zinterstore: [W, R], zunionstore: [W, R], zrangestore: [W, R], migrate: [RW, RW],
-};
-
-/**
- * The permission a command's keys need, from the flags of its first key spec as Redis reads them
- * (access: read; insert, delete, update: write); -1: its arguments are not keys.
- */
-function keyPerm(cmd: CommandSpec, argv: string[]): number {
-  if (cmd.name === 'set' || cmd.name === 'bitfield') return variableKeyPerm(cmd.name, argv);
-  let p = keyPermCache.get(cmd);
-  if (p !== undefined) return p;
-  const flags = keySpecsOf(cmd)[0]?.flags ?? [];
-  if (flags.includes('not_key')) {
-    p = -1;
-  } else {
-    p = flags.includes('access') ? PERM_R : 0;
-    if (flags.includes('insert') || flags.includes('delete') || flags.includes('update')) p |= PERM_W;
+/** The rights a key needs from the flags Redis attaches to it: access reads, insert/delete/update write. */
+function permOf(flags: readonly string[]): number {
+  let p = 0;
+  for (const f of flags) {
+    if (f === 'access') p |= PERM_R;
+    else if (f === 'insert' || f === 'delete' || f === 'update') p |= PERM_W;
   }
-  keyPermCache.set(cmd, p);
   return p;
-}
-
-/**
- * Key-spec flags that depend on the arguments, as Redis works them out: SET reads its key only
- * with GET; BITFIELD only reads when all it does is GET.
- */
-function variableKeyPerm(name: string, argv: string[]): number {
-  if (name === 'set') {
-    for (let i = 3; i < argv.length; i++) if (argv[i].toLowerCase() === 'get') return PERM_R | PERM_W;
-    return PERM_W;
-  }
-  // BITFIELD: read-only while every operation is a complete GET or OVERFLOW; anything else writes.
-  for (let i = 2; i < argv.length; i++) {
-    const op = argv[i].toLowerCase();
-    const rest = argv.length - i - 1;
-    if (op === 'get' && rest >= 2) i += 2;
-    else if (op === 'overflow' && rest >= 1) i += 1;
-    else return PERM_R | PERM_W;
-  }
-  return PERM_R;
 }
 
 // Channel arguments: every argument from 1 (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE) or argv[1] only (PUBLISH).
@@ -130,17 +84,14 @@ function checkSelector(s: Selector, cmd: CommandSpec, argv: string[], out: Denia
     }
   }
   if (!s.allKeys) {
-    const perm = keyPerm(cmd, argv);
-    if (perm >= 0 && (cmd.firstKey !== 0 || cmd.getKeys !== undefined)) {
-      const split = SPLIT_KEY_PERMS[cmd.name];
-      const keys = commandKeys(cmd, argv);
-      for (let k = 0; k < keys.length; k++) {
-        const i = keys[k];
-        if (!keyAllowed(s, argv[i], split === undefined ? perm : split[k === 0 ? 0 : 1])) {
-          out.reason = DENIED_KEY;
-          out.pos = i;
-          return false;
-        }
+    // The same keys and flags COMMAND GETKEYSANDFLAGS reports, as Redis checks them.
+    const keys = keysWithFlags(cmd, argv);
+    for (let k = 0; k < keys.length; k++) {
+      const [i, flags] = keys[k];
+      if (!keyAllowed(s, argv[i], permOf(flags))) {
+        out.reason = DENIED_KEY;
+        out.pos = i;
+        return false;
       }
     }
   }

@@ -6,7 +6,7 @@ import type { Client } from '../server/client.js';
 import { globMatch } from '../util/glob.js';
 import { allCommands, lookupByName, lookupCommand } from './registry.js';
 import { replyHelp } from './server.js';
-import { fallbackKeys, keySpecsOf, keysFromSpecs } from './keyspecs.js';
+import { keySpecsOf, keysWithFlags } from './keyspecs.js';
 import { F, FLAG_NAMES, type ArgSpec, type CommandDef, type CommandSpec, type KeySpec } from './spec.js';
 
 /** Flags COMMAND INFO shows, in Redis's order (may_replicate, sentinel... are hidden like Redis). */
@@ -240,10 +240,7 @@ function getKeys(c: Client, argv: string[], withFlags: boolean): void {
     c.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  // Like Redis: key specs when their flags are reliable, else the command's own key finder.
-  const specs = keySpecsOf(cmd);
-  const reliable = specs.some((ks) => !ks.flags.includes('not_key')) && !specs.some((ks) => ks.flags.includes('variable_flags'));
-  const keys = (reliable ? keysFromSpecs(specs, call) : null) ?? fallbackKeys(cmd, specs, call);
+  const keys = keysWithFlags(cmd, call);
   if (keys.length === 0 && (cmd.flags & F.NO_MANDATORY_KEYS) === 0) {
     c.reply.error('ERR Invalid arguments specified for command');
     return;

@@ -135,6 +135,17 @@ export function fallbackKeys(cmd: CommandSpec, specs: readonly KeySpec[], argv: 
   return cmd.getKeys(argv).map((k) => [k, flagsAt(cmd, specs, argv, k)]);
 }
 
+/**
+ * Keys of a call with the flags Redis attaches to each (its getKeysFromCommandWithSpecs): the
+ * key specs when their flags are reliable, else the command's own key finder. COMMAND GETKEYS
+ * and the ACL key checks both read keys through this.
+ */
+export function keysWithFlags(cmd: CommandSpec, argv: string[]): [number, string[]][] {
+  const specs = keySpecsOf(cmd);
+  const reliable = specs.some((ks) => !ks.flags.includes('not_key')) && !specs.some((ks) => ks.flags.includes('variable_flags'));
+  return (reliable ? keysFromSpecs(specs, argv) : null) ?? fallbackKeys(cmd, specs, argv);
+}
+
 // Flags finders of the commands whose key spec says variable_flags.
 
 /** SET: reads the old value only with GET. */
