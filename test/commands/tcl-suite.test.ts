@@ -1,7 +1,9 @@
 // Differences from redis-server found by running Redis's own Tcl suite against Shoal; each script
 // names the Tcl test it came from.
 
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
+import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 
 differential('Tcl suite regressions', {
   // unit/type/zset: "ZUNIONSTORE with a regular set and weights"
@@ -18,4 +20,70 @@ differential('Tcl suite regressions', {
     ['ZDIFF', '2', 'setn{t}', 'seta{t}', 'WITHSCORES'],
     ['ZUNION', '3', 'setn{t}', 'seta{t}', 'zsetb{t}', 'WITHSCORES'],
   ],
+});
+
+/** Send all commands at once, then read exactly `frames` replies: suppressed replies leave no trace. */
+async function pipelined(port: number, resp: 2 | 3, cmds: string[][], frames: number): Promise<string[]> {
+  const c = await RespConn.connect(port);
+  try {
+    if (resp === 3) await c.call('HELLO', '3');
+    for (const cmd of cmds) c.send(...cmd);
+    const out = await c.read(frames);
+    expect(c.partial).toBe('');
+    return out;
+  } finally {
+    c.close();
+  }
+}
+
+/** unit/pubsub "PubSub messages with CLIENT REPLY OFF": subscriber output goes out anyway. */
+async function pubsubReplyOff(port: number, resp: 2 | 3): Promise<string[]> {
+  const sub = await RespConn.connect(port);
+  const pub = await RespConn.connect(port);
+  try {
+    if (resp === 3) await sub.call('HELLO', '3');
+    sub.send('CLIENT', 'REPLY', 'OFF');
+    sub.send('SUBSCRIBE', 'channel');
+    sub.send('PSUBSCRIBE', 'ch*');
+    const out = await sub.read(2);
+    out.push(await pub.call('PUBLISH', 'channel', 'hello'));
+    out.push(...(await sub.read(2)));
+    sub.send('UNSUBSCRIBE', 'channel');
+    sub.send('PUNSUBSCRIBE', 'ch*');
+    sub.send('CLIENT', 'REPLY', 'ON');
+    sub.send('ECHO', 'end');
+    out.push(...(await sub.read(4)));
+    expect(sub.partial).toBe('');
+    return out;
+  } finally {
+    sub.close();
+    pub.close();
+  }
+}
+
+describe.skipIf(!requireRedis())('Tcl suite regressions: suppressed replies against redis-server', () => {
+  let shoal: RunningServer;
+  let redis: RunningServer;
+  beforeAll(async () => {
+    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
+  });
+  afterAll(async () => {
+    await Promise.all([shoal?.stop(), redis?.stop()]);
+  });
+
+  for (const resp of [2, 3] as const) {
+    it(`CLIENT REPLY SKIP/OFF drop aggregate replies whole (RESP${resp})`, async () => {
+      const cmds = [
+        ['DEL', 'l'], ['RPUSH', 'l', 'a', 'b'], ['CLIENT', 'REPLY', 'SKIP'], ['LRANGE', 'l', '0', '-1'],
+        ['CLIENT', 'REPLY', 'OFF'], ['HGETALL', 'nokey'], ['SMEMBERS', 'nokey'], ['CLIENT', 'REPLY', 'ON'], ['LRANGE', 'l', '0', '-1'],
+      ];
+      const [got, want] = await Promise.all([pipelined(shoal.port, resp, cmds, 4), pipelined(redis.port, resp, cmds, 4)]);
+      expect(got).toEqual(want);
+    });
+
+    it(`pub/sub messages ignore CLIENT REPLY OFF (RESP${resp})`, async () => {
+      const [got, want] = await Promise.all([pubsubReplyOff(shoal.port, resp), pubsubReplyOff(redis.port, resp)]);
+      expect(got).toEqual(want);
+    });
+  }
 });
