@@ -1,6 +1,7 @@
 // Differences from redis-server found by running Redis's own Tcl suite against Shoal; each script
 // names the Tcl test it came from.
 
+import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
@@ -61,6 +62,41 @@ async function pubsubReplyOff(port: number, resp: 2 | 3): Promise<string[]> {
   }
 }
 
+/**
+ * unit/protocol "Protocol desync regression test": after a protocol error the server closes the
+ * connection outright, so a client that keeps writing (half-open, as Tcl's socket is) gets an error.
+ */
+function desync(port: number, first: string): Promise<{ data: string; writeFailed: boolean }> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    let data = '';
+    let writeFailed = false;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = Date.now() + 3000;
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ data, writeFailed });
+    };
+    s.on('data', (d: Buffer) => {
+      data += d.toString('latin1');
+    });
+    s.on('error', () => {
+      writeFailed = true;
+      done();
+    });
+    const pump = () => {
+      if (Date.now() > deadline) return done();
+      for (let i = 0; i < 100; i++) s.write('payload');
+      timer = setTimeout(pump, 1);
+    };
+    s.on('connect', () => {
+      s.write(first);
+      pump();
+    });
+  });
+}
+
 describe.skipIf(!requireRedis())('Tcl suite regressions: suppressed replies against redis-server', () => {
   let shoal: RunningServer;
   let redis: RunningServer;
@@ -84,6 +120,17 @@ describe.skipIf(!requireRedis())('Tcl suite regressions: suppressed replies agai
     it(`pub/sub messages ignore CLIENT REPLY OFF (RESP${resp})`, async () => {
       const [got, want] = await Promise.all([pubsubReplyOff(shoal.port, resp), pubsubReplyOff(redis.port, resp)]);
       expect(got).toEqual(want);
+    });
+  }
+
+  for (const [i, first] of ['\x00', '*\x00', '$\x00'].entries()) {
+    it(`a protocol error closes the connection for good (desync #${i + 1})`, async () => {
+      const [got, want] = await Promise.all([desync(shoal.port, first), desync(redis.port, first)]);
+      expect(want.writeFailed).toBe(true);
+      expect(got.writeFailed).toBe(true);
+      // The reset may overtake the error reply on either server; when both arrive they must match.
+      if (got.data !== '' && want.data !== '') expect(got.data).toBe(want.data);
+      expect(got.data).toMatch(/^(-ERR Protocol error: [^\r]*\r\n)?$/);
     });
   }
 });
