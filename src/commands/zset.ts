@@ -8,6 +8,7 @@ import { signals } from '../keyspace/signals.js';
 import {
   LEX_MINUS, LEX_PLUS, LEX_VALUE, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax,
 } from '../keyspace/types/skiplist.js';
+import type { SetValue } from '../keyspace/types/set.js';
 import { ZSet, type LexRange, type ScoreRange } from '../keyspace/types/zset.js';
 import type { SkipList } from '../keyspace/types/skiplist.js';
 import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection } from '../keyspace/scan.js';
@@ -808,18 +809,8 @@ function zrandmemberWithCount(c: Client, argv: string[]): void {
 
 // ---------------------------------------------------------------- ZUNION / ZINTER / ZDIFF
 
-/**
- * The part of a set value that sorted-set algebra reads (the set group's type provides it);
- * members of a plain set count with score 1.
- */
-interface SetLike {
-  readonly type: 'set';
-  readonly size: number;
-  has(member: string): boolean;
-  [Symbol.iterator](): Iterator<string>;
-}
-
-type Source = ZSet | SetLike | null;
+/** A source key: members of a plain set count with score 1. */
+type Source = ZSet | SetValue | null;
 
 const OP_UNION = 0;
 const OP_INTER = 1;
@@ -871,7 +862,7 @@ function addAll(s: Source, weight: number, acc: Map<string, number>, agg: number
   if (s.type === 'zset') {
     for (let h = s.size > 0 ? s.at(s.size - 1) : -1; h !== -1; h = s.prev(h)) accumulate(acc, s.memberCopy(h), s.scoreAt(h), weight, agg);
   } else {
-    for (const m of s) accumulate(acc, m, 1, weight, agg);
+    for (const m of s.values()) accumulate(acc, m, 1, weight, agg);
   }
 }
 
@@ -926,7 +917,7 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
       c.reply.error(ERR.wrongType);
       return;
     } else {
-      srcs[i] = v as ZSet | SetLike;
+      srcs[i] = v as ZSet | SetValue;
     }
   }
   let agg = AGG_SUM;
@@ -980,7 +971,7 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
         if (!inAnyOther(srcs, 1, s0.member(h))) acc.set(s0.memberCopy(h), s0.scoreAt(h));
       }
     } else if (s0 !== null) {
-      for (const m of s0) if (!inAnyOther(srcs, 1, m)) acc.set(m, 1);
+      for (const m of s0.values()) if (!inAnyOther(srcs, 1, m)) acc.set(m, 1);
     }
   } else {
     // Smallest first, stable like glibc's merge sort: it fixes the order scores are summed in.
@@ -999,7 +990,7 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
           else if (limit !== 0 && card >= limit) break;
         }
       } else if (s0 !== null) {
-        for (const m of s0) {
+        for (const m of s0.values()) {
           const total = interScore(order, weights, agg, m, 1);
           if (total === undefined) continue;
           card++;

@@ -173,24 +173,28 @@ export class ReplyWriter {
   }
 
   array(n: number): void {
+    if (!this.enabled) return;
     if (n === 0) this.raw(EMPTY_ARRAY);
     else this.writeDecimal(42, n);
   }
 
   /** A map of n pairs: `%n` in RESP3, a flat array of 2n in RESP2. */
   map(n: number): void {
+    if (!this.enabled) return;
     if (this.resp === 3) this.writeDecimal(37, n);
     else this.array(n * 2);
   }
 
   /** A set: `~n` in RESP3, an array in RESP2. */
   set(n: number): void {
+    if (!this.enabled) return;
     if (this.resp === 3) this.writeDecimal(126, n);
     else this.array(n);
   }
 
   /** A push message header: `>n` in RESP3, an array in RESP2. */
   push(n: number): void {
+    if (!this.enabled) return;
     if (this.resp === 3) this.writeDecimal(62, n);
     else this.array(n);
   }
@@ -210,6 +214,7 @@ export class ReplyWriter {
 
   /** Verbatim text (`=len\r\ntxt:...`) in RESP3, a bulk string in RESP2. */
   verbatim(s: string, format = 'txt'): void {
+    if (!this.enabled) return;
     if (this.resp === 3) {
       this.writeDecimal(61, s.length + 4);
       this.text(`${format}:`);

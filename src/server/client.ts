@@ -188,12 +188,16 @@ export class Client {
     server.schedule(this);
   }
 
-  /** Close the connection; `graceful` lets queued output drain first. */
+  /**
+   * Close the connection; `graceful` lets queued output drain first. Either way the socket is
+   * closed for good, as Redis's close() is: a peer that keeps writing gets a reset, not a half-open
+   * socket that swallows its input.
+   */
   close(graceful = false): void {
     if (this.flags & CLIENT_CLOSED) return;
     this.flags |= CLIENT_CLOSED;
     if (this.socket) {
-      if (graceful) this.socket.end();
+      if (graceful) this.socket.destroySoon();
       else this.socket.destroy();
     }
     this.cleanup();

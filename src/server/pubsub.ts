@@ -58,11 +58,16 @@ export function updatePubSubFlag(c: Client): void {
   if (totalSubscriptions(c) === 0) c.flags &= ~CLIENT_PUBSUB;
 }
 
+/** Pub/sub output reaches the client even under CLIENT REPLY OFF/SKIP, as Redis's CLIENT_PUSHING does. */
 function replyEvent(c: Client, word: string, name: string | null, count: number): void {
-  c.reply.push(3);
-  c.reply.bulk(word);
-  c.reply.bulkOrNull(name);
-  c.reply.int(count);
+  const r = c.reply;
+  const enabled = r.enabled;
+  r.enabled = true;
+  r.push(3);
+  r.bulk(word);
+  r.bulkOrNull(name);
+  r.int(count);
+  r.enabled = enabled;
 }
 
 export function subscribe(c: Client, kind: ChannelKind, channel: string): void {
@@ -182,11 +187,14 @@ function overOutputLimit(c: Client): boolean {
 
 function deliver(c: Client, word: string, pattern: string | null, channel: string, message: string): void {
   const r = c.reply;
+  const enabled = r.enabled;
+  r.enabled = true;
   r.push(pattern === null ? 3 : 4);
   r.bulk(word);
   if (pattern !== null) r.bulk(pattern);
   r.bulk(channel);
   r.bulk(message);
+  r.enabled = enabled;
   if (overOutputLimit(c)) {
     logger('network').warn(
       { client: c.addr, pending: c.reply.len + (c.socket?.writableLength ?? 0) },
