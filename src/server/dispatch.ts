@@ -1,7 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> pub/sub context -> monitor keyspace ban ->
+// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> read-only replica -> pub/sub context -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
-// (Cluster routing, OOM and read-only replica checks join this ladder as they land.)
+// (Cluster routing and OOM checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -11,6 +11,7 @@ import { QUEUED } from '../protocol/reply.js';
 import {
   CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
+  CLIENT_MASTER,
   CLIENT_MONITOR,
   CLIENT_MULTI,
   CLIENT_PUBSUB,
@@ -30,6 +31,7 @@ import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
+import { signals } from '../keyspace/signals.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -104,6 +106,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   const diskError = writesDeniedByDiskError();
   if (diskError !== null && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
     reject(c, cmd, diskError);
+    return;
+  }
+  // A read-only replica takes writes only from its primary's link.
+  if (signals.isReplica() && cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && server.config.bool('replica-read-only')) {
+    reject(c, cmd, "READONLY You can't write against a read only replica.");
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {

@@ -17,6 +17,9 @@ export interface ServerStats {
   unexpectedErrorReplies: number;
   readsProcessed: number;
   writesProcessed: number;
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
 }
 
 function newStats(): ServerStats {
@@ -31,6 +34,9 @@ function newStats(): ServerStats {
     unexpectedErrorReplies: 0,
     readsProcessed: 0,
     writesProcessed: 0,
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
   };
 }
 

@@ -1,0 +1,335 @@
+// The replica side: the link to our primary. Handshake (PING, AUTH, REPLCONF, PSYNC), a full
+// resync (load the RDB, replacing the dataset) or a partial one, then the stream: each command runs
+// through the normal pipeline as the master client (obeyed, never answered), and the bytes it
+// took are counted into our offset and passed on to our own replicas. Lost links reconnect every
+// second and continue with PSYNC from our offset.
+
+import * as net from 'node:net';
+import { signals } from '../keyspace/signals.js';
+import { logger } from '../log.js';
+import { loadRdbInto } from '../persistence/load.js';
+import { CLIENT_MASTER, Client } from '../server/client.js';
+import { processCommand } from '../server/dispatch.js';
+import { server } from '../server/state.js';
+import { Backlog } from './backlog.js';
+import { disconnectReplicas, feedStream, newReplId, stream } from './primary.js';
+
+const log = (): ReturnType<typeof logger> => logger('repl');
+
+export type LinkState = 'none' | 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
+
+export const link = {
+  host: '',
+  port: 0,
+  state: 'none' as LinkState,
+  /** Last time anything came from the primary (ms), 0 never. */
+  lastIo: 0,
+  /** When the link went down (ms), 0 if it never came up. */
+  downSince: 0,
+  /** Database the primary's stream had selected, kept across reconnects for +CONTINUE. */
+  streamDb: 0,
+  /** Set while an RDB is being received: its expected size (-1 with EOF framing) and progress. */
+  syncSize: 0,
+  syncRead: 0,
+};
+
+let sock: net.Socket | null = null;
+let master: Client | null = null;
+/** Bumped per connection attempt: events of an older socket are ignored. */
+let attempt = 0;
+let retryTimer: NodeJS.Timeout | null = null;
+
+/** Incoming bytes not yet consumed by the handshake or the RDB transfer. */
+let inbox: Buffer = Buffer.alloc(0);
+let wake: (() => void) | null = null;
+
+/** Stream bytes received but not yet applied (a command not complete yet). */
+let unapplied: Buffer = Buffer.alloc(0);
+
+function encode(argv: string[]): string {
+  let s = `*${argv.length}\r\n`;
+  for (let i = 0; i < argv.length; i++) s += `$${argv[i].length}\r\n${argv[i]}\r\n`;
+  return s;
+}
+
+/** Become a replica of host:port (REPLICAOF, the replicaof directive). */
+export function setPrimary(host: string, port: number): void {
+  const wasPrimary = !stream.isReplica;
+  stream.isReplica = true;
+  link.host = host;
+  link.port = port;
+  if (wasPrimary) {
+    // Our replicas must follow the new history; we try to continue it ourselves with our own id.
+    disconnectReplicas();
+    link.streamDb = stream.selDb < 0 ? 0 : stream.selDb;
+  }
+  dropLink();
+  connect();
+}
+
+/** REPLICAOF NO ONE: keep the data, start a new history that remembers the old one (PSYNC2). */
+export function unsetPrimary(): void {
+  if (!stream.isReplica) return;
+  dropLink();
+  stream.isReplica = false;
+  link.host = '';
+  link.port = 0;
+  link.state = 'none';
+  server.replId2 = server.replId;
+  stream.secondOffset = stream.offset + 1;
+  server.replId = newReplId();
+  // Our next write must select its database explicitly: the replicas' view of it may differ.
+  stream.selDb = -1;
+  disconnectReplicas();
+  log().info('MASTER MODE enabled');
+}
+
+/** Close the current connection (if any) without scheduling a reconnect. */
+function dropLink(): void {
+  attempt++;
+  if (retryTimer !== null) clearTimeout(retryTimer);
+  retryTimer = null;
+  if (master !== null) {
+    link.streamDb = master.db.id;
+    master.close();
+    master = null;
+  }
+  if (sock !== null) sock.destroy();
+  sock = null;
+  inbox = Buffer.alloc(0);
+  unapplied = Buffer.alloc(0);
+  if (wake !== null) wake();
+}
+
+function connect(): void {
+  const my = ++attempt;
+  link.state = 'connecting';
+  log().info(`Connecting to MASTER ${link.host}:${link.port}`);
+  const s = net.connect({ host: link.host, port: link.port });
+  sock = s;
+  s.setNoDelay(true);
+  s.on('connect', () => {
+    if (my !== attempt) return;
+    log().info('MASTER <-> REPLICA sync started');
+    handshake(my).catch((err: Error) => {
+      if (my !== attempt) return;
+      log().warn(`Replication handshake with ${link.host}:${link.port} failed: ${err.message}`);
+      linkDown(my);
+    });
+  });
+  s.on('data', (chunk: Buffer) => {
+    if (my !== attempt) return;
+    link.lastIo = Date.now();
+    server.stats.netInputBytes += chunk.length;
+    if (master !== null) {
+      apply(chunk);
+    } else {
+      inbox = inbox.length === 0 ? chunk : Buffer.concat([inbox, chunk]);
+      if (wake !== null) wake();
+    }
+  });
+  s.on('error', (err) => {
+    if (my === attempt) log().warn(`Error condition on socket for SYNC: ${err.message}`);
+  });
+  s.on('close', () => linkDown(my));
+}
+
+/** The connection `my` ended: remember where the stream was, and try again in a second. */
+function linkDown(my: number): void {
+  if (my !== attempt) return;
+  const wasUp = link.state === 'connected';
+  dropLink();
+  link.state = 'connect';
+  if (wasUp) {
+    link.downSince = Date.now();
+    log().info('Connection with master lost.');
+  }
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    if (stream.isReplica && link.state === 'connect') connect();
+  }, 1000);
+}
+
+// ---- handshake -----------------------------------------------------------------------------
+
+function waitForInput(my: number): Promise<void> {
+  if (my !== attempt) return Promise.reject(new Error('link closed'));
+  return new Promise((resolve) => {
+    wake = () => {
+      wake = null;
+      resolve();
+    };
+  });
+}
+
+/** The next reply line (without CR LF); bare newlines (a primary's keepalive) are skipped when asked. */
+async function readLine(my: number, skipEmpty = false): Promise<string> {
+  for (;;) {
+    const nl = inbox.indexOf(10);
+    if (nl >= 0) {
+      const line = inbox.latin1Slice(0, nl > 0 && inbox[nl - 1] === 13 ? nl - 1 : nl);
+      inbox = inbox.subarray(nl + 1);
+      if (line === '' && skipEmpty) continue;
+      return line;
+    }
+    await waitForInput(my);
+    if (my !== attempt) throw new Error('link closed');
+  }
+}
+
+async function command(my: number, argv: string[]): Promise<string> {
+  sock!.write(encode(argv), 'latin1');
+  return readLine(my);
+}
+
+async function handshake(my: number): Promise<void> {
+  link.state = 'handshake';
+  const pong = await command(my, ['PING']);
+  // A primary that wants AUTH answers PING with an auth error: that is still a live primary.
+  if (pong.startsWith('-') && !/^-(NOAUTH|NOPERM|ERR operation not permitted)/.test(pong)) {
+    throw new Error(`Error reply to PING from master: '${pong}'`);
+  }
+  const auth = server.config.get('masterauth');
+  if (auth !== '') {
+    const user = server.config.get('masteruser');
+    const r = await command(my, user !== '' ? ['AUTH', user, auth] : ['AUTH', auth]);
+    if (r.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${r}`);
+  }
+  const announcedPort = server.config.num('replica-announce-port') || server.port;
+  await command(my, ['REPLCONF', 'listening-port', String(announcedPort)]);
+  const announcedIp = server.config.get('replica-announce-ip');
+  if (announcedIp !== '') await command(my, ['REPLCONF', 'ip-address', announcedIp]);
+  // Errors here are fine, as in Redis: an older primary just lacks the capability.
+  await command(my, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+  const psyncArgs = stream.backlog !== null ? [server.replId, String(stream.offset + 1)] : ['?', '-1'];
+  sock!.write(encode(['PSYNC', ...psyncArgs]), 'latin1');
+  // The primary keeps the link alive with bare newlines until it can answer (disk-less sync delay).
+  const reply = await readLine(my, true);
+  if (reply.startsWith('+FULLRESYNC')) {
+    const [, id, off] = reply.split(' ');
+    await fullSync(my, id, Number(off));
+  } else if (reply.startsWith('+CONTINUE')) {
+    const id = reply.slice(10).trim();
+    if (id !== '' && id !== server.replId) {
+      // The primary's history has a new id (it was promoted): ours continues under it.
+      server.replId2 = server.replId;
+      stream.secondOffset = stream.offset + 1;
+      server.replId = id;
+      disconnectReplicas();
+    }
+    log().info('Successful partial resynchronization with master.');
+    goOnline(my);
+  } else {
+    throw new Error(`Unexpected reply to PSYNC from master: ${reply}`);
+  }
+}
+
+/** Receive the RDB ($<len> or $EOF:<mark> framing), replace the dataset with it, and go online. */
+async function fullSync(my: number, id: string, offset: number): Promise<void> {
+  link.state = 'sync';
+  const header = await readLine(my, true);
+  if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
+  let payload: Buffer;
+  if (header.startsWith('$EOF:')) {
+    const mark = Buffer.from(header.slice(5), 'latin1');
+    link.syncSize = -1;
+    for (;;) {
+      const at = inbox.indexOf(mark);
+      if (at >= 0) {
+        payload = inbox.subarray(0, at);
+        inbox = inbox.subarray(at + mark.length);
+        break;
+      }
+      link.syncRead = inbox.length;
+      await waitForInput(my);
+      if (my !== attempt) throw new Error('link closed');
+    }
+  } else {
+    const size = Number(header.slice(1));
+    link.syncSize = size;
+    while (inbox.length < size) {
+      link.syncRead = inbox.length;
+      await waitForInput(my);
+      if (my !== attempt) throw new Error('link closed');
+    }
+    payload = inbox.subarray(0, size);
+    inbox = inbox.subarray(size);
+  }
+  log().info(`MASTER <-> REPLICA sync: received ${payload.length} bytes, flushing old data and loading`);
+  for (const db of server.dbs) {
+    signals.flushed(db);
+    db.flush();
+  }
+  loadRdbInto(payload, false, true);
+  server.replId = id;
+  server.replId2 = '0'.repeat(40);
+  stream.secondOffset = -1;
+  stream.offset = offset;
+  stream.backlog = new Backlog(server.config.num('repl-backlog-size'), offset);
+  link.streamDb = 0;
+  // Sub-replicas followed the data we just replaced.
+  disconnectReplicas();
+  log().info('MASTER <-> REPLICA sync: Finished with success');
+  goOnline(my);
+}
+
+/** The stream starts: commands from here on are applied as the master client. */
+function goOnline(my: number): void {
+  const c = new Client(sock);
+  c.flags |= CLIENT_MASTER;
+  c.authenticated = true;
+  c.reply.enabled = false;
+  c.db = server.dbs[link.streamDb] ?? server.dbs[0];
+  server.clients.set(c.id, c);
+  master = c;
+  link.state = 'connected';
+  link.lastIo = Date.now();
+  link.syncSize = 0;
+  link.syncRead = 0;
+  // A disk-less primary starts the stream on our first ACK.
+  sendAck();
+  const rest = inbox;
+  inbox = Buffer.alloc(0);
+  if (rest.length > 0 && my === attempt) apply(rest);
+}
+
+// ---- the stream ----------------------------------------------------------------------------
+
+/** Run every complete command in `chunk` (plus what was left over) and account for its bytes. */
+function apply(chunk: Buffer): void {
+  const c = master!;
+  unapplied = unapplied.length === 0 ? chunk : Buffer.concat([unapplied, chunk]);
+  c.parser.feed(chunk);
+  c.lastInteraction = Date.now();
+  let used = 0;
+  for (;;) {
+    const argv = c.parser.next(false);
+    if (argv === null) {
+      if (c.parser.error !== null) {
+        log().warn(`Protocol error from master: ${c.parser.error}`);
+        c.close();
+        return;
+      }
+      break;
+    }
+    // A complete command leaves exactly the bytes after it pending.
+    const end = unapplied.length - c.parser.pending;
+    processCommand(c, argv);
+    feedStream(unapplied.subarray(used, end));
+    used = end;
+    if (master !== c) return;
+  }
+  unapplied = unapplied.subarray(used);
+  c.reply.discard();
+}
+
+/** REPLCONF ACK <offset>: every second, and when the primary asks (GETACK). */
+export function sendAck(): void {
+  if (sock === null || link.state !== 'connected') return;
+  sock.write(encode(['REPLCONF', 'ACK', String(stream.offset)]), 'latin1');
+}
+
+/** The master client, when connected (REPLCONF GETACK comes from it). */
+export function isMasterClient(c: Client): boolean {
+  return c === master;
+}
