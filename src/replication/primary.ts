@@ -41,6 +41,8 @@ export const stream = {
   offset: 0,
   /** Offset (+1) up to which replId2's history is valid, -1 if none. */
   secondOffset: -1,
+  /** Offset after the last write (not counting PINGs and GETACKs): what WAIT waits for. */
+  writeOffset: 0,
   /** Database the stream last selected; -1 forces a SELECT before the next write. */
   selDb: -1,
   replicas: [] as ReplicaLink[],
@@ -105,6 +107,7 @@ export const replicationSink = {
     }
     s += encode(argv);
     feedStream(Buffer.from(s, 'latin1'));
+    stream.writeOffset = stream.offset;
   },
 };
 

@@ -1,5 +1,5 @@
 // WAIT numreplicas timeout: the client blocks until that many replicas acknowledged the stream up
-// to the offset it had reached, or until the timeout; it then gets the number that did. Replicas
+// to the last write's offset, or until the timeout; it then gets the number that did. Replicas
 // are asked for an ACK (REPLCONF GETACK through the stream) once per event-loop turn with waiters.
 
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, type Client } from '../server/client.js';
@@ -29,7 +29,7 @@ function askForAcks(): void {
 }
 
 export function waitForReplicas(c: Client, num: number, timeoutMs: number): void {
-  const target = stream.offset;
+  const target = stream.writeOffset;
   const n = acked(target);
   if (n >= num || c.flags & CLIENT_DENY_BLOCKING) {
     c.reply.int(n);

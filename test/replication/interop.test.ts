@@ -1,0 +1,246 @@
+// Replication against Debian's redis-server in both directions: Shoal as the primary of a Redis
+// replica, and Shoal as the replica of a Redis primary. Full sync, the live stream (databases,
+// transactions, expiries), a killed link continuing with a partial resync, promotion.
+
+import Redis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+
+const HAVE = requireRedis();
+
+function info(text: string, field: string): string {
+  const m = new RegExp(`^${field}:(.*)\\r?$`, 'm').exec(text);
+  return m === null ? '' : m[1].trim();
+}
+
+async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every key of every database with its type, value and whether it has a TTL. */
+async function dataset(r: Redis): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (let db = 0; db < 16; db++) {
+    await r.select(db);
+    const keys = (await r.keys('*')).sort();
+    for (const k of keys) {
+      const type = await r.type(k);
+      let v: unknown;
+      if (type === 'string') v = await r.get(k);
+      else if (type === 'hash') v = Object.entries(await r.hgetall(k)).sort();
+      else if (type === 'list') v = await r.lrange(k, 0, -1);
+      else if (type === 'set') v = (await r.smembers(k)).sort();
+      else if (type === 'zset') v = await r.zrange(k, 0, -1, 'WITHSCORES');
+      else v = type;
+      out[`${db}/${k}`] = [type, v, (await r.pttl(k)) > 0];
+    }
+  }
+  await r.select(0);
+  return out;
+}
+
+async function populate(r: Redis, tag: string): Promise<void> {
+  await r.set(`s:${tag}`, 'v\x00\xff binary');
+  await r.hset(`h:${tag}`, 'a', '1', 'b', '2');
+  await r.rpush(`l:${tag}`, 'x', 'y', 'z');
+  await r.sadd(`set:${tag}`, 'm1', 'm2', '42');
+  await r.zadd(`z:${tag}`, 1.5, 'one', 2, 'two');
+  await r.set(`ttl:${tag}`, 'v', 'EX', 1000);
+  await r.incrby(`n:${tag}`, 41);
+  await r.select(3);
+  await r.set(`db3:${tag}`, 'three');
+  await r.select(0);
+  const m = r.multi();
+  m.incr(`n:${tag}`);
+  m.lpush(`l:${tag}`, 'w');
+  m.del(`set:${tag}`);
+  await m.exec();
+}
+
+async function replInfo(r: Redis): Promise<string> {
+  return r.info('replication');
+}
+
+/** The replica has applied everything the primary produced. */
+async function caughtUp(primary: Redis, replica: Redis): Promise<void> {
+  await until('replica to catch up', async () => {
+    const p = await replInfo(primary);
+    const s = await replInfo(replica);
+    return info(s, 'master_link_status') === 'up' && info(s, 'slave_repl_offset') === info(p, 'master_repl_offset');
+  });
+}
+
+describe.runIf(HAVE)('Shoal primary, redis-server replica', () => {
+  let shoal: RunningServer;
+  let redis: RunningServer;
+  let p: Redis;
+  let s: Redis;
+
+  beforeAll(async () => {
+    shoal = await startShoal();
+    p = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    await populate(p, 'before');
+    redis = await startRedis(['--replicaof', '127.0.0.1', String(shoal.port)]);
+    s = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
+    await s.connect();
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    s?.disconnect();
+    await redis?.stop();
+    await shoal?.stop();
+  });
+
+  it('full sync, then the live stream', async () => {
+    await caughtUp(p, s);
+    expect(await dataset(s)).toEqual(await dataset(p));
+    await populate(p, 'after');
+    await caughtUp(p, s);
+    const data = await dataset(s);
+    expect(data).toEqual(await dataset(p));
+    expect(data['0/n:after']).toEqual(['string', '42', false]);
+    expect(data['3/db3:after']).toEqual(['string', 'three', false]);
+  });
+
+  it('reports the replica in INFO replication and ROLE', async () => {
+    const text = await replInfo(p);
+    expect(info(text, 'role')).toBe('master');
+    expect(info(text, 'connected_slaves')).toBe('1');
+    expect(info(text, 'slave0')).toMatch(new RegExp(`^ip=127\\.0\\.0\\.1,port=${redis.port},state=online,offset=\\d+,lag=\\d+$`));
+    expect(info(text, 'repl_backlog_active')).toBe('1');
+    expect(info(text, 'repl_backlog_first_byte_offset')).toBe('1');
+    expect(info(text, 'repl_backlog_histlen')).toBe(info(text, 'master_repl_offset'));
+    expect(info(text, 'master_replid')).toBe(info(await replInfo(s), 'master_replid'));
+    const role = (await p.call('ROLE')) as unknown[];
+    expect(role[0]).toBe('master');
+    expect(role[1]).toBe(Number(info(text, 'master_repl_offset')));
+    expect((role[2] as string[][])[0].slice(0, 2)).toEqual(['127.0.0.1', String(redis.port)]);
+  });
+
+  it('a killed link continues with a partial resync', async () => {
+    expect(await s.client('KILL', 'TYPE', 'master')).toBe(1);
+    await p.set('while-down', 'yes');
+    await caughtUp(p, s);
+    const stats = await p.info('stats');
+    expect(info(stats, 'sync_full')).toBe('1');
+    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await s.get('while-down')).toBe('yes');
+    expect(await dataset(s)).toEqual(await dataset(p));
+  });
+
+  it('WAIT counts the replicas that acknowledged the writes', async () => {
+    await p.set('waited', '1');
+    expect(await p.call('WAIT', '1', '2000')).toBe(1);
+    const t0 = Date.now();
+    expect(await p.call('WAIT', '2', '300')).toBe(1);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(await p.call('WAIT', '0', '0')).toBe(1);
+  });
+});
+
+describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
+  let redis: RunningServer;
+  let shoal: RunningServer;
+  let p: Redis;
+  let s: Redis;
+
+  beforeAll(async () => {
+    // No PINGs from it: its offset must stay where Shoal's promotion left it (last test).
+    redis = await startRedis(['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '3600']);
+    p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    await populate(p, 'before');
+    shoal = await startShoal(['--replicaof', '127.0.0.1', String(redis.port)]);
+    s = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
+    await s.connect();
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    s?.disconnect();
+    await shoal?.stop();
+    await redis?.stop();
+  });
+
+  it('full sync (disk-less, EOF framing), then the live stream', async () => {
+    await caughtUp(p, s);
+    expect(await dataset(s)).toEqual(await dataset(p));
+    await populate(p, 'after');
+    await p.set('short', 'v', 'PX', 150);
+    await caughtUp(p, s);
+    expect(await dataset(s)).toEqual(await dataset(p));
+    // The primary's expiry reaches us as a DEL; we never expire keys ourselves.
+    await until('expired key removed', async () => (await s.exists('short')) === 0);
+    const text = await replInfo(s);
+    expect(info(text, 'role')).toBe('slave');
+    expect(info(text, 'master_port')).toBe(String(redis.port));
+    expect(info(text, 'master_replid')).toBe(info(await replInfo(p), 'master_replid'));
+    expect(await s.call('ROLE')).toEqual(['slave', '127.0.0.1', redis.port, 'connected', Number(info(text, 'slave_repl_offset'))]);
+  });
+
+  it('refuses writes from normal clients (replica-read-only)', async () => {
+    await expect(s.set('x', '1')).rejects.toThrow("READONLY You can't write against a read only replica.");
+    await s.config('SET', 'replica-read-only', 'no');
+    expect(await s.set('local', '1')).toBe('OK');
+    expect(await s.del('local')).toBe(1);
+    await s.config('SET', 'replica-read-only', 'yes');
+    await expect(s.del('x')).rejects.toThrow('READONLY');
+  });
+
+  it('a killed link continues with a partial resync', async () => {
+    expect(await s.client('KILL', 'TYPE', 'master')).toBe(1);
+    await p.set('while-down', 'yes');
+    await p.select(5);
+    await p.set('db5', 'yes');
+    await p.select(0);
+    await caughtUp(p, s);
+    const stats = await p.info('stats');
+    expect(info(stats, 'sync_full')).toBe('1');
+    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await dataset(s)).toEqual(await dataset(p));
+  });
+
+  it('answers the primary\'s WAIT (REPLCONF GETACK)', async () => {
+    await p.set('acked', '1');
+    expect(await p.call('WAIT', '1', '3000')).toBe(1);
+  });
+
+  it('a full resync with disk framing replaces the dataset', async () => {
+    await p.config('SET', 'repl-diskless-sync', 'no');
+    await s.call('REPLICAOF', 'NO', 'ONE');
+    await s.set('only-on-replica', '1');
+    expect(await s.call('REPLICAOF', '127.0.0.1', String(redis.port))).toBe('OK');
+    expect(await s.call('REPLICAOF', '127.0.0.1', String(redis.port))).toBe('OK Already connected to specified master');
+    await caughtUp(p, s);
+    expect(await s.exists('only-on-replica')).toBe(0);
+    expect(await dataset(s)).toEqual(await dataset(p));
+    expect(info(await p.info('stats'), 'sync_full')).toBe('2');
+  });
+
+  it('REPLICAOF NO ONE keeps the data and remembers the old history (PSYNC2)', async () => {
+    const before = await replInfo(s);
+    expect(await s.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
+    const after = await replInfo(s);
+    expect(info(after, 'role')).toBe('master');
+    expect(info(after, 'master_replid2')).toBe(info(before, 'master_replid'));
+    expect(info(after, 'second_repl_offset')).toBe(String(Number(info(before, 'master_repl_offset')) + 1));
+    expect(info(after, 'master_replid')).not.toBe(info(before, 'master_replid'));
+    expect(await s.set('now-writable', '1')).toBe('OK');
+    expect(await s.get('while-down')).toBe('yes');
+  });
+
+  it('the old primary follows the promoted replica with a partial resync', async () => {
+    await p.call('REPLICAOF', '127.0.0.1', String(shoal.port));
+    await caughtUp(s, p);
+    expect(info(await s.info('stats'), 'sync_partial_ok')).toBe('1');
+    expect(info(await s.info('stats'), 'sync_full')).toBe('0');
+    expect(await p.get('now-writable')).toBe('1');
+    expect(await dataset(p)).toEqual(await dataset(s));
+  });
+});
