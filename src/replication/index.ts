@@ -7,15 +7,19 @@ import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, pingReplicas, replicationSink, stream } from './primary.js';
-import { link, sendAck, setPrimary } from './replica.js';
+import { detach, dropTimedOutReplicas, pingReplicas, replicationSink, stream } from './primary.js';
+import { checkPrimaryTimeout, link, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
 let cronTicks = 0;
 
 function cron(): void {
   cronTicks++;
-  if (stream.isReplica) sendAck();
+  if (stream.isReplica) {
+    checkPrimaryTimeout();
+    sendAck();
+  }
+  dropTimedOutReplicas();
   if (cronTicks % server.config.num('repl-ping-replica-period') === 0) pingReplicas();
 }
 
@@ -79,6 +83,15 @@ export function initReplication(): void {
   replicationAux.get = () => (stream.backlog === null ? null : { streamDb: stream.selDb < 0 ? 0 : stream.selDb, id: server.replId, offset: stream.offset });
   server.config.watch('repl-backlog-size', (v) => {
     if (stream.backlog !== null) stream.backlog.resize(Number(v));
+  });
+  server.config.watch('min-replicas-to-write', (v) => {
+    stream.minReplicas = Number(v);
+  });
+  server.config.watch('min-replicas-max-lag', (v) => {
+    stream.minReplicasMaxLag = Number(v);
+  });
+  server.config.watch('replica-serve-stale-data', (v) => {
+    stream.serveStale = v === 'yes';
   });
   if (server.config.get('replicaof') !== '') stream.isReplica = true;
   setInterval(cron, 1000).unref();

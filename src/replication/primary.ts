@@ -48,7 +48,27 @@ export const stream = {
   replicas: [] as ReplicaLink[],
   /** Set while we are a replica: our own writes do not feed the stream, the primary's do. */
   isReplica: false,
+  /** On a replica: the link to the primary is up (stream flowing). */
+  linkUp: false,
+  /** Cached min-replicas-to-write, min-replicas-max-lag, replica-serve-stale-data (checked per command). */
+  minReplicas: 0,
+  minReplicasMaxLag: 10,
+  serveStale: true,
 };
+
+/** min-replicas-to-write is set and fewer replicas than that acknowledged within min-replicas-max-lag. */
+export function tooFewGoodReplicas(): boolean {
+  if (stream.isReplica || stream.minReplicas === 0 || stream.minReplicasMaxLag === 0) return false;
+  const now = Date.now();
+  let good = 0;
+  for (const r of stream.replicas) if (Math.floor((now - r.ackTime) / 1000) <= stream.minReplicasMaxLag) good++;
+  return good < stream.minReplicas;
+}
+
+/** A replica whose primary link is down refuses most commands with replica-serve-stale-data no. */
+export function staleDataDenied(): boolean {
+  return stream.isReplica && !stream.linkUp && !stream.serveStale;
+}
 
 /** Stream bytes not yet written to the replicas' sockets (sent once per event-loop turn). */
 let unsent: Buffer[] = [];
@@ -202,6 +222,17 @@ export function serveSync(c: Client, replid: string | null, offset: number): voi
 
 export function newReplId(): string {
   return randomBytes(20).toString('hex');
+}
+
+/** repl-timeout: a replica that has not acknowledged for that long is disconnected. */
+export function dropTimedOutReplicas(): void {
+  const limit = Date.now() - server.config.num('repl-timeout') * 1000;
+  for (const r of stream.replicas.slice()) {
+    if (r.ackTime < limit) {
+      log().warn(`Disconnecting timedout replica (streaming sync): ${r.ip}:${r.port}`);
+      r.client.close();
+    }
+  }
 }
 
 /** Close every replica link (our history changed: they reconnect and PSYNC again). */

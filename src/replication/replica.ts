@@ -87,6 +87,7 @@ export function unsetPrimary(): void {
 /** Close the current connection (if any) without scheduling a reconnect. */
 function dropLink(): void {
   attempt++;
+  stream.linkUp = false;
   if (retryTimer !== null) clearTimeout(retryTimer);
   retryTimer = null;
   if (master !== null) {
@@ -283,6 +284,7 @@ function goOnline(my: number): void {
   server.clients.set(c.id, c);
   master = c;
   link.state = 'connected';
+  stream.linkUp = true;
   link.lastIo = Date.now();
   link.syncSize = 0;
   link.syncRead = 0;
@@ -327,6 +329,14 @@ function apply(chunk: Buffer): void {
 export function sendAck(): void {
   if (sock === null || link.state !== 'connected') return;
   sock.write(encode(['REPLCONF', 'ACK', String(stream.offset)]), 'latin1');
+}
+
+/** repl-timeout: a primary silent for that long (it PINGs every repl-ping-replica-period) is gone. */
+export function checkPrimaryTimeout(): void {
+  if (link.state !== 'connected' && link.state !== 'sync') return;
+  if (Date.now() - link.lastIo <= server.config.num('repl-timeout') * 1000) return;
+  log().warn('MASTER timeout: no data nor PING received...');
+  linkDown(attempt);
 }
 
 /** The master client, when connected (REPLCONF GETACK comes from it). */

@@ -1,6 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> read-only replica -> pub/sub context -> monitor keyspace ban ->
-// CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
+// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> min-replicas -> read-only replica ->
+// pub/sub context -> stale replica -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing ->
+// execute -> stats/slowlog -> propagate.
 // (Cluster routing and OOM checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
@@ -32,6 +33,7 @@ import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
+import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -108,6 +110,10 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, diskError);
     return;
   }
+  if (cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && tooFewGoodReplicas()) {
+    reject(c, cmd, 'NOREPLICAS Not enough good replicas to write.');
+    return;
+  }
   // A read-only replica takes writes only from its primary's link.
   if (signals.isReplica() && cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && server.config.bool('replica-read-only')) {
     reject(c, cmd, "READONLY You can't write against a read only replica.");
@@ -115,6 +121,10 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
     reject(c, cmd, `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    return;
+  }
+  if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
+    reject(c, cmd, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
     return;
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
