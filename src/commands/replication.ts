@@ -81,7 +81,24 @@ function replconf(c: Client, argv: string[]): void {
       if (isMasterClient(c)) sendAck();
       return;
     } else if (opt === 'rdb-only') {
-      // Accepted for compatibility (redis-cli --rdb); the stream follows the RDB anyway.
+      // Accepted (redis-cli --rdb); the stream follows the RDB anyway and such a client closes.
+      const v = parseInt64(val);
+      if (typeof v !== 'number') {
+        c.reply.error(ERR.notInteger);
+        return;
+      }
+      if (v < 0 || v > 1) {
+        c.reply.error(ERR.rangeBetween(0, 1));
+        return;
+      }
+    } else if (opt === 'rdb-filter-only') {
+      // Only "functions" exists, and we have no functions to leave out of the RDB.
+      for (const word of val.split(' ')) {
+        if (word !== '' && word.toLowerCase() !== 'functions') {
+          c.reply.error(`ERR Unsupported rdb-filter-only option: ${word}`);
+          return;
+        }
+      }
     } else {
       c.reply.error(`ERR Unrecognized REPLCONF option: ${argv[j]}`);
       return;

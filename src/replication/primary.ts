@@ -26,6 +26,8 @@ export interface ReplicaLink {
   /** Last offset the replica acknowledged (REPLCONF ACK), and when (ms). */
   ackOffset: number;
   ackTime: number;
+  /** Attached with SYNC: such replicas never ACK, so repl-timeout does not apply. */
+  prePsync: boolean;
 }
 
 /** Settings a connection announces with REPLCONF before it turns into a replica. */
@@ -162,7 +164,7 @@ function attach(c: Client, hello: ReplicaHello | undefined): ReplicaLink {
   // Redis never answers a replica's own commands (REPLCONF ACK): it only receives the stream.
   c.reply.enabled = false;
   const ip = hello !== undefined && hello.ip !== '' ? hello.ip : (c.socket?.remoteAddress ?? '?').replace(/^::ffff:/, '');
-  const link: ReplicaLink = { client: c, ip, port: hello?.port ?? 0, ackOffset: 0, ackTime: Date.now() };
+  const link: ReplicaLink = { client: c, ip, port: hello?.port ?? 0, ackOffset: 0, ackTime: Date.now(), prePsync: false };
   c.ext.repl = link;
   stream.replicas.push(link);
   return link;
@@ -210,6 +212,7 @@ export function serveSync(c: Client, replid: string | null, offset: number): voi
   }
   ensureBacklog();
   const link = attach(c, hello);
+  link.prePsync = replid === null;
   server.stats.syncFull++;
   // The stream after the snapshot must start by selecting its database.
   if (!stream.isReplica) stream.selDb = -1;
@@ -228,7 +231,7 @@ export function newReplId(): string {
 export function dropTimedOutReplicas(): void {
   const limit = Date.now() - server.config.num('repl-timeout') * 1000;
   for (const r of stream.replicas.slice()) {
-    if (r.ackTime < limit) {
+    if (!r.prePsync && r.ackTime < limit) {
       log().warn(`Disconnecting timedout replica (streaming sync): ${r.ip}:${r.port}`);
       r.client.close();
     }

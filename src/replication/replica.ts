@@ -7,7 +7,9 @@
 import * as net from 'node:net';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
+import { aofState, startRewrite } from '../persistence/aof.js';
 import { loadRdbInto } from '../persistence/load.js';
+import { activeChild } from '../persistence/save.js';
 import { CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
@@ -262,6 +264,11 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
     db.flush();
   }
   loadRdbInto(payload, false, true);
+  // The AOF must restart from the new dataset, as Redis does after a full sync.
+  if (aofState.enabled) {
+    if (activeChild() === null) startRewrite();
+    else aofState.rewriteScheduled = true;
+  }
   server.replId = id;
   server.replId2 = '0'.repeat(40);
   stream.secondOffset = -1;

@@ -16,6 +16,12 @@ differential('replication commands', {
     ['REPLCONF', 'listening-port', '6380', 'capa', 'eof', 'capa', 'psync2'],
     ['REPLCONF', 'ip-address', '10.0.0.1'],
     ['REPLCONF', 'CAPA', 'whatever'],
+    ['REPLCONF', 'rdb-only', '1'],
+    ['REPLCONF', 'rdb-only', 'x'],
+    ['REPLCONF', 'rdb-only', '2'],
+    ['REPLCONF', 'rdb-filter-only', ''],
+    ['REPLCONF', 'rdb-filter-only', 'functions'],
+    ['REPLCONF', 'rdb-filter-only', 'x y'],
   ],
   'WAIT without replicas': [
     ['WAIT', '0', '0'],

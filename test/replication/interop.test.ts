@@ -2,6 +2,7 @@
 // replica, and Shoal as the replica of a Redis primary. Full sync, the live stream (databases,
 // transactions, expiries), a killed link continuing with a partial resync, promotion.
 
+import { spawn } from 'node:child_process';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
@@ -132,6 +133,22 @@ describe.runIf(HAVE)('Shoal primary, redis-server replica', () => {
     expect(info(stats, 'sync_partial_ok')).toBe('1');
     expect(await s.get('while-down')).toBe('yes');
     expect(await dataset(s)).toEqual(await dataset(p));
+  });
+
+  it('serves redis-cli --replica (SYNC, no PSYNC)', async () => {
+    const cli = spawn('redis-cli', ['-p', String(shoal.port), '--replica'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    cli.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    cli.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    try {
+      await until('redis-cli to sync', async () => out.includes('Logging commands from master'));
+      expect(info(await replInfo(p), 'connected_slaves')).toBe('2');
+      await p.set('seen-by-cli', 'yes');
+      await until('the write in redis-cli', async () => out.includes('"set","seen-by-cli","yes"'));
+    } finally {
+      cli.kill('SIGKILL');
+    }
+    await until('the link to go', async () => info(await replInfo(p), 'connected_slaves') === '1');
   });
 
   it('WAIT counts the replicas that acknowledged the writes', async () => {
