@@ -41,12 +41,26 @@ let master: Client | null = null;
 let attempt = 0;
 let retryTimer: NodeJS.Timeout | null = null;
 
-/** Incoming bytes not yet consumed by the handshake or the RDB transfer. */
-let inbox: Buffer = Buffer.alloc(0);
+const EMPTY = Buffer.alloc(0);
+
+/** Incoming bytes not yet consumed by the handshake or the RDB transfer, as received (joined lazily). */
+let inbox: Buffer[] = [];
+let inboxLen = 0;
 let wake: (() => void) | null = null;
 
-/** Stream bytes received but not yet applied (a command not complete yet). */
-let unapplied: Buffer = Buffer.alloc(0);
+/** Stream bytes received but not yet applied (a command not complete yet), joined lazily. */
+let unapplied: Buffer[] = [];
+let unappliedLen = 0;
+
+function inboxBytes(): Buffer {
+  if (inbox.length > 1) inbox = [Buffer.concat(inbox, inboxLen)];
+  return inbox.length === 0 ? EMPTY : inbox[0];
+}
+
+function inboxKeep(rest: Buffer): void {
+  inbox = rest.length === 0 ? [] : [rest];
+  inboxLen = rest.length;
+}
 
 function encode(argv: string[]): string {
   let s = `*${argv.length}\r\n`;
@@ -99,8 +113,9 @@ function dropLink(): void {
   }
   if (sock !== null) sock.destroy();
   sock = null;
-  inbox = Buffer.alloc(0);
-  unapplied = Buffer.alloc(0);
+  inboxKeep(EMPTY);
+  unapplied = [];
+  unappliedLen = 0;
   if (wake !== null) wake();
 }
 
@@ -127,7 +142,8 @@ function connect(): void {
     if (master !== null) {
       apply(chunk);
     } else {
-      inbox = inbox.length === 0 ? chunk : Buffer.concat([inbox, chunk]);
+      inbox.push(chunk);
+      inboxLen += chunk.length;
       if (wake !== null) wake();
     }
   });
@@ -168,10 +184,11 @@ function waitForInput(my: number): Promise<void> {
 /** The next reply line (without CR LF); bare newlines (a primary's keepalive) are skipped when asked. */
 async function readLine(my: number, skipEmpty = false): Promise<string> {
   for (;;) {
-    const nl = inbox.indexOf(10);
+    const buf = inboxBytes();
+    const nl = buf.indexOf(10);
     if (nl >= 0) {
-      const line = inbox.latin1Slice(0, nl > 0 && inbox[nl - 1] === 13 ? nl - 1 : nl);
-      inbox = inbox.subarray(nl + 1);
+      const line = buf.latin1Slice(0, nl > 0 && buf[nl - 1] === 13 ? nl - 1 : nl);
+      inboxKeep(buf.subarray(nl + 1));
       if (line === '' && skipEmpty) continue;
       return line;
     }
@@ -236,27 +253,40 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
   if (header.startsWith('$EOF:')) {
     const mark = Buffer.from(header.slice(5), 'latin1');
     link.syncSize = -1;
+    // Each chunk is searched once, with the previous chunk's last bytes in case the mark straddles them.
+    let scanned = 0;
+    let before = 0;
+    let overlap = EMPTY;
+    let found = -1;
     for (;;) {
-      const at = inbox.indexOf(mark);
-      if (at >= 0) {
-        payload = inbox.subarray(0, at);
-        inbox = inbox.subarray(at + mark.length);
-        break;
+      while (found < 0 && scanned < inbox.length) {
+        const chunk = inbox[scanned];
+        const window = overlap.length === 0 ? chunk : Buffer.concat([overlap, chunk]);
+        const at = window.indexOf(mark);
+        if (at >= 0) found = before - overlap.length + at;
+        overlap = Buffer.from(window.subarray(Math.max(0, window.length - mark.length + 1)));
+        before += chunk.length;
+        scanned++;
       }
-      link.syncRead = inbox.length;
+      if (found >= 0) break;
+      link.syncRead = inboxLen;
       await waitForInput(my);
       if (my !== attempt) throw new Error('link closed');
     }
+    const all = inboxBytes();
+    payload = all.subarray(0, found);
+    inboxKeep(all.subarray(found + mark.length));
   } else {
     const size = Number(header.slice(1));
     link.syncSize = size;
-    while (inbox.length < size) {
-      link.syncRead = inbox.length;
+    while (inboxLen < size) {
+      link.syncRead = inboxLen;
       await waitForInput(my);
       if (my !== attempt) throw new Error('link closed');
     }
-    payload = inbox.subarray(0, size);
-    inbox = inbox.subarray(size);
+    const all = inboxBytes();
+    payload = all.subarray(0, size);
+    inboxKeep(all.subarray(size));
   }
   log().info(`MASTER <-> REPLICA sync: received ${payload.length} bytes, flushing old data and loading`);
   for (const db of server.dbs) {
@@ -297,8 +327,8 @@ function goOnline(my: number): void {
   link.syncRead = 0;
   // A disk-less primary starts the stream on our first ACK.
   sendAck();
-  const rest = inbox;
-  inbox = Buffer.alloc(0);
+  const rest = inboxBytes();
+  inboxKeep(EMPTY);
   if (rest.length > 0 && my === attempt) apply(rest);
 }
 
@@ -307,9 +337,12 @@ function goOnline(my: number): void {
 /** Run every complete command in `chunk` (plus what was left over) and account for its bytes. */
 function apply(chunk: Buffer): void {
   const c = master!;
-  unapplied = unapplied.length === 0 ? chunk : Buffer.concat([unapplied, chunk]);
+  unapplied.push(chunk);
+  unappliedLen += chunk.length;
   c.parser.feed(chunk);
   c.lastInteraction = Date.now();
+  // Joined once, and only when a command completed (a big value arrives in many chunks).
+  let raw: Buffer | null = null;
   let used = 0;
   for (;;) {
     const argv = c.parser.next(false);
@@ -322,13 +355,18 @@ function apply(chunk: Buffer): void {
       break;
     }
     // A complete command leaves exactly the bytes after it pending.
-    const end = unapplied.length - c.parser.pending;
+    const end = unappliedLen - c.parser.pending;
+    if (raw === null) raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
     processCommand(c, argv);
-    feedStream(unapplied.subarray(used, end));
+    feedStream(raw.subarray(used, end));
     used = end;
     if (master !== c) return;
   }
-  unapplied = unapplied.subarray(used);
+  if (raw !== null) {
+    const rest = raw.subarray(used);
+    unapplied = rest.length === 0 ? [] : [rest];
+    unappliedLen = rest.length;
+  }
   c.reply.discard();
 }
 

@@ -317,3 +317,42 @@ describe.runIf(HAVE)('chained: redis-server primary (with a password) -> Shoal -
     expect(info(await replInfo(l), 'master_replid')).toBe(info(await replInfo(m), 'master_replid'));
   });
 });
+
+describe.runIf(HAVE)('large transfers: a many-chunk RDB and values bigger than a socket read', () => {
+  let redis: RunningServer;
+  let shoal: RunningServer;
+  let p: Redis;
+  let s: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis(['--repl-diskless-sync-delay', '0']);
+    p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    const pipe = p.pipeline();
+    for (let i = 0; i < 20000; i++) pipe.set(`key:${i}`, `value:${i}:${'x'.repeat(i % 100)}`);
+    await pipe.exec();
+    await p.set('big', 'b'.repeat(3_000_000));
+    shoal = await startShoal(['--replicaof', '127.0.0.1', String(redis.port)]);
+    s = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
+    await s.connect();
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    s?.disconnect();
+    await shoal?.stop();
+    await redis?.stop();
+  });
+
+  it('loads the whole dataset, then applies a multi-megabyte write from the stream', async () => {
+    await caughtUp(p, s);
+    expect(await s.dbsize()).toBe(20001);
+    expect(await s.strlen('big')).toBe(3_000_000);
+    expect(await s.get('key:12345')).toBe(await p.get('key:12345'));
+    await p.set('big2', 'c'.repeat(4_000_000));
+    await p.set('after-big', '1');
+    await caughtUp(p, s);
+    expect(await s.strlen('big2')).toBe(4_000_000);
+    expect(await s.get('after-big')).toBe('1');
+  }, 30000);
+});
