@@ -356,3 +356,50 @@ describe.runIf(HAVE)('large transfers: a many-chunk RDB and values bigger than a
     expect(await s.get('after-big')).toBe('1');
   }, 30000);
 });
+
+describe('Shoal primary, Shoal replica', () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  let p: Redis;
+  let s: Redis;
+
+  beforeAll(async () => {
+    a = await startShoal();
+    p = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    const pipe = p.pipeline();
+    for (let i = 0; i < 5000; i++) pipe.hset(`h:${i}`, 'f', String(i));
+    await pipe.exec();
+    await p.set('big', 'b'.repeat(2_000_000));
+    await populate(p, 'before');
+    b = await startShoal(['--replicaof', '127.0.0.1', String(a.port)]);
+    s = new Redis(b.port, '127.0.0.1', { lazyConnect: true });
+    await s.connect();
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    s?.disconnect();
+    await b?.stop();
+    await a?.stop();
+  });
+
+  it('full sync with length framing, the stream, and a partial resync after a kill', async () => {
+    await caughtUp(p, s);
+    expect(await s.dbsize()).toBe(await p.dbsize());
+    expect(await s.strlen('big')).toBe(2_000_000);
+    await populate(p, 'after');
+    await caughtUp(p, s);
+    expect(await s.client('KILL', 'TYPE', 'master')).toBe(1);
+    await p.set('while-down', 'yes');
+    await caughtUp(p, s);
+    expect(await s.get('while-down')).toBe('yes');
+    const stats = await p.info('stats');
+    expect(info(stats, 'sync_full')).toBe('1');
+    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    await p.call('FLUSHALL');
+    await populate(p, 'final');
+    await caughtUp(p, s);
+    expect(await dataset(s)).toEqual(await dataset(p));
+  }, 30000);
+});
