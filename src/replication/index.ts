@@ -7,7 +7,7 @@ import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, dropTimedOutReplicas, pingReplicas, replicationSink, stream } from './primary.js';
+import { detach, dropTimedOutReplicas, parseReplicaLimits, pingReplicas, replicationSink, stream } from './primary.js';
 import { checkPrimaryTimeout, link, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
@@ -84,6 +84,7 @@ export function initReplication(): void {
   server.config.watch('repl-backlog-size', (v) => {
     if (stream.backlog !== null) stream.backlog.resize(Number(v));
   });
+  server.config.watch('client-output-buffer-limit', parseReplicaLimits);
   server.config.watch('min-replicas-to-write', (v) => {
     stream.minReplicas = Number(v);
   });

@@ -112,10 +112,41 @@ export function sendUnsent(): void {
   for (const r of stream.replicas) writeTo(r.client, data);
 }
 
-function writeTo(c: Client, data: Buffer): void {
+/** client-output-buffer-limit for the replica class: hard bytes, soft bytes, soft seconds. */
+const replicaLimits = [0, 0, 0];
+
+export function parseReplicaLimits(v: string): void {
+  const w = v.split(/\s+/);
+  for (let i = 0; i + 3 < w.length; i += 4) {
+    if (w[i] !== 'slave' && w[i] !== 'replica') continue;
+    replicaLimits[0] = Number(w[i + 1]);
+    replicaLimits[1] = Number(w[i + 2]);
+    replicaLimits[2] = Number(w[i + 3]);
+  }
+}
+
+/** A replica that cannot keep up is dropped rather than buffered for without bound (it resyncs). */
+function overOutputLimit(c: Client): boolean {
+  const used = c.socket!.writableLength;
+  if (replicaLimits[0] !== 0 && used >= replicaLimits[0]) return true;
+  if (replicaLimits[1] === 0 || used < replicaLimits[1]) {
+    c.obufSoftLimitSince = 0;
+    return false;
+  }
+  const now = Date.now();
+  if (c.obufSoftLimitSince === 0) c.obufSoftLimitSince = now;
+  return now - c.obufSoftLimitSince > replicaLimits[2] * 1000;
+}
+
+/** Write to a replica; the stream (not the initial transfer) counts against its output limit. */
+function writeTo(c: Client, data: Buffer, limited = true): void {
   if (c.socket === null || c.socket.destroyed) return;
   server.stats.netOutputBytes += data.length;
   c.socket.write(data);
+  if (limited && overOutputLimit(c)) {
+    log().warn({ client: c.addr }, 'Client scheduled to be closed ASAP for overcoming of output buffer limits.');
+    c.close();
+  }
 }
 
 /** The propagation sink: a primary's writes enter the stream (a replica forwards its primary's instead). */
@@ -197,7 +228,7 @@ export function serveSync(c: Client, replid: string | null, offset: number): voi
     if (d.kind === 'continue') {
       const link = attach(c, hello);
       const head = hello?.capaPsync2 === true ? `+CONTINUE ${server.replId}\r\n` : '+CONTINUE\r\n';
-      writeTo(c, Buffer.concat([Buffer.from(head, 'latin1'), stream.backlog.readFrom(d.from)]));
+      writeTo(c, Buffer.concat([Buffer.from(head, 'latin1'), stream.backlog.readFrom(d.from)]), false);
       server.stats.syncPartialOk++;
       log().info(`Partial resynchronization request from ${link.ip}:${link.port} accepted. Sending ${stream.offset + 1 - d.from} bytes of backlog starting from offset ${d.from}.`);
       return;
@@ -218,7 +249,7 @@ export function serveSync(c: Client, replid: string | null, offset: number): voi
   if (!stream.isReplica) stream.selDb = -1;
   const rdb = rdbPayload();
   const head = replid === null ? '' : `+FULLRESYNC ${server.replId} ${stream.offset}\r\n`;
-  writeTo(c, Buffer.concat([Buffer.from(`${head}$${rdb.length}\r\n`, 'latin1'), rdb]));
+  writeTo(c, Buffer.concat([Buffer.from(`${head}$${rdb.length}\r\n`, 'latin1'), rdb]), false);
   link.ackOffset = stream.offset;
   log().info(`Full resynchronization of replica ${link.ip}:${link.port}: sent ${rdb.length} bytes of RDB at offset ${stream.offset}.`);
 }

@@ -128,6 +128,11 @@ class RawReplica {
     return out;
   }
 
+  /** Stop reading: the primary's output to us piles up. */
+  stall(): void {
+    this.socket.pause();
+  }
+
   close(): void {
     this.socket.destroy();
   }
@@ -212,6 +217,25 @@ describe.runIf(HAVE)('the replication stream on the wire', () => {
     r.close();
     r2.close();
     expect(await c.call('INFO', 'stats')).toMatch(/sync_full:2\r\nsync_partial_ok:1\r\nsync_partial_err:1\r\n/);
+    c.close();
+  });
+
+  it('a replica that stops reading is dropped at its client-output-buffer-limit', async () => {
+    const c = await RespConn.connect(shoal.port);
+    expect(await c.call('CONFIG', 'SET', 'client-output-buffer-limit', 'replica 1mb 0 0')).toBe('+OK\r\n');
+    const r = await RawReplica.connect(shoal.port);
+    r.send('PSYNC', '?', '-1');
+    expect(await r.line()).toMatch(/^\+FULLRESYNC /);
+    r.stall();
+    expect(await c.call('INFO', 'replication')).toContain('connected_slaves:1\r\n');
+    const value = 'v'.repeat(1 << 20);
+    let dropped = false;
+    for (let i = 0; i < 200 && !dropped; i++) {
+      await c.call('SET', `big${i}`, value);
+      dropped = (await c.call('INFO', 'replication')).includes('connected_slaves:0\r\n');
+    }
+    expect(dropped).toBe(true);
+    r.close();
     c.close();
   });
 });
