@@ -8,7 +8,7 @@ import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { detach, dropTimedOutReplicas, parseReplicaLimits, pingReplicas, replicationSink, stream } from './primary.js';
-import { checkPrimaryTimeout, link, sendAck, setPrimary } from './replica.js';
+import { checkPrimaryTimeout, link, primaryStreamDb, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
 let cronTicks = 0;
@@ -80,7 +80,11 @@ export function initReplication(): void {
   signals.isReplica = () => stream.isReplica;
   clientCleanupHooks.push(detach, forgetWaiter);
   setInfoSection('replication', infoSection);
-  replicationAux.get = () => (stream.backlog === null ? null : { streamDb: stream.selDb < 0 ? 0 : stream.selDb, id: server.replId, offset: stream.offset });
+  replicationAux.get = () => {
+    if (stream.backlog === null) return null;
+    const streamDb = stream.isReplica ? primaryStreamDb() : stream.selDb < 0 ? 0 : stream.selDb;
+    return { streamDb, id: server.replId, offset: stream.offset };
+  };
   server.config.watch('repl-backlog-size', (v) => {
     if (stream.backlog !== null) stream.backlog.resize(Number(v));
   });

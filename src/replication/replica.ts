@@ -9,6 +9,7 @@ import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
 import { loadRdbInto } from '../persistence/load.js';
+import { OP, RdbReader } from '../persistence/rdb/format.js';
 import { activeChild } from '../persistence/save.js';
 import { CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
@@ -304,11 +305,32 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
   stream.secondOffset = -1;
   stream.offset = offset;
   stream.backlog = new Backlog(server.config.num('repl-backlog-size'), offset);
-  link.streamDb = 0;
+  link.streamDb = streamDbOf(payload);
   // Sub-replicas followed the data we just replaced.
   disconnectReplicas();
   log().info('MASTER <-> REPLICA sync: Finished with success');
   goOnline(my);
+}
+
+/**
+ * The database the primary's stream has selected, from the RDB's repl-stream-db AUX field (a
+ * primary that is itself a replica passes its stream on without a fresh SELECT).
+ */
+function streamDbOf(rdb: Buffer): number {
+  const r = new RdbReader(rdb);
+  r.pos = 9;
+  while (r.pos < rdb.length && rdb[r.pos] === OP.AUX) {
+    r.pos++;
+    const k = r.string();
+    const v = r.string();
+    if (k === 'repl-stream-db') return Number(v) || 0;
+  }
+  return 0;
+}
+
+/** The database our primary's stream is in now (the repl-stream-db we write into RDBs). */
+export function primaryStreamDb(): number {
+  return master !== null ? master.db.id : link.streamDb;
 }
 
 /** The stream starts: commands from here on are applied as the master client. */

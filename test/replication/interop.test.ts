@@ -281,6 +281,9 @@ describe.runIf(HAVE)('chained: redis-server primary (with a password) -> Shoal -
     mid = await startShoal(['--replicaof', '127.0.0.1', String(top.port), '--masterauth', 'sekret']);
     m = new Redis(mid.port, '127.0.0.1', { lazyConnect: true });
     await m.connect();
+    // The stream is left in database 5: the leaf's full sync must carry that (repl-stream-db).
+    await t.select(5);
+    await t.set('db5:first', '1');
     await caughtUp(t, m);
     leaf = await startRedis(['--replicaof', '127.0.0.1', String(mid.port)]);
     l = new Redis(leaf.port, '127.0.0.1', { lazyConnect: true });
@@ -296,6 +299,8 @@ describe.runIf(HAVE)('chained: redis-server primary (with a password) -> Shoal -
 
   it('AUTHs with masterauth and passes the stream on verbatim', async () => {
     await caughtUp(m, l);
+    await t.set('db5:second', '2');
+    await t.select(0);
     await populate(t, 'live');
     await caughtUp(t, m);
     await caughtUp(m, l);
@@ -402,4 +407,45 @@ describe('Shoal primary, Shoal replica', () => {
     await caughtUp(p, s);
     expect(await dataset(s)).toEqual(await dataset(p));
   }, 30000);
+});
+
+describe.runIf(HAVE)('chained: redis-server -> redis-server -> Shoal', () => {
+  let top: RunningServer;
+  let mid: RunningServer;
+  let leaf: RunningServer;
+  let t: Redis;
+  let m: Redis;
+  let l: Redis;
+
+  beforeAll(async () => {
+    top = await startRedis(['--repl-diskless-sync-delay', '0']);
+    t = new Redis(top.port, '127.0.0.1', { lazyConnect: true });
+    await t.connect();
+    mid = await startRedis(['--replicaof', '127.0.0.1', String(top.port), '--repl-diskless-sync-delay', '0']);
+    m = new Redis(mid.port, '127.0.0.1', { lazyConnect: true });
+    await m.connect();
+    await t.select(7);
+    await t.set('db7:first', '1');
+    await caughtUp(t, m);
+    leaf = await startShoal(['--replicaof', '127.0.0.1', String(mid.port)]);
+    l = new Redis(leaf.port, '127.0.0.1', { lazyConnect: true });
+    await l.connect();
+  }, 30000);
+
+  afterAll(async () => {
+    for (const c of [t, m, l]) c?.disconnect();
+    await leaf?.stop();
+    await mid?.stop();
+    await top?.stop();
+  });
+
+  it('applies a passed-on stream in the database the RDB says it is in (repl-stream-db)', async () => {
+    await caughtUp(m, l);
+    await t.set('db7:second', '2');
+    await caughtUp(t, m);
+    await caughtUp(m, l);
+    const want = await dataset(t);
+    expect(want['7/db7:second']).toEqual(['string', '2', false]);
+    expect(await dataset(l)).toEqual(want);
+  });
 });
