@@ -76,7 +76,8 @@ export function staleDataDenied(): boolean {
 let unsent: Buffer[] = [];
 let sendScheduled = false;
 
-function encode(argv: string[]): string {
+/** A command as RESP, one char per byte (arguments are latin1). */
+export function encode(argv: string[]): string {
   let s = `*${argv.length}\r\n`;
   for (let i = 0; i < argv.length; i++) s += `$${argv[i].length}\r\n${argv[i]}\r\n`;
   return s;
@@ -109,7 +110,8 @@ export function sendUnsent(): void {
   if (unsent.length === 0) return;
   const data = unsent.length === 1 ? unsent[0] : Buffer.concat(unsent);
   unsent = [];
-  for (const r of stream.replicas) writeTo(r.client, data);
+  // Backwards: a replica over its output limit is closed, and leaves the list, as we go.
+  for (let i = stream.replicas.length - 1; i >= 0; i--) writeTo(stream.replicas[i].client, data);
 }
 
 /** client-output-buffer-limit for the replica class: hard bytes, soft bytes, soft seconds. */
@@ -250,7 +252,6 @@ export function serveSync(c: Client, replid: string | null, offset: number): voi
   const rdb = rdbPayload();
   const head = replid === null ? '' : `+FULLRESYNC ${server.replId} ${stream.offset}\r\n`;
   writeTo(c, Buffer.concat([Buffer.from(`${head}$${rdb.length}\r\n`, 'latin1'), rdb]), false);
-  link.ackOffset = stream.offset;
   log().info(`Full resynchronization of replica ${link.ip}:${link.port}: sent ${rdb.length} bytes of RDB at offset ${stream.offset}.`);
 }
 

@@ -15,7 +15,7 @@ import { CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
 import { Backlog } from './backlog.js';
-import { disconnectReplicas, feedStream, newReplId, stream } from './primary.js';
+import { disconnectReplicas, encode, feedStream, newReplId, stream } from './primary.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
 
@@ -61,12 +61,6 @@ function inboxBytes(): Buffer {
 function inboxKeep(rest: Buffer): void {
   inbox = rest.length === 0 ? [] : [rest];
   inboxLen = rest.length;
-}
-
-function encode(argv: string[]): string {
-  let s = `*${argv.length}\r\n`;
-  for (let i = 0; i < argv.length; i++) s += `$${argv[i].length}\r\n${argv[i]}\r\n`;
-  return s;
 }
 
 /** Become a replica of host:port (REPLICAOF, the replicaof directive). */
