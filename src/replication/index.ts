@@ -59,7 +59,8 @@ function infoSection(): string {
   }
   line('connected_slaves', stream.replicas.length);
   stream.replicas.forEach((r, i) => {
-    line(`slave${i}`, `ip=${r.ip},port=${r.port},state=online,offset=${r.ackOffset},lag=${secondsAgo(r.ackTime)}`);
+    const state = r.held === null ? 'online' : 'wait_bgsave';
+    line(`slave${i}`, `ip=${r.ip},port=${r.port},state=${state},offset=${r.ackOffset},lag=${secondsAgo(r.ackTime)}`);
   });
   const b = stream.backlog;
   line('master_failover_state', 'no-failover');

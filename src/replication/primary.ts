@@ -5,7 +5,9 @@
 // on verbatim to its sub-replicas (chained replication), as Redis 7.0 does.
 
 import { randomBytes } from 'node:crypto';
-import { auxFields } from '../persistence/save.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { activeChild, auxFields, forkSnapshot } from '../persistence/save.js';
 import { Crc64 } from '../persistence/rdb/crc64.js';
 import { RdbFileEncoder } from '../persistence/rdb/file.js';
 import { Snapshot } from '../persistence/snapshot.js';
@@ -28,6 +30,9 @@ export interface ReplicaLink {
   ackTime: number;
   /** Attached with SYNC: such replicas never ACK, so repl-timeout does not apply. */
   prePsync: boolean;
+  /** While its RDB is being written in the background: the stream is held back for it. */
+  held: Buffer[] | null;
+  heldLen: number;
 }
 
 /** Settings a connection announces with REPLCONF before it turns into a replica. */
@@ -63,7 +68,7 @@ export function tooFewGoodReplicas(): boolean {
   if (stream.isReplica || stream.minReplicas === 0 || stream.minReplicasMaxLag === 0) return false;
   const now = Date.now();
   let good = 0;
-  for (const r of stream.replicas) if (Math.floor((now - r.ackTime) / 1000) <= stream.minReplicasMaxLag) good++;
+  for (const r of stream.replicas) if (r.held === null && Math.floor((now - r.ackTime) / 1000) <= stream.minReplicasMaxLag) good++;
   return good < stream.minReplicas;
 }
 
@@ -111,7 +116,16 @@ export function sendUnsent(): void {
   const data = unsent.length === 1 ? unsent[0] : Buffer.concat(unsent);
   unsent = [];
   // Backwards: a replica over its output limit is closed, and leaves the list, as we go.
-  for (let i = stream.replicas.length - 1; i >= 0; i--) writeTo(stream.replicas[i].client, data);
+  for (let i = stream.replicas.length - 1; i >= 0; i--) {
+    const r = stream.replicas[i];
+    if (r.held === null) {
+      writeTo(r.client, data);
+    } else {
+      r.held.push(data);
+      r.heldLen += data.length;
+      if (replicaLimits[0] !== 0 && r.heldLen >= replicaLimits[0]) r.client.close();
+    }
+  }
 }
 
 /** client-output-buffer-limit for the replica class: hard bytes, soft bytes, soft seconds. */
@@ -197,7 +211,9 @@ function attach(c: Client, hello: ReplicaHello | undefined): ReplicaLink {
   // Redis never answers a replica's own commands (REPLCONF ACK): it only receives the stream.
   c.reply.enabled = false;
   const ip = hello !== undefined && hello.ip !== '' ? hello.ip : (c.socket?.remoteAddress ?? '?').replace(/^::ffff:/, '');
-  const link: ReplicaLink = { client: c, ip, port: hello?.port ?? 0, ackOffset: 0, ackTime: Date.now(), prePsync: false };
+  const link: ReplicaLink = {
+    client: c, ip, port: hello?.port ?? 0, ackOffset: 0, ackTime: Date.now(), prePsync: false, held: null, heldLen: 0,
+  };
   c.ext.repl = link;
   stream.replicas.push(link);
   return link;
@@ -249,10 +265,49 @@ export function serveSync(c: Client, replid: string | null, offset: number): voi
   server.stats.syncFull++;
   // The stream after the snapshot must start by selecting its database.
   if (!stream.isReplica) stream.selDb = -1;
-  const rdb = rdbPayload();
   const head = replid === null ? '' : `+FULLRESYNC ${server.replId} ${stream.offset}\r\n`;
+  // A point-in-time snapshot written in the background (the event loop keeps serving), the
+  // stream held back meanwhile; when another background save runs, one made here and now.
+  if (activeChild() === null) {
+    const dir = server.config.get('dir');
+    const file = `temp-repl-${process.pid}-${c.id}.rdb`;
+    const job = forkSnapshot('rdb', 'rdb', dir, file, (ok) => finishBackgroundSync(link, path.join(dir, file), ok));
+    if (job !== null) {
+      link.held = [];
+      writeTo(c, Buffer.from(head, 'latin1'), false);
+      log().info(`Starting BGSAVE for replication of ${link.ip}:${link.port} (pid ${job.child.pid}), offset ${stream.offset}`);
+      return;
+    }
+  }
+  const rdb = rdbPayload();
   writeTo(c, Buffer.concat([Buffer.from(`${head}$${rdb.length}\r\n`, 'latin1'), rdb]), false);
   log().info(`Full resynchronization of replica ${link.ip}:${link.port}: sent ${rdb.length} bytes of RDB at offset ${stream.offset}.`);
+}
+
+/** The background RDB for `link` is written: send it, then what the stream produced meanwhile. */
+function finishBackgroundSync(link: ReplicaLink, file: string, ok: boolean): void {
+  let rdb: Buffer | null = null;
+  if (ok) {
+    try {
+      rdb = fs.readFileSync(file);
+    } catch (err) {
+      log().warn(`Can't read the replication RDB ${file}: ${(err as Error).message}`);
+    }
+  }
+  fs.rmSync(file, { force: true });
+  if (!stream.replicas.includes(link)) return;
+  if (rdb === null) {
+    log().warn(`Background RDB for replica ${link.ip}:${link.port} failed: closing its link (it will retry)`);
+    link.client.close();
+    return;
+  }
+  sendUnsent();
+  const parts = [Buffer.from(`$${rdb.length}\r\n`, 'latin1'), rdb, ...link.held!];
+  link.held = null;
+  link.heldLen = 0;
+  link.ackTime = Date.now();
+  writeTo(link.client, Buffer.concat(parts), false);
+  log().info(`Synchronization with replica ${link.ip}:${link.port} succeeded (${rdb.length} bytes of RDB)`);
 }
 
 export function newReplId(): string {
@@ -263,7 +318,7 @@ export function newReplId(): string {
 export function dropTimedOutReplicas(): void {
   const limit = Date.now() - server.config.num('repl-timeout') * 1000;
   for (const r of stream.replicas.slice()) {
-    if (!r.prePsync && r.ackTime < limit) {
+    if (!r.prePsync && r.held === null && r.ackTime < limit) {
       log().warn(`Disconnecting timedout replica (streaming sync): ${r.ip}:${r.port}`);
       r.client.close();
     }

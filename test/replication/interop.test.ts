@@ -449,3 +449,49 @@ describe.runIf(HAVE)('chained: redis-server -> redis-server -> Shoal', () => {
     expect(await dataset(l)).toEqual(want);
   });
 });
+
+describe.runIf(HAVE)('Shoal primary: writes during a background full sync are held for the replica', () => {
+  let shoal: RunningServer;
+  let redis: RunningServer;
+  let p: Redis;
+  let s: Redis;
+
+  beforeAll(async () => {
+    shoal = await startShoal();
+    p = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    for (let batch = 0; batch < 10; batch++) {
+      const pipe = p.pipeline();
+      for (let i = 0; i < 10000; i++) pipe.set(`k:${batch}:${i}`, `v${i}`);
+      await pipe.exec();
+    }
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    s?.disconnect();
+    await redis?.stop();
+    await shoal?.stop();
+  });
+
+  it('the replica gets the snapshot and then every write made while it was produced', async () => {
+    redis = await startRedis(['--replicaof', '127.0.0.1', String(shoal.port)]);
+    s = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
+    await s.connect();
+    let n = 0;
+    let sawWaiting = false;
+    while (info(await replInfo(s), 'master_link_status') !== 'up') {
+      await p.set(`during:${n}`, String(n));
+      await p.del(`k:0:${n}`);
+      n++;
+      if (info(await replInfo(p), 'slave0').includes('state=wait_bgsave')) sawWaiting = true;
+    }
+    await caughtUp(p, s);
+    expect(sawWaiting).toBe(true);
+    expect(n).toBeGreaterThan(0);
+    expect(await s.dbsize()).toBe(await p.dbsize());
+    expect(await s.get(`during:${n - 1}`)).toBe(String(n - 1));
+    expect(await s.exists(`k:0:${n - 1}`)).toBe(0);
+    expect(await s.get('k:9:9999')).toBe('v9999');
+  }, 30000);
+});
