@@ -1,6 +1,7 @@
 // The primary side of replication: the replication stream (every write as RESP, SELECT when the
 // database changes) goes into the backlog and to each attached replica; PSYNC answers with a
-// partial resync from the backlog or a full one (an in-memory RDB then the live stream).
+// partial resync from the backlog or a full one (an RDB written in the background like BGSAVE,
+// then the stream held back meanwhile).
 // On a replica the same stream state holds what it applied from its own primary, which it passes
 // on verbatim to its sub-replicas (chained replication), as Redis 7.0 does.
 
