@@ -1,14 +1,16 @@
 // Replication wiring: the propagation sink, INFO replication, the RDB's repl-* AUX fields, the
 // once-a-second cron (ACKs to our primary, PINGs to our replicas) and the replicaof directive.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { signals } from '../keyspace/signals.js';
 import { replicationAux } from '../persistence/save.js';
 import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, dropTimedOutReplicas, parseReplicaLimits, pingReplicas, replicationSink, stream } from './primary.js';
-import { checkPrimaryTimeout, link, primaryStreamDb, sendAck, setPrimary } from './replica.js';
+import { detach, dropTimedOutReplicas, ensureBacklog, parseReplicaLimits, pingReplicas, replicationSink, stream } from './primary.js';
+import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
 let cronTicks = 0;
@@ -100,7 +102,39 @@ export function initReplication(): void {
     stream.serveStale = v === 'yes';
   });
   if (server.config.get('replicaof') !== '') stream.isReplica = true;
+  if (!server.config.bool('appendonly')) restoreFromDump();
   setInterval(cron, 1000).unref();
+}
+
+/**
+ * The dump file's repl-id / repl-offset (written while we had a backlog) let a restarted server
+ * continue its history: a replica resumes with PSYNC, a primary accepts its old replicas' PSYNC
+ * through replid2, as Redis does.
+ */
+function restoreFromDump(): void {
+  const head = Buffer.alloc(4096);
+  let n = 0;
+  try {
+    const fd = fs.openSync(path.join(server.config.get('dir'), server.config.get('dbfilename')), 'r');
+    n = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+  } catch {
+    return;
+  }
+  if (n < 9 || head.latin1Slice(0, 5) !== 'REDIS') return;
+  const aux = rdbAux(head.subarray(0, n));
+  const id = aux.get('repl-id');
+  const offset = Number(aux.get('repl-offset'));
+  if (id === undefined || !/^[0-9a-f]{40}$/.test(id) || !Number.isSafeInteger(offset) || offset < 0) return;
+  if (stream.isReplica) {
+    server.replId = id;
+    link.streamDb = Number(aux.get('repl-stream-db')) || 0;
+  } else {
+    server.replId2 = id;
+    stream.secondOffset = offset + 1;
+  }
+  stream.offset = offset;
+  ensureBacklog();
 }
 
 /** After listening (the handshake announces our port): connect to the configured primary. */

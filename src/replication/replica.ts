@@ -306,20 +306,29 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
   goOnline(my);
 }
 
+/** The AUX fields at the head of an RDB (all of them, or those before `head` was cut short). */
+export function rdbAux(head: Buffer): Map<string, string> {
+  const aux = new Map<string, string>();
+  const r = new RdbReader(head);
+  r.pos = 9;
+  try {
+    while (r.pos < head.length && head[r.pos] === OP.AUX) {
+      r.pos++;
+      const k = r.string();
+      aux.set(k, r.string());
+    }
+  } catch {
+    // A truncated head: the fields read so far.
+  }
+  return aux;
+}
+
 /**
  * The database the primary's stream has selected, from the RDB's repl-stream-db AUX field (a
  * primary that is itself a replica passes its stream on without a fresh SELECT).
  */
 function streamDbOf(rdb: Buffer): number {
-  const r = new RdbReader(rdb);
-  r.pos = 9;
-  while (r.pos < rdb.length && rdb[r.pos] === OP.AUX) {
-    r.pos++;
-    const k = r.string();
-    const v = r.string();
-    if (k === 'repl-stream-db') return Number(v) || 0;
-  }
-  return 0;
+  return Number(rdbAux(rdb).get('repl-stream-db')) || 0;
 }
 
 /** The database our primary's stream is in now (the repl-stream-db we write into RDBs). */

@@ -3,6 +3,7 @@
 // transactions, expiries), a killed link continuing with a partial resync, promotion.
 
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
@@ -493,5 +494,79 @@ describe.runIf(HAVE)('Shoal primary: writes during a background full sync are he
     expect(await s.get(`during:${n - 1}`)).toBe(String(n - 1));
     expect(await s.exists(`k:0:${n - 1}`)).toBe(0);
     expect(await s.get('k:9:9999')).toBe('v9999');
+  }, 30000);
+});
+
+describe.runIf(HAVE)('restarts keep the history (repl-id / repl-offset in the dump file)', () => {
+  let redis: RunningServer;
+  let first: RunningServer;
+  let second: RunningServer;
+  let p: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis(['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '3600']);
+    p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    await populate(p, 'x');
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    await second?.stop();
+    await first?.stop();
+    if (first !== undefined) fs.rmSync(first.dir, { recursive: true, force: true });
+    await redis?.stop();
+  });
+
+  it('a Shoal replica restarted from its SAVEd dump continues with a partial resync', async () => {
+    first = await startShoal(['--replicaof', '127.0.0.1', String(redis.port)]);
+    const s1 = new Redis(first.port, '127.0.0.1', { lazyConnect: true });
+    await s1.connect();
+    await caughtUp(p, s1);
+    expect(await s1.call('SAVE')).toBe('OK');
+    s1.disconnect();
+    // Killed, not stopped: its directory (the dump) stays for the second start.
+    first.proc.kill('SIGKILL');
+    await new Promise((r) => first.proc.once('exit', r));
+    await p.set('while-restarting', '1');
+    second = await startShoal(['--replicaof', '127.0.0.1', String(redis.port), '--dir', first.dir]);
+    const s2 = new Redis(second.port, '127.0.0.1', { lazyConnect: true });
+    await s2.connect();
+    await caughtUp(p, s2);
+    const stats = await p.info('stats');
+    expect(info(stats, 'sync_full')).toBe('1');
+    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await dataset(s2)).toEqual(await dataset(p));
+    s2.disconnect();
+  }, 30000);
+
+  it('a Shoal primary restarted from its dump takes its old history as replid2', async () => {
+    const a = await startShoal();
+    const c = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
+    await c.connect();
+    // A replica attaching creates the backlog (and with it the history the dump records).
+    const r = await startRedis(['--replicaof', '127.0.0.1', String(a.port)]);
+    const rc = new Redis(r.port, '127.0.0.1', { lazyConnect: true });
+    await rc.connect();
+    await c.set('k', 'v');
+    await caughtUp(c, rc);
+    const before = await replInfo(c);
+    expect(await c.call('SAVE')).toBe('OK');
+    c.disconnect();
+    rc.disconnect();
+    await r.stop();
+    a.proc.kill('SIGKILL');
+    await new Promise((res) => a.proc.once('exit', res));
+    const b = await startShoal(['--dir', a.dir]);
+    const bc = new Redis(b.port, '127.0.0.1', { lazyConnect: true });
+    await bc.connect();
+    const after = await replInfo(bc);
+    bc.disconnect();
+    await b.stop();
+    fs.rmSync(a.dir, { recursive: true, force: true });
+    expect(info(after, 'master_replid2')).toBe(info(before, 'master_replid'));
+    expect(info(after, 'second_repl_offset')).toBe(String(Number(info(before, 'master_repl_offset')) + 1));
+    expect(info(after, 'master_repl_offset')).toBe(info(before, 'master_repl_offset'));
+    expect(info(after, 'repl_backlog_active')).toBe('1');
   }, 30000);
 });
