@@ -31,6 +31,8 @@ export const link = {
   downSince: 0,
   /** Database the primary's stream had selected, kept across reconnects for +CONTINUE. */
   streamDb: 0,
+  /** We were a primary: our own history is offered to the new primary (PSYNC <our id> <offset+1>). */
+  offerOwnHistory: false,
   /** Set while an RDB is being received: its expected size (-1 with EOF framing) and progress. */
   syncSize: 0,
   syncRead: 0,
@@ -73,6 +75,7 @@ export function setPrimary(host: string, port: number): void {
     // Our replicas must follow the new history; we try to continue it ourselves with our own id.
     disconnectReplicas();
     link.streamDb = stream.selDb < 0 ? 0 : stream.selDb;
+    link.offerOwnHistory = true;
   }
   dropLink();
   connect();
@@ -216,7 +219,7 @@ async function handshake(my: number): Promise<void> {
   if (announcedIp !== '') await command(my, ['REPLCONF', 'ip-address', announcedIp]);
   // Errors here are fine, as in Redis: an older primary just lacks the capability.
   await command(my, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
-  const psyncArgs = stream.backlog !== null ? [server.replId, String(stream.offset + 1)] : ['?', '-1'];
+  const psyncArgs = stream.backlog !== null || link.offerOwnHistory ? [server.replId, String(stream.offset + 1)] : ['?', '-1'];
   sock!.write(encode(['PSYNC', ...psyncArgs]), 'latin1');
   // The primary keeps the link alive with bare newlines until it can answer (disk-less sync delay).
   const reply = await readLine(my, true);
