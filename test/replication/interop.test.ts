@@ -114,6 +114,9 @@ describe.runIf(HAVE)('Shoal primary, redis-server replica', () => {
     const text = await replInfo(p);
     expect(info(text, 'role')).toBe('master');
     expect(info(text, 'connected_slaves')).toBe('1');
+    // A replica's link is not a client for INFO; the link to a primary is (this connection and it).
+    expect(info(await p.info('clients'), 'connected_clients')).toBe('1');
+    expect(info(await s.info('clients'), 'connected_clients')).toBe('2');
     expect(info(text, 'slave0')).toMatch(new RegExp(`^ip=127\\.0\\.0\\.1,port=${redis.port},state=online,offset=\\d+,lag=\\d+$`));
     expect(info(text, 'repl_backlog_active')).toBe('1');
     expect(info(text, 'repl_backlog_first_byte_offset')).toBe('1');
@@ -196,6 +199,8 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
     // The primary's expiry reaches us as a DEL; we never expire keys ourselves.
     await until('expired key removed', async () => (await s.exists('short')) === 0);
     const text = await replInfo(s);
+    expect(info(await s.info('clients'), 'connected_clients')).toBe('2');
+    expect(info(await p.info('clients'), 'connected_clients')).toBe('1');
     expect(info(text, 'role')).toBe('slave');
     expect(info(text, 'master_port')).toBe(String(redis.port));
     expect(info(text, 'master_replid')).toBe(info(await replInfo(p), 'master_replid'));
