@@ -158,7 +158,7 @@ function overOutputLimit(c: Client): boolean {
 /** Write to a replica; the stream (not the initial transfer) counts against its output limit. */
 function writeTo(c: Client, data: Buffer, limited = true): void {
   if (c.socket === null || c.socket.destroyed) return;
-  server.stats.netOutputBytes += data.length;
+  server.stats.netReplOutputBytes += data.length;
   c.socket.write(data);
   if (limited && overOutputLimit(c)) {
     log().warn({ client: c.addr }, 'Client scheduled to be closed ASAP for overcoming of output buffer limits.');

@@ -136,7 +136,7 @@ function connect(): void {
   s.on('data', (chunk: Buffer) => {
     if (my !== attempt) return;
     link.lastIo = Date.now();
-    server.stats.netInputBytes += chunk.length;
+    server.stats.netReplInputBytes += chunk.length;
     if (master !== null) {
       apply(chunk);
     } else {

@@ -20,6 +20,9 @@ export interface ServerStats {
   syncFull: number;
   syncPartialOk: number;
   syncPartialErr: number;
+  /** Replication traffic, kept apart from the clients' (INFO total_net_repl_*). */
+  netReplInputBytes: number;
+  netReplOutputBytes: number;
 }
 
 function newStats(): ServerStats {
@@ -37,6 +40,8 @@ function newStats(): ServerStats {
     syncFull: 0,
     syncPartialOk: 0,
     syncPartialErr: 0,
+    netReplInputBytes: 0,
+    netReplOutputBytes: 0,
   };
 }
 
