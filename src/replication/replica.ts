@@ -11,7 +11,7 @@ import { aofState, startRewrite } from '../persistence/aof.js';
 import { loadRdbInto } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
 import { activeChild } from '../persistence/save.js';
-import { CLIENT_MASTER, Client } from '../server/client.js';
+import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
 import { Backlog } from './backlog.js';
@@ -114,6 +114,7 @@ function dropLink(): void {
   inboxKeep(EMPTY);
   unapplied = [];
   unappliedLen = 0;
+  postponedLen = 0;
   if (wake !== null) wake();
 }
 
@@ -342,6 +343,7 @@ export function primaryStreamDb(): number {
 /** The stream starts: commands from here on are applied as the master client. */
 function goOnline(my: number): void {
   const c = new Client(sock);
+  c.resume = resumeStream;
   c.flags |= CLIENT_MASTER;
   c.authenticated = true;
   c.reply.enabled = false;
@@ -362,13 +364,33 @@ function goOnline(my: number): void {
 
 // ---- the stream ----------------------------------------------------------------------------
 
+/** Bytes of the command CLIENT PAUSE holds back (at the head of `unapplied`): they count when it runs. */
+let postponedLen = 0;
+
+/** The master client's resume(): a command CLIENT PAUSE held runs, then counts, then the rest. */
+function resumeStream(this: Client, argv: string[]): void {
+  processCommand(this, argv);
+  if (master !== this || this.flags & CLIENT_BLOCKED) return;
+  const raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
+  feedStream(raw.subarray(0, postponedLen));
+  const rest = raw.subarray(postponedLen);
+  unapplied = rest.length === 0 ? [] : [rest];
+  unappliedLen = rest.length;
+  postponedLen = 0;
+  apply(EMPTY);
+}
+
 /** Run every complete command in `chunk` (plus what was left over) and account for its bytes. */
 function apply(chunk: Buffer): void {
   const c = master!;
-  unapplied.push(chunk);
-  unappliedLen += chunk.length;
-  c.parser.feed(chunk);
+  if (chunk.length !== 0) {
+    unapplied.push(chunk);
+    unappliedLen += chunk.length;
+    c.parser.feed(chunk);
+  }
   c.lastInteraction = Date.now();
+  // Like Redis 7.0, CLIENT PAUSE holds the primary's stream too: nothing runs before the held command.
+  if (c.flags & CLIENT_BLOCKED) return;
   // Joined once, and only when a command completed (a big value arrives in many chunks).
   let raw: Buffer | null = null;
   let used = 0;
@@ -386,9 +408,13 @@ function apply(chunk: Buffer): void {
     const end = unappliedLen - c.parser.pending;
     if (raw === null) raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
     processCommand(c, argv);
+    if (master !== c) return;
+    if (c.flags & CLIENT_BLOCKED) {
+      postponedLen = end - used;
+      break;
+    }
     feedStream(raw.subarray(used, end));
     used = end;
-    if (master !== c) return;
   }
   if (raw !== null) {
     const rest = raw.subarray(used);

@@ -219,6 +219,19 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
     await expect(s.del('x')).rejects.toThrow('READONLY');
   });
 
+  it('CLIENT PAUSE WRITE holds the primary\'s stream too (as Redis 7.0), then applies it in order', async () => {
+    await caughtUp(p, s);
+    expect(await s.call('CLIENT', 'PAUSE', '600', 'WRITE')).toBe('OK');
+    await p.set('paused', '1');
+    await p.incr('paused');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await s.get('paused')).toBe(null);
+    const held = await replInfo(s);
+    expect(Number(info(held, 'slave_repl_offset'))).toBeLessThan(Number(info(await replInfo(p), 'master_repl_offset')));
+    await caughtUp(p, s);
+    expect(await s.get('paused')).toBe('2');
+  });
+
   it('a killed link continues with a partial resync', async () => {
     expect(await s.client('KILL', 'TYPE', 'master')).toBe(1);
     await p.set('while-down', 'yes');
