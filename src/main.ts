@@ -21,6 +21,7 @@ import { registerTypeCodecs } from './persistence/codecs.js';
 import { initAof, loadAofAtStart } from './persistence/aof.js';
 import { saveOnShutdown, startSaveCron } from './persistence/save.js';
 import { initPersistenceInfo } from './persistence/info.js';
+import { initReplication, startReplicaLink } from './replication/index.js';
 import { VERSION } from './version.js';
 
 let listeners: net.Server[] = [];
@@ -57,6 +58,7 @@ export async function startServer(config: Config): Promise<void> {
   startActiveExpire();
   // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
   registerTypeCodecs();
+  initReplication();
   if (config.bool('appendonly')) loadAofAtStart();
   else loadAtStart();
   initAof();
@@ -65,6 +67,7 @@ export async function startServer(config: Config): Promise<void> {
   listeners = await listen(config.num('port'), config.get('bind'));
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
+  startReplicaLink();
   log.info(
     { version: VERSION, mode: 'standalone', port: server.port, bind: config.get('bind') },
     `Shoal ${VERSION} standalone, listening on port ${server.port}, pid ${process.pid}`,

@@ -19,10 +19,11 @@ import { commands as sort } from './sort.js';
 import { commands as acl } from './acl.js';
 import { commands as dump } from './dump.js';
 import { commands as persistence } from './persistence.js';
+import { commands as replication } from './replication.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence,
+  acl, dump, persistence, replication,
 ];
 
 const table = new Map<string, CommandSpec>();

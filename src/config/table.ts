@@ -125,7 +125,7 @@ export const DIRECTIVES: readonly Directive[] = [
   i('loading-process-events-interval-bytes', 2097152, 1024, I32, true, { hidden: true }),
   b('rdb-save-incremental-fsync', 'yes'),
   // replication
-  sp('replicaof', '', false, { alias: 'slaveof', onlyValues: [''] }),
+  sp('replicaof', '', false, { alias: 'slaveof' }),
   s('masterauth', '', true, { sensitive: true }),
   s('masteruser', '', true, { sensitive: true }),
   b('replica-serve-stale-data', 'yes', true, { alias: 'slave-serve-stale-data' }),

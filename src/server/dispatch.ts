@@ -1,7 +1,8 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> pub/sub context -> monitor keyspace ban ->
-// CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
-// (Cluster routing, OOM and read-only replica checks join this ladder as they land.)
+// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> min-replicas -> read-only replica ->
+// pub/sub context -> stale replica -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing ->
+// execute -> stats/slowlog -> propagate.
+// (Cluster routing and OOM checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -11,6 +12,7 @@ import { QUEUED } from '../protocol/reply.js';
 import {
   CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
+  CLIENT_MASTER,
   CLIENT_MONITOR,
   CLIENT_MULTI,
   CLIENT_PUBSUB,
@@ -30,6 +32,8 @@ import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
+import { signals } from '../keyspace/signals.js';
+import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -106,8 +110,21 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, diskError);
     return;
   }
+  if (cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && tooFewGoodReplicas()) {
+    reject(c, cmd, 'NOREPLICAS Not enough good replicas to write.');
+    return;
+  }
+  // A read-only replica takes writes only from its primary's link.
+  if (signals.isReplica() && cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && server.config.bool('replica-read-only')) {
+    reject(c, cmd, "READONLY You can't write against a read only replica.");
+    return;
+  }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
     reject(c, cmd, `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    return;
+  }
+  if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
+    reject(c, cmd, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
     return;
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they

@@ -9,7 +9,7 @@ import { allCommands } from '../commands/registry.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { keyspaceStats } from '../keyspace/db.js';
 import { REDIS_VERSION } from '../version.js';
-import { CLIENT_BLOCKED } from './client.js';
+import { CLIENT_BLOCKED, CLIENT_SLAVE } from './client.js';
 import { valueAtPercentile } from './latency.js';
 import { PLAIN, SHARD, channelCount, patternCount } from './pubsub.js';
 import { server } from './state.js';
@@ -164,13 +164,16 @@ function clientsSection(): string {
   let blocked = 0;
   let maxIn = 0;
   let maxOut = 0;
+  let replicas = 0;
   for (const c of server.clients.values()) {
     if (c.flags & CLIENT_BLOCKED) blocked++;
+    // Like Redis, our replicas' links are not counted (the link to our primary is).
+    if (c.flags & CLIENT_SLAVE) replicas++;
     if (c.parser.pending > maxIn) maxIn = c.parser.pending;
     if (c.reply.len > maxOut) maxOut = c.reply.len;
   }
   return fields([
-    ['connected_clients', server.clients.size],
+    ['connected_clients', server.clients.size - replicas],
     ['cluster_connections', 0],
     ['maxclients', server.config.num('maxclients')],
     ['client_recent_max_input_buffer', maxIn],
@@ -252,16 +255,16 @@ function statsSection(): string {
     ['instantaneous_ops_per_sec', metricValue(metrics.ops)],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
-    ['total_net_repl_input_bytes', 0],
-    ['total_net_repl_output_bytes', 0],
+    ['total_net_repl_input_bytes', s.netReplInputBytes],
+    ['total_net_repl_output_bytes', s.netReplOutputBytes],
     ['instantaneous_input_kbps', (metricValue(metrics.netIn) / 1024).toFixed(2)],
     ['instantaneous_output_kbps', (metricValue(metrics.netOut) / 1024).toFixed(2)],
     ['instantaneous_input_repl_kbps', '0.00'],
     ['instantaneous_output_repl_kbps', '0.00'],
     ['rejected_connections', s.rejectedConnections],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
+    ['sync_full', s.syncFull],
+    ['sync_partial_ok', s.syncPartialOk],
+    ['sync_partial_err', s.syncPartialErr],
     ['expired_keys', keyspaceStats.expired],
     ['expired_stale_perc', '0.00'],
     ['expired_time_cap_reached_count', 0],

@@ -17,6 +17,12 @@ export interface ServerStats {
   unexpectedErrorReplies: number;
   readsProcessed: number;
   writesProcessed: number;
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
+  /** Replication traffic, kept apart from the clients' (INFO total_net_repl_*). */
+  netReplInputBytes: number;
+  netReplOutputBytes: number;
 }
 
 function newStats(): ServerStats {
@@ -31,6 +37,11 @@ function newStats(): ServerStats {
     unexpectedErrorReplies: 0,
     readsProcessed: 0,
     writesProcessed: 0,
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
+    netReplInputBytes: 0,
+    netReplOutputBytes: 0,
   };
 }
 

@@ -1,0 +1,444 @@
+// The replica side: the link to our primary. Handshake (PING, AUTH, REPLCONF, PSYNC), a full
+// resync (load the RDB, replacing the dataset) or a partial one, then the stream: each command runs
+// through the normal pipeline as the master client (obeyed, never answered), and the bytes it
+// took are counted into our offset and passed on to our own replicas. Lost links reconnect every
+// second and continue with PSYNC from our offset.
+
+import * as net from 'node:net';
+import { signals } from '../keyspace/signals.js';
+import { logger } from '../log.js';
+import { aofState, startRewrite } from '../persistence/aof.js';
+import { loadRdbInto } from '../persistence/load.js';
+import { OP, RdbReader } from '../persistence/rdb/format.js';
+import { activeChild } from '../persistence/save.js';
+import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
+import { processCommand } from '../server/dispatch.js';
+import { server } from '../server/state.js';
+import { Backlog } from './backlog.js';
+import { disconnectReplicas, encode, feedStream, newReplId, stream } from './primary.js';
+
+const log = (): ReturnType<typeof logger> => logger('repl');
+
+export type LinkState = 'none' | 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
+
+export const link = {
+  host: '',
+  port: 0,
+  state: 'none' as LinkState,
+  /** Last time anything came from the primary (ms), 0 never. */
+  lastIo: 0,
+  /** When the link went down (ms), 0 if it never came up. */
+  downSince: 0,
+  /** Database the primary's stream had selected, kept across reconnects for +CONTINUE. */
+  streamDb: 0,
+  /** We were a primary: our own history is offered to the new primary (PSYNC <our id> <offset+1>). */
+  offerOwnHistory: false,
+  /** Set while an RDB is being received: its expected size (-1 with EOF framing) and progress. */
+  syncSize: 0,
+  syncRead: 0,
+};
+
+let sock: net.Socket | null = null;
+let master: Client | null = null;
+/** Bumped per connection attempt: events of an older socket are ignored. */
+let attempt = 0;
+let retryTimer: NodeJS.Timeout | null = null;
+
+const EMPTY = Buffer.alloc(0);
+
+/** Incoming bytes not yet consumed by the handshake or the RDB transfer, as received (joined lazily). */
+let inbox: Buffer[] = [];
+let inboxLen = 0;
+let wake: (() => void) | null = null;
+
+/** Stream bytes received but not yet applied (a command not complete yet), joined lazily. */
+let unapplied: Buffer[] = [];
+let unappliedLen = 0;
+
+function inboxBytes(): Buffer {
+  if (inbox.length > 1) inbox = [Buffer.concat(inbox, inboxLen)];
+  return inbox.length === 0 ? EMPTY : inbox[0];
+}
+
+function inboxKeep(rest: Buffer): void {
+  inbox = rest.length === 0 ? [] : [rest];
+  inboxLen = rest.length;
+}
+
+/** Become a replica of host:port (REPLICAOF, the replicaof directive). */
+export function setPrimary(host: string, port: number): void {
+  const wasPrimary = !stream.isReplica;
+  stream.isReplica = true;
+  link.host = host;
+  link.port = port;
+  if (wasPrimary) {
+    // Our replicas must follow the new history; we try to continue it ourselves with our own id.
+    disconnectReplicas();
+    link.streamDb = stream.selDb < 0 ? 0 : stream.selDb;
+    link.offerOwnHistory = true;
+  }
+  dropLink();
+  connect();
+}
+
+/** REPLICAOF NO ONE: keep the data, start a new history that remembers the old one (PSYNC2). */
+export function unsetPrimary(): void {
+  if (!stream.isReplica) return;
+  dropLink();
+  stream.isReplica = false;
+  link.host = '';
+  link.port = 0;
+  link.state = 'none';
+  server.replId2 = server.replId;
+  stream.secondOffset = stream.offset + 1;
+  server.replId = newReplId();
+  // Our next write must select its database explicitly: the replicas' view of it may differ.
+  stream.selDb = -1;
+  disconnectReplicas();
+  log().info('MASTER MODE enabled');
+}
+
+/** Close the current connection (if any) without scheduling a reconnect. */
+function dropLink(): void {
+  attempt++;
+  stream.linkUp = false;
+  if (retryTimer !== null) clearTimeout(retryTimer);
+  retryTimer = null;
+  if (master !== null) {
+    link.streamDb = master.db.id;
+    master.close();
+    master = null;
+  }
+  if (sock !== null) sock.destroy();
+  sock = null;
+  inboxKeep(EMPTY);
+  unapplied = [];
+  unappliedLen = 0;
+  postponedLen = 0;
+  if (wake !== null) wake();
+}
+
+function connect(): void {
+  const my = ++attempt;
+  link.state = 'connecting';
+  log().info(`Connecting to MASTER ${link.host}:${link.port}`);
+  const s = net.connect({ host: link.host, port: link.port });
+  sock = s;
+  s.setNoDelay(true);
+  s.on('connect', () => {
+    if (my !== attempt) return;
+    log().info('MASTER <-> REPLICA sync started');
+    handshake(my).catch((err: Error) => {
+      if (my !== attempt) return;
+      log().warn(`Replication handshake with ${link.host}:${link.port} failed: ${err.message}`);
+      linkDown(my);
+    });
+  });
+  s.on('data', (chunk: Buffer) => {
+    if (my !== attempt) return;
+    link.lastIo = Date.now();
+    server.stats.netReplInputBytes += chunk.length;
+    if (master !== null) {
+      apply(chunk);
+    } else {
+      inbox.push(chunk);
+      inboxLen += chunk.length;
+      if (wake !== null) wake();
+    }
+  });
+  s.on('error', (err) => {
+    if (my === attempt) log().warn(`Error condition on socket for SYNC: ${err.message}`);
+  });
+  s.on('close', () => linkDown(my));
+}
+
+/** The connection `my` ended: remember where the stream was, and try again in a second. */
+function linkDown(my: number): void {
+  if (my !== attempt) return;
+  const wasUp = link.state === 'connected';
+  dropLink();
+  link.state = 'connect';
+  if (wasUp) {
+    link.downSince = Date.now();
+    log().info('Connection with master lost.');
+  }
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    if (stream.isReplica && link.state === 'connect') connect();
+  }, 1000);
+}
+
+// ---- handshake -----------------------------------------------------------------------------
+
+function waitForInput(my: number): Promise<void> {
+  if (my !== attempt) return Promise.reject(new Error('link closed'));
+  return new Promise((resolve) => {
+    wake = () => {
+      wake = null;
+      resolve();
+    };
+  });
+}
+
+/** The next reply line (without CR LF); bare newlines (a primary's keepalive) are skipped when asked. */
+async function readLine(my: number, skipEmpty = false): Promise<string> {
+  for (;;) {
+    const buf = inboxBytes();
+    const nl = buf.indexOf(10);
+    if (nl >= 0) {
+      const line = buf.latin1Slice(0, nl > 0 && buf[nl - 1] === 13 ? nl - 1 : nl);
+      inboxKeep(buf.subarray(nl + 1));
+      if (line === '' && skipEmpty) continue;
+      return line;
+    }
+    await waitForInput(my);
+    if (my !== attempt) throw new Error('link closed');
+  }
+}
+
+async function command(my: number, argv: string[]): Promise<string> {
+  sock!.write(encode(argv), 'latin1');
+  return readLine(my);
+}
+
+async function handshake(my: number): Promise<void> {
+  link.state = 'handshake';
+  const pong = await command(my, ['PING']);
+  // A primary that wants AUTH answers PING with an auth error: that is still a live primary.
+  if (pong.startsWith('-') && !/^-(NOAUTH|NOPERM|ERR operation not permitted)/.test(pong)) {
+    throw new Error(`Error reply to PING from master: '${pong}'`);
+  }
+  const auth = server.config.get('masterauth');
+  if (auth !== '') {
+    const user = server.config.get('masteruser');
+    const r = await command(my, user !== '' ? ['AUTH', user, auth] : ['AUTH', auth]);
+    if (r.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${r}`);
+  }
+  const announcedPort = server.config.num('replica-announce-port') || server.port;
+  await command(my, ['REPLCONF', 'listening-port', String(announcedPort)]);
+  const announcedIp = server.config.get('replica-announce-ip');
+  if (announcedIp !== '') await command(my, ['REPLCONF', 'ip-address', announcedIp]);
+  // Errors here are fine, as in Redis: an older primary just lacks the capability.
+  await command(my, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+  const psyncArgs = stream.backlog !== null || link.offerOwnHistory ? [server.replId, String(stream.offset + 1)] : ['?', '-1'];
+  sock!.write(encode(['PSYNC', ...psyncArgs]), 'latin1');
+  // The primary keeps the link alive with bare newlines until it can answer (disk-less sync delay).
+  const reply = await readLine(my, true);
+  if (reply.startsWith('+FULLRESYNC')) {
+    const [, id, off] = reply.split(' ');
+    await fullSync(my, id, Number(off));
+  } else if (reply.startsWith('+CONTINUE')) {
+    const id = reply.slice(10).trim();
+    if (id !== '' && id !== server.replId) {
+      // The primary's history has a new id (it was promoted): ours continues under it.
+      server.replId2 = server.replId;
+      stream.secondOffset = stream.offset + 1;
+      server.replId = id;
+      disconnectReplicas();
+    }
+    log().info('Successful partial resynchronization with master.');
+    goOnline(my);
+  } else {
+    throw new Error(`Unexpected reply to PSYNC from master: ${reply}`);
+  }
+}
+
+/** Receive the RDB ($<len> or $EOF:<mark> framing), replace the dataset with it, and go online. */
+async function fullSync(my: number, id: string, offset: number): Promise<void> {
+  link.state = 'sync';
+  const header = await readLine(my, true);
+  if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
+  let payload: Buffer;
+  if (header.startsWith('$EOF:')) {
+    const mark = Buffer.from(header.slice(5), 'latin1');
+    link.syncSize = -1;
+    // Each chunk is searched once, with the previous chunk's last bytes in case the mark straddles them.
+    let scanned = 0;
+    let before = 0;
+    let overlap = EMPTY;
+    let found = -1;
+    for (;;) {
+      while (found < 0 && scanned < inbox.length) {
+        const chunk = inbox[scanned];
+        const window = overlap.length === 0 ? chunk : Buffer.concat([overlap, chunk]);
+        const at = window.indexOf(mark);
+        if (at >= 0) found = before - overlap.length + at;
+        overlap = Buffer.from(window.subarray(Math.max(0, window.length - mark.length + 1)));
+        before += chunk.length;
+        scanned++;
+      }
+      if (found >= 0) break;
+      link.syncRead = inboxLen;
+      await waitForInput(my);
+      if (my !== attempt) throw new Error('link closed');
+    }
+    const all = inboxBytes();
+    payload = all.subarray(0, found);
+    inboxKeep(all.subarray(found + mark.length));
+  } else {
+    const size = Number(header.slice(1));
+    link.syncSize = size;
+    while (inboxLen < size) {
+      link.syncRead = inboxLen;
+      await waitForInput(my);
+      if (my !== attempt) throw new Error('link closed');
+    }
+    const all = inboxBytes();
+    payload = all.subarray(0, size);
+    inboxKeep(all.subarray(size));
+  }
+  log().info(`MASTER <-> REPLICA sync: received ${payload.length} bytes, flushing old data and loading`);
+  for (const db of server.dbs) {
+    signals.flushed(db);
+    db.flush();
+  }
+  loadRdbInto(payload, false, true);
+  // The AOF must restart from the new dataset, as Redis does after a full sync.
+  if (aofState.enabled) {
+    if (activeChild() === null) startRewrite();
+    else aofState.rewriteScheduled = true;
+  }
+  server.replId = id;
+  server.replId2 = '0'.repeat(40);
+  stream.secondOffset = -1;
+  stream.offset = offset;
+  stream.backlog = new Backlog(server.config.num('repl-backlog-size'), offset);
+  link.streamDb = streamDbOf(payload);
+  // Sub-replicas followed the data we just replaced.
+  disconnectReplicas();
+  log().info('MASTER <-> REPLICA sync: Finished with success');
+  goOnline(my);
+}
+
+/** The AUX fields at the head of an RDB (all of them, or those before `head` was cut short). */
+export function rdbAux(head: Buffer): Map<string, string> {
+  const aux = new Map<string, string>();
+  const r = new RdbReader(head);
+  r.pos = 9;
+  try {
+    while (r.pos < head.length && head[r.pos] === OP.AUX) {
+      r.pos++;
+      const k = r.string();
+      aux.set(k, r.string());
+    }
+  } catch {
+    // A truncated head: the fields read so far.
+  }
+  return aux;
+}
+
+/**
+ * The database the primary's stream has selected, from the RDB's repl-stream-db AUX field (a
+ * primary that is itself a replica passes its stream on without a fresh SELECT).
+ */
+function streamDbOf(rdb: Buffer): number {
+  return Number(rdbAux(rdb).get('repl-stream-db')) || 0;
+}
+
+/** The database our primary's stream is in now (the repl-stream-db we write into RDBs). */
+export function primaryStreamDb(): number {
+  return master !== null ? master.db.id : link.streamDb;
+}
+
+/** The stream starts: commands from here on are applied as the master client. */
+function goOnline(my: number): void {
+  const c = new Client(sock);
+  c.resume = resumeStream;
+  c.flags |= CLIENT_MASTER;
+  c.authenticated = true;
+  c.reply.enabled = false;
+  c.db = server.dbs[link.streamDb] ?? server.dbs[0];
+  server.clients.set(c.id, c);
+  master = c;
+  link.state = 'connected';
+  stream.linkUp = true;
+  link.lastIo = Date.now();
+  link.syncSize = 0;
+  link.syncRead = 0;
+  // A disk-less primary starts the stream on our first ACK.
+  sendAck();
+  const rest = inboxBytes();
+  inboxKeep(EMPTY);
+  if (rest.length > 0 && my === attempt) apply(rest);
+}
+
+// ---- the stream ----------------------------------------------------------------------------
+
+/** Bytes of the command CLIENT PAUSE holds back (at the head of `unapplied`): they count when it runs. */
+let postponedLen = 0;
+
+/** The master client's resume(): a command CLIENT PAUSE held runs, then counts, then the rest. */
+function resumeStream(this: Client, argv: string[]): void {
+  processCommand(this, argv);
+  if (master !== this || this.flags & CLIENT_BLOCKED) return;
+  const raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
+  feedStream(raw.subarray(0, postponedLen));
+  const rest = raw.subarray(postponedLen);
+  unapplied = rest.length === 0 ? [] : [rest];
+  unappliedLen = rest.length;
+  postponedLen = 0;
+  apply(EMPTY);
+}
+
+/** Run every complete command in `chunk` (plus what was left over) and account for its bytes. */
+function apply(chunk: Buffer): void {
+  const c = master!;
+  if (chunk.length !== 0) {
+    unapplied.push(chunk);
+    unappliedLen += chunk.length;
+    c.parser.feed(chunk);
+  }
+  c.lastInteraction = Date.now();
+  // Like Redis 7.0, CLIENT PAUSE holds the primary's stream too: nothing runs before the held command.
+  if (c.flags & CLIENT_BLOCKED) return;
+  // Joined once, and only when a command completed (a big value arrives in many chunks).
+  let raw: Buffer | null = null;
+  let used = 0;
+  for (;;) {
+    const argv = c.parser.next(false);
+    if (argv === null) {
+      if (c.parser.error !== null) {
+        log().warn(`Protocol error from master: ${c.parser.error}`);
+        c.close();
+        return;
+      }
+      break;
+    }
+    // A complete command leaves exactly the bytes after it pending.
+    const end = unappliedLen - c.parser.pending;
+    if (raw === null) raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
+    processCommand(c, argv);
+    if (master !== c) return;
+    if (c.flags & CLIENT_BLOCKED) {
+      postponedLen = end - used;
+      break;
+    }
+    feedStream(raw.subarray(used, end));
+    used = end;
+  }
+  if (raw !== null) {
+    const rest = raw.subarray(used);
+    unapplied = rest.length === 0 ? [] : [rest];
+    unappliedLen = rest.length;
+  }
+  c.reply.discard();
+}
+
+/** REPLCONF ACK <offset>: every second, and when the primary asks (GETACK). */
+export function sendAck(): void {
+  if (sock === null || link.state !== 'connected') return;
+  sock.write(encode(['REPLCONF', 'ACK', String(stream.offset)]), 'latin1');
+}
+
+/** repl-timeout: a primary silent for that long (it PINGs every repl-ping-replica-period) is gone. */
+export function checkPrimaryTimeout(): void {
+  if (link.state !== 'connected' && link.state !== 'sync') return;
+  if (Date.now() - link.lastIo <= server.config.num('repl-timeout') * 1000) return;
+  log().warn('MASTER timeout: no data nor PING received...');
+  linkDown(attempt);
+}
+
+/** The master client, when connected (REPLCONF GETACK comes from it). */
+export function isMasterClient(c: Client): boolean {
+  return c === master;
+}

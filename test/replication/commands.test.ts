@@ -1,0 +1,241 @@
+// Replies of the replication commands on a server with no replicas, and what a replica receives
+// (the PSYNC answer, the RDB, the stream of writes), byte for byte against Redis.
+
+import * as net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { differential } from '../helpers/differential.js';
+import { encodeCommand } from '../helpers/resp.js';
+import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+
+differential('replication commands', {
+  'REPLCONF options and errors': [
+    ['REPLCONF'],
+    ['REPLCONF', 'listening-port'],
+    ['REPLCONF', 'foo', 'bar'],
+    ['REPLCONF', 'listening-port', 'x'],
+    ['REPLCONF', 'listening-port', '6380', 'capa', 'eof', 'capa', 'psync2'],
+    ['REPLCONF', 'ip-address', '10.0.0.1'],
+    ['REPLCONF', 'CAPA', 'whatever'],
+    ['REPLCONF', 'rdb-only', '1'],
+    ['REPLCONF', 'rdb-only', 'x'],
+    ['REPLCONF', 'rdb-only', '2'],
+    ['REPLCONF', 'rdb-filter-only', ''],
+    ['REPLCONF', 'rdb-filter-only', 'functions'],
+    ['REPLCONF', 'rdb-filter-only', 'x y'],
+  ],
+  'WAIT without replicas': [
+    ['WAIT', '0', '0'],
+    ['WAIT', '1', '20'],
+    ['WAIT', '-1', '0'],
+    ['WAIT', 'a', '0'],
+    ['WAIT', '0', '-1'],
+    ['WAIT', '0', 'a'],
+    ['WAIT', '0'],
+    ['MULTI'],
+    ['WAIT', '3', '0'],
+    ['EXEC'],
+  ],
+  'REPLICAOF and ROLE on a primary': [
+    ['ROLE'],
+    ['REPLICAOF', 'localhost', 'abc'],
+    ['REPLICAOF', 'localhost', '70000'],
+    ['REPLICAOF', 'localhost', '-1'],
+    ['REPLICAOF', 'no', 'one'],
+    ['SLAVEOF', 'NO', 'ONE'],
+    ['REPLICAOF', 'no'],
+    ['ROLE'],
+    ['MULTI'],
+    ['PSYNC', '?', '-1'],
+    ['SYNC'],
+    ['DISCARD'],
+  ],
+  'min-replicas-to-write refuses writes without enough replicas': [
+    ['CONFIG', 'SET', 'min-replicas-to-write', '1'],
+    ['SET', 'k', 'v'],
+    ['GET', 'k'],
+    ['MULTI'],
+    ['SET', 'k', 'v'],
+    ['EXEC'],
+    ['CONFIG', 'SET', 'min-replicas-max-lag', '0'],
+    ['SET', 'k', 'v'],
+    ['CONFIG', 'SET', 'min-replicas-max-lag', '10'],
+    ['CONFIG', 'SET', 'min-replicas-to-write', '0'],
+    ['SET', 'k', 'v2'],
+  ],
+  'a replica with its link down: READONLY, MASTERDOWN with replica-serve-stale-data no': [
+    ['SET', 'k', 'v'],
+    ['REPLICAOF', '127.0.0.1', '1'],
+    ['REPLICAOF', '127.0.0.1', '1'],
+    ['GET', 'k'],
+    ['SET', 'k', 'w'],
+    ['CONFIG', 'SET', 'replica-serve-stale-data', 'no'],
+    ['GET', 'k'],
+    ['SET', 'k', 'w'],
+    ['PING'],
+    ['CONFIG', 'SET', 'replica-serve-stale-data', 'yes'],
+    ['WAIT', '0', '0'],
+    ['REPLICAOF', 'NO', 'ONE'],
+    ['GET', 'k'],
+  ],
+});
+
+/** A raw replica connection: PSYNC, the RDB transfer, then the stream bytes as they come. */
+class RawReplica {
+  private buf = Buffer.alloc(0);
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+    });
+  }
+
+  static async connect(port: number): Promise<RawReplica> {
+    const s = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', resolve);
+      s.once('error', reject);
+    });
+    return new RawReplica(s);
+  }
+
+  send(...argv: string[]): void {
+    this.socket.write(encodeCommand(argv));
+  }
+
+  private async until(cond: () => boolean): Promise<void> {
+    const deadline = Date.now() + 10000;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timeout; have ${JSON.stringify(this.buf.toString('latin1'))}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** One reply line, skipping the bare newlines a primary sends to keep the link alive. */
+  async line(): Promise<string> {
+    for (;;) {
+      await this.until(() => this.buf.includes(10));
+      const nl = this.buf.indexOf(10);
+      const line = this.buf.subarray(0, nl).toString('latin1').replace(/\r$/, '');
+      this.buf = this.buf.subarray(nl + 1);
+      if (line !== '') return line;
+    }
+  }
+
+  async bytes(n: number): Promise<Buffer> {
+    await this.until(() => this.buf.length >= n);
+    const out = this.buf.subarray(0, n);
+    this.buf = this.buf.subarray(n);
+    return out;
+  }
+
+  /** Stop reading: the primary's output to us piles up. */
+  stall(): void {
+    this.socket.pause();
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+const HAVE = requireRedis();
+
+describe.runIf(HAVE)('the replication stream on the wire', () => {
+  let shoal: RunningServer;
+  let redis: RunningServer;
+  const args = ['--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'];
+
+  beforeAll(async () => {
+    [shoal, redis] = await Promise.all([startShoal(args), startRedis(args)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([shoal?.stop(), redis?.stop()]);
+  });
+
+  async function session(port: number): Promise<{ head: string; rdb: Buffer; stream: string; info: string }> {
+    const writer = await RespConn.connect(port);
+    await writer.call('SET', 'before', 'x');
+    const r = await RawReplica.connect(port);
+    r.send('REPLCONF', 'listening-port', '1234');
+    expect(await r.line()).toBe('+OK');
+    r.send('REPLCONF', 'capa', 'eof', 'capa', 'psync2');
+    expect(await r.line()).toBe('+OK');
+    r.send('PSYNC', '?', '-1');
+    const head = await r.line();
+    const len = await r.line();
+    const rdb = await r.bytes(Number(len.slice(1)));
+    await writer.call('SET', 'a', '1');
+    await writer.call('SELECT', '2');
+    await writer.call('SET', 'b', '2');
+    await writer.call('MULTI');
+    await writer.call('INCR', 'a');
+    await writer.call('DEL', 'b');
+    await writer.call('EXEC');
+    await writer.call('GET', 'a');
+    const expected =
+      '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n' +
+      '*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n' +
+      '*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\n*2\r\n$3\r\nDEL\r\n$1\r\nb\r\n*1\r\n$4\r\nEXEC\r\n';
+    const stream = (await r.bytes(expected.length)).toString('latin1');
+    r.send('REPLCONF', 'ACK', String(Buffer.byteLength(expected)));
+    await new Promise((res) => setTimeout(res, 100));
+    const info = await writer.call('INFO', 'replication');
+    r.close();
+    writer.close();
+    return { head, rdb, stream, info };
+  }
+
+  it('FULLRESYNC, an RDB, then the writes with SELECT and MULTI/EXEC, as Redis sends them', async () => {
+    const [ours, theirs] = await Promise.all([session(shoal.port), session(redis.port)]);
+    expect(ours.head).toMatch(/^\+FULLRESYNC [0-9a-f]{40} 0$/);
+    expect(theirs.head).toMatch(/^\+FULLRESYNC [0-9a-f]{40} 0$/);
+    expect(ours.rdb.subarray(0, 9).toString('latin1')).toBe('REDIS0010');
+    expect(ours.rdb.includes(Buffer.from('before'))).toBe(true);
+    expect(ours.stream).toBe(theirs.stream);
+    for (const text of [ours.info, theirs.info]) {
+      expect(text).toMatch(/\r\nslave0:ip=127\.0\.0\.1,port=1234,state=online,offset=\d+,lag=[01]\r\n/);
+      expect(text).toContain(`master_repl_offset:${ours.stream.length}\r\n`);
+    }
+  });
+
+  it('a PSYNC for the current history continues with the backlog tail', async () => {
+    const c = await RespConn.connect(shoal.port);
+    const info = await c.call('INFO', 'replication');
+    const id = /master_replid:([0-9a-f]{40})/.exec(info)![1];
+    const r = await RawReplica.connect(shoal.port);
+    r.send('REPLCONF', 'capa', 'psync2');
+    expect(await r.line()).toBe('+OK');
+    // Offset 24 is the first byte after the leading SELECT 0 (23 bytes): the tail starts with SET.
+    r.send('PSYNC', id, '24');
+    expect(await r.line()).toBe(`+CONTINUE ${id}`);
+    expect((await r.bytes(13)).toString('latin1')).toBe('*3\r\n$3\r\nSET\r\n');
+    // An unknown history, or an offset the backlog no longer holds, gets a full resync.
+    const r2 = await RawReplica.connect(shoal.port);
+    r2.send('PSYNC', 'f'.repeat(40), '5');
+    expect(await r2.line()).toMatch(/^\+FULLRESYNC /);
+    r.close();
+    r2.close();
+    expect(await c.call('INFO', 'stats')).toMatch(/sync_full:2\r\nsync_partial_ok:1\r\nsync_partial_err:1\r\n/);
+    c.close();
+  });
+
+  it('a replica that stops reading is dropped at its client-output-buffer-limit', async () => {
+    const c = await RespConn.connect(shoal.port);
+    expect(await c.call('CONFIG', 'SET', 'client-output-buffer-limit', 'replica 1mb 0 0')).toBe('+OK\r\n');
+    const r = await RawReplica.connect(shoal.port);
+    r.send('PSYNC', '?', '-1');
+    expect(await r.line()).toMatch(/^\+FULLRESYNC /);
+    r.stall();
+    expect(await c.call('INFO', 'replication')).toContain('connected_slaves:1\r\n');
+    const value = 'v'.repeat(1 << 20);
+    let dropped = false;
+    for (let i = 0; i < 200 && !dropped; i++) {
+      await c.call('SET', `big${i}`, value);
+      dropped = (await c.call('INFO', 'replication')).includes('connected_slaves:0\r\n');
+    }
+    expect(dropped).toBe(true);
+    r.close();
+    c.close();
+  });
+});
