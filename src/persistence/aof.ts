@@ -5,6 +5,7 @@
 // are fsynced. BGREWRITEAOF switches to a new incr file at the snapshot epoch and writes a new
 // base through the same point-in-time snapshot as BGSAVE.
 
+import { encodeCommand } from '../protocol/command.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lookupCommand } from '../commands/registry.js';
@@ -196,19 +197,14 @@ function fileSize(name: string): number {
 
 // ---- writing -------------------------------------------------------------------------------
 
-function encode(argv: string[]): string {
-  let s = `*${argv.length}\r\n`;
-  for (let i = 0; i < argv.length; i++) s += `$${argv[i].length}\r\n${argv[i]}\r\n`;
-  return s;
-}
 
 function feed(dbid: number, argv: string[]): void {
   if (!aofState.enabled || rdbStats.loading) return;
   if (dbid !== selectedDb) {
-    pending += encode(['SELECT', String(dbid)]);
+    pending += encodeCommand(['SELECT', String(dbid)]);
     selectedDb = dbid;
   }
-  pending += encode(argv);
+  pending += encodeCommand(argv);
   // Writes made outside a client's read event (timers) are flushed on the next turn.
   if (!flushScheduled) {
     flushScheduled = true;

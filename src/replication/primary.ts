@@ -5,6 +5,7 @@
 // On a replica the same stream state holds what it applied from its own primary, which it passes
 // on verbatim to its sub-replicas (chained replication), as Redis 7.0 does.
 
+import { encodeCommand } from '../protocol/command.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -82,12 +83,6 @@ export function staleDataDenied(): boolean {
 let unsent: Buffer[] = [];
 let sendScheduled = false;
 
-/** A command as RESP, one char per byte (arguments are latin1). */
-export function encode(argv: string[]): string {
-  let s = `*${argv.length}\r\n`;
-  for (let i = 0; i < argv.length; i++) s += `$${argv[i].length}\r\n${argv[i]}\r\n`;
-  return s;
-}
 
 /** Create the backlog if there is none (when the first replica attaches, or after a full sync as a replica). */
 export function ensureBacklog(): Backlog {
@@ -172,10 +167,10 @@ export const replicationSink = {
     if (stream.backlog === null || stream.isReplica) return;
     let s = '';
     if (dbid !== stream.selDb) {
-      s = encode(['SELECT', String(dbid)]);
+      s = encodeCommand(['SELECT', String(dbid)]);
       stream.selDb = dbid;
     }
-    s += encode(argv);
+    s += encodeCommand(argv);
     feedStream(Buffer.from(s, 'latin1'));
     stream.writeOffset = stream.offset;
   },

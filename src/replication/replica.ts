@@ -4,6 +4,7 @@
 // took are counted into our offset and passed on to our own replicas. Lost links reconnect every
 // second and continue with PSYNC from our offset.
 
+import { encodeCommand } from '../protocol/command.js';
 import * as net from 'node:net';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
@@ -15,7 +16,7 @@ import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
 import { Backlog } from './backlog.js';
-import { disconnectReplicas, encode, feedStream, newReplId, stream } from './primary.js';
+import { disconnectReplicas, feedStream, newReplId, stream } from './primary.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
 
@@ -197,7 +198,7 @@ async function readLine(my: number, skipEmpty = false): Promise<string> {
 }
 
 async function command(my: number, argv: string[]): Promise<string> {
-  sock!.write(encode(argv), 'latin1');
+  sock!.write(encodeCommand(argv), 'latin1');
   return readLine(my);
 }
 
@@ -221,7 +222,7 @@ async function handshake(my: number): Promise<void> {
   // Errors here are fine, as in Redis: an older primary just lacks the capability.
   await command(my, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
   const psyncArgs = stream.backlog !== null || link.offerOwnHistory ? [server.replId, String(stream.offset + 1)] : ['?', '-1'];
-  sock!.write(encode(['PSYNC', ...psyncArgs]), 'latin1');
+  sock!.write(encodeCommand(['PSYNC', ...psyncArgs]), 'latin1');
   // The primary keeps the link alive with bare newlines until it can answer (disk-less sync delay).
   const reply = await readLine(my, true);
   if (reply.startsWith('+FULLRESYNC')) {
@@ -427,7 +428,7 @@ function apply(chunk: Buffer): void {
 /** REPLCONF ACK <offset>: every second, and when the primary asks (GETACK). */
 export function sendAck(): void {
   if (sock === null || link.state !== 'connected') return;
-  sock.write(encode(['REPLCONF', 'ACK', String(stream.offset)]), 'latin1');
+  sock.write(encodeCommand(['REPLCONF', 'ACK', String(stream.offset)]), 'latin1');
 }
 
 /** repl-timeout: a primary silent for that long (it PINGs every repl-ping-replica-period) is gone. */
