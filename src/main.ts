@@ -9,6 +9,7 @@ import { listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
 import { initLatency } from './server/latency.js';
 import { initInfo } from './server/info.js';
+import { initEviction } from './keyspace/evict.js';
 import { initNotifications } from './keyspace/notify.js';
 import { initHyperLogLog } from './commands/hyperloglog.js';
 import { initBlocking } from './server/blocking.js';
@@ -45,6 +46,7 @@ export async function startServer(config: Config): Promise<void> {
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
   server.init(config);
+  initEviction();
   initSlowlog();
   initLatency();
   initInfo();

@@ -1,7 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> pub/sub context -> monitor keyspace ban ->
-// CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
-// (Cluster routing, OOM and read-only replica checks join this ladder as they land.)
+// lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF -> pub/sub
+// context -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog ->
+// propagate. (Cluster routing and read-only replica checks join this ladder as they land.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -30,6 +30,8 @@ import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
+import { maxmemory, performEvictions } from '../keyspace/evict.js';
+import { discardTransaction } from '../commands/tx.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -42,6 +44,11 @@ function reject(c: Client, cmd: CommandSpec | null, text: string): void {
   if (cmd !== null) cmd.rejectedCalls++;
   if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
   c.reply.error(text);
+}
+
+function queuedDenyoom(c: Client): boolean {
+  for (const q of c.multiQueue!) if (q.cmd.flags & F.DENYOOM) return true;
+  return false;
 }
 
 /** Run one parsed request through the pipeline (a command CLIENT PAUSE held also resumes here). */
@@ -100,6 +107,20 @@ function processCommandInner(c: Client, argv: string[]): void {
   if (denied !== null) {
     reject(c, cmd, denied);
     return;
+  }
+  // Like Redis, every command first gives eviction its chance; only commands that may grow memory
+  // (and an EXEC with one queued) are refused when it could not free enough.
+  if (maxmemory.on && !performEvictions()) {
+    if (cmd.flags & F.DENYOOM) {
+      reject(c, cmd, ERR.oom);
+      return;
+    }
+    if (cmd.name === 'exec' && c.flags & CLIENT_MULTI && queuedDenyoom(c)) {
+      cmd.rejectedCalls++;
+      c.reply.error(`EXECABORT Transaction discarded because of: ${ERR.oom}`);
+      discardTransaction(c);
+      return;
+    }
   }
   const diskError = writesDeniedByDiskError();
   if (diskError !== null && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
