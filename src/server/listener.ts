@@ -7,6 +7,15 @@ import {
   CLIENT_BLOCKED, CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, Client,
 } from './client.js';
 import { server } from './state.js';
+import { defaultUser } from '../acl/users.js';
+
+const PROTECTED_MODE_REPLY = `-${ERR.protectedMode}\r\n`;
+
+/** Loopback TCP peers, and unix-socket peers (which have no address), count as local. */
+function isLoopback(addr: string | undefined): boolean {
+  if (addr === undefined) return true;
+  return addr.startsWith('127.') || addr.startsWith('::ffff:127.') || addr === '::1';
+}
 
 function onConnection(socket: net.Socket): void {
   server.stats.connectionsReceived++;
@@ -16,6 +25,13 @@ function onConnection(socket: net.Socket): void {
   if (server.clients.size >= server.config.num('maxclients')) {
     server.stats.rejectedConnections++;
     socket.end(`-${ERR.maxClients}\r\n`);
+    return;
+  }
+  // Protected mode (Redis 7.0 applies it whatever `bind` says): without a password for the
+  // default user, only loopback clients are served.
+  if (server.config.get('protected-mode') === 'yes' && defaultUser().nopass && !isLoopback(socket.remoteAddress)) {
+    server.stats.rejectedConnections++;
+    socket.end(PROTECTED_MODE_REPLY);
     return;
   }
   const c = new Client(socket);
