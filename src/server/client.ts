@@ -177,6 +177,9 @@ export class Client {
       server.stats.netOutputBytes += this.reply.len;
       server.stats.writesProcessed++;
       this.reply.writeTo(this.socket);
+      // Output the peer has not read yet stays in the socket: past the client-output-buffer-limit
+      // of its class, the client goes rather than memory growing without bound.
+      if (this.socket.writableLength !== 0 && outputLimits.closeIfOver(this)) return;
     } else if (this.reply.len > 0) {
       this.reply.discard();
     }
@@ -214,6 +217,9 @@ export class Client {
  * event's writes into the file first, as Redis does, so a reply never precedes its write.
  */
 export const beforeReplies = { run: (): void => {} };
+
+/** client-output-buffer-limit enforcement (installed by pubsub.ts, which owns the limits). */
+export const outputLimits = { closeIfOver: (_c: Client): boolean => false };
 
 /** Subsystems (pub/sub, WATCH, blocking) register here to drop a closing client's state. */
 export const clientCleanupHooks: ((c: Client) => void)[] = [];

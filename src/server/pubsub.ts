@@ -1,12 +1,15 @@
 // Pub/Sub registry and delivery: channel -> subscribers, pattern -> subscribers, shard channel ->
 // subscribers, and each client's own sets (Client.channels/patterns/shardChannels). Messages are
 // written into the receivers' reply buffers and flushed once per event-loop turn; a receiver whose
-// pending output passes its client-output-buffer-limit is disconnected.
+// pending output passes its client-output-buffer-limit is disconnected. The limits of every class
+// (normal, replica, pubsub) live here; Client.flush applies them to ordinary replies too.
 
 import { notifyPublisher } from '../keyspace/notify.js';
 import { logger } from '../log.js';
 import { globMatch } from '../util/glob.js';
-import { CLIENT_PUBSUB, clientCleanupHooks, type Client } from './client.js';
+import {
+  CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, clientCleanupHooks, outputLimits, type Client,
+} from './client.js';
 import { server } from './state.js';
 
 const channels = new Map<string, Set<Client>>();
@@ -147,6 +150,7 @@ export function resetPubSub(c: Client): void {
 
 // Output buffer limits per class, [hard, soft, softSeconds] in bytes/seconds; 0 disables one.
 let normalLimits = [0, 0, 0];
+let replicaLimits = [0, 0, 0];
 let pubsubLimits = [0, 0, 0];
 
 function parseLimits(v: string): void {
@@ -155,6 +159,7 @@ function parseLimits(v: string): void {
     const lim = [Number(w[i + 1]), Number(w[i + 2]), Number(w[i + 3])];
     if (w[i] === 'normal') normalLimits = lim;
     else if (w[i] === 'pubsub') pubsubLimits = lim;
+    else if (w[i] === 'slave' || w[i] === 'replica') replicaLimits = lim;
   }
 }
 
@@ -164,7 +169,10 @@ function parseLimits(v: string): void {
  * without bound. Pending output is what the socket still holds plus what is not flushed yet.
  */
 function overOutputLimit(c: Client): boolean {
-  const lim = c.flags & CLIENT_PUBSUB ? pubsubLimits : normalLimits;
+  // Redis's getClientType: a MONITOR client is a normal one, our link to a primary has no limit.
+  if (c.flags & CLIENT_MASTER) return false;
+  const lim = c.flags & CLIENT_SLAVE && (c.flags & CLIENT_MONITOR) === 0 ? replicaLimits
+    : c.flags & CLIENT_PUBSUB ? pubsubLimits : normalLimits;
   if (lim[0] === 0 && lim[1] === 0) return false;
   const used = (c.socket !== null ? c.socket.writableLength : 0) + c.reply.len;
   if (lim[0] !== 0 && used >= lim[0]) return true;
@@ -180,6 +188,17 @@ function overOutputLimit(c: Client): boolean {
   return now - c.obufSoftLimitSince > lim[2] * 1000;
 }
 
+/** Close a client whose pending output passed its class's limit; true if it was closed. */
+function closeIfOverOutputLimit(c: Client): boolean {
+  if (!overOutputLimit(c)) return false;
+  logger('network').warn(
+    { client: c.addr, pending: c.reply.len + (c.socket?.writableLength ?? 0) },
+    'Client closed for overcoming of output buffer limits.',
+  );
+  c.close();
+  return true;
+}
+
 function deliver(c: Client, word: string, pattern: string | null, channel: string, message: string): void {
   const r = c.reply;
   r.push(pattern === null ? 3 : 4);
@@ -187,15 +206,8 @@ function deliver(c: Client, word: string, pattern: string | null, channel: strin
   if (pattern !== null) r.bulk(pattern);
   r.bulk(channel);
   r.bulk(message);
-  if (overOutputLimit(c)) {
-    logger('network').warn(
-      { client: c.addr, pending: c.reply.len + (c.socket?.writableLength ?? 0) },
-      'Client closed for overcoming of output buffer limits.',
-    );
-    // Closing unsubscribes it; Map and Set iteration in publish() tolerates the removal.
-    c.close();
-    return;
-  }
+  // Closing unsubscribes it; Map and Set iteration in publish() tolerates the removal.
+  if (closeIfOverOutputLimit(c)) return;
   c.scheduleFlush();
 }
 
@@ -256,6 +268,7 @@ export function channelCount(kind: ChannelKind): number {
 
 export function initPubSub(): void {
   notifyPublisher.publish = publish;
+  outputLimits.closeIfOver = closeIfOverOutputLimit;
   clientCleanupHooks.push(resetPubSub);
   server.config.watch('client-output-buffer-limit', parseLimits);
 }
