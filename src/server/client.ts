@@ -95,8 +95,13 @@ export class Client {
     this.reply = new ReplyWriter(server);
     this.db = server.dbs[0];
     this.authenticated = !server.defaultAuthRequired;
-    this.addr = socket ? `${fmtHost(socket.remoteAddress)}:${socket.remotePort}` : '';
-    this.laddr = socket ? `${fmtHost(socket.localAddress)}:${socket.localPort}` : '';
+    if (socket !== null && socket.remoteAddress === undefined && socket.remotePort === undefined) {
+      // A unix-socket peer: Redis shows the socket's path with port 0 on both sides.
+      this.addr = this.laddr = `${server.config.get('unixsocket')}:0`;
+    } else {
+      this.addr = socket ? `${fmtHost(socket.remoteAddress)}:${socket.remotePort}` : '';
+      this.laddr = socket ? `${fmtHost(socket.localAddress)}:${socket.localPort}` : '';
+    }
   }
 
   /** The socket's file descriptor (CLIENT LIST fd), -1 when unknown. */

@@ -1,5 +1,6 @@
 // TCP listeners for the `bind` addresses; accepts connections into Clients.
 
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { ERR } from '../errors.js';
 import { logger } from '../log.js';
@@ -19,7 +20,7 @@ function isLoopback(addr: string | undefined): boolean {
 
 function onConnection(socket: net.Socket): void {
   server.stats.connectionsReceived++;
-  socket.setNoDelay(true);
+  if (socket.remoteAddress !== undefined) socket.setNoDelay(true);
   const keepalive = server.config.num('tcp-keepalive');
   if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
   if (server.clients.size >= server.config.num('maxclients')) {
@@ -107,6 +108,23 @@ export async function listen(port: number, bind: string): Promise<net.Server[]> 
     servers.push(srv);
   }
   server.port = boundPort;
+  const unixsocket = server.config.get('unixsocket');
+  if (unixsocket !== '') servers.push(await listenUnix(unixsocket, server.config.num('unixsocketperm')));
   watchIdleTimeout();
   return servers;
+}
+
+/** Like Redis: a stale socket file is replaced, and unixsocketperm (octal, 0 = umask) applies. */
+async function listenUnix(path: string, perm: number): Promise<net.Server> {
+  fs.rmSync(path, { force: true });
+  const srv = net.createServer(onConnection);
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen({ path, backlog: server.config.num('tcp-backlog') }, () => {
+      srv.off('error', reject);
+      resolve();
+    });
+  });
+  if (perm !== 0) fs.chmodSync(path, perm);
+  return srv;
 }
