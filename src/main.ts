@@ -64,7 +64,13 @@ export async function startServer(config: Config): Promise<void> {
   initAof();
   startSaveCron();
   initPersistenceInfo();
-  listeners = await listen(config.num('port'), config.get('bind'));
+  // Like Redis, port 0 means no TCP listener; with no unixsocket either there is nothing to serve.
+  const port = config.num('port');
+  listeners = await listen(port, port === 0 ? '' : config.get('bind'));
+  if (listeners.length === 0) {
+    log.warn('Configured to not listen anywhere, exiting.');
+    process.exit(1);
+  }
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
   log.info(
