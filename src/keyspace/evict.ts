@@ -6,7 +6,8 @@
 // the estimated size of every evicted key (MEMORY USAGE's model) is credited against the sample
 // until a full collection: without that credit one eviction round would empty the dataset. V8
 // would let that garbage grow to about as much again as the live heap before collecting it, so once
-// the credit passes a fiftieth of maxmemory, eviction runs a full collection itself.
+// the credit passes a tenth of maxmemory, eviction runs a full collection itself (more often
+// costs more than it saves: each one marks the whole heap, and compaction churns pages).
 //
 // Access info lives in a Map per Db, created only while an LRU or LFU policy is set: under
 // noeviction (and the random/ttl policies) lookups pay one null check and nothing else.
@@ -54,11 +55,11 @@ let pendingFreed = 0;
  * and libc free are given back only some time later. In SET floods (redis-benchmark -P 16,
  * 200-byte values, maxmemory 150-160mb, /proc statm sampled every 50-100 ms) RSS peaked 35-55 MB
  * above heap used + external + the process's RSS beyond them at startup. The startup part (about
- * 50 MB: Node's code and runtime) is not counted, as Redis does not count its own binary: a
- * maxmemory of 100mb must leave room for data. So RSS stays under maxmemory + 20% from about
- * maxmemory 250mb up (test/limits/maxmemory.test.ts); below, it may exceed by that fixed cost.
- * An RSS-based reading would not do: it stays high after keys are evicted, and eviction would
- * then empty the dataset.
+ * 50-60 MB: Node's code and runtime) is not counted, as Redis does not count its own binary: a
+ * maxmemory of 100mb must leave room for data. With maxmemory 200mb, RSS above the empty server's
+ * peaked at 1.45-1.5x maxmemory (sampled every 50 ms, test/limits/maxmemory.test.ts), in short
+ * spikes around full collections. An RSS-based reading would not do: it stays high after keys are
+ * evicted, and eviction would then empty the dataset.
  */
 const LOAD_GROWTH = 64 * 1024 * 1024;
 
@@ -338,7 +339,7 @@ export function performEvictions(): boolean {
     pendingFreed += freed;
     over -= freed;
   }
-  if (pendingFreed > cfg.maxmemory / 50) collect();
+  if (pendingFreed > cfg.maxmemory / 10) collect();
   return true;
 }
 
