@@ -3,6 +3,7 @@
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
@@ -92,9 +93,10 @@ async function evictionRun(
   policy: string,
   keys: [string, string[]][],
   prepare: (c: RespConn) => Promise<void>,
+  extraArgs: string[] = [],
 ): Promise<{ survivors: Set<string>; evicted: number; events: string[]; conn: RespConn; srv: RunningServer }> {
   const srv = await startShoal(['--maxmemory-policy', policy, '--maxmemory-samples', '32', '--lfu-log-factor', '0',
-    '--notify-keyspace-events', 'Ee']);
+    '--notify-keyspace-events', 'Ee', ...extraArgs]);
   const c = await RespConn.connect(srv.port);
   for (const [k, extra] of keys) expect(await c.call('SET', k, BIG, ...extra)).toBe('+OK\r\n');
   await prepare(c);
@@ -210,6 +212,35 @@ describe('eviction policies', () => {
       }
     });
   }
+
+  it('an evicted key is propagated as DEL, ahead of the write that caused it', async () => {
+    const all = names('k', 20);
+    const r = await evictionRun('allkeys-random', all.map((k) => [k, []]), async () => {}, ['--appendonly', 'yes']);
+    try {
+      expect(r.evicted).toBeGreaterThanOrEqual(2);
+      const aof = fs.readFileSync(path.join(r.srv.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1');
+      // Commands as words: "*2 $3 DEL $2 k7" -> DEL k7.
+      const lines = aof.split('\r\n');
+      const cmds: string[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        if (!lines[i].startsWith('*')) continue;
+        const n = Number(lines[i].slice(1));
+        const words: string[] = [];
+        for (let j = 0; j < n; j++) words.push(lines[i + 2 + 2 * j]);
+        cmds.push(words[0] === 'SET' ? `SET ${words[1]}` : words.join(' '));
+        i += 2 * n;
+      }
+      const dels = cmds.filter((w) => w.startsWith('DEL '));
+      expect(dels).toEqual(r.events.map((k) => `DEL ${k}`));
+      // The first evictions come right before the SET that pushed memory over.
+      let next = cmds.indexOf(dels[0]);
+      while (cmds[next].startsWith('DEL ')) next++;
+      expect(cmds[next]).toMatch(/^SET new\d$/);
+    } finally {
+      r.conn.close();
+      await r.srv.stop();
+    }
+  });
 
   it('OBJECT IDLETIME counts whole seconds since the last access under an LRU policy', async () => {
     const srv = await startShoal(['--maxmemory-policy', 'allkeys-lru']);
