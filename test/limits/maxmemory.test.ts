@@ -98,21 +98,28 @@ async function evictionRun(
   const srv = await startShoal(['--maxmemory-policy', policy, '--maxmemory-samples', '32', '--lfu-log-factor', '0',
     '--notify-keyspace-events', 'Ee', ...extraArgs]);
   const c = await RespConn.connect(srv.port);
-  for (const [k, extra] of keys) expect(await c.call('SET', k, BIG, ...extra)).toBe('+OK\r\n');
-  await prepare(c);
-  const sub = await RespConn.connect(srv.port);
-  await sub.call('SUBSCRIBE', '__keyevent@0__:evicted');
-  // Collect the garbage writing them left, so the limit is set from live data.
-  await c.call('MEMORY', 'PURGE');
-  const used = infoField(await c.call('INFO', 'memory'), 'used_memory');
-  await c.call('CONFIG', 'SET', 'maxmemory', String(used + MB));
-  for (const k of NEW) expect(await c.call('SET', k, BIG)).toBe('+OK\r\n');
-  const evicted = infoField(await c.call('INFO', 'stats'), 'evicted_keys');
-  const events = evicted > 0 ? (await sub.read(evicted)).map((f) => f.split('\r\n')[6]) : [];
-  sub.close();
-  const survivors = new Set<string>();
-  for (const [k] of keys) if ((await c.call('EXISTS', k)) === ':1\r\n') survivors.add(k);
-  return { survivors, evicted, events, conn: c, srv };
+  try {
+    for (const [k, extra] of keys) expect(await c.call('SET', k, BIG, ...extra)).toBe('+OK\r\n');
+    await prepare(c);
+    const sub = await RespConn.connect(srv.port);
+    await sub.call('SUBSCRIBE', '__keyevent@0__:evicted');
+    // Collect the garbage writing them left, so the limit is set from live data.
+    await c.call('MEMORY', 'PURGE');
+    const used = infoField(await c.call('INFO', 'memory'), 'used_memory');
+    await c.call('CONFIG', 'SET', 'maxmemory', String(used + MB));
+    for (const k of NEW) expect(await c.call('SET', k, BIG)).toBe('+OK\r\n');
+    const evicted = infoField(await c.call('INFO', 'stats'), 'evicted_keys');
+    const events = evicted > 0 ? (await sub.read(evicted)).map((f) => f.split('\r\n')[6]) : [];
+    sub.close();
+    const survivors = new Set<string>();
+    for (const [k] of keys) if ((await c.call('EXISTS', k)) === ':1\r\n') survivors.add(k);
+    return { survivors, evicted, events, conn: c, srv };
+  } catch (err) {
+    // A failed run must not leave its server behind.
+    c.close();
+    await srv.stop();
+    throw err;
+  }
 }
 
 
