@@ -41,6 +41,8 @@ export const ERR = {
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
   readonlyReplica: "READONLY You can't write against a read only replica.",
+  noReplicas: 'NOREPLICAS Not enough good replicas to write.',
+  masterDown: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
   loading: 'LOADING Redis is loading the dataset in memory',
   busyKey: 'BUSYKEY Target key name already exists.',
   maxClients: 'ERR max number of clients reached',
@@ -105,6 +107,16 @@ export const ERR = {
   sortScores: "ERR One or more scores can't be converted into double",
   sortByInCluster: 'ERR BY option of SORT denied in Cluster mode.',
   sortGetInCluster: 'ERR GET option of SORT denied in Cluster mode.',
+  protectedMode:
+    'DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+    'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to ' +
+    "Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' " +
+    'from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not ' +
+    'publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just ' +
+    "disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then " +
+    "restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+    '4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the ' +
+    'server to start accepting connections from the outside.',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -9,10 +9,12 @@ import { listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
 import { initLatency } from './server/latency.js';
 import { initInfo } from './server/info.js';
+import { initEviction } from './keyspace/evict.js';
 import { initNotifications } from './keyspace/notify.js';
 import { initHyperLogLog } from './commands/hyperloglog.js';
 import { initBlocking } from './server/blocking.js';
 import { initPubSub } from './server/pubsub.js';
+import { initOutputLimits } from './server/output-limits.js';
 import { initWatch } from './server/watch.js';
 import { server } from './server/state.js';
 import { initAcl } from './acl/users.js';
@@ -46,6 +48,7 @@ export async function startServer(config: Config): Promise<void> {
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
   server.init(config);
+  initEviction();
   initSlowlog();
   initLatency();
   initInfo();
@@ -53,6 +56,7 @@ export async function startServer(config: Config): Promise<void> {
   initHyperLogLog();
   initBlocking();
   initPubSub();
+  initOutputLimits();
   initWatch();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
@@ -64,7 +68,13 @@ export async function startServer(config: Config): Promise<void> {
   initAof();
   startSaveCron();
   initPersistenceInfo();
-  listeners = await listen(config.num('port'), config.get('bind'));
+  // Like Redis, port 0 means no TCP listener; with no unixsocket either there is nothing to serve.
+  const port = config.num('port');
+  listeners = await listen(port, port === 0 ? '' : config.get('bind'));
+  if (listeners.length === 0) {
+    log.warn('Configured to not listen anywhere, exiting.');
+    process.exit(1);
+  }
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
   startReplicaLink();

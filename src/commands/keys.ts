@@ -5,6 +5,7 @@
 import { ERR } from '../errors.js';
 import { typeName, type Db, type Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
+import { idleSeconds, lfuFrequency, peekAccess, restoreAccess } from '../keyspace/evict.js';
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
 import { stringEncoding } from '../keyspace/strings.js';
@@ -280,8 +281,6 @@ function keysCommand(c: Client, argv: string[]): void {
 
 /** Redis shares the integer objects 0..9999, whose refcount reads INT_MAX. */
 const SHARED_INTEGERS = 10000;
-/** The counter Redis gives a new key under an LFU policy. */
-const LFU_INIT_VAL = 5;
 
 function lfuPolicy(): boolean {
   return server.config.get('maxmemory-policy').endsWith('-lfu');
@@ -310,9 +309,14 @@ const OBJECT_HELP = [
   '    Return how many references the value stored at <key> has.',
 ];
 
-/** The value for an OBJECT subcommand, or null after replying null for a missing key. */
+/**
+ * The value for an OBJECT subcommand, or null after replying null for a missing key. The lookup
+ * does not count as an access (Redis's LOOKUP_NOTOUCH).
+ */
 function objectLookup(c: Client, key: string): Value | null {
+  const saved = peekAccess(c.db, key);
   const v = c.db.lookupRead(key);
+  restoreAccess(c.db, key, saved);
   if (v === undefined) {
     c.reply.nullBulk();
     return null;
@@ -588,9 +592,7 @@ export const commands: CommandDef[] = [
             c.reply.error(ERR.lfuSelected);
             return;
           }
-          // No per-key access clock is kept: 0 never makes a key look idle to eviction or
-          // cleanup tools that act on IDLETIME.
-          c.reply.int(0);
+          c.reply.int(idleSeconds(c.db, argv[2]));
         },
       }),
       gen({
@@ -603,8 +605,7 @@ export const commands: CommandDef[] = [
             c.reply.error(ERR.lfuNotSelected);
             return;
           }
-          // No access counter is kept: every key reads as new, neither hot nor cold.
-          c.reply.int(LFU_INIT_VAL);
+          c.reply.int(lfuFrequency(c.db, argv[2]));
         },
       }),
       gen({

@@ -1,6 +1,7 @@
 // Server commands: DBSIZE FLUSHDB FLUSHALL INFO CONFIG SLOWLOG LATENCY MEMORY TIME LASTSAVE
 // SHUTDOWN DEBUG.
 
+import { collect } from '../keyspace/evict.js';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ERR } from '../errors.js';
@@ -932,6 +933,8 @@ export const commands: CommandDef[] = [
         complexity: 'Depends on how much memory is allocated, could be slow',
         tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
         handler(c) {
+          // V8's counterpart: collect garbage now, so used_memory shows live data only.
+          collect();
           c.reply.ok();
         },
       },

@@ -64,15 +64,13 @@ const sp = (name: string, def: string, mutable = true, extra: Partial<Directive>
   name, type: 'special', def, mutable, ...extra,
 });
 
-const NOT_YET_EMPTY = { onlyValues: [''] } as const;
-
 export const DIRECTIVES: readonly Directive[] = [
   // network
   i('port', 6379, 0, 65535, false),
   sp('bind', '* -::*', false),
   b('protected-mode', 'yes'),
   i('tcp-backlog', 511, 0, I32, false),
-  s('unixsocket', '', false, NOT_YET_EMPTY),
+  s('unixsocket', '', false),
   i('unixsocketperm', 0, 0, 0o777, false, { octal: true }),
   i('timeout', 0, 0, I32),
   i('tcp-keepalive', 300, 0, I32),

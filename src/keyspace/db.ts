@@ -3,6 +3,7 @@
 
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.js';
 import { signals } from './signals.js';
+import { keyCreated, touchKey } from './evict.js';
 
 /**
  * Every non-primitive value implements this. Plain strings are stored as latin1 JS strings; a
@@ -41,6 +42,8 @@ export class Db {
   expires = new Map<string, number>();
   /** Average TTL sampled by active expiry, for INFO keyspace avg_ttl. */
   avgTtl = 0;
+  /** LRU clock or LFU counter per key, only while an LRU/LFU maxmemory-policy is set (evict.ts). */
+  access: Map<string, number> | null = null;
 
   constructor(public id: number) {}
 
@@ -59,6 +62,7 @@ export class Db {
     signals.beforeWrite(this, key);
     this.dict.delete(key);
     this.expires.delete(key);
+    if (this.access !== null) this.access.delete(key);
     keyspaceStats.expired++;
     notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, this.id);
     signals.modified(this, key);
@@ -73,8 +77,12 @@ export class Db {
       return undefined;
     }
     const v = this.dict.get(key);
-    if (v === undefined) keyspaceStats.misses++;
-    else keyspaceStats.hits++;
+    if (v === undefined) {
+      keyspaceStats.misses++;
+    } else {
+      keyspaceStats.hits++;
+      if (this.access !== null) touchKey(this, key);
+    }
     return v;
   }
 
@@ -82,7 +90,9 @@ export class Db {
   lookupWrite(key: string): Value | undefined {
     signals.beforeWrite(this, key);
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    return this.dict.get(key);
+    const v = this.dict.get(key);
+    if (v !== undefined && this.access !== null) touchKey(this, key);
+    return v;
   }
 
   /** Existence without touching stats (EXISTS uses lookupRead semantics itself when needed). */
@@ -109,6 +119,7 @@ export class Db {
     // A key created here (Redis's dbAdd): the `new` event, and clients blocked on the name may
     // now find a list or sorted set there (RENAME, MOVE, COPY, SORT STORE ...).
     if (this.dict.size !== before) {
+      if (this.access !== null) keyCreated(this, key);
       if (typeof value !== 'string') signals.ready(this, key);
       notifyKeyspaceEvent(NOTIFY_NEW, 'new', key, this.id);
     }
@@ -126,6 +137,7 @@ export class Db {
     signals.beforeWrite(this, key);
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
+    if (this.access !== null) this.access.delete(key);
     signals.modified(this, key);
     return true;
   }
@@ -152,13 +164,15 @@ export class Db {
    * its Maps by identity).
    */
   swapWith(other: Db): void {
-    const { dict, expires, avgTtl } = this;
+    const { dict, expires, avgTtl, access } = this;
     this.dict = other.dict;
     this.expires = other.expires;
     this.avgTtl = other.avgTtl;
+    this.access = other.access;
     other.dict = dict;
     other.expires = expires;
     other.avgTtl = avgTtl;
+    other.access = access;
   }
 
   /**
@@ -169,6 +183,7 @@ export class Db {
     const n = this.dict.size;
     this.dict = new Map();
     this.expires = new Map();
+    if (this.access !== null) this.access = new Map();
     return n;
   }
 }

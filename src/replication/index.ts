@@ -9,7 +9,7 @@ import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, dropTimedOutReplicas, ensureBacklog, parseReplicaLimits, pingReplicas, replicationSink, stream } from './primary.js';
+import { detach, dropTimedOutReplicas, ensureBacklog, pingReplicas, replicationSink, stream } from './primary.js';
 import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
@@ -91,7 +91,6 @@ export function initReplication(): void {
   server.config.watch('repl-backlog-size', (v) => {
     if (stream.backlog !== null) stream.backlog.resize(Number(v));
   });
-  server.config.watch('client-output-buffer-limit', parseReplicaLimits);
   server.config.watch('min-replicas-to-write', (v) => {
     stream.minReplicas = Number(v);
   });

@@ -5,6 +5,7 @@
 // On a replica the same stream state holds what it applied from its own primary, which it passes
 // on verbatim to its sub-replicas (chained replication), as Redis 7.0 does.
 
+import { closeIfOverOutputLimit, heldOverHardLimit } from '../server/output-limits.js';
 import { encodeCommand } from '../protocol/command.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -119,35 +120,9 @@ export function sendUnsent(): void {
     } else {
       r.held.push(data);
       r.heldLen += data.length;
-      if (replicaLimits[0] !== 0 && r.heldLen >= replicaLimits[0]) r.client.close();
+      if (heldOverHardLimit(r.client, r.heldLen)) r.client.close();
     }
   }
-}
-
-/** client-output-buffer-limit for the replica class: hard bytes, soft bytes, soft seconds. */
-const replicaLimits = [0, 0, 0];
-
-export function parseReplicaLimits(v: string): void {
-  const w = v.split(/\s+/);
-  for (let i = 0; i + 3 < w.length; i += 4) {
-    if (w[i] !== 'slave' && w[i] !== 'replica') continue;
-    replicaLimits[0] = Number(w[i + 1]);
-    replicaLimits[1] = Number(w[i + 2]);
-    replicaLimits[2] = Number(w[i + 3]);
-  }
-}
-
-/** A replica that cannot keep up is dropped rather than buffered for without bound (it resyncs). */
-function overOutputLimit(c: Client): boolean {
-  const used = c.socket!.writableLength;
-  if (replicaLimits[0] !== 0 && used >= replicaLimits[0]) return true;
-  if (replicaLimits[1] === 0 || used < replicaLimits[1]) {
-    c.obufSoftLimitSince = 0;
-    return false;
-  }
-  const now = Date.now();
-  if (c.obufSoftLimitSince === 0) c.obufSoftLimitSince = now;
-  return now - c.obufSoftLimitSince > replicaLimits[2] * 1000;
 }
 
 /** Write to a replica; the stream (not the initial transfer) counts against its output limit. */
@@ -155,10 +130,7 @@ function writeTo(c: Client, data: Buffer, limited = true): void {
   if (c.socket === null || c.socket.destroyed) return;
   server.stats.netReplOutputBytes += data.length;
   c.socket.write(data);
-  if (limited && overOutputLimit(c)) {
-    log().warn({ client: c.addr }, 'Client scheduled to be closed ASAP for overcoming of output buffer limits.');
-    c.close();
-  }
+  if (limited) closeIfOverOutputLimit(c);
 }
 
 /** The propagation sink: a primary's writes enter the stream (a replica forwards its primary's instead). */

@@ -10,6 +10,7 @@ import { logger } from '../log.js';
 import { refreshClock } from './clock.js';
 import { processCommand } from './dispatch.js';
 import { forgetPostponed } from './pause.js';
+import { closeIfOverOutputLimit } from './output-limits.js';
 import { server } from './state.js';
 
 // Client flags (bitmask).
@@ -95,8 +96,13 @@ export class Client {
     this.reply = new ReplyWriter(server);
     this.db = server.dbs[0];
     this.authenticated = !server.defaultAuthRequired;
-    this.addr = socket ? `${fmtHost(socket.remoteAddress)}:${socket.remotePort}` : '';
-    this.laddr = socket ? `${fmtHost(socket.localAddress)}:${socket.localPort}` : '';
+    if (socket !== null && socket.remoteAddress === undefined && socket.remotePort === undefined) {
+      // A unix-socket peer: Redis shows the socket's path with port 0 on both sides.
+      this.addr = this.laddr = `${server.config.get('unixsocket')}:0`;
+    } else {
+      this.addr = socket ? `${fmtHost(socket.remoteAddress)}:${socket.remotePort}` : '';
+      this.laddr = socket ? `${fmtHost(socket.localAddress)}:${socket.localPort}` : '';
+    }
   }
 
   /** The socket's file descriptor (CLIENT LIST fd), -1 when unknown. */
@@ -177,6 +183,9 @@ export class Client {
       server.stats.netOutputBytes += this.reply.len;
       server.stats.writesProcessed++;
       this.reply.writeTo(this.socket);
+      // Output the peer has not read yet stays in the socket: past the client-output-buffer-limit
+      // of its class, the client goes rather than memory growing without bound.
+      if (this.socket.writableLength !== 0 && closeIfOverOutputLimit(this)) return;
     } else if (this.reply.len > 0) {
       this.reply.discard();
     }

@@ -1,8 +1,8 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> MISCONF -> min-replicas -> read-only replica ->
-// pub/sub context -> stale replica -> monitor keyspace ban -> CLIENT PAUSE -> MULTI queueing ->
-// execute -> stats/slowlog -> propagate.
-// (Cluster routing and OOM checks join this ladder as they land.)
+// lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
+// CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
+// (Cluster routing joins this ladder when the cluster is wired.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -34,6 +34,8 @@ import { aclGuard } from '../acl/check.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
+import { maxmemory, performEvictions } from '../keyspace/evict.js';
+import { discardTransaction } from '../commands/tx.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -46,6 +48,11 @@ function reject(c: Client, cmd: CommandSpec | null, text: string): void {
   if (cmd !== null) cmd.rejectedCalls++;
   if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
   c.reply.error(text);
+}
+
+function queuedDenyoom(c: Client): boolean {
+  for (const q of c.multiQueue!) if (q.cmd.flags & F.DENYOOM) return true;
+  return false;
 }
 
 /** Run one parsed request through the pipeline (a command CLIENT PAUSE held also resumes here). */
@@ -105,18 +112,32 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, denied);
     return;
   }
+  // Like Redis, every command first gives eviction its chance; only commands that may grow memory
+  // (and an EXEC with one queued) are refused when it could not free enough.
+  if (maxmemory.on && !performEvictions()) {
+    if (cmd.flags & F.DENYOOM) {
+      reject(c, cmd, ERR.oom);
+      return;
+    }
+    if (cmd.name === 'exec' && c.flags & CLIENT_MULTI && queuedDenyoom(c)) {
+      cmd.rejectedCalls++;
+      c.reply.error(`EXECABORT Transaction discarded because of: ${ERR.oom}`);
+      discardTransaction(c);
+      return;
+    }
+  }
   const diskError = writesDeniedByDiskError();
   if (diskError !== null && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
     reject(c, cmd, diskError);
     return;
   }
   if (cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && tooFewGoodReplicas()) {
-    reject(c, cmd, 'NOREPLICAS Not enough good replicas to write.');
+    reject(c, cmd, ERR.noReplicas);
     return;
   }
   // A read-only replica takes writes only from its primary's link.
   if (signals.isReplica() && cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && server.config.bool('replica-read-only')) {
-    reject(c, cmd, "READONLY You can't write against a read only replica.");
+    reject(c, cmd, ERR.readonlyReplica);
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
@@ -124,7 +145,7 @@ function processCommandInner(c: Client, argv: string[]): void {
     return;
   }
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
-    reject(c, cmd, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+    reject(c, cmd, ERR.masterDown);
     return;
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they

@@ -2,6 +2,7 @@
 // Subsystems that own a section's real numbers (persistence, replication) replace its body with
 // setInfoSection.
 
+import { usedMemory } from '../keyspace/evict.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -75,11 +76,6 @@ function metricValue(m: Metric): number {
   return Math.floor(sum / SAMPLES);
 }
 
-function usedMemory(): number {
-  const mu = process.memoryUsage();
-  return mu.heapUsed + mu.external;
-}
-
 function sample(): void {
   const now = Date.now();
   trackMetric(metrics.ops, server.stats.commandsProcessed, now);
@@ -103,7 +99,7 @@ export function resetPeakMemory(): void {
 
 export function memoryFigures(): { used: number; peak: number; startup: number; rss: number; heapTotal: number } {
   const mu = process.memoryUsage();
-  const used = mu.heapUsed + mu.external;
+  const used = usedMemory();
   if (used > peakMemory) peakMemory = used;
   return { used, peak: peakMemory, startup: startupMemory, rss: mu.rss, heapTotal: mu.heapTotal + mu.external };
 }

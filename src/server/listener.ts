@@ -1,5 +1,6 @@
 // TCP listeners for the `bind` addresses; accepts connections into Clients.
 
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { ERR } from '../errors.js';
 import { logger } from '../log.js';
@@ -7,15 +8,31 @@ import {
   CLIENT_BLOCKED, CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, Client,
 } from './client.js';
 import { server } from './state.js';
+import { defaultUser } from '../acl/users.js';
+
+const PROTECTED_MODE_REPLY = `-${ERR.protectedMode}\r\n`;
+
+/** Loopback TCP peers, and unix-socket peers (which have no address), count as local. */
+function isLoopback(addr: string | undefined): boolean {
+  if (addr === undefined) return true;
+  return addr.startsWith('127.') || addr.startsWith('::ffff:127.') || addr === '::1';
+}
 
 function onConnection(socket: net.Socket): void {
   server.stats.connectionsReceived++;
-  socket.setNoDelay(true);
+  if (socket.remoteAddress !== undefined) socket.setNoDelay(true);
   const keepalive = server.config.num('tcp-keepalive');
   if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
   if (server.clients.size >= server.config.num('maxclients')) {
     server.stats.rejectedConnections++;
     socket.end(`-${ERR.maxClients}\r\n`);
+    return;
+  }
+  // Protected mode (Redis 7.0 applies it whatever `bind` says): without a password for the
+  // default user, only loopback clients are served.
+  if (server.config.get('protected-mode') === 'yes' && defaultUser().nopass && !isLoopback(socket.remoteAddress)) {
+    server.stats.rejectedConnections++;
+    socket.end(PROTECTED_MODE_REPLY);
     return;
   }
   const c = new Client(socket);
@@ -91,6 +108,23 @@ export async function listen(port: number, bind: string): Promise<net.Server[]> 
     servers.push(srv);
   }
   server.port = boundPort;
+  const unixsocket = server.config.get('unixsocket');
+  if (unixsocket !== '') servers.push(await listenUnix(unixsocket, server.config.num('unixsocketperm')));
   watchIdleTimeout();
   return servers;
+}
+
+/** Like Redis: a stale socket file is replaced, and unixsocketperm (octal, 0 = umask) applies. */
+async function listenUnix(path: string, perm: number): Promise<net.Server> {
+  fs.rmSync(path, { force: true });
+  const srv = net.createServer(onConnection);
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen({ path, backlog: server.config.num('tcp-backlog') }, () => {
+      srv.off('error', reject);
+      resolve();
+    });
+  });
+  if (perm !== 0) fs.chmodSync(path, perm);
+  return srv;
 }

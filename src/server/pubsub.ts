@@ -1,12 +1,15 @@
 // Pub/Sub registry and delivery: channel -> subscribers, pattern -> subscribers, shard channel ->
 // subscribers, and each client's own sets (Client.channels/patterns/shardChannels). Messages are
 // written into the receivers' reply buffers and flushed once per event-loop turn; a receiver whose
-// pending output passes its client-output-buffer-limit is disconnected.
+// pending output passes its client-output-buffer-limit is disconnected. The limits of every class
+// (normal, replica, pubsub) live here; Client.flush applies them to ordinary replies too.
 
 import { notifyPublisher } from '../keyspace/notify.js';
-import { logger } from '../log.js';
 import { globMatch } from '../util/glob.js';
-import { CLIENT_PUBSUB, clientCleanupHooks, type Client } from './client.js';
+import {
+  CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, clientCleanupHooks, type Client,
+} from './client.js';
+import { closeIfOverOutputLimit } from './output-limits.js';
 import { server } from './state.js';
 
 const channels = new Map<string, Set<Client>>();
@@ -150,41 +153,6 @@ export function resetPubSub(c: Client): void {
   c.flags &= ~CLIENT_PUBSUB;
 }
 
-// Output buffer limits per class, [hard, soft, softSeconds] in bytes/seconds; 0 disables one.
-let normalLimits = [0, 0, 0];
-let pubsubLimits = [0, 0, 0];
-
-function parseLimits(v: string): void {
-  const w = v.split(/\s+/);
-  for (let i = 0; i + 3 < w.length; i += 4) {
-    const lim = [Number(w[i + 1]), Number(w[i + 2]), Number(w[i + 3])];
-    if (w[i] === 'normal') normalLimits = lim;
-    else if (w[i] === 'pubsub') pubsubLimits = lim;
-  }
-}
-
-/**
- * Redis's checkClientOutputBufferLimits for a receiver of pushed output: over the hard limit, or
- * over the soft one for longer than its seconds, and the client is closed rather than buffering
- * without bound. Pending output is what the socket still holds plus what is not flushed yet.
- */
-function overOutputLimit(c: Client): boolean {
-  const lim = c.flags & CLIENT_PUBSUB ? pubsubLimits : normalLimits;
-  if (lim[0] === 0 && lim[1] === 0) return false;
-  const used = (c.socket !== null ? c.socket.writableLength : 0) + c.reply.len;
-  if (lim[0] !== 0 && used >= lim[0]) return true;
-  if (lim[1] === 0 || used < lim[1]) {
-    c.obufSoftLimitSince = 0;
-    return false;
-  }
-  const now = Date.now();
-  if (c.obufSoftLimitSince === 0) {
-    c.obufSoftLimitSince = now;
-    return false;
-  }
-  return now - c.obufSoftLimitSince > lim[2] * 1000;
-}
-
 function deliver(c: Client, word: string, pattern: string | null, channel: string, message: string): void {
   const r = c.reply;
   const enabled = r.enabled;
@@ -195,15 +163,8 @@ function deliver(c: Client, word: string, pattern: string | null, channel: strin
   r.bulk(channel);
   r.bulk(message);
   r.enabled = enabled;
-  if (overOutputLimit(c)) {
-    logger('network').warn(
-      { client: c.addr, pending: c.reply.len + (c.socket?.writableLength ?? 0) },
-      'Client closed for overcoming of output buffer limits.',
-    );
-    // Closing unsubscribes it; Map and Set iteration in publish() tolerates the removal.
-    c.close();
-    return;
-  }
+  // Closing unsubscribes it; Map and Set iteration in publish() tolerates the removal.
+  if (closeIfOverOutputLimit(c)) return;
   c.scheduleFlush();
 }
 
@@ -265,5 +226,4 @@ export function channelCount(kind: ChannelKind): number {
 export function initPubSub(): void {
   notifyPublisher.publish = publish;
   clientCleanupHooks.push(resetPubSub);
-  server.config.watch('client-output-buffer-limit', parseLimits);
 }

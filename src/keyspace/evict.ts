@@ -1,0 +1,370 @@
+// maxmemory: memory accounting, per-key access tracking (LRU clock / LFU counter) and eviction.
+//
+// used_memory is V8's heap in use plus external memory (getHeapStatistics, about 0.5 us, sampled at
+// most once per millisecond of command time) plus a fixed allowance for the rest of the process
+// (see LOAD_GROWTH), so that RSS stays near maxmemory. Deleting a key frees nothing until V8 collects it, so
+// the estimated size of every evicted key (MEMORY USAGE's model) is credited against the sample
+// until a full collection: without that credit one eviction round would empty the dataset. V8
+// would let that garbage grow to about as much again as the live heap before collecting it, so once
+// the credit passes a tenth of maxmemory, eviction runs a full collection itself (more often
+// costs more than it saves: each one marks the whole heap, and compaction churns pages).
+//
+// Access info lives in a Map per Db, created only while an LRU or LFU policy is set: under
+// noeviction (and the random/ttl policies) lookups pay one null check and nothing else.
+
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { server } from '../server/state.js';
+import { clock } from '../server/clock.js';
+import { propagate } from '../server/propagate.js';
+import { datasetFrozen, type Db } from './db.js';
+import { keyMemoryUsage } from './memory.js';
+import { notifyKeyspaceEvent, NOTIFY_EVICTED } from './notify.js';
+import { signals } from './signals.js';
+
+const F_LRU = 1;
+const F_LFU = 2;
+const F_TTL = 4;
+const F_RANDOM = 8;
+const F_ALLKEYS = 16;
+const POLICIES: Readonly<Record<string, number>> = {
+  'noeviction': 0,
+  'allkeys-lru': F_ALLKEYS | F_LRU,
+  'allkeys-lfu': F_ALLKEYS | F_LFU,
+  'allkeys-random': F_ALLKEYS | F_RANDOM,
+  'volatile-lru': F_LRU,
+  'volatile-lfu': F_LFU,
+  'volatile-random': F_RANDOM,
+  'volatile-ttl': F_TTL,
+};
+
+/** Redis's LFU_INIT_VAL: a new key starts warm enough not to be evicted before it is used again. */
+export const LFU_INIT_VAL = 5;
+
+const cfg = { maxmemory: 0, policy: 0, samples: 5, logFactor: 10, decayTime: 1 };
+
+// ---- memory accounting ----
+
+let sample = 0;
+let sampledAt = -1;
+/** Estimated bytes of evicted keys V8 has not collected yet. */
+let pendingFreed = 0;
+
+/**
+ * What heap used + external misses of RSS under load: the young generation doubles, and pages V8
+ * and libc free are given back only some time later. In SET floods (redis-benchmark -P 16,
+ * 200-byte values, maxmemory 150-160mb, /proc statm sampled every 50-100 ms) RSS peaked 35-55 MB
+ * above heap used + external + the process's RSS beyond them at startup. The startup part (about
+ * 50-60 MB: Node's code and runtime) is not counted, as Redis does not count its own binary: a
+ * maxmemory of 100mb must leave room for data. With maxmemory 200mb, RSS above the empty server's
+ * peaked at 1.45-1.5x maxmemory (sampled every 50 ms, test/limits/maxmemory.test.ts), in short
+ * spikes around full collections. An RSS-based reading would not do: it stays high after keys are
+ * evicted, and eviction would then empty the dataset.
+ */
+const LOAD_GROWTH = 64 * 1024 * 1024;
+
+function heapNow(): number {
+  const h = getHeapStatistics();
+  return h.used_heap_size + h.external_memory + LOAD_GROWTH;
+}
+
+function resample(): void {
+  sample = heapNow();
+  sampledAt = clock.last;
+}
+
+let fullGc: (() => void) | null = null;
+
+/** A full collection now (MEMORY PURGE, and eviction to settle its credit). */
+export function collect(): void {
+  if (fullGc === null) {
+    setFlagsFromString('--expose-gc');
+    fullGc = runInNewContext('gc') as () => void;
+  }
+  fullGc();
+  pendingFreed = 0;
+  resample();
+  collectedAt = sample;
+}
+
+/** The reading right after the last collection. */
+let collectedAt = 0;
+
+/** used_memory as INFO and eviction see it. */
+export function usedMemory(): number {
+  resample();
+  return Math.max(0, sample - pendingFreed);
+}
+
+// ---- access tracking ----
+
+/** Minutes on a 16-bit clock, as Redis's LFU keeps its last-decrement time. */
+function lfuMinutes(now: number): number {
+  return Math.floor(now / 60000) & 0xffff;
+}
+
+/** The counter after lfu-decay-time has taken its toll (Redis's LFUDecrAndReturn). */
+function lfuDecayed(packed: number, now: number): number {
+  const counter = packed & 0xff;
+  if (cfg.decayTime === 0) return counter;
+  const ldt = packed >>> 8;
+  const nowMin = lfuMinutes(now);
+  const elapsed = nowMin >= ldt ? nowMin - ldt : 65535 - ldt + nowMin;
+  const periods = Math.floor(elapsed / cfg.decayTime);
+  return periods > counter ? 0 : counter - periods;
+}
+
+/** Logarithmic increment: the hotter the key, the less likely another hit counts (LFULogIncr). */
+function lfuIncr(counter: number): number {
+  if (counter === 255) return counter;
+  const base = counter - LFU_INIT_VAL;
+  const p = 1 / ((base < 0 ? 0 : base) * cfg.logFactor + 1);
+  return Math.random() < p ? counter + 1 : counter;
+}
+
+/** A lookup found the key: refresh its LRU clock or bump its LFU counter. */
+export function touchKey(db: Db, key: string): void {
+  const now = Date.now();
+  if (cfg.policy & F_LFU) {
+    const old = db.access!.get(key);
+    const counter = lfuIncr(old === undefined ? LFU_INIT_VAL : lfuDecayed(old, now));
+    db.access!.set(key, lfuMinutes(now) * 256 + counter);
+  } else {
+    db.access!.set(key, now);
+  }
+}
+
+/** A key was created: it starts now (LRU) or at LFU_INIT_VAL (LFU). */
+export function keyCreated(db: Db, key: string): void {
+  const now = Date.now();
+  db.access!.set(key, cfg.policy & F_LFU ? lfuMinutes(now) * 256 + LFU_INIT_VAL : now);
+}
+
+/** When tracking began: keys that have not been accessed since count as idle from then. */
+let trackingSince = Date.now();
+
+function setTracking(on: boolean): void {
+  trackingSince = Date.now();
+  for (const db of server.dbs) db.access = on ? new Map() : null;
+}
+
+/** Access info before a lookup that must not count as an access (OBJECT), to put back after it. */
+export function peekAccess(db: Db, key: string): number | undefined {
+  return db.access === null ? undefined : db.access.get(key);
+}
+
+export function restoreAccess(db: Db, key: string, saved: number | undefined): void {
+  if (db.access === null) return;
+  if (saved === undefined) db.access.delete(key);
+  else db.access.set(key, saved);
+}
+
+/** OBJECT IDLETIME: whole seconds since the last access (0 while no LRU policy tracks access). */
+export function idleSeconds(db: Db, key: string): number {
+  if (db.access === null || (cfg.policy & F_LRU) === 0) return 0;
+  return Math.floor((Date.now() - (db.access.get(key) ?? trackingSince)) / 1000);
+}
+
+/** OBJECT FREQ: the decayed LFU counter. */
+export function lfuFrequency(db: Db, key: string): number {
+  const packed = db.access?.get(key);
+  return packed === undefined ? LFU_INIT_VAL : lfuDecayed(packed, Date.now());
+}
+
+// ---- sampling and the eviction pool ----
+
+/**
+ * A resumable walk over a Map, standing in for Redis's random sampling: Map iterators survive
+ * inserts and deletes, so each call continues where the last stopped and wraps at the end.
+ */
+class Cursor {
+  private map: Map<string, unknown> | null = null;
+  private it: Iterator<string> | null = null;
+
+  next(map: Map<string, unknown>): string | undefined {
+    if (map.size === 0) return undefined;
+    if (this.map !== map) {
+      this.map = map;
+      this.it = map.keys();
+    }
+    let r = this.it!.next();
+    if (r.done === true) {
+      this.it = map.keys();
+      r = this.it.next();
+    }
+    return r.done === true ? undefined : r.value;
+  }
+}
+
+const dictCursors: Cursor[] = [];
+const expireCursors: Cursor[] = [];
+
+function cursorFor(list: Cursor[], id: number): Cursor {
+  while (list.length <= id) list.push(new Cursor());
+  return list[id];
+}
+
+/** Redis's EVPOOL_SIZE: the best candidates seen so far, ascending by score. */
+const POOL_SIZE = 16;
+const poolScore = new Float64Array(POOL_SIZE);
+const poolKey: (string | null)[] = new Array<string | null>(POOL_SIZE).fill(null);
+const poolDb = new Int32Array(POOL_SIZE);
+
+/** Higher is evicted first: idle ms (LRU), 255 - frequency (LFU), or how soon the TTL ends. */
+function score(db: Db, key: string, now: number): number {
+  if (cfg.policy & F_TTL) return Number.MAX_SAFE_INTEGER - (db.expires.get(key) ?? 0);
+  if (cfg.policy & F_LFU) {
+    const packed = db.access!.get(key);
+    return 255 - (packed === undefined ? LFU_INIT_VAL : lfuDecayed(packed, now));
+  }
+  return now - (db.access!.get(key) ?? trackingSince);
+}
+
+function poolInsert(dbid: number, key: string, s: number): void {
+  let i = 0;
+  while (i < POOL_SIZE && poolKey[i] !== null && poolScore[i] < s) i++;
+  for (let j = 0; j < POOL_SIZE; j++) {
+    if (poolKey[j] === key && poolDb[j] === dbid) return;
+  }
+  if (i === 0 && poolKey[POOL_SIZE - 1] !== null) return; // worse than everything in a full pool
+  if (poolKey[POOL_SIZE - 1] === null) {
+    // Room at the end: shift the better ones right.
+    for (let j = POOL_SIZE - 1; j > i; j--) {
+      poolKey[j] = poolKey[j - 1];
+      poolScore[j] = poolScore[j - 1];
+      poolDb[j] = poolDb[j - 1];
+    }
+  } else {
+    // Full: drop the worst (index 0) and shift the ones before i left.
+    i--;
+    for (let j = 0; j < i; j++) {
+      poolKey[j] = poolKey[j + 1];
+      poolScore[j] = poolScore[j + 1];
+      poolDb[j] = poolDb[j + 1];
+    }
+  }
+  poolKey[i] = key;
+  poolScore[i] = s;
+  poolDb[i] = dbid;
+}
+
+function poolRemove(i: number): void {
+  for (let j = i; j < POOL_SIZE - 1; j++) {
+    poolKey[j] = poolKey[j + 1];
+    poolScore[j] = poolScore[j + 1];
+    poolDb[j] = poolDb[j + 1];
+  }
+  poolKey[POOL_SIZE - 1] = null;
+}
+
+/** Fill the pool from every database, then take its best candidate that still exists. */
+function pickFromPool(): [Db, string] | null {
+  const now = Date.now();
+  const allkeys = (cfg.policy & F_ALLKEYS) !== 0;
+  for (;;) {
+    let sampled = 0;
+    for (const db of server.dbs) {
+      const map: Map<string, unknown> = allkeys ? db.dict : db.expires;
+      if (map.size === 0) continue;
+      const cursor = cursorFor(allkeys ? dictCursors : expireCursors, db.id);
+      const n = Math.min(cfg.samples, map.size);
+      for (let k = 0; k < n; k++) {
+        const key = cursor.next(map)!;
+        poolInsert(db.id, key, score(db, key, now));
+        sampled++;
+      }
+    }
+    if (sampled === 0) return null;
+    for (let i = POOL_SIZE - 1; i >= 0; i--) {
+      const key = poolKey[i];
+      if (key === null) continue;
+      const db = server.dbs[poolDb[i]];
+      poolRemove(i);
+      if ((allkeys ? db.dict : db.expires).has(key)) return [db, key];
+    }
+  }
+}
+
+let nextRandomDb = 0;
+
+/** allkeys-random / volatile-random: the databases in turn, a key from a wandering cursor. */
+function pickRandom(): [Db, string] | null {
+  const allkeys = (cfg.policy & F_ALLKEYS) !== 0;
+  for (let tried = 0; tried < server.dbs.length; tried++) {
+    const db = server.dbs[nextRandomDb];
+    nextRandomDb = (nextRandomDb + 1) % server.dbs.length;
+    const map: Map<string, unknown> = allkeys ? db.dict : db.expires;
+    if (map.size === 0) continue;
+    const cursor = cursorFor(allkeys ? dictCursors : expireCursors, db.id);
+    let key = cursor.next(map)!;
+    for (let skip = Math.floor(Math.random() * cfg.samples); skip > 0; skip--) key = cursor.next(map)!;
+    return [db, key];
+  }
+  return null;
+}
+
+/** Remove one key the way Redis evicts: DEL propagated, `evicted` event, stats. Returns its estimated size. */
+function evictKey(db: Db, key: string): number {
+  const size = keyMemoryUsage(key, db.dict.get(key)!, 5);
+  propagate(db.id, ['DEL', key]);
+  db.delete(key);
+  server.stats.evictedKeys++;
+  notifyKeyspaceEvent(NOTIFY_EVICTED, 'evicted', key, db.id);
+  return size;
+}
+
+/**
+ * Redis's performEvictions, run by the dispatcher before each command while maxmemory is set:
+ * evict by the policy until used memory is back under maxmemory. False means it could not (no
+ * policy, or nothing left to evict) and denyoom commands are refused.
+ */
+export function performEvictions(): boolean {
+  if (clock.last - sampledAt >= 1) resample();
+  let over = sample - pendingFreed - cfg.maxmemory;
+  if (over <= 0) return true;
+  if (datasetFrozen.on) return true;
+  if (signals.isReplica() && server.config.get('replica-ignore-maxmemory') === 'yes') return true;
+  // Much more than when last collected may be garbage (a Map's old table after it grew, values
+  // replaced): collect before deciding, or eviction would remove live keys to pay for it.
+  if (sample - collectedAt > cfg.maxmemory / 50) {
+    collect();
+    over = sample - cfg.maxmemory;
+    if (over <= 0) return true;
+  }
+  if (cfg.policy === 0) return false;
+  while (over > 0) {
+    const picked = cfg.policy & F_RANDOM ? pickRandom() : pickFromPool();
+    if (picked === null) return false;
+    const freed = evictKey(picked[0], picked[1]);
+    pendingFreed += freed;
+    over -= freed;
+  }
+  if (pendingFreed > cfg.maxmemory / 10) collect();
+  return true;
+}
+
+/** Whether the guard needs to run at all (maxmemory set). */
+export const maxmemory = { on: false };
+
+export function initEviction(): void {
+  server.config.watch('maxmemory', (v) => {
+    cfg.maxmemory = Number(v);
+    maxmemory.on = cfg.maxmemory > 0;
+  });
+  server.config.watch('maxmemory-policy', (v) => {
+    const before = cfg.policy & (F_LRU | F_LFU);
+    cfg.policy = POLICIES[v];
+    const after = cfg.policy & (F_LRU | F_LFU);
+    if (after !== before) setTracking(after !== 0);
+    poolKey.fill(null);
+  });
+  server.config.watch('maxmemory-samples', (v) => {
+    cfg.samples = Number(v);
+  });
+  server.config.watch('lfu-log-factor', (v) => {
+    cfg.logFactor = Number(v);
+  });
+  server.config.watch('lfu-decay-time', (v) => {
+    cfg.decayTime = Number(v);
+  });
+}
