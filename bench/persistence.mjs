@@ -130,6 +130,7 @@ function memSample(pid) {
 async function saveUnderLoad(kind) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-persist-${kind}-`));
   const server = await startServer(kind, { dir });
+  let saving = false;
   try {
     await sleep(1000);
     const empty = procKb(server.pid, 'status', 'VmRSS');
@@ -157,7 +158,7 @@ async function saveUnderLoad(kind) {
     }, MEM_EVERY_MS);
 
     // Chunks run back to back from before the BGSAVE until the save is done.
-    let saving = true;
+    saving = true;
     const during = [];
     const load = (async () => {
       while (saving) during.push(await benchChunk(server.port));
@@ -209,7 +210,11 @@ async function saveUnderLoad(kind) {
       fileBytes: fs.statSync(dump).size,
       cow: info.rdb_last_cow_size,
     };
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
   } finally {
+    saving = false;
     await server.stop();
   }
 }
