@@ -18,6 +18,15 @@ function isLoopback(addr: string | undefined): boolean {
   return addr.startsWith('127.') || addr.startsWith('::ffff:127.') || addr === '::1';
 }
 
+/**
+ * Protected mode's decision (Redis 7.0 applies it whatever `bind` says): refuse a client when
+ * protected mode is on, the default user has no password, and the client is not on loopback
+ * (unix-socket clients have no address and count as local).
+ */
+export function protectedModeRefuses(protectedMode: boolean, defaultNopass: boolean, remoteAddress: string | undefined): boolean {
+  return protectedMode && defaultNopass && !isLoopback(remoteAddress);
+}
+
 function onConnection(socket: net.Socket): void {
   server.stats.connectionsReceived++;
   if (socket.remoteAddress !== undefined) socket.setNoDelay(true);
@@ -28,9 +37,7 @@ function onConnection(socket: net.Socket): void {
     socket.end(`-${ERR.maxClients}\r\n`);
     return;
   }
-  // Protected mode (Redis 7.0 applies it whatever `bind` says): without a password for the
-  // default user, only loopback clients are served.
-  if (server.config.get('protected-mode') === 'yes' && defaultUser().nopass && !isLoopback(socket.remoteAddress)) {
+  if (protectedModeRefuses(server.config.bool('protected-mode'), defaultUser().nopass, socket.remoteAddress)) {
     server.stats.rejectedConnections++;
     socket.end(PROTECTED_MODE_REPLY);
     return;
