@@ -736,6 +736,32 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
   lset: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'index', type: 'integer' }, { name: 'element', type: 'string' }],
   ltrim: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'start', type: 'integer' }, { name: 'stop', type: 'integer' }],
   mget: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
+  migrate: [
+    { name: 'host', type: 'string' },
+    { name: 'port', type: 'integer' },
+    {
+      name: 'key_or_empty_string', type: 'oneof', args: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        { name: 'empty_string', type: 'pure-token', token: '' },
+      ],
+    },
+    { name: 'destination-db', type: 'integer' },
+    { name: 'timeout', type: 'integer' },
+    { name: 'copy', type: 'pure-token', token: 'COPY', since: '3.0.0', flags: ['optional'] },
+    { name: 'replace', type: 'pure-token', token: 'REPLACE', since: '3.0.0', flags: ['optional'] },
+    {
+      name: 'authentication', type: 'oneof', flags: ['optional'], args: [
+        { name: 'password', type: 'string', token: 'AUTH', since: '4.0.7', flags: ['optional'] },
+        {
+          name: 'username_password', type: 'block', token: 'AUTH2', since: '6.0.0', flags: ['optional'], args: [
+            { name: 'username', type: 'string' },
+            { name: 'password', type: 'string' },
+          ],
+        },
+      ],
+    },
+    { name: 'key', type: 'key', keySpecIndex: 1, token: 'KEYS', since: '3.0.6', flags: ['optional', 'multiple'] },
+  ],
   move: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'db', type: 'integer' }],
   mset: [
     {

@@ -36,6 +36,7 @@ import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { discardTransaction } from '../commands/tx.js';
+import { holdUntilMigrated, migrateLocks, touchesMigratingKeys } from '../commands/migrate.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -156,6 +157,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if (pause.type !== 0 && (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR)) === 0 && mustPostpone(c, cmd)) {
     postpone(c, argv);
+    return;
+  }
+  // Keys a MIGRATE has in flight are untouchable until it completes (see commands/migrate.ts).
+  if (migrateLocks.count !== 0 && ((c.flags & CLIENT_MULTI) === 0 || cmd.name === 'exec') && touchesMigratingKeys(c, cmd, argv)) {
+    holdUntilMigrated(c, argv);
     return;
   }
   if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {

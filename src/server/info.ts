@@ -2,6 +2,7 @@
 // Subsystems that own a section's real numbers (persistence, replication) replace its body with
 // setInfoSection.
 
+import { migrateCachedSockets } from '../commands/migrate.js';
 import { usedMemory } from '../keyspace/evict.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -276,7 +277,7 @@ function statsSection(): string {
     ['pubsubshard_channels', channelCount(SHARD)],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', migrateCachedSockets()],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],

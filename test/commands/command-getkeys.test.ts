@@ -48,6 +48,7 @@ const SAMPLES: Record<string, string[]> = {
   bzmpop: ['bzmpop 0 2 a b min', 'bzmpop 0 1 a max count 2', 'bzmpop 0 3 a b min', 'bzmpop 0 +1 a min'],
   sort: ['sort k', 'sort k by w get x', 'sort k store d', 'sort k limit 0 1 store d alpha', 'sort k store d store e', 'sort k store'],
   sort_ro: ['sort_ro k', 'sort_ro k by w get # get x alpha'],
+  migrate: ['migrate h 1 k 0 10', 'migrate h 1  0 10 keys a b', 'migrate h 1 k 0 10 auth keys', 'migrate h 1 k 0 10 keys a', 'migrate h 1  0 10 copy keys a'],
   sinter: ['sinter a b c'],
   sunion: ['sunion a b'],
   sdiff: ['sdiff a b'],
