@@ -80,6 +80,10 @@ export const commands: CommandDef[] = [
         c.reply.error(ERR.notInteger);
         return;
       }
+      if (n !== 0 && server.config.bool('cluster-enabled')) {
+        c.reply.error(ERR.selectNotAllowedInCluster);
+        return;
+      }
       if (n < 0 || n >= server.dbs.length) {
         c.reply.error(ERR.dbIndexOutOfRange);
         return;
