@@ -5,9 +5,13 @@
 // it takes 30-60 s, most of it redis-cli moving slots one by one and waiting for the nodes to agree,
 // so the steps move a few hundred slots rather than thousands.
 
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireRedis } from '../helpers/server.js';
+import { freePort, RespConn, requireRedis, SHOAL_BIN } from '../helpers/server.js';
 import { clusterNodes, nodeId, run, runAsync, slotCounts, slotOwner, ToolCluster, waitForAgreement } from './tooling-cluster.js';
 
 const SPARES = 2;
@@ -169,5 +173,60 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
     expect(r.out.match(/stopped node/g)?.length).toBeGreaterThanOrEqual(6);
     const s = c.tool('status');
     expect(s.out.trim().split('\n').every((l) => / down$/.test(l))).toBe(true);
+  });
+});
+
+describe('example cluster configurations', () => {
+  const CONF = path.resolve(__dirname, '../../conf');
+
+  /** Start bin/shoal-server with a conf file first, as the docs show; resolves once it answers. */
+  async function withServer(args: string[], body: (conn: RespConn) => Promise<void>): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-conf-test-'));
+    const proc = spawn(process.execPath, [SHOAL_BIN, ...args, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    proc.stderr!.on('data', (d) => (out += d));
+    const port = Number(args[args.indexOf('--port') + 1]);
+    try {
+      let conn: RespConn | null = null;
+      const deadline = Date.now() + 10000;
+      while (conn === null) {
+        if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
+        if (Date.now() > deadline) throw new Error(`server did not start: ${out}`);
+        conn = await RespConn.connect(port).catch(() => null);
+        if (conn === null) await new Promise((r) => setTimeout(r, 50));
+      }
+      await body(conn);
+      conn.close();
+    } finally {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGKILL');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('conf/cluster-node.conf starts a cluster node', async () => {
+    const port = await freePort();
+    const bus = await freePort();
+    await withServer([path.join(CONF, 'cluster-node.conf'), '--port', String(port), '--cluster-port', String(bus),
+      '--cluster-config-file', `nodes-${port}.conf`], async (conn) => {
+      expect(await conn.call('CLUSTER', 'INFO')).toContain('cluster_state:fail');
+      expect(await conn.call('CONFIG', 'GET', 'cluster-node-timeout')).toBe('*2\r\n$20\r\ncluster-node-timeout\r\n$4\r\n5000\r\n');
+    });
+  });
+
+  it('conf/cluster-docker.conf with the announce options docker-compose.yml passes', async () => {
+    const port = await freePort();
+    const bus = await freePort();
+    await withServer([path.join(CONF, 'cluster-docker.conf'), '--port', String(port), '--bind', '127.0.0.1', '--cluster-port', String(bus),
+      '--cluster-announce-ip', '10.11.12.13', '--cluster-announce-port', '7003', '--cluster-announce-bus-port', '17003'], async (conn) => {
+      expect(await conn.call('CONFIG', 'GET', 'protected-mode')).toBe('*2\r\n$14\r\nprotected-mode\r\n$2\r\nno\r\n');
+      expect(await conn.call('CONFIG', 'GET', 'cluster-config-file')).toBe('*2\r\n$19\r\ncluster-config-file\r\n$10\r\nnodes.conf\r\n');
+      // What peers and clients are told: the announced address, not the one the node listens on.
+      expect(await conn.call('CLUSTER', 'NODES')).toMatch(/ 10\.11\.12\.13:7003@17003 myself,master /);
+    });
   });
 });
