@@ -176,6 +176,35 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
   });
 });
 
+describe.skipIf(!requireRedis())('bin/shoal-cluster create without redis-cli (what the compose one-shot runs)', () => {
+  let c: ToolCluster;
+  beforeAll(async () => {
+    c = await ToolCluster.create(6);
+  });
+  afterAll(() => {
+    c?.destroy();
+  });
+
+  it('joins started nodes given as --hosts with CLUSTER MEET/ADDSLOTSRANGE/REPLICATE', async () => {
+    const started = c.tool('start');
+    expect(started.status, started.out).toBe(0);
+    const hosts = [...Array(6).keys()].map((i) => c.addr(i)).join(',');
+    const r = c.tool('create', '--without-redis-cli', '--hosts', hosts);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).not.toContain('redis-cli --cluster');
+    expect(r.out).toContain('Cluster ready: 3 primaries, 3 replicas');
+    await waitForAgreement(c, 6);
+    const nodes = clusterNodes(c.port(0));
+    expect(nodes.filter((n) => n.flags.includes('master')).map((n) => n.ranges)).toEqual(
+      expect.arrayContaining([[[0, 5460]], [[5461, 10921]], [[10922, 16383]]]),
+    );
+    const primaries = new Set(nodes.filter((n) => n.flags.includes('master')).map((n) => n.id));
+    const replicas = nodes.filter((n) => n.flags.includes('slave'));
+    expect(replicas).toHaveLength(3);
+    expect(new Set(replicas.map((n) => n.master))).toEqual(primaries);
+  }, 60000);
+});
+
 describe('example cluster configurations', () => {
   const CONF = path.resolve(__dirname, '../../conf');
 
