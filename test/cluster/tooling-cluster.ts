@@ -17,10 +17,14 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port such that base..base+n-1 and their bus ports are all free. */
+/**
+ * A base port such that base..base+n-1 and their bus ports are all free. Below the kernel's
+ * ephemeral range (32768 up), where outgoing connections and port-0 listeners would take ports
+ * from under a cluster that starts nodes later (spares).
+ */
 export async function freePortRange(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
+    const base = 10000 + Math.floor(Math.random() * (22000 - n));
     let ok = true;
     for (let i = 0; i < n && ok; i++) ok = (await portFree(base + i)) && (await portFree(base + i + 10000));
     if (ok) return base;
