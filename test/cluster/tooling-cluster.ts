@@ -24,7 +24,7 @@ function portFree(port: number): Promise<boolean> {
  */
 export async function freePortRange(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 10000 + Math.floor(Math.random() * (22000 - n));
+    const base = 10000 + Math.floor(Math.random() * (12000 - n));
     let ok = true;
     for (let i = 0; i < n && ok; i++) ok = (await portFree(base + i)) && (await portFree(base + i + 10000));
     if (ok) return base;
