@@ -231,6 +231,35 @@ describe('MIGRATE I/O errors and waiting', () => {
     other.close();
   });
 
+  it('EXEC of a transaction naming a key in flight waits too; other transactions do not', async () => {
+    await a.call('SET', 'k', 'v');
+    a.send('MIGRATE', H, String(silentPort), 'k', '0', '400');
+    const tx = await RespConn.connect(src.port);
+    const free = await RespConn.connect(src.port);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await tx.call('MULTI')).toBe('+OK\r\n');
+    expect(await tx.call('APPEND', 'k', 'x')).toBe('+QUEUED\r\n');
+    tx.send('EXEC');
+    expect(await free.call('MULTI')).toBe('+OK\r\n');
+    expect(await free.call('SET', 'unrelated', '1')).toBe('+QUEUED\r\n');
+    expect(await free.call('EXEC')).toBe('*1\r\n+OK\r\n');
+    expect(await a.read(1, 3000)).toEqual(['-IOERR error or timeout reading to target instance\r\n']);
+    expect(await tx.read(1)).toEqual(['*1\r\n:2\r\n']);
+    tx.close();
+    free.close();
+  });
+
+  it('a client that disconnects while its MIGRATE waits leaves the server and the key intact', async () => {
+    await a.call('SET', 'gone', 'v');
+    const quitter = await RespConn.connect(src.port);
+    quitter.send('MIGRATE', H, String(silentPort), 'gone', '0', '300');
+    await new Promise((r) => setTimeout(r, 50));
+    quitter.close();
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await a.call('GET', 'gone')).toBe('$1\r\nv\r\n');
+    expect(await a.call('SET', 'gone', 'w')).toBe('+OK\r\n');
+  });
+
   it('argument errors, as redis-server words them', async () => {
     await a.call('SET', 'k', 'v');
     expect(await a.call('MIGRATE', H, '1', 'k', '0', '100', 'KEYS', 'k')).toBe(
