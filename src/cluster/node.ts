@@ -748,11 +748,14 @@ function cron(): void {
     if (l !== undefined && now - l.ctime > timeout && n.pingSent !== 0 && pingDelay > timeout / 2 && dataDelay > timeout / 2) {
       dropLink(l);
     }
-    const live = linkTo(n);
-    if (live !== null && n.pingSent === 0 && now - n.pongReceived > timeout / 2) {
-      sendPing(live, MsgType.PING);
+    // A link still connecting queues the ping: its time starts now, so a node we cannot reach
+    // at all still turns PFAIL.
+    const cur = outLinks.get(n);
+    if (cur !== undefined && n.pingSent === 0 && now - n.pongReceived > timeout / 2) {
+      sendPing(cur, MsgType.PING);
       continue;
     }
+    const live = linkTo(n);
     // During a manual failover, keep the replica told about our offset.
     if (cluster.mf.end !== 0 && st.myself.isPrimary() && cluster.mf.replica === n && live !== null) {
       sendPing(live, MsgType.PING);

@@ -70,6 +70,11 @@ function intArg(c: Client, s: string): number | null {
   return Number(n);
 }
 
+/** Redis's reply to a CLUSTER subcommand called with a count of arguments it does not take. */
+function subcommandSyntax(c: Client, argv: string[]): void {
+  c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try CLUSTER HELP.`);
+}
+
 function nodeArg(c: Client, id: string, unknown = 'Unknown node'): ClusterNode | null {
   const n = cluster.st.lookup(id);
   if (n === undefined) {
@@ -460,7 +465,7 @@ export const commands: CommandDef[] = [
       sub('setslot', -4, ADMIN, '3.0.0', 'Opens, closes or hands over a hash slot.', 'O(1)', setSlot),
       sub('meet', -4, ADMIN, '3.0.0', 'Starts a handshake with another node to join it into the cluster.', 'O(1)', (c, argv) => {
         if (argv.length > 5) {
-          c.reply.error(ERR.wrongArity('cluster|meet'));
+          subcommandSyntax(c, argv);
           return;
         }
         const port = parseInt64(argv[3]);
@@ -534,7 +539,7 @@ export const commands: CommandDef[] = [
             return;
           }
         } else if (argv.length > 3) {
-          c.reply.error(ERR.syntax);
+          subcommandSyntax(c, argv);
           return;
         }
         const me = cluster.st.myself;
@@ -585,7 +590,7 @@ export const commands: CommandDef[] = [
             return;
           }
         } else if (argv.length > 3) {
-          c.reply.error(ERR.syntax);
+          subcommandSyntax(c, argv);
           return;
         }
         const me = cluster.st.myself;
