@@ -1,10 +1,10 @@
 // Shoal in cluster mode for tests: a free client port and a free bus port (port+10000 can overflow
 // for ephemeral ports), short node timeouts, and waits on what the nodes report.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RespConn, freePort, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, SHOAL_BIN, freePort, startShoal, type RunningServer } from '../helpers/server.js';
 
 export interface ClusterShoal extends RunningServer {
   cport: number;
@@ -65,4 +65,41 @@ export function waitStateOk(port: number, timeoutMs = 15000): Promise<true> {
 export function redisCli(args: string[], timeoutMs = 60000): { status: number | null; out: string } {
   const r = spawnSync('redis-cli', ['--cluster', ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, TERM: 'dumb' } });
   return { status: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/** Kill a node with SIGKILL, keeping its directory (and nodes.conf). */
+export async function kill9(s: RunningServer): Promise<void> {
+  if (s.proc.exitCode !== null || s.proc.signalCode !== null) return;
+  const done = new Promise<void>((r) => s.proc.once('exit', () => r()));
+  s.proc.kill('SIGKILL');
+  await done;
+}
+
+/** Start a killed node again on its ports and directory; stop() removes the directory. */
+export async function restartClusterShoal(s: ClusterShoal, args: string[] = []): Promise<ClusterShoal> {
+  const proc = spawn(process.execPath, [SHOAL_BIN, '--port', String(s.port), '--save', '', '--dir', s.dir, '--cluster-enabled', 'yes',
+    '--cluster-port', String(s.cport), '--cluster-node-timeout', '1000', ...args], { cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const next: ClusterShoal = {
+    port: s.port,
+    cport: s.cport,
+    proc,
+    dir: s.dir,
+    output: () => out,
+    stop: async () => {
+      await kill9(next);
+      fs.rmSync(s.dir, { recursive: true, force: true });
+    },
+  };
+  await until(`node on ${s.port} answering`, async () => {
+    if (proc.exitCode !== null) throw new Error(`node exited: ${out}`);
+    try {
+      return (await call1(s.port, 'PING')) === '+PONG\r\n' ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return next;
 }
