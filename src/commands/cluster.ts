@@ -28,7 +28,7 @@ import { stream } from '../replication/primary.js';
 import { CLIENT_ASKING, CLIENT_READONLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { replyHelp } from './help.js';
-import { noContainerHandler, type CommandDef, type Handler } from './spec.js';
+import { noContainerHandler, type ArgSpec, type CommandDef, type CommandDocsExtra, type Handler } from './spec.js';
 
 const DISABLED = 'ERR This instance has cluster support disabled';
 const ADMIN = 'admin stale no_async_loading';
@@ -45,8 +45,53 @@ function enabled(h: Handler): Handler {
 }
 
 function sub(name: string, arity: number, flags: string, since: string, summary: string, complexity: string, handler: Handler, tips?: string[]): CommandDef {
-  return { name, arity, flags, group: 'cluster', since, summary, complexity, handler: enabled(handler), tips };
+  return { name, arity, flags, group: 'cluster', since, summary, complexity, handler: enabled(handler), tips, docs: SUB_DOCS[name] };
 }
+
+// Argument tables and history (COMMAND DOCS), as Redis 7.0 describes them.
+const NODE_ID: ArgSpec[] = [{ name: 'node-id', type: 'string' }];
+const SLOTS: ArgSpec[] = [{ name: 'slot', type: 'integer', flags: ['multiple'] }];
+const SLOT_RANGES: ArgSpec[] = [{
+  name: 'start-slot_end-slot', type: 'block', flags: ['multiple'],
+  args: [{ name: 'start-slot', type: 'integer' }, { name: 'end-slot', type: 'integer' }],
+}];
+const SUB_DOCS: Record<string, CommandDocsExtra> = {
+  countkeysinslot: { args: [{ name: 'slot', type: 'integer' }] },
+  getkeysinslot: { args: [{ name: 'slot', type: 'integer' }, { name: 'count', type: 'integer' }] },
+  keyslot: { args: [{ name: 'key', type: 'string' }] },
+  addslots: { args: SLOTS },
+  delslots: { args: SLOTS },
+  addslotsrange: { args: SLOT_RANGES },
+  delslotsrange: { args: SLOT_RANGES },
+  setslot: {
+    args: [{ name: 'slot', type: 'integer' }, {
+      name: 'subcommand', type: 'oneof', args: [
+        { name: 'node-id', type: 'string', token: 'IMPORTING' }, { name: 'node-id', type: 'string', token: 'MIGRATING' },
+        { name: 'node-id', type: 'string', token: 'NODE' }, { name: 'stable', type: 'pure-token', token: 'STABLE' },
+      ],
+    }],
+  },
+  meet: {
+    args: [{ name: 'ip', type: 'string' }, { name: 'port', type: 'integer' }, { name: 'cluster_bus_port', type: 'integer', since: '4.0.0', flags: ['optional'] }],
+    history: [['4.0.0', 'The bus port can be given.']],
+  },
+  forget: { args: NODE_ID },
+  replicate: { args: NODE_ID },
+  replicas: { args: NODE_ID },
+  slaves: { args: NODE_ID, docFlags: ['deprecated'], deprecatedSince: '5.0.0', replacedBy: '`CLUSTER REPLICAS`' },
+  'count-failure-reports': { args: NODE_ID },
+  failover: {
+    args: [{ name: 'options', type: 'oneof', flags: ['optional'], args: [{ name: 'force', type: 'pure-token', token: 'FORCE' }, { name: 'takeover', type: 'pure-token', token: 'TAKEOVER' }] }],
+  },
+  'set-config-epoch': { args: [{ name: 'config-epoch', type: 'integer' }] },
+  reset: {
+    args: [{ name: 'hard_soft', type: 'oneof', flags: ['optional'], args: [{ name: 'hard', type: 'pure-token', token: 'HARD' }, { name: 'soft', type: 'pure-token', token: 'SOFT' }] }],
+  },
+  slots: {
+    history: [['4.0.0', 'Node ids in the reply.'], ['7.0.0', 'Hostnames and other endpoints in the reply.']],
+    docFlags: ['deprecated'], deprecatedSince: '7.0.0', replacedBy: '`CLUSTER SHARDS`',
+  },
+};
 
 const ND = ['nondeterministic_output'];
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../../src/cluster/slots.js';
-import { runScript, type Script } from '../helpers/differential.js';
+import { differential, runScript, type Script } from '../helpers/differential.js';
 import { RespConn, requireRedis } from '../helpers/server.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
 import { call1, clusterInfo, startClusterShoal, text, tmpClusterDir, until, waitStateOk, type ClusterShoal } from './shoal-cluster.js';
@@ -149,11 +149,22 @@ describe.skipIf(!requireRedis())('CLUSTER commands against redis-server in clust
     expect(ours).toEqual(theirs);
   });
 
+  it('CLUSTER HELP lists the subcommands as status lines', async () => {
+    const help = await call1(shoal.port, 'CLUSTER', 'HELP');
+    expect(help).toMatch(/^\*\d+\r\n\+CLUSTER <subcommand>/);
+    for (const sub of ['ADDSLOTSRANGE', 'SETSLOT', 'FAILOVER', 'SHARDS', 'LINKS']) expect(help).toContain(`\r\n+${sub} `.trimEnd());
+  });
+
   it('INFO cluster says cluster_enabled:1, INFO server redis_mode:cluster', async () => {
     const info = await call1(shoal.port, 'INFO');
     expect(info).toContain('cluster_enabled:1\r\n');
     expect(info).toContain('redis_mode:cluster\r\n');
   });
+});
+
+// Without cluster-enabled, every cluster command refuses.
+differential('cluster commands on a standalone server', {
+  disabled: [['CLUSTER', 'INFO'], ['CLUSTER', 'HELP'], ['CLUSTER', 'KEYSLOT', 'a'], ['ASKING'], ['READONLY'], ['READWRITE'], ['SELECT', '1']],
 });
 
 describe('nodes.conf', () => {
