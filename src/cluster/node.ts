@@ -84,7 +84,7 @@ export function initCluster(): void {
   if (conf === null) log().info(`No cluster configuration found, I'm ${cluster.st.myself.id}`);
   else log().info(`Node configuration loaded, I'm ${cluster.st.myself.id}`);
   updateMyselfAnnounced();
-  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-bus-port', 'cluster-announce-hostname']) {
+  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-bus-port', 'cluster-announce-hostname', 'cluster-replica-no-failover']) {
     cfg.watch(d, () => {
       updateMyselfAnnounced();
       saveConfig();
@@ -108,6 +108,9 @@ function updateMyselfAnnounced(): void {
   me.hostname = cfg.get('cluster-announce-hostname');
   const ip = cfg.get('cluster-announce-ip');
   if (ip !== '') me.ip = ip;
+  // Other nodes learn from our flags that we will not fail over (and leave us out of ranks).
+  if (cfg.bool('cluster-replica-no-failover')) me.flags |= NodeFlag.NOFAILOVER;
+  else me.flags &= ~NodeFlag.NOFAILOVER;
 }
 
 /** After the client listeners are up: open the bus and start the cron. */

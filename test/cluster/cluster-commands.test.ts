@@ -84,6 +84,11 @@ const ERRORS: Script = [
   ['CLUSTER', 'ADDSLOTS', '100'],
   ['CLUSTER', 'COUNTKEYSINSLOT', '100'],
   ['EXEC'],
+  ['REPLICAOF', '127.0.0.1', '1'],
+  ['CONFIG', 'SET', 'cluster-replica-no-failover', 'yes'],
+  ['CLUSTER', 'NODES'],
+  ['CONFIG', 'SET', 'cluster-replica-no-failover', 'no'],
+  ['CLUSTER', 'NODES'],
   ['CLUSTER', 'MYID'],
 ];
 

@@ -4,6 +4,7 @@
 // replica, and a manual CLUSTER FAILOVER that loses no acknowledged write.
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyHashSlot } from '../../src/cluster/slots.js';
 import { RespConn, requireRedis } from '../helpers/server.js';
 import {
   call1,
@@ -67,6 +68,27 @@ describe.skipIf(!requireRedis())('redis-cli --cluster create on six Shoal nodes'
     const counts = await Promise.all(nodes.map(async (n) => Number(/db0:keys=(\d+)/.exec(await call1(n.port, 'INFO', 'keyspace'))?.[1] ?? 0)));
     // Every primary and its replica hold a share.
     expect(counts.filter((c) => c > 0).length).toBe(6);
+  });
+
+  it('READONLY lets a replica serve reads of its primary\'s slots; writes and RESET send clients back', async () => {
+    const replica = await replicaOf(nodes, nodes[2].port);
+    let k = 'r0';
+    for (let i = 1; (await call1(nodes[2].port, 'SET', k, 'v')).startsWith('-MOVED'); i++) k = `r${i}`;
+    const c = await RespConn.connect(replica.port);
+    try {
+      const moved = `-MOVED ${keyHashSlot(k)} 127.0.0.1:${nodes[2].port}\r\n`;
+      expect(await c.call('GET', k)).toBe(moved);
+      expect(await c.call('READONLY')).toBe('+OK\r\n');
+      await until('replicated', async () => ((await c.call('GET', k)) === '$1\r\nv\r\n' ? true : undefined));
+      expect(await c.call('SET', k, 'w')).toBe(moved);
+      expect(await c.call('READWRITE')).toBe('+OK\r\n');
+      expect(await c.call('GET', k)).toBe(moved);
+      await c.call('READONLY');
+      expect(await c.call('RESET')).toBe('+RESET\r\n');
+      expect(await c.call('GET', k)).toBe(moved);
+    } finally {
+      c.close();
+    }
   });
 
   it('PUBLISH on one node reaches a subscriber on every other node', async () => {
