@@ -11,6 +11,9 @@ import { bindTargets } from '../server/listener.js';
 import { propagate } from '../server/propagate.js';
 import { pauseClients, unpauseClients, PAUSE_WRITE } from '../server/pause.js';
 import { publish, spublish } from '../server/pubsub.js';
+import { blockedClients, blockedOn, unblockWith } from '../server/blocking.js';
+import { CLIENT_READONLY } from '../server/client.js';
+import { F } from '../commands/spec.js';
 import { stream } from '../replication/primary.js';
 import { link as replLink, setPrimary, unsetPrimary } from '../replication/replica.js';
 import { BusLink } from './bus/link.js';
@@ -21,6 +24,7 @@ import { clearFailureIfNeeded } from './failure.js';
 import { processGossip } from './gossip.js';
 import { readNodesConf, writeNodesConf, CLUSTER_PORT_INCR } from './nodes-conf.js';
 import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
+import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slots.js';
 import { ClusterState, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
 
@@ -422,7 +426,7 @@ function processPacket(l: BusLink, m: BusMessage): void {
       st.currentEpoch = m.currentEpoch;
       todoSave = true;
     }
-    if (m.configEpoch > sender.configEpoch && sender.isPrimary() && m.slaveof === null) {
+    if (m.configEpoch > sender.configEpoch) {
       sender.configEpoch = m.configEpoch;
       todoSave = true;
       todoState = true;
@@ -789,6 +793,17 @@ function cron(): void {
   }
   todoState = true;
   flushTodo();
+  if (blockedClients() !== 0) redirectBlockedClients();
+}
+
+const blockedRoute: RouteResult = { slot: 0, node: null };
+
+/** Clients blocked on keys whose slot is no longer ours (or a cluster now down) get the redirection. */
+function redirectBlockedClients(): void {
+  for (const { client, key, cmd } of blockedOn(server.dbs[0])) {
+    const code = routeBlocked(cluster.st, keyHashSlot(key), (client.flags & CLIENT_READONLY) !== 0, (cmd.flags & F.WRITE) !== 0, blockedRoute);
+    if (code !== Route.OK) unblockWith(client, redirectError(code, blockedRoute));
+  }
 }
 
 /** The replica side of an election (clusterHandleSlaveFailover). */

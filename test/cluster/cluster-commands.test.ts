@@ -285,6 +285,21 @@ describe('routing between two Shoal nodes', () => {
     await until('a sees b as owner of 8191 with its new epoch', async () => (text(await ca.call('CLUSTER', 'NODES')).includes(' 8191-16383') ? true : undefined));
   });
 
+  it('a client blocked on a key whose slot moves away gets MOVED', async () => {
+    let key = 'b0';
+    for (let i = 1; keyHashSlot(key) >= 8191 || keyHashSlot(key) === SLOT_K; i++) key = `b${i}`;
+    const slot = keyHashSlot(key);
+    const blocked = await RespConn.connect(a.port);
+    try {
+      blocked.send('BLPOP', key, '0');
+      await until('client blocked', async () => ((await ca.call('INFO', 'clients')).includes('blocked_clients:1') ? true : undefined));
+      expect(await ca.call('CLUSTER', 'SETSLOT', String(slot), 'NODE', idB)).toBe('+OK\r\n');
+      expect((await blocked.read(1))[0]).toBe(`-MOVED ${slot} 127.0.0.1:${b.port}\r\n`);
+    } finally {
+      blocked.close();
+    }
+  });
+
   it('PUBLISH reaches subscribers on the other node', async () => {
     const sub = await RespConn.connect(b.port);
     try {
