@@ -102,6 +102,21 @@ describe.skipIf(!requireRedis())('redis-cli --cluster create on six Shoal nodes'
     }
   });
 
+  it('SPUBLISH reaches shard subscribers on the replica of the slot owner', async () => {
+    const owner = nodes[2];
+    const replica = await replicaOf(nodes, owner.port);
+    let ch = 'sc0';
+    for (let i = 1; (await call1(owner.port, 'SPUBLISH', ch, 'x')).startsWith('-MOVED'); i++) ch = `sc${i}`;
+    const sub = await RespConn.connect(replica.port);
+    try {
+      expect(await sub.call('SSUBSCRIBE', ch)).toContain('ssubscribe');
+      expect(await call1(owner.port, 'SPUBLISH', ch, 'hello')).toBe(':0\r\n');
+      expect((await sub.read(1))[0]).toBe(`*3\r\n$8\r\nsmessage\r\n$${ch.length}\r\n${ch}\r\n$5\r\nhello\r\n`);
+    } finally {
+      sub.close();
+    }
+  });
+
   it(`kill -9 of a primary: its replica takes over within node timeout + 2 s; the old primary rejoins as a replica`, async () => {
     const primary = nodes[0];
     const replica = await replicaOf(nodes, primary.port);

@@ -4,8 +4,8 @@
 // kind wins the election with votes from both kinds, and every node agrees on the result.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RespConn, requireRedis, type RunningServer } from '../helpers/server.js';
-import { startClusterRedis } from './redis-cluster.js';
-import { call1, kill9, redisCli, startClusterShoal, text, until, waitStateOk } from './shoal-cluster.js';
+import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
+import { call1, kill9, redisCli, startClusterShoal, text, until, waitStateOk, type ClusterShoal } from './shoal-cluster.js';
 
 async function role(port: number): Promise<string> {
   return /^\*\d+\r\n\$\d+\r\n(\w+)/.exec(await call1(port, 'ROLE'))![1];
@@ -14,7 +14,7 @@ async function role(port: number): Promise<string> {
 const addr = (n: RunningServer) => `127.0.0.1:${n.port}`;
 
 describe.skipIf(!requireRedis())('mixed cluster: Shoal and redis-server nodes', () => {
-  let s1: RunningServer, s2: RunningServer, s3: RunningServer, r1: RunningServer, r2: RunningServer, r3: RunningServer;
+  let s1: ClusterShoal, s2: ClusterShoal, s3: ClusterShoal, r1: ClusterRedis, r2: ClusterRedis, r3: ClusterRedis;
   let all: RunningServer[] = [];
   beforeAll(async () => {
     [s1, s2, s3, r1, r2, r3] = all = await Promise.all([
@@ -59,6 +59,13 @@ describe.skipIf(!requireRedis())('mixed cluster: Shoal and redis-server nodes', 
     } finally {
       c.close();
     }
+  });
+
+  it('a hostname announced by a Shoal node reaches the Redis nodes (ping extension)', async () => {
+    expect(await call1(s2.port, 'CONFIG', 'SET', 'cluster-announce-hostname', 'shoal-two.test')).toBe('+OK\r\n');
+    const id = text(await call1(s2.port, 'CLUSTER', 'MYID'));
+    await until('r3 shows the hostname', async () =>
+      text(await call1(r3.port, 'CLUSTER', 'NODES')).includes(`${id} 127.0.0.1:${s2.port}@${s2.cport},shoal-two.test `) ? true : undefined);
   });
 
   it('kill -9 of the Shoal primary: the Redis replica is elected', async () => {
