@@ -790,6 +790,7 @@ function cron(): void {
       log().info('All master replication stream processed, manual failover can start.');
     }
     handleReplicaFailover(now);
+    handleReplicaMigration(now);
   }
   todoState = true;
   flushTodo();
@@ -838,6 +839,57 @@ function handleReplicaFailover(now: number): void {
       break;
     default:
       break;
+  }
+}
+
+/** How long a primary must stay orphaned before a replica migrates to it. */
+const MIGRATION_DELAY = 5000;
+/** Since when each primary has had no working replica. */
+const orphanedSince = new WeakMap<ClusterNode, number>();
+
+function okReplicas(n: ClusterNode): number {
+  let ok = 0;
+  for (const r of n.replicas) if (!(r.flags & NodeFlag.FAIL)) ok++;
+  return ok;
+}
+
+/**
+ * Replica migration (clusterHandleSlaveMigration): a primary left without working replicas, that
+ * had some, gets one from a primary with the most replicas, if that keeps more than
+ * cluster-migration-barrier there. Among the candidates, the replica with the smallest id moves.
+ */
+function handleReplicaMigration(now: number): void {
+  const st = cluster.st;
+  const me = st.myself;
+  const mine = me.primary;
+  if (mine === null || cluster.mf.end !== 0 || !server.config.bool('cluster-allow-replica-migration')) return;
+  let orphaned = 0;
+  let maxReplicas = 0;
+  for (const n of st.nodes.values()) {
+    if (!n.isPrimary() || n.flags & NodeFlag.FAIL) continue;
+    const ok = okReplicas(n);
+    if (ok === 0 && n.numSlots > 0 && n.flags & NodeFlag.MIGRATE_TO) orphaned++;
+    if (ok > maxReplicas) maxReplicas = ok;
+  }
+  if (orphaned === 0 || maxReplicas < 2 || okReplicas(mine) !== maxReplicas || !st.health.ok) return;
+  let working = 0;
+  for (const r of mine.replicas) if (!(r.flags & (NodeFlag.FAIL | NodeFlag.PFAIL))) working++;
+  if (working <= server.config.num('cluster-migration-barrier')) return;
+  let candidate = me;
+  let target: ClusterNode | null = null;
+  for (const n of st.nodes.values()) {
+    const ok = n.isPrimary() ? okReplicas(n) : 0;
+    if (n.isPrimary() && !(n.flags & NodeFlag.FAIL) && n.flags & NodeFlag.MIGRATE_TO && ok === 0) {
+      if (target === null && n.numSlots > 0) target = n;
+      if (!orphanedSince.has(n)) orphanedSince.set(n, now);
+    } else {
+      orphanedSince.delete(n);
+    }
+    if (ok === maxReplicas) for (const r of n.replicas) if (r.id < candidate.id) candidate = r;
+  }
+  if (target !== null && candidate === me && now - orphanedSince.get(target)! > MIGRATION_DELAY) {
+    log().info(`Migrating to orphaned master ${target.id}`);
+    replicateNode(target);
   }
 }
 
