@@ -20,7 +20,7 @@ describe.skipIf(!requireRedis())('failover modes and the minority rule', () => {
     [p, r] = [nodes[0], nodes[3]];
     const add = redisCli(['add-node', `127.0.0.1:${r.port}`, `127.0.0.1:${p.port}`, '--cluster-slave', '--cluster-master-id', text(await call1(p.port, 'CLUSTER', 'MYID'))]);
     expect(add.out).toContain('[OK] New node added correctly.');
-    await until('replica attached', async () => ((await role(r.port)) === 'slave' ? true : undefined));
+    await until('replica in sync', async () => (/master_link_status:up/.test(await call1(r.port, 'INFO', 'replication')) ? true : undefined));
     await Promise.all(nodes.map((n) => waitStateOk(n.port)));
   });
   afterAll(async () => {
@@ -36,6 +36,11 @@ describe.skipIf(!requireRedis())('failover modes and the minority rule', () => {
     expect(Number(info.cluster_my_epoch)).toBeGreaterThan(before);
     await until('old primary became a replica', async () => ((await role(p.port)) === 'slave' ? true : undefined));
     await Promise.all(nodes.map((n) => waitStateOk(n.port)));
+    // The old primary continues the shared history (PSYNC2): a partial resync, no full one.
+    await until('old primary resynced', async () => (/master_link_status:up/.test(await call1(p.port, 'INFO', 'replication')) ? true : undefined));
+    const stats = await call1(r.port, 'INFO', 'stats');
+    expect(stats).toContain('sync_partial_ok:1\r\n');
+    expect(stats).toContain('sync_full:0\r\n');
   });
 
   it('FORCE: the old primary wins an election back without a handshake with its primary', async () => {
