@@ -25,6 +25,7 @@ import { processGossip } from './gossip.js';
 import { readNodesConf, writeNodesConf, CLUSTER_PORT_INCR } from './nodes-conf.js';
 import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
 import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
+import { initSlotIndex, countKeysInSlot, keysInSlot } from './slot-index.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slots.js';
 import { ClusterState, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
 
@@ -71,6 +72,7 @@ export function initCluster(): void {
   const cfg = server.config;
   if (!cfg.bool('cluster-enabled')) return;
   cluster.on = true;
+  initSlotIndex();
   cluster.configFile = cfg.get('cluster-config-file');
   const readSettings = (): void => {
     settings.preferredEndpoint = cfg.get('cluster-preferred-endpoint-type') as PreferredEndpoint;
@@ -670,13 +672,6 @@ function processSlots(sender: ClusterNode, m: BusMessage): void {
 
 const keyCounter = { countKeysInSlot };
 
-/** Keys of db 0 in a slot (a scan: Shoal keeps no per-slot index). */
-export function countKeysInSlot(slot: number): number {
-  let n = 0;
-  for (const key of server.dbs[0].dict.keys()) if (keyHashSlot(key) === slot) n++;
-  return n;
-}
-
 function applySlotConfig(r: SlotConfigResult): void {
   if (r.changed) {
     todoSave = true;
@@ -689,13 +684,13 @@ function applySlotConfig(r: SlotConfigResult): void {
     resetManualFailover();
     saveConfig();
   } else if (a.kind === 'delete-keys') {
-    const slots = new Set(a.slots);
     const db = server.dbs[0];
-    for (const key of [...db.dict.keys()]) {
-      if (!slots.has(keyHashSlot(key))) continue;
-      db.delete(key);
-      server.dirty++;
-      propagate(0, ['DEL', key]);
+    for (const slot of a.slots) {
+      for (const key of [...keysInSlot(slot)]) {
+        db.delete(key);
+        server.dirty++;
+        propagate(0, ['DEL', key]);
+      }
     }
   }
 }

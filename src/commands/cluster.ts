@@ -10,7 +10,6 @@ import {
   bumpEpochWithoutConsensus,
   cluster,
   commitChange,
-  countKeysInSlot,
   forgetNode,
   meet,
   replicateNode,
@@ -19,6 +18,7 @@ import {
   startManualFailover,
 } from '../cluster/node.js';
 import { failureReportsCount } from '../cluster/failure.js';
+import { countKeysInSlot, keysInSlot } from '../cluster/slot-index.js';
 import { formatNodeLine } from '../cluster/nodes-conf.js';
 import { CLUSTER_SLOTS, keyHashSlot } from '../cluster/slots.js';
 import type { ClusterNode } from '../cluster/state.js';
@@ -486,12 +486,11 @@ export const commands: CommandDef[] = [
           c.reply.error('ERR Invalid slot or number of keys');
           return;
         }
-        const keys: string[] = [];
-        for (const key of server.dbs[0].dict.keys()) {
-          if (keys.length >= max) break;
-          if (keyHashSlot(key) === slot) keys.push(key);
-        }
-        c.reply.bulks(keys);
+        // Newest first, as Redis links each new key at the head of its slot's list.
+        const keys = [...keysInSlot(slot)];
+        const n = Math.min(max, keys.length);
+        c.reply.array(n);
+        for (let i = 1; i <= n; i++) c.reply.bulk(keys[keys.length - i]);
       }, ND),
       sub('addslots', -3, ADMIN, '3.0.0', 'Assigns hash slots to this node.', 'O(N) where N is the total number of hash slot arguments', (c, argv) => updateSlots(c, argv, false, false)),
       sub('addslotsrange', -4, ADMIN, '7.0.0', 'Assigns ranges of hash slots to this node.', 'O(N) where N is the total number of the slots between the start slot and end slot arguments.', (c, argv) => updateSlots(c, argv, false, true)),

@@ -105,6 +105,15 @@ const SERVING: Script = [
   ['EXEC'],
   ['GET', 'a'],
   ['CLUSTER', 'FLUSHSLOTS'],
+  // Keys per slot follow every change.
+  ['DEL', '{t}1'],
+  ['RENAME', '{t}2', '{t}9'],
+  ['CLUSTER', 'COUNTKEYSINSLOT', String(keyHashSlot('t'))],
+  ['CLUSTER', 'GETKEYSINSLOT', String(keyHashSlot('t')), '1'],
+  ['FLUSHALL'],
+  ['CLUSTER', 'COUNTKEYSINSLOT', String(keyHashSlot('t'))],
+  ['SET', '{t}1', 'a'],
+  ['CLUSTER', 'GETKEYSINSLOT', String(keyHashSlot('t')), '5'],
   ['CLUSTER', 'RESET'],
   ['CLUSTER', 'SLOTS'],
   ['CLUSTER', 'SHARDS'],
@@ -144,13 +153,13 @@ describe.skipIf(!requireRedis())('CLUSTER commands against redis-server in clust
     }
     await Promise.all([waitStateOk(shoal.port), waitStateOk(redis.port)]);
     for (const resp of [2, 3] as const) {
-      const [ours, theirs] = await both(shoal, redis, SERVING.slice(0, 11), resp);
+      const [ours, theirs] = await both(shoal, redis, SERVING.slice(0, 19), resp);
       expect(ours).toEqual(theirs);
     }
   });
 
   it('CLUSTER RESET of a node with keys, slot maps of a node serving everything', async () => {
-    const [ours, theirs] = await both(shoal, redis, [['SET', 'a', '1'], ...SERVING.slice(11)], 3);
+    const [ours, theirs] = await both(shoal, redis, [['SET', 'a', '1'], ...SERVING.slice(19)], 3);
     expect(ours).toEqual(theirs);
   });
 
