@@ -11,6 +11,9 @@ import { bindTargets } from '../server/listener.js';
 import { propagate } from '../server/propagate.js';
 import { pauseClients, unpauseClients, PAUSE_WRITE } from '../server/pause.js';
 import { publish, spublish } from '../server/pubsub.js';
+import { blockedClients, blockedOn, unblockWith } from '../server/blocking.js';
+import { CLIENT_READONLY } from '../server/client.js';
+import { F } from '../commands/spec.js';
 import { stream } from '../replication/primary.js';
 import { link as replLink, setPrimary, unsetPrimary } from '../replication/replica.js';
 import { BusLink } from './bus/link.js';
@@ -21,6 +24,8 @@ import { clearFailureIfNeeded } from './failure.js';
 import { processGossip } from './gossip.js';
 import { readNodesConf, writeNodesConf, CLUSTER_PORT_INCR } from './nodes-conf.js';
 import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
+import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
+import { initSlotIndex, countKeysInSlot, keysInSlot } from './slot-index.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slots.js';
 import { ClusterState, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
 
@@ -67,6 +72,7 @@ export function initCluster(): void {
   const cfg = server.config;
   if (!cfg.bool('cluster-enabled')) return;
   cluster.on = true;
+  initSlotIndex();
   cluster.configFile = cfg.get('cluster-config-file');
   const readSettings = (): void => {
     settings.preferredEndpoint = cfg.get('cluster-preferred-endpoint-type') as PreferredEndpoint;
@@ -84,7 +90,7 @@ export function initCluster(): void {
   if (conf === null) log().info(`No cluster configuration found, I'm ${cluster.st.myself.id}`);
   else log().info(`Node configuration loaded, I'm ${cluster.st.myself.id}`);
   updateMyselfAnnounced();
-  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-bus-port', 'cluster-announce-hostname']) {
+  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-bus-port', 'cluster-announce-hostname', 'cluster-replica-no-failover']) {
     cfg.watch(d, () => {
       updateMyselfAnnounced();
       saveConfig();
@@ -108,6 +114,9 @@ function updateMyselfAnnounced(): void {
   me.hostname = cfg.get('cluster-announce-hostname');
   const ip = cfg.get('cluster-announce-ip');
   if (ip !== '') me.ip = ip;
+  // Other nodes learn from our flags that we will not fail over (and leave us out of ranks).
+  if (cfg.bool('cluster-replica-no-failover')) me.flags |= NodeFlag.NOFAILOVER;
+  else me.flags &= ~NodeFlag.NOFAILOVER;
 }
 
 /** After the client listeners are up: open the bus and start the cron. */
@@ -419,7 +428,7 @@ function processPacket(l: BusLink, m: BusMessage): void {
       st.currentEpoch = m.currentEpoch;
       todoSave = true;
     }
-    if (m.configEpoch > sender.configEpoch && sender.isPrimary() && m.slaveof === null) {
+    if (m.configEpoch > sender.configEpoch) {
       sender.configEpoch = m.configEpoch;
       todoSave = true;
       todoState = true;
@@ -663,13 +672,6 @@ function processSlots(sender: ClusterNode, m: BusMessage): void {
 
 const keyCounter = { countKeysInSlot };
 
-/** Keys of db 0 in a slot (a scan: Shoal keeps no per-slot index). */
-export function countKeysInSlot(slot: number): number {
-  let n = 0;
-  for (const key of server.dbs[0].dict.keys()) if (keyHashSlot(key) === slot) n++;
-  return n;
-}
-
 function applySlotConfig(r: SlotConfigResult): void {
   if (r.changed) {
     todoSave = true;
@@ -682,13 +684,13 @@ function applySlotConfig(r: SlotConfigResult): void {
     resetManualFailover();
     saveConfig();
   } else if (a.kind === 'delete-keys') {
-    const slots = new Set(a.slots);
     const db = server.dbs[0];
-    for (const key of [...db.dict.keys()]) {
-      if (!slots.has(keyHashSlot(key))) continue;
-      db.delete(key);
-      server.dirty++;
-      propagate(0, ['DEL', key]);
+    for (const slot of a.slots) {
+      for (const key of [...keysInSlot(slot)]) {
+        db.delete(key);
+        server.dirty++;
+        propagate(0, ['DEL', key]);
+      }
     }
   }
 }
@@ -748,11 +750,14 @@ function cron(): void {
     if (l !== undefined && now - l.ctime > timeout && n.pingSent !== 0 && pingDelay > timeout / 2 && dataDelay > timeout / 2) {
       dropLink(l);
     }
-    const live = linkTo(n);
-    if (live !== null && n.pingSent === 0 && now - n.pongReceived > timeout / 2) {
-      sendPing(live, MsgType.PING);
+    // A link still connecting queues the ping: its time starts now, so a node we cannot reach
+    // at all still turns PFAIL.
+    const cur = outLinks.get(n);
+    if (cur !== undefined && n.pingSent === 0 && now - n.pongReceived > timeout / 2) {
+      sendPing(cur, MsgType.PING);
       continue;
     }
+    const live = linkTo(n);
     // During a manual failover, keep the replica told about our offset.
     if (cluster.mf.end !== 0 && st.myself.isPrimary() && cluster.mf.replica === n && live !== null) {
       sendPing(live, MsgType.PING);
@@ -780,9 +785,21 @@ function cron(): void {
       log().info('All master replication stream processed, manual failover can start.');
     }
     handleReplicaFailover(now);
+    handleReplicaMigration(now);
   }
   todoState = true;
   flushTodo();
+  if (blockedClients() !== 0) redirectBlockedClients();
+}
+
+const blockedRoute: RouteResult = { slot: 0, node: null };
+
+/** Clients blocked on keys whose slot is no longer ours (or a cluster now down) get the redirection. */
+function redirectBlockedClients(): void {
+  for (const { client, key, cmd } of blockedOn(server.dbs[0])) {
+    const code = routeBlocked(cluster.st, keyHashSlot(key), (client.flags & CLIENT_READONLY) !== 0, (cmd.flags & F.WRITE) !== 0, blockedRoute);
+    if (code !== Route.OK) unblockWith(client, redirectError(code, blockedRoute));
+  }
 }
 
 /** The replica side of an election (clusterHandleSlaveFailover). */
@@ -817,6 +834,57 @@ function handleReplicaFailover(now: number): void {
       break;
     default:
       break;
+  }
+}
+
+/** How long a primary must stay orphaned before a replica migrates to it. */
+const MIGRATION_DELAY = 5000;
+/** Since when each primary has had no working replica. */
+const orphanedSince = new WeakMap<ClusterNode, number>();
+
+function okReplicas(n: ClusterNode): number {
+  let ok = 0;
+  for (const r of n.replicas) if (!(r.flags & NodeFlag.FAIL)) ok++;
+  return ok;
+}
+
+/**
+ * Replica migration (clusterHandleSlaveMigration): a primary left without working replicas, that
+ * had some, gets one from a primary with the most replicas, if that keeps more than
+ * cluster-migration-barrier there. Among the candidates, the replica with the smallest id moves.
+ */
+function handleReplicaMigration(now: number): void {
+  const st = cluster.st;
+  const me = st.myself;
+  const mine = me.primary;
+  if (mine === null || cluster.mf.end !== 0 || !server.config.bool('cluster-allow-replica-migration')) return;
+  let orphaned = 0;
+  let maxReplicas = 0;
+  for (const n of st.nodes.values()) {
+    if (!n.isPrimary() || n.flags & NodeFlag.FAIL) continue;
+    const ok = okReplicas(n);
+    if (ok === 0 && n.numSlots > 0 && n.flags & NodeFlag.MIGRATE_TO) orphaned++;
+    if (ok > maxReplicas) maxReplicas = ok;
+  }
+  if (orphaned === 0 || maxReplicas < 2 || okReplicas(mine) !== maxReplicas || !st.health.ok) return;
+  let working = 0;
+  for (const r of mine.replicas) if (!(r.flags & (NodeFlag.FAIL | NodeFlag.PFAIL))) working++;
+  if (working <= server.config.num('cluster-migration-barrier')) return;
+  let candidate = me;
+  let target: ClusterNode | null = null;
+  for (const n of st.nodes.values()) {
+    const ok = n.isPrimary() ? okReplicas(n) : 0;
+    if (n.isPrimary() && !(n.flags & NodeFlag.FAIL) && n.flags & NodeFlag.MIGRATE_TO && ok === 0) {
+      if (target === null && n.numSlots > 0) target = n;
+      if (!orphanedSince.has(n)) orphanedSince.set(n, now);
+    } else {
+      orphanedSince.delete(n);
+    }
+    if (ok === maxReplicas) for (const r of n.replicas) if (r.id < candidate.id) candidate = r;
+  }
+  if (target !== null && candidate === me && now - orphanedSince.get(target)! > MIGRATION_DELAY) {
+    log().info(`Migrating to orphaned master ${target.id}`);
+    replicateNode(target);
   }
 }
 

@@ -10,7 +10,6 @@ import {
   bumpEpochWithoutConsensus,
   cluster,
   commitChange,
-  countKeysInSlot,
   forgetNode,
   meet,
   replicateNode,
@@ -19,6 +18,7 @@ import {
   startManualFailover,
 } from '../cluster/node.js';
 import { failureReportsCount } from '../cluster/failure.js';
+import { countKeysInSlot, keysInSlot } from '../cluster/slot-index.js';
 import { formatNodeLine } from '../cluster/nodes-conf.js';
 import { CLUSTER_SLOTS, keyHashSlot } from '../cluster/slots.js';
 import type { ClusterNode } from '../cluster/state.js';
@@ -28,7 +28,7 @@ import { stream } from '../replication/primary.js';
 import { CLIENT_ASKING, CLIENT_READONLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { replyHelp } from './help.js';
-import { noContainerHandler, type CommandDef, type Handler } from './spec.js';
+import { noContainerHandler, type ArgSpec, type CommandDef, type CommandDocsExtra, type Handler } from './spec.js';
 
 const DISABLED = 'ERR This instance has cluster support disabled';
 const ADMIN = 'admin stale no_async_loading';
@@ -45,8 +45,53 @@ function enabled(h: Handler): Handler {
 }
 
 function sub(name: string, arity: number, flags: string, since: string, summary: string, complexity: string, handler: Handler, tips?: string[]): CommandDef {
-  return { name, arity, flags, group: 'cluster', since, summary, complexity, handler: enabled(handler), tips };
+  return { name, arity, flags, group: 'cluster', since, summary, complexity, handler: enabled(handler), tips, docs: SUB_DOCS[name] };
 }
+
+// Argument tables and history (COMMAND DOCS), as Redis 7.0 describes them.
+const NODE_ID: ArgSpec[] = [{ name: 'node-id', type: 'string' }];
+const SLOTS: ArgSpec[] = [{ name: 'slot', type: 'integer', flags: ['multiple'] }];
+const SLOT_RANGES: ArgSpec[] = [{
+  name: 'start-slot_end-slot', type: 'block', flags: ['multiple'],
+  args: [{ name: 'start-slot', type: 'integer' }, { name: 'end-slot', type: 'integer' }],
+}];
+const SUB_DOCS: Record<string, CommandDocsExtra> = {
+  countkeysinslot: { args: [{ name: 'slot', type: 'integer' }] },
+  getkeysinslot: { args: [{ name: 'slot', type: 'integer' }, { name: 'count', type: 'integer' }] },
+  keyslot: { args: [{ name: 'key', type: 'string' }] },
+  addslots: { args: SLOTS },
+  delslots: { args: SLOTS },
+  addslotsrange: { args: SLOT_RANGES },
+  delslotsrange: { args: SLOT_RANGES },
+  setslot: {
+    args: [{ name: 'slot', type: 'integer' }, {
+      name: 'subcommand', type: 'oneof', args: [
+        { name: 'node-id', type: 'string', token: 'IMPORTING' }, { name: 'node-id', type: 'string', token: 'MIGRATING' },
+        { name: 'node-id', type: 'string', token: 'NODE' }, { name: 'stable', type: 'pure-token', token: 'STABLE' },
+      ],
+    }],
+  },
+  meet: {
+    args: [{ name: 'ip', type: 'string' }, { name: 'port', type: 'integer' }, { name: 'cluster_bus_port', type: 'integer', since: '4.0.0', flags: ['optional'] }],
+    history: [['4.0.0', 'The bus port can be given.']],
+  },
+  forget: { args: NODE_ID },
+  replicate: { args: NODE_ID },
+  replicas: { args: NODE_ID },
+  slaves: { args: NODE_ID, docFlags: ['deprecated'], deprecatedSince: '5.0.0', replacedBy: '`CLUSTER REPLICAS`' },
+  'count-failure-reports': { args: NODE_ID },
+  failover: {
+    args: [{ name: 'options', type: 'oneof', flags: ['optional'], args: [{ name: 'force', type: 'pure-token', token: 'FORCE' }, { name: 'takeover', type: 'pure-token', token: 'TAKEOVER' }] }],
+  },
+  'set-config-epoch': { args: [{ name: 'config-epoch', type: 'integer' }] },
+  reset: {
+    args: [{ name: 'hard_soft', type: 'oneof', flags: ['optional'], args: [{ name: 'hard', type: 'pure-token', token: 'HARD' }, { name: 'soft', type: 'pure-token', token: 'SOFT' }] }],
+  },
+  slots: {
+    history: [['4.0.0', 'Node ids in the reply.'], ['7.0.0', 'Hostnames and other endpoints in the reply.']],
+    docFlags: ['deprecated'], deprecatedSince: '7.0.0', replacedBy: '`CLUSTER SHARDS`',
+  },
+};
 
 const ND = ['nondeterministic_output'];
 
@@ -68,6 +113,11 @@ function intArg(c: Client, s: string): number | null {
     return null;
   }
   return Number(n);
+}
+
+/** Redis's reply to a CLUSTER subcommand called with a count of arguments it does not take. */
+function subcommandSyntax(c: Client, argv: string[]): void {
+  c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try CLUSTER HELP.`);
 }
 
 function nodeArg(c: Client, id: string, unknown = 'Unknown node'): ClusterNode | null {
@@ -436,12 +486,11 @@ export const commands: CommandDef[] = [
           c.reply.error('ERR Invalid slot or number of keys');
           return;
         }
-        const keys: string[] = [];
-        for (const key of server.dbs[0].dict.keys()) {
-          if (keys.length >= max) break;
-          if (keyHashSlot(key) === slot) keys.push(key);
-        }
-        c.reply.bulks(keys);
+        // Newest first, as Redis links each new key at the head of its slot's list.
+        const keys = [...keysInSlot(slot)];
+        const n = Math.min(max, keys.length);
+        c.reply.array(n);
+        for (let i = 1; i <= n; i++) c.reply.bulk(keys[keys.length - i]);
       }, ND),
       sub('addslots', -3, ADMIN, '3.0.0', 'Assigns hash slots to this node.', 'O(N) where N is the total number of hash slot arguments', (c, argv) => updateSlots(c, argv, false, false)),
       sub('addslotsrange', -4, ADMIN, '7.0.0', 'Assigns ranges of hash slots to this node.', 'O(N) where N is the total number of the slots between the start slot and end slot arguments.', (c, argv) => updateSlots(c, argv, false, true)),
@@ -460,7 +509,7 @@ export const commands: CommandDef[] = [
       sub('setslot', -4, ADMIN, '3.0.0', 'Opens, closes or hands over a hash slot.', 'O(1)', setSlot),
       sub('meet', -4, ADMIN, '3.0.0', 'Starts a handshake with another node to join it into the cluster.', 'O(1)', (c, argv) => {
         if (argv.length > 5) {
-          c.reply.error(ERR.wrongArity('cluster|meet'));
+          subcommandSyntax(c, argv);
           return;
         }
         const port = parseInt64(argv[3]);
@@ -534,7 +583,7 @@ export const commands: CommandDef[] = [
             return;
           }
         } else if (argv.length > 3) {
-          c.reply.error(ERR.syntax);
+          subcommandSyntax(c, argv);
           return;
         }
         const me = cluster.st.myself;
@@ -585,7 +634,7 @@ export const commands: CommandDef[] = [
             return;
           }
         } else if (argv.length > 3) {
-          c.reply.error(ERR.syntax);
+          subcommandSyntax(c, argv);
           return;
         }
         const me = cluster.st.myself;
