@@ -43,6 +43,7 @@ describe('MIGRATE Shoal -> Shoal', () => {
     expect(await a.call('MIGRATE', H, String(dst.port), 's', '0', '1000')).toBe('+OK\r\n');
     expect(await a.call('EXISTS', 's')).toBe(':0\r\n');
     expect(await b.call('GET', 's')).toBe('$1\r\nv\r\n');
+    expect(await a.call('INFO', 'commandstats')).toMatch(/cmdstat_migrate:calls=1,usec=[1-9]\d*,/);
     const pttl = Number((await b.call('PTTL', 's')).slice(1));
     expect(pttl).toBeGreaterThan(95000);
     expect(pttl).toBeLessThanOrEqual(100000);
