@@ -116,15 +116,25 @@ function namesLockedKey(m: Map<string, number>, cmd: CommandSpec, argv: string[]
   return false;
 }
 
+/**
+ * Commands that replace or empty whole databases: a migration in flight would then delete keys of
+ * another dataset (SWAPDB) or report keys that no longer exist, so they wait for it.
+ */
+const WHOLE_DB = new Set(['swapdb', 'flushdb', 'flushall']);
+
+function touches(m: Map<string, number> | undefined, cmd: CommandSpec, argv: string[]): boolean {
+  if (WHOLE_DB.has(cmd.name)) return true;
+  return m !== undefined && namesLockedKey(m, cmd, argv);
+}
+
 /** Whether this command (or, for EXEC, a queued one) names a key a migration has in flight. */
 export function touchesMigratingKeys(c: Client, cmd: CommandSpec, argv: string[]): boolean {
   const m = locked.get(c.db);
-  if (m === undefined) return false;
   if (cmd.name === 'exec' && c.flags & CLIENT_MULTI && c.multiQueue !== null) {
-    for (const q of c.multiQueue) if (namesLockedKey(m, q.cmd, q.argv)) return true;
+    for (const q of c.multiQueue) if (touches(m, q.cmd, q.argv)) return true;
     return false;
   }
-  return namesLockedKey(m, cmd, argv);
+  return touches(m, cmd, argv);
 }
 
 /** Hold the command and the client's further input until the migration releases its keys. */

@@ -250,6 +250,21 @@ describe('MIGRATE I/O errors and waiting', () => {
     free.close();
   });
 
+  it('SWAPDB and FLUSHALL wait for a MIGRATE in flight', async () => {
+    await a.call('SET', 'k', 'v');
+    a.send('MIGRATE', H, String(silentPort), 'k', '0', '300');
+    const other = await RespConn.connect(src.port);
+    await new Promise((r) => setTimeout(r, 50));
+    other.send('SWAPDB', '0', '1');
+    other.send('GET', 'k');
+    await expect(other.read(1, 150)).rejects.toThrow(/timeout/);
+    expect(await a.read(1, 3000)).toEqual(['-IOERR error or timeout reading to target instance\r\n']);
+    // The swap ran after MIGRATE let go of the key, so db 0 no longer holds it.
+    expect(await other.read(2)).toEqual(['+OK\r\n', '$-1\r\n']);
+    expect(await other.call('SWAPDB', '0', '1')).toBe('+OK\r\n');
+    other.close();
+  });
+
   it('a client that disconnects while its MIGRATE waits leaves the server and the key intact', async () => {
     await a.call('SET', 'gone', 'v');
     const quitter = await RespConn.connect(src.port);
