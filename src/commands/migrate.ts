@@ -6,8 +6,10 @@
 // the target acknowledged them. Until then the keys are locked: commands of other clients that name
 // one are held (like CLIENT PAUSE holds them) and run after MIGRATE completed, so no write to a
 // key in flight is lost and nobody sees it half moved; the rest of the server keeps serving.
+// Inside MULTI/EXEC, where a command cannot wait, MIGRATE is synchronous as in Redis (see below).
 
 import * as net from 'node:net';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Db } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { toPlain, UnsupportedTypeError } from '../persistence/convert.js';
@@ -241,11 +243,6 @@ function migrateCommand(c: Client, argv: string[]): void {
     c.reply.simple('NOKEY');
     return;
   }
-  if (!mayBlock(c)) {
-    // Redis runs MIGRATE synchronously inside EXEC and scripts; Shoal never blocks the server.
-    c.reply.error('ERR MIGRATE is not supported inside MULTI/EXEC or scripts');
-    return;
-  }
   // Serialise now: what moves is the keys' state when MIGRATE ran, as in Redis.
   const restoreName = server.config.bool('cluster-enabled') ? 'RESTORE-ASKING' : 'RESTORE';
   const compress = server.config.bool('rdbcompression');
@@ -278,6 +275,10 @@ function migrateCommand(c: Client, argv: string[]): void {
     dbid: Number(dbArg), timeoutMs, copy, auth, keys: sent, restores: Buffer.concat(cmds),
     start: performance.now(), link: null, select: false, lines: [], pending: '', timer: null, retried: false, done: false,
   };
+  if (!mayBlock(c)) {
+    migrateSync(c, job);
+    return;
+  }
   lockKeys(db, sent);
   c.flags |= CLIENT_BLOCKED;
   startJob(job);
@@ -462,15 +463,11 @@ function complete(job: Job): void {
 }
 
 /**
- * Apply the first `answered` RESTORE replies (deleting acknowledged keys unless COPY), reply to
- * the client (`ioError`, the target's first error, or OK), release the keys and the client.
+ * Apply the first `answered` RESTORE replies: delete the acknowledged keys unless COPY, propagate
+ * their DEL. Returns the error to reply (`ioError`, or the target's first error) or null for OK.
  */
-function finish(job: Job, ioError: string | null, answered: number): void {
-  job.done = true;
-  if (job.timer !== null) clearTimeout(job.timer);
-  job.timer = null;
-  const link = job.link!;
-  const { c, db } = job;
+function applyReplies(job: Job, ioError: string | null, answered: number): string | null {
+  const { db, link } = job;
   let targetError: string | null = null;
   let li = 0;
   const authLine = job.auth !== null ? job.lines[li++] : undefined;
@@ -482,7 +479,7 @@ function finish(job: Job, ioError: string | null, answered: number): void {
     if (bad !== null) {
       if (targetError === null) {
         targetError = `ERR Target instance replied with error: ${bad.slice(1)}`;
-        link.lastDbid = -1;
+        if (link !== null) link.lastDbid = -1;
       }
     } else if (!job.copy) {
       const k = job.keys[j];
@@ -492,17 +489,26 @@ function finish(job: Job, ioError: string | null, answered: number): void {
     }
   }
   if (deleted.length > 1) propagate(db.id, deleted);
-  unlockKeys(db, job.keys);
+  if (targetError !== null) return targetError;
+  if (ioError !== null) return ioError;
+  if (link !== null) link.lastDbid = job.dbid;
+  return null;
+}
+
+/** An asynchronous MIGRATE is over: reply, count it, release its keys, its client and the held ones. */
+function finish(job: Job, ioError: string | null, answered: number): void {
+  job.done = true;
+  if (job.timer !== null) clearTimeout(job.timer);
+  job.timer = null;
+  const c = job.c;
+  const err = applyReplies(job, ioError, answered);
+  unlockKeys(job.db, job.keys);
   job.cmd.calls++;
   job.cmd.usec += Math.round((performance.now() - job.start) * 1000);
-  if (ioError !== null && targetError === null) {
+  if (err !== null) {
     job.cmd.failedCalls++;
-    c.reply.error(ioError);
-  } else if (targetError !== null) {
-    job.cmd.failedCalls++;
-    c.reply.error(targetError);
+    c.reply.error(err);
   } else {
-    link.lastDbid = job.dbid;
     c.reply.ok();
   }
   c.flags &= ~CLIENT_BLOCKED;
@@ -512,6 +518,101 @@ function finish(job: Job, ioError: string | null, answered: number): void {
   }
   releaseHeld();
   server.flushPending();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inside MULTI/EXEC (and scripts) a command cannot wait, and Redis's MIGRATE is synchronous there
+// as everywhere: the exchange runs on a worker thread while this thread waits for it, over a
+// connection of its own (not cached: transactions with MIGRATE are rare).
+
+const SYNC_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const net = require('node:net');
+const { flag, port: reply } = workerData;
+parentPort.on('message', (q) => {
+  let connected = false;
+  let buf = '';
+  const lines = [];
+  let done = false;
+  let timer = null;
+  let s = null;
+  const end = (error) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    if (s !== null) s.destroy();
+    reply.postMessage({ lines, error });
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  const writing = () => !connected || s.writableLength > 0;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => end(!connected ? 'connect' : writing() ? 'write' : 'read'), q.timeoutMs);
+  };
+  try {
+    s = net.connect({ host: q.host, port: q.port });
+  } catch {
+    end('write');
+    return;
+  }
+  s.setNoDelay(true);
+  arm();
+  s.on('connect', () => { connected = true; arm(); });
+  s.on('drain', arm);
+  s.on('data', (d) => {
+    arm();
+    buf += d.toString('latin1');
+    let nl;
+    while ((nl = buf.indexOf('\\n')) !== -1) {
+      let line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.endsWith('\\r')) line = line.slice(0, -1);
+      lines.push(line.slice(0, ${MAX_LINE}));
+      if (lines.length === q.expect) return end(null);
+    }
+  });
+  s.on('error', () => end(writing() ? 'write' : 'read'));
+  s.on('close', () => end('read'));
+  s.write(Buffer.from(q.data));
+});
+`;
+
+let syncWorker: { worker: Worker; flag: Int32Array; port: MessagePort } | null = null;
+
+function syncExchange(job: Job, data: Buffer, expect: number): { lines: string[]; error: 'connect' | 'write' | 'read' | null } {
+  if (syncWorker === null) {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(SYNC_WORKER, { eval: true, workerData: { flag, port: port2 }, transferList: [port2] });
+    worker.unref();
+    port1.unref();
+    syncWorker = { worker, flag, port: port1 };
+  }
+  const { worker, flag, port } = syncWorker;
+  Atomics.store(flag, 0, 0);
+  worker.postMessage({ host: job.host, port: job.port, timeoutMs: job.timeoutMs, data, expect });
+  // Each step has the timeout (as in Redis); past all of them together the worker is gone astray.
+  Atomics.wait(flag, 0, 0, job.timeoutMs * (expect + 2) + 1000);
+  const got = receiveMessageOnPort(port);
+  return got === undefined ? { lines: [], error: 'read' } : got.message;
+}
+
+function migrateSync(c: Client, job: Job): void {
+  job.select = true;
+  const head: Buffer[] = [];
+  if (job.auth !== null) head.push(encodeCommand(['AUTH', ...job.auth]));
+  head.push(encodeCommand(['SELECT', String(job.dbid)]), job.restores);
+  const expect = expectedLines(job);
+  const r = syncExchange(job, Buffer.concat(head), expect);
+  job.lines = r.lines;
+  const skip = (job.auth !== null ? 1 : 0) + 1;
+  const ioError = r.error === null ? null : r.error === 'connect' ? IOERR_CONNECT : r.error === 'write' ? IOERR_WRITE : IOERR_READ;
+  const err = applyReplies(job, ioError, Math.max(0, Math.min(job.keys.length, r.lines.length - skip)));
+  // The DEL went out above; the dispatcher must not propagate MIGRATE itself.
+  c.propagateArgv = [];
+  if (err !== null) c.reply.error(err);
+  else c.reply.ok();
 }
 
 /** Redis's migrateGetKeys: argv[3], or what follows KEYS (skipping AUTH/AUTH2 arguments before it). */

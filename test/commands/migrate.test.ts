@@ -73,6 +73,25 @@ describe('MIGRATE Shoal -> Shoal', () => {
     expect(await b.call('GET', 'c')).toBe('$3\r\ntwo\r\n');
   });
 
+  it('inside MULTI/EXEC, synchronously as in Redis', async () => {
+    expect(await a.call('MULTI')).toBe('+OK\r\n');
+    await a.call('SET', 'm', 'in-tx');
+    await a.call('MIGRATE', H, String(dst.port), 'm', '2', '1000');
+    await a.call('EXISTS', 'm');
+    await a.call('MIGRATE', H, String(dst.port), 'm', '2', '1000');
+    expect(await a.call('EXEC')).toBe('*4\r\n+OK\r\n+OK\r\n:0\r\n+NOKEY\r\n');
+    expect(await b.call('SELECT', '2')).toBe('+OK\r\n');
+    expect(await b.call('GET', 'm')).toBe('$5\r\nin-tx\r\n');
+    expect(await b.call('SELECT', '0')).toBe('+OK\r\n');
+    await a.call('SET', 'm', 'again');
+    expect(await a.call('MULTI')).toBe('+OK\r\n');
+    await a.call('MIGRATE', H, String(dst.port), 'm', '2', '1000');
+    expect(await a.call('EXEC')).toBe(
+      '*1\r\n-ERR Target instance replied with error: BUSYKEY Target key name already exists.\r\n',
+    );
+    expect(await a.call('GET', 'm')).toBe('$5\r\nagain\r\n');
+  });
+
   it('selects the destination db and reports a bad one', async () => {
     await a.call('SET', 'd', '1');
     expect(await a.call('MIGRATE', H, String(dst.port), 'd', '3', '1000')).toBe('+OK\r\n');
@@ -118,6 +137,13 @@ describe('MIGRATE Shoal -> Shoal', () => {
       await waitFor(async () => (await r.call('EXISTS', 'p', 'q')) === ':2\r\n');
       expect(await a.call('MIGRATE', H, String(dst.port), '', '0', '1000', 'KEYS', 'p', 'q')).toBe('+OK\r\n');
       await waitFor(async () => (await r.call('EXISTS', 'p', 'q')) === ':0\r\n');
+      // The same from inside a transaction.
+      await a.call('SET', 'p2', 'v');
+      await waitFor(async () => (await r.call('EXISTS', 'p2')) === ':1\r\n');
+      await a.call('MULTI');
+      await a.call('MIGRATE', H, String(dst.port), 'p2', '0', '1000');
+      expect(await a.call('EXEC')).toBe('*1\r\n+OK\r\n');
+      await waitFor(async () => (await r.call('EXISTS', 'p2')) === ':0\r\n');
       r.close();
     } finally {
       await replica.stop();
@@ -250,6 +276,16 @@ describe('MIGRATE I/O errors and waiting', () => {
     free.close();
   });
 
+  it('inside MULTI a silent target times out the same way (the server waits, as Redis does)', async () => {
+    await a.call('SET', 'k', 'v');
+    await a.call('MULTI');
+    await a.call('MIGRATE', H, String(silentPort), 'k', '0', '300');
+    const t0 = Date.now();
+    expect(await a.call('EXEC')).toBe('*1\r\n-IOERR error or timeout reading to target instance\r\n');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    expect(await a.call('GET', 'k')).toBe('$1\r\nv\r\n');
+  });
+
   it('SWAPDB and FLUSHALL wait for a MIGRATE in flight', async () => {
     await a.call('SET', 'k', 'v');
     a.send('MIGRATE', H, String(silentPort), 'k', '0', '300');
@@ -307,6 +343,10 @@ differential('migrate', {
     ['MIGRATE', H, '1', 'k', '0', '100'],
     ['MIGRATE', H, 'notaport', 'k', '0', '100'],
     ['EXISTS', 'k'],
+    ['MULTI'],
+    ['MIGRATE', H, '1', 'k', '0', '100'],
+    ['MIGRATE', H, '1', 'nokey', '0', '100'],
+    ['EXEC'],
   ],
   'key positions': [
     ['COMMAND', 'GETKEYS', 'MIGRATE', 'h', '1', 'k', '0', '10'],
