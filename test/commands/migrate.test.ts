@@ -92,6 +92,38 @@ describe('MIGRATE Shoal -> Shoal', () => {
     expect(await a.call('GET', 'm')).toBe('$5\r\nagain\r\n');
   });
 
+  it('several keys: the acknowledged ones move even when the target refuses one', async () => {
+    await a.call('SET', 'x1', '1');
+    await a.call('SET', 'x2', '2');
+    await a.call('SET', 'x3', '3');
+    await b.call('SET', 'x2', 'taken');
+    expect(await a.call('MIGRATE', H, String(dst.port), '', '0', '1000', 'KEYS', 'x1', 'x2', 'x3')).toBe(
+      '-ERR Target instance replied with error: BUSYKEY Target key name already exists.\r\n',
+    );
+    expect(await a.call('EXISTS', 'x1', 'x3')).toBe(':0\r\n');
+    expect(await a.call('GET', 'x2')).toBe('$1\r\n2\r\n');
+    expect(await b.call('MGET', 'x1', 'x2', 'x3')).toBe('*3\r\n$1\r\n1\r\n$5\r\ntaken\r\n$1\r\n3\r\n');
+  });
+
+  it('large values and many keys in one call', async () => {
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    await a.call('SET', 'big', big);
+    const members: string[] = [];
+    for (let i = 0; i < 20000; i++) members.push(String(i));
+    await a.call('SADD', 'bigset', ...members);
+    const keys: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      keys.push(`many:${i}`);
+      await a.call('SET', `many:${i}`, String(i));
+    }
+    expect(await a.call('MIGRATE', H, String(dst.port), '', '0', '5000', 'KEYS', 'big', 'bigset', ...keys)).toBe('+OK\r\n');
+    expect(await a.call('EXISTS', 'big', 'bigset', ...keys)).toBe(':0\r\n');
+    expect(await b.call('STRLEN', 'big')).toBe(`:${big.length}\r\n`);
+    expect(await b.call('SCARD', 'bigset')).toBe(':20000\r\n');
+    expect(await b.call('GET', 'many:299')).toBe('$3\r\n299\r\n');
+    expect(await b.call('EXISTS', ...keys)).toBe(':300\r\n');
+  });
+
   it('selects the destination db and reports a bad one', async () => {
     await a.call('SET', 'd', '1');
     expect(await a.call('MIGRATE', H, String(dst.port), 'd', '3', '1000')).toBe('+OK\r\n');
