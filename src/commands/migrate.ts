@@ -27,6 +27,8 @@ import { commandKeys, type CommandDef, type CommandSpec } from './spec.js';
 /** Redis's MIGRATE_SOCKET_CACHE_ITEMS and MIGRATE_SOCKET_CACHE_TTL. */
 const CACHE_ITEMS = 64;
 const CACHE_TTL_MS = 10_000;
+/** The longest wait a Node timer takes (2^31-1 ms). */
+const MAX_TIMER_MS = 0x7fffffff;
 /** Redis reads each reply line into a 1024-byte buffer; a longer error is cut there. */
 const MAX_LINE = 1023;
 
@@ -39,8 +41,8 @@ interface Link {
   name: string;
   socket: net.Socket;
   connected: boolean;
-  /** The db the target connection has selected, -1 when unknown (Redis's last_dbid). */
-  lastDbid: number;
+  /** The db the target connection has selected (as sent), null when unknown (Redis's last_dbid). */
+  lastDbid: string | null;
   idleTimer: NodeJS.Timeout | null;
   /** The migration using the link; others queue behind it, as Redis serialises them. */
   job: Job | null;
@@ -55,7 +57,9 @@ interface Job {
   name: string;
   host: string;
   port: number;
-  dbid: number;
+  /** The destination db as a 64-bit integer's digits, sent with SELECT. */
+  dbid: string;
+  /** Per step (connect, each write, each reply), like Redis; capped to what a Node timer holds. */
   timeoutMs: number;
   copy: boolean;
   /** AUTH/AUTH2 arguments (without the command name), or null. */
@@ -162,15 +166,11 @@ function releaseHeld(): void {
 // ---------------------------------------------------------------------------------------------
 // RESP encoding of the commands sent to the target.
 
-function bulkHeader(len: number): string {
-  return `$${len}\r\n`;
-}
-
 function encodeCommand(parts: (string | Buffer)[]): Buffer {
   const chunks: Buffer[] = [Buffer.from(`*${parts.length}\r\n`, 'latin1')];
   for (const p of parts) {
     const b = typeof p === 'string' ? Buffer.from(p, 'latin1') : p;
-    chunks.push(Buffer.from(bulkHeader(b.length), 'latin1'), b, CRLF);
+    chunks.push(Buffer.from(`$${b.length}\r\n`, 'latin1'), b, CRLF);
   }
   return Buffer.concat(chunks);
 }
@@ -232,7 +232,7 @@ function migrateCommand(c: Client, argv: string[]): void {
     c.reply.error(ERR.notInteger);
     return;
   }
-  const timeoutMs = timeoutArg <= 0n ? 1000 : Number(timeoutArg);
+  const timeoutMs = timeoutArg <= 0n ? 1000 : timeoutArg > MAX_TIMER_MS ? MAX_TIMER_MS : Number(timeoutArg);
   const db = c.db;
   const keys: string[] = [];
   for (let j = 0; j < numKeys; j++) {
@@ -272,7 +272,7 @@ function migrateCommand(c: Client, argv: string[]): void {
   }
   const job: Job = {
     c, cmd: lookupCommand(argv)!, db, name: `${argv[1]}:${argv[2]}`, host: argv[1], port: atoi(argv[2]),
-    dbid: Number(dbArg), timeoutMs, copy, auth, keys: sent, restores: Buffer.concat(cmds),
+    dbid: String(dbArg), timeoutMs, copy, auth, keys: sent, restores: Buffer.concat(cmds),
     start: performance.now(), link: null, select: false, lines: [], pending: '', timer: null, retried: false, done: false,
   };
   if (!mayBlock(c)) {
@@ -308,7 +308,7 @@ function evictOne(): void {
 function openLink(job: Job): Link {
   if (links.size >= CACHE_ITEMS) evictOne();
   const link: Link = {
-    name: job.name, socket: new net.Socket(), connected: false, lastDbid: -1, idleTimer: null, job: null, queue: [], closed: false,
+    name: job.name, socket: new net.Socket(), connected: false, lastDbid: null, idleTimer: null, job: null, queue: [], closed: false,
   };
   links.set(link.name, link);
   const s = link.socket;
@@ -355,7 +355,7 @@ function runJob(link: Link, job: Job): void {
   job.select = link.lastDbid !== job.dbid;
   const head: Buffer[] = [];
   if (job.auth !== null) head.push(encodeCommand(['AUTH', ...job.auth]));
-  if (job.select) head.push(encodeCommand(['SELECT', String(job.dbid)]));
+  if (job.select) head.push(encodeCommand(['SELECT', job.dbid]));
   head.push(job.restores);
   armTimer(job);
   if (!link.socket.destroyed) link.socket.write(Buffer.concat(head));
@@ -479,7 +479,7 @@ function applyReplies(job: Job, ioError: string | null, answered: number): strin
     if (bad !== null) {
       if (targetError === null) {
         targetError = `ERR Target instance replied with error: ${bad.slice(1)}`;
-        if (link !== null) link.lastDbid = -1;
+        if (link !== null) link.lastDbid = null;
       }
     } else if (!job.copy) {
       const k = job.keys[j];
@@ -593,7 +593,7 @@ function syncExchange(job: Job, data: Buffer, expect: number): { lines: string[]
   Atomics.store(flag, 0, 0);
   worker.postMessage({ host: job.host, port: job.port, timeoutMs: job.timeoutMs, data, expect });
   // Each step has the timeout (as in Redis); past all of them together the worker is gone astray.
-  Atomics.wait(flag, 0, 0, job.timeoutMs * (expect + 2) + 1000);
+  Atomics.wait(flag, 0, 0, Math.min(job.timeoutMs * (expect + 2) + 1000, MAX_TIMER_MS));
   const got = receiveMessageOnPort(port);
   return got === undefined ? { lines: [], error: 'read' } : got.message;
 }
@@ -602,7 +602,7 @@ function migrateSync(c: Client, job: Job): void {
   job.select = true;
   const head: Buffer[] = [];
   if (job.auth !== null) head.push(encodeCommand(['AUTH', ...job.auth]));
-  head.push(encodeCommand(['SELECT', String(job.dbid)]), job.restores);
+  head.push(encodeCommand(['SELECT', job.dbid]), job.restores);
   const expect = expectedLines(job);
   const r = syncExchange(job, Buffer.concat(head), expect);
   job.lines = r.lines;

@@ -210,6 +210,14 @@ describe.skipIf(!requireRedis())('MIGRATE with redis-server', () => {
     expect(await s.call('MIGRATE', H, String(redis.port), 'k1', '0', '1000', 'AUTH', 'bad')).toMatch(
       /^-ERR Target instance replied with error: WRONGPASS /,
     );
+    // 64-bit db numbers go out as written; a timeout beyond what a timer holds still works. As
+    // with Redis, the RESTORE pipelined behind the failed SELECT lands in the connection's db.
+    await s.call('SET', 'kdb', 'x');
+    expect(await s.call('MIGRATE', H, String(redis.port), 'kdb', '9223372036854775807', '99999999999999', 'AUTH', 'rp')).toBe(
+      '-ERR Target instance replied with error: ERR value is out of range, value must between -2147483648 and 2147483647\r\n',
+    );
+    expect(await s.call('EXISTS', 'kdb')).toBe(':1\r\n');
+    expect(await r.call('EXISTS', 'kdb')).toBe(':1\r\n');
     expect(await s.call('MIGRATE', H, String(redis.port), 'k1', '0', '1000', 'AUTH', 'rp')).toBe('+OK\r\n');
     expect(await s.call('MIGRATE', H, String(redis.port), '', '0', '1000', 'AUTH2', 'default', 'rp', 'KEYS', 'k2')).toBe('+OK\r\n');
     expect(await r.call('GET', 'k1')).toBe('$2\r\nv1\r\n');
