@@ -101,7 +101,7 @@ describe.skipIf(!requireRedis())('cluster clients across a live reshard', () => 
     const first = await runAsync('redis-cli', ['--cluster', 'reshard', c.addr(0), '--cluster-from', id0, '--cluster-to', id1,
       '--cluster-slots', '150', '--cluster-yes', '--cluster-pipeline', '10']);
     // As an operator would: redis-cli refuses to start while the replicas still learn the new owners.
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const second = await runAsync('redis-cli', ['--cluster', 'reshard', c.addr(0), '--cluster-from', `${id1},${id2}`, '--cluster-to', id0,
       '--cluster-slots', '150', '--cluster-yes', '--cluster-pipeline', '10']);
     stop = true;
@@ -116,7 +116,7 @@ describe.skipIf(!requireRedis())('cluster clients across a live reshard', () => 
     for (const [k, n] of model.list) expect(await client.llen(k), k).toBe(n);
     for (const [k, s] of model.set) expect((await client.smembers(k)).sort(), k).toEqual([...s].sort());
     client.disconnect();
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const counts = slotCounts(c.port(0));
     expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(16384);
   }, 180000);

@@ -93,11 +93,11 @@ export class ToolCluster {
  * Poll `redis-cli --cluster check` until it sees `nodes` nodes (a node just added may not be known
  * everywhere yet), they all agree, and all slots are covered with none open.
  */
-export async function waitForAgreement(c: ToolCluster, nodes: number, ms = 15000): Promise<string> {
+export async function waitForAgreement(addr: string, nodes: number, ms = 15000): Promise<string> {
   const deadline = Date.now() + ms;
   let last = '';
   for (;;) {
-    const r = c.cli('--cluster', 'check', c.addr(0));
+    const r = run('redis-cli', ['--cluster', 'check', addr]);
     last = r.out;
     const seen = last.split('\n').filter((l) => /^[MS]: /.test(l)).length;
     if (r.status === 0 && seen === nodes && last.includes('[OK] All nodes agree about slots configuration.')

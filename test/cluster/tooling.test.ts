@@ -52,7 +52,7 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
   });
 
   it('check: every slot covered, configuration agreed', async () => {
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const r = c.cli('--cluster', 'check', c.addr(0));
     expect(r.out).toMatch(/\[OK\] 0 keys in 3 masters\./);
   });
@@ -86,7 +86,7 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
     expect(errors.map(String)).toEqual([]);
     for (const [k, n] of expected) expect(Number(await client.get(k)), k).toBe(n);
     client.disconnect();
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const counts = slotCounts(c.port(0));
     expect(counts.get(c.port(0))).toBe(5461 + 200);
     expect(counts.get(c.port(1))).toBe(5462 - 200);
@@ -95,7 +95,7 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
   it('rebalance evens the slots out again', async () => {
     const r = c.cli('--cluster', 'rebalance', c.addr(0), '--cluster-pipeline', '20');
     expect(r.status, r.out).toBe(0);
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const counts = [...slotCounts(c.port(0)).values()].filter((n) => n > 0);
     expect(counts).toHaveLength(3);
     for (const n of counts) expect(Math.abs(n - 16384 / 3)).toBeLessThan(16384 * 0.03);
@@ -107,18 +107,18 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
     const p = c.cli('--cluster', 'add-node', c.addr(6), c.addr(0));
     expect(p.status, p.out).toBe(0);
     expect(p.out).toContain('[OK] New node added correctly.');
-    await waitForAgreement(c, 7);
+    await waitForAgreement(c.addr(0), 7);
     const newId = nodeId(c.port(6));
     const s = c.cli('--cluster', 'add-node', c.addr(7), c.addr(0), '--cluster-slave', '--cluster-master-id', newId);
     expect(s.status, s.out).toBe(0);
-    await waitForAgreement(c, 8);
+    await waitForAgreement(c.addr(0), 8);
     // Every node learns the new replica's role from its pings.
     await until(() => clusterNodes(c.port(0)).some((n) => n.port === c.port(7) && n.flags.includes('slave') && n.master === newId));
     await until(() => clusterNodes(c.port(7)).some((n) => n.flags.includes('myself') && n.flags.includes('slave')));
     const rs = c.cli('--cluster', 'reshard', c.addr(0), '--cluster-from', 'all', '--cluster-to', newId, '--cluster-slots', '100',
       '--cluster-yes', '--cluster-pipeline', '20');
     expect(rs.status, rs.out).toBe(0);
-    await waitForAgreement(c, 8);
+    await waitForAgreement(c.addr(0), 8);
     // redis-cli splits the 100 over the three sources in proportion, rounding each share down.
     const got = slotCounts(c.port(0)).get(c.port(6))!;
     expect(got).toBeGreaterThanOrEqual(97);
@@ -132,11 +132,11 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
     const primaryId = nodeId(c.port(6));
     const empty = c.cli('--cluster', 'rebalance', c.addr(0), '--cluster-weight', `${primaryId}=0`, '--cluster-pipeline', '20');
     expect(empty.status, empty.out).toBe(0);
-    await waitForAgreement(c, 7);
+    await waitForAgreement(c.addr(0), 7);
     expect(slotCounts(c.port(0)).get(c.port(6))).toBe(0);
     const d2 = c.cli('--cluster', 'del-node', c.addr(0), primaryId);
     expect(d2.status, d2.out).toBe(0);
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const nodes = run('redis-cli', ['-p', String(c.port(0)), 'CLUSTER', 'NODES']).out.trim().split('\n');
     expect(nodes).toHaveLength(6);
     expect(nodes.join('\n')).not.toContain(replicaId);
@@ -161,7 +161,7 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
     expect(check.out).toMatch(/\[WARNING\] Node .* has slots in (migrating|importing) state/);
     const fix = c.cli('--cluster', 'fix', c.addr(0));
     expect(fix.status, fix.out).toBe(0);
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const client = new Cluster([{ host: '127.0.0.1', port: c.port(0) }]);
     expect(await client.mget('{fixme}a', '{fixme}b')).toEqual(['1', '2']);
     client.disconnect();
@@ -193,7 +193,7 @@ describe.skipIf(!requireRedis())('bin/shoal-cluster create without redis-cli (wh
     expect(r.status, r.out).toBe(0);
     expect(r.out).not.toContain('redis-cli --cluster');
     expect(r.out).toContain('Cluster ready: 3 primaries, 3 replicas');
-    await waitForAgreement(c, 6);
+    await waitForAgreement(c.addr(0), 6);
     const nodes = clusterNodes(c.port(0));
     expect(nodes.filter((n) => n.flags.includes('master')).map((n) => n.ranges)).toEqual(
       expect.arrayContaining([[[0, 5460]], [[5461, 10921]], [[10922, 16383]]]),
