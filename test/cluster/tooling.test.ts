@@ -174,6 +174,16 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
     const s = c.tool('status');
     expect(s.out.trim().split('\n').every((l) => / down$/.test(l))).toBe(true);
   });
+
+  it('bin/shoal-cluster up again: the nodes rejoin from nodes.conf with their data', async () => {
+    const r = c.tool('up');
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain('already exists');
+    expect(r.out).toContain('Cluster ready: 6 nodes, cluster_state:ok.');
+    const client = new Cluster([{ host: '127.0.0.1', port: c.port(0) }]);
+    expect(await client.mget('{fixme}a', '{fixme}b')).toEqual(['1', '2']);
+    client.disconnect();
+  }, 60000);
 });
 
 describe.skipIf(!requireRedis())('bin/shoal-cluster create without redis-cli (what the compose one-shot runs)', () => {
