@@ -541,7 +541,7 @@ parentPort.on('message', (q) => {
     done = true;
     clearTimeout(timer);
     if (s !== null) s.destroy();
-    reply.postMessage({ lines, error });
+    reply.postMessage({ id: q.id, lines, error });
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   };
@@ -579,8 +579,16 @@ parentPort.on('message', (q) => {
 `;
 
 let syncWorker: { worker: Worker; flag: Int32Array; port: MessagePort } | null = null;
+/** Request ids: an answer that comes after its wait gave up must not pass for a later one's. */
+let syncSeq = 0;
 
-function syncExchange(job: Job, data: Buffer, expect: number): { lines: string[]; error: 'connect' | 'write' | 'read' | null } {
+interface SyncResult {
+  id: number;
+  lines: string[];
+  error: 'connect' | 'write' | 'read' | null;
+}
+
+function syncExchange(job: Job, data: Buffer, expect: number): SyncResult {
   if (syncWorker === null) {
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
@@ -590,12 +598,21 @@ function syncExchange(job: Job, data: Buffer, expect: number): { lines: string[]
     syncWorker = { worker, flag, port: port1 };
   }
   const { worker, flag, port } = syncWorker;
+  const id = ++syncSeq;
   Atomics.store(flag, 0, 0);
-  worker.postMessage({ host: job.host, port: job.port, timeoutMs: job.timeoutMs, data, expect });
-  // Each step has the timeout (as in Redis); past all of them together the worker is gone astray.
-  Atomics.wait(flag, 0, 0, Math.min(job.timeoutMs * (expect + 2) + 1000, MAX_TIMER_MS));
-  const got = receiveMessageOnPort(port);
-  return got === undefined ? { lines: [], error: 'read' } : got.message;
+  worker.postMessage({ id, host: job.host, port: job.port, timeoutMs: job.timeoutMs, data, expect });
+  // Each step has the timeout (as in Redis); past all of them together the worker went astray.
+  const deadline = Date.now() + job.timeoutMs * (expect + 2) + 1000;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return { id, lines: [], error: 'read' };
+    Atomics.wait(flag, 0, 0, left);
+    // The worker posts before it raises the flag, so nothing posted is missed by lowering it here.
+    Atomics.store(flag, 0, 0);
+    for (let got = receiveMessageOnPort(port); got !== undefined; got = receiveMessageOnPort(port)) {
+      if ((got.message as SyncResult).id === id) return got.message as SyncResult;
+    }
+  }
 }
 
 function migrateSync(c: Client, job: Job): void {
