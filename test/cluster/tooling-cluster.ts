@@ -73,10 +73,13 @@ export class ToolCluster {
     return `127.0.0.1:${this.base + i}`;
   }
 
-  /** bin/shoal-cluster with this cluster's ports and dir (extra options may override --nodes/--port). */
+  /**
+   * bin/shoal-cluster with this cluster's ports and dir (extra options may override --nodes/--port).
+   * The node timeout stays well above the pauses of a loaded 2-core machine: no failover here.
+   */
   tool(cmd: string, ...extra: string[]): ToolRun {
     return run(process.execPath, [CLUSTER_BIN, cmd, '--port', String(this.base), '--nodes', String(this.nodes), '--dir', this.dir,
-      '--node-timeout', '2000', ...extra], 90000);
+      '--node-timeout', '5000', ...extra], 90000);
   }
 
   cli(...args: string[]): ToolRun {
