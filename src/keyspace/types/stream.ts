@@ -6,6 +6,8 @@
 // every listing is in byte order of names and in ID order.
 
 import type { RedisObject } from '../db.js';
+import { mixDigest, registerDigest } from '../digest.js';
+import { jemallocSize, registerMemoryUsage, ROBJ_SIZE } from '../memory.js';
 import { server } from '../../server/state.js';
 import { LP_OVERHEAD, lpIntSize, lpStringSize } from './listpack.js';
 
@@ -44,6 +46,8 @@ export class StreamNode {
   deleted = 0;
   /** Listpack bytes, except the live and deleted counters (whose width varies). */
   bytes: number;
+  /** Created by XADD, so allocated with room to grow (loaded ones are allocated to size). */
+  preallocated = false;
 
   constructor(readonly master: bigint, readonly fields: string[]) {
     let b = LP_OVERHEAD + lpIntSize(fields.length) + lpIntSize(0);
@@ -112,6 +116,80 @@ export class StreamNode {
     return this.ids[this.ids.length - 1];
   }
 
+  /** The node's listpack elements in Redis's layout (integers as bigints, strings as stored). */
+  elements(): (string | bigint)[] {
+    const out: (string | bigint)[] = [BigInt(this.live), BigInt(this.deleted), BigInt(this.fields.length)];
+    for (const f of this.fields) out.push(f);
+    out.push(0n);
+    const masterMs = this.master >> 64n;
+    const masterSeq = this.master & U64;
+    for (let i = 0; i < this.ids.length; i++) {
+      const id = this.ids[i];
+      const flags = this.flags[i];
+      const d = this.data[i];
+      out.push(BigInt(flags), BigInt.asIntN(64, (id >> 64n) - masterMs), BigInt.asIntN(64, (id & U64) - masterSeq));
+      if (flags & FLAG_SAMEFIELDS) {
+        for (const v of d) out.push(v);
+        out.push(BigInt(d.length + 3));
+      } else {
+        out.push(BigInt(d.length / 2));
+        for (const v of d) out.push(v);
+        out.push(BigInt(d.length + 4));
+      }
+    }
+    return out;
+  }
+
+  /** Rebuild a node from its listpack elements (integers in decimal); throws on a malformed one. */
+  static fromElements(master: bigint, els: string[], lpBytes: number): StreamNode {
+    let p = 0;
+    const int = (): bigint => {
+      if (p >= els.length) throw new Error('stream listpack ends inside an entry');
+      const v = els[p++];
+      if (!/^-?\d+$/.test(v)) throw new Error(`stream listpack has '${v}' where an integer belongs`);
+      return BigInt(v);
+    };
+    const str = (): string => {
+      if (p >= els.length) throw new Error('stream listpack ends inside an entry');
+      return els[p++];
+    };
+    const live = Number(int());
+    const deleted = Number(int());
+    const nf = Number(int());
+    const fields: string[] = [];
+    for (let i = 0; i < nf; i++) fields.push(str());
+    if (int() !== 0n) throw new Error('stream listpack master entry lacks its terminator');
+    const n = new StreamNode(master, fields);
+    const masterMs = master >> 64n;
+    const masterSeq = master & U64;
+    let seenLive = 0;
+    while (p < els.length) {
+      const flags = Number(int());
+      const id = ((BigInt.asUintN(64, masterMs + int())) << 64n) | BigInt.asUintN(64, masterSeq + int());
+      let d: string[];
+      if (flags & FLAG_SAMEFIELDS) {
+        d = [];
+        for (let i = 0; i < nf; i++) d.push(str());
+      } else {
+        const k = Number(int());
+        d = [];
+        for (let i = 0; i < 2 * k; i++) d.push(str());
+      }
+      int(); // lp-count, for walking backwards
+      if (n.ids.length !== 0 && id <= n.ids[n.ids.length - 1]) throw new Error('stream listpack entries out of order');
+      n.ids.push(id);
+      n.flags.push(flags);
+      n.data.push(d);
+      if ((flags & FLAG_DELETED) === 0) seenLive++;
+    }
+    if (seenLive !== live || n.ids.length !== live + deleted) throw new Error('stream listpack counters do not match its entries');
+    if (n.ids.length === 0) throw new Error('stream listpack without entries');
+    n.live = live;
+    n.deleted = deleted;
+    n.bytes = lpBytes - lpIntSize(live) - lpIntSize(deleted);
+    return n;
+  }
+
   clone(): StreamNode {
     const n = new StreamNode(this.master, this.fields.slice());
     n.ids = this.ids.slice();
@@ -120,6 +198,7 @@ export class StreamNode {
     n.live = this.live;
     n.deleted = this.deleted;
     n.bytes = this.bytes;
+    n.preallocated = this.preallocated;
     return n;
   }
 }
@@ -409,6 +488,7 @@ export class StreamValue implements RedisObject {
       const fields = new Array<string>((argv.length - from) / 2);
       for (let i = 0; i < fields.length; i++) fields[i] = argv[from + 2 * i];
       tail = new StreamNode(id, fields);
+      tail.preallocated = true;
       this.nodes.push(tail);
     }
     tail.append(id, argv, from);
@@ -532,9 +612,15 @@ export class StreamValue implements RedisObject {
 
   /** Nodes of the radix tree Redis would hold these node keys in (XINFO radix-tree-nodes). */
   radixNodes(): number {
-    const keys = this.nodes.map((n) => idBytes(n.master));
-    return keys.length === 0 ? 1 : raxCount(keys, 0, keys.length, 0);
+    return raxNodes(this.nodes.map((n) => n.master));
   }
+}
+
+/** Nodes of a radix tree holding these (sorted) IDs as 16-byte keys. */
+function raxNodes(ids: readonly bigint[]): number {
+  if (ids.length === 0) return 1;
+  const keys = ids.map(idBytes);
+  return raxCount(keys, 0, keys.length, 0);
 }
 
 /** The 16-byte big-endian key of an ID, as a latin1 string. */
@@ -564,3 +650,55 @@ function raxCount(keys: string[], lo: number, hi: number, depth: number): number
   }
   return n;
 }
+
+// DEBUG DIGEST-VALUE: each entry's "ms.seq", then its fields and values, in order (as Redis).
+registerDigest('stream', (digest, v) => {
+  const s = v as StreamValue;
+  const it = new StreamCursor(s, 0n, ID_MAX, false);
+  while (it.next()) {
+    mixDigest(digest, `${it.id >> 64n}.${it.id & U64}`);
+    const n = it.numFields();
+    for (let k = 0; k < n; k++) {
+      mixDigest(digest, it.field(k));
+      mixDigest(digest, it.value(k));
+    }
+  }
+});
+
+/** Redis's streamRadixTreeMemoryUsage: keys, nodes and a fixed overhead per node. */
+function raxUsage(ids: readonly bigint[]): number {
+  return ids.length * 16 + raxNodes(ids) * (4 + 8 * 30);
+}
+
+/** sizeof(stream), sizeof(streamCG), sizeof(streamConsumer), sizeof(streamNACK) on 64-bit Redis 7.0. */
+const STREAM_STRUCT = 80;
+const CG_STRUCT = 40;
+const CONSUMER_STRUCT = 24;
+const NACK_STRUCT = 24;
+/** A new node's listpack is allocated at this size up front (Redis's STREAM_LISTPACK_MAX_PRE_ALLOCATE). */
+const LP_PREALLOC = 4096;
+
+// MEMORY USAGE: Redis's objectComputeSize for streams, with listpack allocations as jemalloc rounds them.
+registerMemoryUsage('stream', (v, samples) => {
+  const s = v as StreamValue;
+  let size = ROBJ_SIZE + STREAM_STRUCT + raxUsage(s.nodes.map((n) => n.master));
+  const nodes = s.nodes;
+  const alloc = (i: number): number => {
+    const bytes = nodes[i].lpBytes();
+    const prealloc = Math.min(LP_PREALLOC, streamLimits.maxBytes > 0 ? streamLimits.maxBytes : LP_PREALLOC);
+    return jemallocSize(i === nodes.length - 1 && nodes[i].preallocated ? Math.max(bytes, prealloc) : bytes);
+  };
+  const want = samples === 0 ? nodes.length : samples;
+  let lp = 0;
+  let taken = 0;
+  while (taken < want && taken < nodes.length) lp += alloc(taken++);
+  if (nodes.length <= taken) size += lp;
+  else size += Math.floor(lp / taken) * (nodes.length - 1) + alloc(nodes.length - 1);
+  if (s.groups !== null) {
+    for (const g of s.groups.values()) {
+      size += CG_STRUCT + raxUsage(g.pel.ids) + NACK_STRUCT * g.pel.size;
+      for (const c of g.consumers.values()) size += CONSUMER_STRUCT + c.name.length + raxUsage(c.pel.ids);
+    }
+  }
+  return size;
+});
