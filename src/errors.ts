@@ -139,7 +139,6 @@ export const ERR = {
   xreadGreaterId: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
   xreadBlockFromScript: (cmd: string) => `ERR ${cstr(cmd)} command is not allowed with BLOCK option from scripts`,
   blockTimeoutNotInteger: 'ERR timeout is not an integer or out of range',
-  blockTimeoutRange: 'ERR timeout is out of range',
   noGroupXreadgroup: (key: string, group: string) =>
     `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`,
   noGroupKey: (key: string, group: string) => `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`,

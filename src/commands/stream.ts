@@ -313,7 +313,8 @@ function xaddCommand(c: Client, argv: string[]): void {
     id = now > s.lastId >> 64n ? now << 64n : s.lastId + 1n;
   } else if (!trim.seqGiven && s.lastId >> 64n === trim.id >> 64n) {
     if ((s.lastId & U64) === U64) {
-      c.reply.error(ERR.xaddIdTooSmall);
+      // Redis reports this one through a stale errno: the "too large" text.
+      c.reply.error(ERR.streamElementsTooLarge);
       return;
     }
     id = s.lastId + 1n;
@@ -468,11 +469,8 @@ function parseRead(c: Client, argv: string[], xreadgroup: boolean): boolean {
         c.reply.error(ERR.timeoutNegative);
         return false;
       }
-      if (Number(ms) > 0 && BigInt(ms) + BigInt(Date.now()) > INT64_MAX) {
-        c.reply.error(ERR.blockTimeoutRange);
-        return false;
-      }
-      rd.timeout = Number(ms);
+      // Redis adds the clock without an overflow check: a wrapped deadline is already past.
+      rd.timeout = BigInt(ms) + BigInt(Date.now()) > INT64_MAX ? 1 : Number(ms);
     } else if (o === 'count' && more > 0) {
       i++;
       const n = longArg(c, argv[i]);
@@ -1158,7 +1156,8 @@ function xclaimCommand(c: Client, argv: string[]): void {
   }
 }
 
-const AUTOCLAIM_MAX_COUNT = Math.floor(Number(INT64_MAX) / 16);
+/** LONG_MAX / sizeof(streamID): the COUNT above which Redis refuses to allocate. */
+const AUTOCLAIM_MAX_COUNT = INT64_MAX / 16n;
 
 function xautoclaimCommand(c: Client, argv: string[]): void {
   const key = argv[1];
@@ -1176,7 +1175,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const o = argv[j].toLowerCase();
     if (o === 'count' && more > 0) {
       const n = parseInt64(argv[j + 1]);
-      if (n === null || n < 1 || n > AUTOCLAIM_MAX_COUNT) {
+      if (n === null || n < 1 || BigInt(n) > AUTOCLAIM_MAX_COUNT) {
         c.reply.error(ERR.xautoclaimCount);
         return;
       }
@@ -1258,6 +1257,8 @@ function replyEntriesRead(c: Client, g: ConsumerGroup): void {
 }
 
 function xinfoStream(c: Client, argv: string[]): void {
+  const s = xinfoKey(c, argv[2]);
+  if (s === null) return;
   const optc = argv.length - 3;
   let full = false;
   let count = 10;
@@ -1273,8 +1274,6 @@ function xinfoStream(c: Client, argv: string[]): void {
       count = n < 0 ? 10 : n;
     }
   }
-  const s = xinfoKey(c, argv[2]);
-  if (s === null) return;
   c.reply.map(full ? 9 : 10);
   c.reply.bulk('length');
   c.reply.int(s.length);
