@@ -1549,7 +1549,7 @@ export const commands: CommandDef[] = [
     handler: xclaimCommand,
   }),
   x({
-    name: 'xautoclaim', arity: -6, flags: 'write fast', keys: [1, 1, 1], since: '6.2.0', keySpecFlags: ['RW', 'update'],
+    name: 'xautoclaim', arity: -6, flags: 'write fast', keys: [1, 1, 1], since: '6.2.0', keySpecFlags: ['RW', 'delete'],
     tips: ['nondeterministic_output'],
     docs: { history: [['7.0.0', 'A third reply element: IDs of deleted entries dropped from the pending list.']] },
     summary: 'Transfers pending entries idle for long enough to another consumer, scanning from a start ID.',
