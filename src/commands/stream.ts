@@ -1447,16 +1447,26 @@ function xreadSpec(startfrom: number): KeySpec {
   return { flags: ['RO', 'access'], begin: { keyword: 'STREAMS', startfrom }, find: { lastkey: -1, keystep: 1, limit: 2 } };
 }
 
-/** Keys of XREAD/XREADGROUP: the first half of what follows STREAMS. */
+/**
+ * Keys of XREAD/XREADGROUP as Redis finds them: options are skipped with their arguments (a key
+ * or group may be called STREAMS), and an odd or empty list after STREAMS names no keys.
+ */
 function xreadKeys(argv: string[]): number[] {
+  let at = -1;
   for (let i = 1; i < argv.length; i++) {
-    if (argv[i].toLowerCase() !== 'streams') continue;
-    const n = Math.floor((argv.length - i - 1) / 2);
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) out.push(i + 1 + k);
-    return out;
+    const a = argv[i].toLowerCase();
+    if (a === 'block' || a === 'count') i++;
+    else if (a === 'group') i += 2;
+    else if (a === 'streams') {
+      at = i;
+      break;
+    } else if (a !== 'noack') break;
   }
-  return [];
+  const n = argv.length - at - 1;
+  if (at === -1 || n === 0 || n % 2 !== 0) return [];
+  const out: number[] = [];
+  for (let k = 1; k <= n / 2; k++) out.push(at + k);
+  return out;
 }
 
 export const commands: CommandDef[] = [

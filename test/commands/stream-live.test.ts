@@ -248,8 +248,9 @@ describe.skipIf(!enabled)('streams live, beside redis-server', () => {
 
   it('XGROUP HELP and XINFO HELP list the same subcommand syntax as Redis', async () => {
     const [s, r] = await pair();
-    for (const cmd of ['XGROUP', 'XINFO']) {
-      const [a, b] = await Promise.all([s.call(cmd, 'HELP'), r.call(cmd, 'HELP')]);
+    for (const help of [['XGROUP', 'HELP'], ['XINFO', 'HELP']]) {
+      const [cmd] = help;
+      const [a, b] = await Promise.all([s.call(...help), r.call(...help)]);
       const syntax = (reply: string): string[] => reply.split('\r\n').filter((l) => /^\+[A-Z]/.test(l));
       expect(a.split('\r\n')[0]).toBe(b.split('\r\n')[0]);
       expect(syntax(a)).toEqual(syntax(b));
