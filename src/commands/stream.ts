@@ -134,12 +134,13 @@ function replyOneEntry(c: Client, s: StreamValue, id: bigint): boolean {
 /** Entries [start, end] in order (reverse when rev), at most count (0 = all), as an array. */
 function replyRange(c: Client, s: StreamValue, start: bigint, end: bigint, count: number, rev: boolean): void {
   const it = new StreamCursor(s, start, end, rev);
+  const mark = c.reply.deferLen();
   let n = 0;
-  // The length is known only after the walk; count first, then write.
-  while ((count === 0 || n < count) && it.next()) n++;
-  c.reply.array(n);
-  const out = new StreamCursor(s, start, end, rev);
-  for (let i = 0; i < n && out.next(); i++) replyEntry(c, out);
+  while ((count === 0 || n < count) && it.next()) {
+    replyEntry(c, it);
+    n++;
+  }
+  c.reply.deferredArray(mark, n);
 }
 
 // ---------------------------------------------------------------- propagation
@@ -520,22 +521,20 @@ function parseRead(c: Client, argv: string[], xreadgroup: boolean): boolean {
  * propagate that). Replies the entries array; returns how many.
  */
 function serveEntries(c: Client, key: string, s: StreamValue, after: bigint, count: number, g: ConsumerGroup | null, consumer: Consumer | null, noack: boolean): number {
-  const start = after + 1n;
-  const it = new StreamCursor(s, start, ID_MAX, false);
+  const it = new StreamCursor(s, after + 1n, ID_MAX, false);
+  const mark = c.reply.deferLen();
   let n = 0;
-  while ((count === 0 || n < count) && it.next()) n++;
-  c.reply.array(n);
-  const out = new StreamCursor(s, start, ID_MAX, false);
   let propagateLastId = false;
-  for (let i = 0; i < n && out.next(); i++) {
-    const id = out.id;
+  while ((count === 0 || n < count) && it.next()) {
+    n++;
+    const id = it.id;
     if (g !== null && id > g.lastId) {
       if (g.entriesRead !== ENTRIES_READ_INVALID && !s.rangeHasTombstones(id, ID_MAX)) g.entriesRead++;
       else if (s.entriesAdded !== 0) g.entriesRead = s.estimateDistance(id);
       g.lastId = id;
       if (noack) propagateLastId = true;
     }
-    replyEntry(c, out);
+    replyEntry(c, it);
     if (g !== null && !noack) {
       const now = Date.now();
       let nack = g.pel.get(id);
@@ -553,6 +552,7 @@ function serveEntries(c: Client, key: string, s: StreamValue, after: bigint, cou
       propagateXclaim(c, key, g, formatId(id), nack);
     }
   }
+  c.reply.deferredArray(mark, n);
   if (g !== null && propagateLastId) propagateGroupId(c, key, g);
   return n;
 }
@@ -624,7 +624,10 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
       ids[i] = id;
     }
   }
+  // Like Redis, whether a stream is served is decided as the previous ones are served (the same
+  // key twice in XREADGROUP), so the reply's length is filled in afterwards.
   let replied = 0;
+  let mark = 0;
   let atomic = false;
   for (let i = 0; i < n; i++) {
     const key = argv[keysAt + i];
@@ -646,14 +649,7 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
       sync = true;
     }
     if (!sync) continue;
-    if (replied === 0) {
-      // How many streams have data decides the reply's length: count them first.
-      let total = 1;
-      for (let j = i + 1; j < n; j++) if (hasData(c, argv[keysAt + j], groups[j], ids[j])) total++;
-      if (c.resp === 2) c.reply.array(total);
-      else c.reply.map(total);
-    }
-    replied++;
+    if (replied++ === 0) mark = c.reply.deferLen();
     if (c.resp === 2) c.reply.array(2);
     c.reply.bulk(key);
     let consumer: Consumer | null = null;
@@ -677,6 +673,10 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
       serveEntries(c, key, s, gt, rd.count, null, null, false);
     }
   }
+  if (replied !== 0) {
+    if (c.resp === 2) c.reply.deferredArray(mark, replied);
+    else c.reply.deferredMap(mark, replied);
+  }
   if (atomic) endAtomic();
   if (replied !== 0) return;
   if (rd.timeout === -1 || !mayBlock(c)) {
@@ -688,14 +688,6 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
   for (let i = 0; i < n; i++) if (argv[idsAt + i] === '$') blockedArgv[idsAt + i] = formatId(ids[i]);
   const deadline = rd.timeout === 0 ? 0 : Date.now() + rd.timeout;
   blockForKeys(c, lookupCommand(argv)!, blockedArgv, argv.slice(keysAt, idsAt), 'stream', deadline, TimeoutReply.NullArray);
-}
-
-/** Whether a later stream of the same XREAD call will be served now (see xreadCommand). */
-function hasData(c: Client, key: string, g: ConsumerGroup | null, gt: bigint): boolean {
-  const s = c.db.dict.get(key) as StreamValue | undefined;
-  if (s === undefined) return false;
-  if (g !== null) return gt !== ID_MAX || (s.length !== 0 && s.lastValidId() > g.lastId);
-  return s.length !== 0 && s.lastValidId() > gt;
 }
 
 /** A blocked XREAD(GROUP) woken because `key` got entries (Redis's serveClientsBlockedOnStreamKey). */

@@ -343,6 +343,16 @@ differential('streams: consumer groups', {
     ['XPENDING', 's', 'g'],
     ['XINFO', 'GROUPS', 's'],
   ],
+  'the same stream twice in one read': [
+    ...many('s', 3, (i) => `${i}-1`, (i) => ['f', String(i)]),
+    ['XGROUP', 'CREATE', 's', 'g', '0'],
+    ['XREAD', 'STREAMS', 's', 's', '0', '1-1'],
+    ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 's', 's', '>', '>'],
+    ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', 's', '>', '>'],
+    ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', 's', '0', '>'],
+    ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'nokey', 's', '>', '>'],
+    ['XPENDING', 's', 'g'],
+  ],
   'XREADGROUP errors': [
     ['XADD', 's', '1-1', 'a', '1'],
     ['XGROUP', 'CREATE', 's', 'g', '0'],
