@@ -26,31 +26,28 @@ export function lpIntSize(v: number | bigint): number {
   return l + backLen(l);
 }
 
-/**
- * The 64-bit integer a listpack stores a string as (Redis's lpStringToInt64: canonical decimal,
- * no sign other than '-', no leading zeros), or null when it stays a string.
- */
-export function lpStringInt(s: string): bigint | null {
+/** Whether a listpack stores the string as an integer (Redis's lpStringToInt64: canonical decimal, int64). */
+function isLpInt(s: string): boolean {
   const n = s.length;
-  if (n === 0 || n > 20) return null;
-  if (n === 1) {
-    const d = s.charCodeAt(0) - 48;
-    return d >= 0 && d <= 9 ? BigInt(d) : null;
-  }
+  if (n === 0 || n > 20) return false;
   let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return false;
   const first = s.charCodeAt(i);
-  if (i === n || first < 49 || first > 57) return null;
+  if (first === 48) return n === 1;
+  if (first < 49 || first > 57) return false;
   for (i++; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
+    if (c < 48 || c > 57) return false;
   }
+  // Up to 18 digits always fit; longer ones are checked exactly.
+  if (n < 19) return true;
   const v = BigInt(s);
-  return v < INT64_MIN || v > INT64_MAX ? null : v;
+  return v >= INT64_MIN && v <= INT64_MAX;
 }
 
 /** Bytes a string element takes in a listpack (stored as an integer when it is one). */
 export function lpStringSize(s: string): number {
-  if (s.length <= 20 && lpStringInt(s) !== null) return lpIntSize(Number(s));
+  if (isLpInt(s)) return lpIntSize(s.length < 16 ? Number(s) : BigInt(s));
   const n = s.length;
   const l = (n <= 63 ? 1 : n <= 4095 ? 2 : 5) + n;
   return l + backLen(l);
@@ -128,8 +125,7 @@ export function encodeListpack(elements: readonly (string | bigint)[]): Buffer {
     if (typeof e === 'bigint') {
       p = writeInt(out, p, BigInt.asIntN(64, e));
     } else {
-      const iv = e.length <= 20 ? lpStringInt(e) : null;
-      p = iv !== null ? writeInt(out, p, iv) : writeString(out, p, e);
+      p = isLpInt(e) ? writeInt(out, p, BigInt(e)) : writeString(out, p, e);
     }
   }
   out[p] = 0xff;

@@ -49,7 +49,13 @@ export class StreamNode {
   /** Created by XADD, so allocated with room to grow (loaded ones are allocated to size). */
   preallocated = false;
 
+  /** The master ID's parts, which entry IDs are stored relative to. */
+  private readonly masterMs: bigint;
+  private readonly masterSeq: bigint;
+
   constructor(readonly master: bigint, readonly fields: string[]) {
+    this.masterMs = master >> 64n;
+    this.masterSeq = master & U64;
     let b = LP_OVERHEAD + lpIntSize(fields.length) + lpIntSize(0);
     for (const f of fields) b += lpStringSize(f);
     this.bytes = b;
@@ -65,8 +71,8 @@ export class StreamNode {
     let same = n === this.fields.length;
     for (let i = 0; same && i < n; i++) if (argv[from + 2 * i] !== this.fields[i]) same = false;
     const d = new Array<string>(same ? n : 2 * n);
-    let b = lpIntSize(same ? FLAG_SAMEFIELDS : 0) + lpIntSize(BigInt.asIntN(64, (id >> 64n) - (this.master >> 64n))) +
-      lpIntSize(BigInt.asIntN(64, (id & U64) - (this.master & U64)));
+    let b = lpIntSize(same ? FLAG_SAMEFIELDS : 0) + lpIntSize(BigInt.asIntN(64, (id >> 64n) - this.masterMs)) +
+      lpIntSize(BigInt.asIntN(64, (id & U64) - this.masterSeq));
     if (same) {
       for (let i = 0; i < n; i++) {
         d[i] = argv[from + 2 * i + 1];
@@ -121,8 +127,8 @@ export class StreamNode {
     const out: (string | bigint)[] = [BigInt(this.live), BigInt(this.deleted), BigInt(this.fields.length)];
     for (const f of this.fields) out.push(f);
     out.push(0n);
-    const masterMs = this.master >> 64n;
-    const masterSeq = this.master & U64;
+    const masterMs = this.masterMs;
+    const masterSeq = this.masterSeq;
     for (let i = 0; i < this.ids.length; i++) {
       const id = this.ids[i];
       const flags = this.flags[i];
