@@ -31,8 +31,9 @@ export function formatId(id: bigint): string {
   return `${id >> 64n}-${id & U64}`;
 }
 
-export const FLAG_DELETED = 1;
-export const FLAG_SAMEFIELDS = 2;
+/** Entry flags, as Redis stores them in the listpack. */
+const FLAG_DELETED = 1;
+const FLAG_SAMEFIELDS = 2;
 /** Redis's cap on a listpack's size (1 GB). */
 const LISTPACK_MAX_SIZE = 1 << 30;
 
@@ -297,10 +298,14 @@ export class ConsumerGroup {
 
 /** A position in a stream: node index and entry index within it. */
 export class StreamCursor {
-  node = 0;
-  idx = 0;
+  /** The current entry's ID (after next() returned true). */
   id = 0n;
+  private node = 0;
+  /** Next entry to look at in the node. */
+  private idx = 0;
+  /** The current entry: its node and index there. */
   private n: StreamNode | null = null;
+  private cur = 0;
 
   constructor(private s: StreamValue, private start: bigint, private end: bigint, private rev: boolean) {
     const nodes = s.nodes;
@@ -334,7 +339,6 @@ export class StreamCursor {
           if ((nd.flags[i] & FLAG_DELETED) === 0 && id >= this.start) {
             this.n = nd;
             this.id = id;
-            this.idx = i + 1;
             this.cur = i;
             return true;
           }
@@ -364,13 +368,6 @@ export class StreamCursor {
       if (this.node >= 0) this.idx = nodes[this.node].ids.length - 1;
     }
     return false;
-  }
-
-  /** Entry index (in this.entryNode) of the current entry. */
-  cur = 0;
-
-  get entryNode(): StreamNode {
-    return this.n!;
   }
 
   numFields(): number {
@@ -630,7 +627,7 @@ function raxNodes(ids: readonly bigint[]): number {
 }
 
 /** The 16-byte big-endian key of an ID, as a latin1 string. */
-export function idBytes(id: bigint): string {
+function idBytes(id: bigint): string {
   let s = '';
   for (let shift = 120n; shift >= 0n; shift -= 8n) s += String.fromCharCode(Number((id >> shift) & 0xffn));
   return s;
