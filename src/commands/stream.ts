@@ -1153,8 +1153,8 @@ const AUTOCLAIM_MAX_COUNT = INT64_MAX / 16n;
 
 function xautoclaimCommand(c: Client, argv: string[]): void {
   const key = argv[1];
-  const s0 = streamOf(c, key, false);
-  if (s0 === null) return;
+  // Looked up first, type-checked after the arguments (Redis's order).
+  const v = c.db.lookupRead(key);
   let minIdle = longArg(c, argv[4], ERR.xautoclaimMinIdle);
   if (minIdle === null) return;
   if (minIdle < 0) minIdle = 0;
@@ -1180,6 +1180,8 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
       return;
     }
   }
+  const s0 = ofType(c, v, StreamValue);
+  if (s0 === null) return;
   const g = s0?.group(argv[2]);
   if (g === undefined) {
     c.reply.error(ERR.noGroupKey(key, argv[2]));
