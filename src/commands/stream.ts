@@ -518,9 +518,11 @@ function parseRead(c: Client, argv: string[], xreadgroup: boolean): boolean {
 
 /**
  * Serve entries after `after` to a reader (with a group: deliver them, record them as pending and
- * propagate that). Replies the entries array; returns how many.
+ * propagate that). Replies the entries array.
  */
-function serveEntries(c: Client, key: string, s: StreamValue, after: bigint, count: number, g: ConsumerGroup | null, consumer: Consumer | null, noack: boolean): number {
+function serveEntries(
+  c: Client, key: string, s: StreamValue, after: bigint, count: number, g: ConsumerGroup | null, consumer: Consumer | null, noack: boolean,
+): void {
   const it = new StreamCursor(s, after + 1n, ID_MAX, false);
   const mark = c.reply.deferLen();
   let n = 0;
@@ -554,7 +556,6 @@ function serveEntries(c: Client, key: string, s: StreamValue, after: bigint, cou
   }
   c.reply.deferredArray(mark, n);
   if (g !== null && propagateLastId) propagateGroupId(c, key, g);
-  return n;
 }
 
 /** XREADGROUP with an explicit ID: the consumer's own pending entries from that ID on. */
