@@ -102,6 +102,16 @@ function longArg(c: Client, s: string, error: string = ERR.notInteger): number |
   return Number(v);
 }
 
+/** A long long that is stored as such (counters), exactly; null after replying `error`. */
+function int64Arg(c: Client, s: string, error: string = ERR.notInteger): bigint | null {
+  const v = parseInt64(s);
+  if (v === null) {
+    c.reply.error(error);
+    return null;
+  }
+  return BigInt(v);
+}
+
 const streamOf = (c: Client, key: string, write: boolean): StreamValue | undefined | null =>
   ofType(c, write ? c.db.lookupWrite(key) : c.db.lookupRead(key), StreamValue);
 
@@ -531,8 +541,8 @@ function serveEntries(
     n++;
     const id = it.id;
     if (g !== null && id > g.lastId) {
-      if (g.entriesRead !== ENTRIES_READ_INVALID && !s.rangeHasTombstones(id, ID_MAX)) g.entriesRead++;
-      else if (s.entriesAdded !== 0) g.entriesRead = s.estimateDistance(id);
+      if (g.entriesRead !== ENTRIES_READ_INVALID && !s.rangeHasTombstones(id, ID_MAX)) g.entriesRead = BigInt.asIntN(64, g.entriesRead + 1n);
+      else if (s.entriesAdded !== 0n) g.entriesRead = s.estimateDistance(id);
       g.lastId = id;
       if (noack) propagateLastId = true;
     }
@@ -541,14 +551,14 @@ function serveEntries(
       const now = Date.now();
       let nack = g.pel.get(id);
       if (nack === undefined) {
-        nack = new Nack(consumer, now, 1);
+        nack = new Nack(consumer, now, 1n);
         g.pel.insert(id, nack);
         consumer!.pel.insert(id, nack);
       } else {
         nack.consumer!.pel.delete(id);
         nack.consumer = consumer;
         nack.deliveryTime = now;
-        nack.deliveryCount = 1;
+        nack.deliveryCount = 1n;
         consumer!.pel.insert(id, nack);
       }
       propagateXclaim(c, key, g, formatId(id), nack);
@@ -570,7 +580,7 @@ function serveHistory(c: Client, s: StreamValue, start: bigint, count: number, c
     if (replyOneEntry(c, s, id)) {
       const nack = pel.vals[i];
       nack.deliveryTime = now;
-      nack.deliveryCount++;
+      nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
     } else {
       c.reply.array(2);
       c.reply.bulk(formatId(id));
@@ -753,9 +763,9 @@ function xgroupCommand(c: Client, argv: string[]): void {
       mkstream = true;
       i++;
     } else if ((create || setid) && o === 'entriesread' && i + 1 < argv.length) {
-      const n = longArg(c, argv[i + 1]);
+      const n = int64Arg(c, argv[i + 1]);
       if (n === null) return;
-      if (n < 0 && n !== ENTRIES_READ_INVALID) {
+      if (n < 0n && n !== ENTRIES_READ_INVALID) {
         c.reply.error(ERR.entriesReadInvalid);
         return;
       }
@@ -851,15 +861,15 @@ function xgroupCommand(c: Client, argv: string[]): void {
 function xsetidCommand(c: Client, argv: string[]): void {
   const id = parseId(c, argv[2], 0n, true);
   if (id === null) return;
-  let entriesAdded = -1;
+  let entriesAdded = -1n;
   let maxDeleted = 0n;
   for (let i = 3; i < argv.length;) {
     const more = argv.length - 1 - i;
     const o = argv[i].toLowerCase();
     if (o === 'entriesadded' && more > 0) {
-      const n = longArg(c, argv[i + 1]);
+      const n = int64Arg(c, argv[i + 1]);
       if (n === null) return;
-      if (n < 0) {
+      if (n < 0n) {
         c.reply.error(ERR.xsetidEntriesAddedNegative);
         return;
       }
@@ -891,13 +901,13 @@ function xsetidCommand(c: Client, argv: string[]): void {
       c.reply.error(ERR.xsetidTooSmall);
       return;
     }
-    if (entriesAdded !== -1 && s.length > entriesAdded) {
+    if (entriesAdded !== -1n && BigInt(s.length) > entriesAdded) {
       c.reply.error(ERR.xsetidEntriesAdded);
       return;
     }
   }
   s.lastId = id;
-  if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
+  if (entriesAdded !== -1n) s.entriesAdded = entriesAdded;
   if (maxDeleted !== 0n) s.maxDeletedId = maxDeleted;
   c.db.overwrite(key, s);
   c.reply.ok();
@@ -1032,7 +1042,7 @@ function xpendingCommand(c: Client, argv: string[]): void {
     c.reply.bulk(nack.consumer!.name);
     const elapsed = now - nack.deliveryTime;
     c.reply.int(elapsed < 0 ? 0 : elapsed);
-    c.reply.int(nack.deliveryCount);
+    c.reply.int(BigInt.asIntN(64, nack.deliveryCount));
   }
 }
 
@@ -1059,7 +1069,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
   }
   const now = Date.now();
   let deliveryTime = -1;
-  let retryCount = -1;
+  let retryCount = -1n;
   let force = false;
   let justId = false;
   let lastId = 0n;
@@ -1079,7 +1089,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
       if (n === null) return;
       deliveryTime = n;
     } else if (o === 'retrycount' && more > 0) {
-      const n = longArg(c, argv[++j], ERR.xclaimRetryCount);
+      const n = int64Arg(c, argv[++j], ERR.xclaimRetryCount);
       if (n === null) return;
       retryCount = n;
     } else if (o === 'lastid' && more > 0) {
@@ -1118,7 +1128,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
       continue;
     }
     if (force && nack === undefined) {
-      nack = new Nack(null, now, 1);
+      nack = new Nack(null, now, 1n);
       g.pel.insert(id, nack);
     }
     if (nack === undefined) continue;
@@ -1126,8 +1136,8 @@ function xclaimCommand(c: Client, argv: string[]): void {
     consumer ??= consumerFor(c, key, g, argv[3]);
     if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
     nack.deliveryTime = deliveryTime;
-    if (retryCount >= 0) nack.deliveryCount = retryCount;
-    else if (!justId) nack.deliveryCount++;
+    if (retryCount >= 0n) nack.deliveryCount = retryCount;
+    else if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
     if (nack.consumer !== consumer) {
       consumer.pel.insert(id, nack);
       nack.consumer = consumer;
@@ -1216,7 +1226,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     consumer ??= consumerFor(c, key, g, argv[3]);
     if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
     nack.deliveryTime = now;
-    if (!justId) nack.deliveryCount++;
+    if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
     if (nack.consumer !== consumer) {
       consumer.pel.insert(id, nack);
       nack.consumer = consumer;
@@ -1281,7 +1291,7 @@ function xinfoStream(c: Client, argv: string[]): void {
   c.reply.bulk('max-deleted-entry-id');
   c.reply.bulk(formatId(s.maxDeletedId));
   c.reply.bulk('entries-added');
-  c.reply.int(s.entriesAdded);
+  c.reply.int(BigInt.asIntN(64, s.entriesAdded));
   c.reply.bulk('recorded-first-entry-id');
   c.reply.bulk(formatId(s.firstId));
   if (!full) {
@@ -1323,7 +1333,7 @@ function xinfoStream(c: Client, argv: string[]): void {
       c.reply.bulk(formatId(g.pel.ids[i]));
       c.reply.bulk(nack.consumer!.name);
       c.reply.int(nack.deliveryTime);
-      c.reply.int(nack.deliveryCount);
+      c.reply.int(BigInt.asIntN(64, nack.deliveryCount));
     }
     c.reply.bulk('consumers');
     const consumers = g.sortedConsumers();
@@ -1343,7 +1353,7 @@ function xinfoStream(c: Client, argv: string[]): void {
         c.reply.array(3);
         c.reply.bulk(formatId(x.pel.ids[i]));
         c.reply.int(x.pel.vals[i].deliveryTime);
-        c.reply.int(x.pel.vals[i].deliveryCount);
+        c.reply.int(BigInt.asIntN(64, x.pel.vals[i].deliveryCount));
       }
     }
   }

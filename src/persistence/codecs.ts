@@ -96,12 +96,12 @@ function streamToPlain(s: StreamValue): PlainStream {
     lastId: s.lastId,
     firstId: s.firstId,
     maxDeletedId: s.maxDeletedId,
-    entriesAdded: BigInt(s.entriesAdded),
+    entriesAdded: s.entriesAdded,
     groups: s.sortedGroups().map((g) => ({
       name: g.name,
       lastId: g.lastId,
-      entriesRead: BigInt(g.entriesRead),
-      pel: g.pel.ids.map((id, i) => ({ id, deliveryTime: g.pel.vals[i].deliveryTime, deliveryCount: BigInt(g.pel.vals[i].deliveryCount) })),
+      entriesRead: g.entriesRead,
+      pel: g.pel.ids.map((id, i) => ({ id, deliveryTime: g.pel.vals[i].deliveryTime, deliveryCount: g.pel.vals[i].deliveryCount })),
       consumers: g.sortedConsumers().map((c) => ({ name: c.name, seenTime: c.seenTime, pel: c.pel.ids.slice() })),
     })),
   };
@@ -118,16 +118,16 @@ function streamFromPlain(p: PlainStream): StreamValue {
   s.length = Number(p.length);
   s.lastId = p.lastId;
   s.maxDeletedId = p.maxDeletedId ?? 0n;
-  s.entriesAdded = p.entriesAdded === null ? s.length : Number(p.entriesAdded);
+  s.entriesAdded = p.entriesAdded ?? BigInt(s.length);
   s.firstId = p.firstId ?? (s.length === 0 ? 0n : s.edgeId(true));
   let live = 0;
   for (const n of s.nodes) live += n.live;
   if (live !== s.length) throw new Error(`stream length ${s.length} but ${live} entries`);
   for (const pg of p.groups) {
-    const g = s.createGroup(pg.name, pg.lastId, pg.entriesRead === null ? s.estimateDistance(pg.lastId) : Number(pg.entriesRead));
+    const g = s.createGroup(pg.name, pg.lastId, pg.entriesRead ?? s.estimateDistance(pg.lastId));
     if (g === null) throw new Error(`duplicate consumer group '${pg.name}'`);
     for (const pn of pg.pel) {
-      if (!g.pel.insert(pn.id, new Nack(null, pn.deliveryTime, Number(pn.deliveryCount)))) throw new Error('duplicate pending entry');
+      if (!g.pel.insert(pn.id, new Nack(null, pn.deliveryTime, pn.deliveryCount))) throw new Error('duplicate pending entry');
     }
     for (const pc of pg.consumers) {
       const c = new Consumer(pc.name, pc.seenTime);

@@ -99,21 +99,21 @@ describe.skipIf(!enabled)('stream RDB types 15, 19 and 21', () => {
 
   it('type 19 loads with its counters as saved', () => {
     const s = load(T.STREAM_LISTPACKS_2);
-    expect([s.length, s.nodes.length, formatId(s.firstId), formatId(s.maxDeletedId), s.entriesAdded]).toEqual([128, 2, '2-1', '50-1', 130]);
+    expect([s.length, s.nodes.length, formatId(s.firstId), formatId(s.maxDeletedId), s.entriesAdded]).toEqual([128, 2, '2-1', '50-1', 130n]);
     expect([...s.groups!.keys()].sort()).toEqual(['g', 'h']);
     // What redis-server recorded: unknown, as entries before the group's position were deleted.
-    expect(s.group('g')!.entriesRead).toBe(Number(plain.groups.find((g) => g.name === 'g')!.entriesRead));
-    expect(s.group('g')!.entriesRead).toBe(-1);
+    expect(s.group('g')!.entriesRead).toBe(plain.groups.find((g) => g.name === 'g')!.entriesRead);
+    expect(s.group('g')!.entriesRead).toBe(-1n);
     expect(s.group('g')!.pel.size).toBe(3);
     expect(s.group('g')!.consumers.get('alice')!.pel.ids.map(formatId)).toEqual(['2-1', '3-1', '4-1']);
   });
 
   it('type 15 derives the first ID, entries-added and each group\'s entries_read like Redis 7.0', () => {
     const s = load(T.STREAM_LISTPACKS);
-    expect([s.length, formatId(s.firstId), formatId(s.maxDeletedId), s.entriesAdded]).toEqual([128, '2-1', '0-0', 128]);
+    expect([s.length, formatId(s.firstId), formatId(s.maxDeletedId), s.entriesAdded]).toEqual([128, '2-1', '0-0', 128n]);
     // Without a deletion counter, a group at the last ID has read everything; one in the middle is unknown.
-    expect(s.group('h')!.entriesRead).toBe(128);
-    expect(s.group('g')!.entriesRead).toBe(-1);
+    expect(s.group('h')!.entriesRead).toBe(128n);
+    expect(s.group('g')!.entriesRead).toBe(-1n);
     expect(s.group('g')!.consumers.get('alice')!.pel.size).toBe(3);
   });
 

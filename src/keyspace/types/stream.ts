@@ -260,7 +260,8 @@ export class IdMap<T> {
 
 /** A delivered, not yet acknowledged entry. */
 export class Nack {
-  constructor(public consumer: Consumer | null, public deliveryTime: number, public deliveryCount: number) {}
+  /** deliveryCount is a 64-bit unsigned counter, as in Redis. */
+  constructor(public consumer: Consumer | null, public deliveryTime: number, public deliveryCount: bigint) {}
 }
 
 export class Consumer {
@@ -269,12 +270,12 @@ export class Consumer {
 }
 
 /** entries_read when it is unknown. */
-export const ENTRIES_READ_INVALID = -1;
+export const ENTRIES_READ_INVALID = -1n;
 
 export class ConsumerGroup {
   readonly pel = new IdMap<Nack>();
   readonly consumers = new Map<string, Consumer>();
-  constructor(readonly name: string, public lastId: bigint, public entriesRead: number) {}
+  constructor(readonly name: string, public lastId: bigint, public entriesRead: bigint) {}
 
   /** Consumers in Redis's (radix tree) order. */
   sortedConsumers(): Consumer[] {
@@ -423,7 +424,8 @@ export class StreamValue implements RedisObject {
   lastId = 0n;
   firstId = 0n;
   maxDeletedId = 0n;
-  entriesAdded = 0;
+  /** 64-bit counters (XSETID and ENTRIESREAD can set any value): bigints. */
+  entriesAdded = 0n;
   groups: Map<string, ConsumerGroup> | null = null;
 
   encoding(): string {
@@ -496,7 +498,7 @@ export class StreamValue implements RedisObject {
     }
     tail.append(id, argv, from);
     this.length++;
-    this.entriesAdded++;
+    this.entriesAdded = BigInt.asUintN(64, this.entriesAdded + 1n);
     this.lastId = id;
     if (this.length === 1) this.firstId = id;
     return true;
@@ -571,7 +573,7 @@ export class StreamValue implements RedisObject {
   }
 
   /** Create a group; null when the name is taken. */
-  createGroup(name: string, lastId: bigint, entriesRead: number): ConsumerGroup | null {
+  createGroup(name: string, lastId: bigint, entriesRead: bigint): ConsumerGroup | null {
     if (this.groups === null) this.groups = new Map();
     if (this.groups.has(name)) return null;
     const g = new ConsumerGroup(name, lastId, entriesRead);
@@ -593,24 +595,25 @@ export class StreamValue implements RedisObject {
   }
 
   /** How many entries were added before and including id, when that can be known; -1 if not. */
-  estimateDistance(id: bigint): number {
-    if (this.entriesAdded === 0) return 0;
+  estimateDistance(id: bigint): bigint {
+    if (this.entriesAdded === 0n) return 0n;
     if (this.length === 0 && id <= this.lastId) return this.entriesAdded;
     if (id === this.lastId) return this.entriesAdded;
     if (id > this.lastId) return ENTRIES_READ_INVALID;
     if (this.maxDeletedId === 0n || this.maxDeletedId < this.firstId) {
-      if (id < this.firstId) return this.entriesAdded - this.length;
-      if (id === this.firstId) return this.entriesAdded - this.length + 1;
+      if (id < this.firstId) return this.entriesAdded - BigInt(this.length);
+      if (id === this.firstId) return this.entriesAdded - BigInt(this.length) + 1n;
     }
     return ENTRIES_READ_INVALID;
   }
 
   /** A group's lag, or null when it cannot be known. */
-  lag(g: ConsumerGroup): number | null {
-    if (this.entriesAdded === 0) return 0;
-    if (g.entriesRead !== ENTRIES_READ_INVALID && !this.rangeHasTombstones(g.lastId, ID_MAX)) return this.entriesAdded - g.entriesRead;
+  lag(g: ConsumerGroup): bigint | null {
+    if (this.entriesAdded === 0n) return 0n;
+    // Redis subtracts as signed 64-bit integers.
+    if (g.entriesRead !== ENTRIES_READ_INVALID && !this.rangeHasTombstones(g.lastId, ID_MAX)) return BigInt.asIntN(64, this.entriesAdded - g.entriesRead);
     const read = this.estimateDistance(g.lastId);
-    return read === ENTRIES_READ_INVALID ? null : this.entriesAdded - read;
+    return read === ENTRIES_READ_INVALID ? null : BigInt.asIntN(64, this.entriesAdded - read);
   }
 
   /** Nodes of the radix tree Redis would hold these node keys in (XINFO radix-tree-nodes). */
