@@ -137,6 +137,7 @@ export const ERR = {
   xreadgroupDollar: 'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by ' +
     'specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
   xreadGreaterId: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+  xreadBlockFromScript: (cmd: string) => `ERR ${cstr(cmd)} command is not allowed with BLOCK option from scripts`,
   blockTimeoutNotInteger: 'ERR timeout is not an integer or out of range',
   noGroupXreadgroup: (key: string, group: string) =>
     `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`,

@@ -11,7 +11,7 @@ import {
 } from '../keyspace/types/stream.js';
 import { parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, servedKey, TimeoutReply } from '../server/blocking.js';
-import { CLIENT_FAKE, CLIENT_MASTER, type Client } from '../server/client.js';
+import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, type Client } from '../server/client.js';
 import { beginAtomic, endAtomic, propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
@@ -470,6 +470,12 @@ function parseRead(c: Client, argv: string[], xreadgroup: boolean): boolean {
     const more = argv.length - i - 1;
     const o = argv[i].toLowerCase();
     if (o === 'block' && more > 0) {
+      // Scripts run on a socket-less client that may not block; the other such client (AOF
+      // loading) never sees XREAD, which is not propagated.
+      if ((c.flags & (CLIENT_FAKE | CLIENT_DENY_BLOCKING)) === (CLIENT_FAKE | CLIENT_DENY_BLOCKING)) {
+        c.reply.error(ERR.xreadBlockFromScript(argv[0]));
+        return false;
+      }
       i++;
       const ms = parseInt64(argv[i]);
       if (ms === null) {
