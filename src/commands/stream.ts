@@ -3,6 +3,7 @@
 // SETID / XGROUP CREATECONSUMER, never themselves, so replicas end with the same groups.
 
 import { ERR } from '../errors.js';
+import type { Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_STREAM } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import {
@@ -10,7 +11,7 @@ import {
   U64, type Consumer, type TrimArgs,
 } from '../keyspace/types/stream.js';
 import { parseInt64 } from '../protocol/format.js';
-import { blockForKeys, mayBlock, servedKey, TimeoutReply } from '../server/blocking.js';
+import { blockForKeys, mayBlock, servedKey, TimeoutReply, type WakeCheck } from '../server/blocking.js';
 import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, type Client } from '../server/client.js';
 import { beginAtomic, endAtomic, propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
@@ -704,7 +705,24 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
   const blockedArgv = argv.slice();
   for (let i = 0; i < n; i++) if (argv[idsAt + i] === '$') blockedArgv[idsAt + i] = formatId(ids[i]);
   const deadline = rd.timeout === 0 ? 0 : Date.now() + rd.timeout;
-  blockForKeys(c, lookupCommand(argv)!, blockedArgv, argv.slice(keysAt, idsAt), 'stream', deadline, TimeoutReply.NullArray);
+  const keys = argv.slice(keysAt, idsAt);
+  blockForKeys(c, lookupCommand(argv)!, blockedArgv, keys, 'stream', deadline, TimeoutReply.NullArray, new StreamWait(keys, ids, rd.group));
+}
+
+/**
+ * Which ready streams serve a waiting reader (Redis's serveClientsBlockedOnStreamKey test): one
+ * with entries past its ID, or for a group past the group's last delivered ID; a group that is
+ * gone serves the NOGROUP error.
+ */
+class StreamWait implements WakeCheck {
+  constructor(private readonly keys: string[], private readonly ids: bigint[], private readonly group: string | null) {}
+
+  servable(key: string, v: Value): boolean {
+    const s = v as StreamValue;
+    if (this.group === null) return s.lastId > this.ids[this.keys.indexOf(key)];
+    const g = s.group(this.group);
+    return g === undefined || s.lastId > g.lastId;
+  }
 }
 
 /** A blocked XREAD(GROUP) woken because `key` got entries (Redis's serveClientsBlockedOnStreamKey). */
@@ -726,10 +744,7 @@ function serveWoken(c: Client, argv: string[], key: string): void {
   } else {
     gt = parseId(null, argv[rd.streamsAt + n + i], 0n, true)!;
   }
-  if (s.lastId <= gt) {
-    blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(rd.streamsAt, rd.streamsAt + n), 'stream', 0, TimeoutReply.NullArray);
-    return;
-  }
+  // StreamWait said this client is served: there are entries past gt.
   beginAtomic();
   let consumer: Consumer | null = null;
   if (g !== null) {

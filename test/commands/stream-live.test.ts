@@ -129,6 +129,33 @@ describe.skipIf(!enabled)('streams live, beside redis-server', () => {
     await both(s, r, 'XINFO', 'GROUPS', 'ds');
   });
 
+  it('a reader woken without anything for it keeps its place in the queue', async () => {
+    const [s, r] = await pair();
+    const [as, ar] = await pair();
+    const [bs, br] = await pair();
+    for (const argv of [
+      ['DEL', 'k1', 'k2'], ['XGROUP', 'CREATE', 'k1', 'g', '$', 'MKSTREAM'], ['XGROUP', 'CREATE', 'k1', 'other', '$'],
+      ['XGROUP', 'CREATE', 'k2', 'g', '$', 'MKSTREAM'],
+    ]) await both(s, r, ...argv);
+    // A waits on k1 and k2, then B on k2, in the same group.
+    as.send('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '5000', 'STREAMS', 'k1', 'k2', '>', '>');
+    ar.send('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '5000', 'STREAMS', 'k1', 'k2', '>', '>');
+    await Promise.all([blocked(s, 1), blocked(r, 1)]);
+    bs.send('XREADGROUP', 'GROUP', 'g', 'b', 'BLOCK', '5000', 'STREAMS', 'k2', '>');
+    br.send('XREADGROUP', 'GROUP', 'g', 'b', 'BLOCK', '5000', 'STREAMS', 'k2', '>');
+    await Promise.all([blocked(s, 2), blocked(r, 2)]);
+    // Destroying another group wakes k1's waiters, and A has nothing to read there.
+    await both(s, r, 'XGROUP', 'DESTROY', 'k1', 'other');
+    await both(s, r, 'XADD', 'k2', '1-1', 'f', 'v');
+    const [a, b] = await Promise.all([as.read(), ar.read()]);
+    expect(a).toEqual(b);
+    expect(a[0]).toContain('1-1');
+    await both(s, r, 'XADD', 'k2', '2-1', 'f', 'v');
+    const [c, d] = await Promise.all([bs.read(), br.read()]);
+    expect(c).toEqual(d);
+    expect(c[0]).toContain('2-1');
+  });
+
   it('CLIENT UNBLOCK ends the wait with a null reply or an error', async () => {
     const [s, r] = await pair();
     const [ws, wr] = await pair();
