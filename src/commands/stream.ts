@@ -930,7 +930,7 @@ function xsetidCommand(c: Client, argv: string[]): void {
   s.lastId = id;
   if (entriesAdded !== -1n) s.entriesAdded = entriesAdded;
   if (maxDeleted !== 0n) s.maxDeletedId = maxDeleted;
-  c.db.overwrite(key, s);
+  // Like Redis 7.0, XSETID does not count as touching the key for WATCH.
   c.reply.ok();
   server.dirty++;
   notifyKeyspaceEvent(NOTIFY_STREAM, 'xsetid', key, c.db.id);

@@ -415,6 +415,35 @@ differential('streams: consumer groups', {
   ],
 });
 
+/** WATCH k, run one command, then a transaction: does the command invalidate the watch? */
+const watched = (argv: string[]): Script => [['WATCH', 's'], argv, ['MULTI'], ['PING'], ['EXEC']];
+
+differential('streams: which commands touch a watched key', {
+  'WATCH and every stream write': [
+    ['XADD', 's', '1-1', 'a', '1'],
+    ['XADD', 's', '2-1', 'a', '1'],
+    ['XGROUP', 'CREATE', 's', 'g', '0'],
+    ...watched(['XADD', 's', '3-1', 'a', '1']),
+    ...watched(['XADD', 's', 'NOMKSTREAM', '1-1', 'a', '1']),
+    ...watched(['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>']),
+    ...watched(['XACK', 's', 'g', '1-1']),
+    ...watched(['XCLAIM', 's', 'g', 'd', '0', '2-1']),
+    ...watched(['XAUTOCLAIM', 's', 'g', 'e', '0', '0']),
+    ...watched(['XGROUP', 'CREATECONSUMER', 's', 'g', 'f']),
+    ...watched(['XGROUP', 'DELCONSUMER', 's', 'g', 'f']),
+    ...watched(['XGROUP', 'SETID', 's', 'g', '0']),
+    ...watched(['XGROUP', 'CREATE', 's', 'h', '0']),
+    ...watched(['XGROUP', 'DESTROY', 's', 'h']),
+    ...watched(['XSETID', 's', '10-0']),
+    ...watched(['XTRIM', 's', 'MAXLEN', '5']),
+    ...watched(['XTRIM', 's', 'MAXLEN', '1']),
+    ...watched(['XDEL', 's', '99-0']),
+    ...watched(['XDEL', 's', '3-1']),
+    ['DEL', 's'],
+    ...watched(['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM']),
+  ],
+});
+
 differential('streams: XCLAIM, XAUTOCLAIM, XSETID, XINFO', {
   'XCLAIM with JUSTID, FORCE, RETRYCOUNT, LASTID and deleted entries': [
     ...many('s', 4, (i) => `${i}-1`, (i) => ['f', String(i)]),
