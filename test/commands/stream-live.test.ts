@@ -273,6 +273,30 @@ describe.skipIf(!enabled)('streams live, beside redis-server', () => {
     expect(es.join('')).toContain('xgroup-createconsumer');
   });
 
+  it('keyspace hits and misses of each command match Redis', async () => {
+    const [s, r] = await pair();
+    const stat = async (c: RespConn): Promise<string> => {
+      const info = await c.call('INFO', 'stats');
+      return `${/keyspace_hits:(\d+)/.exec(info)![1]}/${/keyspace_misses:(\d+)/.exec(info)![1]}`;
+    };
+    const script = [
+      ['DEL', 'hs', 'no'], ['XADD', 'hs', '1-1', 'a', '1'], ['XADD', 'hs', '2-1', 'a', '1'], ['XLEN', 'hs'], ['XLEN', 'no'], ['XRANGE', 'hs', '-', '+'],
+      ['XRANGE', 'no', '-', '+'], ['XREVRANGE', 'hs', '+', '-'], ['XREAD', 'STREAMS', 'hs', 'no', '0', '0'], ['XREAD', 'STREAMS', 'hs', '9-9'],
+      ['XGROUP', 'CREATE', 'hs', 'g', '0'], ['XGROUP', 'CREATE', 'no', 'g', '0'], ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'hs', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'hs', '0'], ['XACK', 'hs', 'g', '1-1'], ['XACK', 'no', 'g', '1-1'], ['XPENDING', 'hs', 'g'],
+      ['XPENDING', 'no', 'g'], ['XCLAIM', 'hs', 'g', 'd', '0', '2-1'], ['XAUTOCLAIM', 'hs', 'g', 'e', '0', '0'], ['XAUTOCLAIM', 'no', 'g', 'e', '0', '0'],
+      ['XINFO', 'STREAM', 'hs'], ['XINFO', 'STREAM', 'no'], ['XINFO', 'GROUPS', 'hs'], ['XINFO', 'CONSUMERS', 'hs', 'g'], ['XDEL', 'hs', '1-1'],
+      ['XTRIM', 'no', 'MAXLEN', '0'], ['XSETID', 'hs', '99-0'], ['XGROUP', 'DESTROY', 'hs', 'g'], ['XADD', 'no', 'NOMKSTREAM', '1-1', 'a', '1'],
+    ];
+    for (const argv of script) {
+      const [a0, b0] = await Promise.all([stat(s), stat(r)]);
+      await Promise.all([s.call(...argv), r.call(...argv)]);
+      const [a1, b1] = await Promise.all([stat(s), stat(r)]);
+      const delta = (x: string, y: string): string => x.split('/').map((v, i) => Number(y.split('/')[i]) - Number(v)).join('/');
+      expect(`${argv.join(' ')}: ${delta(a0, a1)}`).toBe(`${argv.join(' ')}: ${delta(b0, b1)}`);
+    }
+  });
+
   it('XGROUP HELP and XINFO HELP list the same subcommand syntax as Redis', async () => {
     const [s, r] = await pair();
     for (const help of [['XGROUP', 'HELP'], ['XINFO', 'HELP']]) {
