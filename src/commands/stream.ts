@@ -159,7 +159,7 @@ function replyRange(c: Client, s: StreamValue, start: bigint, end: bigint, count
 function propagateXclaim(c: Client, key: string, g: ConsumerGroup, id: string, nack: Nack): void {
   propagate(c.db.id, [
     'XCLAIM', key, g.name, nack.consumer!.name, '0', id, 'TIME', String(nack.deliveryTime), 'RETRYCOUNT',
-    String(nack.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', formatId(g.lastId),
+    String(BigInt.asIntN(64, nack.deliveryCount)), 'FORCE', 'JUSTID', 'LASTID', formatId(g.lastId),
   ]);
 }
 

@@ -71,7 +71,7 @@ export class AofBaseEncoder {
       // An empty stream: add an entry and trim it away at once.
       this.command(['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y']);
     }
-    this.command(['XSETID', key, formatId(s.lastId), 'ENTRIESADDED', String(s.entriesAdded), 'MAXDELETEDID', formatId(s.maxDeletedId)]);
+    this.command(['XSETID', key, formatId(s.lastId), 'ENTRIESADDED', String(BigInt.asIntN(64, s.entriesAdded)), 'MAXDELETEDID', formatId(s.maxDeletedId)]);
     for (const g of s.sortedGroups()) {
       this.command(['XGROUP', 'CREATE', key, g.name, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
       for (const c of g.sortedConsumers()) {
@@ -80,7 +80,7 @@ export class AofBaseEncoder {
           const nack = c.pel.vals[i];
           this.command([
             'XCLAIM', key, g.name, c.name, '0', formatId(c.pel.ids[i]), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT',
-            String(nack.deliveryCount), 'JUSTID', 'FORCE',
+            String(BigInt.asIntN(64, nack.deliveryCount)), 'JUSTID', 'FORCE',
           ]);
         }
       }
