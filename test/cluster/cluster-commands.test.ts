@@ -217,6 +217,27 @@ describe('nodes.conf', () => {
   });
 });
 
+describe('announced address', () => {
+  let node: ClusterShoal | undefined;
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it('cluster-announce-ip/port/bus-port/hostname name this node in CLUSTER NODES, SLOTS and SHARDS', async () => {
+    node = await startClusterShoal(['--cluster-announce-ip', '10.1.2.3', '--cluster-announce-port', '7001', '--cluster-announce-bus-port', '17001',
+      '--cluster-announce-hostname', 'node-1.test']);
+    await call1(node.port, 'CLUSTER', 'ADDSLOTS', '7');
+    const id = text(await call1(node.port, 'CLUSTER', 'MYID'));
+    expect(text(await call1(node.port, 'CLUSTER', 'NODES'))).toBe(`${id} 10.1.2.3:7001@17001,node-1.test myself,master - 0 0 0 connected 7\n`);
+    expect(await call1(node.port, 'CLUSTER', 'SLOTS')).toBe(
+      `*1\r\n*3\r\n:7\r\n:7\r\n*4\r\n$8\r\n10.1.2.3\r\n:7001\r\n$40\r\n${id}\r\n*2\r\n$8\r\nhostname\r\n$11\r\nnode-1.test\r\n`);
+    expect(await call1(node.port, 'CONFIG', 'SET', 'cluster-preferred-endpoint-type', 'hostname')).toBe('+OK\r\n');
+    expect(await call1(node.port, 'CLUSTER', 'SLOTS')).toBe(
+      `*1\r\n*3\r\n:7\r\n:7\r\n*4\r\n$11\r\nnode-1.test\r\n:7001\r\n$40\r\n${id}\r\n*2\r\n$2\r\nip\r\n$8\r\n10.1.2.3\r\n`);
+    expect(await call1(node.port, 'CLUSTER', 'SHARDS')).toContain('$8\r\nendpoint\r\n$11\r\nnode-1.test\r\n$8\r\nhostname\r\n$11\r\nnode-1.test\r\n');
+  });
+});
+
 describe('routing between two Shoal nodes', () => {
   let a: ClusterShoal;
   let b: ClusterShoal;
