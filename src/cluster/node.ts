@@ -234,7 +234,8 @@ function freeNodeLinks(n: ClusterNode): void {
 
 /** Open the outbound link to a node; its first message is a MEET (when meeting) or a PING. */
 function connectNode(n: ClusterNode): void {
-  const sock = net.connect({ host: n.ip, port: n.cport });
+  const localAddress = sourceAddress();
+  const sock = net.connect(localAddress === undefined ? { host: n.ip, port: n.cport } : { host: n.ip, port: n.cport, localAddress });
   sock.setNoDelay(true);
   const l = new BusLink(sock, false, n);
   outLinks.set(n, l);
@@ -249,6 +250,18 @@ function connectNode(n: ClusterNode): void {
     if (oldPing !== 0) n.pingSent = oldPing;
     n.flags &= ~NodeFlag.MEET;
   });
+}
+
+/**
+ * The address outgoing bus connections start from, so peers see the address we listen on (nodes
+ * on 127.0.0.x share an interface): bind-source-addr, else the first specific bind address.
+ */
+function sourceAddress(): string | undefined {
+  const configured = server.config.get('bind-source-addr');
+  if (configured !== '') return configured;
+  const first = bindTargets(server.config.get('bind'))[0];
+  if (first === undefined || first.host === '0.0.0.0' || first.host === '::') return undefined;
+  return first.host;
 }
 
 function send(l: BusLink, m: BusMessage): void {

@@ -355,3 +355,27 @@ describe('routing between two Shoal nodes', () => {
     expect(text(await ca.call('CLUSTER', 'NODES'))).not.toContain(idB);
   });
 });
+
+describe('nodes on distinct loopback addresses', () => {
+  let nodes: ClusterShoal[] = [];
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  });
+
+  it('each node is known by the address it listens on (outgoing bus links start from it)', async () => {
+    nodes = await Promise.all([2, 3, 4].map((x) => startClusterShoal(['--bind', `127.0.0.${x} 127.0.0.1`])));
+    for (const n of nodes.slice(1)) expect(await call1(n.port, 'CLUSTER', 'MEET', '127.0.0.2', String(nodes[0].port), String(nodes[0].cport))).toBe('+OK\r\n');
+    const ids = await Promise.all(nodes.map(async (n) => text(await call1(n.port, 'CLUSTER', 'MYID'))));
+    await until('every node knows the others at their own addresses', async () => {
+      for (const n of nodes) {
+        const view = text(await call1(n.port, 'CLUSTER', 'NODES'));
+        for (let i = 0; i < 3; i++) if (!view.includes(`${ids[i]} 127.0.0.${i + 2}:${nodes[i].port}@${nodes[i].cport} `)) return undefined;
+        if (view.includes('handshake')) return undefined;
+      }
+      return true;
+    });
+    // And they stay there once pings flow both ways.
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const n of nodes) for (let i = 0; i < 3; i++) expect(text(await call1(n.port, 'CLUSTER', 'NODES'))).toContain(`${ids[i]} 127.0.0.${i + 2}:`);
+  });
+});
