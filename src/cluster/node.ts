@@ -99,6 +99,34 @@ export function initCluster(): void {
   saveConfig();
 }
 
+/**
+ * After the dataset is loaded (verifyClusterConfigWithData): a primary claims unassigned slots it
+ * holds keys for, and marks as importing the slots it holds keys for that another node serves.
+ * Keys outside db 0 make the start fail, as in Redis.
+ */
+export function verifyClusterConfigWithData(): void {
+  if (!cluster.on) return;
+  const st = cluster.st;
+  if (st.myself.isReplica()) return;
+  for (let j = 1; j < server.dbs.length; j++) {
+    if (server.dbs[j].size !== 0) throw new Error("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
+  }
+  if (server.dbs[0].size === 0) return;
+  let changed = false;
+  for (let s = 0; s < CLUSTER_SLOTS; s++) {
+    if (countKeysInSlot(s) === 0 || st.slots[s] === st.myself || st.importingFrom[s] !== null) continue;
+    changed = true;
+    if (st.slots[s] === null) {
+      log().warn(`I have keys for unassigned slot ${s}. Taking responsibility for it.`);
+      st.addSlot(s, st.myself);
+    } else {
+      log().warn(`I have keys for slot ${s}, but the slot is assigned to another node. Setting it to importing state.`);
+      st.importingFrom[s] = st.slots[s];
+    }
+  }
+  if (changed) saveConfig();
+}
+
 /** The bus port this node listens on: cluster-port, else the client port + 10000. */
 function busPort(): number {
   const p = server.config.num('cluster-port');

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../../src/cluster/slots.js';
 import { differential, runScript, type Script } from '../helpers/differential.js';
-import { RespConn, requireRedis } from '../helpers/server.js';
+import { RespConn, requireRedis, startShoal } from '../helpers/server.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
 import { call1, clusterInfo, startClusterShoal, text, tmpClusterDir, until, waitStateOk, type ClusterShoal } from './shoal-cluster.js';
 
@@ -214,6 +214,34 @@ describe('nodes.conf', () => {
     const after = text(await call1(node!.port, 'CLUSTER', 'MYID'));
     expect(after).not.toBe(before);
     expect(fs.readFileSync(path.join(dir, 'nodes.conf'), 'latin1')).toMatch(new RegExp(`^${after} .* myself,master - 0 0 0 connected\nvars currentEpoch 0 lastVoteEpoch 0\n$`));
+  });
+});
+
+describe('a dataset loaded in cluster mode', () => {
+  const dir = tmpClusterDir();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('claims the unassigned slots it holds keys for; keys outside db 0 stop the start', async () => {
+    const plain = await startShoal(['--dir', dir]);
+    await call1(plain.port, 'MSET', 'a', '1', 'b', '2');
+    expect(await call1(plain.port, 'SAVE')).toBe('+OK\r\n');
+    await plain.stop();
+    const node = await startClusterShoal([], dir);
+    try {
+      const id = text(await call1(node.port, 'CLUSTER', 'MYID'));
+      expect(text(await call1(node.port, 'CLUSTER', 'NODES'))).toBe(`${id} :${node.port}@${node.cport} myself,master - 0 0 0 connected 3300 15495\n`);
+      expect(fs.readFileSync(path.join(dir, 'nodes.conf'), 'latin1')).toContain(' 3300 15495\n');
+    } finally {
+      await node.stop();
+    }
+    const other = await startShoal(['--dir', dir]);
+    const c = await RespConn.connect(other.port);
+    await c.call('SELECT', '1');
+    await c.call('SET', 'x', '1');
+    await c.call('SAVE');
+    c.close();
+    await other.stop();
+    await expect(startClusterShoal([], dir)).rejects.toThrow("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
   });
 });
 
