@@ -27,7 +27,7 @@ import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
 import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
 import { initSlotIndex, countKeysInSlot, keysInSlot } from './slot-index.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slots.js';
-import { ClusterState, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
+import { ClusterState, randomNodeId, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
 
 const log = (): ReturnType<typeof logger> => logger('cluster');
 
@@ -370,15 +370,11 @@ export function resetNode(hard: boolean): void {
     st.currentEpoch = 0;
     st.lastVoteEpoch = 0;
     st.myself.configEpoch = 0;
-    st.renameNode(st.myself, randomId());
+    st.renameNode(st.myself, randomNodeId());
     log().info(`Node hard reset, now I'm ${st.myself.id}`);
   }
   updateState();
   saveConfig();
-}
-
-function randomId(): string {
-  return new ClusterState(settings, 0).myself.id;
 }
 
 /** CLUSTER REPLICATE: follow `n` (clusterSetMaster). */
