@@ -369,6 +369,10 @@ describe('routing between two Shoal nodes', () => {
     }
   });
 
+  it('INFO clients counts two cluster connections per other node', async () => {
+    expect(await ca.call('INFO', 'clients')).toContain('cluster_connections:2\r\n');
+  });
+
   it('CLUSTER LINKS lists a link each way; FORGET drops the node', async () => {
     const links = await ca.call('CLUSTER', 'LINKS');
     expect(links).toMatch(/^\*2\r\n/);
