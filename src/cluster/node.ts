@@ -47,6 +47,8 @@ export const cluster = {
   statsSent: new Array<number>(MSG_TYPE_NAMES.length).fill(0),
   statsReceived: new Array<number>(MSG_TYPE_NAMES.length).fill(0),
   election: new Election(),
+  /** Links closed for passing cluster-link-sendbuf-limit (total_cluster_links_buffer_limit_exceeded). */
+  linksBufferLimitExceeded: 0,
   /** Manual failover (Redis's mf_*): deadline (0: none), the replica being promoted (on a primary). */
   mf: { end: 0, replica: null as ClusterNode | null, primaryOffset: -1, canStart: false },
 };
@@ -296,6 +298,13 @@ function send(l: BusLink, m: BusMessage): void {
   if (l.closed) return;
   if (m.type < cluster.statsSent.length) cluster.statsSent[m.type]++;
   l.send(m);
+  // cluster-link-sendbuf-limit: a peer that does not read is cut off rather than buffered for.
+  const limit = server.config.num('cluster-link-sendbuf-limit');
+  if (limit > 0 && l.sock.writableLength > limit) {
+    cluster.linksBufferLimitExceeded++;
+    log().warn(`Freeing cluster link to node ${l.node?.id ?? '?'}: its send buffer passed cluster-link-sendbuf-limit.`);
+    dropLink(l);
+  }
 }
 
 function sendPing(l: BusLink, type: number): void {

@@ -4,7 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as net from 'node:net';
+import { MsgType, encodeMessage } from '../../src/cluster/bus/codec.js';
+import { buildMessage } from '../../src/cluster/bus/messages.js';
 import { keyHashSlot } from '../../src/cluster/slots.js';
+import { ClusterState } from '../../src/cluster/state.js';
 import { differential, runScript, type Script } from '../helpers/differential.js';
 import { RespConn, requireRedis, startShoal } from '../helpers/server.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
@@ -409,5 +413,31 @@ describe('nodes on distinct loopback addresses', () => {
     // And they stay there once pings flow both ways.
     await new Promise((r) => setTimeout(r, 1200));
     for (const n of nodes) for (let i = 0; i < 3; i++) expect(text(await call1(n.port, 'CLUSTER', 'NODES'))).toContain(`${ids[i]} 127.0.0.${i + 2}:`);
+  });
+});
+
+describe('cluster-link-sendbuf-limit', () => {
+  let node: ClusterShoal | undefined;
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it('a bus peer that stops reading is cut off once the send buffer passes the limit', async () => {
+    node = await startClusterShoal(['--cluster-link-sendbuf-limit', '65536']);
+    const settings = { preferredEndpoint: 'ip', requireFullCoverage: true, allowReadsWhenDown: false, allowPubsubshardWhenDown: true } as const;
+    const fake = new ClusterState(settings, Date.now());
+    const ping = encodeMessage(buildMessage(fake, MsgType.PING, { kind: 'ping', gossip: [], extensions: [] }, { announceIp: '', replOffset: 0, manualFailover: false }));
+    const sock = net.connect(node.cport, '127.0.0.1');
+    sock.on('error', () => {});
+    await new Promise((r) => sock.once('connect', r));
+    // Every PING is answered with a PONG we never read.
+    sock.pause();
+    const batch = Buffer.concat(new Array<Buffer>(500).fill(ping));
+    for (let i = 0; i < 40 && !sock.destroyed; i++) {
+      sock.write(batch);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await until('link cut', async () => ((await clusterInfo(node!.port)).total_cluster_links_buffer_limit_exceeded === '1' ? true : undefined));
+    sock.destroy();
   });
 });
