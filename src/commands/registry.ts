@@ -21,10 +21,11 @@ import { commands as dump } from './dump.js';
 import { commands as persistence } from './persistence.js';
 import { commands as replication } from './replication.js';
 import { commands as stream } from './stream.js';
+import { commands as clusterCommands } from './cluster.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence, replication, stream,
+  acl, dump, persistence, replication, stream, clusterCommands,
 ];
 
 const table = new Map<string, CommandSpec>();

@@ -200,7 +200,7 @@ export const DIRECTIVES: readonly Directive[] = [
   // scripting
   i('busy-reply-threshold', 5000, 0, LL, true, { alias: 'lua-time-limit' }),
   // cluster
-  b('cluster-enabled', 'no', false, { onlyValues: ['no'] }),
+  b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),
   i('cluster-node-timeout', 15000, 0, LL),
   i('cluster-port', 0, 0, 65535, false),

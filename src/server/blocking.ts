@@ -205,18 +205,40 @@ function onTimeout(c: Client): void {
 
 /** CLIENT UNBLOCK: false if the client was not blocked. */
 export function unblockClient(c: Client, withError: boolean): boolean {
+  return unblockWith(c, withError ? 'UNBLOCKED client unblocked via CLIENT UNBLOCK' : null);
+}
+
+/** End a client's wait with the error `text`, or with its timeout reply when null. */
+export function unblockWith(c: Client, text: string | null): boolean {
   const st = detach(c);
   if (st === undefined) return false;
   // The command completes now, for the statistics (Redis's updateStatsOnUnblock).
   st.cmd.calls++;
-  if (withError) {
+  if (text !== null) {
     st.cmd.failedCalls++;
-    c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    c.reply.error(text);
   } else {
     replyTimeout(c, st.timeoutReply);
   }
   resume(c);
   return true;
+}
+
+/** The clients waiting on keys of `db`, each with the first key it waits on and its command. */
+export function blockedOn(db: Db): { client: Client; key: string; cmd: CommandSpec }[] {
+  const out: { client: Client; key: string; cmd: CommandSpec }[] = [];
+  const byKey = waiting.get(db);
+  if (byKey === undefined) return out;
+  const seen = new Set<Client>();
+  for (const clients of byKey.values()) {
+    for (const c of clients) {
+      const st = state.get(c);
+      if (st === undefined || seen.has(c)) continue;
+      seen.add(c);
+      out.push({ client: c, key: st.keys[0], cmd: st.cmd });
+    }
+  }
+  return out;
 }
 
 /**

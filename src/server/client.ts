@@ -38,6 +38,10 @@ export const CLIENT_DENY_BLOCKING = 1 << 13;
 export const CLIENT_SLAVE = 1 << 14;
 /** Our link to our primary (set by replication). */
 export const CLIENT_MASTER = 1 << 15;
+/** Cluster: ASKING was sent; the next command (or the transaction) may use an importing slot. */
+export const CLIENT_ASKING = 1 << 20;
+/** Cluster: READONLY, reads of the primary's slots are served by this replica. */
+export const CLIENT_READONLY = 1 << 21;
 
 export interface WatchedKey {
   client: Client;

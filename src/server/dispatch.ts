@@ -1,8 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF ->
+// lookup -> arity -> auth -> no-multi -> ACL -> cluster routing -> maxmemory (evict, else OOM) -> MISCONF ->
 // min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
-// (Cluster routing joins this ladder when the cluster is wired.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -10,6 +9,7 @@ import { F, type CommandSpec } from '../commands/spec.js';
 import { lookupCommand, lookupContainer } from '../commands/registry.js';
 import { QUEUED } from '../protocol/reply.js';
 import {
+  CLIENT_ASKING,
   CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
   CLIENT_MASTER,
@@ -36,6 +36,8 @@ import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { discardTransaction } from '../commands/tx.js';
+import { cluster } from '../cluster/node.js';
+import { clusterRedirect, routedCommand } from '../cluster/guard.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -64,6 +66,10 @@ export function processCommand(c: Client, argv: string[]): void {
     c.flags &= ~CLIENT_REPLY_SKIP_NEXT;
   }
   processCommandInner(c, argv);
+  // ASKING covers one command (a postponed one keeps it until it runs), or a whole transaction.
+  if (c.flags & CLIENT_ASKING && (c.flags & CLIENT_MULTI) === 0 && c.postponedArgv !== argv && argv[0].toLowerCase() !== 'asking') {
+    c.flags &= ~CLIENT_ASKING;
+  }
   if (skipReply) {
     // A postponed command keeps its CLIENT REPLY SKIP for when it runs.
     if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;
@@ -111,6 +117,19 @@ function processCommandInner(c: Client, argv: string[]): void {
   if (denied !== null) {
     reject(c, cmd, denied);
     return;
+  }
+  if (cluster.on && (c.flags & CLIENT_MASTER) === 0 && routedCommand(cmd)) {
+    const redirect = clusterRedirect(c, cmd, argv);
+    if (redirect !== null) {
+      if (cmd.name === 'exec') {
+        cmd.rejectedCalls++;
+        discardTransaction(c);
+        c.reply.error(redirect);
+      } else {
+        reject(c, cmd, redirect);
+      }
+      return;
+    }
   }
   // Like Redis, every command first gives eviction its chance; only commands that may grow memory
   // (and an EXEC with one queued) are refused when it could not free enough.

@@ -79,7 +79,7 @@ function watchIdleTimeout(): void {
 }
 
 /** `*` and `::*` are Redis's "all IPv4" / "all IPv6"; a leading '-' makes an address optional. */
-function bindTargets(bind: string): { host: string; optional: boolean }[] {
+export function bindTargets(bind: string): { host: string; optional: boolean }[] {
   return bind.split(/\s+/).filter((a) => a !== '').map((a) => {
     const optional = a.startsWith('-');
     let host = optional ? a.slice(1) : a;
