@@ -117,6 +117,48 @@ export const ERR = {
     "restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
     '4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the ' +
     'server to start accepting connections from the outside.',
+  streamIdInvalid: 'ERR Invalid stream ID specified as stream command argument',
+  xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
+  xaddIdZero: 'ERR The ID specified in XADD must be greater than 0-0',
+  streamExhausted: 'ERR The stream has exhausted the last possible ID, unable to add more items',
+  streamElementsTooLarge: 'ERR Elements are too large to be stored',
+  streamMaxlenNegative: 'ERR The MAXLEN argument must be >= 0.',
+  streamLimitNegative: 'ERR The LIMIT argument must be >= 0.',
+  streamTrimBoth: 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
+  streamLimitNoStrategy: 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+  xtrimNoStrategy: 'ERR syntax error, XTRIM must be called with a trimming strategy',
+  streamLimitNoApprox: 'ERR syntax error, LIMIT cannot be used without the special ~ option',
+  streamIntervalStart: 'ERR invalid start ID for the interval',
+  streamIntervalEnd: 'ERR invalid end ID for the interval',
+  xreadUnbalanced: "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+  xreadGroupOption: 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadNoackOption: 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadgroupNoGroup: 'ERR Missing GROUP option for XREADGROUP',
+  xreadgroupDollar: 'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by ' +
+    'specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+  xreadGreaterId: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+  xreadBlockFromScript: (cmd: string) => `ERR ${cstr(cmd)} command is not allowed with BLOCK option from scripts`,
+  blockTimeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  noGroupXreadgroup: (key: string, group: string) =>
+    `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`,
+  noGroupKey: (key: string, group: string) => `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`,
+  noGroupForKey: (group: string, key: string) => `NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`,
+  noGroupBlocked: 'NOGROUP the consumer group this client was blocked on no longer exists',
+  xgroupKeyMissing: 'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM ' +
+    'option to create an empty stream automatically.',
+  busyGroup: 'BUSYGROUP Consumer Group name already exists',
+  entriesReadInvalid: 'ERR value for ENTRIESREAD must be positive or -1',
+  xsetidTooSmall: 'ERR The ID specified in XSETID is smaller than the target stream top item',
+  xsetidEntriesAdded: 'ERR The entries_added specified in XSETID is smaller than the target stream length',
+  xsetidEntriesAddedNegative: 'ERR entries_added must be positive',
+  xsetidMaxDeleted: 'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+  xclaimMinIdle: 'ERR Invalid min-idle-time argument for XCLAIM',
+  xclaimIdle: 'ERR Invalid IDLE option argument for XCLAIM',
+  xclaimTime: 'ERR Invalid TIME option argument for XCLAIM',
+  xclaimRetryCount: 'ERR Invalid RETRYCOUNT option argument for XCLAIM',
+  xclaimOption: (opt: string) => `ERR Unrecognized XCLAIM option '${cstr(opt)}'`,
+  xautoclaimMinIdle: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
+  xautoclaimCount: 'ERR COUNT must be > 0',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -24,7 +24,7 @@ import { initAof, loadAofAtStart } from './persistence/aof.js';
 import { saveOnShutdown, startSaveCron } from './persistence/save.js';
 import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
-import { initCluster, startClusterBus } from './cluster/node.js';
+import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
 
 let listeners: net.Server[] = [];
@@ -67,6 +67,7 @@ export async function startServer(config: Config): Promise<void> {
   initCluster();
   if (config.bool('appendonly')) loadAofAtStart();
   else loadAtStart();
+  verifyClusterConfigWithData();
   initAof();
   startSaveCron();
   initPersistenceInfo();

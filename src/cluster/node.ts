@@ -27,7 +27,7 @@ import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
 import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
 import { initSlotIndex, countKeysInSlot, keysInSlot } from './slot-index.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slots.js';
-import { ClusterState, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
+import { ClusterState, randomNodeId, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
 
 const log = (): ReturnType<typeof logger> => logger('cluster');
 
@@ -47,6 +47,8 @@ export const cluster = {
   statsSent: new Array<number>(MSG_TYPE_NAMES.length).fill(0),
   statsReceived: new Array<number>(MSG_TYPE_NAMES.length).fill(0),
   election: new Election(),
+  /** Links closed for passing cluster-link-sendbuf-limit (total_cluster_links_buffer_limit_exceeded). */
+  linksBufferLimitExceeded: 0,
   /** Manual failover (Redis's mf_*): deadline (0: none), the replica being promoted (on a primary). */
   mf: { end: 0, replica: null as ClusterNode | null, primaryOffset: -1, canStart: false },
 };
@@ -97,6 +99,34 @@ export function initCluster(): void {
     });
   }
   saveConfig();
+}
+
+/**
+ * After the dataset is loaded (verifyClusterConfigWithData): a primary claims unassigned slots it
+ * holds keys for, and marks as importing the slots it holds keys for that another node serves.
+ * Keys outside db 0 make the start fail, as in Redis.
+ */
+export function verifyClusterConfigWithData(): void {
+  if (!cluster.on) return;
+  const st = cluster.st;
+  if (st.myself.isReplica()) return;
+  for (let j = 1; j < server.dbs.length; j++) {
+    if (server.dbs[j].size !== 0) throw new Error("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
+  }
+  if (server.dbs[0].size === 0) return;
+  let changed = false;
+  for (let s = 0; s < CLUSTER_SLOTS; s++) {
+    if (countKeysInSlot(s) === 0 || st.slots[s] === st.myself || st.importingFrom[s] !== null) continue;
+    changed = true;
+    if (st.slots[s] === null) {
+      log().warn(`I have keys for unassigned slot ${s}. Taking responsibility for it.`);
+      st.addSlot(s, st.myself);
+    } else {
+      log().warn(`I have keys for slot ${s}, but the slot is assigned to another node. Setting it to importing state.`);
+      st.importingFrom[s] = st.slots[s];
+    }
+  }
+  if (changed) saveConfig();
 }
 
 /** The bus port this node listens on: cluster-port, else the client port + 10000. */
@@ -234,7 +264,8 @@ function freeNodeLinks(n: ClusterNode): void {
 
 /** Open the outbound link to a node; its first message is a MEET (when meeting) or a PING. */
 function connectNode(n: ClusterNode): void {
-  const sock = net.connect({ host: n.ip, port: n.cport });
+  const localAddress = sourceAddress();
+  const sock = net.connect(localAddress === undefined ? { host: n.ip, port: n.cport } : { host: n.ip, port: n.cport, localAddress });
   sock.setNoDelay(true);
   const l = new BusLink(sock, false, n);
   outLinks.set(n, l);
@@ -251,10 +282,29 @@ function connectNode(n: ClusterNode): void {
   });
 }
 
+/**
+ * The address outgoing bus connections start from, so peers see the address we listen on (nodes
+ * on 127.0.0.x share an interface): bind-source-addr, else the first specific bind address.
+ */
+function sourceAddress(): string | undefined {
+  const configured = server.config.get('bind-source-addr');
+  if (configured !== '') return configured;
+  const first = bindTargets(server.config.get('bind'))[0];
+  if (first === undefined || first.host === '0.0.0.0' || first.host === '::') return undefined;
+  return first.host;
+}
+
 function send(l: BusLink, m: BusMessage): void {
   if (l.closed) return;
   if (m.type < cluster.statsSent.length) cluster.statsSent[m.type]++;
   l.send(m);
+  // cluster-link-sendbuf-limit: a peer that does not read is cut off rather than buffered for.
+  const limit = server.config.num('cluster-link-sendbuf-limit');
+  if (limit > 0 && l.sock.writableLength > limit) {
+    cluster.linksBufferLimitExceeded++;
+    log().warn(`Freeing cluster link to node ${l.node?.id ?? '?'}: its send buffer passed cluster-link-sendbuf-limit.`);
+    dropLink(l);
+  }
 }
 
 function sendPing(l: BusLink, type: number): void {
@@ -329,15 +379,11 @@ export function resetNode(hard: boolean): void {
     st.currentEpoch = 0;
     st.lastVoteEpoch = 0;
     st.myself.configEpoch = 0;
-    st.renameNode(st.myself, randomId());
+    st.renameNode(st.myself, randomNodeId());
     log().info(`Node hard reset, now I'm ${st.myself.id}`);
   }
   updateState();
   saveConfig();
-}
-
-function randomId(): string {
-  return new ClusterState(settings, 0).myself.id;
 }
 
 /** CLUSTER REPLICATE: follow `n` (clusterSetMaster). */

@@ -215,7 +215,7 @@ function clusterInfo(c: Client): void {
     return s + `cluster_stats_messages_${dir}:${total}\r\n`;
   };
   out += stats(cluster.statsSent, 'sent') + stats(cluster.statsReceived, 'received');
-  out += 'total_cluster_links_buffer_limit_exceeded:0\r\n';
+  out += `total_cluster_links_buffer_limit_exceeded:${cluster.linksBufferLimitExceeded}\r\n`;
   c.reply.verbatim(out);
 }
 

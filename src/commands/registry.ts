@@ -20,12 +20,13 @@ import { commands as acl } from './acl.js';
 import { commands as dump } from './dump.js';
 import { commands as persistence } from './persistence.js';
 import { commands as replication } from './replication.js';
+import { commands as stream } from './stream.js';
 import { commands as clusterCommands } from './cluster.js';
 import { commands as migrate } from './migrate.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence, replication, clusterCommands, migrate,
+  acl, dump, persistence, replication, stream, clusterCommands, migrate,
 ];
 
 const table = new Map<string, CommandSpec>();

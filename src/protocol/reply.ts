@@ -178,6 +178,32 @@ export class ReplyWriter {
     else this.writeDecimal(42, n);
   }
 
+  /**
+   * Where an array or map whose length is known only after its elements starts (Redis's
+   * deferred length): write the elements, then give the mark and the count to deferredArray/Map.
+   */
+  deferLen(): number {
+    return this.len;
+  }
+
+  /** Insert an array header of n elements at a mark from deferLen. */
+  deferredArray(mark: number, n: number): void {
+    this.insertHeader(mark, `*${n}\r\n`);
+  }
+
+  /** Insert a map header of n pairs (`%n` in RESP3, `*2n` in RESP2) at a mark from deferLen. */
+  deferredMap(mark: number, n: number): void {
+    this.insertHeader(mark, this.resp === 3 ? `%${n}\r\n` : `*${n * 2}\r\n`);
+  }
+
+  private insertHeader(mark: number, header: string): void {
+    if (!this.enabled) return;
+    this.ensure(header.length);
+    this.buf.copyWithin(mark + header.length, mark, this.len);
+    this.buf.latin1Write(header, mark);
+    this.len += header.length;
+  }
+
   /** A map of n pairs: `%n` in RESP3, a flat array of 2n in RESP2. */
   map(n: number): void {
     if (!this.enabled) return;

@@ -67,8 +67,10 @@ export function processCommand(c: Client, argv: string[]): void {
     c.flags &= ~CLIENT_REPLY_SKIP_NEXT;
   }
   processCommandInner(c, argv);
-  // ASKING covers one command, or a whole transaction.
-  if (c.flags & CLIENT_ASKING && (c.flags & CLIENT_MULTI) === 0 && argv[0].toLowerCase() !== 'asking') c.flags &= ~CLIENT_ASKING;
+  // ASKING covers one command (a postponed one keeps it until it runs), or a whole transaction.
+  if (c.flags & CLIENT_ASKING && (c.flags & CLIENT_MULTI) === 0 && c.postponedArgv !== argv && argv[0].toLowerCase() !== 'asking') {
+    c.flags &= ~CLIENT_ASKING;
+  }
   if (skipReply) {
     // A postponed command keeps its CLIENT REPLY SKIP for when it runs.
     if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;

@@ -15,6 +15,7 @@ import { CLIENT_BLOCKED, CLIENT_SLAVE } from './client.js';
 import { valueAtPercentile } from './latency.js';
 import { PLAIN, SHARD, channelCount, patternCount } from './pubsub.js';
 import { server } from './state.js';
+import { cluster } from '../cluster/node.js';
 
 /** Sections in the order Redis prints them; `default` is what a bare INFO shows. */
 const ALL_SECTIONS = [
@@ -171,7 +172,8 @@ function clientsSection(): string {
   }
   return fields([
     ['connected_clients', server.clients.size - replicas],
-    ['cluster_connections', 0],
+    // Redis counts two descriptors (a link each way) per other known node.
+    ['cluster_connections', cluster.on ? (cluster.st.nodes.size - 1) * 2 : 0],
     ['maxclients', server.config.num('maxclients')],
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],

@@ -4,9 +4,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as net from 'node:net';
+import { MsgType, encodeMessage } from '../../src/cluster/bus/codec.js';
+import { buildMessage } from '../../src/cluster/bus/messages.js';
 import { keyHashSlot } from '../../src/cluster/slots.js';
+import { ClusterState } from '../../src/cluster/state.js';
 import { differential, runScript, type Script } from '../helpers/differential.js';
-import { RespConn, requireRedis } from '../helpers/server.js';
+import { RespConn, requireRedis, startShoal } from '../helpers/server.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
 import { call1, clusterInfo, startClusterShoal, text, tmpClusterDir, until, waitStateOk, type ClusterShoal } from './shoal-cluster.js';
 
@@ -217,6 +221,55 @@ describe('nodes.conf', () => {
   });
 });
 
+describe('a dataset loaded in cluster mode', () => {
+  const dir = tmpClusterDir();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('claims the unassigned slots it holds keys for; keys outside db 0 stop the start', async () => {
+    const plain = await startShoal(['--dir', dir]);
+    await call1(plain.port, 'MSET', 'a', '1', 'b', '2');
+    expect(await call1(plain.port, 'SAVE')).toBe('+OK\r\n');
+    await plain.stop();
+    const node = await startClusterShoal([], dir);
+    try {
+      const id = text(await call1(node.port, 'CLUSTER', 'MYID'));
+      expect(text(await call1(node.port, 'CLUSTER', 'NODES'))).toBe(`${id} :${node.port}@${node.cport} myself,master - 0 0 0 connected 3300 15495\n`);
+      expect(fs.readFileSync(path.join(dir, 'nodes.conf'), 'latin1')).toContain(' 3300 15495\n');
+    } finally {
+      await node.stop();
+    }
+    const other = await startShoal(['--dir', dir]);
+    const c = await RespConn.connect(other.port);
+    await c.call('SELECT', '1');
+    await c.call('SET', 'x', '1');
+    await c.call('SAVE');
+    c.close();
+    await other.stop();
+    await expect(startClusterShoal([], dir)).rejects.toThrow("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
+  });
+});
+
+describe('announced address', () => {
+  let node: ClusterShoal | undefined;
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it('cluster-announce-ip/port/bus-port/hostname name this node in CLUSTER NODES, SLOTS and SHARDS', async () => {
+    node = await startClusterShoal(['--cluster-announce-ip', '10.1.2.3', '--cluster-announce-port', '7001', '--cluster-announce-bus-port', '17001',
+      '--cluster-announce-hostname', 'node-1.test']);
+    await call1(node.port, 'CLUSTER', 'ADDSLOTS', '7');
+    const id = text(await call1(node.port, 'CLUSTER', 'MYID'));
+    expect(text(await call1(node.port, 'CLUSTER', 'NODES'))).toBe(`${id} 10.1.2.3:7001@17001,node-1.test myself,master - 0 0 0 connected 7\n`);
+    expect(await call1(node.port, 'CLUSTER', 'SLOTS')).toBe(
+      `*1\r\n*3\r\n:7\r\n:7\r\n*4\r\n$8\r\n10.1.2.3\r\n:7001\r\n$40\r\n${id}\r\n*2\r\n$8\r\nhostname\r\n$11\r\nnode-1.test\r\n`);
+    expect(await call1(node.port, 'CONFIG', 'SET', 'cluster-preferred-endpoint-type', 'hostname')).toBe('+OK\r\n');
+    expect(await call1(node.port, 'CLUSTER', 'SLOTS')).toBe(
+      `*1\r\n*3\r\n:7\r\n:7\r\n*4\r\n$11\r\nnode-1.test\r\n:7001\r\n$40\r\n${id}\r\n*2\r\n$2\r\nip\r\n$8\r\n10.1.2.3\r\n`);
+    expect(await call1(node.port, 'CLUSTER', 'SHARDS')).toContain('$8\r\nendpoint\r\n$11\r\nnode-1.test\r\n$8\r\nhostname\r\n$11\r\nnode-1.test\r\n');
+  });
+});
+
 describe('routing between two Shoal nodes', () => {
   let a: ClusterShoal;
   let b: ClusterShoal;
@@ -320,6 +373,10 @@ describe('routing between two Shoal nodes', () => {
     }
   });
 
+  it('INFO clients counts two cluster connections per other node', async () => {
+    expect(await ca.call('INFO', 'clients')).toContain('cluster_connections:2\r\n');
+  });
+
   it('CLUSTER LINKS lists a link each way; FORGET drops the node', async () => {
     const links = await ca.call('CLUSTER', 'LINKS');
     expect(links).toMatch(/^\*2\r\n/);
@@ -332,5 +389,55 @@ describe('routing between two Shoal nodes', () => {
     // Banned for a minute: b's gossip does not bring it back.
     await new Promise((r) => setTimeout(r, 1500));
     expect(text(await ca.call('CLUSTER', 'NODES'))).not.toContain(idB);
+  });
+});
+
+describe('nodes on distinct loopback addresses', () => {
+  let nodes: ClusterShoal[] = [];
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  });
+
+  it('each node is known by the address it listens on (outgoing bus links start from it)', async () => {
+    nodes = await Promise.all([2, 3, 4].map((x) => startClusterShoal(['--bind', `127.0.0.${x} 127.0.0.1`])));
+    for (const n of nodes.slice(1)) expect(await call1(n.port, 'CLUSTER', 'MEET', '127.0.0.2', String(nodes[0].port), String(nodes[0].cport))).toBe('+OK\r\n');
+    const ids = await Promise.all(nodes.map(async (n) => text(await call1(n.port, 'CLUSTER', 'MYID'))));
+    await until('every node knows the others at their own addresses', async () => {
+      for (const n of nodes) {
+        const view = text(await call1(n.port, 'CLUSTER', 'NODES'));
+        for (let i = 0; i < 3; i++) if (!view.includes(`${ids[i]} 127.0.0.${i + 2}:${nodes[i].port}@${nodes[i].cport} `)) return undefined;
+        if (view.includes('handshake')) return undefined;
+      }
+      return true;
+    });
+    // And they stay there once pings flow both ways.
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const n of nodes) for (let i = 0; i < 3; i++) expect(text(await call1(n.port, 'CLUSTER', 'NODES'))).toContain(`${ids[i]} 127.0.0.${i + 2}:`);
+  });
+});
+
+describe('cluster-link-sendbuf-limit', () => {
+  let node: ClusterShoal | undefined;
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it('a bus peer that stops reading is cut off once the send buffer passes the limit', async () => {
+    node = await startClusterShoal(['--cluster-link-sendbuf-limit', '65536']);
+    const settings = { preferredEndpoint: 'ip', requireFullCoverage: true, allowReadsWhenDown: false, allowPubsubshardWhenDown: true } as const;
+    const fake = new ClusterState(settings, Date.now());
+    const ping = encodeMessage(buildMessage(fake, MsgType.PING, { kind: 'ping', gossip: [], extensions: [] }, { announceIp: '', replOffset: 0, manualFailover: false }));
+    const sock = net.connect(node.cport, '127.0.0.1');
+    sock.on('error', () => {});
+    await new Promise((r) => sock.once('connect', r));
+    // Every PING is answered with a PONG we never read.
+    sock.pause();
+    const batch = Buffer.concat(new Array<Buffer>(500).fill(ping));
+    for (let i = 0; i < 40 && !sock.destroyed; i++) {
+      sock.write(batch);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await until('link cut', async () => ((await clusterInfo(node!.port)).total_cluster_links_buffer_limit_exceeded === '1' ? true : undefined));
+    sock.destroy();
   });
 });

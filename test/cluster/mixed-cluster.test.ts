@@ -3,6 +3,7 @@
 // Shoal replica follows a Redis primary. Each primary is killed in turn: the replica of the other
 // kind wins the election with votes from both kinds, and every node agrees on the result.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyHashSlot } from '../../src/cluster/slots.js';
 import { RespConn, requireRedis, type RunningServer } from '../helpers/server.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
 import { call1, kill9, redisCli, startClusterShoal, text, until, waitStateOk, type ClusterShoal } from './shoal-cluster.js';
@@ -85,5 +86,33 @@ describe.skipIf(!requireRedis())('mixed cluster: Shoal and redis-server nodes', 
       const line = text(await call1(r3.port, 'CLUSTER', 'NODES')).split('\n').find((l) => l.startsWith(s3id))!;
       return / master - .* connected \d/.test(line) ? true : undefined;
     });
+  });
+});
+
+describe.skipIf(!requireRedis())('a Shoal node meeting a redis-server node', () => {
+  let s: ClusterShoal;
+  let r: ClusterRedis;
+  beforeAll(async () => {
+    [s, r] = await Promise.all([startClusterShoal(), startClusterRedis(['--cluster-node-timeout', '1000'])]);
+  });
+  afterAll(async () => {
+    await Promise.all([s?.stop(), r?.stop()]);
+  });
+
+  it('CLUSTER MEET from Shoal: both list each other, with the slots each serves', async () => {
+    await call1(s.port, 'CLUSTER', 'ADDSLOTSRANGE', '0', '99');
+    await call1(r.port, 'CLUSTER', 'ADDSLOTSRANGE', '100', '16383');
+    expect(await call1(s.port, 'CLUSTER', 'MEET', '127.0.0.1', String(r.port), String(r.cport))).toBe('+OK\r\n');
+    const [sid, rid] = [text(await call1(s.port, 'CLUSTER', 'MYID')), text(await call1(r.port, 'CLUSTER', 'MYID'))];
+    await until('both views complete', async () => {
+      const [vs, vr] = [text(await call1(s.port, 'CLUSTER', 'NODES')), text(await call1(r.port, 'CLUSTER', 'NODES'))];
+      return vs.includes(`${rid} 127.0.0.1:${r.port}@${r.cport} master - `) && vs.includes('connected 100-16383') &&
+        vr.includes(`${sid} 127.0.0.1:${s.port}@${s.cport} master - `) && vr.includes('connected 0-99') ? true : undefined;
+    });
+    await Promise.all([waitStateOk(s.port), waitStateOk(r.port)]);
+    expect(await call1(s.port, 'GET', 'a')).toBe(`-MOVED 15495 127.0.0.1:${r.port}\r\n`);
+    let low = 'x0';
+    for (let i = 1; keyHashSlot(low) >= 100; i++) low = `x${i}`;
+    expect(await call1(r.port, 'GET', low)).toBe(`-MOVED ${keyHashSlot(low)} 127.0.0.1:${s.port}\r\n`);
   });
 });
