@@ -40,6 +40,7 @@ describe('MIGRATE Shoal -> Shoal', () => {
     await a.call('HSET', 'h', 'f', 'x');
     await a.call('SADD', 'st', 'm1', 'm2');
     await a.call('ZADD', 'z', '1.5', 'e');
+    await a.call('XADD', 'x', '1-1', 'f', 'v');
     expect(await a.call('MIGRATE', H, String(dst.port), 's', '0', '1000')).toBe('+OK\r\n');
     expect(await a.call('EXISTS', 's')).toBe(':0\r\n');
     expect(await b.call('GET', 's')).toBe('$1\r\nv\r\n');
@@ -47,12 +48,13 @@ describe('MIGRATE Shoal -> Shoal', () => {
     const pttl = Number((await b.call('PTTL', 's')).slice(1));
     expect(pttl).toBeGreaterThan(95000);
     expect(pttl).toBeLessThanOrEqual(100000);
-    expect(await a.call('MIGRATE', H, String(dst.port), '', '0', '1000', 'KEYS', 'l', 'h', 'missing', 'st', 'z')).toBe('+OK\r\n');
+    expect(await a.call('MIGRATE', H, String(dst.port), '', '0', '1000', 'KEYS', 'l', 'h', 'missing', 'st', 'z', 'x')).toBe('+OK\r\n');
     expect(await a.call('DBSIZE')).toBe(':0\r\n');
     expect(await b.call('LRANGE', 'l', '0', '-1')).toBe('*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n');
     expect(await b.call('HGET', 'h', 'f')).toBe('$1\r\nx\r\n');
     expect(await b.call('SCARD', 'st')).toBe(':2\r\n');
     expect(await b.call('ZSCORE', 'z', 'e')).toBe('$3\r\n1.5\r\n');
+    expect(await b.call('XRANGE', 'x', '-', '+')).toBe('*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n');
     expect(await b.call('TTL', 'l')).toBe(':-1\r\n');
   });
 
