@@ -22,7 +22,7 @@ import { buildFail, buildHeaderOnly, buildPing, buildPublish, buildUpdate, type 
 import { Election, decideVote } from './failover.js';
 import { clearFailureIfNeeded } from './failure.js';
 import { processGossip } from './gossip.js';
-import { readNodesConf, writeNodesConf, CLUSTER_PORT_INCR } from './nodes-conf.js';
+import { formatNodesConf, readNodesConf, writeFileAtomic, CLUSTER_PORT_INCR } from './nodes-conf.js';
 import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
 import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
 import { initSlotIndex, countKeysInSlot, keysInSlot } from './slot-index.js';
@@ -175,11 +175,23 @@ export async function startClusterBus(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Config and state
 
-/** Write nodes.conf now (atomically, with fsync). */
-export function saveConfig(): void {
+/** What nodes.conf last received, and whether that write was fsynced. */
+let lastConf = '';
+let lastDurable = false;
+
+/**
+ * Write nodes.conf now, atomically. `durable` (the default) also fsyncs: Redis does so for epoch,
+ * vote and membership changes but not for slot migration states, which redis-cli --cluster
+ * reshard changes several times per slot. An unchanged configuration is not written again.
+ */
+export function saveConfig(durable = true): void {
   todoSave = false;
   try {
-    writeNodesConf(cluster.configFile, cluster.st.toNodesConf());
+    const text = formatNodesConf(cluster.st.toNodesConf());
+    if (text === lastConf && (lastDurable || !durable)) return;
+    writeFileAtomic(cluster.configFile, text, durable);
+    lastConf = text;
+    lastDurable = durable;
   } catch (err) {
     // Like Redis: a node that cannot persist its configuration must not go on.
     log().fatal(`Fatal: can't update cluster config file: ${(err as Error).message}`);
@@ -961,8 +973,8 @@ export function allLinks(): { node: ClusterNode; link: BusLink }[] {
   return out;
 }
 
-/** After a CLUSTER command changed the configuration: state now, config saved with fsync. */
-export function commitChange(): void {
+/** After a CLUSTER command changed the configuration: state now, config saved (see saveConfig). */
+export function commitChange(durable = true): void {
   updateState();
-  saveConfig();
+  saveConfig(durable);
 }

@@ -410,7 +410,8 @@ function setSlot(c: Client, argv: string[]): void {
     c.reply.error('ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP');
     return;
   }
-  commitChange();
+  // Slot states are saved without fsync, as Redis does; an epoch bump above already fsynced.
+  commitChange(false);
   c.reply.ok();
 }
 
