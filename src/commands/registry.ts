@@ -20,10 +20,11 @@ import { commands as acl } from './acl.js';
 import { commands as dump } from './dump.js';
 import { commands as persistence } from './persistence.js';
 import { commands as replication } from './replication.js';
+import { commands as scripting } from './scripting.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence, replication,
+  acl, dump, persistence, replication, scripting,
 ];
 
 const table = new Map<string, CommandSpec>();
