@@ -21,10 +21,11 @@ import { commands as dump } from './dump.js';
 import { commands as persistence } from './persistence.js';
 import { commands as replication } from './replication.js';
 import { commands as scripting } from './scripting.js';
+import { commands as functions } from './functions.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence, replication, scripting,
+  acl, dump, persistence, replication, scripting, functions,
 ];
 
 const table = new Map<string, CommandSpec>();

@@ -14,7 +14,7 @@ import { CLIENT_MASTER } from '../server/client.js';
 import { parseInt64 } from '../protocol/format.js';
 import {
   SCRIPT_FLAG_NAMES, SF_ALLOW_OOM, SF_ALLOW_STALE, SF_EVAL_COMPAT, SF_NO_CLUSTER, SF_NO_WRITES, ScriptEngine,
-  runningScript, scriptClient, sha1hex, type ScriptRun,
+  luaCompileError, runningScript, scriptClient, sha1hex, type ScriptRun,
 } from '../scripting/engine.js';
 import { replyHelp } from './help.js';
 import { ksKeynum } from './keyspecs.js';
@@ -82,11 +82,6 @@ function createScript(c: Client, body: string): string | null {
   scripts.set(sha, { body, ref, flags: sb.flags });
   scriptsBytes += body.length + 40;
   return sha;
-}
-
-/** Lua 5.4's compiler says `near <eof>` where Lua 5.1 quoted it. */
-export function luaCompileError(msg: string): string {
-  return msg.replace(/near <eof>$/, "near '<eof>'");
 }
 
 /** Parse numkeys as Redis does for EVAL and FCALL; null after replying with the error. */
@@ -157,11 +152,14 @@ export function mayRun(c: Client, flags: number, ro: boolean): boolean {
 }
 
 /** The state of one run of a script or function with these flags, for the engine and the pipeline. */
-export function newRun(engine: ScriptEngine, c: Client, name: string, flags: number, ro: boolean, evalMode: boolean): ScriptRun {
+export function newRun(
+  engine: ScriptEngine, c: Client, name: string, flags: number, ro: boolean, evalMode: boolean, argv: string[],
+): ScriptRun {
   const compat = (flags & SF_EVAL_COMPAT) !== 0;
   return {
     engine,
     caller: c,
+    argv,
     name,
     evalMode,
     sc: runClient(engine),
@@ -222,7 +220,7 @@ function evalGeneric(c: Client, argv: string[], isSha: boolean, ro: boolean): vo
   }
   const script = scripts.get(sha)!;
   if (!mayRun(c, script.flags, ro)) return;
-  startRun(newRun(evalEngine(), c, sha, script.flags, ro, true), script.ref, argv, numkeys);
+  startRun(newRun(evalEngine(), c, sha, script.flags, ro, true, argv), script.ref, argv, numkeys);
 }
 
 /** The key positions of EVAL/EVALSHA/FCALL and their _RO forms: numkeys keys after argv[2]. */

@@ -25,6 +25,8 @@ const log = logger('script');
 /** One script invocation; `current` while it runs (also across busy slices). */
 export interface ScriptRun extends ScriptRunState {
   engine: ScriptEngine;
+  /** The EVAL/FCALL command (FUNCTION STATS). */
+  argv: string[];
   /** The sha (EVAL) or function name shown in errors and logs. */
   name: string;
   evalMode: boolean;
@@ -42,6 +44,19 @@ export interface ScriptRun extends ScriptRunState {
 }
 
 let current: ScriptRun | null = null;
+
+/** A function a library registered, its callback anchored in the registry. */
+export interface RegisteredFunction {
+  name: string;
+  description: string | null;
+  flags: number;
+  ref: number;
+}
+
+/** Lua 5.4's compiler says `near <eof>` where Lua 5.1 quoted it. */
+export function luaCompileError(msg: string): string {
+  return msg.replace(/near <eof>$/, "near '<eof>'");
+}
 
 /** The running script, if any (SCRIPT KILL, the -BUSY check, INFO). */
 export function runningScript(): ScriptRun | null {
@@ -82,8 +97,11 @@ export class ScriptEngine {
   private readonly bindRef: number;
   private readonly memoryRef: number;
   private readonly gcRef: number;
+  private readonly loadlibRef: number;
   private readonly hook: number;
   private gcCount = 0;
+  /** While FUNCTION LOAD runs a library body: when it must have finished (0 for no limit). */
+  private loadDeadline = 0;
   /** Extra natives (register_function for the functions state). */
   constructor(private readonly kind: 'eval' | 'function', extra?: (e: ScriptEngine) => void) {
     const vm = (this.vm = new LuaVM());
@@ -123,6 +141,8 @@ export class ScriptEngine {
     this.memoryRef = vm.ref();
     vm.getField(L, -1, 'gcstep');
     this.gcRef = vm.ref();
+    vm.getField(L, -1, 'loadlib');
+    this.loadlibRef = vm.ref();
     m._lua_settop(L, 0);
     this.newThread();
     this.hook = m.addFunction((l: number) => this.onHook(l), 'vii');
@@ -145,6 +165,52 @@ export class ScriptEngine {
     vm.m._lua_rotate(L, -2, 1);
     vm.m._lua_pcallk(L, 1, 1, 0, 0, 0);
     return vm.ref();
+  }
+
+  /**
+   * Run a library's body (FUNCTION LOAD): the functions it registered, or the error reply text.
+   * `timeoutMs` 0 means no limit (the primary's link, loading from disk).
+   */
+  loadLibrary(body: string, timeoutMs: number): RegisteredFunction[] | string {
+    const vm = this.vm;
+    const m = vm.m;
+    const L = this.L;
+    const err = vm.load(L, body, '@user_function');
+    if (err !== null) return `ERR Error compiling function: ${luaCompileError(err)}`;
+    vm.pushRef(L, this.loadlibRef);
+    m._lua_rotate(L, -2, 1);
+    if (timeoutMs > 0) {
+      this.loadDeadline = performance.now() + timeoutMs;
+      m._lua_sethook(L, this.hook, MASK_COUNT, HOOK_COUNT);
+    }
+    const rc = m._lua_pcallk(L, 1, 2, 0, 0, 0);
+    this.loadDeadline = 0;
+    m._lua_sethook(L, 0, 0, 0);
+    if (rc !== LUA_OK) {
+      const msg = vm.toString(L, -1);
+      m._lua_settop(L, 0);
+      return `ERR Error registering functions: ERR ${msg}`;
+    }
+    if (!m._lua_toboolean(L, -2)) {
+      const e = m._lua_type(L, -1) === T_TABLE ? (this.stringField(L, -1, 'err') ?? '') : `ERR ${vm.toString(L, -1)}`;
+      m._lua_settop(L, 0);
+      return `ERR Error registering functions: ${e}`;
+    }
+    const list = m._lua_gettop(L);
+    const out: RegisteredFunction[] = [];
+    for (let i = 1; m._lua_rawgeti(L, list, BigInt(i)) === T_TABLE; i++) {
+      const t = m._lua_gettop(L);
+      const name = this.stringField(L, t, 'name')!;
+      const description = this.stringField(L, t, 'description');
+      vm.getField(L, t, 'flags');
+      const flags = Number(m._lua_tointegerx(L, -1, 0));
+      m._lua_settop(L, t);
+      vm.getField(L, t, 'callback');
+      out.push({ name, description, flags, ref: vm.ref() });
+      m._lua_settop(L, t - 1);
+    }
+    m._lua_settop(L, 0);
+    return out;
   }
 
   release(ref: number): void {
@@ -271,9 +337,17 @@ export class ScriptEngine {
   }
 
   private onHook(L: number): void {
+    const m = this.vm.m;
+    if (this.loadDeadline !== 0) {
+      if (performance.now() > this.loadDeadline) {
+        m._lua_sethook(L, this.hook, MASK_LINE, 0);
+        this.pushErrorTable(L, 'ERR FUNCTION LOAD timeout');
+        m._lua_error(L);
+      }
+      return;
+    }
     const run = current;
     if (run === null) return;
-    const m = this.vm.m;
     if (run.killed) {
       log.warn('Lua script killed by user with SCRIPT KILL.');
       this.pushErrorTable(L, 'ERR Script killed by user with SCRIPT KILL...');

@@ -561,8 +561,91 @@ rawset(G, '_G', env)
 rawset(G, 'load', function(chunk, chunkname) return rawload(chunk, chunkname, 't', env) end)
 rawset(G, 'loadstring', function(s, chunkname) return rawload(s, chunkname, 't', env) end)
 
+-- ---------------------------------------------------------------- function libraries
+-- Library code (functions state) runs in its own view of the globals. While FUNCTION LOAD runs a
+-- library's body that view shows only the load-time API (redis.register_function, redis.log and
+-- the version); afterwards the functions it registered see the ordinary globals.
+local registered = nil
+local NAMES_ERR = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long'
+local FLAG_BITS = { ['no-writes'] = 1, ['allow-oom'] = 2, ['allow-stale'] = 4, ['no-cluster'] = 8, ['allow-cross-slot-keys'] = 16 }
+local function rferr(msg) error({ err = 'ERR ' .. msg }) end
+local function isstr(v) return type(v) == 'string' or type(v) == 'number' end
+local function register_function(...)
+  if registered == nil then rferr('redis.register_function can only be called on FUNCTION LOAD command') end
+  local n = select('#', ...)
+  if n < 1 or n > 2 then rferr('wrong number of arguments to redis.register_function') end
+  local name, cb, desc, flags = nil, nil, nil, 0
+  if n == 1 then
+    local t = ...
+    if type(t) ~= 'table' then
+      rferr('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).')
+    end
+    for k, v in next, t do
+      if not isstr(k) then rferr('named argument key given to redis.register_function is not a string') end
+      local key = string.lower(tostring(k))
+      if key == 'function_name' then
+        if not isstr(v) then rferr('function_name argument given to redis.register_function must be a string') end
+        name = tostring(v)
+      elseif key == 'description' then
+        if not isstr(v) then rferr('description argument given to redis.register_function must be a string') end
+        desc = tostring(v)
+      elseif key == 'callback' then
+        if type(v) ~= 'function' then rferr('callback argument given to redis.register_function must be a function') end
+        cb = v
+      elseif key == 'flags' then
+        if type(v) ~= 'table' then rferr('flags argument to redis.register_function must be a table representing function flags') end
+        local j = 1
+        while v[j] ~= nil do
+          local bitv = isstr(v[j]) and FLAG_BITS[string.lower(tostring(v[j]))]
+          if not bitv then rferr('unknown flag given') end
+          flags = flags | bitv
+          j = j + 1
+        end
+      else
+        rferr('unknown argument given to redis.register_function')
+      end
+    end
+    if name == nil then rferr('redis.register_function must get a function name argument') end
+    if cb == nil then rferr('redis.register_function must get a callback argument') end
+  else
+    name, cb = ...
+    if not isstr(name) then rferr('first argument to redis.register_function must be a string') end
+    name = tostring(name)
+    if type(cb) ~= 'function' then rferr('second argument to redis.register_function must be a function') end
+  end
+  if not name:find('^[%w_]+$') then rferr(NAMES_ERR) end
+  if registered[name] then rferr('Function already exists in the library') end
+  registered[name] = true
+  registered[#registered + 1] = { name = name, callback = cb, description = desc, flags = flags }
+end
+local missing = { __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end }
+local loadredis = setmetatable({
+  register_function = register_function, log = G.redis.log, REDIS_VERSION = G.redis.REDIS_VERSION,
+  REDIS_VERSION_NUM = G.redis.REDIS_VERSION_NUM, LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+}, missing)
+local loadapi = setmetatable({ redis = readonly(loadredis) }, missing)
+local libmt = {
+  __index = G,
+  __newindex = function() error('Attempt to modify a readonly table', 2) end,
+  __pairs = function() return next, G, nil end,
+  __metatable = false,
+}
+local libenv = setmetatable({}, libmt)
+
 -- The engine's entry points.
 local internal = {}
+-- Run a compiled library body: true and the registered functions, or false and the error.
+internal.loadlib = function(f)
+  dsetupvalue(f, 1, libenv)
+  registered = {}
+  libmt.__index = loadapi
+  local ok, err = pcall(f)
+  libmt.__index = G
+  local r = registered
+  registered = nil
+  if not ok then return false, err end
+  return true, r
+end
 -- Runs a compiled chunk or function in a coroutine: ok, result (or the error table).
 internal.run = function(f, ...)
   local ok, r = xpcall(f, errh, ...)
