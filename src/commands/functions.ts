@@ -150,8 +150,10 @@ function flushLibraries(): void {
   ctx = new LibCtx();
 }
 
-export function functionsInfo(): { libraries: number; functions: number; luaMemory: number } {
-  return { libraries: ctx.libraries.size, functions: ctx.functions.size, luaMemory: engine === null ? 0 : engine.memory() };
+export function functionsInfo(): { libraries: number; functions: number; luaMemory: number; bytes: number } {
+  let bytes = 0;
+  for (const lib of ctx.libraries.values()) bytes += lib.code.length;
+  return { libraries: ctx.libraries.size, functions: ctx.functions.size, luaMemory: engine === null ? 0 : engine.memory(), bytes };
 }
 
 // RDB files carry each library's source after the AUX fields (FUNCTION2); a library in a file
@@ -288,9 +290,13 @@ function list(c: Client, argv: string[]): void {
 }
 
 function stats(c: Client): void {
+  const run = runningScript();
+  if (run !== null && run.evalMode) {
+    c.reply.error(ERR.busyEval);
+    return;
+  }
   c.reply.map(2);
   c.reply.bulk('running_script');
-  const run = runningScript();
   if (run === null) {
     c.reply.nullBulk();
   } else {

@@ -107,7 +107,6 @@ export function parseNumkeys(c: Client, argv: string[]): number | null {
  * the refusal and returns false.
  */
 export function mayRun(c: Client, flags: number, ro: boolean): boolean {
-  const obey = (c.flags & CLIENT_MASTER) !== 0;
   if (flags & SF_EVAL_COMPAT) {
     if (staleDataDenied()) {
       c.reply.error(ERR.masterDown);
@@ -115,40 +114,22 @@ export function mayRun(c: Client, flags: number, ro: boolean): boolean {
     }
     return true;
   }
-  if (flags & SF_NO_CLUSTER && server.config.bool('cluster-enabled')) {
-    c.reply.error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
-    return false;
-  }
-  if (staleDataDenied() && (flags & SF_ALLOW_STALE) === 0) {
-    c.reply.error("MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.");
-    return false;
-  }
-  if ((flags & SF_NO_WRITES) === 0) {
-    if (signals.isReplica() && server.config.bool('replica-read-only') && !obey) {
-      c.reply.error('READONLY Can not run script with write flag on readonly replica');
-      return false;
-    }
-    if (writesDeniedByDiskError() !== null && !obey) {
-      c.reply.error(
-        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
-          "Writable scripts are blocked. Use 'no-writes' flag for read only scripts.",
-      );
-      return false;
-    }
-    if (ro) {
-      c.reply.error('ERR Can not execute a script with write flag using *_ro command.');
-      return false;
-    }
-    if (tooFewGoodReplicas()) {
-      c.reply.error(ERR.noReplicas);
-      return false;
-    }
-  }
-  if (maxmemory.on && (flags & (SF_ALLOW_OOM | SF_NO_WRITES)) === 0 && !performEvictions()) {
-    c.reply.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
-    return false;
-  }
-  return true;
+  // A script with flags is, to the pipeline, a command with the flags they imply (write unless
+  // no-writes, denyoom unless allow-oom or no-writes, stale only with allow-stale), so it meets
+  // the pipeline's own refusals in the pipeline's order before the script-specific ones.
+  const obey = (c.flags & CLIENT_MASTER) !== 0;
+  const writes = (flags & SF_NO_WRITES) === 0;
+  let err: string | null = null;
+  if (flags & SF_NO_CLUSTER && server.config.bool('cluster-enabled')) err = "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+  else if (writes && (flags & SF_ALLOW_OOM) === 0 && maxmemory.on && !obey && !performEvictions()) err = ERR.oom;
+  else if (writes && !obey && writesDeniedByDiskError() !== null) err = writesDeniedByDiskError();
+  else if (writes && !obey && tooFewGoodReplicas()) err = ERR.noReplicas;
+  else if (writes && !obey && signals.isReplica() && server.config.bool('replica-read-only')) err = ERR.readonlyReplica;
+  else if ((flags & SF_ALLOW_STALE) === 0 && staleDataDenied()) err = ERR.masterDown;
+  else if (writes && ro) err = 'ERR Can not execute a script with write flag using *_ro command.';
+  if (err === null) return true;
+  c.reply.error(err);
+  return false;
 }
 
 /** The state of one run of a script or function with these flags, for the engine and the pipeline. */

@@ -98,6 +98,7 @@ export class ScriptEngine {
   private readonly memoryRef: number;
   private readonly gcRef: number;
   private readonly loadlibRef: number;
+  private readonly whereRef: number;
   private readonly hook: number;
   private gcCount = 0;
   /** While FUNCTION LOAD runs a library body: when it must have finished (0 for no limit). */
@@ -143,6 +144,8 @@ export class ScriptEngine {
     this.gcRef = vm.ref();
     vm.getField(L, -1, 'loadlib');
     this.loadlibRef = vm.ref();
+    vm.getField(L, -1, 'where');
+    this.whereRef = vm.ref();
     m._lua_settop(L, 0);
     this.newThread();
     this.hook = m.addFunction((l: number) => this.onHook(l), 'vii');
@@ -269,6 +272,10 @@ export class ScriptEngine {
   private resume(run: ScriptRun, nargs: number): void {
     const m = this.vm.m;
     const co = this.co;
+    if (run.killed) {
+      this.abandon(run);
+      return;
+    }
     const rc = m._lua_resume(co, this.L, nargs, this.vm.outPtr);
     if (rc === LUA_YIELD) {
       m._lua_settop(co, 0);
@@ -330,10 +337,29 @@ export class ScriptEngine {
     );
   }
 
-  /** SCRIPT KILL / FUNCTION KILL: the next hook call raises the kill error, and keeps raising it. */
+  /**
+   * SCRIPT KILL / FUNCTION KILL. Only a busy script can be killed, and a busy script is suspended
+   * between two slices: instead of resuming, it is abandoned (so no pcall in it can catch the kill),
+   * with the error Redis replies, at the line where it stopped.
+   */
   kill(run: ScriptRun): void {
     run.killed = true;
-    this.vm.m._lua_sethook(this.co, this.hook, MASK_LINE | MASK_COUNT, 1);
+  }
+
+  private abandon(run: ScriptRun): void {
+    const vm = this.vm;
+    const m = vm.m;
+    const L = this.L;
+    vm.pushRef(L, this.whereRef);
+    vm.pushRef(L, this.coRef);
+    m._lua_pcallk(L, 1, 2, 0, 0, 0);
+    let text = 'ERR Script killed by user with SCRIPT KILL...';
+    if (m._lua_type(L, -2) === T_STRING) text += ` script: ${run.name}, on ${vm.toString(L, -2)}:${vm.toString(L, -1)}.`;
+    m._lua_settop(L, 0);
+    m._lua_resetthread(this.co);
+    log.warn('Lua script killed by user with SCRIPT KILL.');
+    run.caller.reply.error(text);
+    this.finish(run);
   }
 
   private onHook(L: number): void {
@@ -348,12 +374,6 @@ export class ScriptEngine {
     }
     const run = current;
     if (run === null) return;
-    if (run.killed) {
-      log.warn('Lua script killed by user with SCRIPT KILL.');
-      this.pushErrorTable(L, 'ERR Script killed by user with SCRIPT KILL...');
-      m._lua_error(L);
-      return;
-    }
     const now = performance.now();
     if (now - run.start < server.config.num('busy-reply-threshold')) return;
     if (!run.busy || now - run.sliceStart >= BUSY_SLICE_MS) {

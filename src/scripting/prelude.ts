@@ -653,6 +653,16 @@ internal.run = function(f, ...)
 end
 -- Compiled scripts run in the read-only view of the globals.
 internal.bind = function(f) dsetupvalue(f, 1, env) return f end
+-- Where a suspended script is (the first frame of script code): source, line.
+internal.where = function(co)
+  local level = 0
+  while true do
+    local i = dgetinfo(co, level, 'Sl')
+    if not i then return nil end
+    if i.what ~= 'C' and i.source ~= '=prelude' then return i.source, i.currentline end
+    level = level + 1
+  end
+end
 internal.memory = function() return collectgarbage('count') end
 internal.gcstep = function() collectgarbage('step', 50) end
 return internal
