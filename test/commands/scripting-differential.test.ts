@@ -130,3 +130,49 @@ differential('scripting', {
     ['MULTI'], E0("return redis.call('INCR', 'c')"), E0("return redis.call('INCR', 'c')"), ['EXEC'],
   ],
 });
+
+const LIB = (name: string, body: string): string => `#!lua name=${name}\n${body}`;
+const F1 = "redis.register_function('f1', function(keys, args) return {keys[1], args[1], #keys, #args} end)";
+
+differential('functions', {
+  'load, call, list, delete': [
+    ['FUNCTION', 'FLUSH'], ['FUNCTION', 'LOAD', LIB('lib1', F1)], ['FCALL', 'f1', '1', 'k', 'a'], ['FCALL_RO', 'f1', '0'],
+    ['FUNCTION', 'LIST'], ['FUNCTION', 'LIST', 'WITHCODE'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'li*'],
+    ['FUNCTION', 'LIST', 'LIBRARYNAME', 'x*'], ['FUNCTION', 'LIST', 'LIBRARYNAME'], ['FUNCTION', 'LIST', 'BOGUS'],
+    ['FUNCTION', 'LOAD', LIB('lib1', F1)], ['FUNCTION', 'LOAD', 'REPLACE', LIB('lib1', F1)],
+    ['FUNCTION', 'LOAD', 'BOGUS', LIB('lib1', F1)], ['FUNCTION', 'STATS'], ['FUNCTION', 'DELETE', 'lib1'],
+    ['FUNCTION', 'DELETE', 'lib1'], ['FCALL', 'f1', '0'], ['FUNCTION', 'FLUSH', 'bogus'], ['FUNCTION', 'FLUSH', 'SYNC'],
+  ],
+  'library metadata and registration errors': [
+    ['FUNCTION', 'FLUSH'],
+    ['FUNCTION', 'LOAD', 'return 1'], ['FUNCTION', 'LOAD', '#!lua'], ['FUNCTION', 'LOAD', '#!lua\nreturn 1'],
+    ['FUNCTION', 'LOAD', '#!lua name=a name=b\nreturn 1'], ['FUNCTION', 'LOAD', '#!lua foo=bar\nreturn 1'],
+    ['FUNCTION', 'LOAD', '#!js name=x\nreturn 1'], ['FUNCTION', 'LOAD', '#!lua name=bad-name\nreturn 1'],
+    ['FUNCTION', 'LOAD', LIB('e', 'return 1')], ['FUNCTION', 'LOAD', LIB('e', 'return +')],
+    ['FUNCTION', 'LOAD', LIB('e', "redis.call('PING')")], ['FUNCTION', 'LOAD', LIB('e', "redis.register_function('x')")],
+    ['FUNCTION', 'LOAD', LIB('e', "redis.register_function('x', 1)")], ['FUNCTION', 'LOAD', LIB('e', "redis.register_function(1, 2, 3)")],
+    ['FUNCTION', 'LOAD', LIB('e', "redis.register_function({})")], ['FUNCTION', 'LOAD', LIB('e', "redis.register_function({function_name='x'})")],
+    ['FUNCTION', 'LOAD', LIB('e', "redis.register_function({function_name='x', callback=function() end, flags={'bogus'}})")],
+    ['FUNCTION', 'LOAD', LIB('e', "redis.register_function({function_name='x', callback=function() end, other=1})")],
+    ['FUNCTION', 'LOAD', LIB('e', "redis.register_function('bad name', function() end)")],
+    ['FUNCTION', 'LOAD', LIB('e', "redis.register_function('x', function() end) redis.register_function('x', function() end)")],
+    ['FUNCTION', 'LOAD', LIB('e', "local s = string.len('a')")], ['FUNCTION', 'LOAD', LIB('e', "x = 1")],
+    ['FUNCTION', 'LOAD', LIB('e', "error('boom')")], ['FUNCTION', 'LOAD', LIB('e', "return redis.setresp(3)")],
+    ['FUNCTION', 'LOAD', LIB('ok', "redis.log(redis.LOG_NOTICE, redis.REDIS_VERSION) redis.register_function('x', function() return 1 end)")],
+    ['FUNCTION', 'LOAD', LIB('ok2', "redis.register_function('x', function() return 2 end)")], ['FCALL', 'x', '0'],
+  ],
+  'calling functions': [
+    ['FUNCTION', 'FLUSH'],
+    ['FUNCTION', 'LOAD', LIB('c', [
+      "redis.register_function('w', function(keys, args) return redis.call('SET', keys[1], args[1]) end)",
+      "redis.register_function{function_name='r', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}}",
+      "redis.register_function{function_name='rw', callback=function(keys) return redis.call('DEL', keys[1]) end, flags={'no-writes'}}",
+      "redis.register_function('g', function() return KEYS end)",
+      "redis.register_function('e', function() error('oops') end)",
+      "redis.register_function('t', function() return {redis.call('PING'), redis.pcall('INCR', 'w'), type(redis.register_function)} end)",
+    ].join('\n'))],
+    ['FCALL', 'w', '1', 'k', 'v'], ['FCALL', 'r', '1', 'k'], ['FCALL_RO', 'r', '1', 'k'], ['FCALL_RO', 'w', '1', 'k', 'v'],
+    ['FCALL', 'rw', '1', 'k'], ['FCALL', 'g', '0'], ['FCALL', 'e', '0'], ['FCALL', 't', '0'], ['FCALL', 'nosuch', '0'],
+    ['FCALL', 'w', 'x'], ['FCALL', 'w', '-1'], ['FCALL', 'w', '5', 'a'], ['FCALL'], ['FCALL', 'w'],
+  ],
+});
