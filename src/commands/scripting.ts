@@ -14,7 +14,7 @@ import { CLIENT_MASTER } from '../server/client.js';
 import { parseInt64 } from '../protocol/format.js';
 import {
   SCRIPT_FLAG_NAMES, SF_ALLOW_OOM, SF_ALLOW_STALE, SF_EVAL_COMPAT, SF_NO_CLUSTER, SF_NO_WRITES, ScriptEngine,
-  luaCompileError, runningScript, scriptClient, sha1hex, type ScriptRun,
+  luaCompileError, runningScript, sha1hex, type ScriptRun,
 } from '../scripting/engine.js';
 import { replyHelp } from './help.js';
 import { ksKeynum } from './keyspecs.js';
@@ -22,7 +22,7 @@ import { noContainerHandler, type CommandDef } from './spec.js';
 
 interface CachedScript {
   body: string;
-  ref: number;
+  ref: bigint;
   flags: number;
 }
 
@@ -132,44 +132,32 @@ export function mayRun(c: Client, flags: number, ro: boolean): boolean {
   return false;
 }
 
-/** The state of one run of a script or function with these flags, for the engine and the pipeline. */
+/**
+ * The state of a run of a script or function with these flags, for the engine and the pipeline.
+ * Scripts run one at a time, so each engine reuses one run object.
+ */
 export function newRun(
   engine: ScriptEngine, c: Client, name: string, flags: number, ro: boolean, evalMode: boolean, argv: string[],
 ): ScriptRun {
   const compat = (flags & SF_EVAL_COMPAT) !== 0;
-  return {
-    engine,
-    caller: c,
-    argv,
-    name,
-    evalMode,
-    sc: runClient(engine),
-    readOnly: ro || (!compat && (flags & SF_NO_WRITES) !== 0),
-    allowOom: !compat && (flags & SF_ALLOW_OOM) !== 0,
-    oomAtStart: maxmemory.on && !performEvictions(),
-    writeDirty: false,
-    start: 0,
-    killed: false,
-    busy: false,
-    sliceStart: 0,
-    repl: 3,
-    done: null,
-  };
-}
-
-const clients = new Map<ScriptEngine, Client>();
-function runClient(e: ScriptEngine): Client {
-  let sc = clients.get(e);
-  if (sc === undefined) {
-    sc = scriptClient();
-    clients.set(e, sc);
-  }
-  return sc;
+  const run = engine.run;
+  run.caller = c;
+  run.argv = argv;
+  run.name = name;
+  run.evalMode = evalMode;
+  run.readOnly = ro || (!compat && (flags & SF_NO_WRITES) !== 0);
+  run.allowOom = !compat && (flags & SF_ALLOW_OOM) !== 0;
+  run.oomAtStart = maxmemory.on && !performEvictions();
+  run.writeDirty = false;
+  run.killed = false;
+  run.busy = false;
+  run.repl = 3;
+  run.done = clearBusy;
+  return run;
 }
 
 /** Start a run; while it is busy the pipeline answers -BUSY, and it is cleared when it finishes. */
-export function startRun(run: ScriptRun, ref: number, argv: string[], numkeys: number): void {
-  run.done = clearBusy;
+export function startRun(run: ScriptRun, ref: bigint, argv: string[], numkeys: number): void {
   busyScript.evalMode = run.evalMode;
   run.engine.start(run, ref, argv, 3, numkeys);
   if (run.busy) busyScript.run = run;

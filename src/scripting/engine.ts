@@ -39,7 +39,7 @@ export interface ScriptRun extends ScriptRunState {
   sliceStart: number;
   /** redis.set_repl flags: 1 AOF, 2 replicas. */
   repl: number;
-  /** Called once the script finished and replied (statistics of FCALL). */
+  /** Called once the script finished and replied. */
   done: ((run: ScriptRun) => void) | null;
 }
 
@@ -50,7 +50,7 @@ export interface RegisteredFunction {
   name: string;
   description: string | null;
   flags: number;
-  ref: number;
+  ref: bigint;
 }
 
 /** Lua 5.4's compiler says `near <eof>` where Lua 5.1 quoted it. */
@@ -92,13 +92,15 @@ export class ScriptEngine {
   readonly L: number;
   /** The coroutine scripts run in (so that a busy script can yield), and its anchor. */
   private co = 0;
-  private coRef = 0;
-  private readonly runRef: number;
-  private readonly bindRef: number;
-  private readonly memoryRef: number;
-  private readonly gcRef: number;
-  private readonly loadlibRef: number;
-  private readonly whereRef: number;
+  private coRef = 0n;
+  private readonly runRef: bigint;
+  private readonly bindRef: bigint;
+  private readonly memoryRef: bigint;
+  private readonly gcRef: bigint;
+  private readonly loadlibRef: bigint;
+  private readonly whereRef: bigint;
+  /** The one run object of this engine (scripts run one at a time). */
+  readonly run: ScriptRun;
   private readonly hook: number;
   private gcCount = 0;
   /** While FUNCTION LOAD runs a library body: when it must have finished (0 for no limit). */
@@ -149,17 +151,22 @@ export class ScriptEngine {
     m._lua_settop(L, 0);
     this.newThread();
     this.hook = m.addFunction((l: number) => this.onHook(l), 'vii');
+    this.run = {
+      engine: this, caller: scriptClient(), argv: [], name: '', evalMode: kind === 'eval', sc: scriptClient(), start: 0,
+      killed: false, busy: false, sliceStart: 0, repl: 3, done: null,
+      readOnly: false, allowOom: false, oomAtStart: false, writeDirty: false,
+    };
   }
 
   private newThread(): void {
     const m = this.vm.m;
-    if (this.coRef !== 0) this.vm.unref(this.coRef);
+    if (this.coRef !== 0n) this.vm.unref(this.coRef);
     this.co = m._lua_newthread(this.L);
     this.coRef = this.vm.ref();
   }
 
   /** Compile `body` (a chunk named @user_script) into a function reference, or return the compiler's error. */
-  compile(body: string, chunkname = '@user_script'): number | string {
+  compile(body: string, chunkname = '@user_script'): bigint | string {
     const vm = this.vm;
     const L = this.L;
     const err = vm.load(L, body, chunkname);
@@ -216,7 +223,7 @@ export class ScriptEngine {
     return out;
   }
 
-  release(ref: number): void {
+  release(ref: bigint): void {
     this.vm.unref(ref);
   }
 
@@ -234,7 +241,7 @@ export class ScriptEngine {
    * Run function `ref` for `run`, replying to run.caller. EVAL scripts get KEYS and ARGV as globals,
    * functions get them as their two arguments.
    */
-  start(run: ScriptRun, ref: number, argv: string[], firstKey: number, numkeys: number): void {
+  start(run: ScriptRun, ref: bigint, argv: string[], firstKey: number, numkeys: number): void {
     const vm = this.vm;
     const m = vm.m;
     const co = this.co;
@@ -265,7 +272,7 @@ export class ScriptEngine {
     m._lua_createtable(L, to - from, 0);
     for (let i = from; i < to; i++) {
       this.vm.pushString(L, argv[i]);
-      m._lua_rawseti(L, -2, BigInt(i - from + 1));
+      m._lua_rawseti(L, -2, INDEX[i - from + 1] ?? BigInt(i - from + 1));
     }
   }
 
@@ -602,6 +609,8 @@ redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REP
 // ------------------------------------------------------------------------------ conversions
 
 const INT64_MIN = -9223372036854775808n;
+/** Lua array indexes as the bigints the API takes, for the common small tables. */
+const INDEX: bigint[] = Array.from({ length: 65 }, (_, i) => BigInt(i));
 
 /** Reply to a client with the Lua value at idx, by Redis's conversion rules. */
 export function luaToReply(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptResp: number): void {
