@@ -12,6 +12,7 @@ import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, fakeClient, type Cl
 import { processScriptCommand, type ScriptRunState } from '../server/dispatch.js';
 import { beginAtomic, endAtomic, setPropagationTargets } from '../server/propagate.js';
 import { server } from '../server/state.js';
+import { clock } from '../server/clock.js';
 import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
 import { getUser } from '../acl/users.js';
@@ -103,6 +104,8 @@ export class ScriptEngine {
   readonly run: ScriptRun;
   private readonly hook: number;
   private gcCount = 0;
+  /** Whether the count hook is installed on the coroutine. */
+  private hooked = false;
   /** While FUNCTION LOAD runs a library body: when it must have finished (0 for no limit). */
   private loadDeadline = 0;
   /** Extra natives (register_function for the functions state). */
@@ -156,6 +159,13 @@ export class ScriptEngine {
       killed: false, busy: false, sliceStart: 0, repl: 3, done: null,
       readOnly: false, allowOom: false, oomAtStart: false, writeDirty: false,
     };
+  }
+
+  /** After an error or a kill the coroutine is reset (its hook goes with it). */
+  private resetThread(): void {
+    this.vm.m._lua_resetthread(this.co);
+    this.hooked = false;
+    this.vm.m._lua_sethook(this.co, 0, 0, 0);
   }
 
   private newThread(): void {
@@ -261,9 +271,14 @@ export class ScriptEngine {
     }
     current = run;
     beginAtomic();
-    const threshold = server.config.num('busy-reply-threshold');
-    if (threshold > 0) m._lua_sethook(co, this.hook, MASK_COUNT, HOOK_COUNT);
-    run.start = run.sliceStart = performance.now();
+    // The count hook stays on the coroutine between scripts; it is only switched with the setting.
+    const hooked = server.config.num('busy-reply-threshold') > 0;
+    if (hooked !== this.hooked) {
+      this.hooked = hooked;
+      m._lua_sethook(co, hooked ? this.hook : 0, hooked ? MASK_COUNT : 0, hooked ? HOOK_COUNT : 0);
+    }
+    // The pipeline's clock: the end of the previous command, which is when this one began.
+    run.start = run.sliceStart = clock.last;
     this.resume(run, run.evalMode ? 1 : 3);
   }
 
@@ -305,14 +320,13 @@ export class ScriptEngine {
     } else {
       // Only an error outside the runner's protection lands here (out of memory).
       c.reply.error(`ERR Error running script ${run.name}, ${this.vm.toString(co, -1).slice(0, 100)}`);
-      m._lua_resetthread(co);
+      this.resetThread();
     }
     this.finish(run);
   }
 
   private finish(run: ScriptRun): void {
     const m = this.vm.m;
-    m._lua_sethook(this.co, 0, 0, 0);
     if (m._lua_gettop(this.co) !== 0) m._lua_settop(this.co, 0);
     run.sc.flags &= ~CLIENT_MULTI;
     current = null;
@@ -363,7 +377,7 @@ export class ScriptEngine {
     let text = 'ERR Script killed by user with SCRIPT KILL...';
     if (m._lua_type(L, -2) === T_STRING) text += ` script: ${run.name}, on ${vm.toString(L, -2)}:${vm.toString(L, -1)}.`;
     m._lua_settop(L, 0);
-    m._lua_resetthread(this.co);
+    this.resetThread();
     log.warn('Lua script killed by user with SCRIPT KILL.');
     run.caller.reply.error(text);
     this.finish(run);
@@ -770,8 +784,29 @@ function crlf(buf: Buffer, from: number): number {
  */
 export function respToLua(vm: LuaVM, L: number, buf: Buffer, pos: number): number {
   const m = vm.m;
-  m._lua_checkstack(L, 4);
   const type = buf[pos];
+  // The common small replies without building the line as a string first.
+  if (type === 36) {
+    // $ bulk: the length by hand.
+    let p = pos + 1;
+    if (buf[p] === 45) {
+      m._lua_pushboolean(L, 0);
+      return p + 4;
+    }
+    let n = 0;
+    while (buf[p] !== 13) n = n * 10 + buf[p++] - 48;
+    p += 2;
+    vm.pushBytes(L, buf, p, n);
+    return p + n + 2;
+  }
+  if (type === 43 && buf[pos + 1] === 79 && buf[pos + 2] === 75 && buf[pos + 3] === 13) {
+    // +OK
+    m._lua_createtable(L, 0, 1);
+    vm.pushString(L, 'OK');
+    m._lua_setfield(L, -2, vm.OK);
+    return pos + 5;
+  }
+  m._lua_checkstack(L, 4);
   const eol = crlf(buf, pos + 1);
   const line = buf.latin1Slice(pos + 1, eol);
   const next = eol + 2;
@@ -779,7 +814,7 @@ export function respToLua(vm: LuaVM, L: number, buf: Buffer, pos: number): numbe
     case 43: // + status: {ok=...}
       m._lua_createtable(L, 0, 1);
       vm.pushString(L, line);
-      vm.setField(L, -2, 'ok');
+      m._lua_setfield(L, -2, vm.OK);
       return next;
     case 45: // - error: {err=...}
       m._lua_createtable(L, 0, 2);
@@ -791,16 +826,6 @@ export function respToLua(vm: LuaVM, L: number, buf: Buffer, pos: number): numbe
     case 58: // : integer
       m._lua_pushinteger(L, BigInt(line));
       return next;
-    case 36: {
-      // $ bulk
-      const n = Number(line);
-      if (n < 0) {
-        m._lua_pushboolean(L, 0);
-        return next;
-      }
-      vm.pushString(L, buf.latin1Slice(next, next + n));
-      return next + n + 2;
-    }
     case 42: {
       // * array
       const n = Number(line);
@@ -812,7 +837,7 @@ export function respToLua(vm: LuaVM, L: number, buf: Buffer, pos: number): numbe
       let p = next;
       for (let i = 1; i <= n; i++) {
         p = respToLua(vm, L, buf, p);
-        m._lua_rawseti(L, -2, BigInt(i));
+        m._lua_rawseti(L, -2, INDEX[i] ?? BigInt(i));
       }
       return p;
     }

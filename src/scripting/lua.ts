@@ -113,6 +113,8 @@ export class LuaVM {
   /** An 8-byte out-parameter (string lengths, lua_resume's result count). */
   readonly outPtr: number;
   private readonly names = new Map<string, number>();
+  /** The field name "ok" (status replies, on every redis.call of a write). */
+  readonly OK: number;
 
   constructor() {
     if (mod === null) throw new Error('Lua module not initialised');
@@ -122,6 +124,7 @@ export class LuaVM {
     this.scratch = mod._malloc(this.scratchSize);
     this.outPtr = mod._malloc(8);
     this.heap = Buffer.from(mod.memory.buffer);
+    this.OK = this.name('ok');
   }
 
   /** The wasm memory as a Buffer; replaced when the memory grew. */
@@ -143,19 +146,30 @@ export class LuaVM {
     return p;
   }
 
+  /** Make the scratch area at least n bytes. */
+  private reserve(n: number): void {
+    if (n <= this.scratchSize) return;
+    this.m._free(this.scratch);
+    this.scratchSize = Math.max(n, this.scratchSize * 2);
+    this.scratch = this.m._malloc(this.scratchSize);
+  }
+
   /** Copy a latin1 string into the scratch area and return its address. */
   private stage(s: string): number {
-    if (s.length > this.scratchSize) {
-      this.m._free(this.scratch);
-      this.scratchSize = Math.max(s.length, this.scratchSize * 2);
-      this.scratch = this.m._malloc(this.scratchSize);
-    }
+    this.reserve(s.length);
     this.mem().latin1Write(s, this.scratch);
     return this.scratch;
   }
 
   pushString(L: number, s: string): void {
     this.m._lua_pushlstring(L, this.stage(s), s.length);
+  }
+
+  /** Push buf[from, from + n) as a Lua string. */
+  pushBytes(L: number, buf: Buffer, from: number, n: number): void {
+    this.reserve(n);
+    buf.copy(this.mem(), this.scratch, from, from + n);
+    this.m._lua_pushlstring(L, this.scratch, n);
   }
 
   /** The string at idx (numbers are converted in place, as lua_tolstring does); '' when neither. */
