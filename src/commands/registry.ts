@@ -22,10 +22,11 @@ import { commands as persistence } from './persistence.js';
 import { commands as replication } from './replication.js';
 import { commands as scripting } from './scripting.js';
 import { commands as functions } from './functions.js';
+import { commands as stream } from './stream.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence, replication, scripting, functions,
+  acl, dump, persistence, replication, scripting, functions, stream,
 ];
 
 const table = new Map<string, CommandSpec>();

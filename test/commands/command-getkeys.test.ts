@@ -52,6 +52,13 @@ const SAMPLES: Record<string, string[]> = {
   bzpopmin: ['bzpopmin a b 0'],
   bzpopmax: ['bzpopmax a 0'],
   bzmpop: ['bzmpop 0 2 a b min', 'bzmpop 0 1 a max count 2', 'bzmpop 0 3 a b min', 'bzmpop 0 +1 a min'],
+  xread: [
+    'xread streams a b 0 0', 'xread count 2 block 0 streams a 0', 'xread streams a', 'xread streams a b 0', 'xread count streams streams s 0',
+    'xread foo streams a 0', 'xread streams',
+  ],
+  xreadgroup: [
+    'xreadgroup group g c streams a b > >', 'xreadgroup group streams c noack streams streams >', 'xreadgroup group g c count 1 streams a',
+  ],
   sort: ['sort k', 'sort k by w get x', 'sort k store d', 'sort k limit 0 1 store d alpha', 'sort k store d store e', 'sort k store'],
   sort_ro: ['sort_ro k', 'sort_ro k by w get # get x alpha'],
   sinter: ['sinter a b c'],
