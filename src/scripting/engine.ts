@@ -38,6 +38,11 @@ export interface ScriptRun extends ScriptRunState {
   /** Past busy-reply-threshold: other clients get -BUSY. */
   busy: boolean;
   sliceStart: number;
+  /**
+   * Whether the script may be suspended when busy. Not inside EXEC (the transaction's next
+   * commands would run meanwhile), nor for the primary's link or internal clients.
+   */
+  mayYield: boolean;
   /** redis.set_repl flags: 1 AOF, 2 replicas. */
   repl: number;
   /** Called once the script finished and replied. */
@@ -156,7 +161,7 @@ export class ScriptEngine {
     this.hook = m.addFunction((l: number) => this.onHook(l), 'vii');
     this.run = {
       engine: this, caller: scriptClient(), argv: [], name: '', evalMode: kind === 'eval', sc: scriptClient(), start: 0,
-      killed: false, busy: false, sliceStart: 0, repl: 3, done: null,
+      killed: false, busy: false, sliceStart: 0, repl: 3, done: null, mayYield: false,
       readOnly: false, allowOom: false, oomAtStart: false, writeDirty: false,
     };
   }
@@ -396,7 +401,7 @@ export class ScriptEngine {
     const run = current;
     if (run === null) return;
     const now = performance.now();
-    if (now - run.start < server.config.num('busy-reply-threshold')) return;
+    if (!run.mayYield || now - run.start < server.config.num('busy-reply-threshold')) return;
     if (!run.busy || now - run.sliceStart >= BUSY_SLICE_MS) {
       // Only where Lua can suspend (not inside a C function calling back into Lua); the next hook retries.
       if (m._lua_isyieldable(L)) m._lua_yieldk(L, 0, 0, 0);

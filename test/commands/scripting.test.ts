@@ -68,6 +68,32 @@ describe('busy scripts', () => {
   });
 });
 
+describe('busy scripts inside a transaction', () => {
+  let shoal: RunningServer;
+  beforeAll(async () => {
+    shoal = await startShoal(['--busy-reply-threshold', '50']);
+  });
+  afterAll(async () => {
+    await shoal?.stop();
+  });
+
+  it('a long script in EXEC runs to its end: the next queued command cannot run in between', async () => {
+    const a = await RespConn.connect(shoal.port);
+    const b = await RespConn.connect(shoal.port);
+    await a.call('MULTI');
+    await a.call('EVAL', "local i = 0 while i < 3000000 do i = i + 1 end return redis.call('INCR', 'n')", '0');
+    await a.call('SET', 'n', '100');
+    a.send('EXEC');
+    await new Promise((r) => setTimeout(r, 20));
+    const ping = b.call('PING');
+    expect((await a.read(1, 20000))[0]).toBe('*2\r\n:1\r\n+OK\r\n');
+    expect(await ping).toBe('+PONG\r\n');
+    expect(await b.call('GET', 'n')).toBe('$3\r\n100\r\n');
+    a.close();
+    b.close();
+  });
+});
+
 describe('effects replication', () => {
   let shoal: RunningServer;
   beforeAll(async () => {
