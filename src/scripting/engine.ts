@@ -12,7 +12,7 @@ import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, fakeClient, type Cl
 import { processScriptCommand, type ScriptRunState } from '../server/dispatch.js';
 import { beginAtomic, endAtomic, setPropagationTargets } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { clock } from '../server/clock.js';
+import { clock, refreshClock } from '../server/clock.js';
 import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
 import { getUser } from '../acl/users.js';
@@ -422,7 +422,8 @@ export class ScriptEngine {
     const source = this.stringField(L, idx, 'source');
     const line = this.stringField(L, idx, 'line');
     if (source !== null && line !== null) text += ` script: ${run.name}, on ${source}:${line}.`;
-    c.reply.error(text);
+    if (countedError(this.vm, L, idx)) c.reply.errorCounted(text);
+    else c.reply.error(text);
   }
 
   private stringField(L: number, idx: number, name: string): string | null {
@@ -480,6 +481,8 @@ export class ScriptEngine {
     const argv = this.argsOf(L);
     if (argv === null) return raise ? m._lua_error(L) : 1;
     const sc = run.sc;
+    // The command's duration starts now, not when the script (or its previous command) did.
+    refreshClock();
     const err = processScriptCommand(run, sc, argv);
     if (err !== null) {
       sc.reply.discard();
@@ -677,8 +680,10 @@ function tableToReply(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptR
   m._lua_checkstack(L, 4);
   let t = rawField(vm, L, idx, 'err');
   if (t === T_STRING) {
-    r.error(vm.toString(L, -1));
+    const text = vm.toString(L, -1);
     m._lua_settop(L, -2);
+    if (countedError(vm, L, idx)) r.errorCounted(text);
+    else r.error(text);
     return;
   }
   m._lua_settop(L, -2);
@@ -771,6 +776,14 @@ function tableToReply(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptR
     luaToReply(vm, L, -1, r, scriptResp);
     m._lua_settop(L, -2);
   }
+}
+
+/** An error table from redis.call: the command's error was already counted in INFO errorstats. */
+function countedError(vm: LuaVM, L: number, idx: number): boolean {
+  vm.getField(L, idx, 'ignore_error_stats_update');
+  const b = vm.m._lua_toboolean(L, -1) !== 0;
+  vm.m._lua_settop(L, -2);
+  return b;
 }
 
 /** Push t[name] without metamethods; returns its type. */
