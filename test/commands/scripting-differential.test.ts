@@ -70,6 +70,7 @@ differential('scripting', {
     ['SCRIPT', 'EXISTS', '1fa00e76656cc152ad327c13fe365858fd7be306', 'ffffffffffffffffffffffffffffffffffffffff'],
     ['EVALSHA_RO', '1fa00e76656cc152ad327c13fe365858fd7be306', '0'], ['SCRIPT', 'LOAD', 'return +'],
     ['SCRIPT', 'FLUSH', 'foo'], ['SCRIPT', 'KILL'], ['SCRIPT', 'NOPE'], ['SCRIPT'],
+    ['SCRIPT', 'DEBUG', 'NO'], ['SCRIPT', 'DEBUG', 'bogus'], ['SCRIPT', 'HELP', 'extra'],
   ],
   'read-only scripts and shebang flags': [
     ['EVAL_RO', "return redis.call('SET', 'k', 'v')", '0'], ['EVAL_RO', "return redis.call('GET', 'k')", '0'],

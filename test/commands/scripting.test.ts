@@ -68,6 +68,27 @@ describe('busy scripts', () => {
   });
 });
 
+describe('HELP and the debugger', () => {
+  let shoal: RunningServer;
+  beforeAll(async () => {
+    shoal = await startShoal();
+  });
+  afterAll(async () => {
+    await shoal?.stop();
+  });
+
+  it('SCRIPT HELP and FUNCTION HELP list their subcommands; SCRIPT DEBUG YES is refused', async () => {
+    const c = await RespConn.connect(shoal.port);
+    const help = await c.call('SCRIPT', 'HELP');
+    for (const sub of ['DEBUG', 'EXISTS', 'FLUSH', 'KILL', 'LOAD', 'HELP']) expect(help).toMatch(new RegExp(`\\r\\n\\+${sub}\\b`));
+    const fhelp = await c.call('FUNCTION', 'HELP');
+    for (const sub of ['LOAD', 'DELETE', 'LIST', 'STATS', 'KILL', 'FLUSH', 'DUMP', 'RESTORE', 'HELP']) expect(fhelp).toMatch(new RegExp(`\\r\\n\\+${sub}\\b`));
+    expect(await c.call('SCRIPT', 'DEBUG', 'YES')).toBe('-ERR The Lua debugger is not supported by this server\r\n');
+    expect(await c.call('SCRIPT', 'DEBUG', 'NO')).toBe('+OK\r\n');
+    c.close();
+  });
+});
+
 describe('busy scripts inside a transaction', () => {
   let shoal: RunningServer;
   beforeAll(async () => {
