@@ -143,6 +143,32 @@ describe('effects replication', () => {
   });
 });
 
+describe('libraries in a rewritten AOF', () => {
+  for (const preamble of ['yes', 'no']) {
+    it(`survive BGREWRITEAOF and a restart (aof-use-rdb-preamble ${preamble})`, async () => {
+      const args = ['--appendonly', 'yes', '--aof-use-rdb-preamble', preamble];
+      const s = await startShoal(args);
+      const c = await RespConn.connect(s.port);
+      expect(await c.call('FUNCTION', 'LOAD', LIB)).toBe('$3\r\nlib\r\n');
+      expect(await c.call('BGREWRITEAOF')).toMatch(/^\+Background append only file rewriting/);
+      for (let i = 0; i < 200 && !/aof_rewrite_in_progress:0\r\n[^]*aof_rewrite_scheduled:0/.test(await c.call('INFO', 'persistence')); i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      c.close();
+      const copy = fs.mkdtempSync('/tmp/shoal-lua-aof-');
+      fs.cpSync(path.join(s.dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
+      await s.stop();
+      const again = await startShoal([...args, '--dir', copy]);
+      const c2 = await RespConn.connect(again.port);
+      expect(await c2.call('FCALL', 'put', '1', 'k', 'v')).toBe('+OK\r\n');
+      c2.close();
+      await again.stop();
+      fs.rmSync(copy, { recursive: true, force: true });
+    });
+  }
+});
+
 describe.skipIf(!requireRedis())('with a real redis-server', () => {
   let shoal: RunningServer;
   let redis: RunningServer;
