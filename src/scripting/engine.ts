@@ -317,7 +317,7 @@ export class ScriptEngine {
     if (rc === LUA_OK) {
       // The runner returned ok, result-or-error.
       if (m._lua_toboolean(co, 1)) {
-        luaToReply(this.vm, co, 2, c.reply, run.sc.reply.resp);
+        replyWithResult(this.vm, co, 2, c.reply, run.sc.reply.resp);
       } else {
         this.replyError(run, co, 2);
       }
@@ -634,10 +634,114 @@ const INT64_MIN = -9223372036854775808n;
 /** Lua array indexes as the bigints the API takes, for the common small tables. */
 const INDEX: bigint[] = Array.from({ length: 65 }, (_, i) => BigInt(i));
 
-/** Reply to a client with the Lua value at idx, by Redis's conversion rules. */
-export function luaToReply(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptResp: number): void {
+/**
+ * Redis converts nested tables on Lua 5.1's stack, which holds 8000 slots (LUAI_MAXCSTACK): a table
+ * nested deeper than that (or one containing itself) ends in this error where the stack runs out.
+ * The conversion is iterative (a JS recursion that deep would overflow Node's stack) and counts the
+ * slots Redis's recursion holds.
+ */
+const LUA51_STACK = 8000;
+const K_ARRAY = 0;
+const K_MAP = 1;
+const K_SET = 2;
+
+/** An aggregate being written: its table's stack index, its kind, and where its walk is. */
+interface Frame {
+  tbl: number;
+  kind: number;
+  /** Where Redis's conversion holds this table on its Lua stack. */
+  pos: number;
+  /** Arrays: the next index and the length; maps: 0 = next pair, 1 = the value is next. */
+  i: number;
+  n: number;
+}
+
+/** Reply to a client with the script's result at idx (the top of L), by Redis's conversion rules. */
+export function replyWithResult(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptResp: number): void {
   const m = vm.m;
-  const abs = idx < 0 ? m._lua_gettop(L) + idx + 1 : idx;
+  const frames: Frame[] = [];
+  m._lua_pushvalue(L, idx);
+  // Where the value to write sits in Redis's stack: the result of a finished script is its second slot.
+  let pos = 2;
+  let pending = true;
+  for (;;) {
+    if (pending) {
+      pending = false;
+      // The value to write is at the top. Scalars and single-field tables are written and popped;
+      // an aggregate keeps its table on the stack while its frame walks it.
+      const top = m._lua_gettop(L);
+      const isTable = m._lua_type(L, top) === T_TABLE;
+      const kind = pos + 4 > LUA51_STACK ? -1 : isTable ? aggregateOf(vm, L, top, r, scriptResp) : -2;
+      if (kind === -1) r.error('ERR reached lua stack limit');
+      else if (kind === -2 && !isTable) scalarToReply(vm, L, top, r, scriptResp);
+      if (kind < K_ARRAY) {
+        m._lua_settop(L, top - 1);
+      } else {
+        const f: Frame = { tbl: top, kind, pos, i: 1, n: 0 };
+        if (kind === K_ARRAY) {
+          while (m._lua_rawgeti(L, top, INDEX[f.n + 1] ?? BigInt(f.n + 1)) !== T_NIL) {
+            f.n++;
+            m._lua_settop(L, top);
+          }
+          m._lua_settop(L, top);
+          r.array(f.n);
+        } else {
+          f.n = tableSize(m, L, top);
+          if (kind === K_MAP) r.map(f.n);
+          else r.set(f.n);
+          f.i = 0;
+          m._lua_pushnil(L);
+        }
+        frames.push(f);
+      }
+    }
+    if (frames.length === 0) return;
+    const f = frames[frames.length - 1];
+    m._lua_checkstack(L, 4);
+    // Redis's stack above an aggregate: an array element sits right above it; a map keeps its
+    // inner table, the key and the value there and converts a copy of the key above them; a set
+    // converts a copy of the member above the inner table and the member.
+    if (f.kind === K_ARRAY) {
+      if (f.i <= f.n) {
+        m._lua_rawgeti(L, f.tbl, INDEX[f.i] ?? BigInt(f.i));
+        f.i++;
+        pos = f.pos + 1;
+        pending = true;
+        continue;
+      }
+    } else if (f.i === 1) {
+      // A map's value, left on the stack by lua_next under the key copy just written.
+      f.i = 0;
+      pos = f.pos + 3;
+      pending = true;
+      continue;
+    } else if (m._lua_next(L, f.tbl)) {
+      // Stack: table, key, value. A set writes its member (the key) only.
+      if (f.kind === K_SET) m._lua_settop(L, -2);
+      else f.i = 1;
+      // A copy of the key is written (and popped); the key stays for lua_next.
+      m._lua_pushvalue(L, f.kind === K_SET ? -1 : -2);
+      pos = f.pos + (f.kind === K_SET ? 3 : 4);
+      pending = true;
+      continue;
+    }
+    frames.pop();
+    m._lua_settop(L, f.tbl - 1);
+  }
+}
+
+function tableSize(m: LuaVM['m'], L: number, tbl: number): number {
+  let n = 0;
+  m._lua_pushnil(L);
+  while (m._lua_next(L, tbl)) {
+    n++;
+    m._lua_settop(L, -2);
+  }
+  return n;
+}
+
+function scalarToReply(vm: LuaVM, L: number, abs: number, r: ReplyWriter, scriptResp: number): void {
+  const m = vm.m;
   switch (m._lua_type(L, abs)) {
     case T_STRING:
       r.bulk(vm.toString(L, abs));
@@ -667,115 +771,73 @@ export function luaToReply(vm: LuaVM, L: number, idx: number, r: ReplyWriter, sc
       }
       return;
     }
-    case T_TABLE:
-      tableToReply(vm, L, abs, r, scriptResp);
-      return;
     default:
       r.nullBulk();
   }
 }
 
-function tableToReply(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptResp: number): void {
+/**
+ * For the table at idx: write it when it is one of the single-field forms ({err=}, {ok=}, {double=},
+ * {big_number=}, {verbatim_string=}) and return -2; otherwise return the aggregate it is. A map or
+ * set form is left as its inner table at idx.
+ */
+function aggregateOf(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptResp: number): number {
   const m = vm.m;
-  m._lua_checkstack(L, 4);
+  m._lua_checkstack(L, 8);
   let t = rawField(vm, L, idx, 'err');
   if (t === T_STRING) {
     const text = vm.toString(L, -1);
-    m._lua_settop(L, -2);
+    m._lua_settop(L, idx);
     if (countedError(vm, L, idx)) r.errorCounted(text);
     else r.error(text);
-    return;
+    return -2;
   }
-  m._lua_settop(L, -2);
+  m._lua_settop(L, idx);
   t = rawField(vm, L, idx, 'ok');
   if (t === T_STRING) {
     r.simple(vm.toString(L, -1).replace(/[\r\n]/g, ' '));
-    m._lua_settop(L, -2);
-    return;
+    m._lua_settop(L, idx);
+    return -2;
   }
-  m._lua_settop(L, -2);
+  m._lua_settop(L, idx);
   t = rawField(vm, L, idx, 'double');
   if (t === T_NUMBER) {
     r.double(m._lua_tonumberx(L, -1, 0));
-    m._lua_settop(L, -2);
-    return;
+    m._lua_settop(L, idx);
+    return -2;
   }
-  m._lua_settop(L, -2);
+  m._lua_settop(L, idx);
   t = rawField(vm, L, idx, 'big_number');
   if (t === T_STRING) {
     const s = vm.toString(L, -1).replace(/[\r\n]/g, ' ');
     if (r.resp === 3) r.text(`(${s}\r\n`);
     else r.bulk(s);
-    m._lua_settop(L, -2);
-    return;
+    m._lua_settop(L, idx);
+    return -2;
   }
-  m._lua_settop(L, -2);
+  m._lua_settop(L, idx);
   t = rawField(vm, L, idx, 'verbatim_string');
   if (t === T_TABLE) {
-    const v = m._lua_gettop(L);
+    const v = idx + 1;
     const ft = rawField(vm, L, v, 'format');
     const st = rawField(vm, L, v, 'string');
     if (ft === T_STRING && st === T_STRING) {
       r.verbatim(vm.toString(L, -1), vm.toString(L, -2));
-      m._lua_settop(L, v - 1);
-      return;
+      m._lua_settop(L, idx);
+      return -2;
     }
-    m._lua_settop(L, v - 1);
-  } else {
-    m._lua_settop(L, -2);
   }
-  t = rawField(vm, L, idx, 'map');
-  if (t === T_TABLE) {
-    const tbl = m._lua_gettop(L);
-    let n = 0;
-    m._lua_pushnil(L);
-    while (m._lua_next(L, tbl)) {
-      n++;
-      m._lua_settop(L, -2);
+  m._lua_settop(L, idx);
+  for (const [name, kind] of [['map', K_MAP], ['set', K_SET]] as const) {
+    if (rawField(vm, L, idx, name) === T_TABLE) {
+      // The inner table takes the outer one's place.
+      m._lua_rotate(L, idx, 1);
+      m._lua_settop(L, idx);
+      return kind;
     }
-    r.map(n);
-    m._lua_pushnil(L);
-    while (m._lua_next(L, tbl)) {
-      luaToReply(vm, L, -2, r, scriptResp);
-      luaToReply(vm, L, -1, r, scriptResp);
-      m._lua_settop(L, -2);
-    }
-    m._lua_settop(L, tbl - 1);
-    return;
+    m._lua_settop(L, idx);
   }
-  m._lua_settop(L, -2);
-  t = rawField(vm, L, idx, 'set');
-  if (t === T_TABLE) {
-    const tbl = m._lua_gettop(L);
-    let n = 0;
-    m._lua_pushnil(L);
-    while (m._lua_next(L, tbl)) {
-      n++;
-      m._lua_settop(L, -2);
-    }
-    r.set(n);
-    m._lua_pushnil(L);
-    while (m._lua_next(L, tbl)) {
-      luaToReply(vm, L, -2, r, scriptResp);
-      m._lua_settop(L, -2);
-    }
-    m._lua_settop(L, tbl - 1);
-    return;
-  }
-  m._lua_settop(L, -2);
-  // An array: elements 1, 2 ... up to the first nil.
-  let n = 0;
-  while (m._lua_rawgeti(L, idx, BigInt(n + 1)) !== T_NIL) {
-    n++;
-    m._lua_settop(L, -2);
-  }
-  m._lua_settop(L, -2);
-  r.array(n);
-  for (let i = 1; i <= n; i++) {
-    m._lua_rawgeti(L, idx, BigInt(i));
-    luaToReply(vm, L, -1, r, scriptResp);
-    m._lua_settop(L, -2);
-  }
+  return K_ARRAY;
 }
 
 /** An error table from redis.call: the command's error was already counted in INFO errorstats. */

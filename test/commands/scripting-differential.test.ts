@@ -13,6 +13,11 @@ differential('scripting', {
     E0('return 1e300'), E0('return 2^53 + 1'), E0('return 0/0'), E0('return -1/0'), E0('return 10/4'),
     E0("local t = {} t[1] = 'a' t[3] = 'c' return t"), E0("return {a = 1, b = 2}"), E0('return function() end'),
   ],
+  'nested and self-referencing tables': [
+    E0("local t = {map = {a = {1, 2}}} return t"), E0("return {map = {b = {map = {c = 'd'}}}}"),
+    E0("return {set = {a = true}}"),
+    E0("return {map = {[{1}] = {ok = 'x'}}}"), E0("return {1, {map = {k = {err = 'E inner'}}}, {double = 2.5}}"),
+  ],
   'RESP3 types from Lua': [
     E0("return {double = 3.5}"), E0("return {double = 1/0}"), E0("return {big_number = '123456789012345678901234567890'}"),
     E0("return {map = {a = 1}}"), E0("return {set = {x = true}}"),

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
@@ -256,6 +257,31 @@ describe.skipIf(!requireRedis())('with a real redis-server', () => {
     rr.disconnect();
     r.close();
     c.close();
+    await red.stop();
+  });
+
+  it('tables nested past Lua 5.1\'s stack (or containing themselves) end in the same bytes as Redis', async () => {
+    const red = await startRedis();
+    const raw = async (port: number, body: string): Promise<string> => {
+      const sock = net.connect(port, '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      sock.write(`*3\r\n$4\r\nEVAL\r\n$${body.length}\r\n${body}\r\n$1\r\n0\r\n`);
+      let out = '';
+      sock.on('data', (d) => (out += d.toString('latin1')));
+      for (let i = 0; i < 200 && !/(limit|42)\r\n$|nil\r\n$|\$-1\r\n$/.test(out); i++) await new Promise((r) => setTimeout(r, 10));
+      sock.destroy();
+      return out;
+    };
+    for (const body of [
+      'local t = {} t[1] = t return t', 'local t = {} t[1] = {1, t} return t', 'local t = {map = {}} t.map.k = t return t',
+      'local t = {set = {}} t.set[t] = true return t', 'local t = {map = {}} t.map[t] = 1 return t',
+      'local t = {} local c = t for i = 1, 7994 do c[1] = {} c = c[1] end c[1] = 42 return t',
+      'local t = {} local c = t for i = 1, 7995 do c[1] = {} c = c[1] end c[1] = 42 return t',
+    ]) {
+      const [ours, theirs] = [await raw(shoal.port, body), await raw(red.port, body)];
+      expect(ours.length).toBeGreaterThan(1000);
+      expect(ours === theirs).toBe(true);
+    }
     await red.stop();
   });
 
