@@ -303,7 +303,19 @@ export class ScriptEngine {
       this.abandon(run);
       return;
     }
-    const rc = m._lua_resume(co, this.L, nargs, this.vm.outPtr);
+    let rc: number;
+    try {
+      rc = m._lua_resume(co, this.L, nargs, this.vm.outPtr);
+    } catch (err) {
+      // A JS exception from a command the script ran unwound the Lua C stack: the coroutine cannot
+      // go on. The script ends with an error and the server state (atomic unit, busy mark) is restored.
+      log.error({ err }, 'exception while running a script');
+      this.newThread();
+      this.hooked = false;
+      run.caller.reply.error(`ERR Error running script ${run.name}, ${String((err as Error).message ?? err).slice(0, 100)}`);
+      this.finish(run);
+      return;
+    }
     if (rc === LUA_YIELD) {
       m._lua_settop(co, 0);
       if (!run.busy) this.enterBusy(run);
