@@ -91,7 +91,9 @@ export async function initLuaModule(): Promise<void> {
   } finally {
     (WebAssembly as { instantiate: unknown }).instantiate = instantiate;
   }
-  const raw: Record<string, unknown> = Object.create(null);
+  // A plain object (not Object.create(null), which V8 keeps as a slow dictionary) so the calls are
+  // inline-cached property loads.
+  const raw: Record<string, unknown> = {};
   if (exports !== null) {
     for (const [k, v] of Object.entries(exports as WebAssembly.Exports)) if (typeof v === 'function') raw[`_${k}`] = v;
     raw.memory = (exports as WebAssembly.Exports).memory;
