@@ -113,8 +113,7 @@ export class ScriptEngine {
   private hooked = false;
   /** While FUNCTION LOAD runs a library body: when it must have finished (0 for no limit). */
   private loadDeadline = 0;
-  /** Extra natives (register_function for the functions state). */
-  constructor(private readonly kind: 'eval' | 'function', extra?: (e: ScriptEngine) => void) {
+  constructor(kind: 'eval' | 'function') {
     const vm = (this.vm = new LuaVM());
     const m = vm.m;
     const L = (this.L = vm.L);
@@ -140,7 +139,6 @@ export class ScriptEngine {
     vm.setField(L, -2, 'REDIS_VERSION_NUM');
     m._lua_setglobal(L, vm.name('redis'));
     vm.exec(REDIS_LUA_API, '=redis_api');
-    extra?.(this);
     const err = vm.load(L, PRELUDE, '=prelude');
     if (err !== null) throw new Error(err);
     if (m._lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) throw new Error(vm.toString(L, -1));
@@ -601,10 +599,6 @@ export class ScriptEngine {
     const u = getUser(run.caller.user);
     m._lua_pushboolean(L, u === undefined || checkCommand(u, cmd, argv) === null ? 1 : 0);
     return 1;
-  }
-
-  get engineKind(): string {
-    return this.kind;
   }
 }
 

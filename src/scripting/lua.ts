@@ -63,7 +63,6 @@ export const T_BOOLEAN = 1;
 export const T_NUMBER = 3;
 export const T_STRING = 4;
 export const T_TABLE = 5;
-export const T_FUNCTION = 6;
 export const REGISTRY = -1001000;
 export const MASK_LINE = 4;
 export const MASK_COUNT = 8;
@@ -206,9 +205,6 @@ export class LuaVM {
     return this.m.addFunction(f, 'ii');
   }
 
-  getGlobal(name: string): void {
-    this.m._lua_getglobal(this.L, this.name(name));
-  }
 
   setField(L: number, idx: number, name: string): void {
     this.m._lua_setfield(L, idx, this.name(name));
