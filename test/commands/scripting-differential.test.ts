@@ -182,3 +182,15 @@ differential('functions', {
     ['FCALL', 'w', 'x'], ['FCALL', 'w', '-1'], ['FCALL', 'w', '5', 'a'], ['FCALL'], ['FCALL', 'w'],
   ],
 });
+
+// Used memory is always over a 1-byte maxmemory: the OOM rules of scripts (checked at start for
+// flagged scripts, at the first write for the others).
+differential('scripting over maxmemory', {
+  'OOM': [
+    E0("return redis.call('SET', 'k', 'v')"), E0("return redis.pcall('SET', 'k', 'v')"), E0("return redis.call('GET', 'k')"),
+    E0("redis.call('DEL', 'k') return redis.call('SET', 'k', 'v')"),
+    E0("#!lua\nreturn redis.call('GET', 'k')"), E0("#!lua flags=no-writes\nreturn redis.call('GET', 'k')"),
+    E0("#!lua flags=allow-oom\nreturn redis.call('SET', 'k', 'v')"), ['EVAL_RO', "return redis.call('GET', 'k')", '0'],
+    ['FUNCTION', 'LOAD', "#!lua name=oom\nredis.register_function('f', function() return 1 end)"],
+  ],
+}, { serverArgs: ['--maxmemory', '1'] });
