@@ -78,6 +78,24 @@ describe('HELP and the debugger', () => {
     await shoal?.stop();
   });
 
+  it('MONITOR shows a script before the commands it runs, those with the lua origin; keyspace events fire', async () => {
+    const mon = await RespConn.connect(shoal.port);
+    const sub = await RespConn.connect(shoal.port);
+    const c = await RespConn.connect(shoal.port);
+    expect(await mon.call('MONITOR')).toBe('+OK\r\n');
+    await c.call('CONFIG', 'SET', 'notify-keyspace-events', 'KA');
+    await sub.call('SUBSCRIBE', '__keyspace@0__:mk');
+    expect(await c.call('EVAL', "redis.call('SET', KEYS[1], 'v') return redis.call('GET', KEYS[1])", '1', 'mk')).toBe('$1\r\nv\r\n');
+    // CONFIG is an admin command (not shown); SUBSCRIBE is.
+    const lines = await mon.read(3);
+    expect(lines[0]).toMatch(/"SUBSCRIBE"/);
+    expect(lines[1]).toMatch(/^\+\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "EVAL" "redis\.call\('SET', KEYS\[1\], 'v'\) return redis\.call\('GET', KEYS\[1\]\)" "1" "mk"\r\n$/);
+    expect(lines[2]).toMatch(/^\+\d+\.\d{6} \[0 lua\] "SET" "mk" "v"\r\n$/);
+    expect((await mon.read(1))[0]).toMatch(/^\+\d+\.\d{6} \[0 lua\] "GET" "mk"\r\n$/);
+    expect((await sub.read(1))[0]).toBe('*3\r\n$7\r\nmessage\r\n$17\r\n__keyspace@0__:mk\r\n$3\r\nset\r\n');
+    for (const x of [mon, sub, c]) x.close();
+  });
+
   it('SCRIPT HELP and FUNCTION HELP list their subcommands; SCRIPT DEBUG YES is refused', async () => {
     const c = await RespConn.connect(shoal.port);
     const help = await c.call('SCRIPT', 'HELP');
