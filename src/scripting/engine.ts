@@ -665,6 +665,10 @@ interface Frame {
 /** Reply to a client with the script's result at idx (the top of L), by Redis's conversion rules. */
 export function replyWithResult(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptResp: number): void {
   const m = vm.m;
+  if (m._lua_type(L, idx) !== T_TABLE) {
+    scalarToReply(vm, L, idx, r, scriptResp);
+    return;
+  }
   const frames: Frame[] = [];
   m._lua_pushvalue(L, idx);
   // Where the value to write sits in Redis's stack: the result of a finished script is its second slot.
