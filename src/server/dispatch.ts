@@ -1,6 +1,6 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
 // lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF ->
-// min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> busy script -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
 // (Cluster routing joins this ladder when the cluster is wired.)
 // Handlers never repeat these checks.
@@ -127,10 +127,6 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, 'ERR Command not allowed inside a transaction');
     return;
   }
-  if (busyScript.run !== null && (cmd.flags & F.ALLOW_BUSY) === 0) {
-    reject(c, cmd, busyScript.evalMode ? ERR.busyEval : ERR.busyFunction);
-    return;
-  }
   const denied = aclGuard(c, cmd, argv, false);
   if (denied !== null) {
     reject(c, cmd, denied);
@@ -138,7 +134,7 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   // Like Redis, every command first gives eviction its chance; only commands that may grow memory
   // (and an EXEC with one queued) are refused when it could not free enough.
-  if (maxmemory.on && !performEvictions()) {
+  if (maxmemory.on && busyScript.run === null && !performEvictions()) {
     if (cmd.flags & F.DENYOOM) {
       reject(c, cmd, ERR.oom);
       return;
@@ -170,6 +166,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
     reject(c, cmd, ERR.masterDown);
+    return;
+  }
+  // While a script is busy (suspended between slices) only allow_busy commands run.
+  if (busyScript.run !== null && (cmd.flags & F.ALLOW_BUSY) === 0) {
+    reject(c, cmd, busyScript.evalMode ? ERR.busyEval : ERR.busyFunction);
     return;
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
