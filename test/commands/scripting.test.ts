@@ -176,7 +176,17 @@ describe('libraries in a rewritten AOF', () => {
       await new Promise((r) => setTimeout(r, 100));
       c.close();
       const copy = fs.mkdtempSync('/tmp/shoal-lua-aof-');
-      fs.cpSync(path.join(s.dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
+      // The rewrite's last step (removing the old files) may still be under way: copy again until whole.
+      for (let i = 0; ; i++) {
+        try {
+          fs.cpSync(path.join(s.dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || i === 20) throw err;
+          fs.rmSync(path.join(copy, 'appendonlydir'), { recursive: true, force: true });
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
       await s.stop();
       const again = await startShoal([...args, '--dir', copy]);
       const c2 = await RespConn.connect(again.port);
