@@ -12,6 +12,7 @@ import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, fakeClient, type Cl
 import { processScriptCommand, type ScriptRunState } from '../server/dispatch.js';
 import { beginAtomic, endAtomic, setPropagationTargets } from '../server/propagate.js';
 import { server } from '../server/state.js';
+import { datasetFrozen } from '../keyspace/db.js';
 import { clock, refreshClock } from '../server/clock.js';
 import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
@@ -111,6 +112,8 @@ export class ScriptEngine {
   private gcCount = 0;
   /** Whether the count hook is installed on the coroutine. */
   private hooked = false;
+  /** This engine froze the dataset for a busy script (and unfreezes it when the script ends). */
+  private froze = false;
   /** While FUNCTION LOAD runs a library body: when it must have finished (0 for no limit). */
   private loadDeadline = 0;
   constructor(kind: 'eval' | 'function') {
@@ -354,6 +357,10 @@ export class ScriptEngine {
       m._lua_pcallk(this.L, 0, 0, 0, 0, 0);
     }
     if (run.done !== null) run.done(run);
+    if (this.froze) {
+      datasetFrozen.on = false;
+      this.froze = false;
+    }
     if (run.busy) {
       const c = run.caller;
       log.warn('Slow script finished');
@@ -366,6 +373,12 @@ export class ScriptEngine {
 
   private enterBusy(run: ScriptRun): void {
     run.busy = true;
+    // Between slices the event loop runs: active expiry and eviction must not change the dataset
+    // under the script (Redis does not run them while a script is busy either).
+    if (!datasetFrozen.on) {
+      datasetFrozen.on = true;
+      this.froze = true;
+    }
     run.caller.flags |= CLIENT_BLOCKED;
     log.warn(
       `Slow script detected: still in execution after ${Math.round(performance.now() - run.start)} milliseconds. ` +
