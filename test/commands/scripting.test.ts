@@ -45,6 +45,25 @@ describe('busy scripts', () => {
     for (const x of [a, b, c]) x.close();
   });
 
+  it('keys do not expire actively while a busy script is suspended', async () => {
+    const a = await RespConn.connect(shoal.port);
+    const s = await RespConn.connect(shoal.port);
+    await a.call('CONFIG', 'SET', 'notify-keyspace-events', 'Ex');
+    await s.call('SUBSCRIBE', '__keyevent@0__:expired');
+    await a.call('SET', 'short', 'v', 'PX', '50');
+    let eventAt = 0;
+    s.socket.once('data', () => (eventAt = performance.now()));
+    a.send('EVAL', 'local i = 0 while i < 6000000 do i = i + 1 end return i', '0');
+    const [reply] = await a.read(1, 20000);
+    const replyAt = performance.now();
+    expect(reply).toBe(':6000000\r\n');
+    // The expiry event comes after the script's reply, not while it was suspended.
+    expect(eventAt === 0 || eventAt >= replyAt).toBe(true);
+    expect((await s.read(1, 3000))[0]).toBe('*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$5\r\nshort\r\n');
+    a.close();
+    s.close();
+  });
+
   it('a script that wrote cannot be killed; FUNCTION KILL stops a function, SCRIPT KILL does not', async () => {
     const a = await RespConn.connect(shoal.port);
     const b = await RespConn.connect(shoal.port);
