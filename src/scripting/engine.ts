@@ -106,6 +106,8 @@ export class ScriptEngine {
   private readonly gcRef: bigint;
   private readonly loadlibRef: bigint;
   private readonly whereRef: bigint;
+  private readonly keysName: number;
+  private readonly argvName: number;
   /** The one run object of this engine (scripts run one at a time). */
   readonly run: ScriptRun;
   private readonly hook: number;
@@ -120,6 +122,8 @@ export class ScriptEngine {
     const vm = (this.vm = new LuaVM());
     const m = vm.m;
     const L = (this.L = vm.L);
+    this.keysName = vm.name('KEYS');
+    this.argvName = vm.name('ARGV');
     // cjson.null is a NULL light userdata, as in Redis.
     m._lua_pushlightuserdata(L, 0);
     m._lua_setglobal(L, vm.name('__redis__lightnull'));
@@ -272,8 +276,8 @@ export class ScriptEngine {
     this.pushArray(co, argv, firstKey, firstKey + numkeys);
     this.pushArray(co, argv, firstKey + numkeys, argv.length);
     if (run.evalMode) {
-      m._lua_setglobal(co, vm.name('ARGV'));
-      m._lua_setglobal(co, vm.name('KEYS'));
+      m._lua_setglobal(co, this.argvName);
+      m._lua_setglobal(co, this.keysName);
     }
     current = run;
     beginAtomic();
@@ -901,6 +905,19 @@ export function respToLua(vm: LuaVM, L: number, buf: Buffer, pos: number): numbe
     p += 2;
     vm.pushBytes(L, buf, p, n);
     return p + n + 2;
+  }
+  if (type === 58) {
+    // : integer, by hand when it fits a double exactly.
+    let p = pos + 1;
+    const neg = buf[p] === 45;
+    if (neg) p++;
+    let n = 0;
+    const start = p;
+    while (buf[p] !== 13) n = n * 10 + buf[p++] - 48;
+    if (p - start < 16) {
+      m._lua_pushinteger(L, BigInt(neg ? -n : n));
+      return p + 2;
+    }
   }
   if (type === 43 && buf[pos + 1] === 79 && buf[pos + 2] === 75 && buf[pos + 3] === 13) {
     // +OK

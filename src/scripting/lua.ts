@@ -182,8 +182,14 @@ export class LuaVM {
   /** Push buf[from, from + n) as a Lua string. */
   pushBytes(L: number, buf: Buffer, from: number, n: number): void {
     this.reserve(n);
-    buf.copy(this.mem(), this.scratch, from, from + n);
-    this.m._lua_pushlstring(L, this.scratch, n);
+    const h = this.mem();
+    const p = this.scratch;
+    if (n <= SHORT) {
+      for (let i = 0; i < n; i++) h[p + i] = buf[from + i];
+    } else {
+      buf.copy(h, p, from, from + n);
+    }
+    this.m._lua_pushlstring(L, p, n);
   }
 
   /** The string at idx (numbers are converted in place, as lua_tolstring does); '' when neither. */
