@@ -117,6 +117,9 @@ export const ERR = {
     "restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
     '4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the ' +
     'server to start accepting connections from the outside.',
+  busyEval: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  busyFunction: 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',
+  noScript: 'NOSCRIPT No matching script. Please use EVAL.',
   streamIdInvalid: 'ERR Invalid stream ID specified as stream command argument',
   xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
   xaddIdZero: 'ERR The ID specified in XADD must be greater than 0-0',

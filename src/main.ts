@@ -26,6 +26,7 @@ import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
 import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
+import { initLuaModule } from './scripting/lua.js';
 
 let listeners: net.Server[] = [];
 
@@ -61,6 +62,8 @@ export async function startServer(config: Config): Promise<void> {
   initWatch();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
+  // The Lua engine (WebAssembly) compiles asynchronously; function libraries in the data need it.
+  await initLuaModule();
   // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
   registerTypeCodecs();
   initReplication();

@@ -7,6 +7,7 @@ import { formatId, ID_MAX, StreamCursor, type StreamValue } from '../keyspace/ty
 import { formatDouble17g } from '../protocol/format.js';
 import { fromPlain } from './convert.js';
 import type { PlainValue } from './rdb/values.js';
+import { rdbFunctions } from './rdb/file.js';
 
 /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
 const ITEMS_PER_CMD = 64;
@@ -18,8 +19,10 @@ export class AofBaseEncoder {
     return this.out.length;
   }
 
-  /** A base in command form has no header. */
-  header(): void {}
+  /** Function libraries first, as FUNCTION LOAD commands (Redis's rewrite does the same). */
+  header(): void {
+    for (const code of rdbFunctions.dump()) this.command(['FUNCTION', 'LOAD', code]);
+  }
 
   selectDb(id: number): void {
     this.command(['SELECT', String(id)]);

@@ -125,6 +125,17 @@ export class ReplyWriter {
     this.buf[this.len++] = 10;
   }
 
+  /**
+   * An error reply that INFO errorstats already counted (a script passing on the error of a command
+   * it ran); the command's own failed-call count still sees it.
+   */
+  errorCounted(text: string): void {
+    const sink = this.sink;
+    this.sink = null;
+    this.error(text);
+    this.sink = sink;
+  }
+
   int(n: number | bigint): void {
     if (!this.enabled) return;
     if (typeof n === 'bigint') {

@@ -1,6 +1,6 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
 // lookup -> arity -> auth -> no-multi -> ACL -> cluster routing -> maxmemory (evict, else OOM) -> MISCONF ->
-// min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> busy script -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
 // Handlers never repeat these checks.
 
@@ -30,7 +30,8 @@ import { slowlogPush } from './slowlog.js';
 import { mustPostpone, pause, postpone } from './pause.js';
 import { afterCall } from './latency.js';
 import { server } from './state.js';
-import { aclGuard } from '../acl/check.js';
+import { aclGuard, checkCommand, DENIED_CMD, DENIED_KEY } from '../acl/check.js';
+import { getUser } from '../acl/users.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
@@ -78,6 +79,25 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   if (hasReadyKeys()) handleReadyKeys();
 }
+
+/**
+ * What the pipeline needs to know about a running script. Scripts register here so the dispatcher
+ * answers -BUSY while one is past busy-reply-threshold (see src/scripting/engine.ts).
+ */
+export interface ScriptRunState {
+  caller: Client;
+  /** EVAL_RO / FCALL_RO, or a no-writes script: no write command may run. */
+  readOnly: boolean;
+  /** allow-oom flag: commands run whatever the memory state. */
+  allowOom: boolean;
+  /** Used memory was over maxmemory when the script started. */
+  oomAtStart: boolean;
+  /** The script already ran a write command (later writes cannot be refused halfway). */
+  writeDirty: boolean;
+}
+
+/** The script past busy-reply-threshold (its commands were yielded to the event loop), if any. */
+export const busyScript = { run: null as ScriptRunState | null, evalMode: true };
 
 function processCommandInner(c: Client, argv: string[]): void {
   let cmd = lookupCommand(argv);
@@ -134,7 +154,7 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   // Like Redis, every command first gives eviction its chance; only commands that may grow memory
   // (and an EXEC with one queued) are refused when it could not free enough.
-  if (maxmemory.on && !performEvictions()) {
+  if (maxmemory.on && busyScript.run === null && !performEvictions()) {
     if (cmd.flags & F.DENYOOM) {
       reject(c, cmd, ERR.oom);
       return;
@@ -166,6 +186,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
     reject(c, cmd, ERR.masterDown);
+    return;
+  }
+  // While a script is busy (suspended between slices) only allow_busy commands run.
+  if (busyScript.run !== null && (cmd.flags & F.ALLOW_BUSY) === 0) {
+    reject(c, cmd, busyScript.evalMode ? ERR.busyEval : ERR.busyFunction);
     return;
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
@@ -220,4 +245,40 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
     const p = c.propagateArgv ?? argv;
     if (p.length !== 0) propagate(c.db.id, p);
   }
+}
+
+/**
+ * Run one command for a script (redis.call/pcall) as Redis's scriptCall does: the checks that
+ * apply inside a script, in its order, then call(). Returns the refusal ("CODE message") or null;
+ * the command's own reply, error or not, is in sc's reply buffer.
+ */
+export function processScriptCommand(run: ScriptRunState, sc: Client, argv: string[]): string | null {
+  const cmd = lookupCommand(argv);
+  if (cmd === null) return 'ERR Unknown Redis command called from script';
+  const arity = cmd.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return 'ERR Wrong number of args calling Redis command from script';
+  if (cmd.flags & F.NOSCRIPT) return 'ERR This Redis command is not allowed from script';
+  if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) return 'ERR Can not execute the command on a stale replica';
+  const u = getUser(run.caller.user);
+  if (u !== undefined && (run.caller.flags & CLIENT_MASTER) === 0) {
+    const d = checkCommand(u, cmd, argv);
+    if (d !== null) {
+      return d.reason === DENIED_CMD
+        ? "ERR The user executing the script can't run this command or subcommand"
+        : d.reason === DENIED_KEY
+          ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
+          : "ERR The user executing the script can't publish to the channel mentioned in the command";
+    }
+  }
+  if (run.readOnly && cmd.flags & (F.WRITE | F.MAY_REPLICATE)) return 'ERR Write commands are not allowed from read-only scripts.';
+  if (cmd.flags & F.WRITE && !run.writeDirty) {
+    if (signals.isReplica() && server.config.bool('replica-read-only') && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.readonlyReplica;
+    const diskError = writesDeniedByDiskError();
+    if (diskError !== null) return diskError;
+    if (tooFewGoodReplicas()) return ERR.noReplicas;
+  }
+  if (!run.allowOom && !run.writeDirty && run.oomAtStart && cmd.flags & F.DENYOOM && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.oom;
+  if (cmd.flags & F.WRITE) run.writeDirty = true;
+  call(sc, cmd, argv);
+  return null;
 }

@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { allCommands } from '../commands/registry.js';
+import { evalScriptsInfo } from '../commands/scripting.js';
+import { functionsInfo } from '../commands/functions.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { keyspaceStats } from '../keyspace/db.js';
 import { REDIS_VERSION } from '../version.js';
@@ -185,6 +187,8 @@ function clientsSection(): string {
 
 function memorySection(): string {
   const m = memoryFigures();
+  const ev = evalScriptsInfo();
+  const fn = functionsInfo();
   const overhead = Math.min(m.used, m.startup + server.clients.size * 1024);
   const dataset = m.used - overhead;
   const netUsed = m.used - m.startup;
@@ -208,19 +212,19 @@ function memorySection(): string {
     ['allocator_resident', m.rss],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_lua', ev.luaMemory],
+    ['used_memory_vm_eval', ev.luaMemory],
+    ['used_memory_lua_human', bytesToHuman(ev.luaMemory)],
+    ['used_memory_scripts_eval', ev.bytes],
+    ['number_of_cached_scripts', ev.count],
+    ['number_of_functions', fn.functions],
+    ['number_of_libraries', fn.libraries],
+    ['used_memory_vm_functions', fn.luaMemory],
+    ['used_memory_vm_total', ev.luaMemory + fn.luaMemory],
+    ['used_memory_vm_total_human', bytesToHuman(ev.luaMemory + fn.luaMemory)],
+    ['used_memory_functions', fn.bytes],
+    ['used_memory_scripts', ev.bytes + fn.bytes],
+    ['used_memory_scripts_human', bytesToHuman(ev.bytes + fn.bytes)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', server.config.get('maxmemory-policy')],
