@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import { formatDouble17g } from './format.js';
 
-const INITIAL = 16 * 1024;
+const INITIAL = 2 * 1024;
 /** A buffer that grew past this for one big reply is dropped after the flush. */
 const KEEP_MAX = 256 * 1024;
 
