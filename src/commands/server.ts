@@ -149,6 +149,10 @@ function configRewrite(c: Client): void {
 // ---- SLOWLOG ----
 
 function slowlogGet(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.reply.error(ERR.subcommandSyntax(argv[1], 'SLOWLOG'));
+    return;
+  }
   let count = 10;
   if (argv.length === 3) {
     const n = parseInt64(argv[2]);
