@@ -1,0 +1,20 @@
+// Differences the command fuzzer (command-fuzz.test.ts) found and that were fixed, kept as
+// differential scripts against redis-server so they stay fixed.
+
+import { differential } from '../helpers/differential.js';
+
+differential('command fuzzer findings', {
+  'PFCOUNT/PFMERGE/PFADD on a key of another type: the usual WRONGTYPE; on a plain string: the HLL one': [
+    ['RPUSH', 'list', 'a'], ['SET', 'str', '42'], ['PFADD', 'hll', 'a'],
+    ['PFCOUNT', 'list'], ['PFCOUNT', 'hll', 'list'], ['PFMERGE', 'list', 'hll'], ['PFMERGE', 'hll', 'list'], ['PFADD', 'list', 'x'],
+    ['PFCOUNT', 'str'], ['PFMERGE', 'hll', 'str'],
+  ],
+  'SELECT of an index outside int range, and of a non-integer': [
+    ['SELECT', '2147483648'], ['SELECT', '-2147483649'], ['SELECT', '9223372036854775807'], ['SELECT', '9223372036854775808'],
+    ['SELECT', 'x'], ['SELECT', '2147483647'], ['SELECT', '-1'],
+  ],
+  'ACL CAT, GENPASS, LOG and SLOWLOG GET with too many arguments': [
+    ['ACL', 'CAT', 'hash', 'x'], ['ACL', 'GENPASS', '1', '2'], ['ACL', 'log', '1', '2'], ['ACL', 'LOG', 'RESET', 'x'],
+    ['SLOWLOG', 'get', '1', '2'], ['SLOWLOG', 'GET', '-2'], ['ACL', 'CAT', 'nosuch'],
+  ],
+});
