@@ -17,4 +17,8 @@ differential('command fuzzer findings', {
     ['ACL', 'CAT', 'hash', 'x'], ['ACL', 'GENPASS', '1', '2'], ['ACL', 'log', '1', '2'], ['ACL', 'LOG', 'RESET', 'x'],
     ['SLOWLOG', 'get', '1', '2'], ['SLOWLOG', 'GET', '-2'], ['ACL', 'CAT', 'nosuch'],
   ],
+  'an error quoting an argument that ends in CR/LF drops them, as Redis trims formatted errors': [
+    ['SET', 'k', 'v'], ['EXPIRE', 'k', '10', '\r\n'], ['PEXPIRE', 'k', '10', 'NX', 'x\r\ny\r\n'], ['EXPIREAT', 'k', '10', '\n'],
+    ['OBJECT', 'nosuch\r\n'], ['NOSUCHCMD\r\n', 'a\r\n'],
+  ],
 });
