@@ -21,6 +21,9 @@ differential('command fuzzer findings', {
     ['SET', 'k', 'v'], ['EXPIRE', 'k', '10', '\r\n'], ['PEXPIRE', 'k', '10', 'NX', 'x\r\ny\r\n'], ['EXPIREAT', 'k', '10', '\n'],
     ['OBJECT', 'nosuch\r\n'], ['NOSUCHCMD\r\n', 'a\r\n'],
   ],
+  'a refused EXEC replies EXECABORT and ends the transaction, in MULTI or not': [
+    ['EXEC', 'x'], ['MULTI'], ['SET', 'a', '1'], ['EXEC', 'x'], ['EXEC'], ['GET', 'a'], ['DISCARD'],
+  ],
   'out-of-range coordinates of 1e21 and more are written out in full, as printf %f does': [
     ['GEOADD', 'g', '1e308', '1', 'm'], ['GEOADD', 'g', '1', '-1e22', 'm'], ['GEOADD', 'g', '99999999999999999999999', '1', 'm'],
     ['GEORADIUS_RO', 'g', '-2147483649', '99999999999999999999999', '1', 'km'], ['GEOADD', 'g', '200', '1', 'm'],
