@@ -78,8 +78,13 @@ export const commands: CommandDef[] = [
     group: 'connection', since: '1.0.0', summary: 'Changes the selected database.', complexity: 'O(1)',
     handler(c, argv) {
       const n = parseInt64(argv[1]);
-      if (n === null || typeof n === 'bigint' || n < -2147483648 || n > 2147483647) {
+      if (n === null) {
         c.reply.error(ERR.notInteger);
+        return;
+      }
+      // A valid 64-bit integer outside int range gets Redis's getIntFromObjectOrReply text.
+      if (typeof n === 'bigint' || n < -2147483648 || n > 2147483647) {
+        c.reply.error(ERR.rangeBetween(-2147483648, 2147483647));
         return;
       }
       if (n !== 0 && server.config.bool('cluster-enabled')) {

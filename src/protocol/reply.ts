@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import { formatDouble17g } from './format.js';
 
-const INITIAL = 16 * 1024;
+const INITIAL = 2 * 1024;
 /** A buffer that grew past this for one big reply is dropped after the flush. */
 const KEEP_MAX = 256 * 1024;
 
@@ -112,12 +112,15 @@ export class ReplyWriter {
     this.buf[this.len++] = 10;
   }
 
-  /** An error reply; `text` includes its code ("ERR ...", "WRONGTYPE ..."). Newlines become spaces like Redis. */
+  /**
+   * An error reply; `text` includes its code ("ERR ...", "WRONGTYPE ..."). Like Redis's formatted
+   * errors, trailing CR/LF (from an argument quoted at the end) are dropped and the rest become spaces.
+   */
   error(text: string): void {
     this.errors++;
     if (this.sink !== null) this.sink.onErrorReply(text);
     if (!this.enabled) return;
-    if (text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1) text = text.replace(/[\r\n]/g, ' ');
+    if (text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1) text = text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
     this.ensure(text.length + 3);
     this.buf[this.len++] = 45;
     this.len += this.buf.latin1Write(text, this.len);

@@ -11,6 +11,7 @@ import { refreshClock } from './clock.js';
 import { processCommand } from './dispatch.js';
 import { forgetPostponed } from './pause.js';
 import { closeIfOverOutputLimit } from './output-limits.js';
+import { clientEviction, noteClientMemory } from './client-evict.js';
 import { server } from './state.js';
 
 // Client flags (bitmask).
@@ -93,6 +94,8 @@ export class Client {
   private redactedArgv: string[] | null = null;
   /** Largest reply buffer fill seen (CLIENT LIST rbp). */
   replyPeak = 0;
+  /** Memory last counted for this client by maxmemory-clients (client-evict.ts). */
+  memUsage = 0;
 
   constructor(readonly socket: Socket | null) {
     this.id = server.nextClientId++;
@@ -194,6 +197,7 @@ export class Client {
       this.reply.discard();
     }
     if (this.flags & CLIENT_CLOSE_AFTER_REPLY && (this.flags & CLIENT_CLOSED) === 0) this.close(true);
+    if (clientEviction.limit !== 0 && (this.flags & CLIENT_CLOSED) === 0) noteClientMemory(this);
   }
 
   /** Output produced outside this client's own read event (pub/sub messages, MONITOR, wake-ups). */

@@ -51,8 +51,17 @@ const PUBSUB_ALLOWED = new Set([
 function reject(c: Client, cmd: CommandSpec | null, text: string): void {
   if (cmd !== null) cmd.rejectedCalls++;
   if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
+  if (cmd !== null && cmd.name === 'exec') {
+    // Like Redis's execCommandAbort, a refused EXEC ends any transaction and says why, in MULTI
+    // or not; Redis words its arity refusal without the ERR code.
+    if (c.flags & CLIENT_MULTI) discardTransaction(c);
+    c.reply.error(`EXECABORT Transaction discarded because of: ${text === EXEC_ARITY ? text.slice(4) : text}`);
+    return;
+  }
   c.reply.error(text);
 }
+
+const EXEC_ARITY = ERR.wrongArity('exec');
 
 function queuedDenyoom(c: Client): boolean {
   for (const q of c.multiQueue!) if (q.cmd.flags & F.DENYOOM) return true;
