@@ -181,7 +181,7 @@ function dumpPayload(): Buffer {
 
 function restore(c: Client, argv: string[]): void {
   if (argv.length > 4) {
-    c.reply.error(ERR.unknownSubcommand(argv[1], 'FUNCTION'));
+    c.reply.error(ERR.subcommandSyntax(argv[1], 'FUNCTION'));
     return;
   }
   let policy = 'append';
@@ -406,7 +406,7 @@ export const commands: CommandDef[] = [
         summary: 'Removes every library.', complexity: 'O(N) where N is the number of functions deleted', docs: FLUSH_ARGS,
         handler(c, argv) {
           if (argv.length > 3) {
-            c.reply.error(ERR.unknownSubcommand(argv[1], 'FUNCTION'));
+            c.reply.error(ERR.subcommandSyntax(argv[1], 'FUNCTION'));
             return;
           }
           if (argv.length === 3 && !/^(a?sync)$/i.test(argv[2])) {

@@ -148,6 +148,7 @@ differential('functions', {
     ['FUNCTION', 'LOAD', LIB('lib1', F1)], ['FUNCTION', 'LOAD', 'REPLACE', LIB('lib1', F1)],
     ['FUNCTION', 'LOAD', 'BOGUS', LIB('lib1', F1)], ['FUNCTION', 'STATS'], ['FUNCTION', 'DELETE', 'lib1'],
     ['FUNCTION', 'DELETE', 'lib1'], ['FCALL', 'f1', '0'], ['FUNCTION', 'FLUSH', 'bogus'], ['FUNCTION', 'FLUSH', 'SYNC'],
+    ['FUNCTION', 'FLUSH', 'SYNC', 'x'], ['function', 'Flush', 'a', 'b'], ['FUNCTION', 'RESTORE', 'x', 'APPEND', 'y'],
   ],
   'library metadata and registration errors': [
     ['FUNCTION', 'FLUSH'],
