@@ -45,10 +45,12 @@ export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false):
         return;
       }
       const db = server.dbs[dbid];
-      if (!allowDup && db.dict.has(key)) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
+      // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
+      const before = db.dict.size;
       db.dict.set(key, fromPlain(plain));
+      if (!allowDup && db.dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
       if (expire !== -1) db.expires.set(key, expire);
-      else db.expires.delete(key);
+      else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
       loaded++;
     },
   });

@@ -22,6 +22,11 @@ const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rdb-writ
 const RETRY_DELAY_SEC = 5;
 /** Time slice of the snapshot walk per event-loop turn. */
 const SLICE_MS = 1;
+/**
+ * How far the walk may run ahead of the writer child before it waits for 'drain': enough to
+ * cover the child's start-up (the pipe itself holds 64 KB), little next to the dataset.
+ */
+const PIPE_AHEAD = 4 * 1024 * 1024;
 
 /** Replication state for the repl-* AUX fields; the replication module installs the real one. */
 export const replicationAux = {
@@ -53,7 +58,7 @@ interface BgJob {
   dir: string;
   start: number;
   bytes: number;
-  /** The pipe to the child is full: wait for 'drain' before walking on. */
+  /** The child is PIPE_AHEAD bytes behind: wait for 'drain' before walking on. */
   paused: boolean;
   /** The child confirmed the rename. */
   committed: boolean;
@@ -201,7 +206,8 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
   };
   j.snap = newSnapshot(format, (chunk) => {
     j.bytes += chunk.length;
-    if (!child.stdin!.write(chunk)) j.paused = true;
+    child.stdin!.write(chunk);
+    if (child.stdin!.writableLength >= PIPE_AHEAD) j.paused = true;
   });
   j.snap.track();
   job = j;

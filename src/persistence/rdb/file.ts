@@ -3,7 +3,7 @@
 // snapshot can stream it; the loader checks everything and names the offset of any corruption.
 
 import { Crc64 } from './crc64.js';
-import { OP, RDB_MAX_READ_VERSION, RDB_VERSION, RdbError, RdbReader, RdbWriter } from './format.js';
+import { OP, RDB_MAX_READ_VERSION, RDB_VERSION, RdbError, RdbReader, RdbWriter, T } from './format.js';
 import { readValue, valueType, writeBody, type PlainValue } from './values.js';
 
 export class RdbFileEncoder {
@@ -38,6 +38,20 @@ export class RdbFileEncoder {
     this.w.byte(valueType(value));
     this.w.string(key);
     writeBody(this.w, value);
+  }
+
+  stringEntry(key: string, value: string, expireMs: number): void {
+    if (expireMs >= 0) {
+      this.w.byte(OP.EXPIRETIME_MS);
+      this.w.millis(expireMs);
+    }
+    this.w.byte(T.STRING);
+    this.w.string(key);
+    this.w.string(value);
+  }
+
+  raw(bytes: Buffer): void {
+    this.w.bytes(bytes);
   }
 
   /** Bytes encoded and not taken yet. */
