@@ -60,11 +60,14 @@ export async function startServer(config: Config): Promise<void> {
   initWatch();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
-  // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
   registerTypeCodecs();
   initReplication();
+  // The RDB file loads in slices while the listener accepts connections (clients get -LOADING);
+  // the AOF loads before listening.
+  let loaded = Promise.resolve();
   if (config.bool('appendonly')) loadAofAtStart();
-  else loadAtStart();
+  else loaded = loadAtStart();
+  loaded.catch(() => {}); // awaited below; a failure meanwhile must not count as unhandled
   initAof();
   startSaveCron();
   initPersistenceInfo();
@@ -77,6 +80,7 @@ export async function startServer(config: Config): Promise<void> {
   }
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
+  await loaded;
   startReplicaLink();
   log.info(
     { version: VERSION, mode: 'standalone', port: server.port, bind: config.get('bind') },

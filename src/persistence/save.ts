@@ -40,7 +40,12 @@ export const rdbStats = {
   lastBgsaveTimeSec: -1,
   saves: 0,
   bgsaveScheduled: false,
+  /** Loading the dataset at start (clients get -LOADING), and its progress for INFO. */
   loading: false,
+  loadingStartTime: 0,
+  loadingTotalBytes: 0,
+  loadingLoadedBytes: 0,
+  loadingRdbUsedMem: 0,
   lastLoadKeysLoaded: 0,
   lastLoadKeysExpired: 0,
   /** The AOF's last write succeeded (aof.ts keeps these two current). */
@@ -365,6 +370,8 @@ export const MISCONF =
  * saving failed (SHUTDOWN then refuses unless forced).
  */
 export function saveOnShutdown(mode: 'default' | 'save' | 'nosave' = 'default'): boolean {
+  // Never save a half-loaded dataset over the file it comes from.
+  if (rdbStats.loading) mode = 'nosave';
   aofHooks.shutdown();
   if (job !== null) {
     log().warn(job.kind === 'rdb' ? 'There is a child saving an .rdb. Killing it!' : 'There is a child rewriting the AOF. Killing it!');

@@ -1,6 +1,6 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
 // lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF ->
-// min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> LOADING -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
 // (Cluster routing joins this ladder when the cluster is wired.)
 // Handlers never repeat these checks.
@@ -31,7 +31,7 @@ import { mustPostpone, pause, postpone } from './pause.js';
 import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
-import { writesDeniedByDiskError } from '../persistence/save.js';
+import { rdbStats, writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
@@ -146,6 +146,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
     reject(c, cmd, ERR.masterDown);
+    return;
+  }
+  // Loading happens only at start, before any client could have queued a transaction.
+  if (rdbStats.loading && (cmd.flags & F.LOADING) === 0) {
+    reject(c, cmd, ERR.loading);
     return;
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they

@@ -82,75 +82,115 @@ export interface RdbSink {
  * `end` is where the RDB data stops (an old-style AOF continues with commands after it).
  */
 export function loadRdb(buf: Buffer, sink: RdbSink, verifyChecksum = true): { version: number; end: number } {
-  const r = new RdbReader(buf);
-  if (buf.length < 9 || buf.latin1Slice(0, 5) !== 'REDIS') r.fail('not an RDB file (wrong signature)');
-  const verText = buf.latin1Slice(5, 9);
-  const version = Number(verText);
-  if (!/^\d{4}$/.test(verText) || version < 1 || version > RDB_MAX_READ_VERSION) r.fail(`can't handle RDB format version ${verText}`);
-  r.pos = 9;
-  let db = 0;
-  let expire = -1;
-  for (;;) {
-    const type = r.byte();
-    switch (type) {
-      case OP.EXPIRETIME_MS:
-        expire = r.millis();
-        continue;
-      case OP.EXPIRETIME:
-        expire = r.seconds();
-        continue;
-      case OP.FREQ:
-        r.byte();
-        continue;
-      case OP.IDLE:
-        r.length();
-        continue;
-      case OP.SELECTDB:
-        db = r.length();
-        continue;
-      case OP.RESIZEDB: {
-        const keys = r.length();
-        const expires = r.length();
-        sink.resizeDb?.(db, keys, expires);
-        continue;
+  const l = new RdbLoader(buf, sink, verifyChecksum);
+  l.step(Infinity);
+  return { version: l.version, end: l.end };
+}
+
+/** An RDB file parsed a slice at a time (loading at start, while clients get -LOADING). */
+export class RdbLoader {
+  readonly version: number;
+  /** Where the RDB data stopped, once step() has returned true. */
+  end = -1;
+  private readonly r: RdbReader;
+  private db = 0;
+  private expire = -1;
+  /** The checksum runs along with the parse, a slice at a time, up to `crcPos`. */
+  private readonly crc = new Crc64();
+  private crcPos = 0;
+
+  /** Checks the header now: throws RdbError for a file that is not RDB at all. */
+  constructor(private readonly buf: Buffer, private readonly sink: RdbSink, private readonly verifyChecksum = true) {
+    const r = (this.r = new RdbReader(buf));
+    if (buf.length < 9 || buf.latin1Slice(0, 5) !== 'REDIS') r.fail('not an RDB file (wrong signature)');
+    const verText = buf.latin1Slice(5, 9);
+    const version = Number(verText);
+    if (!/^\d{4}$/.test(verText) || version < 1 || version > RDB_MAX_READ_VERSION) r.fail(`can't handle RDB format version ${verText}`);
+    this.version = version;
+    r.pos = 9;
+  }
+
+  /** Bytes parsed so far. */
+  get pos(): number {
+    return this.r.pos;
+  }
+
+  /** Parse until `deadline` (performance.now() ms); true once the whole file is done. */
+  step(deadline: number): boolean {
+    const { r, buf, sink } = this;
+    let n = 0;
+    for (;;) {
+      if ((++n & 255) === 0 && performance.now() >= deadline) {
+        if (this.verifyChecksum) this.checksumTo(r.pos);
+        return false;
       }
-      case OP.AUX: {
-        const k = r.string();
-        const v = r.string();
-        sink.aux(k, v);
-        continue;
-      }
-      case OP.MODULE_AUX:
-        r.fail('module data cannot be loaded (Shoal has no modules)');
-        break;
-      case OP.FUNCTION:
-        r.fail('pre-GA function format is not supported');
-        break;
-      case OP.FUNCTION2: {
-        const code = r.string();
-        if (!sink.func) r.fail('the file contains functions, which Shoal cannot load yet');
-        sink.func!(code);
-        continue;
-      }
-      case OP.EOF: {
-        const end = r.pos;
-        if (version >= 5) {
-          r.need(8);
-          const stored = buf.readBigUInt64LE(end);
-          if (verifyChecksum && stored !== 0n) {
-            const actual = new Crc64().update(buf, 0, end).value();
-            if (actual !== stored) throw new RdbError('wrong RDB checksum', end);
-          }
-          r.pos += 8;
+      const type = r.byte();
+      switch (type) {
+        case OP.EXPIRETIME_MS:
+          this.expire = r.millis();
+          continue;
+        case OP.EXPIRETIME:
+          this.expire = r.seconds();
+          continue;
+        case OP.FREQ:
+          r.byte();
+          continue;
+        case OP.IDLE:
+          r.length();
+          continue;
+        case OP.SELECTDB:
+          this.db = r.length();
+          continue;
+        case OP.RESIZEDB: {
+          const keys = r.length();
+          const expires = r.length();
+          sink.resizeDb?.(this.db, keys, expires);
+          continue;
         }
-        return { version, end: r.pos };
-      }
-      default: {
-        const key = r.string();
-        const value = readValue(r, type);
-        sink.entry(db, key, value, expire);
-        expire = -1;
+        case OP.AUX: {
+          const k = r.string();
+          const v = r.string();
+          sink.aux(k, v);
+          continue;
+        }
+        case OP.MODULE_AUX:
+          r.fail('module data cannot be loaded (Shoal has no modules)');
+          break;
+        case OP.FUNCTION:
+          r.fail('pre-GA function format is not supported');
+          break;
+        case OP.FUNCTION2: {
+          const code = r.string();
+          if (!sink.func) r.fail('the file contains functions, which Shoal cannot load yet');
+          sink.func!(code);
+          continue;
+        }
+        case OP.EOF: {
+          const end = r.pos;
+          if (this.version >= 5) {
+            r.need(8);
+            const stored = buf.readBigUInt64LE(end);
+            if (this.verifyChecksum && stored !== 0n) {
+              this.checksumTo(end);
+              if (this.crc.value() !== stored) throw new RdbError('wrong RDB checksum', end);
+            }
+            r.pos += 8;
+          }
+          this.end = r.pos;
+          return true;
+        }
+        default: {
+          const key = r.string();
+          const value = readValue(r, type);
+          sink.entry(this.db, key, value, this.expire);
+          this.expire = -1;
+        }
       }
     }
+  }
+
+  private checksumTo(pos: number): void {
+    this.crc.update(this.buf, this.crcPos, pos);
+    this.crcPos = pos;
   }
 }
