@@ -62,13 +62,10 @@ export async function startServer(config: Config): Promise<void> {
   startActiveExpire();
   registerTypeCodecs();
   initReplication();
-  // The RDB file loads in slices while the listener accepts connections (clients get -LOADING);
-  // the AOF loads before listening.
-  let loaded = Promise.resolve();
-  if (config.bool('appendonly')) loadAofAtStart();
-  else loaded = loadAtStart();
+  // The dataset (AOF or RDB) loads in slices while the listener accepts connections (clients get
+  // -LOADING); the AOF opens for appending once it is in.
+  const loaded = config.bool('appendonly') ? loadAofAtStart() : loadAtStart();
   loaded.catch(() => {}); // awaited below; a failure meanwhile must not count as unhandled
-  initAof();
   startSaveCron();
   initPersistenceInfo();
   // Like Redis, port 0 means no TCP listener; with no unixsocket either there is nothing to serve.
@@ -81,6 +78,7 @@ export async function startServer(config: Config): Promise<void> {
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
   await loaded;
+  initAof();
   startReplicaLink();
   log.info(
     { version: VERSION, mode: 'standalone', port: server.port, bind: config.get('bind') },

@@ -71,16 +71,44 @@ function loadDone(counts: LoadCounts): void {
   );
 }
 
-/**
- * Load `buf` into the databases now. Throws with the reason, including the offset for corrupt
- * data (see keyspaceSink for the flags).
- */
-export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { loaded: number; expired: number; end: number } {
-  const counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
-  const l = new RdbLoader(buf, keyspaceSink(counts, allowDup, keepExpired));
-  l.step(Infinity);
-  loadDone(counts);
-  return { loaded: counts.loaded, expired: counts.expired, end: l.end };
+/** An RDB image going into the databases, a slice at a time (see keyspaceSink for the flags). */
+export class KeyspaceLoad implements SlicedLoad {
+  private readonly counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
+  private readonly l: RdbLoader;
+
+  constructor(buf: Buffer, allowDup = false, keepExpired = false) {
+    this.l = new RdbLoader(buf, keyspaceSink(this.counts, allowDup, keepExpired));
+  }
+
+  get loadedBytes(): number {
+    return this.l.pos;
+  }
+
+  /** Where the RDB data stopped (an old-style AOF goes on with commands), once done. */
+  get end(): number {
+    return this.l.end;
+  }
+
+  step(deadline: number): boolean {
+    const done = this.l.step(deadline);
+    if (done) loadDone(this.counts);
+    else rdbStats.lastLoadKeysLoaded = this.counts.loaded;
+    return done;
+  }
+}
+
+/** Load `buf` into the databases now. Throws with the reason, including the offset for corrupt data. */
+export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { end: number } {
+  const k = new KeyspaceLoad(buf, allowDup, keepExpired);
+  k.step(Infinity);
+  return { end: k.end };
+}
+
+/** Work done a slice at a time while clients get -LOADING: an RDB file, or an AOF's files. */
+export interface SlicedLoad {
+  /** Work until `deadline` (performance.now() ms); true once everything is in. Throws on damage. */
+  step(deadline: number): boolean;
+  readonly loadedBytes: number;
 }
 
 /** Loading at start runs in slices this long; clients get -LOADING in between, like Redis's. */
@@ -89,58 +117,61 @@ const LOAD_SLICE_MS = 20;
 const PROGRESS_EVERY_MS = 1000;
 
 /**
- * At start: load the dump file if there is one. The file is loaded in slices while the listener
- * already accepts connections (commands without the `loading` flag get -LOADING meanwhile); a
- * small file is done in the first slice, before this returns. The promise settles once the
- * dataset is in; it rejects (the server exits 1, like Redis) on a corrupt file, naming the offset.
+ * Run a load at start in slices while the listener already accepts connections (commands without
+ * the `loading` flag get -LOADING meanwhile); a small load is done in the first slice, before this
+ * returns. The promise settles once the dataset is in (logged as `doneText` and the time taken);
+ * it rejects with `fatal(reason)` on damage (the server then exits 1, like Redis).
  */
+export function runLoading(what: string, totalBytes: number, make: () => SlicedLoad, fatal: (reason: string) => Error, doneText: string): Promise<void> {
+  const start = performance.now();
+  rdbStats.loading = true;
+  rdbStats.loadingStartTime = Math.floor(Date.now() / 1000);
+  rdbStats.loadingTotalBytes = totalBytes;
+  rdbStats.loadingLoadedBytes = 0;
+  rdbStats.loadingRdbUsedMem = 0;
+  let nextProgress = start + PROGRESS_EVERY_MS;
+  return new Promise<void>((resolve, reject) => {
+    let load: SlicedLoad | null = null;
+    const slice = (): void => {
+      let done: boolean;
+      try {
+        load ??= make();
+        done = load.step(performance.now() + LOAD_SLICE_MS);
+      } catch (err) {
+        rdbStats.loading = false;
+        reject(fatal((err as Error).message));
+        return;
+      }
+      rdbStats.loadingLoadedBytes = load.loadedBytes;
+      if (!done) {
+        const t = performance.now();
+        if (t >= nextProgress) {
+          nextProgress = t + PROGRESS_EVERY_MS;
+          log().info(`Loading ${what}: ${loadedPerc()}% (${load.loadedBytes} of ${totalBytes} bytes)`);
+        }
+        setImmediate(slice);
+        return;
+      }
+      rdbStats.loading = false;
+      log().info(`${doneText}: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+      resolve();
+    };
+    slice();
+  });
+}
+
+/** At start: load the dump file if there is one (see runLoading). */
 export function loadAtStart(): Promise<void> {
   const file = dumpPath();
+  const fatal = (reason: string): Error => new Error(`Fatal error loading the DB (${file}): ${reason}. Exiting.`);
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
-    return Promise.reject(new Error(`Fatal error loading the DB (${file}): ${(err as Error).message}. Exiting.`));
+    return Promise.reject(fatal((err as Error).message));
   }
-  const start = performance.now();
-  const counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
-  rdbStats.loading = true;
-  rdbStats.loadingStartTime = Math.floor(Date.now() / 1000);
-  rdbStats.loadingTotalBytes = buf.length;
-  rdbStats.loadingLoadedBytes = 0;
-  rdbStats.loadingRdbUsedMem = 0;
-  let nextProgress = start + PROGRESS_EVERY_MS;
-  return new Promise<void>((resolve, reject) => {
-    let l: RdbLoader;
-    const slice = (): void => {
-      let done: boolean;
-      try {
-        l ??= new RdbLoader(buf, keyspaceSink(counts, false, false));
-        done = l.step(performance.now() + LOAD_SLICE_MS);
-      } catch (err) {
-        rdbStats.loading = false;
-        reject(new Error(`Fatal error loading the DB (${file}): ${(err as Error).message}. Exiting.`));
-        return;
-      }
-      rdbStats.loadingLoadedBytes = l.pos;
-      rdbStats.lastLoadKeysLoaded = counts.loaded;
-      if (!done) {
-        const t = performance.now();
-        if (t >= nextProgress) {
-          nextProgress = t + PROGRESS_EVERY_MS;
-          log().info(`Loading ${file}: ${loadedPerc()}% (${l.pos} of ${buf.length} bytes, ${counts.loaded} keys)`);
-        }
-        setImmediate(slice);
-        return;
-      }
-      loadDone(counts);
-      rdbStats.loading = false;
-      log().info(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
-      resolve();
-    };
-    slice();
-  });
+  return runLoading(file, buf.length, () => new KeyspaceLoad(buf), fatal, 'DB loaded from disk');
 }
 
 function loadedPerc(): string {

@@ -1,5 +1,5 @@
-// Loading at start while the listener is already up, as Redis does: commands without the
-// `loading` flag get -LOADING, INFO persistence shows loading:1 with Redis 7.0's loading_* fields,
+// Loading at start (an RDB file or the AOF) while the listener is already up, as Redis does:
+// commands without the `loading` flag get -LOADING, INFO persistence shows loading:1 with Redis 7.0's loading_* fields,
 // then the data is there; a file found corrupt after the listener opened still stops the server
 // (exit 1, the offset named); a small file is in before the first client can ask.
 
@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeCommand } from '../helpers/resp.js';
 import { freePort, RespConn, requireRedis, SHOAL_BIN, startShoal } from '../helpers/server.js';
 import { Crc64 } from '../../src/persistence/rdb/crc64.js';
 import { RdbFileEncoder } from '../../src/persistence/rdb/file.js';
@@ -15,6 +16,8 @@ import { RdbFileEncoder } from '../../src/persistence/rdb/file.js';
 const enabled = requireRedis();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KEYS = 400_000;
+/** Replaying commands is slower per key than reading an RDB: fewer keys take as long. */
+const AOF_KEYS = 150_000;
 const dirs: string[] = [];
 
 /** An RDB of `n` string keys (and the used-mem AUX field Redis reports while loading). */
@@ -151,6 +154,37 @@ describe('loading at start', () => {
     const m = /dump\.rdb.*at offset (\d+)/.exec(s.out());
     expect(m).not.toBeNull();
     expect(Math.abs(Number(m![1]) - p)).toBeLessThanOrEqual(1);
+  });
+
+  it('loads an AOF the same way: -LOADING, then the data', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-loading-'));
+    dirs.push(dir);
+    const first = await startShoal(['--dir', dir, '--appendonly', 'yes']);
+    const w = await RespConn.connect(first.port);
+    const cmds: Buffer[] = [];
+    for (let i = 0; i < AOF_KEYS; i += 1000) {
+      cmds.push(encodeCommand(['MSET', ...Array.from({ length: 1000 }, (_, j) => [`k${i + j}`, `v${i + j}`]).flat()]));
+    }
+    w.write(Buffer.concat(cmds));
+    await w.read(cmds.length, 60000);
+    w.close();
+    first.proc.kill('SIGKILL');
+    await new Promise((r) => first.proc.once('exit', r));
+    const s = await spawnServer(process.execPath, [SHOAL_BIN, '--dir', dir, '--appendonly', 'yes']);
+    try {
+      const c = await connectEarly(s);
+      expect(await c.call('DBSIZE')).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+      for (let i = 0; i < 3000 && (await c.call('PING')) !== '+PONG\r\n'; i++) await sleep(5);
+      expect(await c.call('DBSIZE')).toBe(`:${AOF_KEYS}\r\n`);
+      // The AOF is open for appending again once loaded.
+      expect(await c.call('SET', 'after', 'load')).toBe('+OK\r\n');
+      expect(s.out()).toMatch(/DB loaded from append only file: [\d.]+ seconds/);
+      c.close();
+    } finally {
+      s.proc.kill('SIGKILL');
+      await s.exit;
+    }
+    expect(fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1')).toMatch(/\$5\r\nafter\r\n\$4\r\nload\r\n$/);
   });
 
   it('loads a small file before answering anything', async () => {
