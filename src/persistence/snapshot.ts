@@ -84,6 +84,11 @@ function runMerges(deadline: number): void {
     }
     merges.shift();
   }
+  scheduleMerges();
+}
+
+/** Merging runs between event-loop turns, never inside a command that may hold a database's Map. */
+function scheduleMerges(): void {
   if (merges.length > 0 && !mergeScheduled) {
     mergeScheduled = true;
     setImmediate(mergeStep);
@@ -105,7 +110,8 @@ export class Snapshot {
 
   /** Take the epoch: from here on the snapshot is the keyspace as it is now. */
   constructor(private readonly all: readonly Db[], aux: [string, string][], private readonly encoder: () => SnapshotEncoder, private readonly sink: ChunkSink) {
-    // The previous snapshot's overlays must be gone: the Maps captured here are plain ones.
+    // The previous snapshot's overlays must be gone: the Maps captured here are plain ones. (The
+    // commands that start a snapshot hold no database Map across it.)
     runMerges(Infinity);
     this.enc = encoder();
     this.enc.header(aux);
@@ -158,7 +164,7 @@ export class Snapshot {
     merges.push({ dbs: this.all, dict: s.overlay, expires: s.expOverlay! });
     s.overlay = null;
     s.expOverlay = null;
-    runMerges(performance.now() + MERGE_SLICE_MS);
+    scheduleMerges();
   }
 
   beforeWrite(db: Db, key: string): void {
