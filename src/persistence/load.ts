@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setAccess } from '../keyspace/evict.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
@@ -37,7 +38,7 @@ function keyspaceSink(counts: LoadCounts, allowDup: boolean, keepExpired: boolea
       if (k === 'redis-ver') log().info(`Loading RDB produced by version ${v}`);
       else if (k === 'used-mem') rdbStats.loadingRdbUsedMem = Number(v) || 0;
     },
-    entry(dbid, key, plain, expire) {
+    entry(dbid, key, plain, expire, idle, freq) {
       if (dbid >= server.dbs.length) {
         throw new Error(`Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases`);
       }
@@ -56,6 +57,7 @@ function keyspaceSink(counts: LoadCounts, allowDup: boolean, keepExpired: boolea
       if (!allowDup && db.dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
       if (expire !== -1) db.expires.set(key, expire);
       else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
+      if (db.access !== null) setAccess(db, key, idle, freq);
       counts.loaded++;
     },
   };

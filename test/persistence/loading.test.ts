@@ -1,7 +1,8 @@
 // Loading at start (an RDB file or the AOF) while the listener is already up, as Redis does:
 // commands without the `loading` flag get -LOADING, INFO persistence shows loading:1 with Redis 7.0's loading_* fields,
 // then the data is there; a file found corrupt after the listener opened still stops the server
-// (exit 1, the offset named); a small file is in before the first client can ask.
+// (exit 1, the offset named); a small file is in before the first client can ask; the IDLE/FREQ
+// a redis-server file records are applied.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,9 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
-import { freePort, RespConn, requireRedis, SHOAL_BIN, startShoal } from '../helpers/server.js';
+import { freePort, RespConn, requireRedis, SHOAL_BIN, startRedis, startShoal } from '../helpers/server.js';
 import { Crc64 } from '../../src/persistence/rdb/crc64.js';
 import { RdbFileEncoder } from '../../src/persistence/rdb/file.js';
+import { dumpPayload } from '../../src/persistence/rdb/values.js';
 
 const enabled = requireRedis();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,6 +21,7 @@ const KEYS = 400_000;
 /** Replaying commands is slower per key than reading an RDB: fewer keys take as long. */
 const AOF_KEYS = 150_000;
 const dirs: string[] = [];
+const hello = dumpPayload({ type: 'string', value: 'hello' });
 
 /** An RDB of `n` string keys (and the used-mem AUX field Redis reports while loading). */
 function bigRdb(n: number): Buffer {
@@ -185,6 +188,41 @@ describe('loading at start', () => {
       await s.exit;
     }
     expect(fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1')).toMatch(/\$5\r\nafter\r\n\$4\r\nload\r\n$/);
+  });
+
+  it.skipIf(!enabled)('applies the IDLE/FREQ a redis-server file holds, under the matching policy', async () => {
+    const redis = await startRedis(['--maxmemory-policy', 'allkeys-lru']);
+    const r = await RespConn.connect(redis.port);
+    const lruDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-loading-'));
+    const lfuDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-loading-'));
+    dirs.push(lruDir, lfuDir);
+    try {
+      expect(await r.call('RESTORE', 'old', '0', hello, 'IDLETIME', '5000')).toBe('+OK\r\n');
+      expect(await r.call('SAVE')).toBe('+OK\r\n');
+      fs.copyFileSync(path.join(redis.dir, 'dump.rdb'), path.join(lruDir, 'dump.rdb'));
+      await r.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+      expect(await r.call('RESTORE', 'hot', '0', hello, 'FREQ', '100')).toBe('+OK\r\n');
+      expect(await r.call('SAVE')).toBe('+OK\r\n');
+      fs.copyFileSync(path.join(redis.dir, 'dump.rdb'), path.join(lfuDir, 'dump.rdb'));
+    } finally {
+      r.close();
+      await redis.stop();
+    }
+    const lru = await startShoal(['--dir', lruDir, '--maxmemory-policy', 'allkeys-lru']);
+    const lfu = await startShoal(['--dir', lfuDir, '--maxmemory-policy', 'allkeys-lfu']);
+    try {
+      const a = await RespConn.connect(lru.port);
+      const idle = Number((await a.call('OBJECT', 'IDLETIME', 'old')).slice(1));
+      expect(idle).toBeGreaterThanOrEqual(5000);
+      expect(idle).toBeLessThan(5010);
+      a.close();
+      const b = await RespConn.connect(lfu.port);
+      expect(await b.call('OBJECT', 'FREQ', 'hot')).toBe(':100\r\n');
+      b.close();
+    } finally {
+      await lru.stop();
+      await lfu.stop();
+    }
   });
 
   it('loads a small file before answering anything', async () => {

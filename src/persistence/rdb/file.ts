@@ -71,7 +71,8 @@ export class RdbFileEncoder {
 
 export interface RdbSink {
   aux(key: string, value: string): void;
-  entry(db: number, key: string, value: PlainValue, expireMs: number): void;
+  /** `idleSec` and `freq` come from IDLE/FREQ opcodes (Redis writes them under LRU/LFU policies), else -1. */
+  entry(db: number, key: string, value: PlainValue, expireMs: number, idleSec: number, freq: number): void;
   resizeDb?(db: number, keys: number, expires: number): void;
   /** Called for a FUNCTION2 payload (library source); throw to refuse the file. */
   func?(code: string): void;
@@ -95,6 +96,8 @@ export class RdbLoader {
   private readonly r: RdbReader;
   private db = 0;
   private expire = -1;
+  private idle = -1;
+  private freq = -1;
   /** The checksum runs along with the parse, a slice at a time, up to `crcPos`. */
   private readonly crc = new Crc64();
   private crcPos = 0;
@@ -133,10 +136,10 @@ export class RdbLoader {
           this.expire = r.seconds();
           continue;
         case OP.FREQ:
-          r.byte();
+          this.freq = r.byte();
           continue;
         case OP.IDLE:
-          r.length();
+          this.idle = r.length();
           continue;
         case OP.SELECTDB:
           this.db = r.length();
@@ -182,8 +185,10 @@ export class RdbLoader {
         default: {
           const key = r.string();
           const value = readValue(r, type);
-          sink.entry(this.db, key, value, this.expire);
+          sink.entry(this.db, key, value, this.expire, this.idle, this.freq);
           this.expire = -1;
+          this.idle = -1;
+          this.freq = -1;
         }
       }
     }
