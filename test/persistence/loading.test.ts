@@ -55,9 +55,9 @@ interface Spawned {
   exit: Promise<number | null>;
 }
 
-async function spawnServer(cmd: string, args: string[]): Promise<Spawned> {
+async function spawnServer(cmd: string, args: string[], save = ''): Promise<Spawned> {
   const port = await freePort();
-  const proc = spawn(cmd, [...args, '--port', String(port), '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, [...args, '--port', String(port), '--save', save], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -157,6 +157,17 @@ describe('loading at start', () => {
     const m = /dump\.rdb.*at offset (\d+)/.exec(s.out());
     expect(m).not.toBeNull();
     expect(Math.abs(Number(m![1]) - p)).toBeLessThanOrEqual(1);
+  });
+
+  it('SIGTERM while loading exits without saving the half-loaded dataset', async () => {
+    const dir = dirWith(rdb);
+    const s = await spawnServer(process.execPath, [SHOAL_BIN, '--dir', dir], '3600 1');
+    const c = await connectEarly(s);
+    expect(await c.call('PING')).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+    s.proc.kill('SIGTERM');
+    expect(await s.exit).toBe(0);
+    c.close();
+    expect(fs.readFileSync(path.join(dir, 'dump.rdb')).equals(rdb)).toBe(true);
   });
 
   it('loads an AOF the same way: -LOADING, then the data', async () => {
