@@ -12,7 +12,7 @@
 // The benchmark writes the filled keys themselves (`key:` + 12 digits is redis-benchmark's
 // __rand_int__ form, -r covers exactly them, -d keeps values at 10 bytes): the dataset stays the
 // same size, and writes land on keys the save has not reached yet, which is the expensive case for
-// both (a copied page for Redis, an early encoding for Shoal).
+// both (a copied page for Redis, an entry in the copy-on-write overlay for Shoal).
 //
 // Environment: PERSIST_KEYS [1000000], PERSIST_CHUNK [50000] (requests per redis-benchmark
 // chunk), PERSIST_BASE_CHUNKS [8], PERSIST_LOAD_ROUNDS [3], PERSIST_CLIENTS [50].
@@ -118,11 +118,14 @@ function memSample(pid) {
   const pids = [pid, ...childPids(pid)];
   let rss = 0;
   let pss = 0;
+  let own = 0;
   for (const p of pids) {
-    rss += procKb(p, 'status', 'VmRSS');
+    const r = procKb(p, 'status', 'VmRSS');
+    if (p === pid) own = r;
+    rss += r;
     pss += procKb(p, 'smaps_rollup', 'Pss');
   }
-  return { rss, pss, children: pids.length - 1 };
+  return { rss, pss, own, childRss: rss - own, children: pids.length - 1 };
 }
 
 // ---- one server: fill, baseline, BGSAVE under load ----
@@ -155,6 +158,8 @@ async function saveUnderLoad(kind) {
       sawChild = Math.max(sawChild, m.children);
       if (m.rss > peak.rss) peak = { ...peak, rss: m.rss };
       if (m.pss > peak.pss) peak = { ...peak, pss: m.pss };
+      if (m.own > peak.own) peak = { ...peak, own: m.own };
+      if (m.childRss > peak.childRss) peak = { ...peak, childRss: m.childRss };
     }, MEM_EVERY_MS);
 
     // Chunks run back to back from before the BGSAVE until the save is done.
@@ -206,6 +211,8 @@ async function saveUnderLoad(kind) {
       save: summarize(inSave),
       extraRss: peak.rss - before.rss,
       extraPss: peak.pss - before.pss,
+      extraOwn: peak.own - before.own,
+      childRss: peak.childRss,
       sawChild,
       fileBytes: fs.statSync(dump).size,
       cow: info.rdb_last_cow_size,
@@ -291,6 +298,8 @@ function report(s, r, load) {
     row('  chunks during save', s.save.n, r.save.n, String, false),
     row('peak extra RSS MB (server + child VmRSS)', s.extraRss, r.extraRss, mb),
     row('  % of dataset growth', s.extraRss / s.datasetGrowth, r.extraRss / r.datasetGrowth, (x) => pct(x, 1)),
+    row('  of which the server process', s.extraOwn, r.extraOwn, mb),
+    row('  child process peak VmRSS', s.childRss, r.childRss, mb),
     row('peak extra PSS MB (server + child)', s.extraPss, r.extraPss, mb),
     row('  % of dataset growth', s.extraPss / s.datasetGrowth, r.extraPss / r.datasetGrowth, (x) => pct(x, 1)),
     row('start s, own dump (spawn -> PONG)', load.shoalOwn, load.redisOwn, sec),

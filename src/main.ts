@@ -64,14 +64,13 @@ export async function startServer(config: Config): Promise<void> {
   startActiveExpire();
   // The Lua engine (WebAssembly) compiles asynchronously; function libraries in the data need it.
   await initLuaModule();
-  // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
   registerTypeCodecs();
   initReplication();
   initCluster();
-  if (config.bool('appendonly')) loadAofAtStart();
-  else loadAtStart();
-  verifyClusterConfigWithData();
-  initAof();
+  // The dataset (AOF or RDB) loads in slices while the listener accepts connections (clients get
+  // -LOADING); the AOF opens for appending once it is in.
+  const loaded = config.bool('appendonly') ? loadAofAtStart() : loadAtStart();
+  loaded.catch(() => {}); // awaited below; a failure meanwhile must not count as unhandled
   startSaveCron();
   initPersistenceInfo();
   // Like Redis, port 0 means no TCP listener; with no unixsocket either there is nothing to serve.
@@ -83,6 +82,9 @@ export async function startServer(config: Config): Promise<void> {
   }
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
+  await loaded;
+  verifyClusterConfigWithData();
+  initAof();
   startReplicaLink();
   await startClusterBus();
   const mode = config.bool('cluster-enabled') ? 'cluster' : 'standalone';

@@ -154,6 +154,20 @@ export function keyCreated(db: Db, key: string): void {
   db.access!.set(key, cfg.policy & F_LFU ? lfuMinutes(now) * 256 + LFU_INIT_VAL : now);
 }
 
+/**
+ * Access info given from outside (RESTORE IDLETIME/FREQ, Redis's objectSetLRUOrLFU): a frequency
+ * under an LFU policy, an idle time in seconds under an LRU one; otherwise ignored.
+ */
+export function setAccess(db: Db, key: string, idleSec: number, freq: number): void {
+  if (db.access === null) return;
+  const now = Date.now();
+  if (cfg.policy & F_LFU) {
+    if (freq >= 0) db.access.set(key, lfuMinutes(now) * 256 + freq);
+  } else if (idleSec >= 0) {
+    db.access.set(key, now - idleSec * 1000);
+  }
+}
+
 /** When tracking began: keys that have not been accessed since count as idle from then. */
 let trackingSince = Date.now();
 

@@ -31,8 +31,8 @@ export class AofBaseEncoder {
   entry(key: string, v: PlainValue, expireMs: number): void {
     switch (v.type) {
       case 'string':
-        this.command(['SET', key, v.value]);
-        break;
+        this.stringEntry(key, v.value, expireMs);
+        return;
       case 'list':
         this.batches('RPUSH', key, v.items, 1, (i) => [v.items[i]]);
         break;
@@ -50,6 +50,15 @@ export class AofBaseEncoder {
         break;
     }
     if (expireMs >= 0) this.command(['PEXPIREAT', key, String(expireMs)]);
+  }
+
+  stringEntry(key: string, value: string, expireMs: number): void {
+    this.command(['SET', key, value]);
+    if (expireMs >= 0) this.command(['PEXPIREAT', key, String(expireMs)]);
+  }
+
+  raw(bytes: Buffer): void {
+    this.out += bytes.latin1Slice(0, bytes.length);
   }
 
   eof(): void {}

@@ -15,7 +15,7 @@ import { beforeReplies, fakeClient } from '../server/client.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { splitArgs } from '../protocol/parser.js';
-import { loadRdbInto } from './load.js';
+import { KeyspaceLoad, runLoading, type SlicedLoad } from './load.js';
 import { activeChild, aofHooks, forkSnapshot, fsyncDir, killChild, rdbStats, writeSnapshotSync, type SnapshotFormat } from './save.js';
 
 const log = (): ReturnType<typeof logger> => logger('aof');
@@ -309,84 +309,148 @@ function parseCommand(buf: Buffer, pos: number, file: string): { argv: string[];
 }
 
 /**
- * Run the commands of one AOF file. Returns the offset after the last complete command (and
- * transaction); the caller decides whether a shorter-than-file result is acceptable.
+ * The commands of one AOF file, run a slice at a time. `valid` is the offset after the last
+ * complete command (and transaction); the caller decides whether stopping short of the file's end
+ * is acceptable.
  */
-function replayCommands(buf: Buffer, start: number, file: string): number {
-  const c = fakeClient();
-  let pos = start;
-  let valid = start;
-  let queue: string[][] | null = null;
-  for (;;) {
-    const cmd = parseCommand(buf, pos, file);
-    if (cmd === null) break;
-    pos = cmd.end;
-    const name = cmd.argv[0].toLowerCase();
-    if (name === 'multi') {
-      queue = [];
-      continue;
-    }
-    if (queue !== null && name !== 'exec') {
-      queue.push(cmd.argv);
-      continue;
-    }
-    const batch = name === 'exec' ? queue ?? [] : [cmd.argv];
-    queue = null;
-    for (const argv of batch) {
-      const spec = lookupCommand(argv);
-      if (spec === null) throw new Error(`Unknown command '${argv[0]}' reading the append only file ${file}`);
-      spec.handler(c, argv);
-      c.reply.take();
-    }
-    valid = pos;
+class Replay {
+  private readonly c = fakeClient();
+  private pos: number;
+  valid: number;
+  private queue: string[][] | null = null;
+
+  constructor(private readonly buf: Buffer, start: number, private readonly file: string) {
+    this.pos = start;
+    this.valid = start;
   }
-  return valid;
+
+  get loadedBytes(): number {
+    return this.pos;
+  }
+
+  /** Run commands until `deadline`; true once no complete command is left. */
+  step(deadline: number): boolean {
+    const c = this.c;
+    let n = 0;
+    for (;;) {
+      // Commands vary from a SET to an MSET of thousands: look at the clock often.
+      if ((++n & 15) === 0 && performance.now() >= deadline) return false;
+      const cmd = parseCommand(this.buf, this.pos, this.file);
+      if (cmd === null) return true;
+      this.pos = cmd.end;
+      const name = cmd.argv[0].toLowerCase();
+      if (name === 'multi') {
+        this.queue = [];
+        continue;
+      }
+      if (this.queue !== null && name !== 'exec') {
+        this.queue.push(cmd.argv);
+        continue;
+      }
+      const batch = name === 'exec' ? this.queue ?? [] : [cmd.argv];
+      this.queue = null;
+      for (const argv of batch) {
+        const spec = lookupCommand(argv);
+        if (spec === null) throw new Error(`Unknown command '${argv[0]}' reading the append only file ${this.file}`);
+        spec.handler(c, argv);
+        c.reply.take();
+      }
+      this.valid = this.pos;
+    }
+  }
 }
 
-/** Load base and incr files; false when there is no AOF yet. Throws on unrecoverable damage. */
-export function loadAof(): boolean {
+/** The base and incr files of the manifest, loaded in order a slice at a time. */
+class AofLoad implements SlicedLoad {
+  private i = 0;
+  private buf: Buffer | null = null;
+  private rdb: KeyspaceLoad | null = null;
+  private replay: Replay | null = null;
+  /** Bytes of the files already loaded. */
+  private before = 0;
+  private t0 = 0;
+
+  constructor(private readonly files: AofFile[]) {}
+
+  get loadedBytes(): number {
+    return this.before + (this.rdb?.loadedBytes ?? this.replay?.loadedBytes ?? 0);
+  }
+
+  step(deadline: number): boolean {
+    while (this.i < this.files.length) {
+      const f = this.files[this.i];
+      if (this.buf === null) {
+        this.t0 = performance.now();
+        try {
+          this.buf = fs.readFileSync(path.join(aofDir(), f.name));
+        } catch (err) {
+          throw new Error(`The append log file ${f.name} doesn't exist: ${(err as Error).message}`);
+        }
+        if (this.buf.latin1Slice(0, 5) === 'REDIS') {
+          log().info(f.name.endsWith('.rdb') ? 'Reading RDB base file on AOF loading...' : 'Reading RDB preamble from AOF file...');
+          // Expired keys stay: later commands in the AOF may still refer to them.
+          this.rdb = new KeyspaceLoad(this.buf, false, true);
+        } else {
+          this.replay = new Replay(this.buf, 0, f.name);
+        }
+      }
+      const buf = this.buf;
+      if (this.rdb !== null) {
+        if (!this.rdb.step(deadline)) return false;
+        const from = this.rdb.end;
+        this.rdb = null;
+        if (from < buf.length) {
+          log().info('Reading the remaining AOF tail...');
+          this.replay = new Replay(buf, from, f.name);
+        }
+      }
+      if (this.replay !== null) {
+        if (!this.replay.step(deadline)) return false;
+        this.truncated(f, this.replay.valid, buf.length);
+        this.replay = null;
+      }
+      if (buf.length > 0) {
+        log().info(`DB loaded from ${f.type === 'b' ? 'base' : 'incr'} file ${f.name}: ${((performance.now() - this.t0) / 1000).toFixed(3)} seconds`);
+      }
+      this.before += buf.length;
+      this.buf = null;
+      this.i++;
+      if (performance.now() >= deadline && this.i < this.files.length) return false;
+    }
+    server.dirty = 0;
+    return true;
+  }
+
+  /** A file whose last command is incomplete: acceptable only at the very end, with aof-load-truncated. */
+  private truncated(f: AofFile, valid: number, size: number): void {
+    if (valid === size) return;
+    if (this.i !== this.files.length - 1) throw new Error(`Fatal error: the truncated file is not the last file (${f.name})`);
+    if (!server.config.bool('aof-load-truncated')) {
+      throw new Error(`Unexpected end of file reading the append only file ${f.name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`);
+    }
+    log().warn(`!!! Warning: short read while loading the AOF file ${f.name}!!!`);
+    log().warn(`!!! Truncating the AOF ${f.name} at offset ${valid} !!!`);
+    fs.truncateSync(path.join(aofDir(), f.name), valid);
+    log().warn(`AOF ${f.name} loaded anyway because aof-load-truncated is enabled`);
+  }
+}
+
+/** Read the manifest and prepare loading its files; null when there is no AOF yet. */
+function aofLoad(): AofLoad | null {
   const m = readManifest() ?? migrateOldStyle();
   if (m === null || (m.base === null && m.incr.length === 0)) {
     if (m !== null) manifest = m;
-    return false;
+    return null;
   }
   manifest = m;
-  const files = [...(m.base ? [m.base] : []), ...m.incr];
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i];
-    const file = path.join(aofDir(), f.name);
-    const t0 = performance.now();
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(file);
-    } catch (err) {
-      throw new Error(`The append log file ${f.name} doesn't exist: ${(err as Error).message}`);
-    }
-    if (buf.length === 0) continue;
-    let from = 0;
-    if (buf.latin1Slice(0, 5) === 'REDIS') {
-      const oldStyle = !f.name.endsWith('.rdb');
-      log().info(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
-      // Expired keys stay: later commands in the AOF may still refer to them.
-      from = loadRdbInto(buf, false, true).end;
-      if (from === buf.length) continue;
-      log().info('Reading the remaining AOF tail...');
-    }
-    const valid = replayCommands(buf, from, f.name);
-    if (valid < buf.length) {
-      const last = i === files.length - 1;
-      if (!last) throw new Error(`Fatal error: the truncated file is not the last file (${f.name})`);
-      if (!server.config.bool('aof-load-truncated')) {
-        throw new Error(`Unexpected end of file reading the append only file ${f.name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`);
-      }
-      log().warn(`!!! Warning: short read while loading the AOF file ${f.name}!!!`);
-      log().warn(`!!! Truncating the AOF ${f.name} at offset ${valid} !!!`);
-      fs.truncateSync(file, valid);
-      log().warn(`AOF ${f.name} loaded anyway because aof-load-truncated is enabled`);
-    }
-    log().info(`DB loaded from ${f.type === 'b' ? 'base' : 'incr'} file ${f.name}: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
-  }
-  server.dirty = 0;
+  return new AofLoad([...(m.base ? [m.base] : []), ...m.incr]);
+}
+
+/** Load base and incr files now; false when there is no AOF yet. Throws on unrecoverable damage. */
+export function loadAof(): boolean {
+  const l = aofLoad();
+  if (l === null) return false;
+  l.step(Infinity);
   return true;
 }
 
@@ -542,18 +606,21 @@ function tick(): void {
 }
 
 /**
- * At start with appendonly yes the AOF, not the RDB file, is the dataset (like Redis). Throws, and
- * the server refuses to start, when it cannot be loaded.
+ * At start with appendonly yes the AOF, not the RDB file, is the dataset (like Redis), loaded in
+ * slices behind -LOADING (see runLoading). Rejects, and the server exits, when it cannot be loaded.
  */
-export function loadAofAtStart(): void {
-  rdbStats.loading = true;
+export function loadAofAtStart(): Promise<void> {
+  const fatal = (reason: string): Error => new Error(`Fatal error loading the AOF (${aofDir()}): ${reason}`);
+  let l: AofLoad | null;
   try {
-    if (loadAof()) log().info('DB loaded from append only file');
+    l = aofLoad();
   } catch (err) {
-    throw new Error(`Fatal error loading the AOF (${aofDir()}): ${(err as Error).message}`);
-  } finally {
-    rdbStats.loading = false;
+    return Promise.reject(fatal((err as Error).message));
   }
+  if (l === null) return Promise.resolve();
+  const total = (manifest.base ? fileSize(manifest.base.name) : 0) + manifest.incr.reduce((n, f) => n + fileSize(f.name), 0);
+  const load = l;
+  return runLoading(aofDir(), total, () => load, fatal, 'DB loaded from append only file');
 }
 
 /** DEBUG LOADAOF: write out what is pending, empty the databases, load the AOF back. */

@@ -3,6 +3,7 @@
 import { setInfoSection } from '../server/info.js';
 import { server } from '../server/state.js';
 import { aofBufferLength, aofState } from './aof.js';
+import { loadingInfo } from './load.js';
 import { activeChild, childProgress, rdbStats } from './save.js';
 
 export function persistenceInfo(): [string, string][] {
@@ -53,6 +54,7 @@ export function persistenceInfo(): [string, string][] {
       ['aof_delayed_fsync', '0'],
     );
   }
+  if (rdbStats.loading) out.push(...loadingInfo());
   return out;
 }
 

@@ -1,15 +1,15 @@
-// Loading an RDB file into the keyspace: at start (synchronously, before the listeners open, so
-// no client can see a half-loaded dataset and -LOADING never has to be sent) and for DEBUG RELOAD.
-// Keys already expired are dropped (on a primary), empty collections skipped, and any corruption
-// is fatal with the byte offset that failed.
+// Loading an RDB file into the keyspace: at start in slices while clients get -LOADING (as Redis
+// answers while it loads), and for DEBUG RELOAD at once. Keys already expired are dropped (on a
+// primary), empty collections skipped, and any corruption is fatal with the byte offset that failed.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setAccess } from '../keyspace/evict.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { fromPlain } from './convert.js';
-import { loadRdb } from './rdb/file.js';
+import { RdbLoader, type RdbSink } from './rdb/file.js';
 import { isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
 
@@ -19,68 +19,182 @@ function dumpPath(): string {
   return path.join(server.config.get('dir'), server.config.get('dbfilename'));
 }
 
+interface LoadCounts {
+  loaded: number;
+  expired: number;
+  empty: number;
+}
+
 /**
- * Load `buf` into the databases (which the caller has emptied, unless merging). Throws with the
- * reason, including the offset for corrupt data; `allowDup` lets a key in the file replace ours,
- * `keepExpired` keeps keys already expired (an AOF base: later commands may refer to them).
+ * Where a file's entries go: the databases (which the caller has emptied, unless merging).
+ * `allowDup` lets a key in the file replace ours, `keepExpired` keeps keys already expired (an AOF
+ * base: later commands may refer to them).
  */
-export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { loaded: number; expired: number; end: number } {
+function keyspaceSink(counts: LoadCounts, allowDup: boolean, keepExpired: boolean): RdbSink {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
-  let loaded = 0;
-  let expired = 0;
-  let empty = 0;
-  const { end } = loadRdb(buf, {
-    aux: () => {},
-    entry(dbid, key, plain, expire) {
+  return {
+    aux(k, v) {
+      if (k === 'redis-ver') log().info(`Loading RDB produced by version ${v}`);
+      else if (k === 'used-mem') rdbStats.loadingRdbUsedMem = Number(v) || 0;
+    },
+    entry(dbid, key, plain, expire, idle, freq) {
       if (dbid >= server.dbs.length) {
         throw new Error(`Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases`);
       }
       if (dropExpired && expire !== -1 && expire < now) {
-        expired++;
+        counts.expired++;
         return;
       }
       if (isEmptyValue(plain)) {
-        empty++;
+        counts.empty++;
         return;
       }
       const db = server.dbs[dbid];
-      if (!allowDup && db.dict.has(key)) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
+      // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
+      const before = db.dict.size;
       db.dict.set(key, fromPlain(plain));
+      if (!allowDup && db.dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
       if (expire !== -1) db.expires.set(key, expire);
-      else db.expires.delete(key);
-      loaded++;
+      else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
+      if (db.access !== null) setAccess(db, key, idle, freq);
+      counts.loaded++;
     },
-  });
+  };
+}
+
+function loadDone(counts: LoadCounts): void {
+  const { loaded, expired, empty } = counts;
   rdbStats.lastLoadKeysLoaded = loaded;
   rdbStats.lastLoadKeysExpired = expired;
   log().info(
     { loaded, expired, emptySkipped: empty },
     `Done loading RDB, keys loaded: ${loaded}, keys expired: ${expired}${empty !== 0 ? `, empty keys skipped: ${empty}` : ''}.`,
   );
-  return { loaded, expired, end };
 }
 
-/** At start: load the dump file if there is one. Throws (the server refuses to start) on corruption. */
-export function loadAtStart(): void {
+/** An RDB image going into the databases, a slice at a time (see keyspaceSink for the flags). */
+export class KeyspaceLoad implements SlicedLoad {
+  private readonly counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
+  private readonly l: RdbLoader;
+
+  constructor(buf: Buffer, allowDup = false, keepExpired = false) {
+    this.l = new RdbLoader(buf, keyspaceSink(this.counts, allowDup, keepExpired));
+  }
+
+  get loadedBytes(): number {
+    return this.l.pos;
+  }
+
+  /** Where the RDB data stopped (an old-style AOF goes on with commands), once done. */
+  get end(): number {
+    return this.l.end;
+  }
+
+  step(deadline: number): boolean {
+    const done = this.l.step(deadline);
+    if (done) loadDone(this.counts);
+    else rdbStats.lastLoadKeysLoaded = this.counts.loaded;
+    return done;
+  }
+}
+
+/** Load `buf` into the databases now. Throws with the reason, including the offset for corrupt data. */
+export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { end: number } {
+  const k = new KeyspaceLoad(buf, allowDup, keepExpired);
+  k.step(Infinity);
+  return { end: k.end };
+}
+
+/** Work done a slice at a time while clients get -LOADING: an RDB file, or an AOF's files. */
+export interface SlicedLoad {
+  /** Work until `deadline` (performance.now() ms); true once everything is in. Throws on damage. */
+  step(deadline: number): boolean;
+  readonly loadedBytes: number;
+}
+
+/** Loading at start runs in slices this long; clients get -LOADING in between, like Redis's. */
+const LOAD_SLICE_MS = 20;
+/** A progress line in the log at most this often. */
+const PROGRESS_EVERY_MS = 1000;
+
+/**
+ * Run a load at start in slices while the listener already accepts connections (commands without
+ * the `loading` flag get -LOADING meanwhile); a small load is done in the first slice, before this
+ * returns. The promise settles once the dataset is in (logged as `doneText` and the time taken);
+ * it rejects with `fatal(reason)` on damage (the server then exits 1, like Redis).
+ */
+export function runLoading(what: string, totalBytes: number, make: () => SlicedLoad, fatal: (reason: string) => Error, doneText: string): Promise<void> {
+  const start = performance.now();
+  rdbStats.loading = true;
+  rdbStats.loadingStartTime = Math.floor(Date.now() / 1000);
+  rdbStats.loadingTotalBytes = totalBytes;
+  rdbStats.loadingLoadedBytes = 0;
+  rdbStats.loadingRdbUsedMem = 0;
+  let nextProgress = start + PROGRESS_EVERY_MS;
+  return new Promise<void>((resolve, reject) => {
+    let load: SlicedLoad | null = null;
+    const slice = (): void => {
+      let done: boolean;
+      try {
+        load ??= make();
+        done = load.step(performance.now() + LOAD_SLICE_MS);
+      } catch (err) {
+        rdbStats.loading = false;
+        reject(fatal((err as Error).message));
+        return;
+      }
+      rdbStats.loadingLoadedBytes = load.loadedBytes;
+      if (!done) {
+        const t = performance.now();
+        if (t >= nextProgress) {
+          nextProgress = t + PROGRESS_EVERY_MS;
+          log().info(`Loading ${what}: ${loadedPerc()}% (${load.loadedBytes} of ${totalBytes} bytes)`);
+        }
+        setImmediate(slice);
+        return;
+      }
+      rdbStats.loading = false;
+      log().info(`${doneText}: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+      resolve();
+    };
+    slice();
+  });
+}
+
+/** At start: load the dump file if there is one (see runLoading). */
+export function loadAtStart(): Promise<void> {
   const file = dumpPath();
+  const fatal = (reason: string): Error => new Error(`Fatal error loading the DB (${file}): ${reason}. Exiting.`);
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new Error(`Fatal error loading the DB (${file}): ${(err as Error).message}. Exiting.`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
+    return Promise.reject(fatal((err as Error).message));
   }
-  const start = performance.now();
-  rdbStats.loading = true;
-  try {
-    loadRdbInto(buf);
-  } catch (err) {
-    throw new Error(`Fatal error loading the DB (${file}): ${(err as Error).message}. Exiting.`);
-  } finally {
-    rdbStats.loading = false;
-  }
-  log().info(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  return runLoading(file, buf.length, () => new KeyspaceLoad(buf), fatal, 'DB loaded from disk');
+}
+
+function loadedPerc(): string {
+  return ((rdbStats.loadingLoadedBytes / (rdbStats.loadingTotalBytes + 1)) * 100).toFixed(2);
+}
+
+/** INFO persistence's loading_* fields, shown while loading (Redis 7.0's figures and formulas). */
+export function loadingInfo(): [string, string][] {
+  const total = rdbStats.loadingTotalBytes;
+  const loaded = rdbStats.loadingLoadedBytes;
+  const elapsed = Math.floor(Date.now() / 1000) - rdbStats.loadingStartTime;
+  // Redis shows a made-up 1 second before it has anything to go by.
+  const eta = elapsed === 0 ? 1 : Math.floor((elapsed * (total - loaded)) / (loaded + 1));
+  return [
+    ['loading_start_time', String(rdbStats.loadingStartTime)],
+    ['loading_total_bytes', String(total)],
+    ['loading_rdb_used_mem', String(rdbStats.loadingRdbUsedMem)],
+    ['loading_loaded_bytes', String(loaded)],
+    ['loading_loaded_perc', loadedPerc()],
+    ['loading_eta_seconds', String(eta)],
+  ];
 }
 
 /**

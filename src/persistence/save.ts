@@ -20,8 +20,21 @@ const log = (): ReturnType<typeof logger> => logger('rdb');
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rdb-writer.js');
 /** After a failed BGSAVE, save points retry no sooner than this (Redis's CONFIG_BGSAVE_RETRY_DELAY). */
 const RETRY_DELAY_SEC = 5;
-/** Time slice of the snapshot walk per event-loop turn. */
+/** Longest time slice of the snapshot walk per event-loop turn (when the server has nothing else to do). */
 const SLICE_MS = 1;
+/**
+ * Under load the walk takes this share of the main thread: its slice is sized from the time the
+ * rest of the event loop took since the previous one, so clients keep most of the throughput.
+ */
+const BUSY_SHARE = 0.2;
+const MIN_SLICE_MS = 0.1;
+/** Less than this between two slices means the loop had nothing else to do. */
+const IDLE_GAP_MS = 0.2;
+/**
+ * How far the walk may run ahead of the writer child before it waits for 'drain': enough to
+ * cover the child's start-up (the pipe itself holds 64 KB), little next to the dataset.
+ */
+const PIPE_AHEAD = 4 * 1024 * 1024;
 
 /** Replication state for the repl-* AUX fields; the replication module installs the real one. */
 export const replicationAux = {
@@ -35,7 +48,12 @@ export const rdbStats = {
   lastBgsaveTimeSec: -1,
   saves: 0,
   bgsaveScheduled: false,
+  /** Loading the dataset at start (clients get -LOADING), and its progress for INFO. */
   loading: false,
+  loadingStartTime: 0,
+  loadingTotalBytes: 0,
+  loadingLoadedBytes: 0,
+  loadingRdbUsedMem: 0,
   lastLoadKeysLoaded: 0,
   lastLoadKeysExpired: 0,
   /** The AOF's last write succeeded (aof.ts keeps these two current). */
@@ -53,7 +71,9 @@ interface BgJob {
   dir: string;
   start: number;
   bytes: number;
-  /** The pipe to the child is full: wait for 'drain' before walking on. */
+  /** When the last walk slice ended (performance.now()), to size the next one. */
+  sliceEnd: number;
+  /** The child is PIPE_AHEAD bytes behind: wait for 'drain' before walking on. */
   paused: boolean;
   /** The child confirmed the rename. */
   committed: boolean;
@@ -196,12 +216,13 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
     return null;
   }
   const j: BgJob = {
-    kind, child, snap: null as unknown as Snapshot, dir, start: now(), bytes: 0,
+    kind, child, snap: null as unknown as Snapshot, dir, start: now(), bytes: 0, sliceEnd: 0,
     paused: false, committed: false, killed: false, error: null, done,
   };
   j.snap = newSnapshot(format, (chunk) => {
     j.bytes += chunk.length;
-    if (!child.stdin!.write(chunk)) j.paused = true;
+    child.stdin!.write(chunk);
+    if (child.stdin!.writableLength >= PIPE_AHEAD) j.paused = true;
   });
   j.snap.track();
   job = j;
@@ -228,8 +249,12 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
 function walk(j: BgJob): void {
   if (job !== j || j.paused || j.error !== null) return;
   let done: boolean;
+  const t = performance.now();
+  const gap = t - j.sliceEnd;
+  const slice = gap < IDLE_GAP_MS ? SLICE_MS : Math.min(SLICE_MS, Math.max(MIN_SLICE_MS, (gap * BUSY_SHARE) / (1 - BUSY_SHARE)));
   try {
-    done = j.snap.step(performance.now() + SLICE_MS);
+    done = j.snap.step(t + slice);
+    j.sliceEnd = performance.now();
   } catch (err) {
     j.error = (err as Error).message;
     log().warn(`Background snapshot failed while encoding: ${j.error}`);
@@ -359,6 +384,8 @@ export const MISCONF =
  * saving failed (SHUTDOWN then refuses unless forced).
  */
 export function saveOnShutdown(mode: 'default' | 'save' | 'nosave' = 'default'): boolean {
+  // Never save a half-loaded dataset over the file it comes from.
+  if (rdbStats.loading) mode = 'nosave';
   aofHooks.shutdown();
   if (job !== null) {
     log().warn(job.kind === 'rdb' ? 'There is a child saving an .rdb. Killing it!' : 'There is a child rewriting the AOF. Killing it!');

@@ -1,13 +1,18 @@
-// Point-in-time snapshots without fork(). At the epoch each non-empty database's Maps are captured;
-// the walk then encodes their entries in small slices. A write to a key the walk has not reached
-// (signals.beforeWrite, raised before anything changes) first encodes the key's current value,
-// which is still its value at the epoch; keys created after the epoch are marked done and skipped.
-// FLUSHDB/FLUSHALL and SWAPDB give databases new or other Maps, so the captured ones keep the
-// epoch's contents and writes are matched to them by Map identity.
+// Point-in-time snapshots without fork(). At the epoch (track) each non-empty database's Maps
+// are frozen: the database gets an OverlayMap over them that takes every write from then on, so
+// the walk encodes the frozen Maps' entries in small slices without tracking which keys it has
+// passed, and keys created, overwritten or deleted meanwhile never reach it. Values mutated in
+// place (collections, MutableString) are shared with the live keyspace, so the first write to such
+// a key (signals.beforeWrite, raised before anything changes) encodes its epoch value, which the
+// walk then emits in its place; an early encoding the walk has already passed is dropped. Once a
+// database's walk is over its overlay is merged back in slices (see overlay.ts).
+// FLUSHDB/FLUSHALL and SWAPDB give databases new or other Maps: the frozen ones keep the epoch's
+// contents, and writes find their snapshot database by the identity of the overlay they go to.
 
 import type { Db, Value } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { toPlain } from './convert.js';
+import { OverlayMap } from './overlay.js';
 import type { PlainValue } from './rdb/values.js';
 
 /** What a snapshot is encoded with: the RDB file encoder, or the AOF base in command form. */
@@ -16,22 +21,29 @@ export interface SnapshotEncoder {
   header(aux: [string, string][]): void;
   selectDb(id: number, keys: number, expires: number): void;
   entry(key: string, value: PlainValue, expireMs: number): void;
+  /** entry() for a plain string value, without building a PlainValue. */
+  stringEntry(key: string, value: string, expireMs: number): void;
+  /** Bytes another instance encoded (an entry saved early). */
+  raw(bytes: Buffer): void;
   eof(): void;
   take(): Buffer;
 }
 
 interface DbSnap {
+  db: Db;
   id: number;
+  /** The epoch's Maps, never written while the snapshot is tracked. */
   dict: Map<string, Value>;
   expires: Map<string, number>;
   keys: number;
   volatile: number;
-  /** Keys already encoded (walked or saved early) or created after the epoch. */
-  done: Set<string>;
-  /** 0 waiting, 1 being walked (entries go straight to the stream), 2 finished. */
+  /** What the database was given in their place (track), merged back once walked. */
+  overlay: OverlayMap<Value> | null;
+  expOverlay: OverlayMap<number> | null;
+  /** 0 waiting, 1 being walked, 2 finished. */
   state: number;
-  /** Entries saved early while the database waits for its turn. */
-  early: SnapshotEncoder | null;
+  /** Epoch encodings of in-place-mutable values written before (or after) the walk got there. */
+  early: Map<string, Buffer> | null;
   iter: Iterator<[string, Value]> | null;
 }
 
@@ -44,53 +56,126 @@ function beforeWrite(db: Db, key: string): void {
   if (active !== null) active.beforeWrite(db, key);
 }
 
+/** Overlays of finished or abandoned snapshots, still being merged back into their bases. */
+interface Merge {
+  dbs: readonly Db[];
+  dict: OverlayMap<Value>;
+  expires: OverlayMap<number>;
+}
+const merges: Merge[] = [];
+let mergeScheduled = false;
+const MERGE_SLICE_MS = 1;
+
+function mergeStep(): void {
+  mergeScheduled = false;
+  runMerges(performance.now() + MERGE_SLICE_MS);
+}
+
+/** Merge until `deadline`; reschedules itself while some remain. */
+function runMerges(deadline: number): void {
+  while (merges.length > 0) {
+    const m = merges[0];
+    if (!m.dict.merge(deadline) || !m.expires.merge(deadline)) break;
+    // Whichever database holds the overlays now (SWAPDB moves them) gets the bases back; after a
+    // FLUSHDB none does, and the overlays are simply dropped.
+    for (const db of m.dbs) {
+      if (db.dict === m.dict) db.dict = m.dict.base;
+      if (db.expires === m.expires) db.expires = m.expires.base;
+    }
+    merges.shift();
+  }
+  scheduleMerges();
+}
+
+/** Merging runs between event-loop turns, never inside a command that may hold a database's Map. */
+function scheduleMerges(): void {
+  if (merges.length > 0 && !mergeScheduled) {
+    mergeScheduled = true;
+    setImmediate(mergeStep);
+  }
+}
+
 export class Snapshot {
   private readonly enc: SnapshotEncoder;
+  private scratch: SnapshotEncoder | null = null;
   private readonly dbs: DbSnap[] = [];
   private readonly byDict = new Map<Map<string, Value>, DbSnap>();
   private cur = 0;
   private finished = false;
+  private tracked = false;
   keysTotal = 0;
   keysProcessed = 0;
   /** Set when a write-time save failed; the walk reports it instead of going on. */
   private error: Error | null = null;
 
   /** Take the epoch: from here on the snapshot is the keyspace as it is now. */
-  constructor(dbs: readonly Db[], aux: [string, string][], private readonly encoder: () => SnapshotEncoder, private readonly sink: ChunkSink) {
+  constructor(private readonly all: readonly Db[], aux: [string, string][], private readonly encoder: () => SnapshotEncoder, private readonly sink: ChunkSink) {
+    // The previous snapshot's overlays must be gone: the Maps captured here are plain ones. (The
+    // commands that start a snapshot hold no database Map across it.)
+    runMerges(Infinity);
     this.enc = encoder();
     this.enc.header(aux);
-    for (const db of dbs) {
+    for (const db of all) {
       if (db.dict.size === 0) continue;
       const s: DbSnap = {
-        id: db.id, dict: db.dict, expires: db.expires, keys: db.dict.size, volatile: db.expires.size,
-        done: new Set(), state: 0, early: null, iter: null,
+        db, id: db.id, dict: db.dict, expires: db.expires, keys: db.dict.size, volatile: db.expires.size,
+        overlay: null, expOverlay: null, state: 0, early: null, iter: null,
       };
       this.dbs.push(s);
-      this.byDict.set(db.dict, s);
       this.keysTotal += s.keys;
     }
   }
 
-  /** Make this the snapshot that writes consult (one at a time). */
+  /**
+   * Freeze the captured Maps and make this the snapshot that writes consult (one at a time), for a
+   * walk spread over many event-loop turns. A snapshot walked in one step() needs none of it.
+   */
   track(): void {
+    for (const s of this.dbs) {
+      s.overlay = new OverlayMap(s.dict);
+      s.expOverlay = new OverlayMap(s.expires);
+      s.db.dict = s.overlay;
+      s.db.expires = s.expOverlay;
+      this.byDict.set(s.overlay, s);
+    }
+    this.tracked = true;
     active = this;
     signals.beforeWrite = beforeWrite;
   }
 
-  /** Stop consulting it (finished or abandoned). */
+  /** Stop consulting it (finished or abandoned): the overlays are merged back. */
   release(): void {
     if (active === this) active = null;
     this.byDict.clear();
+    if (!this.tracked) return;
+    this.tracked = false;
+    for (const s of this.dbs) this.endDb(s);
+  }
+
+  /** This database's walk is over (or abandoned): writes no longer concern it. */
+  private endDb(s: DbSnap): void {
+    s.state = 2;
+    s.iter = null;
+    s.early = null;
+    if (s.overlay === null) return;
+    this.byDict.delete(s.overlay);
+    s.overlay.startMerge();
+    s.expOverlay!.startMerge();
+    merges.push({ dbs: this.all, dict: s.overlay, expires: s.expOverlay! });
+    s.overlay = null;
+    s.expOverlay = null;
+    scheduleMerges();
   }
 
   beforeWrite(db: Db, key: string): void {
     const s = this.byDict.get(db.dict);
-    if (s === undefined || s.state === 2 || s.done.has(key)) return;
-    s.done.add(key);
+    if (s === undefined) return;
     const v = s.dict.get(key);
-    if (v === undefined) return;
-    let enc = this.enc;
-    if (s.state === 0) enc = s.early ??= this.encoder();
+    // A plain string is immutable: the write replaces it in the overlay, the base keeps the old one.
+    if (v === undefined || typeof v === 'string') return;
+    const early = (s.early ??= new Map());
+    if (early.has(key)) return;
+    const enc = (this.scratch ??= this.encoder());
     try {
       enc.entry(key, toPlain(v), s.expires.get(key) ?? -1);
     } catch (err) {
@@ -99,7 +184,7 @@ export class Snapshot {
       this.release();
       return;
     }
-    this.keysProcessed++;
+    early.set(key, enc.take());
   }
 
   /**
@@ -114,28 +199,28 @@ export class Snapshot {
       const s = this.dbs[this.cur];
       if (s.state === 0) {
         enc.selectDb(s.id, s.keys, s.volatile);
-        if (s.early !== null) {
-          this.flush();
-          this.sink(s.early.take());
-          s.early = null;
-        }
         s.state = 1;
         s.iter = s.dict.entries();
       }
+      const it = s.iter!;
+      const expires = s.expires;
       for (;;) {
-        const r = s.iter!.next();
+        const r = it.next();
         if (r.done === true) {
-          s.state = 2;
-          s.iter = null;
-          s.done = new Set();
-          this.byDict.delete(s.dict);
+          this.endDb(s);
           this.cur++;
           break;
         }
         const key = r.value[0];
-        if (s.done.has(key)) continue;
-        s.done.add(key);
-        enc.entry(key, toPlain(r.value[1]), s.expires.get(key) ?? -1);
+        const v = r.value[1];
+        const exp = expires.size === 0 ? -1 : (expires.get(key) ?? -1);
+        if (typeof v === 'string') {
+          enc.stringEntry(key, v, exp);
+        } else {
+          const saved = s.early === null ? undefined : s.early.get(key);
+          if (saved !== undefined) enc.raw(saved);
+          else enc.entry(key, toPlain(v), exp);
+        }
         this.keysProcessed++;
         if ((++n & 63) === 0) {
           if (enc.pending >= 65536) this.flush();

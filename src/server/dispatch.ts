@@ -1,6 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
 // lookup -> arity -> auth -> no-multi -> ACL -> cluster routing -> maxmemory (evict, else OOM) -> MISCONF ->
-// min-replicas -> read-only replica -> pub/sub context -> stale replica -> busy script -> monitor keyspace ban ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> LOADING -> busy script ->
+// monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
 // Handlers never repeat these checks.
 
@@ -32,7 +33,7 @@ import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { aclGuard, checkCommand, DENIED_CMD, DENIED_KEY } from '../acl/check.js';
 import { getUser } from '../acl/users.js';
-import { writesDeniedByDiskError } from '../persistence/save.js';
+import { rdbStats, writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
@@ -195,6 +196,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
     reject(c, cmd, ERR.masterDown);
+    return;
+  }
+  // Loading happens only at start, before any client could have queued a transaction.
+  if (rdbStats.loading && (cmd.flags & F.LOADING) === 0) {
+    reject(c, cmd, ERR.loading);
     return;
   }
   // While a script is busy (suspended between slices) only allow_busy commands run.

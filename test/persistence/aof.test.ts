@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
-import { RespConn, requireRedis, SHOAL_BIN, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { freePort, RespConn, requireRedis, SHOAL_BIN, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 import { loadRdb } from '../../src/persistence/rdb/file.js';
 
 const enabled = requireRedis();
@@ -29,6 +29,11 @@ async function kill9(s: RunningServer): Promise<void> {
 async function pipeline(c: RespConn, cmds: string[][]): Promise<string[]> {
   c.write(Buffer.concat(cmds.map((cmd) => encodeCommand(cmd))));
   return c.read(cmds.length, 30000);
+}
+
+/** Either server answers -LOADING until its dataset is in (the test helper returns before). */
+async function waitLoaded(c: RespConn): Promise<void> {
+  for (let i = 0; i < 1000 && (await c.call('PING')) !== '+PONG\r\n'; i++) await sleep(10);
 }
 
 function manifest(dir: string): string {
@@ -184,6 +189,8 @@ describe('appendonly yes', () => {
       c.close();
       shoal = await startShoal(['--dir', dir, ...AOF]);
       c = await RespConn.connect(shoal.port);
+      // 100k keys take a few slices to load: -LOADING until then.
+      await waitLoaded(c);
       expect(await c.call('GET', 'k0')).toBe('$4\r\nnew0\r\n');
       expect(await c.call('GET', 'k1')).toBe('$-1\r\n');
       expect(await c.call('GET', 'k2')).toBe('$2\r\nv2\r\n');
@@ -248,6 +255,7 @@ describe('appendonly yes', () => {
         fs.cpSync(path.join(dir, 'appendonlydir'), path.join(rdir, 'appendonlydir'), { recursive: true });
         const redis = await startRedis(['--dir', rdir, ...AOF]);
         const r = await RespConn.connect(redis.port);
+        await waitLoaded(r);
         expect(await r.call('PEXPIRETIME', 'k')).toBe(':99999999999999\r\n');
         expect(await r.call('GET', 'after')).toBe('$7\r\nrewrite\r\n');
         r.close();
@@ -310,7 +318,7 @@ describe('appendonly yes', () => {
     const incr = path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
     const good = fs.statSync(incr).size;
     fs.appendFileSync(incr, '*3\r\n$3\r\nSET\r\n$4\r\ntorn');
-    const refused = spawn(process.execPath, [SHOAL_BIN, '--port', '0', '--dir', dir, ...AOF, '--aof-load-truncated', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const refused = spawn(process.execPath, [SHOAL_BIN, '--port', String(await freePort()), '--dir', dir, ...AOF, '--aof-load-truncated', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     refused.stdout.on('data', (d) => (out += d));
     refused.stderr.on('data', (d) => (out += d));

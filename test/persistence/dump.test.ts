@@ -54,6 +54,17 @@ differential('dump and restore', {
     ['RESTORE', 'k', past, hello, 'ABSTTL', 'REPLACE'], ['EXISTS', 'k'],
     ['RESTORE', 'k', past, hello, 'ABSTTL'], ['EXISTS', 'k'],
   ],
+  'RESTORE IDLETIME under an LRU policy, FREQ under an LFU one': [
+    ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'],
+    ['RESTORE', 'idle', '0', hello, 'IDLETIME', '1000'], ['OBJECT', 'IDLETIME', 'idle'],
+    ['RESTORE', 'idle', '0', hello, 'IDLETIME', '86400', 'REPLACE'], ['OBJECT', 'IDLETIME', 'idle'],
+    ['RESTORE', 'f', '0', hello, 'FREQ', '100'], ['OBJECT', 'IDLETIME', 'f'], ['OBJECT', 'FREQ', 'f'],
+    ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu'],
+    ['RESTORE', 'hot', '0', hello, 'FREQ', '100'], ['OBJECT', 'FREQ', 'hot'],
+    ['RESTORE', 'cold', '0', hello, 'FREQ', '0'], ['OBJECT', 'FREQ', 'cold'],
+    ['RESTORE', 'i', '0', hello, 'IDLETIME', '1000'], ['OBJECT', 'FREQ', 'i'], ['OBJECT', 'IDLETIME', 'i'],
+    ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+  ],
   'RESTORE errors': [
     ['RESTORE', 'k', '-1', hello],
     ['RESTORE', 'k', 'abc', hello],

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { encodeCommand } from '../helpers/resp.js';
-import { RespConn, requireRedis, SHOAL_BIN, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { freePort, RespConn, requireRedis, SHOAL_BIN, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 import { loadRdb } from '../../src/persistence/rdb/file.js';
 
 const enabled = requireRedis();
@@ -83,6 +83,15 @@ async function waitExit(s: RunningServer, timeoutMs = 10000): Promise<number | n
       resolve(code);
     });
   });
+}
+
+/** Wait until the server answers PING with PONG (not -LOADING). */
+async function waitLoaded(c: RespConn): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if ((await c.call('PING')) === '+PONG\r\n') return;
+    await sleep(10);
+  }
+  throw new Error('still loading');
 }
 
 differential('persistence commands', {
@@ -358,6 +367,7 @@ describe('crash safety', () => {
       // And a restart loads that previous dump.
       shoal = await startShoal(['--dir', dir]);
       c = await RespConn.connect(shoal.port);
+      await waitLoaded(c);
       expect(await c.call('GET', 'generation')).toBe('$3\r\ntwo\r\n');
       expect(await c.call('DBSIZE')).toBe(':200002\r\n');
       c.close();
@@ -469,7 +479,7 @@ describe('loading at start', () => {
     const file = path.join(dir, 'dump.rdb');
     const buf = fs.readFileSync(file);
     fs.writeFileSync(file, buf.subarray(0, buf.length - 30));
-    const proc = spawn(process.execPath, [SHOAL_BIN, '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SHOAL_BIN, '--port', String(await freePort()), '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));

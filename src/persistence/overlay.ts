@@ -1,0 +1,131 @@
+// A copy-on-write view of a database's Map for the length of a background snapshot. At the epoch
+// the database's Map becomes the frozen `base`, which the snapshot walks at its own pace without
+// recording what it has passed; the database gets an OverlayMap in its place, which keeps every
+// write made meanwhile in a small Map of its own (a deletion of a base key as a tombstone), and
+// answers reads from that first, then from the base. It is a Map (a subclass), so every caller of
+// db.dict / db.expires goes on working unchanged.
+//
+// When the walk is over the overlay is merged back into the base in slices (writes go to both
+// from then on), and the database gets the base back. Iteration visits the base first, then
+// the keys only the overlay holds: every key present for a whole iteration is visited, which
+// SCAN's guarantee needs, also while the merge moves keys into the base (mergedNew).
+
+/** Marks a base key deleted in the overlay; never a value of a database. */
+const TOMB: unknown = Object.freeze({ tombstone: true });
+
+export class OverlayMap<V> extends Map<string, V> {
+  /** Writes since the epoch: values, or TOMB for base keys deleted since. */
+  private readonly fresh = new Map<string, V>();
+  private count: number;
+  /** From the end of the walk: the base is live again and writes go to both. */
+  private merging = false;
+  /** Keys the merge added to the base that it did not hold (see iteration). */
+  private mergedNew: Set<string> | null = null;
+  private mergeIt: Iterator<[string, V]> | null = null;
+
+  constructor(public base: Map<string, V>) {
+    super();
+    this.count = base.size;
+  }
+
+  override get size(): number {
+    return this.count;
+  }
+
+  override get(key: string): V | undefined {
+    const v = this.fresh.get(key);
+    if (v !== undefined) return v === TOMB ? undefined : v;
+    return this.base.get(key);
+  }
+
+  override has(key: string): boolean {
+    const v = this.fresh.get(key);
+    if (v !== undefined) return v !== TOMB;
+    return this.base.has(key);
+  }
+
+  override set(key: string, value: V): this {
+    const prev = this.fresh.get(key);
+    if (prev === undefined ? !this.base.has(key) : prev === TOMB) this.count++;
+    this.fresh.set(key, value);
+    if (this.merging) this.toBase(key, value);
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const prev = this.fresh.get(key);
+    if (prev === TOMB) return false;
+    const inBase = this.base.has(key);
+    if (prev === undefined && !inBase) return false;
+    if (inBase) {
+      this.fresh.set(key, TOMB as V);
+      if (this.merging) this.base.delete(key);
+    } else {
+      this.fresh.delete(key);
+    }
+    this.count--;
+    return true;
+  }
+
+  override clear(): void {
+    this.fresh.clear();
+    // The walk keeps its reference to the old base.
+    this.base = new Map();
+    this.count = 0;
+  }
+
+  override *entries(): MapIterator<[string, V]> {
+    for (const [k, bv] of this.base) {
+      const v = this.fresh.get(k);
+      if (v === undefined) yield [k, bv];
+      else if (v !== TOMB) yield [k, v];
+    }
+    for (const [k, v] of this.fresh) {
+      if (v === TOMB) continue;
+      if (this.base.has(k) && (this.mergedNew === null || !this.mergedNew.has(k))) continue;
+      yield [k, v];
+    }
+  }
+
+  override *keys(): MapIterator<string> {
+    for (const e of this.entries()) yield e[0];
+  }
+
+  override *values(): MapIterator<V> {
+    for (const e of this.entries()) yield e[1];
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+
+  /** The walk is over: from now on writes also go to the base, and merge() may run. */
+  startMerge(): void {
+    this.merging = true;
+    this.mergedNew = new Set();
+    this.mergeIt = this.fresh.entries();
+  }
+
+  /** Move overlay entries into the base until `deadline`; true once the base holds everything. */
+  merge(deadline: number): boolean {
+    const it = this.mergeIt!;
+    let n = 0;
+    for (;;) {
+      const r = it.next();
+      if (r.done === true) return true;
+      const [k, v] = r.value;
+      if (v === TOMB) this.base.delete(k);
+      else this.toBase(k, v);
+      if ((++n & 255) === 0 && performance.now() >= deadline) return false;
+    }
+  }
+
+  private toBase(key: string, value: V): void {
+    if (!this.base.has(key)) this.mergedNew!.add(key);
+    this.base.set(key, value);
+  }
+}
