@@ -9,7 +9,7 @@ import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, dropTimedOutReplicas, ensureBacklog, pingReplicas, replicationSink, stream } from './primary.js';
+import { detach, dropTimedOutReplicas, ensureBacklog, fullSyncCron, pingReplicas, replicationSink, stream } from './primary.js';
 import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
@@ -22,6 +22,7 @@ function cron(): void {
     sendAck();
   }
   dropTimedOutReplicas();
+  fullSyncCron();
   if (cronTicks % server.config.num('repl-ping-replica-period') === 0) pingReplicas();
 }
 
@@ -61,7 +62,7 @@ function infoSection(): string {
   }
   line('connected_slaves', stream.replicas.length);
   stream.replicas.forEach((r, i) => {
-    const state = r.held === null ? 'online' : 'wait_bgsave';
+    const state = r.state === 'online' ? 'online' : 'wait_bgsave';
     line(`slave${i}`, `ip=${r.ip},port=${r.port},state=${state},offset=${r.ackOffset},lag=${secondsAgo(r.ackTime)}`);
   });
   const b = stream.backlog;
