@@ -79,6 +79,8 @@ export const stream = {
   minReplicas: 0,
   minReplicasMaxLag: 10,
   serveStale: true,
+  /** A replica loading its primary's RDB: 1 the dataset is being replaced (-LOADING), 2 swapdb (old data served). */
+  loading: 0,
 };
 
 /** min-replicas-to-write is set and fewer replicas than that acknowledged within min-replicas-max-lag. */

@@ -5,18 +5,22 @@
 // second and continue with PSYNC from our offset.
 
 import { encodeCommand } from '../protocol/command.js';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
-import { loadRdbInto } from '../persistence/load.js';
+import { loadDone, loadRdbInto, rdbKeysSink, type LoadCounts } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
-import { activeChild } from '../persistence/save.js';
+import { activeChild, rdbStats } from '../persistence/save.js';
+import { Db } from '../keyspace/db.js';
 import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
 import { Backlog } from './backlog.js';
 import { disconnectReplicas, feedStream, newReplId, stream } from './primary.js';
+import { RdbStreamLoader } from './rdb-stream.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
 
@@ -244,56 +248,185 @@ async function handshake(my: number): Promise<void> {
   }
 }
 
-/** Receive the RDB ($<len> or $EOF:<mark> framing), replace the dataset with it, and go online. */
-async function fullSync(my: number, id: string, offset: number): Promise<void> {
-  link.state = 'sync';
-  const header = await readLine(my, true);
-  if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
-  let payload: Buffer;
-  if (header.startsWith('$EOF:')) {
-    const mark = Buffer.from(header.slice(5), 'latin1');
-    link.syncSize = -1;
-    // Each chunk is searched once, with the previous chunk's last bytes in case the mark straddles them.
-    let scanned = 0;
-    let before = 0;
-    let overlap = EMPTY;
-    let found = -1;
-    for (;;) {
-      while (found < 0 && scanned < inbox.length) {
-        const chunk = inbox[scanned];
-        const window = overlap.length === 0 ? chunk : Buffer.concat([overlap, chunk]);
-        const at = window.indexOf(mark);
-        if (at >= 0) found = before - overlap.length + at;
-        overlap = Buffer.from(window.subarray(Math.max(0, window.length - mark.length + 1)));
-        before += chunk.length;
-        scanned++;
-      }
-      if (found >= 0) break;
-      link.syncRead = inboxLen;
-      await waitForInput(my);
-      if (my !== attempt) throw new Error('link closed');
-    }
-    const all = inboxBytes();
-    payload = all.subarray(0, found);
-    inboxKeep(all.subarray(found + mark.length));
-  } else {
-    const size = Number(header.slice(1));
-    link.syncSize = size;
-    while (inboxLen < size) {
-      link.syncRead = inboxLen;
-      await waitForInput(my);
-      if (my !== attempt) throw new Error('link closed');
-    }
-    const all = inboxBytes();
-    payload = all.subarray(0, size);
-    inboxKeep(all.subarray(size));
-  }
-  log().info(`MASTER <-> REPLICA sync: received ${payload.length} bytes, flushing old data and loading`);
+/**
+ * Where a full sync's RDB goes as it arrives (repl-diskless-load): a temp file loaded at the end
+ * (disabled, and on-empty-db with data), straight into the empty keyspace with clients told
+ * -LOADING (on-empty-db), or into fresh databases swapped in at the end while the old data is
+ * served (swapdb). finish() makes it the dataset or throws; abort() leaves the old data.
+ */
+interface RdbTarget {
+  write(chunk: Buffer): void;
+  finish(): void;
+  abort(): void;
+  /** The primary's repl-stream-db, known once finished. */
+  streamDb: number;
+}
+
+function datasetEmpty(): boolean {
+  for (const db of server.dbs) if (db.dict.size !== 0) return false;
+  return true;
+}
+
+function flushAll(): void {
   for (const db of server.dbs) {
     signals.flushed(db);
     db.flush();
   }
-  loadRdbInto(payload, false, true);
+}
+
+function rdbTarget(): RdbTarget {
+  const mode = server.config.get('repl-diskless-load');
+  if (mode === 'swapdb') return socketTarget(true);
+  if (mode === 'on-empty-db' && datasetEmpty()) return socketTarget(false);
+  return fileTarget();
+}
+
+/** The sink for a socket load: keys into `dbs`, repl-stream-db noted. */
+function socketTarget(swap: boolean): RdbTarget {
+  const dbs = swap ? server.dbs.map((d) => new Db(d.id)) : server.dbs;
+  const counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
+  const keys = rdbKeysSink(dbs, counts, false, true);
+  const t: RdbTarget = {
+    streamDb: 0,
+    write: (chunk) => loader.feed(chunk),
+    finish() {
+      loader.finish();
+      loadDone(counts);
+      if (swap) {
+        for (let i = 0; i < dbs.length; i++) {
+          const live = server.dbs[i];
+          const lru = live.access !== null;
+          signals.flushed(live);
+          live.swapWith(dbs[i]);
+          if (lru && live.access === null) live.access = new Map();
+        }
+        log().info('MASTER <-> REPLICA sync: Swapping the databases loaded from the socket in');
+      }
+      endLoading();
+    },
+    abort() {
+      // swapdb keeps the old data; a direct load leaves no half dataset behind.
+      if (!swap) flushAll();
+      endLoading();
+    },
+  };
+  const loader = new RdbStreamLoader({ ...keys, aux: (k, v) => {
+    if (k === 'repl-stream-db') t.streamDb = Number(v) || 0;
+  } });
+  if (swap) {
+    stream.loading = 2;
+    rdbStats.asyncLoading = true;
+    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket, serving the old data meanwhile (swapdb)');
+  } else {
+    stream.loading = 1;
+    rdbStats.loading = true;
+    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket');
+  }
+  return t;
+}
+
+function endLoading(): void {
+  stream.loading = 0;
+  rdbStats.loading = false;
+  rdbStats.asyncLoading = false;
+}
+
+/** repl-diskless-load disabled: a temp file, which becomes the dump file and is loaded at the end. */
+function fileTarget(): RdbTarget {
+  const dir = server.config.get('dir');
+  const tmp = path.join(dir, `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`);
+  let fd: number | null = fs.openSync(tmp, 'w');
+  const close = (): void => {
+    if (fd !== null) fs.closeSync(fd);
+    fd = null;
+  };
+  return {
+    streamDb: 0,
+    write(chunk) {
+      fs.writeSync(fd!, chunk);
+    },
+    finish() {
+      fs.fdatasyncSync(fd!);
+      close();
+      const file = path.join(dir, server.config.get('dbfilename'));
+      fs.renameSync(tmp, file);
+      const rdb = fs.readFileSync(file);
+      log().info(`MASTER <-> REPLICA sync: Flushing old data, loading the DB (${rdb.length} bytes) in memory`);
+      flushAll();
+      rdbStats.loading = true;
+      try {
+        loadRdbInto(rdb, false, true);
+      } catch (err) {
+        flushAll();
+        throw err;
+      } finally {
+        rdbStats.loading = false;
+      }
+      this.streamDb = Number(rdbAux(rdb.subarray(0, 4096)).get('repl-stream-db')) || 0;
+    },
+    abort() {
+      close();
+      fs.rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/** Receive the RDB ($<len> or $EOF:<mark> framing) into its target, make it the dataset, and go online. */
+async function fullSync(my: number, id: string, offset: number): Promise<void> {
+  link.state = 'sync';
+  const header = await readLine(my, true);
+  if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
+  const mark = header.startsWith('$EOF:') ? Buffer.from(header.slice(5), 'latin1') : null;
+  let left = mark === null ? Number(header.slice(1)) : -1;
+  link.syncSize = left;
+  link.syncRead = 0;
+  const target = rdbTarget();
+  try {
+    // With the end mark: the last bytes are held back until we know the mark does not start in them.
+    let tail = EMPTY;
+    for (;;) {
+      const chunks = inbox;
+      inboxKeep(EMPTY);
+      let rest: Buffer[] | null = null;
+      for (const chunk of chunks) {
+        if (rest !== null) {
+          rest.push(chunk);
+          continue;
+        }
+        link.syncRead += chunk.length;
+        if (mark === null) {
+          const n = Math.min(left, chunk.length);
+          target.write(chunk.subarray(0, n));
+          left -= n;
+          if (left === 0) rest = [chunk.subarray(n)];
+          continue;
+        }
+        const win = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
+        const at = win.indexOf(mark);
+        if (at >= 0) {
+          target.write(win.subarray(0, at));
+          rest = [win.subarray(at + mark.length)];
+          continue;
+        }
+        const keep = Math.min(win.length, mark.length - 1);
+        target.write(win.subarray(0, win.length - keep));
+        tail = Buffer.from(win.subarray(win.length - keep));
+      }
+      if (rest !== null) {
+        // What follows the RDB is the stream: it stays for goOnline.
+        inbox = rest.filter((b) => b.length > 0);
+        inboxLen = inbox.reduce((n, b) => n + b.length, 0);
+        break;
+      }
+      await waitForInput(my);
+      if (my !== attempt) throw new Error('link closed');
+    }
+    log().info(`MASTER <-> REPLICA sync: received ${link.syncRead} bytes`);
+    target.finish();
+  } catch (err) {
+    target.abort();
+    throw err;
+  }
   // The AOF must restart from the new dataset, as Redis does after a full sync.
   if (aofState.enabled) {
     if (activeChild() === null) startRewrite();
@@ -304,7 +437,7 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
   stream.secondOffset = -1;
   stream.offset = offset;
   stream.backlog = new Backlog(server.config.num('repl-backlog-size'), offset);
-  link.streamDb = streamDbOf(payload);
+  link.streamDb = target.streamDb;
   // Sub-replicas followed the data we just replaced.
   disconnectReplicas();
   log().info('MASTER <-> REPLICA sync: Finished with success');
@@ -326,14 +459,6 @@ export function rdbAux(head: Buffer): Map<string, string> {
     // A truncated head: the fields read so far.
   }
   return aux;
-}
-
-/**
- * The database the primary's stream has selected, from the RDB's repl-stream-db AUX field (a
- * primary that is itself a replica passes its stream on without a fresh SELECT).
- */
-function streamDbOf(rdb: Buffer): number {
-  return Number(rdbAux(rdb).get('repl-stream-db')) || 0;
 }
 
 /** The database our primary's stream is in now (the repl-stream-db we write into RDBs). */

@@ -33,7 +33,7 @@ import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
-import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
+import { staleDataDenied, stream, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { discardTransaction } from '../commands/tx.js';
 
@@ -146,6 +146,12 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
     reject(c, cmd, ERR.masterDown);
+    return;
+  }
+  // A replica loading its primary's RDB: only `loading` commands run while the dataset is being
+  // replaced; with swapdb the old data is served and only no_async_loading commands wait.
+  if (stream.loading !== 0 && (stream.loading === 1 ? (cmd.flags & F.LOADING) === 0 : cmd.flags & F.NO_ASYNC_LOADING)) {
+    reject(c, cmd, ERR.loading);
     return;
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
