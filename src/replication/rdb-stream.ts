@@ -35,7 +35,16 @@ export class RdbStreamLoader {
     if (this.done) throw new Error('data after the end of the RDB');
     this.pending.push(chunk);
     this.pendingLen += chunk.length;
-    if (this.pendingLen < this.retryAt) return;
+    if (this.pendingLen >= this.retryAt) this.parse();
+  }
+
+  /** The payload ended (its length or end mark reached): the RDB must be complete. */
+  finish(): void {
+    if (!this.done && this.pendingLen > 0) this.parse();
+    if (!this.done) throw new Error(`the RDB ended early (${this.pendingLen} bytes not parsed)`);
+  }
+
+  private parse(): void {
     const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLen);
     const r = new RdbReader(buf, this.base);
     let used = 0;
@@ -68,11 +77,6 @@ export class RdbStreamLoader {
       }
     }
     this.keep(buf.subarray(used), used);
-  }
-
-  /** The payload ended (its length or end mark reached): the RDB must be complete. */
-  finish(): void {
-    if (!this.done) throw new Error(`the RDB ended early (${this.pendingLen} bytes not parsed)`);
   }
 
   private keep(rest: Buffer, used: number): void {

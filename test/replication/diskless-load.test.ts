@@ -67,7 +67,7 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     pipe.select(0);
     await pipe.exec();
     // About 2 s per full sync: long enough to watch, short enough for CI.
-    await p.config('SET', 'rdb-key-save-delay', '5000');
+    await p.config('SET', 'rdb-key-save-delay', '4000');
   }, 30000);
 
   afterEach(async () => {
@@ -162,4 +162,51 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     await until('the link', () => linkUp(r));
     expect(await r.get('new:0')).toBe(await p.get('new:0'));
   }, 30000);
+});
+
+describe('Shoal primary to Shoal replicas, loaded from the socket', () => {
+  let a: RunningServer;
+  let p: Redis;
+  const replicas: RunningServer[] = [];
+  const DEBUG = ['--enable-debug-command', 'yes'];
+
+  beforeAll(async () => {
+    a = await startShoal(['--repl-diskless-sync-delay', '0', ...DEBUG]);
+    p = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    const pipe = p.pipeline();
+    for (let i = 0; i < 3000; i++) {
+      pipe.hset(`h:${i}`, 'f', String(i), 'g', randomBytes(20).toString('hex'));
+      pipe.rpush(`l:${i % 50}`, randomBytes(8).toString('hex'));
+      pipe.sadd(`s:${i % 40}`, String(i));
+      pipe.zadd(`z:${i % 30}`, i / 7, `m${i}`);
+    }
+    pipe.set('ttl', 'v', 'EX', 1000);
+    pipe.set('big', randomBytes(1_500_000).toString('hex'));
+    pipe.select(9);
+    pipe.set('db9', 'nine');
+    pipe.select(0);
+    await pipe.exec();
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    await Promise.all(replicas.map((r) => r.stop()));
+    await a?.stop();
+  });
+
+  for (const mode of ['swapdb', 'on-empty-db']) {
+    it(`${mode}: the replica's dataset digest equals the primary's`, async () => {
+      const b = await startShoal(['--replicaof', '127.0.0.1', String(a.port), '--repl-diskless-load', mode, ...DEBUG]);
+      replicas.push(b);
+      const r = new Redis(b.port, '127.0.0.1', { lazyConnect: true });
+      await r.connect();
+      await until('the link', () => linkUp(r));
+      await p.set('after', '1');
+      await until('the write', async () => (await r.get('after')) === '1');
+      expect(await r.call('DEBUG', 'DIGEST')).toBe(await p.call('DEBUG', 'DIGEST'));
+      expect(b.output()).toContain('Loading DB in memory from the socket');
+      r.disconnect();
+    }, 30000);
+  }
 });
