@@ -9,7 +9,7 @@ import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, dropTimedOutReplicas, ensureBacklog, fullSyncCron, pingReplicas, replicationSink, stream } from './primary.js';
+import { detach, dropTimedOutReplicas, ensureBacklog, fullSyncCron, pingReplicas, replicationSink, sendUnsent, stream } from './primary.js';
 import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
@@ -65,6 +65,7 @@ function infoSection(): string {
     const state = r.state === 'online' ? 'online' : 'wait_bgsave';
     line(`slave${i}`, `ip=${r.ip},port=${r.port},state=${state},offset=${r.ackOffset},lag=${secondsAgo(r.ackTime)}`);
   });
+  sendUnsent();
   const b = stream.backlog;
   line('master_failover_state', 'no-failover');
   line('master_replid', server.replId);
@@ -90,6 +91,7 @@ export function initReplication(): void {
     return { streamDb, id: server.replId, offset: stream.offset };
   };
   server.config.watch('repl-backlog-size', (v) => {
+    sendUnsent();
     if (stream.backlog !== null) stream.backlog.resize(Number(v));
   });
   server.config.watch('min-replicas-to-write', (v) => {

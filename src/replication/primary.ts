@@ -97,11 +97,15 @@ export function staleDataDenied(): boolean {
   return stream.isReplica && !stream.linkUp && !stream.serveStale;
 }
 
-/** Stream bytes not yet written to the replicas' sockets (sent once per event-loop turn). */
+/**
+ * Stream produced this event-loop turn, not yet in the backlog nor sent: the offset counts it at
+ * once, the bytes move once per turn (one Buffer, one backlog copy, one write per replica) rather
+ * than per command. Encoded commands gather in a string, bytes passed on verbatim in `unsent`.
+ */
 let unsent: Buffer[] = [];
+let unsentText = '';
 let sendScheduled = false;
 const EMPTY = Buffer.alloc(0);
-
 
 /** Create the backlog if there is none (when the first replica attaches, or after a full sync as a replica). */
 export function ensureBacklog(): Backlog {
@@ -111,25 +115,50 @@ export function ensureBacklog(): Backlog {
   return stream.backlog;
 }
 
-/** Add bytes to the stream: backlog now, replicas' sockets at the end of this turn. */
-export function feedStream(data: Buffer): void {
-  if (stream.backlog === null) return;
-  stream.backlog.append(data);
-  stream.offset = stream.backlog.offset;
-  if (stream.replicas.length === 0) return;
-  unsent.push(data);
+function scheduleSend(): void {
   if (!sendScheduled) {
     sendScheduled = true;
     setImmediate(sendUnsent);
   }
 }
 
-/** Write what the stream produced since the last send to every replica. */
+/**
+ * Add bytes to the stream: counted now (unless the caller `counted` them already), in the backlog
+ * and the replicas' sockets at the end of this turn.
+ */
+export function feedStream(data: Buffer, counted = false): void {
+  if (stream.backlog === null) return;
+  if (unsentText !== '') {
+    unsent.push(Buffer.from(unsentText, 'latin1'));
+    unsentText = '';
+  }
+  unsent.push(data);
+  if (!counted) stream.offset += data.length;
+  scheduleSend();
+}
+
+/** feedStream for RESP text (latin1: one char per byte). */
+function feedText(text: string): void {
+  unsentText += text;
+  stream.offset += text.length;
+  scheduleSend();
+}
+
+/**
+ * Move what the stream produced since the last call into the backlog and to every replica. Call
+ * it before reading the backlog, or before a replica's view of the stream changes.
+ */
 export function sendUnsent(): void {
   sendScheduled = false;
+  if (unsentText !== '') {
+    unsent.push(Buffer.from(unsentText, 'latin1'));
+    unsentText = '';
+  }
   if (unsent.length === 0) return;
   const data = unsent.length === 1 ? unsent[0] : Buffer.concat(unsent);
   unsent = [];
+  if (stream.backlog === null) return;
+  stream.backlog.append(data);
   // Backwards: a replica over its output limit is closed, and leaves the list, as we go.
   for (let i = stream.replicas.length - 1; i >= 0; i--) {
     const r = stream.replicas[i];
@@ -165,7 +194,7 @@ export const replicationSink = {
       stream.selDb = dbid;
     }
     s += encodeCommand(argv);
-    feedStream(Buffer.from(s, 'latin1'));
+    feedText(s);
     stream.writeOffset = stream.offset;
   },
 };
@@ -216,6 +245,7 @@ export function detach(c: Client): void {
  */
 export function serveSync(c: Client, replid: string | null, offset: number): void {
   const hello = c.ext.replHello as ReplicaHello | undefined;
+  sendUnsent();
   if (replid !== null && stream.backlog !== null) {
     const d = decidePsync(
       { replid: server.replId, replid2: server.replId2, secondReplOffset: stream.secondOffset, backlog: stream.backlog },

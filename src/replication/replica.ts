@@ -19,7 +19,7 @@ import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
 import { Backlog } from './backlog.js';
-import { disconnectReplicas, feedStream, newReplId, stream } from './primary.js';
+import { disconnectReplicas, feedStream, newReplId, sendUnsent, stream } from './primary.js';
 import { RdbStreamLoader } from './rdb-stream.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
@@ -435,6 +435,8 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
   server.replId = id;
   server.replId2 = '0'.repeat(40);
   stream.secondOffset = -1;
+  // The old history's last bytes go to the old sub-replicas (about to be disconnected), not the new backlog.
+  sendUnsent();
   stream.offset = offset;
   stream.backlog = new Backlog(server.config.num('repl-backlog-size'), offset);
   link.streamDb = target.streamDb;
@@ -534,15 +536,20 @@ function apply(chunk: Buffer): void {
     const end = unappliedLen - c.parser.pending;
     if (raw === null) raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
     processCommand(c, argv);
-    if (master !== c) return;
+    if (master !== c) {
+      if (used > 0) feedStream(raw.subarray(0, used), true);
+      return;
+    }
     if (c.flags & CLIENT_BLOCKED) {
       postponedLen = end - used;
       break;
     }
-    feedStream(raw.subarray(used, end));
+    // Counted per command (an ACK in the middle reports it), passed on once for the whole run.
+    stream.offset += end - used;
     used = end;
   }
   if (raw !== null) {
+    if (used > 0) feedStream(raw.subarray(0, used), true);
     const rest = raw.subarray(used);
     unapplied = rest.length === 0 ? [] : [rest];
     unappliedLen = rest.length;
