@@ -499,13 +499,34 @@ let postponedLen = 0;
 function resumeStream(this: Client, argv: string[]): void {
   processCommand(this, argv);
   if (master !== this || this.flags & CLIENT_BLOCKED) return;
-  const raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
-  feedStream(raw.subarray(0, postponedLen));
-  const rest = raw.subarray(postponedLen);
-  unapplied = rest.length === 0 ? [] : [rest];
-  unappliedLen = rest.length;
+  stream.offset += postponedLen;
+  passOn(unapplied, postponedLen);
   postponedLen = 0;
   apply(EMPTY);
+}
+
+/**
+ * Hand the first `n` bytes of `chunks` (applied and counted) on to our own stream, and drop them:
+ * the chunks as they came, no joining. `chunks` is `unapplied`, or what it was before a dropped
+ * link replaced it.
+ */
+function passOn(chunks: Buffer[], n: number): void {
+  if (n === 0) return;
+  if (chunks === unapplied) unappliedLen -= n;
+  let i = 0;
+  while (n > 0) {
+    const b = chunks[i];
+    if (b.length <= n) {
+      feedStream(b, true);
+      n -= b.length;
+      i++;
+    } else {
+      feedStream(b.subarray(0, n), true);
+      chunks[i] = b.subarray(n);
+      n = 0;
+    }
+  }
+  if (i > 0) chunks.splice(0, i);
 }
 
 /** Run every complete command in `chunk` (plus what was left over) and account for its bytes. */
@@ -519,8 +540,7 @@ function apply(chunk: Buffer): void {
   c.lastInteraction = Date.now();
   // Like Redis 7.0, CLIENT PAUSE holds the primary's stream too: nothing runs before the held command.
   if (c.flags & CLIENT_BLOCKED) return;
-  // Joined once, and only when a command completed (a big value arrives in many chunks).
-  let raw: Buffer | null = null;
+  const chunks = unapplied;
   let used = 0;
   for (;;) {
     const argv = c.parser.next(false);
@@ -534,10 +554,10 @@ function apply(chunk: Buffer): void {
     }
     // A complete command leaves exactly the bytes after it pending.
     const end = unappliedLen - c.parser.pending;
-    if (raw === null) raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
     processCommand(c, argv);
+    // The link was dropped meanwhile: what ran before still goes on to our stream.
     if (master !== c) {
-      if (used > 0) feedStream(raw.subarray(0, used), true);
+      passOn(chunks, used);
       return;
     }
     if (c.flags & CLIENT_BLOCKED) {
@@ -548,12 +568,7 @@ function apply(chunk: Buffer): void {
     stream.offset += end - used;
     used = end;
   }
-  if (raw !== null) {
-    if (used > 0) feedStream(raw.subarray(0, used), true);
-    const rest = raw.subarray(used);
-    unapplied = rest.length === 0 ? [] : [rest];
-    unappliedLen = rest.length;
-  }
+  passOn(chunks, used);
   c.reply.discard();
 }
 
