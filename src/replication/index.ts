@@ -49,7 +49,7 @@ function infoSection(): string {
       const total = link.syncSize;
       line('master_sync_total_bytes', total);
       line('master_sync_read_bytes', link.syncRead);
-      line('master_sync_left_bytes', total < 0 ? -1 : total - link.syncRead);
+      line('master_sync_left_bytes', total - link.syncRead);
       line('master_sync_perc', total > 0 ? ((link.syncRead * 100) / total).toFixed(2) : '0.00');
       line('master_sync_last_io_seconds_ago', secondsAgo(link.lastIo));
     }

@@ -38,7 +38,7 @@ export const link = {
   streamDb: 0,
   /** We were a primary: our own history is offered to the new primary (PSYNC <our id> <offset+1>). */
   offerOwnHistory: false,
-  /** Set while an RDB is being received: its expected size (-1 with EOF framing) and progress. */
+  /** Set while an RDB is being received: its size (-1 before the header, 0 with EOF framing) and progress. */
   syncSize: 0,
   syncRead: 0,
 };
@@ -374,12 +374,14 @@ function fileTarget(): RdbTarget {
 /** Receive the RDB ($<len> or $EOF:<mark> framing) into its target, make it the dataset, and go online. */
 async function fullSync(my: number, id: string, offset: number): Promise<void> {
   link.state = 'sync';
+  // As Redis reports it: -1 until the header, then the length, or 0 with the end mark.
+  link.syncSize = -1;
+  link.syncRead = 0;
   const header = await readLine(my, true);
   if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
   const mark = header.startsWith('$EOF:') ? Buffer.from(header.slice(5), 'latin1') : null;
   let left = mark === null ? Number(header.slice(1)) : -1;
-  link.syncSize = left;
-  link.syncRead = 0;
+  link.syncSize = mark === null ? left : 0;
   const target = rdbTarget();
   try {
     // With the end mark: the last bytes are held back until we know the mark does not start in them.
