@@ -9,7 +9,7 @@ import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, dropTimedOutReplicas, ensureBacklog, fullSyncCron, pingReplicas, replicationSink, sendUnsent, stream } from './primary.js';
+import { detach, dropTimedOutReplicas, ensureBacklog, freeIdleBacklog, fullSyncCron, pingReplicas, replicationSink, sendUnsent, stream } from './primary.js';
 import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
@@ -23,6 +23,7 @@ function cron(): void {
   }
   dropTimedOutReplicas();
   fullSyncCron();
+  freeIdleBacklog();
   if (cronTicks % server.config.num('repl-ping-replica-period') === 0) pingReplicas();
 }
 

@@ -81,6 +81,8 @@ export const stream = {
   serveStale: true,
   /** A replica loading its primary's RDB: 1 the dataset is being replaced (-LOADING), 2 swapdb (old data served). */
   loading: 0,
+  /** When the last replica left (ms): repl-backlog-ttl counts from here. */
+  noReplicasSince: Date.now(),
 };
 
 /** min-replicas-to-write is set and fewer replicas than that acknowledged within min-replicas-max-lag. */
@@ -235,6 +237,7 @@ export function detach(c: Client): void {
   if (link === undefined) return;
   const i = stream.replicas.indexOf(link);
   if (i >= 0) stream.replicas.splice(i, 1);
+  if (stream.replicas.length === 0) stream.noReplicasSince = Date.now();
   log().info({ replica: `${link.ip}:${link.port}` }, `Connection with replica ${link.ip}:${link.port} lost.`);
   leaveFullSync(link);
 }
@@ -520,6 +523,22 @@ export function dropTimedOutReplicas(): void {
       r.client.close();
     }
   }
+}
+
+/**
+ * repl-backlog-ttl: a primary without replicas for that long frees its backlog, and starts a new
+ * history so that no former replica can continue the old one from nothing.
+ */
+export function freeIdleBacklog(): void {
+  const ttl = server.config.num('repl-backlog-ttl');
+  if (stream.isReplica || stream.backlog === null || stream.replicas.length !== 0 || ttl === 0) return;
+  if (Date.now() - stream.noReplicasSince <= ttl * 1000) return;
+  sendUnsent();
+  stream.backlog = null;
+  server.replId = newReplId();
+  server.replId2 = '0'.repeat(40);
+  stream.secondOffset = -1;
+  log().info(`Replication backlog freed after ${ttl} seconds without connected replicas.`);
 }
 
 /** Close every replica link (our history changed: they reconnect and PSYNC again). */
