@@ -469,7 +469,8 @@ function diskDone(s: FullSync, file: string, ok: boolean): void {
       r.client.close();
       continue;
     }
-    writeTo(r.client, Buffer.concat([Buffer.from(`$${rdb.length}\r\n`, 'latin1'), rdb]), false);
+    writeTo(r.client, Buffer.from(`$${rdb.length}\r\n`, 'latin1'), false);
+    writeTo(r.client, rdb, false);
     r.state = 'online';
     r.ackTime = Date.now();
     releaseHeld(r);
