@@ -9,8 +9,7 @@ import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { fromPlain } from './convert.js';
-import type { Db } from '../keyspace/db.js';
-import { loadRdb, type RdbSink } from './rdb/file.js';
+import { loadRdb } from './rdb/file.js';
 import { isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
 
@@ -20,62 +19,46 @@ function dumpPath(): string {
   return path.join(server.config.get('dir'), server.config.get('dbfilename'));
 }
 
-/** Keys an RDB load stored, dropped as already expired, and skipped as empty. */
-export interface LoadCounts {
-  loaded: number;
-  expired: number;
-  empty: number;
-}
-
 /**
- * The sink that stores an RDB's keys into `dbs` (which the caller has emptied, unless merging):
- * `allowDup` lets a key in the file replace ours, `keepExpired` keeps keys already expired (an
- * AOF base: later commands may refer to them). A replica loading from its primary's socket uses it too.
+ * Load `buf` into the databases (which the caller has emptied, unless merging). Throws with the
+ * reason, including the offset for corrupt data; `allowDup` lets a key in the file replace ours,
+ * `keepExpired` keeps keys already expired (an AOF base: later commands may refer to them).
  */
-export function rdbKeysSink(dbs: readonly Db[], counts: LoadCounts, allowDup = false, keepExpired = false): RdbSink {
+export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { loaded: number; expired: number; end: number } {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
-  return {
+  let loaded = 0;
+  let expired = 0;
+  let empty = 0;
+  const { end } = loadRdb(buf, {
     aux: () => {},
     entry(dbid, key, plain, expire) {
-      if (dbid >= dbs.length) {
-        throw new Error(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
+      if (dbid >= server.dbs.length) {
+        throw new Error(`Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases`);
       }
       if (dropExpired && expire !== -1 && expire < now) {
-        counts.expired++;
+        expired++;
         return;
       }
       if (isEmptyValue(plain)) {
-        counts.empty++;
+        empty++;
         return;
       }
-      const db = dbs[dbid];
+      const db = server.dbs[dbid];
       if (!allowDup && db.dict.has(key)) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
       db.dict.set(key, fromPlain(plain));
       if (expire !== -1) db.expires.set(key, expire);
       else db.expires.delete(key);
-      counts.loaded++;
+      loaded++;
     },
-  };
-}
-
-/** INFO's last-load counts, and the log line Redis writes after a load. */
-export function loadDone(counts: LoadCounts): void {
-  const { loaded, expired, empty } = counts;
+  });
   rdbStats.lastLoadKeysLoaded = loaded;
   rdbStats.lastLoadKeysExpired = expired;
   log().info(
     { loaded, expired, emptySkipped: empty },
     `Done loading RDB, keys loaded: ${loaded}, keys expired: ${expired}${empty !== 0 ? `, empty keys skipped: ${empty}` : ''}.`,
   );
-}
-
-/** Load `buf` into the databases; see rdbKeysSink for the flags. Throws with the reason, including the offset for corrupt data. */
-export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { loaded: number; expired: number; end: number } {
-  const counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
-  const { end } = loadRdb(buf, rdbKeysSink(server.dbs, counts, allowDup, keepExpired));
-  loadDone(counts);
-  return { loaded: counts.loaded, expired: counts.expired, end };
+  return { loaded, expired, end };
 }
 
 /** At start: load the dump file if there is one. Throws (the server refuses to start) on corruption. */

@@ -36,13 +36,13 @@ export const rdbStats = {
   saves: 0,
   bgsaveScheduled: false,
   loading: false,
-  /** A replica loads its primary's RDB into fresh databases while serving the old ones (swapdb). */
-  asyncLoading: false,
   lastLoadKeysLoaded: 0,
   lastLoadKeysExpired: 0,
   /** The AOF's last write succeeded (aof.ts keeps these two current). */
   aofWriteOk: true,
   aofWriteError: '',
+  /** A replica loads its primary's RDB into fresh databases while serving the old ones (swapdb). */
+  asyncLoading: false,
 };
 
 /** A background snapshot: BGSAVE ('rdb') or an AOF rewrite writing a new base file ('aof'). */

@@ -79,8 +79,6 @@ export const stream = {
   minReplicas: 0,
   minReplicasMaxLag: 10,
   serveStale: true,
-  /** A replica loading its primary's RDB: 1 the dataset is being replaced (-LOADING), 2 swapdb (old data served). */
-  loading: 0,
   /** When the last replica left (ms): repl-backlog-ttl counts from here. */
   noReplicasSince: Date.now(),
 };

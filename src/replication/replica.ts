@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
-import { loadDone, loadRdbInto, rdbKeysSink, type LoadCounts } from '../persistence/load.js';
+import { loadRdbInto } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
 import { activeChild, rdbStats } from '../persistence/save.js';
 import { Db } from '../keyspace/db.js';
@@ -281,17 +281,23 @@ function rdbTarget(): RdbTarget {
   return fileTarget();
 }
 
-/** The sink for a socket load: keys into `dbs`, repl-stream-db noted. */
+/** A socket load: keys into the live databases (empty), or into fresh ones swapped in at the end. */
 function socketTarget(swap: boolean): RdbTarget {
   const dbs = swap ? server.dbs.map((d) => new Db(d.id)) : server.dbs;
-  const counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
-  const keys = rdbKeysSink(dbs, counts, false, true);
-  const t: RdbTarget = {
+  const loader = new RdbStreamLoader(dbs);
+  if (swap) {
+    rdbStats.asyncLoading = true;
+    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket, serving the old data meanwhile (swapdb)');
+  } else {
+    rdbStats.loading = true;
+    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket');
+  }
+  return {
     streamDb: 0,
     write: (chunk) => loader.feed(chunk),
     finish() {
       loader.finish();
-      loadDone(counts);
+      this.streamDb = loader.streamDb;
       if (swap) {
         for (let i = 0; i < dbs.length; i++) {
           const live = server.dbs[i];
@@ -310,23 +316,9 @@ function socketTarget(swap: boolean): RdbTarget {
       endLoading();
     },
   };
-  const loader = new RdbStreamLoader({ ...keys, aux: (k, v) => {
-    if (k === 'repl-stream-db') t.streamDb = Number(v) || 0;
-  } });
-  if (swap) {
-    stream.loading = 2;
-    rdbStats.asyncLoading = true;
-    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket, serving the old data meanwhile (swapdb)');
-  } else {
-    stream.loading = 1;
-    rdbStats.loading = true;
-    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket');
-  }
-  return t;
 }
 
 function endLoading(): void {
-  stream.loading = 0;
   rdbStats.loading = false;
   rdbStats.asyncLoading = false;
 }

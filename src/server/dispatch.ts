@@ -1,6 +1,6 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
 // lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF ->
-// min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> LOADING -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
 // (Cluster routing joins this ladder when the cluster is wired.)
 // Handlers never repeat these checks.
@@ -31,9 +31,9 @@ import { mustPostpone, pause, postpone } from './pause.js';
 import { afterCall } from './latency.js';
 import { server } from './state.js';
 import { aclGuard } from '../acl/check.js';
-import { writesDeniedByDiskError } from '../persistence/save.js';
+import { rdbStats, writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
-import { staleDataDenied, stream, tooFewGoodReplicas } from '../replication/primary.js';
+import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { discardTransaction } from '../commands/tx.js';
 
@@ -148,9 +148,13 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, ERR.masterDown);
     return;
   }
-  // A replica loading its primary's RDB: only `loading` commands run while the dataset is being
-  // replaced; with swapdb the old data is served and only no_async_loading commands wait.
-  if (stream.loading !== 0 && (stream.loading === 1 ? (cmd.flags & F.LOADING) === 0 : cmd.flags & F.NO_ASYNC_LOADING)) {
+  // While a dataset is being loaded only `loading` commands run; while a replica loads its
+  // primary's RDB beside the old data (swapdb), only no_async_loading commands wait.
+  if (rdbStats.loading && (cmd.flags & F.LOADING) === 0) {
+    reject(c, cmd, ERR.loading);
+    return;
+  }
+  if (rdbStats.asyncLoading && cmd.flags & F.NO_ASYNC_LOADING) {
     reject(c, cmd, ERR.loading);
     return;
   }

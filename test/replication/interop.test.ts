@@ -193,10 +193,10 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
     await caughtUp(p, s);
     expect(await dataset(s)).toEqual(await dataset(p));
     await populate(p, 'after');
-    await p.set('short', 'v', 'PX', 150);
     await caughtUp(p, s);
     expect(await dataset(s)).toEqual(await dataset(p));
     // The primary's expiry reaches us as a DEL; we never expire keys ourselves.
+    await p.set('short', 'v', 'PX', 150);
     await until('expired key removed', async () => (await s.exists('short')) === 0);
     const text = await replInfo(s);
     expect(info(await s.info('clients'), 'connected_clients')).toBe('2');
