@@ -6,8 +6,8 @@
 
 import { encodeCommand } from '../protocol/command.js';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import * as net from 'node:net';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';

@@ -1,6 +1,6 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
 // lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF ->
-// min-replicas -> read-only replica -> pub/sub context -> stale replica -> LOADING -> monitor keyspace ban ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
 // (Cluster routing joins this ladder when the cluster is wired.)
 // Handlers never repeat these checks.
