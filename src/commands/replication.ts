@@ -3,8 +3,9 @@
 import { ERR } from '../errors.js';
 import { parseInt64 } from '../protocol/format.js';
 import { CLIENT_SLAVE, type Client } from '../server/client.js';
-import { replicaAck, serveSync, replicaOf, stream, type ReplicaHello } from '../replication/primary.js';
+import { serveSync, replicaOf, stream, type ReplicaHello } from '../replication/primary.js';
 import { isMasterClient, link, sendAck, setPrimary, unsetPrimary } from '../replication/replica.js';
+import { replicaAck } from '../replication/primary.js';
 import { waitForReplicas, replicaAcked } from '../replication/wait.js';
 import type { ArgSpec, CommandDef } from './spec.js';
 
