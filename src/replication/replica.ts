@@ -274,23 +274,28 @@ function flushAll(): void {
   }
 }
 
-function rdbTarget(): RdbTarget {
+function rdbTarget(primaryId: string): RdbTarget {
   const mode = server.config.get('repl-diskless-load');
-  if (mode === 'swapdb') return socketTarget(true);
-  if (mode === 'on-empty-db' && datasetEmpty()) return socketTarget(false);
+  if (mode === 'swapdb') return socketTarget(true, primaryId === server.replId);
+  if (mode === 'on-empty-db' && datasetEmpty()) return socketTarget(false, false);
   return fileTarget();
 }
 
-/** A socket load: keys into the live databases (empty), or into fresh ones swapped in at the end. */
-function socketTarget(swap: boolean): RdbTarget {
+/**
+ * A socket load: keys into the live databases (empty), or into fresh ones swapped in at the end
+ * (the old data comes back if the transfer fails). As in Redis, the old data is served meanwhile
+ * only when it is the same history (the primary's id is ours: an earlier point of the same data);
+ * otherwise clients get -LOADING.
+ */
+function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
   const dbs = swap ? server.dbs.map((d) => new Db(d.id)) : server.dbs;
   const loader = new RdbStreamLoader(dbs);
-  if (swap) {
+  if (serveOld) {
     rdbStats.asyncLoading = true;
     log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket, serving the old data meanwhile (swapdb)');
   } else {
     rdbStats.loading = true;
-    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket');
+    log().info(`MASTER <-> REPLICA sync: Loading DB in memory from the socket${swap ? ', the old data kept aside (swapdb)' : ''}`);
   }
   return {
     streamDb: 0,
@@ -374,7 +379,7 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
   const mark = header.startsWith('$EOF:') ? Buffer.from(header.slice(5), 'latin1') : null;
   let left = mark === null ? Number(header.slice(1)) : -1;
   link.syncSize = mark === null ? left : 0;
-  const target = rdbTarget();
+  const target = rdbTarget(id);
   try {
     // With the end mark: the last bytes are held back until we know the mark does not start in them.
     let tail = EMPTY;

@@ -1,7 +1,8 @@
 // Disk-less full sync on a Shoal primary: one snapshot streamed to every waiting replica with
 // $EOF:<mark> framing, repl-diskless-sync-delay / -max-replicas, the stream held per replica and
 // bounded by client-output-buffer-limit replica, a stalled replica that cannot hold up the others
-// or the server, and the disk-based path with repl-diskless-sync no.
+// or the server, the disk-based path with repl-diskless-sync no, and Shoal replicas loading the
+// stream from the socket (swapdb, on-empty-db).
 
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
@@ -145,7 +146,7 @@ describe.runIf(HAVE)('a replica that stops reading during a disk-less transfer',
     p = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
     await p.connect();
     // Far more than a socket and the transfer's high-water mark hold.
-    await fill(p, 3000, 10000);
+    await fill(p, 1500, 10000);
   }, 30000);
 
   afterAll(async () => {
@@ -198,4 +199,50 @@ describe.runIf(HAVE)('a replica that stops reading during a disk-less transfer',
     r.disconnect();
     s.destroy();
   }, 30000);
+});
+
+describe('Shoal primary to Shoal replicas, loaded from the socket', () => {
+  let a: RunningServer;
+  let p: Redis;
+  const replicas: RunningServer[] = [];
+
+  beforeAll(async () => {
+    a = await startShoal(['--repl-diskless-sync-delay', '0', ...DEBUG]);
+    p = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
+    await p.connect();
+    const pipe = p.pipeline();
+    for (let i = 0; i < 3000; i++) {
+      pipe.hset(`h:${i}`, 'f', String(i), 'g', randomBytes(20).toString('hex'));
+      pipe.rpush(`l:${i % 50}`, randomBytes(8).toString('hex'));
+      pipe.sadd(`s:${i % 40}`, String(i));
+      pipe.zadd(`z:${i % 30}`, i / 7, `m${i}`);
+    }
+    pipe.set('ttl', 'v', 'EX', 1000);
+    pipe.set('big', randomBytes(1_500_000).toString('hex'));
+    pipe.select(9);
+    pipe.set('db9', 'nine');
+    pipe.select(0);
+    await pipe.exec();
+  }, 30000);
+
+  afterAll(async () => {
+    p?.disconnect();
+    await Promise.all(replicas.map((r) => r.stop()));
+    await a?.stop();
+  });
+
+  for (const mode of ['swapdb', 'on-empty-db']) {
+    it(`a Shoal replica with ${mode}: its dataset digest equals the primary's`, async () => {
+      const b = await startShoal(['--replicaof', '127.0.0.1', String(a.port), '--repl-diskless-load', mode, ...DEBUG]);
+      replicas.push(b);
+      const r = new Redis(b.port, '127.0.0.1', { lazyConnect: true });
+      await r.connect();
+      await until('the link', async () => info(await r.info('replication'), 'master_link_status') === 'up');
+      await p.set('after', '1');
+      await until('the write', async () => (await r.get('after')) === '1');
+      expect(await r.call('DEBUG', 'DIGEST')).toBe(await p.call('DEBUG', 'DIGEST'));
+      expect(b.output()).toContain('Loading DB in memory from the socket');
+      r.disconnect();
+    }, 30000);
+  }
 });
