@@ -24,7 +24,9 @@ import { initAof, loadAofAtStart } from './persistence/aof.js';
 import { saveOnShutdown, startSaveCron } from './persistence/save.js';
 import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
+import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
+import { initLuaModule } from './scripting/lua.js';
 
 let listeners: net.Server[] = [];
 
@@ -60,11 +62,15 @@ export async function startServer(config: Config): Promise<void> {
   initWatch();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
+  // The Lua engine (WebAssembly) compiles asynchronously; function libraries in the data need it.
+  await initLuaModule();
   // Loading is synchronous and precedes listening: no client ever sees a partial dataset.
   registerTypeCodecs();
   initReplication();
+  initCluster();
   if (config.bool('appendonly')) loadAofAtStart();
   else loadAtStart();
+  verifyClusterConfigWithData();
   initAof();
   startSaveCron();
   initPersistenceInfo();
@@ -78,9 +84,11 @@ export async function startServer(config: Config): Promise<void> {
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
   startReplicaLink();
+  await startClusterBus();
+  const mode = config.bool('cluster-enabled') ? 'cluster' : 'standalone';
   log.info(
-    { version: VERSION, mode: 'standalone', port: server.port, bind: config.get('bind') },
-    `Shoal ${VERSION} standalone, listening on port ${server.port}, pid ${process.pid}`,
+    { version: VERSION, mode, port: server.port, bind: config.get('bind') },
+    `Shoal ${VERSION} ${mode}, listening on port ${server.port}, pid ${process.pid}`,
   );
 }
 

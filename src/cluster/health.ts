@@ -51,8 +51,11 @@ export function evaluateHealth(input: HealthInput): { ok: boolean; size: number;
 /** The state across evaluations (Redis keeps the two times as statics of clusterUpdateState). */
 export class ClusterHealth {
   ok = false;
-  /** Primaries serving at least one slot, as of the last full evaluation (cluster_size). */
-  size = 0;
+  /**
+   * Primaries serving at least one slot, as of the last full evaluation (cluster_size); Redis
+   * starts it at 1, which CLUSTER INFO shows until the first evaluation.
+   */
+  size = 1;
   private firstCall = 0;
   private minoritySince = 0;
 

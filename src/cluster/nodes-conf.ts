@@ -255,16 +255,17 @@ export function readNodesConf(file: string): NodesConf | null {
 }
 
 /**
- * Replace `file` with `text` atomically and durably: write a temp file beside it, fsync it,
- * rename it over the old one, fsync the directory so the rename itself survives a crash.
+ * Replace `file` with `text` atomically: write a temp file beside it and rename it over the old
+ * one, so a crash leaves one or the other. `durable` adds the fsyncs (file, then directory) that
+ * make it survive a power loss too.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string, durable = true): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}`);
   const fd = fs.openSync(tmp, 'w', 0o644);
   try {
     fs.writeSync(fd, text, 0, 'latin1');
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -277,6 +278,7 @@ export function writeFileAtomic(file: string, text: string): void {
     fs.rmSync(tmp, { force: true });
     throw err;
   }
+  if (!durable) return;
   const dfd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(dfd);
@@ -285,6 +287,6 @@ export function writeFileAtomic(file: string, text: string): void {
   }
 }
 
-export function writeNodesConf(file: string, conf: NodesConf): void {
-  writeFileAtomic(file, formatNodesConf(conf));
+export function writeNodesConf(file: string, conf: NodesConf, durable = true): void {
+  writeFileAtomic(file, formatNodesConf(conf), durable);
 }

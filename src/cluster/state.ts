@@ -205,7 +205,11 @@ export class ClusterState implements RoutingView {
     if (replica.primary === primary) return;
     if (replica.primary !== null) this.removeReplica(replica.primary, replica);
     replica.primary = primary;
-    if (primary !== null && !primary.replicas.includes(replica)) primary.replicas.push(replica);
+    if (primary !== null && !primary.replicas.includes(replica)) {
+      primary.replicas.push(replica);
+      // A primary that had replicas may receive one migrating from a richer primary if it loses them.
+      primary.flags |= NodeFlag.MIGRATE_TO;
+    }
   }
 
   /** A node announced itself as a primary (clusterSetNodeAsMaster). True when that is news. */

@@ -106,6 +106,10 @@ function list(c: Client, names: boolean): void {
 }
 
 function cat(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.reply.error(ERR.subcommandSyntax(argv[1], 'ACL'));
+    return;
+  }
   if (argv.length === 2) {
     c.reply.bulks(CATEGORIES as readonly string[] as string[]);
     return;
@@ -121,6 +125,10 @@ function cat(c: Client, argv: string[]): void {
 }
 
 function genpass(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.reply.error(ERR.subcommandSyntax(argv[1], 'ACL'));
+    return;
+  }
   let bits = 256;
   if (argv.length === 3) {
     const v = parseInt64(argv[2]);
@@ -142,6 +150,10 @@ function genpass(c: Client, argv: string[]): void {
 const REASONS = ['', 'command', 'key', 'channel', 'auth'];
 
 function log(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.reply.error(ERR.subcommandSyntax(argv[1], 'ACL'));
+    return;
+  }
   let count = 10;
   if (argv.length === 3) {
     if (argv[2].toLowerCase() === 'reset') {

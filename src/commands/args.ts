@@ -736,6 +736,32 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
   lset: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'index', type: 'integer' }, { name: 'element', type: 'string' }],
   ltrim: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'start', type: 'integer' }, { name: 'stop', type: 'integer' }],
   mget: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
+  migrate: [
+    { name: 'host', type: 'string' },
+    { name: 'port', type: 'integer' },
+    {
+      name: 'key_or_empty_string', type: 'oneof', args: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        { name: 'empty_string', type: 'pure-token', token: '' },
+      ],
+    },
+    { name: 'destination-db', type: 'integer' },
+    { name: 'timeout', type: 'integer' },
+    { name: 'copy', type: 'pure-token', token: 'COPY', since: '3.0.0', flags: ['optional'] },
+    { name: 'replace', type: 'pure-token', token: 'REPLACE', since: '3.0.0', flags: ['optional'] },
+    {
+      name: 'authentication', type: 'oneof', flags: ['optional'], args: [
+        { name: 'password', type: 'string', token: 'AUTH', since: '4.0.7', flags: ['optional'] },
+        {
+          name: 'username_password', type: 'block', token: 'AUTH2', since: '6.0.0', flags: ['optional'], args: [
+            { name: 'username', type: 'string' },
+            { name: 'password', type: 'string' },
+          ],
+        },
+      ],
+    },
+    { name: 'key', type: 'key', keySpecIndex: 1, token: 'KEYS', since: '3.0.6', flags: ['optional', 'multiple'] },
+  ],
   move: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'db', type: 'integer' }],
   mset: [
     {
@@ -959,6 +985,175 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
   unlink: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
   unsubscribe: [{ name: 'channel', type: 'string', flags: ['optional', 'multiple'] }],
   watch: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
+  xack: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'group', type: 'string' },
+    { name: 'id', type: 'string', flags: ['multiple'] },
+  ],
+  xadd: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'nomkstream', type: 'pure-token', token: 'NOMKSTREAM', since: '6.2.0', flags: ['optional'] },
+    { name: 'trim', type: 'block', flags: ['optional'], args: [
+      { name: 'strategy', type: 'oneof', args: [
+        { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+        { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+      ] },
+      { name: 'operator', type: 'oneof', flags: ['optional'], args: [
+        { name: 'equal', type: 'pure-token', token: '=' },
+        { name: 'approximately', type: 'pure-token', token: '~' },
+      ] },
+      { name: 'threshold', type: 'string' },
+      { name: 'count', type: 'integer', token: 'LIMIT', since: '6.2.0', flags: ['optional'] },
+    ] },
+    { name: 'id_or_auto', type: 'oneof', args: [
+      { name: 'auto_id', type: 'pure-token', token: '*' },
+      { name: 'id', type: 'string' },
+    ] },
+    { name: 'field_value', type: 'block', flags: ['multiple'], args: [
+      { name: 'field', type: 'string' },
+      { name: 'value', type: 'string' },
+    ] },
+  ],
+  xautoclaim: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'group', type: 'string' },
+    { name: 'consumer', type: 'string' },
+    { name: 'min-idle-time', type: 'string' },
+    { name: 'start', type: 'string' },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+    { name: 'justid', type: 'pure-token', token: 'JUSTID', flags: ['optional'] },
+  ],
+  xclaim: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'group', type: 'string' },
+    { name: 'consumer', type: 'string' },
+    { name: 'min-idle-time', type: 'string' },
+    { name: 'id', type: 'string', flags: ['multiple'] },
+    { name: 'ms', type: 'integer', token: 'IDLE', flags: ['optional'] },
+    { name: 'unix-time-milliseconds', type: 'unix-time', token: 'TIME', flags: ['optional'] },
+    { name: 'count', type: 'integer', token: 'RETRYCOUNT', flags: ['optional'] },
+    { name: 'force', type: 'pure-token', token: 'FORCE', flags: ['optional'] },
+    { name: 'justid', type: 'pure-token', token: 'JUSTID', flags: ['optional'] },
+    { name: 'id', type: 'string', token: 'LASTID', flags: ['optional'] },
+  ],
+  xdel: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'id', type: 'string', flags: ['multiple'] },
+  ],
+  'xgroup|create': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'groupname', type: 'string' },
+    { name: 'id', type: 'oneof', args: [
+      { name: 'id', type: 'string' },
+      { name: 'new_id', type: 'pure-token', token: '$' },
+    ] },
+    { name: 'mkstream', type: 'pure-token', token: 'MKSTREAM', flags: ['optional'] },
+    { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', flags: ['optional'] },
+  ],
+  'xgroup|createconsumer': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'groupname', type: 'string' },
+    { name: 'consumername', type: 'string' },
+  ],
+  'xgroup|delconsumer': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'groupname', type: 'string' },
+    { name: 'consumername', type: 'string' },
+  ],
+  'xgroup|destroy': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'groupname', type: 'string' },
+  ],
+  'xgroup|setid': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'groupname', type: 'string' },
+    { name: 'id', type: 'oneof', args: [
+      { name: 'id', type: 'string' },
+      { name: 'new_id', type: 'pure-token', token: '$' },
+    ] },
+    { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', flags: ['optional'] },
+  ],
+  'xinfo|consumers': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'groupname', type: 'string' },
+  ],
+  'xinfo|groups': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+  ],
+  'xinfo|stream': [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'full', type: 'block', token: 'FULL', flags: ['optional'], args: [
+      { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+    ] },
+  ],
+  xlen: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+  ],
+  xpending: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'group', type: 'string' },
+    { name: 'filters', type: 'block', flags: ['optional'], args: [
+      { name: 'min-idle-time', type: 'integer', token: 'IDLE', since: '6.2.0', flags: ['optional'] },
+      { name: 'start', type: 'string' },
+      { name: 'end', type: 'string' },
+      { name: 'count', type: 'integer' },
+      { name: 'consumer', type: 'string', flags: ['optional'] },
+    ] },
+  ],
+  xrange: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'start', type: 'string' },
+    { name: 'end', type: 'string' },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+  ],
+  xread: [
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+    { name: 'milliseconds', type: 'integer', token: 'BLOCK', flags: ['optional'] },
+    { name: 'streams', type: 'block', token: 'STREAMS', args: [
+      { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+      { name: 'id', type: 'string', flags: ['multiple'] },
+    ] },
+  ],
+  xreadgroup: [
+    { name: 'group_consumer', type: 'block', token: 'GROUP', args: [
+      { name: 'group', type: 'string' },
+      { name: 'consumer', type: 'string' },
+    ] },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+    { name: 'milliseconds', type: 'integer', token: 'BLOCK', flags: ['optional'] },
+    { name: 'noack', type: 'pure-token', token: 'NOACK', flags: ['optional'] },
+    { name: 'streams', type: 'block', token: 'STREAMS', args: [
+      { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
+      { name: 'id', type: 'string', flags: ['multiple'] },
+    ] },
+  ],
+  xrevrange: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'end', type: 'string' },
+    { name: 'start', type: 'string' },
+    { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+  ],
+  xsetid: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'last-id', type: 'string' },
+    { name: 'entries_added', type: 'integer', token: 'ENTRIESADDED', since: '7.0.0', flags: ['optional'] },
+    { name: 'max_deleted_entry_id', type: 'string', token: 'MAXDELETEDID', since: '7.0.0', flags: ['optional'] },
+  ],
+  xtrim: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'trim', type: 'block', args: [
+      { name: 'strategy', type: 'oneof', args: [
+        { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+        { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+      ] },
+      { name: 'operator', type: 'oneof', flags: ['optional'], args: [
+        { name: 'equal', type: 'pure-token', token: '=' },
+        { name: 'approximately', type: 'pure-token', token: '~' },
+      ] },
+      { name: 'threshold', type: 'string' },
+      { name: 'count', type: 'integer', token: 'LIMIT', since: '6.2.0', flags: ['optional'] },
+    ] },
+  ],
   zadd: [
     { name: 'key', type: 'key', keySpecIndex: 0 },
     {

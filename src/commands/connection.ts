@@ -6,6 +6,7 @@ import { ERR } from '../errors.js';
 import { parseInt64 } from '../protocol/format.js';
 import { PONG } from '../protocol/reply.js';
 import {
+  CLIENT_ASKING,
   CLIENT_BLOCKED,
   CLIENT_CLOSE_AFTER_REPLY,
   CLIENT_DENY_BLOCKING,
@@ -16,6 +17,7 @@ import {
   CLIENT_NO_EVICT,
   CLIENT_NO_TOUCH,
   CLIENT_PUBSUB,
+  CLIENT_READONLY,
   CLIENT_REPLY_OFF,
   CLIENT_REPLY_SKIP_NEXT,
   CLIENT_SLAVE,
@@ -76,8 +78,17 @@ export const commands: CommandDef[] = [
     group: 'connection', since: '1.0.0', summary: 'Changes the selected database.', complexity: 'O(1)',
     handler(c, argv) {
       const n = parseInt64(argv[1]);
-      if (n === null || typeof n === 'bigint' || n < -2147483648 || n > 2147483647) {
+      if (n === null) {
         c.reply.error(ERR.notInteger);
+        return;
+      }
+      // A valid 64-bit integer outside int range gets Redis's getIntFromObjectOrReply text.
+      if (typeof n === 'bigint' || n < -2147483648 || n > 2147483647) {
+        c.reply.error(ERR.rangeBetween(-2147483648, 2147483647));
+        return;
+      }
+      if (n !== 0 && server.config.bool('cluster-enabled')) {
+        c.reply.error(ERR.selectNotAllowedInCluster);
         return;
       }
       if (n < 0 || n >= server.dbs.length) {
@@ -370,7 +381,7 @@ function resetClient(c: Client): void {
   c.name = '';
   discardTransaction(c);
   resetPubSub(c);
-  c.flags &= ~(CLIENT_MONITOR | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH);
+  c.flags &= ~(CLIENT_MONITOR | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH | CLIENT_ASKING | CLIENT_READONLY);
 }
 
 function onOffFlag(c: Client, arg: string, flag: number): void {

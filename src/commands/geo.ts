@@ -25,9 +25,13 @@ function readZset(c: Client, key: string): ZSet | null | undefined {
   return v;
 }
 
-/** printf("%f"): six decimals, "inf"/"-inf" for infinities. */
+/**
+ * printf("%f"): six decimals, "inf"/"-inf" for infinities. From 1e21 toFixed turns exponential;
+ * doubles that large are whole numbers, which printf writes out digit by digit.
+ */
 function fmtF(d: number): string {
-  return Number.isFinite(d) ? d.toFixed(6) : d > 0 ? 'inf' : '-inf';
+  if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf';
+  return Math.abs(d) < 1e21 ? d.toFixed(6) : `${BigInt(d)}.000000`;
 }
 
 /** Redis's human long-double form of a coordinate: 17 decimals, trailing zeros trimmed. */

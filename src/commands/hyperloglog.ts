@@ -1,5 +1,6 @@
 // HyperLogLog commands: PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST, on Redis's string representation.
 
+import { ERR } from '../errors.js';
 import * as hll from '../keyspace/hll.js';
 import { isString, stringValue } from '../keyspace/strings.js';
 import { notifyKeyspaceEvent, NOTIFY_STRING } from '../keyspace/notify.js';
@@ -20,8 +21,13 @@ let sparseMaxBytes = 3000;
 function loadHll(c: Client, key: string, forWrite: boolean): hll.Hll | null | undefined {
   const v = forWrite ? c.db.lookupWrite(key) : c.db.lookupRead(key);
   if (v === undefined) return undefined;
-  const text = isString(v) ? stringValue(v) : null;
-  if (text === null || !hll.isHll(text)) {
+  // Like Redis, a key of another type is the usual WRONGTYPE; a string that is no HLL gets its own text.
+  if (!isString(v)) {
+    c.reply.error(ERR.wrongType);
+    return null;
+  }
+  const text = stringValue(v);
+  if (!hll.isHll(text)) {
     c.reply.error(NOT_HLL);
     return null;
   }
@@ -136,8 +142,12 @@ function pfdebug(c: Client, argv: string[]): void {
     c.reply.error('ERR The specified key does not exist');
     return;
   }
-  const text = isString(raw) ? stringValue(raw) : null;
-  if (text === null || !hll.isHll(text)) {
+  if (!isString(raw)) {
+    c.reply.error(ERR.wrongType);
+    return;
+  }
+  const text = stringValue(raw);
+  if (!hll.isHll(text)) {
     c.reply.error(NOT_HLL);
     return;
   }

@@ -1,6 +1,7 @@
 // Pub/Sub commands. The registry and delivery live in server/pubsub.ts; RESP2 subscribed-mode
 // restrictions are the dispatcher's (CLIENT_PUBSUB).
 
+import { cluster, propagatePublish } from '../cluster/node.js';
 import { CLIENT_DENY_BLOCKING, CLIENT_MULTI, type Client } from '../server/client.js';
 import {
   activeChannels,
@@ -110,6 +111,7 @@ export const commands: CommandDef[] = [
     complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
     handler(c, argv) {
       c.reply.int(publish(argv[1], argv[2]));
+      if (cluster.on) propagatePublish(argv[1], argv[2], false);
     },
   },
   {
@@ -137,6 +139,7 @@ export const commands: CommandDef[] = [
     complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.',
     handler(c, argv) {
       c.reply.int(spublish(argv[1], argv[2]));
+      if (cluster.on) propagatePublish(argv[1], argv[2], true);
     },
   },
   {

@@ -20,10 +20,15 @@ import { commands as acl } from './acl.js';
 import { commands as dump } from './dump.js';
 import { commands as persistence } from './persistence.js';
 import { commands as replication } from './replication.js';
+import { commands as scripting } from './scripting.js';
+import { commands as functions } from './functions.js';
+import { commands as stream } from './stream.js';
+import { commands as clusterCommands } from './cluster.js';
+import { commands as migrate } from './migrate.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence, replication,
+  acl, dump, persistence, replication, scripting, functions, stream, clusterCommands, migrate,
 ];
 
 const table = new Map<string, CommandSpec>();

@@ -3,6 +3,7 @@
 import { ERR } from '../errors.js';
 import { parseInt64 } from '../protocol/format.js';
 import { CLIENT_SLAVE, type Client } from '../server/client.js';
+import { server } from '../server/state.js';
 import { serveSync, replicaOf, stream, type ReplicaHello } from '../replication/primary.js';
 import { isMasterClient, link, sendAck, setPrimary, unsetPrimary } from '../replication/replica.js';
 import { replicaAck } from '../replication/primary.js';
@@ -19,6 +20,10 @@ const REPLICAOF_ARGS: ArgSpec[] = [
 ];
 
 function replicaof(c: Client, argv: string[]): void {
+  if (server.config.bool('cluster-enabled')) {
+    c.reply.error('ERR REPLICAOF not allowed in cluster mode.');
+    return;
+  }
   if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
     unsetPrimary();
     c.reply.ok();

@@ -85,15 +85,11 @@ function configSet(c: Client, argv: string[]): void {
     }
     names.push(d.name);
   }
-  // All or nothing: on the first failure, put back what was already changed.
-  const old = names.map((n) => cfg.get(n));
-  for (let k = 0; k < names.length; k++) {
-    const err = cfg.set(names[k], values[k]);
-    if (err !== null) {
-      for (let j = k - 1; j >= 0; j--) cfg.set(names[j], old[j]);
-      c.reply.error(configSetFailed(names[k], err));
-      return;
-    }
+  // All or nothing: on the first failure every value goes back.
+  const err = cfg.setAll(names, values);
+  if (err !== null) {
+    c.reply.error(configSetFailed(names[err.index], err.error));
+    return;
   }
   c.reply.ok();
 }
@@ -153,6 +149,10 @@ function configRewrite(c: Client): void {
 // ---- SLOWLOG ----
 
 function slowlogGet(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.reply.error(ERR.subcommandSyntax(argv[1], 'SLOWLOG'));
+    return;
+  }
   let count = 10;
   if (argv.length === 3) {
     const n = parseInt64(argv[2]);

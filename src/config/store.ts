@@ -239,26 +239,59 @@ export class Config {
 
   /** Set a directive at run time or from a file; returns an error detail or null. */
   set(name: string, raw: string): string | null {
-    const d = this.lookup(name);
-    if (!d) return 'unknown';
-    if (d.name === 'client-output-buffer-limit') {
-      const r = this.normalize(d, raw);
-      if (typeof r !== 'string') return r.error;
-      raw = mergeOutputLimits(this.get(d.name), r);
-    }
-    const r = this.normalize(d, raw);
-    if (typeof r !== 'string') return r.error;
-    const old = this.get(d.name);
-    const oldGiven = this.givenValues.get(d.name);
-    this.store(d, r);
-    if (d.type === 'special') this.givenValues.set(d.name, raw);
-    for (const h of this.hooks.get(d.name) ?? []) {
-      const err = h(r);
-      if (typeof err === 'string') {
+    const r = this.setAll([name], [raw]);
+    return r === null ? null : r.error;
+  }
+
+  /**
+   * Set several directives at once, as Redis's CONFIG SET applies them: every value is stored
+   * before any hook runs, so directives that only make sense together (a certificate and its key)
+   * are checked together. On the first error every value goes back (and hooks see the old ones).
+   */
+  setAll(names: string[], raws: string[]): { index: number; error: string } | null {
+    const staged: { d: Directive; old: string; oldGiven: string | undefined }[] = [];
+    const restore = (): void => {
+      for (let j = staged.length - 1; j >= 0; j--) {
+        const { d, old, oldGiven } = staged[j];
         this.store(d, old);
         if (oldGiven === undefined) this.givenValues.delete(d.name);
         else this.givenValues.set(d.name, oldGiven);
-        return err;
+      }
+    };
+    for (let k = 0; k < names.length; k++) {
+      const d = this.lookup(names[k]);
+      if (!d) {
+        restore();
+        return { index: k, error: 'unknown' };
+      }
+      let raw = raws[k];
+      if (d.name === 'client-output-buffer-limit') {
+        const r = this.normalize(d, raw);
+        if (typeof r !== 'string') {
+          restore();
+          return { index: k, error: r.error };
+        }
+        raw = mergeOutputLimits(this.get(d.name), r);
+      }
+      const r = this.normalize(d, raw);
+      if (typeof r !== 'string') {
+        restore();
+        return { index: k, error: r.error };
+      }
+      staged.push({ d, old: this.get(d.name), oldGiven: this.givenValues.get(d.name) });
+      this.store(d, r);
+      if (d.type === 'special') this.givenValues.set(d.name, raw);
+    }
+    for (let k = 0; k < staged.length; k++) {
+      const name = staged[k].d.name;
+      for (const h of this.hooks.get(name) ?? []) {
+        const err = h(this.get(name));
+        if (typeof err === 'string') {
+          restore();
+          // Hooks that already accepted the new values see the old ones again.
+          for (let j = 0; j < k; j++) for (const h2 of this.hooks.get(staged[j].d.name) ?? []) h2(staged[j].old);
+          return { index: k, error: err };
+        }
       }
     }
     return null;

@@ -200,7 +200,7 @@ export const DIRECTIVES: readonly Directive[] = [
   // scripting
   i('busy-reply-threshold', 5000, 0, LL, true, { alias: 'lua-time-limit' }),
   // cluster
-  b('cluster-enabled', 'no', false, { onlyValues: ['no'] }),
+  b('cluster-enabled', 'no', false),
   s('cluster-config-file', 'nodes.conf', false),
   i('cluster-node-timeout', 15000, 0, LL),
   i('cluster-port', 0, 0, 65535, false),
@@ -236,14 +236,14 @@ export const DIRECTIVES: readonly Directive[] = [
   m('hll-sparse-max-bytes', '3000'),
   m('stream-node-max-bytes', '4kb'),
   i('stream-node-max-entries', 100, 0, LL),
-  // TLS (not built yet: only the defaults are accepted)
-  i('tls-port', 0, 0, 65535, true, { onlyValues: ['0'] }),
+  // TLS (src/server/tls.ts); tls-cluster is accepted but the cluster bus stays plain TCP
+  i('tls-port', 0, 0, 65535),
   s('tls-cert-file', ''),
   s('tls-key-file', ''),
-  s('tls-key-file-pass', ''),
+  s('tls-key-file-pass', '', true, { sensitive: true }),
   s('tls-client-cert-file', ''),
   s('tls-client-key-file', ''),
-  s('tls-client-key-file-pass', ''),
+  s('tls-client-key-file-pass', '', true, { sensitive: true }),
   s('tls-dh-params-file', ''),
   s('tls-ca-cert-file', ''),
   s('tls-ca-cert-dir', ''),

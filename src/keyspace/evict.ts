@@ -1,11 +1,12 @@
 // maxmemory: memory accounting, per-key access tracking (LRU clock / LFU counter) and eviction.
 //
 // used_memory is V8's heap in use plus external memory (getHeapStatistics, about 0.5 us, sampled at
-// most once per millisecond of command time) plus a fixed allowance for the rest of the process
-// (see LOAD_GROWTH), so that RSS stays near maxmemory. Deleting a key frees nothing until V8 collects it, so
-// the estimated size of every evicted key (MEMORY USAGE's model) is credited against the sample
-// until a full collection: without that credit one eviction round would empty the dataset. V8
-// would let that garbage grow to about as much again as the live heap before collecting it, so once
+// most once per millisecond of command time) plus a reserve for the young generation and the
+// working memory of full collections (see YOUNG_GENERATION), so that RSS stays near maxmemory.
+// Deleting a key frees nothing until V8 collects it, so the estimated size of every evicted key
+// (MEMORY USAGE's model) is credited against the sample until a full collection: without that
+// credit one eviction round would empty the dataset.
+// V8 would let that garbage grow to about as much again as the live heap before collecting it, so once
 // the credit passes a tenth of maxmemory, eviction runs a full collection itself (more often
 // costs more than it saves: each one marks the whole heap, and compaction churns pages).
 //
@@ -51,21 +52,31 @@ let sampledAt = -1;
 let pendingFreed = 0;
 
 /**
- * What heap used + external misses of RSS under load: the young generation doubles, and pages V8
- * and libc free are given back only some time later. In SET floods (redis-benchmark -P 16,
- * 200-byte values, maxmemory 150-160mb, /proc statm sampled every 50-100 ms) RSS peaked 35-55 MB
- * above heap used + external + the process's RSS beyond them at startup. The startup part (about
- * 50-60 MB: Node's code and runtime) is not counted, as Redis does not count its own binary: a
- * maxmemory of 100mb must leave room for data. With maxmemory 200mb, RSS above the empty server's
- * peaked at 1.45-1.5x maxmemory (sampled every 50 ms, test/limits/maxmemory.test.ts), in short
- * spikes around full collections. An RSS-based reading would not do: it stays high after keys are
- * evicted, and eviction would then empty the dataset.
+ * What heap used + external misses of RSS under load (bench/rss-flood.mjs: redis-benchmark SETs of
+ * 200-byte values with -P 16 on random keys, RSS sampled every 25 ms; V8's heap per space traced
+ * alongside). Two parts:
+ * - the young generation, which fills to its full 32 MB (two 16 MB semi-spaces) under writes;
+ * - the transient of a full collection: for the 2-3 s a major GC of a ~140 MB heap takes on a busy
+ *   machine, RSS rose 70-85 MB above V8's committed heap and fell back right after (GC working
+ *   memory outside the heap pages; not compaction: --never-compact kept it). It grows with the
+ *   heap, so it is reserved as a share of maxmemory, the heap eviction allows. (A share of the
+ *   heap in use made the reading jump with every young-generation fill, and one of the heap a full
+ *   collection leaves kept fewer keys for no lower peak.)
+ * The startup part of RSS (about 50-60 MB: Node's code and runtime) is not counted, as Redis does
+ * not count its own binary. Never less than 64 MB, the fixed allowance this replaced. An RSS-based
+ * reading would not do: it stays high after keys are evicted, and eviction would then empty the
+ * dataset.
  */
-const LOAD_GROWTH = 64 * 1024 * 1024;
+const YOUNG_GENERATION = 32 * 1024 * 1024;
+const GC_SHARE = 0.25;
+const MIN_RESERVE = 64 * 1024 * 1024;
+
+/** The reserve for the heap maxmemory allows (never below MIN_RESERVE: up to 128 MB it is that). */
+let reserve = MIN_RESERVE;
 
 function heapNow(): number {
   const h = getHeapStatistics();
-  return h.used_heap_size + h.external_memory + LOAD_GROWTH;
+  return h.used_heap_size + h.external_memory + reserve;
 }
 
 function resample(): void {
@@ -82,6 +93,7 @@ export function collect(): void {
     fullGc = runInNewContext('gc') as () => void;
   }
   fullGc();
+  liveAfterGc = getHeapStatistics().used_heap_size;
   pendingFreed = 0;
   resample();
   collectedAt = sample;
@@ -89,6 +101,8 @@ export function collect(): void {
 
 /** The reading right after the last collection. */
 let collectedAt = 0;
+/** V8's heap in use right after the last full collection: about the live data. */
+let liveAfterGc = 0;
 
 /** used_memory as INFO and eviction see it. */
 export function usedMemory(): number {
@@ -325,8 +339,11 @@ export function performEvictions(): boolean {
   if (datasetFrozen.on) return true;
   if (signals.isReplica() && server.config.get('replica-ignore-maxmemory') === 'yes') return true;
   // Much more than when last collected may be garbage (a Map's old table after it grew, values
-  // replaced): collect before deciding, or eviction would remove live keys to pay for it.
-  if (sample - collectedAt > cfg.maxmemory / 50) {
+  // replaced): collect before deciding, or eviction would remove live keys to pay for it. A
+  // collection costs in proportion to the live heap, so it waits for growth in proportion too: at
+  // a fixed fiftieth of maxmemory, a 1M SET flood ran 212 of them of 130-1200 ms each on a busy
+  // machine (21k SET/s), and RSS peaked highest during them.
+  if (sample - collectedAt > Math.max(cfg.maxmemory / 50, liveAfterGc / 10)) {
     collect();
     over = sample - cfg.maxmemory;
     if (over <= 0) return true;
@@ -350,6 +367,7 @@ export function initEviction(): void {
   server.config.watch('maxmemory', (v) => {
     cfg.maxmemory = Number(v);
     maxmemory.on = cfg.maxmemory > 0;
+    reserve = Math.max(MIN_RESERVE, YOUNG_GENERATION + Math.floor(cfg.maxmemory * GC_SHARE));
   });
   server.config.watch('maxmemory-policy', (v) => {
     const before = cfg.policy & (F_LRU | F_LFU);

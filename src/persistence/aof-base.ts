@@ -1,9 +1,13 @@
 // An AOF base file in command form (aof-use-rdb-preamble no): SELECT per database, then per key
-// SET, or RPUSH/SADD/ZADD/HMSET in commands of at most 64 elements, and PEXPIREAT for a TTL, the
-// way Redis 7.0 rewrites. It has the same shape as the RDB file encoder so a Snapshot can use it.
+// SET, or RPUSH/SADD/ZADD/HMSET in commands of at most 64 elements, a stream as XADD, XSETID,
+// XGROUP and XCLAIM commands, and PEXPIREAT for a TTL, the way Redis 7.0 rewrites. It has the same
+// shape as the RDB file encoder so a Snapshot can use it.
 
+import { formatId, ID_MAX, StreamCursor, type StreamValue } from '../keyspace/types/stream.js';
 import { formatDouble17g } from '../protocol/format.js';
+import { fromPlain } from './convert.js';
 import type { PlainValue } from './rdb/values.js';
+import { rdbFunctions } from './rdb/file.js';
 
 /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
 const ITEMS_PER_CMD = 64;
@@ -15,8 +19,10 @@ export class AofBaseEncoder {
     return this.out.length;
   }
 
-  /** A base in command form has no header. */
-  header(): void {}
+  /** Function libraries first, as FUNCTION LOAD commands (Redis's rewrite does the same). */
+  header(): void {
+    for (const code of rdbFunctions.dump()) this.command(['FUNCTION', 'LOAD', code]);
+  }
 
   selectDb(id: number): void {
     this.command(['SELECT', String(id)]);
@@ -39,6 +45,9 @@ export class AofBaseEncoder {
       case 'hash':
         this.batches('HMSET', key, v.entries, 2, (i) => v.entries[i]);
         break;
+      case 'stream':
+        this.stream(key, fromPlain(v) as StreamValue);
+        break;
     }
     if (expireMs >= 0) this.command(['PEXPIREAT', key, String(expireMs)]);
   }
@@ -49,6 +58,36 @@ export class AofBaseEncoder {
     const b = Buffer.from(this.out, 'latin1');
     this.out = '';
     return b;
+  }
+
+  /** Redis's rewriteStreamObject: entries, then the IDs and counters, then groups and pending entries. */
+  private stream(key: string, s: StreamValue): void {
+    if (s.length !== 0) {
+      const it = new StreamCursor(s, 0n, ID_MAX, false);
+      while (it.next()) {
+        const n = it.numFields();
+        const argv = ['XADD', key, formatId(it.id)];
+        for (let k = 0; k < n; k++) argv.push(it.field(k), it.value(k));
+        this.command(argv);
+      }
+    } else {
+      // An empty stream: add an entry and trim it away at once.
+      this.command(['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y']);
+    }
+    this.command(['XSETID', key, formatId(s.lastId), 'ENTRIESADDED', String(BigInt.asIntN(64, s.entriesAdded)), 'MAXDELETEDID', formatId(s.maxDeletedId)]);
+    for (const g of s.sortedGroups()) {
+      this.command(['XGROUP', 'CREATE', key, g.name, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
+      for (const c of g.sortedConsumers()) {
+        if (c.pel.size === 0) this.command(['XGROUP', 'CREATECONSUMER', key, g.name, c.name]);
+        for (let i = 0; i < c.pel.size; i++) {
+          const nack = c.pel.vals[i];
+          this.command([
+            'XCLAIM', key, g.name, c.name, '0', formatId(c.pel.ids[i]), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT',
+            String(BigInt.asIntN(64, nack.deliveryCount)), 'JUSTID', 'FORCE',
+          ]);
+        }
+      }
+    }
   }
 
   private batches(cmd: string, key: string, items: readonly unknown[], width: number, args: (i: number) => readonly string[]): void {

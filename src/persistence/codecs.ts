@@ -1,5 +1,5 @@
 // PlainValue codecs of Shoal's value types, registered at start-up: what DUMP/RESTORE, RDB and AOF
-// files use to see a list, hash, set, sorted set or in-place string as plain data and back.
+// files use to see a list, hash, set, sorted set, stream or in-place string as plain data and back.
 // Loading builds values through the types' own insert paths, so each picks the encoding Redis
 // would give it for that size (intset/listpack/hashtable/skiplist).
 
@@ -7,9 +7,12 @@ import type { MutableString } from '../keyspace/strings.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { SetValue } from '../keyspace/types/set.js';
+import { encodeListpack } from '../keyspace/types/listpack.js';
+import { Consumer, Nack, StreamNode, StreamValue } from '../keyspace/types/stream.js';
+import { decodeListpack } from './rdb/compact.js';
 import { ZSet } from '../keyspace/types/zset.js';
 import { registerPlainCodec } from './convert.js';
-import type { PlainValue } from './rdb/values.js';
+import type { PlainStream, PlainValue } from './rdb/values.js';
 
 function mismatch(want: string, p: PlainValue): never {
   throw new Error(`a ${p.type} where a ${want} was expected`);
@@ -77,4 +80,66 @@ export function registerTypeCodecs(): void {
       return z;
     },
   });
+  registerPlainCodec('stream', {
+    toPlain: (v) => ({ type: 'stream', stream: streamToPlain(v as StreamValue) }),
+    fromPlain(p) {
+      if (p.type !== 'stream') mismatch('stream', p);
+      return streamFromPlain(p.stream);
+    },
+  });
+}
+
+function streamToPlain(s: StreamValue): PlainStream {
+  return {
+    nodes: s.nodes.map((n) => ({ master: n.master, listpack: encodeListpack(n.elements()) })),
+    length: BigInt(s.length),
+    lastId: s.lastId,
+    firstId: s.firstId,
+    maxDeletedId: s.maxDeletedId,
+    entriesAdded: s.entriesAdded,
+    groups: s.sortedGroups().map((g) => ({
+      name: g.name,
+      lastId: g.lastId,
+      entriesRead: g.entriesRead,
+      pel: g.pel.ids.map((id, i) => ({ id, deliveryTime: g.pel.vals[i].deliveryTime, deliveryCount: g.pel.vals[i].deliveryCount })),
+      consumers: g.sortedConsumers().map((c) => ({ name: c.name, seenTime: c.seenTime, pel: c.pel.ids.slice() })),
+    })),
+  };
+}
+
+/** Rebuild a stream; fields an older file lacks are derived as Redis 7.0 derives them on load. */
+function streamFromPlain(p: PlainStream): StreamValue {
+  const s = new StreamValue();
+  for (const n of p.nodes) {
+    const node = StreamNode.fromElements(n.master, decodeListpack(n.listpack), n.listpack.length);
+    if (s.nodes.length !== 0 && node.master <= s.nodes[s.nodes.length - 1].lastId()) throw new Error('stream nodes out of order');
+    s.nodes.push(node);
+  }
+  s.length = Number(p.length);
+  s.lastId = p.lastId;
+  s.maxDeletedId = p.maxDeletedId ?? 0n;
+  s.entriesAdded = p.entriesAdded ?? BigInt(s.length);
+  s.firstId = p.firstId ?? (s.length === 0 ? 0n : s.edgeId(true));
+  let live = 0;
+  for (const n of s.nodes) live += n.live;
+  if (live !== s.length) throw new Error(`stream length ${s.length} but ${live} entries`);
+  for (const pg of p.groups) {
+    const g = s.createGroup(pg.name, pg.lastId, pg.entriesRead ?? s.estimateDistance(pg.lastId));
+    if (g === null) throw new Error(`duplicate consumer group '${pg.name}'`);
+    for (const pn of pg.pel) {
+      if (!g.pel.insert(pn.id, new Nack(null, pn.deliveryTime, pn.deliveryCount))) throw new Error('duplicate pending entry');
+    }
+    for (const pc of pg.consumers) {
+      const c = new Consumer(pc.name, pc.seenTime);
+      if (g.consumers.has(pc.name)) throw new Error(`duplicate consumer '${pc.name}'`);
+      g.consumers.set(pc.name, c);
+      for (const id of pc.pel) {
+        const nack = g.pel.get(id);
+        if (nack === undefined) throw new Error('a consumer\'s pending entry is missing from its group');
+        nack.consumer = c;
+        c.pel.insert(id, nack);
+      }
+    }
+  }
+  return s;
 }

@@ -43,6 +43,11 @@ export class RequestParser {
     return this.buf.length - this.pos + (this.big ? this.bigFilled : 0);
   }
 
+  /** Bytes of input memory held: unparsed input plus the whole buffer of a big argument being assembled. */
+  get held(): number {
+    return this.buf.length - this.pos + (this.big ? this.big.length : 0);
+  }
+
   feed(chunk: Buffer): void {
     if (this.big !== null) {
       const need = this.big.length - this.bigFilled;

@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import { formatDouble17g } from './format.js';
 
-const INITIAL = 16 * 1024;
+const INITIAL = 2 * 1024;
 /** A buffer that grew past this for one big reply is dropped after the flush. */
 const KEEP_MAX = 256 * 1024;
 
@@ -112,17 +112,31 @@ export class ReplyWriter {
     this.buf[this.len++] = 10;
   }
 
-  /** An error reply; `text` includes its code ("ERR ...", "WRONGTYPE ..."). Newlines become spaces like Redis. */
+  /**
+   * An error reply; `text` includes its code ("ERR ...", "WRONGTYPE ..."). Like Redis's formatted
+   * errors, trailing CR/LF (from an argument quoted at the end) are dropped and the rest become spaces.
+   */
   error(text: string): void {
     this.errors++;
     if (this.sink !== null) this.sink.onErrorReply(text);
     if (!this.enabled) return;
-    if (text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1) text = text.replace(/[\r\n]/g, ' ');
+    if (text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1) text = text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
     this.ensure(text.length + 3);
     this.buf[this.len++] = 45;
     this.len += this.buf.latin1Write(text, this.len);
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
+  }
+
+  /**
+   * An error reply that INFO errorstats already counted (a script passing on the error of a command
+   * it ran); the command's own failed-call count still sees it.
+   */
+  errorCounted(text: string): void {
+    const sink = this.sink;
+    this.sink = null;
+    this.error(text);
+    this.sink = sink;
   }
 
   int(n: number | bigint): void {
@@ -176,6 +190,32 @@ export class ReplyWriter {
     if (!this.enabled) return;
     if (n === 0) this.raw(EMPTY_ARRAY);
     else this.writeDecimal(42, n);
+  }
+
+  /**
+   * Where an array or map whose length is known only after its elements starts (Redis's
+   * deferred length): write the elements, then give the mark and the count to deferredArray/Map.
+   */
+  deferLen(): number {
+    return this.len;
+  }
+
+  /** Insert an array header of n elements at a mark from deferLen. */
+  deferredArray(mark: number, n: number): void {
+    this.insertHeader(mark, `*${n}\r\n`);
+  }
+
+  /** Insert a map header of n pairs (`%n` in RESP3, `*2n` in RESP2) at a mark from deferLen. */
+  deferredMap(mark: number, n: number): void {
+    this.insertHeader(mark, this.resp === 3 ? `%${n}\r\n` : `*${n * 2}\r\n`);
+  }
+
+  private insertHeader(mark: number, header: string): void {
+    if (!this.enabled) return;
+    this.ensure(header.length);
+    this.buf.copyWithin(mark + header.length, mark, this.len);
+    this.buf.latin1Write(header, mark);
+    this.len += header.length;
   }
 
   /** A map of n pairs: `%n` in RESP3, a flat array of 2n in RESP2. */

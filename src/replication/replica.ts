@@ -8,6 +8,7 @@ import { encodeCommand } from '../protocol/command.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
@@ -18,6 +19,7 @@ import { Db } from '../keyspace/db.js';
 import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
+import { tlsClientOptions } from '../server/tls.js';
 import { Backlog } from './backlog.js';
 import { disconnectReplicas, feedStream, newReplId, sendUnsent, stream } from './primary.js';
 import { RdbStreamLoader } from './rdb-stream.js';
@@ -127,10 +129,12 @@ function connect(): void {
   const my = ++attempt;
   link.state = 'connecting';
   log().info(`Connecting to MASTER ${link.host}:${link.port}`);
-  const s = net.connect({ host: link.host, port: link.port });
+  // tls-replication: the primary's port is its tls-port, reached with our client certificate.
+  const tlsOpts = server.config.bool('tls-replication') ? tlsClientOptions() : null;
+  const s = tlsOpts !== null ? tls.connect({ ...tlsOpts, host: link.host, port: link.port }) : net.connect({ host: link.host, port: link.port });
   sock = s;
   s.setNoDelay(true);
-  s.on('connect', () => {
+  s.on(tlsOpts !== null ? 'secureConnect' : 'connect', () => {
     if (my !== attempt) return;
     log().info('MASTER <-> REPLICA sync started');
     handshake(my).catch((err: Error) => {

@@ -10,7 +10,7 @@
 
 import { ERR } from '../errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { typeName, type Db } from '../keyspace/db.js';
+import { typeName, type Db, type Value } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { parseLongDouble, type LongDouble } from '../protocol/longdouble.js';
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
@@ -24,6 +24,14 @@ export const enum TimeoutReply {
   NullBulk,
 }
 
+/**
+ * For commands whose waiters are not all served by any new data (streams: entries after an ID,
+ * a group's new entries): false leaves the client waiting in its place in the queue.
+ */
+export interface WakeCheck {
+  servable(key: string, value: Value): boolean;
+}
+
 interface BlockState {
   db: Db;
   keys: string[];
@@ -35,6 +43,7 @@ interface BlockState {
   deadline: number;
   timer: NodeJS.Timeout | null;
   timeoutReply: TimeoutReply;
+  check: WakeCheck | null;
 }
 
 const state = new WeakMap<Client, BlockState>();
@@ -127,7 +136,10 @@ export function replyTimeout(c: Client, kind: TimeoutReply): void {
  * Block `c` on `keys` until one holds a value of `type`. `deadline` is from parseTimeout.
  * The handler returns right after calling this; no reply is written now.
  */
-export function blockForKeys(c: Client, cmd: CommandSpec, argv: string[], keys: string[], type: string, deadline: number, timeoutReply: TimeoutReply): void {
+export function blockForKeys(
+  c: Client, cmd: CommandSpec, argv: string[], keys: string[], type: string, deadline: number, timeoutReply: TimeoutReply,
+  check: WakeCheck | null = null,
+): void {
   const db = c.db;
   if (servingDeadline !== -1) deadline = servingDeadline;
   let byKey = waiting.get(db);
@@ -140,7 +152,7 @@ export function blockForKeys(c: Client, cmd: CommandSpec, argv: string[], keys: 
     if (list === undefined) byKey.set(k, [c]);
     else if (!list.includes(c)) list.push(c);
   }
-  const st: BlockState = { db, keys, type, cmd, argv, deadline, timer: null, timeoutReply };
+  const st: BlockState = { db, keys, type, cmd, argv, deadline, timer: null, timeoutReply, check };
   if (deadline > 0) st.timer = armTimer(c, deadline);
   state.set(c, st);
   c.flags |= CLIENT_BLOCKED;
@@ -193,18 +205,40 @@ function onTimeout(c: Client): void {
 
 /** CLIENT UNBLOCK: false if the client was not blocked. */
 export function unblockClient(c: Client, withError: boolean): boolean {
+  return unblockWith(c, withError ? 'UNBLOCKED client unblocked via CLIENT UNBLOCK' : null);
+}
+
+/** End a client's wait with the error `text`, or with its timeout reply when null. */
+export function unblockWith(c: Client, text: string | null): boolean {
   const st = detach(c);
   if (st === undefined) return false;
   // The command completes now, for the statistics (Redis's updateStatsOnUnblock).
   st.cmd.calls++;
-  if (withError) {
+  if (text !== null) {
     st.cmd.failedCalls++;
-    c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    c.reply.error(text);
   } else {
     replyTimeout(c, st.timeoutReply);
   }
   resume(c);
   return true;
+}
+
+/** The clients waiting on keys of `db`, each with the first key it waits on and its command. */
+export function blockedOn(db: Db): { client: Client; key: string; cmd: CommandSpec }[] {
+  const out: { client: Client; key: string; cmd: CommandSpec }[] = [];
+  const byKey = waiting.get(db);
+  if (byKey === undefined) return out;
+  const seen = new Set<Client>();
+  for (const clients of byKey.values()) {
+    for (const c of clients) {
+      const st = state.get(c);
+      if (st === undefined || seen.has(c)) continue;
+      seen.add(c);
+      out.push({ client: c, key: st.keys[0], cmd: st.cmd });
+    }
+  }
+  return out;
 }
 
 /**
@@ -253,6 +287,7 @@ export function handleReadyKeys(): void {
         if (st === undefined) continue;
         const v = db.lookupWrite(key);
         if (v === undefined || typeName(v) !== st.type) break;
+        if (st.check !== null && !st.check.servable(key, v)) continue;
         detach(c);
         servingDeadline = st.deadline;
         servingKey = key;

@@ -11,6 +11,7 @@ import { refreshClock } from './clock.js';
 import { processCommand } from './dispatch.js';
 import { forgetPostponed } from './pause.js';
 import { closeIfOverOutputLimit } from './output-limits.js';
+import { clientEviction, noteClientMemory } from './client-evict.js';
 import { server } from './state.js';
 
 // Client flags (bitmask).
@@ -38,6 +39,10 @@ export const CLIENT_DENY_BLOCKING = 1 << 13;
 export const CLIENT_SLAVE = 1 << 14;
 /** Our link to our primary (set by replication). */
 export const CLIENT_MASTER = 1 << 15;
+/** Cluster: ASKING was sent; the next command (or the transaction) may use an importing slot. */
+export const CLIENT_ASKING = 1 << 20;
+/** Cluster: READONLY, reads of the primary's slots are served by this replica. */
+export const CLIENT_READONLY = 1 << 21;
 
 export interface WatchedKey {
   client: Client;
@@ -89,6 +94,8 @@ export class Client {
   private redactedArgv: string[] | null = null;
   /** Largest reply buffer fill seen (CLIENT LIST rbp). */
   replyPeak = 0;
+  /** Memory last counted for this client by maxmemory-clients (client-evict.ts). */
+  memUsage = 0;
 
   constructor(readonly socket: Socket | null) {
     this.id = server.nextClientId++;
@@ -190,6 +197,7 @@ export class Client {
       this.reply.discard();
     }
     if (this.flags & CLIENT_CLOSE_AFTER_REPLY && (this.flags & CLIENT_CLOSED) === 0) this.close(true);
+    if (clientEviction.limit !== 0 && (this.flags & CLIENT_CLOSED) === 0) noteClientMemory(this);
   }
 
   /** Output produced outside this client's own read event (pub/sub messages, MONITOR, wake-ups). */

@@ -1,8 +1,7 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
-// lookup -> arity -> auth -> no-multi -> ACL -> maxmemory (evict, else OOM) -> MISCONF ->
-// min-replicas -> read-only replica -> pub/sub context -> stale replica -> monitor keyspace ban ->
+// lookup -> arity -> auth -> no-multi -> ACL -> cluster routing -> maxmemory (evict, else OOM) -> MISCONF ->
+// min-replicas -> read-only replica -> pub/sub context -> stale replica -> busy script -> monitor keyspace ban ->
 // CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
-// (Cluster routing joins this ladder when the cluster is wired.)
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
@@ -10,6 +9,7 @@ import { F, type CommandSpec } from '../commands/spec.js';
 import { lookupCommand, lookupContainer } from '../commands/registry.js';
 import { QUEUED } from '../protocol/reply.js';
 import {
+  CLIENT_ASKING,
   CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
   CLIENT_MASTER,
@@ -30,12 +30,16 @@ import { slowlogPush } from './slowlog.js';
 import { mustPostpone, pause, postpone } from './pause.js';
 import { afterCall } from './latency.js';
 import { server } from './state.js';
-import { aclGuard } from '../acl/check.js';
+import { aclGuard, checkCommand, DENIED_CMD, DENIED_KEY } from '../acl/check.js';
+import { getUser } from '../acl/users.js';
 import { rdbStats, writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { discardTransaction } from '../commands/tx.js';
+import { cluster } from '../cluster/node.js';
+import { clusterRedirect, routedCommand } from '../cluster/guard.js';
+import { holdUntilMigrated, migrateLocks, touchesMigratingKeys } from '../commands/migrate.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -47,8 +51,17 @@ const PUBSUB_ALLOWED = new Set([
 function reject(c: Client, cmd: CommandSpec | null, text: string): void {
   if (cmd !== null) cmd.rejectedCalls++;
   if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
+  if (cmd !== null && cmd.name === 'exec') {
+    // Like Redis's execCommandAbort, a refused EXEC ends any transaction and says why, in MULTI
+    // or not; Redis words its arity refusal without the ERR code.
+    if (c.flags & CLIENT_MULTI) discardTransaction(c);
+    c.reply.error(`EXECABORT Transaction discarded because of: ${text === EXEC_ARITY ? text.slice(4) : text}`);
+    return;
+  }
   c.reply.error(text);
 }
+
+const EXEC_ARITY = ERR.wrongArity('exec');
 
 function queuedDenyoom(c: Client): boolean {
   for (const q of c.multiQueue!) if (q.cmd.flags & F.DENYOOM) return true;
@@ -64,6 +77,10 @@ export function processCommand(c: Client, argv: string[]): void {
     c.flags &= ~CLIENT_REPLY_SKIP_NEXT;
   }
   processCommandInner(c, argv);
+  // ASKING covers one command (a postponed one keeps it until it runs), or a whole transaction.
+  if (c.flags & CLIENT_ASKING && (c.flags & CLIENT_MULTI) === 0 && c.postponedArgv !== argv && argv[0].toLowerCase() !== 'asking') {
+    c.flags &= ~CLIENT_ASKING;
+  }
   if (skipReply) {
     // A postponed command keeps its CLIENT REPLY SKIP for when it runs.
     if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;
@@ -71,6 +88,25 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   if (hasReadyKeys()) handleReadyKeys();
 }
+
+/**
+ * What the pipeline needs to know about a running script. Scripts register here so the dispatcher
+ * answers -BUSY while one is past busy-reply-threshold (see src/scripting/engine.ts).
+ */
+export interface ScriptRunState {
+  caller: Client;
+  /** EVAL_RO / FCALL_RO, or a no-writes script: no write command may run. */
+  readOnly: boolean;
+  /** allow-oom flag: commands run whatever the memory state. */
+  allowOom: boolean;
+  /** Used memory was over maxmemory when the script started. */
+  oomAtStart: boolean;
+  /** The script already ran a write command (later writes cannot be refused halfway). */
+  writeDirty: boolean;
+}
+
+/** The script past busy-reply-threshold (its commands were yielded to the event loop), if any. */
+export const busyScript = { run: null as ScriptRunState | null, evalMode: true };
 
 function processCommandInner(c: Client, argv: string[]): void {
   let cmd = lookupCommand(argv);
@@ -112,9 +148,22 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, denied);
     return;
   }
+  if (cluster.on && (c.flags & CLIENT_MASTER) === 0 && routedCommand(cmd)) {
+    const redirect = clusterRedirect(c, cmd, argv);
+    if (redirect !== null) {
+      if (cmd.name === 'exec') {
+        cmd.rejectedCalls++;
+        discardTransaction(c);
+        c.reply.error(redirect);
+      } else {
+        reject(c, cmd, redirect);
+      }
+      return;
+    }
+  }
   // Like Redis, every command first gives eviction its chance; only commands that may grow memory
   // (and an EXEC with one queued) are refused when it could not free enough.
-  if (maxmemory.on && !performEvictions()) {
+  if (maxmemory.on && busyScript.run === null && !performEvictions()) {
     if (cmd.flags & F.DENYOOM) {
       reject(c, cmd, ERR.oom);
       return;
@@ -158,6 +207,11 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, ERR.loading);
     return;
   }
+  // While a script is busy (suspended between slices) only allow_busy commands run.
+  if (busyScript.run !== null && (cmd.flags & F.ALLOW_BUSY) === 0) {
+    reject(c, cmd, busyScript.evalMode ? ERR.busyEval : ERR.busyFunction);
+    return;
+  }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
   // may not read or write the keyspace at all.
   if (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR) && cmd.flags & (F.WRITE | F.READONLY | F.MAY_REPLICATE)) {
@@ -166,6 +220,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   if (pause.type !== 0 && (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR)) === 0 && mustPostpone(c, cmd)) {
     postpone(c, argv);
+    return;
+  }
+  // Keys a MIGRATE has in flight are untouchable until it completes (see commands/migrate.ts).
+  if (migrateLocks.count !== 0 && ((c.flags & CLIENT_MULTI) === 0 || cmd.name === 'exec') && touchesMigratingKeys(c, cmd, argv)) {
+    holdUntilMigrated(c, argv);
     return;
   }
   if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
@@ -205,4 +264,40 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
     const p = c.propagateArgv ?? argv;
     if (p.length !== 0) propagate(c.db.id, p);
   }
+}
+
+/**
+ * Run one command for a script (redis.call/pcall) as Redis's scriptCall does: the checks that
+ * apply inside a script, in its order, then call(). Returns the refusal ("CODE message") or null;
+ * the command's own reply, error or not, is in sc's reply buffer.
+ */
+export function processScriptCommand(run: ScriptRunState, sc: Client, argv: string[]): string | null {
+  const cmd = lookupCommand(argv);
+  if (cmd === null) return 'ERR Unknown Redis command called from script';
+  const arity = cmd.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return 'ERR Wrong number of args calling Redis command from script';
+  if (cmd.flags & F.NOSCRIPT) return 'ERR This Redis command is not allowed from script';
+  if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) return 'ERR Can not execute the command on a stale replica';
+  const u = getUser(run.caller.user);
+  if (u !== undefined && (run.caller.flags & CLIENT_MASTER) === 0) {
+    const d = checkCommand(u, cmd, argv);
+    if (d !== null) {
+      return d.reason === DENIED_CMD
+        ? "ERR The user executing the script can't run this command or subcommand"
+        : d.reason === DENIED_KEY
+          ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
+          : "ERR The user executing the script can't publish to the channel mentioned in the command";
+    }
+  }
+  if (run.readOnly && cmd.flags & (F.WRITE | F.MAY_REPLICATE)) return 'ERR Write commands are not allowed from read-only scripts.';
+  if (cmd.flags & F.WRITE && !run.writeDirty) {
+    if (signals.isReplica() && server.config.bool('replica-read-only') && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.readonlyReplica;
+    const diskError = writesDeniedByDiskError();
+    if (diskError !== null) return diskError;
+    if (tooFewGoodReplicas()) return ERR.noReplicas;
+  }
+  if (!run.allowOom && !run.writeDirty && run.oomAtStart && cmd.flags & F.DENYOOM && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.oom;
+  if (cmd.flags & F.WRITE) run.writeDirty = true;
+  call(sc, cmd, argv);
+  return null;
 }

@@ -2,11 +2,14 @@
 // Subsystems that own a section's real numbers (persistence, replication) replace its body with
 // setInfoSection.
 
+import { migrateCachedSockets } from '../commands/migrate.js';
 import { usedMemory } from '../keyspace/evict.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { allCommands } from '../commands/registry.js';
+import { evalScriptsInfo } from '../commands/scripting.js';
+import { functionsInfo } from '../commands/functions.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { keyspaceStats } from '../keyspace/db.js';
 import { REDIS_VERSION } from '../version.js';
@@ -14,6 +17,8 @@ import { CLIENT_BLOCKED, CLIENT_SLAVE } from './client.js';
 import { valueAtPercentile } from './latency.js';
 import { PLAIN, SHARD, channelCount, patternCount } from './pubsub.js';
 import { server } from './state.js';
+import { cluster } from '../cluster/node.js';
+import { clientsMemory } from './client-evict.js';
 
 /** Sections in the order Redis prints them; `default` is what a bare INFO shows. */
 const ALL_SECTIONS = [
@@ -170,7 +175,8 @@ function clientsSection(): string {
   }
   return fields([
     ['connected_clients', server.clients.size - replicas],
-    ['cluster_connections', 0],
+    // Redis counts two descriptors (a link each way) per other known node.
+    ['cluster_connections', cluster.on ? (cluster.st.nodes.size - 1) * 2 : 0],
     ['maxclients', server.config.num('maxclients')],
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],
@@ -182,6 +188,8 @@ function clientsSection(): string {
 
 function memorySection(): string {
   const m = memoryFigures();
+  const ev = evalScriptsInfo();
+  const fn = functionsInfo();
   const overhead = Math.min(m.used, m.startup + server.clients.size * 1024);
   const dataset = m.used - overhead;
   const netUsed = m.used - m.startup;
@@ -205,19 +213,19 @@ function memorySection(): string {
     ['allocator_resident', m.rss],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_lua', ev.luaMemory],
+    ['used_memory_vm_eval', ev.luaMemory],
+    ['used_memory_lua_human', bytesToHuman(ev.luaMemory)],
+    ['used_memory_scripts_eval', ev.bytes],
+    ['number_of_cached_scripts', ev.count],
+    ['number_of_functions', fn.functions],
+    ['number_of_libraries', fn.libraries],
+    ['used_memory_vm_functions', fn.luaMemory],
+    ['used_memory_vm_total', ev.luaMemory + fn.luaMemory],
+    ['used_memory_vm_total_human', bytesToHuman(ev.luaMemory + fn.luaMemory)],
+    ['used_memory_functions', fn.bytes],
+    ['used_memory_scripts', ev.bytes + fn.bytes],
+    ['used_memory_scripts_human', bytesToHuman(ev.bytes + fn.bytes)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', server.config.get('maxmemory-policy')],
@@ -233,7 +241,7 @@ function memorySection(): string {
     ['mem_replication_backlog', 0],
     ['mem_total_replication_buffers', 0],
     ['mem_clients_slaves', 0],
-    ['mem_clients_normal', 0],
+    ['mem_clients_normal', clientsMemory()],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],
     ['mem_allocator', 'v8'],
@@ -266,7 +274,7 @@ function statsSection(): string {
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],
     ['evicted_keys', s.evictedKeys],
-    ['evicted_clients', 0],
+    ['evicted_clients', s.evictedClients],
     ['total_eviction_exceeded_time', 0],
     ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', keyspaceStats.hits],
@@ -276,7 +284,7 @@ function statsSection(): string {
     ['pubsubshard_channels', channelCount(SHARD)],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', migrateCachedSockets()],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],

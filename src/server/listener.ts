@@ -1,4 +1,4 @@
-// TCP listeners for the `bind` addresses; accepts connections into Clients.
+// TCP (and, through tls.ts, TLS) listeners for the `bind` addresses; accepts connections into Clients.
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -9,6 +9,7 @@ import {
 } from './client.js';
 import { server } from './state.js';
 import { defaultUser } from '../acl/users.js';
+import { initTls } from './tls.js';
 
 const PROTECTED_MODE_REPLY = `-${ERR.protectedMode}\r\n`;
 
@@ -79,7 +80,7 @@ function watchIdleTimeout(): void {
 }
 
 /** `*` and `::*` are Redis's "all IPv4" / "all IPv6"; a leading '-' makes an address optional. */
-function bindTargets(bind: string): { host: string; optional: boolean }[] {
+export function bindTargets(bind: string): { host: string; optional: boolean }[] {
   return bind.split(/\s+/).filter((a) => a !== '').map((a) => {
     const optional = a.startsWith('-');
     let host = optional ? a.slice(1) : a;
@@ -117,6 +118,8 @@ export async function listen(port: number, bind: string): Promise<net.Server[]> 
   server.port = boundPort;
   const unixsocket = server.config.get('unixsocket');
   if (unixsocket !== '') servers.push(await listenUnix(unixsocket, server.config.num('unixsocketperm')));
+  // tls-port binds the `bind` addresses even when port 0 turns plain TCP off.
+  servers.push(...await initTls(bindTargets(server.config.get('bind')), onConnection));
   watchIdleTimeout();
   return servers;
 }

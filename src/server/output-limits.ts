@@ -4,6 +4,7 @@
 import { logger } from '../log.js';
 import { CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, type Client } from './client.js';
 import { server } from './state.js';
+import { initClientEviction } from './client-evict.js';
 
 // Output buffer limits per class, [hard, soft, softSeconds] in bytes/seconds; 0 disables one.
 let normalLimits = [0, 0, 0];
@@ -64,6 +65,8 @@ export function heldOverLimit(c: Client, held: number): boolean {
   return (c.flags & CLIENT_SLAVE) !== 0 && overLimits(c, replicaLimits, held);
 }
 
+/** Client limits: per-class output buffer limits, and maxmemory-clients over all clients. */
 export function initOutputLimits(): void {
   server.config.watch('client-output-buffer-limit', parseLimits);
+  initClientEviction();
 }

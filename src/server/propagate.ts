@@ -25,7 +25,15 @@ function feedAll(dbid: number, argv: string[]): void {
   for (let i = 0; i < sinks.length; i++) sinks[i].feed(dbid, argv);
 }
 
+/** redis.set_repl: 0 keeps a script's next writes to itself; anything else propagates them. */
+let targets = 3;
+
+export function setPropagationTargets(t: number): void {
+  targets = t;
+}
+
 export function propagate(dbid: number, argv: string[]): void {
+  if (targets === 0) return;
   if (depth !== 0) {
     heldDb.push(dbid);
     held.push(argv);

@@ -13,6 +13,8 @@ export interface ServerStats {
   netInputBytes: number;
   netOutputBytes: number;
   evictedKeys: number;
+  /** Clients closed by maxmemory-clients (INFO evicted_clients). */
+  evictedClients: number;
   totalErrorReplies: number;
   unexpectedErrorReplies: number;
   readsProcessed: number;
@@ -33,6 +35,7 @@ function newStats(): ServerStats {
     netInputBytes: 0,
     netOutputBytes: 0,
     evictedKeys: 0,
+    evictedClients: 0,
     totalErrorReplies: 0,
     unexpectedErrorReplies: 0,
     readsProcessed: 0,

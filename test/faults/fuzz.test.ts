@@ -8,23 +8,12 @@
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RespConn, startShoal, type RunningServer } from '../helpers/server.js';
-import { encodeCommand, frameEnd } from '../helpers/resp.js';
+import { encodeCommand } from '../helpers/resp.js';
+import { checkFrame, rng } from './fuzz-util.js';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 10);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const WORKERS = 4;
-
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
-  };
-}
 
 // Only commands that cannot stop the server or change what the pinger sees (no SHUTDOWN, CONFIG,
 // CLIENT, DEBUG): the fuzzer is after the parser and the reply writer, not the admin surface.
@@ -83,47 +72,6 @@ function payload(r: (n: number) => number): Buffer {
     parts.push(enc);
   }
   return Buffer.concat(parts);
-}
-
-/** Walk one frame with frameEnd's framing and check each header's syntax; returns its end. */
-function checkFrame(s: string, pos: number): number {
-  const end = frameEnd(s, pos);
-  if (end < 0) throw new Error(`incomplete frame at ${pos}: ${JSON.stringify(s.slice(pos, pos + 80))}`);
-  const nl = s.indexOf('\r\n', pos);
-  const type = s[pos];
-  const head = s.slice(pos + 1, nl);
-  const bad = () => new Error(`bad ${type} frame: ${JSON.stringify(s.slice(pos, Math.min(end, pos + 80)))}`);
-  switch (type) {
-    case '+': case '-':
-      if (/[\r\n]/.test(head)) throw bad();
-      break;
-    case ':':
-      if (!/^-?\d+$/.test(head)) throw bad();
-      break;
-    case ',':
-      if (!/^(-?\d+(\.\d+)?(e[+-]?\d+)?|-?inf|nan)$/.test(head)) throw bad();
-      break;
-    case '#':
-      if (head !== 't' && head !== 'f') throw bad();
-      break;
-    case '_':
-      if (head !== '') throw bad();
-      break;
-    case '$': case '=': case '!':
-      if (!/^(-1|\d+)$/.test(head) || (head !== '-1' && s.slice(end - 2, end) !== '\r\n')) throw bad();
-      break;
-    case '*': case '~': case '>': case '%': {
-      if (!/^(-1|\d+)$/.test(head)) throw bad();
-      let p = nl + 2;
-      const n = Number(head) * (type === '%' ? 2 : 1);
-      for (let i = 0; i < n; i++) p = checkFrame(s, p);
-      if (p !== end) throw bad();
-      break;
-    }
-    default:
-      throw bad();
-  }
-  return end;
 }
 
 /** Send one payload in random-sized chunks; resolve with everything received once the server goes quiet or closes. */

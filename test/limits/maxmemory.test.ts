@@ -268,9 +268,10 @@ describe('eviction policies', () => {
 
 describe('RSS under a write flood', () => {
   // Node's own code and runtime (the RSS of an empty server, about 50-60 MB) is not counted in
-  // used_memory, as Redis does not count its binary. Above it, RSS peaked at 1.25-1.5x maxmemory
-  // in these floods (V8's young generation, pages given back late, fragmentation): short of
-  // Redis's 20%, but bounded, which is what this holds.
+  // used_memory, as Redis does not count its binary. Above it, RSS peaked at 1.16-1.21x maxmemory
+  // in these floods (bench/rss-flood.mjs on a busy machine; 1.37-1.5x before the reserve scaled
+  // with maxmemory and forced collections waited for growth in proportion to the live heap), in
+  // short spikes during full collections. The bound leaves room for a loaded CI machine.
   it('RSS beyond the empty server stays bounded near maxmemory while redis-benchmark writes without pause', async () => {
     const maxmemory = 200 * MB;
     const srv = await startShoal(['--maxmemory', String(maxmemory), '--maxmemory-policy', 'allkeys-lru']);
@@ -293,7 +294,7 @@ describe('RSS under a write flood', () => {
       c.close();
       expect(infoField(stats, 'evicted_keys')).toBeGreaterThan(0);
       expect(keys).toBeGreaterThan(100000);
-      expect(peak - startRss).toBeLessThanOrEqual(maxmemory * 1.6);
+      expect(peak - startRss).toBeLessThanOrEqual(maxmemory * 1.35);
     } finally {
       clearInterval(timer);
       await srv.stop();

@@ -6,6 +6,17 @@ import { Crc64 } from './crc64.js';
 import { OP, RDB_MAX_READ_VERSION, RDB_VERSION, RdbError, RdbReader, RdbWriter } from './format.js';
 import { readValue, valueType, writeBody, type PlainValue } from './values.js';
 
+/**
+ * Function libraries travel in RDB files as their source code (FUNCTION2 records after the AUX
+ * fields). Scripting installs these: the sources to save, and how to load one.
+ */
+export const rdbFunctions = {
+  dump: (): string[] => [],
+  load: (code: string): void => {
+    throw new Error(`cannot load the function library ${JSON.stringify(code.slice(0, 40))}`);
+  },
+};
+
 export class RdbFileEncoder {
   readonly w: RdbWriter;
 
@@ -19,6 +30,10 @@ export class RdbFileEncoder {
       this.w.byte(OP.AUX);
       this.w.string(k);
       this.w.string(v);
+    }
+    for (const code of rdbFunctions.dump()) {
+      this.w.byte(OP.FUNCTION2);
+      this.w.string(code);
     }
   }
 
@@ -114,8 +129,8 @@ export function loadRdb(buf: Buffer, sink: RdbSink, verifyChecksum = true): { ve
         break;
       case OP.FUNCTION2: {
         const code = r.string();
-        if (!sink.func) r.fail('the file contains functions, which Shoal cannot load yet');
-        sink.func!(code);
+        if (sink.func) sink.func(code);
+        else rdbFunctions.load(code);
         continue;
       }
       case OP.EOF: {

@@ -129,6 +129,18 @@ export class RdbWriter {
     this.len += 8;
   }
 
+  /** A length that may use all 64 bits (stream IDs and counters). */
+  lengthU64(v: bigint): void {
+    if (v <= 0xffffffffn) {
+      this.length(Number(v));
+      return;
+    }
+    this.ensure(9);
+    this.buf[this.len++] = 0x81;
+    this.buf.writeBigUInt64BE(v, this.len);
+    this.len += 8;
+  }
+
   millis(ms: number): void {
     this.ensure(8);
     this.buf.writeBigInt64LE(BigInt(ms), this.len);
@@ -196,6 +208,17 @@ export class RdbReader {
       return { len: Number(v), encoded: false };
     }
     return this.fail(`unknown length encoding 0x${b.toString(16)}`);
+  }
+
+  /** A length that may use all 64 bits (stream IDs and counters). */
+  lengthU64(): bigint {
+    const b = this.buf[this.pos];
+    if (b !== 0x81) return BigInt(this.length());
+    this.pos++;
+    this.need(8);
+    const v = this.buf.readBigUInt64BE(this.pos);
+    this.pos += 8;
+    return v;
   }
 
   length(): number {

@@ -1,6 +1,7 @@
 // Values in RDB form. Reading understands every encoding Redis 7.0-7.4 writes for strings,
-// lists, sets, sorted sets and hashes. Writing uses the plain encodings (list of strings, set
-// of strings, ZSET_2, hash of pairs), which every Redis 7 loads and re-encodes to its liking.
+// lists, sets, sorted sets, hashes and streams. Writing uses the plain encodings (list of strings,
+// set of strings, ZSET_2, hash of pairs), which every Redis 7 loads and re-encodes to its liking,
+// and STREAM_LISTPACKS_2 for streams (they have no plain encoding), which Redis 7.0 loads.
 // Values cross this boundary in a neutral form, so the codec knows nothing of our data types.
 
 import { CompactError, decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './compact.js';
@@ -12,7 +13,38 @@ export type PlainValue =
   | { type: 'list'; items: string[] }
   | { type: 'set'; members: string[] }
   | { type: 'zset'; entries: [string, number][] }
-  | { type: 'hash'; entries: [string, string][] };
+  | { type: 'hash'; entries: [string, string][] }
+  | { type: 'stream'; stream: PlainStream };
+
+/** A pending entry of a group: the raw ID, when it was last delivered and how many times. */
+export interface PlainNack {
+  id: bigint;
+  deliveryTime: number;
+  deliveryCount: bigint;
+}
+
+export interface PlainStreamGroup {
+  name: string;
+  lastId: bigint;
+  /** Null when the file predates the counter (STREAM_LISTPACKS): the loader estimates it. */
+  entriesRead: bigint | null;
+  pel: PlainNack[];
+  consumers: { name: string; seenTime: number; pel: bigint[] }[];
+}
+
+/**
+ * A stream as RDB holds it: its nodes (master ID, listpack bytes) and metadata. The fields a
+ * STREAM_LISTPACKS file lacks are null; the loader derives them as Redis does.
+ */
+export interface PlainStream {
+  nodes: { master: bigint; listpack: Buffer }[];
+  length: bigint;
+  lastId: bigint;
+  firstId: bigint | null;
+  maxDeletedId: bigint | null;
+  entriesAdded: bigint | null;
+  groups: PlainStreamGroup[];
+}
 
 /** The RDB type byte we write for a value. */
 export function valueType(v: PlainValue): number {
@@ -22,7 +54,102 @@ export function valueType(v: PlainValue): number {
     case 'set': return T.SET;
     case 'zset': return T.ZSET_2;
     case 'hash': return T.HASH;
+    case 'stream': return T.STREAM_LISTPACKS_2;
   }
+}
+
+function id128(r: RdbReader): bigint {
+  return (r.lengthU64() << 64n) | r.lengthU64();
+}
+
+function writeId(w: RdbWriter, id: bigint): void {
+  w.lengthU64(id >> 64n);
+  w.lengthU64(id & 0xffffffffffffffffn);
+}
+
+function rawId(b: Buffer): bigint {
+  return (b.readBigUInt64BE(0) << 64n) | b.readBigUInt64BE(8);
+}
+
+function rawIdBytes(id: bigint): Buffer {
+  const b = Buffer.allocUnsafe(16);
+  b.writeBigUInt64BE(id >> 64n, 0);
+  b.writeBigUInt64BE(id & 0xffffffffffffffffn, 8);
+  return b;
+}
+
+function writeStream(w: RdbWriter, s: PlainStream): void {
+  w.length(s.nodes.length);
+  for (const n of s.nodes) {
+    w.string(rawIdBytes(n.master).latin1Slice(0, 16));
+    w.string(n.listpack.latin1Slice(0, n.listpack.length));
+  }
+  w.lengthU64(s.length);
+  writeId(w, s.lastId);
+  writeId(w, s.firstId ?? 0n);
+  writeId(w, s.maxDeletedId ?? 0n);
+  w.lengthU64(s.entriesAdded ?? s.length);
+  w.length(s.groups.length);
+  for (const g of s.groups) {
+    w.string(g.name);
+    writeId(w, g.lastId);
+    w.lengthU64(BigInt.asUintN(64, g.entriesRead ?? -1n));
+    w.length(g.pel.length);
+    for (const p of g.pel) {
+      w.bytes(rawIdBytes(p.id));
+      w.millis(p.deliveryTime);
+      w.lengthU64(p.deliveryCount);
+    }
+    w.length(g.consumers.length);
+    for (const c of g.consumers) {
+      w.string(c.name);
+      w.millis(c.seenTime);
+      w.length(c.pel.length);
+      for (const id of c.pel) w.bytes(rawIdBytes(id));
+    }
+  }
+}
+
+/** STREAM_LISTPACKS (15), _2 (19, Redis 7.0) and _3 (21, Redis 7.2+: consumers also carry an active time). */
+function readStream(r: RdbReader, type: number): PlainStream {
+  const v2 = type !== T.STREAM_LISTPACKS;
+  const nodeCount = r.length();
+  const nodes: PlainStream['nodes'] = [];
+  for (let i = 0; i < nodeCount; i++) {
+    const key = r.stringBytes();
+    if (key.length !== 16) r.fail('stream node key is not the size of a stream ID');
+    const listpack = r.stringBytes();
+    if (listpack.length <= 7) r.fail('empty listpack inside a stream');
+    nodes.push({ master: rawId(key), listpack });
+  }
+  const s: PlainStream = {
+    nodes, length: r.lengthU64(), lastId: id128(r), firstId: null, maxDeletedId: null, entriesAdded: null, groups: [],
+  };
+  if (v2) {
+    s.firstId = id128(r);
+    s.maxDeletedId = id128(r);
+    s.entriesAdded = r.lengthU64();
+  }
+  if (s.length !== 0n && nodes.length === 0) r.fail('stream has entries but no nodes');
+  const groupCount = r.length();
+  for (let i = 0; i < groupCount; i++) {
+    const g: PlainStreamGroup = { name: r.string(), lastId: id128(r), entriesRead: null, pel: [], consumers: [] };
+    if (v2) g.entriesRead = BigInt.asIntN(64, r.lengthU64());
+    const pelSize = r.length();
+    for (let k = 0; k < pelSize; k++) g.pel.push({ id: rawId(r.bytes(16)), deliveryTime: r.millis(), deliveryCount: r.lengthU64() });
+    const consumerCount = r.length();
+    for (let k = 0; k < consumerCount; k++) {
+      const name = r.string();
+      const seenTime = r.millis();
+      if (type === T.STREAM_LISTPACKS_3) r.millis(); // active time: Redis 7.0 has no such field
+      const n = r.length();
+      const pel: bigint[] = [];
+      for (let m = 0; m < n; m++) pel.push(rawId(r.bytes(16)));
+      g.consumers.push({ name, seenTime, pel });
+    }
+    s.groups.push(g);
+  }
+  return s;
 }
 
 /** The body of a value (after its type byte, and in files after its key). */
@@ -52,6 +179,9 @@ export function writeBody(w: RdbWriter, v: PlainValue): void {
         w.string(f);
         w.string(val);
       }
+      return;
+    case 'stream':
+      writeStream(w, v.stream);
   }
 }
 
@@ -151,7 +281,7 @@ function readValueInner(r: RdbReader, type: number): PlainValue {
     case T.STREAM_LISTPACKS:
     case T.STREAM_LISTPACKS_2:
     case T.STREAM_LISTPACKS_3:
-      return r.fail('streams are not supported yet');
+      return { type: 'stream', stream: readStream(r, type) };
     case T.MODULE:
     case T.MODULE_2:
       return r.fail('module values cannot be loaded (Shoal has no modules)');
@@ -168,6 +298,8 @@ export function isEmptyValue(v: PlainValue): boolean {
     case 'set': return v.members.length === 0;
     case 'zset':
     case 'hash': return v.entries.length === 0;
+    // An empty stream is a stream all the same (its IDs and groups live on).
+    case 'stream': return false;
   }
 }
 
