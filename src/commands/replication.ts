@@ -6,6 +6,7 @@ import { CLIENT_SLAVE, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { serveSync, replicaOf, stream, type ReplicaHello } from '../replication/primary.js';
 import { isMasterClient, link, sendAck, setPrimary, unsetPrimary } from '../replication/replica.js';
+import { replicaAck } from '../replication/primary.js';
 import { waitForReplicas, replicaAcked } from '../replication/wait.js';
 import type { ArgSpec, CommandDef } from './spec.js';
 
@@ -48,7 +49,7 @@ function replicaof(c: Client, argv: string[]): void {
 function hello(c: Client): ReplicaHello {
   let h = c.ext.replHello as ReplicaHello | undefined;
   if (h === undefined) {
-    h = { port: 0, ip: '', capaPsync2: false };
+    h = { port: 0, ip: '', capaPsync2: false, capaEof: false };
     c.ext.replHello = h;
   }
   return h;
@@ -72,14 +73,15 @@ function replconf(c: Client, argv: string[]): void {
     } else if (opt === 'ip-address') {
       hello(c).ip = val;
     } else if (opt === 'capa') {
-      if (val.toLowerCase() === 'psync2') hello(c).capaPsync2 = true;
+      const capa = val.toLowerCase();
+      if (capa === 'psync2') hello(c).capaPsync2 = true;
+      else if (capa === 'eof') hello(c).capaEof = true;
     } else if (opt === 'ack') {
       // Only from an attached replica, and never answered.
       const r = replicaOf(c);
       const off = parseInt64(val);
       if (r === undefined || typeof off !== 'number') return;
-      if (off > r.ackOffset) r.ackOffset = off;
-      r.ackTime = Date.now();
+      replicaAck(r, off);
       replicaAcked();
       return;
     } else if (opt === 'getack') {

@@ -14,7 +14,7 @@ export function persistenceInfo(): [string, string][] {
   const processed = p !== null ? p.processed : 0;
   const out: [string, string][] = [
     ['loading', rdbStats.loading ? '1' : '0'],
-    ['async_loading', '0'],
+    ['async_loading', rdbStats.asyncLoading ? '1' : '0'],
     ['current_cow_peak', '0'],
     ['current_cow_size', '0'],
     ['current_cow_size_age', '0'],

@@ -59,6 +59,8 @@ export const rdbStats = {
   /** The AOF's last write succeeded (aof.ts keeps these two current). */
   aofWriteOk: true,
   aofWriteError: '',
+  /** A replica loads its primary's RDB into fresh databases while serving the old ones (swapdb). */
+  asyncLoading: false,
 };
 
 /** A background snapshot: BGSAVE ('rdb') or an AOF rewrite writing a new base file ('aof'). */
@@ -66,7 +68,8 @@ export type ChildKind = 'rdb' | 'aof';
 
 interface BgJob {
   kind: ChildKind;
-  child: ChildProcess;
+  /** The writer child; null for a snapshot streamed to a consumer (disk-less replication). */
+  child: ChildProcess | null;
   snap: Snapshot;
   dir: string;
   start: number;
@@ -83,6 +86,9 @@ interface BgJob {
   /** Called once with the outcome (false also when killed). */
   done: (ok: boolean, killed: boolean) => void;
 }
+
+/** A job with a writer child (BGSAVE, AOF rewrite, disk-based replication). */
+type ChildJob = BgJob & { child: ChildProcess };
 
 let job: BgJob | null = null;
 
@@ -203,7 +209,7 @@ export function saveCommandSync(): boolean {
  * Take a point-in-time snapshot now and stream it to a writer child that commits it as
  * `dir/filename`. Null when the child cannot be started. The caller checked no child runs.
  */
-export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done']): BgJob | null {
+export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done']): ChildJob | null {
   let child: ChildProcess;
   try {
     child = fork(WRITER, [dir, filename, trailerMode(format)], {
@@ -215,7 +221,7 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
     log().warn(`Can't start a background snapshot: fork: ${(err as Error).message}`);
     return null;
   }
-  const j: BgJob = {
+  const j: ChildJob = {
     kind, child, snap: null as unknown as Snapshot, dir, start: now(), bytes: 0, sliceEnd: 0,
     paused: false, committed: false, killed: false, error: null, done,
   };
@@ -245,6 +251,40 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
   return j;
 }
 
+/**
+ * A point-in-time snapshot (a complete RDB, trailer included) handed to `write` chunk by chunk
+ * instead of a writer child: disk-less replication. `write` returns false to pause the walk until
+ * resumeSnapshot(); `done` follows the last chunk. It is the one background save while it runs,
+ * like Redis's RDB child writing to sockets.
+ */
+export function streamSnapshot(write: (chunk: Buffer) => boolean, done: BgJob['done']): BgJob {
+  const j: BgJob = {
+    kind: 'rdb', child: null, snap: null as unknown as Snapshot, dir: '', start: now(), bytes: 0, sliceEnd: 0,
+    paused: false, committed: false, killed: false, error: null, done,
+  };
+  const crc = server.config.bool('rdbchecksum') ? new Crc64() : null;
+  j.snap = newSnapshot('rdb', (chunk) => {
+    j.bytes += chunk.length;
+    if (crc !== null) crc.update(chunk);
+    if (!write(chunk)) j.paused = true;
+  });
+  j.done = (ok, killed) => {
+    if (ok) write(crc !== null ? crc.bytes() : Buffer.alloc(8));
+    done(ok, killed);
+  };
+  j.snap.track();
+  job = j;
+  setImmediate(walk, j);
+  return j;
+}
+
+/** Let a paused streamed snapshot walk on. */
+export function resumeSnapshot(j: BgJob): void {
+  if (!j.paused) return;
+  j.paused = false;
+  setImmediate(walk, j);
+}
+
 /** One slice of the walk; re-schedules itself until the stream is complete or the job ends. */
 function walk(j: BgJob): void {
   if (job !== j || j.paused || j.error !== null) return;
@@ -259,7 +299,8 @@ function walk(j: BgJob): void {
     j.error = (err as Error).message;
     log().warn(`Background snapshot failed while encoding: ${j.error}`);
     j.snap.release();
-    j.child.kill('SIGKILL');
+    if (j.child !== null) j.child.kill('SIGKILL');
+    else streamEnded(j);
     return;
   }
   if (!done) {
@@ -267,11 +308,16 @@ function walk(j: BgJob): void {
     return;
   }
   j.snap.release();
+  if (j.child === null) {
+    streamEnded(j);
+    return;
+  }
   // The byte count first: the child commits only a stream whose end it was told about.
-  j.child.send({ end: j.bytes }, () => j.child.stdin!.end());
+  const child = j.child;
+  child.send({ end: j.bytes }, () => child.stdin!.end());
 }
 
-function childDone(j: BgJob, code: number | null, signal: NodeJS.Signals | null): void {
+function childDone(j: ChildJob, code: number | null, signal: NodeJS.Signals | null): void {
   j.snap.release();
   if (job === j) job = null;
   const ok = code === 0 && j.committed && j.error === null;
@@ -282,6 +328,11 @@ function childDone(j: BgJob, code: number | null, signal: NodeJS.Signals | null)
   j.done(ok, j.killed);
 }
 
+function streamEnded(j: BgJob): void {
+  if (job === j) job = null;
+  j.done(j.error === null, false);
+}
+
 /** Stop the background snapshot in progress; its `done` sees killed = true. */
 export function killChild(): void {
   const j = job;
@@ -289,6 +340,10 @@ export function killChild(): void {
   j.killed = true;
   j.snap.release();
   job = null;
+  if (j.child === null) {
+    j.done(false, true);
+    return;
+  }
   j.child.kill('SIGKILL');
   fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
 }

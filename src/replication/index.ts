@@ -9,7 +9,7 @@ import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { detach, dropTimedOutReplicas, ensureBacklog, pingReplicas, replicationSink, stream } from './primary.js';
+import { detach, dropTimedOutReplicas, ensureBacklog, freeIdleBacklog, fullSyncCron, pingReplicas, replicationSink, sendUnsent, stream } from './primary.js';
 import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 
@@ -22,6 +22,8 @@ function cron(): void {
     sendAck();
   }
   dropTimedOutReplicas();
+  fullSyncCron();
+  freeIdleBacklog();
   if (cronTicks % server.config.num('repl-ping-replica-period') === 0) pingReplicas();
 }
 
@@ -48,7 +50,7 @@ function infoSection(): string {
       const total = link.syncSize;
       line('master_sync_total_bytes', total);
       line('master_sync_read_bytes', link.syncRead);
-      line('master_sync_left_bytes', total < 0 ? -1 : total - link.syncRead);
+      line('master_sync_left_bytes', total - link.syncRead);
       line('master_sync_perc', total > 0 ? ((link.syncRead * 100) / total).toFixed(2) : '0.00');
       line('master_sync_last_io_seconds_ago', secondsAgo(link.lastIo));
     }
@@ -61,9 +63,10 @@ function infoSection(): string {
   }
   line('connected_slaves', stream.replicas.length);
   stream.replicas.forEach((r, i) => {
-    const state = r.held === null ? 'online' : 'wait_bgsave';
+    const state = r.state === 'online' ? 'online' : 'wait_bgsave';
     line(`slave${i}`, `ip=${r.ip},port=${r.port},state=${state},offset=${r.ackOffset},lag=${secondsAgo(r.ackTime)}`);
   });
+  sendUnsent();
   const b = stream.backlog;
   line('master_failover_state', 'no-failover');
   line('master_replid', server.replId);
@@ -89,6 +92,7 @@ export function initReplication(): void {
     return { streamDb, id: server.replId, offset: stream.offset };
   };
   server.config.watch('repl-backlog-size', (v) => {
+    sendUnsent();
     if (stream.backlog !== null) stream.backlog.resize(Number(v));
   });
   server.config.watch('min-replicas-to-write', (v) => {

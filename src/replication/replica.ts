@@ -5,6 +5,8 @@
 // second and continue with PSYNC from our offset.
 
 import { encodeCommand } from '../protocol/command.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { signals } from '../keyspace/signals.js';
@@ -12,13 +14,15 @@ import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
 import { loadRdbInto } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
-import { activeChild } from '../persistence/save.js';
+import { activeChild, rdbStats } from '../persistence/save.js';
+import { Db } from '../keyspace/db.js';
 import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
 import { server } from '../server/state.js';
 import { tlsClientOptions } from '../server/tls.js';
 import { Backlog } from './backlog.js';
-import { disconnectReplicas, feedStream, newReplId, stream } from './primary.js';
+import { disconnectReplicas, feedStream, newReplId, sendUnsent, stream } from './primary.js';
+import { RdbStreamLoader } from './rdb-stream.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
 
@@ -36,7 +40,7 @@ export const link = {
   streamDb: 0,
   /** We were a primary: our own history is offered to the new primary (PSYNC <our id> <offset+1>). */
   offerOwnHistory: false,
-  /** Set while an RDB is being received: its expected size (-1 with EOF framing) and progress. */
+  /** Set while an RDB is being received: its size (-1 before the header, 0 with EOF framing) and progress. */
   syncSize: 0,
   syncRead: 0,
 };
@@ -248,56 +252,184 @@ async function handshake(my: number): Promise<void> {
   }
 }
 
-/** Receive the RDB ($<len> or $EOF:<mark> framing), replace the dataset with it, and go online. */
-async function fullSync(my: number, id: string, offset: number): Promise<void> {
-  link.state = 'sync';
-  const header = await readLine(my, true);
-  if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
-  let payload: Buffer;
-  if (header.startsWith('$EOF:')) {
-    const mark = Buffer.from(header.slice(5), 'latin1');
-    link.syncSize = -1;
-    // Each chunk is searched once, with the previous chunk's last bytes in case the mark straddles them.
-    let scanned = 0;
-    let before = 0;
-    let overlap = EMPTY;
-    let found = -1;
-    for (;;) {
-      while (found < 0 && scanned < inbox.length) {
-        const chunk = inbox[scanned];
-        const window = overlap.length === 0 ? chunk : Buffer.concat([overlap, chunk]);
-        const at = window.indexOf(mark);
-        if (at >= 0) found = before - overlap.length + at;
-        overlap = Buffer.from(window.subarray(Math.max(0, window.length - mark.length + 1)));
-        before += chunk.length;
-        scanned++;
-      }
-      if (found >= 0) break;
-      link.syncRead = inboxLen;
-      await waitForInput(my);
-      if (my !== attempt) throw new Error('link closed');
-    }
-    const all = inboxBytes();
-    payload = all.subarray(0, found);
-    inboxKeep(all.subarray(found + mark.length));
-  } else {
-    const size = Number(header.slice(1));
-    link.syncSize = size;
-    while (inboxLen < size) {
-      link.syncRead = inboxLen;
-      await waitForInput(my);
-      if (my !== attempt) throw new Error('link closed');
-    }
-    const all = inboxBytes();
-    payload = all.subarray(0, size);
-    inboxKeep(all.subarray(size));
-  }
-  log().info(`MASTER <-> REPLICA sync: received ${payload.length} bytes, flushing old data and loading`);
+/**
+ * Where a full sync's RDB goes as it arrives (repl-diskless-load): a temp file loaded at the end
+ * (disabled, and on-empty-db with data), straight into the empty keyspace with clients told
+ * -LOADING (on-empty-db), or into fresh databases swapped in at the end while the old data is
+ * served (swapdb). finish() makes it the dataset or throws; abort() leaves the old data.
+ */
+interface RdbTarget {
+  write(chunk: Buffer): void;
+  finish(): void;
+  abort(): void;
+  /** The primary's repl-stream-db, known once finished. */
+  streamDb: number;
+}
+
+function datasetEmpty(): boolean {
+  for (const db of server.dbs) if (db.dict.size !== 0) return false;
+  return true;
+}
+
+function flushAll(): void {
   for (const db of server.dbs) {
     signals.flushed(db);
     db.flush();
   }
-  loadRdbInto(payload, false, true);
+}
+
+function rdbTarget(primaryId: string): RdbTarget {
+  const mode = server.config.get('repl-diskless-load');
+  if (mode === 'swapdb') return socketTarget(true, primaryId === server.replId);
+  if (mode === 'on-empty-db' && datasetEmpty()) return socketTarget(false, false);
+  return fileTarget();
+}
+
+/**
+ * A socket load: keys into the live databases (empty), or into fresh ones swapped in at the end
+ * (the old data comes back if the transfer fails). As in Redis, the old data is served meanwhile
+ * only when it is the same history (the primary's id is ours: an earlier point of the same data);
+ * otherwise clients get -LOADING.
+ */
+function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
+  const dbs = swap ? server.dbs.map((d) => new Db(d.id)) : server.dbs;
+  const loader = new RdbStreamLoader(dbs);
+  if (serveOld) {
+    rdbStats.asyncLoading = true;
+    log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket, serving the old data meanwhile (swapdb)');
+  } else {
+    rdbStats.loading = true;
+    log().info(`MASTER <-> REPLICA sync: Loading DB in memory from the socket${swap ? ', the old data kept aside (swapdb)' : ''}`);
+  }
+  return {
+    streamDb: 0,
+    write: (chunk) => loader.feed(chunk),
+    finish() {
+      loader.finish();
+      this.streamDb = loader.streamDb;
+      if (swap) {
+        for (let i = 0; i < dbs.length; i++) {
+          const live = server.dbs[i];
+          const lru = live.access !== null;
+          signals.flushed(live);
+          live.swapWith(dbs[i]);
+          if (lru && live.access === null) live.access = new Map();
+        }
+        log().info('MASTER <-> REPLICA sync: Swapping the databases loaded from the socket in');
+      }
+      endLoading();
+    },
+    abort() {
+      // swapdb keeps the old data; a direct load leaves no half dataset behind.
+      if (!swap) flushAll();
+      endLoading();
+    },
+  };
+}
+
+function endLoading(): void {
+  rdbStats.loading = false;
+  rdbStats.asyncLoading = false;
+}
+
+/** repl-diskless-load disabled: a temp file, which becomes the dump file and is loaded at the end. */
+function fileTarget(): RdbTarget {
+  const dir = server.config.get('dir');
+  const tmp = path.join(dir, `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`);
+  let fd: number | null = fs.openSync(tmp, 'w');
+  const close = (): void => {
+    if (fd !== null) fs.closeSync(fd);
+    fd = null;
+  };
+  return {
+    streamDb: 0,
+    write(chunk) {
+      fs.writeSync(fd!, chunk);
+    },
+    finish() {
+      fs.fdatasyncSync(fd!);
+      close();
+      const file = path.join(dir, server.config.get('dbfilename'));
+      fs.renameSync(tmp, file);
+      const rdb = fs.readFileSync(file);
+      log().info(`MASTER <-> REPLICA sync: Flushing old data, loading the DB (${rdb.length} bytes) in memory`);
+      flushAll();
+      rdbStats.loading = true;
+      try {
+        loadRdbInto(rdb, false, true);
+      } catch (err) {
+        flushAll();
+        throw err;
+      } finally {
+        rdbStats.loading = false;
+      }
+      this.streamDb = Number(rdbAux(rdb.subarray(0, 4096)).get('repl-stream-db')) || 0;
+    },
+    abort() {
+      close();
+      fs.rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/** Receive the RDB ($<len> or $EOF:<mark> framing) into its target, make it the dataset, and go online. */
+async function fullSync(my: number, id: string, offset: number): Promise<void> {
+  link.state = 'sync';
+  // As Redis reports it: -1 until the header, then the length, or 0 with the end mark.
+  link.syncSize = -1;
+  link.syncRead = 0;
+  const header = await readLine(my, true);
+  if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
+  const mark = header.startsWith('$EOF:') ? Buffer.from(header.slice(5), 'latin1') : null;
+  let left = mark === null ? Number(header.slice(1)) : -1;
+  link.syncSize = mark === null ? left : 0;
+  const target = rdbTarget(id);
+  try {
+    // With the end mark: the last bytes are held back until we know the mark does not start in them.
+    let tail = EMPTY;
+    for (;;) {
+      const chunks = inbox;
+      inboxKeep(EMPTY);
+      let rest: Buffer[] | null = null;
+      for (const chunk of chunks) {
+        if (rest !== null) {
+          rest.push(chunk);
+          continue;
+        }
+        link.syncRead += chunk.length;
+        if (mark === null) {
+          const n = Math.min(left, chunk.length);
+          target.write(chunk.subarray(0, n));
+          left -= n;
+          if (left === 0) rest = [chunk.subarray(n)];
+          continue;
+        }
+        const win = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
+        const at = win.indexOf(mark);
+        if (at >= 0) {
+          target.write(win.subarray(0, at));
+          rest = [win.subarray(at + mark.length)];
+          continue;
+        }
+        const keep = Math.min(win.length, mark.length - 1);
+        target.write(win.subarray(0, win.length - keep));
+        tail = Buffer.from(win.subarray(win.length - keep));
+      }
+      if (rest !== null) {
+        // What follows the RDB is the stream: it stays for goOnline.
+        inbox = rest.filter((b) => b.length > 0);
+        inboxLen = inbox.reduce((n, b) => n + b.length, 0);
+        break;
+      }
+      await waitForInput(my);
+      if (my !== attempt) throw new Error('link closed');
+    }
+    log().info(`MASTER <-> REPLICA sync: received ${link.syncRead} bytes`);
+    target.finish();
+  } catch (err) {
+    target.abort();
+    throw err;
+  }
   // The AOF must restart from the new dataset, as Redis does after a full sync.
   if (aofState.enabled) {
     if (activeChild() === null) startRewrite();
@@ -306,9 +438,11 @@ async function fullSync(my: number, id: string, offset: number): Promise<void> {
   server.replId = id;
   server.replId2 = '0'.repeat(40);
   stream.secondOffset = -1;
+  // The old history's last bytes go to the old sub-replicas (about to be disconnected), not the new backlog.
+  sendUnsent();
   stream.offset = offset;
   stream.backlog = new Backlog(server.config.num('repl-backlog-size'), offset);
-  link.streamDb = streamDbOf(payload);
+  link.streamDb = target.streamDb;
   // Sub-replicas followed the data we just replaced.
   disconnectReplicas();
   log().info('MASTER <-> REPLICA sync: Finished with success');
@@ -330,14 +464,6 @@ export function rdbAux(head: Buffer): Map<string, string> {
     // A truncated head: the fields read so far.
   }
   return aux;
-}
-
-/**
- * The database the primary's stream has selected, from the RDB's repl-stream-db AUX field (a
- * primary that is itself a replica passes its stream on without a fresh SELECT).
- */
-function streamDbOf(rdb: Buffer): number {
-  return Number(rdbAux(rdb).get('repl-stream-db')) || 0;
 }
 
 /** The database our primary's stream is in now (the repl-stream-db we write into RDBs). */
@@ -376,13 +502,34 @@ let postponedLen = 0;
 function resumeStream(this: Client, argv: string[]): void {
   processCommand(this, argv);
   if (master !== this || this.flags & CLIENT_BLOCKED) return;
-  const raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
-  feedStream(raw.subarray(0, postponedLen));
-  const rest = raw.subarray(postponedLen);
-  unapplied = rest.length === 0 ? [] : [rest];
-  unappliedLen = rest.length;
+  stream.offset += postponedLen;
+  passOn(unapplied, postponedLen);
   postponedLen = 0;
   apply(EMPTY);
+}
+
+/**
+ * Hand the first `n` bytes of `chunks` (applied and counted) on to our own stream, and drop them:
+ * the chunks as they came, no joining. `chunks` is `unapplied`, or what it was before a dropped
+ * link replaced it.
+ */
+function passOn(chunks: Buffer[], n: number): void {
+  if (n === 0) return;
+  if (chunks === unapplied) unappliedLen -= n;
+  let i = 0;
+  while (n > 0) {
+    const b = chunks[i];
+    if (b.length <= n) {
+      feedStream(b, true);
+      n -= b.length;
+      i++;
+    } else {
+      feedStream(b.subarray(0, n), true);
+      chunks[i] = b.subarray(n);
+      n = 0;
+    }
+  }
+  if (i > 0) chunks.splice(0, i);
 }
 
 /** Run every complete command in `chunk` (plus what was left over) and account for its bytes. */
@@ -396,8 +543,7 @@ function apply(chunk: Buffer): void {
   c.lastInteraction = Date.now();
   // Like Redis 7.0, CLIENT PAUSE holds the primary's stream too: nothing runs before the held command.
   if (c.flags & CLIENT_BLOCKED) return;
-  // Joined once, and only when a command completed (a big value arrives in many chunks).
-  let raw: Buffer | null = null;
+  const chunks = unapplied;
   let used = 0;
   for (;;) {
     const argv = c.parser.next(false);
@@ -411,21 +557,21 @@ function apply(chunk: Buffer): void {
     }
     // A complete command leaves exactly the bytes after it pending.
     const end = unappliedLen - c.parser.pending;
-    if (raw === null) raw = unapplied.length === 1 ? unapplied[0] : Buffer.concat(unapplied, unappliedLen);
     processCommand(c, argv);
-    if (master !== c) return;
+    // The link was dropped meanwhile: what ran before still goes on to our stream.
+    if (master !== c) {
+      passOn(chunks, used);
+      return;
+    }
     if (c.flags & CLIENT_BLOCKED) {
       postponedLen = end - used;
       break;
     }
-    feedStream(raw.subarray(used, end));
+    // Counted per command (an ACK in the middle reports it), passed on once for the whole run.
+    stream.offset += end - used;
     used = end;
   }
-  if (raw !== null) {
-    const rest = raw.subarray(used);
-    unapplied = rest.length === 0 ? [] : [rest];
-    unappliedLen = rest.length;
-  }
+  passOn(chunks, used);
   c.reply.discard();
 }
 

@@ -198,8 +198,13 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, ERR.masterDown);
     return;
   }
-  // Loading happens only at start, before any client could have queued a transaction.
+  // While a dataset is being loaded only `loading` commands run; while a replica loads its
+  // primary's RDB beside the old data (swapdb), only no_async_loading commands wait.
   if (rdbStats.loading && (cmd.flags & F.LOADING) === 0) {
+    reject(c, cmd, ERR.loading);
+    return;
+  }
+  if (rdbStats.asyncLoading && cmd.flags & F.NO_ASYNC_LOADING) {
     reject(c, cmd, ERR.loading);
     return;
   }

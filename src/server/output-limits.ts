@@ -31,8 +31,11 @@ function overOutputLimit(c: Client): boolean {
   if (c.flags & CLIENT_MASTER) return false;
   const lim = c.flags & CLIENT_SLAVE && (c.flags & CLIENT_MONITOR) === 0 ? replicaLimits
     : c.flags & CLIENT_PUBSUB ? pubsubLimits : normalLimits;
+  return overLimits(c, lim, (c.socket !== null ? c.socket.writableLength : 0) + c.reply.len);
+}
+
+function overLimits(c: Client, lim: number[], used: number): boolean {
   if (lim[0] === 0 && lim[1] === 0) return false;
-  const used = (c.socket !== null ? c.socket.writableLength : 0) + c.reply.len;
   if (lim[0] !== 0 && used >= lim[0]) return true;
   if (lim[1] === 0 || used < lim[1]) {
     c.obufSoftLimitSince = 0;
@@ -57,9 +60,9 @@ export function closeIfOverOutputLimit(c: Client): boolean {
   return true;
 }
 
-/** Output a replica holds back during its full sync counts against its class's hard limit. */
-export function heldOverHardLimit(c: Client, held: number): boolean {
-  return replicaLimits[0] !== 0 && (c.flags & CLIENT_SLAVE) !== 0 && held >= replicaLimits[0];
+/** The stream a replica holds back during its full sync counts against the replica class's limits. */
+export function heldOverLimit(c: Client, held: number): boolean {
+  return (c.flags & CLIENT_SLAVE) !== 0 && overLimits(c, replicaLimits, held);
 }
 
 /** Client limits: per-class output buffer limits, and maxmemory-clients over all clients. */

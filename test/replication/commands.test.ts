@@ -238,4 +238,25 @@ describe.runIf(HAVE)('the replication stream on the wire', () => {
     r.close();
     c.close();
   });
+
+  it('repl-backlog-ttl: without replicas for that long, the backlog is freed and the history id changes', async () => {
+    const field = (text: string, name: string): string => new RegExp(`${name}:(\\S+)`).exec(text)![1];
+    const conns = await Promise.all([shoal.port, redis.port].map((port) => RespConn.connect(port)));
+    const before: string[] = [];
+    for (const c of conns) {
+      const text = await c.call('INFO', 'replication');
+      expect(field(text, 'repl_backlog_active')).toBe('1');
+      before.push(field(text, 'master_replid'));
+      expect(await c.call('CONFIG', 'SET', 'repl-backlog-ttl', '1')).toBe('+OK\r\n');
+    }
+    await new Promise((res) => setTimeout(res, 3000));
+    for (const [i, c] of conns.entries()) {
+      const text = await c.call('INFO', 'replication');
+      expect(text).toContain('connected_slaves:0\r\n');
+      expect(field(text, 'repl_backlog_active')).toBe('0');
+      expect(field(text, 'master_replid')).not.toBe(before[i]);
+      expect(field(text, 'master_replid2')).toBe('0'.repeat(40));
+      c.close();
+    }
+  });
 });

@@ -83,7 +83,7 @@ describe.runIf(HAVE)('Shoal primary, redis-server replica', () => {
   let s: Redis;
 
   beforeAll(async () => {
-    shoal = await startShoal();
+    shoal = await startShoal(['--repl-diskless-sync-delay', '0']);
     p = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
     await p.connect();
     await populate(p, 'before');
@@ -193,10 +193,10 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
     await caughtUp(p, s);
     expect(await dataset(s)).toEqual(await dataset(p));
     await populate(p, 'after');
-    await p.set('short', 'v', 'PX', 150);
     await caughtUp(p, s);
     expect(await dataset(s)).toEqual(await dataset(p));
     // The primary's expiry reaches us as a DEL; we never expire keys ourselves.
+    await p.set('short', 'v', 'PX', 150);
     await until('expired key removed', async () => (await s.exists('short')) === 0);
     const text = await replInfo(s);
     expect(info(await s.info('clients'), 'connected_clients')).toBe('2');
@@ -300,7 +300,7 @@ describe.runIf(HAVE)('chained: redis-server primary (with a password) -> Shoal -
     t = new Redis(top.port, '127.0.0.1', { lazyConnect: true, password: 'sekret' });
     await t.connect();
     await populate(t, 'top');
-    mid = await startShoal(['--replicaof', '127.0.0.1', String(top.port), '--masterauth', 'sekret']);
+    mid = await startShoal(['--replicaof', '127.0.0.1', String(top.port), '--masterauth', 'sekret', '--repl-diskless-sync-delay', '0']);
     m = new Redis(mid.port, '127.0.0.1', { lazyConnect: true });
     await m.connect();
     // The stream is left in database 5: the leaf's full sync must carry that (repl-stream-db).
@@ -391,7 +391,7 @@ describe('Shoal primary, Shoal replica', () => {
   let s: Redis;
 
   beforeAll(async () => {
-    a = await startShoal();
+    a = await startShoal(['--repl-diskless-sync', 'no']);
     p = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
     await p.connect();
     const pipe = p.pipeline();
@@ -479,7 +479,7 @@ describe.runIf(HAVE)('Shoal primary: writes during a background full sync are he
   let s: Redis;
 
   beforeAll(async () => {
-    shoal = await startShoal();
+    shoal = await startShoal(['--repl-diskless-sync-delay', '0']);
     p = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
     await p.connect();
     for (let batch = 0; batch < 10; batch++) {
@@ -562,7 +562,7 @@ describe.runIf(HAVE)('restarts keep the history (repl-id / repl-offset in the du
   }, 30000);
 
   it('a Shoal primary restarted from its dump takes its old history as replid2', async () => {
-    const a = await startShoal();
+    const a = await startShoal(['--repl-diskless-sync-delay', '0']);
     const c = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
     await c.connect();
     // A replica attaching creates the backlog (and with it the history the dump records).
