@@ -207,20 +207,7 @@ export class SkipList {
   /** Link node x (score, member and level already set) into place. */
   private link(x: number): void {
     const mem = this.mem;
-    const score = this.f64[x >> 1];
-    const member = this.members[mem[x + SLOT]];
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const f = mem[y + FWD + 2 * i];
-        if (f === NIL || !this.before(f, score, member)) break;
-        rank += mem[y + FWD + 2 * i + 1];
-        y = f;
-      }
-      rankAt[i] = rank;
-      update[i] = y;
-    }
+    this.findUpdate(this.f64[x >> 1], this.members[mem[x + SLOT]]);
     const lv = mem[x + LVL];
     if (lv > this.level) {
       for (let i = this.level; i < lv; i++) {
@@ -247,16 +234,22 @@ export class SkipList {
     this.length++;
   }
 
-  /** Fill `update` with the rightmost node before (score, member) on every level. */
+  /**
+   * Fill `update` with the rightmost node before (score, member) on every level, and `rankAt` with
+   * those nodes' 1-based ranks (0 for the header).
+   */
   private findUpdate(score: number, member: string): void {
     const mem = this.mem;
     let y = HEAD;
+    let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
         const f = mem[y + FWD + 2 * i];
         if (f === NIL || !this.before(f, score, member)) break;
+        rank += mem[y + FWD + 2 * i + 1];
         y = f;
       }
+      rankAt[i] = rank;
       update[i] = y;
     }
   }
@@ -321,25 +314,16 @@ export class SkipList {
   rank(member: string): number {
     const x = this.dict.get(member);
     if (x === undefined) return -1;
-    const score = this.f64[x >> 1];
-    const mem = this.mem;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const f = mem[y + FWD + 2 * i];
-        if (f === NIL || (f !== x && !this.before(f, score, member))) break;
-        rank += mem[y + FWD + 2 * i + 1];
-        y = f;
-        if (y === x) return rank - 1;
-      }
-    }
-    return rank - 1;
+    // The nodes before x are its predecessor's 1-based rank.
+    this.findUpdate(this.f64[x >> 1], member);
+    return rankAt[0];
   }
 
-  /** Node at a 0-based rank (must be < length). */
-  at(rank: number): number {
-    const target = rank + 1;
+  /**
+   * Fill `update` with the rightmost node on every level whose 1-based rank is at most `target`;
+   * returns the one on the lowest level.
+   */
+  private findRank(target: number): number {
     const mem = this.mem;
     let y = HEAD;
     let traversed = 0;
@@ -351,16 +335,30 @@ export class SkipList {
         traversed += mem[p + 1];
         y = f;
       }
-      if (traversed === target) return y;
+      update[i] = y;
     }
-    return NIL;
+    return y;
+  }
+
+  /** Node at a 0-based rank (must be < length). */
+  at(rank: number): number {
+    return rank < this.length ? this.findRank(rank + 1) : NIL;
   }
 
   // ---- range searches: return a node and leave its 0-based rank in foundRank
 
-  firstInScore(r: ScoreRange): number {
-    if (this.length === 0 || !scoreRangeValid(r)) return NIL;
-    if (!scoreGteMin(this.scoreOf(this.tail), r) || !scoreLteMax(this.scoreOf(this.first), r)) return NIL;
+  /** False when no member's score can be in r. */
+  private scoresMeet(r: ScoreRange): boolean {
+    return this.length !== 0 && scoreRangeValid(r) && scoreGteMin(this.scoreOf(this.tail), r)
+      && scoreLteMax(this.scoreOf(this.first), r);
+  }
+
+  /**
+   * The last node (or the header) whose score is below r's min (toMin) or within r's max (!toMin),
+   * with its 1-based rank in foundRank: the first-in-range search looks one node further, the
+   * last-in-range one stops there.
+   */
+  private descendScore(r: ScoreRange, toMin: boolean): number {
     const mem = this.mem;
     const f64 = this.f64;
     let y = HEAD;
@@ -369,95 +367,71 @@ export class SkipList {
       for (;;) {
         const p = y + FWD + 2 * i;
         const f = mem[p];
-        if (f === NIL || scoreGteMin(f64[f >> 1], r)) break;
+        if (f === NIL || (toMin ? scoreGteMin(f64[f >> 1], r) : !scoreLteMax(f64[f >> 1], r))) break;
         rank += mem[p + 1];
         y = f;
       }
     }
-    const x = mem[y + FWD];
-    if (x === NIL || !scoreLteMax(f64[x >> 1], r)) return NIL;
     this.foundRank = rank;
-    return x;
+    return y;
+  }
+
+  firstInScore(r: ScoreRange): number {
+    if (!this.scoresMeet(r)) return NIL;
+    const x = this.mem[this.descendScore(r, true) + FWD];
+    return x === NIL || !scoreLteMax(this.f64[x >> 1], r) ? NIL : x;
   }
 
   lastInScore(r: ScoreRange): number {
-    if (this.length === 0 || !scoreRangeValid(r)) return NIL;
-    if (!scoreGteMin(this.scoreOf(this.tail), r) || !scoreLteMax(this.scoreOf(this.first), r)) return NIL;
+    if (!this.scoresMeet(r)) return NIL;
+    const y = this.descendScore(r, false);
+    if (y === HEAD || !scoreGteMin(this.f64[y >> 1], r)) return NIL;
+    this.foundRank--;
+    return y;
+  }
+
+  /** False when no member can be in r. */
+  private membersMeet(r: LexRange): boolean {
+    return this.length !== 0 && lexRangeValid(r) && lexGteMin(this.memberOf(this.tail), r)
+      && lexLteMax(this.memberOf(this.first), r);
+  }
+
+  /** descendScore for a member range. */
+  private descendLex(r: LexRange, toMin: boolean): number {
     const mem = this.mem;
-    const f64 = this.f64;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
         const p = y + FWD + 2 * i;
         const f = mem[p];
-        if (f === NIL || !scoreLteMax(f64[f >> 1], r)) break;
+        if (f === NIL || (toMin ? lexGteMin(this.memberOf(f), r) : !lexLteMax(this.memberOf(f), r))) break;
         rank += mem[p + 1];
         y = f;
       }
     }
-    if (y === HEAD || !scoreGteMin(f64[y >> 1], r)) return NIL;
-    this.foundRank = rank - 1;
+    this.foundRank = rank;
     return y;
   }
 
   firstInLex(r: LexRange): number {
-    if (this.length === 0 || !lexRangeValid(r)) return NIL;
-    if (!lexGteMin(this.memberOf(this.tail), r) || !lexLteMax(this.memberOf(this.first), r)) return NIL;
-    const mem = this.mem;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || lexGteMin(this.memberOf(f), r)) break;
-        rank += mem[p + 1];
-        y = f;
-      }
-    }
-    const x = mem[y + FWD];
-    if (x === NIL || !lexLteMax(this.memberOf(x), r)) return NIL;
-    this.foundRank = rank;
-    return x;
+    if (!this.membersMeet(r)) return NIL;
+    const x = this.mem[this.descendLex(r, true) + FWD];
+    return x === NIL || !lexLteMax(this.memberOf(x), r) ? NIL : x;
   }
 
   lastInLex(r: LexRange): number {
-    if (this.length === 0 || !lexRangeValid(r)) return NIL;
-    if (!lexGteMin(this.memberOf(this.tail), r) || !lexLteMax(this.memberOf(this.first), r)) return NIL;
-    const mem = this.mem;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || !lexLteMax(this.memberOf(f), r)) break;
-        rank += mem[p + 1];
-        y = f;
-      }
-    }
+    if (!this.membersMeet(r)) return NIL;
+    const y = this.descendLex(r, false);
     if (y === HEAD || !lexGteMin(this.memberOf(y), r)) return NIL;
-    this.foundRank = rank - 1;
+    this.foundRank--;
     return y;
   }
 
   /** Remove the nodes with 0-based ranks start..end (inclusive, within bounds). */
   deleteRanks(start: number, end: number): void {
     const mem = this.mem;
-    let y = HEAD;
-    let traversed = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || traversed + mem[p + 1] > start) break;
-        traversed += mem[p + 1];
-        y = f;
-      }
-      update[i] = y;
-    }
-    let x = mem[y + FWD];
+    let x = mem[this.findRank(start) + FWD];
     for (let n = end - start + 1; n > 0 && x !== NIL; n--) {
       const nx = mem[x + FWD];
       this.unlink(x);
