@@ -17,8 +17,8 @@ import { globMatch } from '../util/glob.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 import { ksIndex } from './keyspecs.js';
+import { rangeArg } from './list.js';
 
-const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
 /**
@@ -26,16 +26,7 @@ const INT_MAX = 2147483647;
  * returns null when it is not an integer in the C int range.
  */
 function parseIntArg(c: Client, arg: string, msg: string | null): number | null {
-  const n = parseInt64(arg);
-  if (n === null) {
-    c.reply.error(msg ?? ERR.notInteger);
-    return null;
-  }
-  if (n < INT_MIN || n > INT_MAX) {
-    c.reply.error(msg ?? ERR.rangeBetween(INT_MIN, INT_MAX));
-    return null;
-  }
-  return Number(n);
+  return rangeArg(c, arg, -2147483648n, 2147483647n, msg);
 }
 
 /** The database numbered by a DB argument, or null (after replying) when out of range. */
@@ -49,6 +40,13 @@ function targetDb(c: Client, id: number): Db | null {
 
 const clusterEnabled = (): boolean => server.config.bool('cluster-enabled');
 
+/** EXISTS and TOUCH: a read lookup marks each key as accessed. */
+function countExisting(c: Client, argv: string[]): void {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
+  c.reply.int(n);
+}
+
 /** DEL and UNLINK: memory is reclaimed by the JS collector either way. */
 function delKeys(c: Client, argv: string[]): void {
   let n = 0;
@@ -61,6 +59,25 @@ function delKeys(c: Client, argv: string[]): void {
   }
   server.dirty += n;
   c.reply.int(n);
+}
+
+/** Store v at key with an expire time from getExpire (-1: none). */
+function setWithExpire(db: Db, key: string, v: Value, expire: number): void {
+  db.set(key, v);
+  if (expire !== -1) db.setExpire(key, expire);
+}
+
+/**
+ * RENAME's and MOVE's effect once checked: the value and its TTL go to (dst, dstKey), the source key
+ * is deleted, then the from / to events.
+ */
+function transfer(src: Db, srcKey: string, dst: Db, dstKey: string, v: Value, expire: number,
+  fromEvent: string, toEvent: string): void {
+  setWithExpire(dst, dstKey, v, expire);
+  src.delete(srcKey);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, fromEvent, srcKey, src.id);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, toEvent, dstKey, dst.id);
+  server.dirty++;
 }
 
 function rename(c: Client, argv: string[], nx: boolean): void {
@@ -86,12 +103,7 @@ function rename(c: Client, argv: string[], nx: boolean): void {
     // Deleted and created again, as Redis does: the destination gets a `new` event.
     db.delete(dst);
   }
-  db.set(dst, v);
-  if (expire !== -1) db.setExpire(dst, expire);
-  db.delete(src);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'rename_from', src, db.id);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'rename_to', dst, db.id);
-  server.dirty++;
+  transfer(db, src, db, dst, v, expire, 'rename_from', 'rename_to');
   if (nx) c.reply.int(1);
   else c.reply.ok();
 }
@@ -137,8 +149,7 @@ function copyCommand(c: Client, argv: string[]): void {
   }
   // Deleted and created again, as Redis does: the destination gets a `new` event.
   dst.delete(newkey);
-  dst.set(newkey, typeof v === 'string' ? v : v.clone());
-  if (expire !== -1) dst.setExpire(newkey, expire);
+  setWithExpire(dst, newkey, typeof v === 'string' ? v : v.clone(), expire);
   notifyKeyspaceEvent(NOTIFY_GENERIC, 'copy_to', newkey, dst.id);
   server.dirty++;
   c.reply.int(1);
@@ -169,12 +180,7 @@ function moveCommand(c: Client, argv: string[]): void {
     c.reply.int(0);
     return;
   }
-  dst.set(key, v);
-  if (expire !== -1) dst.setExpire(key, expire);
-  src.delete(key);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'move_from', key, src.id);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'move_to', key, dst.id);
-  server.dirty++;
+  transfer(src, key, dst, key, v, expire, 'move_from', 'move_to');
   c.reply.int(1);
 }
 
@@ -449,6 +455,18 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
 
 const gen = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'generic', acl: 'keyspace', ...def });
 
+/** EXPIRE PEXPIRE EXPIREAT PEXPIREAT: one definition but for the time unit and base. */
+function expireDef(name: string, since: string, summary: string, seconds: boolean, relative: boolean): CommandDef {
+  return gen({
+    name, arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
+    since, summary, complexity: 'O(1)',
+    handler(c, argv) {
+      expireGeneric(c, argv, seconds, relative, name);
+    },
+  });
+}
+
 export const commands: CommandDef[] = [
   gen({
     name: 'del', arity: -2, flags: 'write', keys: [1, -1, 1], keySpecFlags: ['RM', 'DELETE'],
@@ -470,22 +488,14 @@ export const commands: CommandDef[] = [
     since: '1.0.0', summary: 'Counts how many of the given keys exist.',
     complexity: 'O(N) where N is the number of keys to check.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler(c, argv) {
-      let n = 0;
-      for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
-      c.reply.int(n);
-    },
+    handler: countExisting,
   }),
   gen({
     name: 'touch', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],
     since: '3.2.1', summary: 'Counts how many of the given keys exist, marking them as accessed.',
     complexity: 'O(N) where N is the number of keys that will be touched.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler(c, argv) {
-      let n = 0;
-      for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
-      c.reply.int(n);
-    },
+    handler: countExisting,
   }),
   gen({
     name: 'type', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO'],
@@ -617,38 +627,10 @@ export const commands: CommandDef[] = [
       }),
     ],
   },
-  gen({
-    name: 'expire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '1.0.0', summary: 'Sets a key\'s time to live in seconds.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, true, true, 'expire');
-    },
-  }),
-  gen({
-    name: 'pexpire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '2.6.0', summary: 'Sets a key\'s time to live in milliseconds.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, false, true, 'pexpire');
-    },
-  }),
-  gen({
-    name: 'expireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '1.2.0', summary: 'Sets the unix time, in seconds, at which a key expires.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, true, false, 'expireat');
-    },
-  }),
-  gen({
-    name: 'pexpireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '2.6.0', summary: 'Sets the unix time, in milliseconds, at which a key expires.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, false, false, 'pexpireat');
-    },
-  }),
+  expireDef('expire', '1.0.0', 'Sets a key\'s time to live in seconds.', true, true),
+  expireDef('pexpire', '2.6.0', 'Sets a key\'s time to live in milliseconds.', false, true),
+  expireDef('expireat', '1.2.0', 'Sets the unix time, in seconds, at which a key expires.', true, false),
+  expireDef('pexpireat', '2.6.0', 'Sets the unix time, in milliseconds, at which a key expires.', false, false),
   gen({
     name: 'ttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
     docs: { history: [['2.8.0', 'Replies -2 for a missing key.']] },
