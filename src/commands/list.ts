@@ -19,12 +19,12 @@ export const LONG_MAX = 9223372036854775807n;
 
 /**
  * A signed 64-bit integer argument (Redis's getLongFromObjectOrReply) as a number, or null after
- * replying the error. Beyond 2^53 precision is lost, which no index or count can notice.
+ * replying `error`. Beyond 2^53 precision is lost, which no index or count can notice.
  */
-export function longArg(c: Client, s: string): number | null {
+export function longArg(c: Client, s: string, error: string = ERR.notInteger): number | null {
   const v = parseInt64(s);
   if (v === null) {
-    c.reply.error(ERR.notInteger);
+    c.reply.error(error);
     return null;
   }
   return Number(v);
@@ -66,15 +66,20 @@ function sideArg(c: Client, s: string): boolean | null {
   return null;
 }
 
-/** After removing elements: pop event, deletion of an emptied list, modification signal. */
-function elementsRemoved(db: Db, key: string, list: ListValue, head: boolean, n: number): void {
-  notifyKeyspaceEvent(NOTIFY_LIST, head ? 'lpop' : 'rpop', key, db.id);
+/** After removing elements (and their event): an emptied list is deleted with a `del` event. */
+function storeOrDelete(db: Db, key: string, list: ListValue): void {
   if (list.length === 0) {
     db.delete(key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
   } else {
     db.overwrite(key, list);
   }
+}
+
+/** After popping: pop event, deletion of an emptied list, modification signal. */
+function elementsRemoved(db: Db, key: string, list: ListValue, head: boolean, n: number): void {
+  notifyKeyspaceEvent(NOTIFY_LIST, head ? 'lpop' : 'rpop', key, db.id);
+  storeOrDelete(db, key, list);
   server.dirty += n;
 }
 
@@ -94,14 +99,20 @@ export function popRangeReply(c: Client, db: Db, key: string, list: ListValue, h
   return n;
 }
 
-/** Push one element onto the list at key (created when missing), with the push event. */
-export function pushElement(db: Db, key: string, list: ListValue | undefined, value: string, head: boolean): void {
+/** The list at key about to get elements: a new one is stored, an existing one recorded as changed. */
+function listForPush(db: Db, key: string, list: ListValue | undefined): ListValue {
   if (list === undefined) {
     list = new ListValue();
     db.set(key, list);
   } else {
     db.overwrite(key, list);
   }
+  return list;
+}
+
+/** Push one element onto the list at key (created when missing), with the push event. */
+export function pushElement(db: Db, key: string, list: ListValue | undefined, value: string, head: boolean): void {
+  list = listForPush(db, key, list);
   if (head) list.pushHead(value);
   else list.pushTail(value);
   notifyKeyspaceEvent(NOTIFY_LIST, head ? 'lpush' : 'rpush', key, db.id);
@@ -117,12 +128,8 @@ export function moveElement(db: Db, src: string, srcList: ListValue, dst: string
   const v = fromHead ? srcList.popHead() : srcList.popTail();
   pushElement(db, dst, dstList, v, toHead);
   notifyKeyspaceEvent(NOTIFY_LIST, fromHead ? 'lpop' : 'rpop', src, db.id);
-  if (srcList.length === 0) {
-    db.delete(src);
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', src, db.id);
-  } else if (src !== dst) {
-    db.overwrite(src, srcList);
-  }
+  // The push already recorded a change of the same key: one is enough.
+  if (src !== dst || srcList.length === 0) storeOrDelete(db, src, srcList);
   server.dirty++;
   return v;
 }
@@ -130,18 +137,13 @@ export function moveElement(db: Db, src: string, srcList: ListValue, dst: string
 function pushCommand(c: Client, argv: string[], head: boolean, onlyExisting: boolean): void {
   const db = c.db;
   const key = argv[1];
-  let list = writeList(c, key);
-  if (list === null) return;
-  if (list === undefined) {
-    if (onlyExisting) {
-      c.reply.int(0);
-      return;
-    }
-    list = new ListValue();
-    db.set(key, list);
-  } else {
-    db.overwrite(key, list);
+  const found = writeList(c, key);
+  if (found === null) return;
+  if (found === undefined && onlyExisting) {
+    c.reply.int(0);
+    return;
   }
+  const list = listForPush(db, key, found);
   for (let i = 2; i < argv.length; i++) {
     if (head) list.pushHead(argv[i]);
     else list.pushTail(argv[i]);
@@ -255,16 +257,22 @@ function lposCommand(c: Client, argv: string[]): void {
   for (let i = 0; i < found.length; i++) c.reply.int(found[i]);
 }
 
-function lmoveCommand(c: Client, src: string, dst: string, fromHead: boolean, toHead: boolean): void {
+/**
+ * LMOVE when the source has an element: true after replying it, false (without replying) when the
+ * source is missing, null after replying WRONGTYPE.
+ */
+function tryMove(c: Client, src: string, dst: string, fromHead: boolean, toHead: boolean): boolean | null {
   const srcList = writeList(c, src);
-  if (srcList === null) return;
-  if (srcList === undefined) {
-    c.reply.nullBulk();
-    return;
-  }
+  if (srcList === null) return null;
+  if (srcList === undefined) return false;
   const dstList = writeList(c, dst);
-  if (dstList === null) return;
+  if (dstList === null) return null;
   c.reply.bulk(moveElement(c.db, src, srcList, dst, dstList, fromHead, toHead));
+  return true;
+}
+
+function lmoveCommand(c: Client, src: string, dst: string, fromHead: boolean, toHead: boolean): void {
+  if (tryMove(c, src, dst, fromHead, toHead) === false) c.reply.nullBulk();
 }
 
 /** LMPOP numkeys key... LEFT|RIGHT [COUNT n]: keys for COMMAND GETKEYS and routing. */
@@ -362,63 +370,39 @@ function blockingMove(c: Client, argv: string[], fromHead: boolean, toHead: bool
   if (deadline === -1) return;
   const src = argv[1];
   const dst = argv[2];
-  const srcList = writeList(c, src);
-  if (srcList === null) return;
-  if (srcList === undefined) {
+  const moved = tryMove(c, src, dst, fromHead, toHead);
+  if (moved === null) return;
+  if (!moved) {
     if (!mayBlock(c)) c.reply.nullBulk();
     // Redis 7.0 answers a timeout with a null array here too, unlike the null bulk in MULTI.
     else blockForKeys(c, lookupCommand(argv)!, argv, [src], 'list', deadline, TimeoutReply.NullArray);
     return;
   }
-  const dstList = writeList(c, dst);
-  if (dstList === null) return;
-  c.reply.bulk(moveElement(c.db, src, srcList, dst, dstList, fromHead, toHead));
   c.propagateArgv = tIdx === 3 ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, argv[3], argv[4]];
 }
 
 const list = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'list', acl: 'list', ...def });
 
+/** LPUSH RPUSH LPUSHX RPUSHX: one definition but for the end and whether the list must exist. */
+function pushDef(name: string, since: string, severalSince: string, summary: string, head: boolean,
+  onlyExisting: boolean): CommandDef {
+  return list({
+    name, arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since,
+    docs: { history: [[severalSince, 'Several elements in one call.']] },
+    keySpecFlags: ['RW', 'INSERT'],
+    summary,
+    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
+    handler(c, argv) {
+      pushCommand(c, argv, head, onlyExisting);
+    },
+  });
+}
+
 export const commands: CommandDef[] = [
-  list({
-    name: 'lpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
-    docs: { history: [['2.4.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Prepends elements to a list, creating it when missing.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, true, false);
-    },
-  }),
-  list({
-    name: 'rpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
-    docs: { history: [['2.4.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Appends elements to a list, creating it when missing.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, false, false);
-    },
-  }),
-  list({
-    name: 'lpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
-    docs: { history: [['4.0.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Prepends elements to a list only when the list exists.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, true, true);
-    },
-  }),
-  list({
-    name: 'rpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
-    docs: { history: [['4.0.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Appends elements to a list only when the list exists.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, false, true);
-    },
-  }),
+  pushDef('lpush', '1.0.0', '2.4.0', 'Prepends elements to a list, creating it when missing.', true, false),
+  pushDef('rpush', '1.0.0', '2.4.0', 'Appends elements to a list, creating it when missing.', false, false),
+  pushDef('lpushx', '2.2.0', '4.0.0', 'Prepends elements to a list only when the list exists.', true, true),
+  pushDef('rpushx', '2.2.0', '4.0.0', 'Appends elements to a list only when the list exists.', false, true),
   list({
     name: 'lpop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
     docs: { history: [['6.2.0', 'count argument.']] },
@@ -535,12 +519,7 @@ export const commands: CommandDef[] = [
       l.trim(front, back);
       const db = c.db;
       notifyKeyspaceEvent(NOTIFY_LIST, 'ltrim', argv[1], db.id);
-      if (l.length === 0) {
-        db.delete(argv[1]);
-        notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[1], db.id);
-      } else {
-        db.overwrite(argv[1], l);
-      }
+      storeOrDelete(db, argv[1], l);
       server.dirty += front + back;
       c.reply.ok();
     },
@@ -564,12 +543,7 @@ export const commands: CommandDef[] = [
       if (removed > 0) {
         server.dirty += removed;
         notifyKeyspaceEvent(NOTIFY_LIST, 'lrem', argv[1], db.id);
-        if (l.length === 0) {
-          db.delete(argv[1]);
-          notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[1], db.id);
-        } else {
-          db.overwrite(argv[1], l);
-        }
+        storeOrDelete(db, argv[1], l);
       }
       c.reply.int(removed);
     },

@@ -16,7 +16,7 @@ import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, type Client } from '.
 import { beginAtomic, endAtomic, propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
-import { ofType } from './list.js';
+import { longArg, ofType } from './list.js';
 import { lookupCommand } from './registry.js';
 import { replyHelp } from './server.js';
 import { noContainerHandler, type CommandDef, type KeySpec } from './spec.js';
@@ -91,16 +91,6 @@ function parseBound(c: Client, s: string, missingSeq: bigint, start: boolean): b
     return null;
   }
   return id - 1n;
-}
-
-/** A long long option value, or null after replying `error`. */
-function longArg(c: Client, s: string, error: string = ERR.notInteger): number | null {
-  const v = parseInt64(s);
-  if (v === null) {
-    c.reply.error(error);
-    return null;
-  }
-  return Number(v);
 }
 
 /** A long long that is stored as such (counters), exactly; null after replying `error`. */

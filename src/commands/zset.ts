@@ -16,7 +16,7 @@ import { formatDouble17g, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { firstBlockingKey, numkeysKeys as mpopKeys } from './list.js';
+import { firstBlockingKey, LONG_MAX, longArg, numkeysKeys as mpopKeys } from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
@@ -113,16 +113,6 @@ function parseLexItem(s: string, isMax: boolean): boolean {
 
 function parseLexRange(min: string, max: string): boolean {
   return parseLexItem(min, false) && parseLexItem(max, true);
-}
-
-/** getLongFromObjectOrReply: an int64 (as a JS number, large values rounded) or an error reply. */
-function parseLong(c: Client, s: string): number | null {
-  const n = parseInt64(s);
-  if (n === null) {
-    c.reply.error(ERR.notInteger);
-    return null;
-  }
-  return Number(n);
 }
 
 // ---------------------------------------------------------------- lookups and replies
@@ -388,9 +378,9 @@ function zrangeGeneric(c: Client, argv: string[], at: number, dst: string | null
     if (dst === null && opt === 'withscores') {
       withScores = true;
     } else if (opt === 'limit' && left >= 2) {
-      const o = parseLong(c, argv[j + 1]);
+      const o = longArg(c, argv[j + 1]);
       if (o === null) return;
-      const l = parseLong(c, argv[j + 2]);
+      const l = longArg(c, argv[j + 2]);
       if (l === null) return;
       offset = o;
       limit = l;
@@ -425,9 +415,9 @@ function zrangeGeneric(c: Client, argv: string[], at: number, dst: string | null
   let start = 0;
   let end = 0;
   if (by === BY_RANK) {
-    const s = parseLong(c, minArg);
+    const s = longArg(c, minArg);
     if (s === null) return;
-    const e = parseLong(c, maxArg);
+    const e = longArg(c, maxArg);
     if (e === null) return;
     start = s;
     end = e;
@@ -474,9 +464,9 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
   let start = 0;
   let end = 0;
   if (type === REM_RANK) {
-    const s = parseLong(c, argv[2]);
+    const s = longArg(c, argv[2]);
     if (s === null) return;
-    const e = parseLong(c, argv[3]);
+    const e = longArg(c, argv[3]);
     if (e === null) return;
     start = s;
     end = e;
@@ -732,8 +722,6 @@ function zscanCommand(c: Client, argv: string[]): void {
 
 // ---------------------------------------------------------------- ZRANDMEMBER
 
-const LONG_MAX = 9223372036854775807n;
-
 function zrandmemberWithCount(c: Client, argv: string[]): void {
   const l = parseInt64(argv[2]);
   if (l === null) {
@@ -895,7 +883,7 @@ function inAnyOther(srcs: Source[], from: number, member: string): boolean {
  * STORE forms. Key types are checked before the options, as Redis does.
  */
 function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null, nk: number, op: number, cardOnly: boolean): void {
-  const setnum = parseLong(c, argv[nk]);
+  const setnum = longArg(c, argv[nk]);
   if (setnum === null) return;
   if (setnum < 1) {
     c.reply.error(ERR.zAtLeastOneKey(name));
