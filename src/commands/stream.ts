@@ -1272,6 +1272,23 @@ function replyEntriesRead(c: Client, g: ConsumerGroup): void {
   else c.reply.nullBulk();
 }
 
+/** XINFO's last-delivered-id, entries-read and lag fields of a group. */
+function replyGroupProgress(c: Client, s: StreamValue, g: ConsumerGroup): void {
+  c.reply.bulk('last-delivered-id');
+  c.reply.bulk(formatId(g.lastId));
+  c.reply.bulk('entries-read');
+  replyEntriesRead(c, g);
+  c.reply.bulk('lag');
+  replyLag(c, s, g);
+}
+
+/** The first (or, rev, the last) entry of a stream, or null when it is empty. */
+function replyEndEntry(c: Client, s: StreamValue, rev: boolean): void {
+  const cur = new StreamCursor(s, 0n, ID_MAX, rev);
+  if (cur.next()) replyEntry(c, cur);
+  else c.reply.nullBulk();
+}
+
 function xinfoStream(c: Client, argv: string[]): void {
   const s = xinfoKey(c, argv[2]);
   if (s === null) return;
@@ -1309,13 +1326,9 @@ function xinfoStream(c: Client, argv: string[]): void {
     c.reply.bulk('groups');
     c.reply.int(s.groups === null ? 0 : s.groups.size);
     c.reply.bulk('first-entry');
-    const first = new StreamCursor(s, 0n, ID_MAX, false);
-    if (first.next()) replyEntry(c, first);
-    else c.reply.nullBulk();
+    replyEndEntry(c, s, false);
     c.reply.bulk('last-entry');
-    const last = new StreamCursor(s, 0n, ID_MAX, true);
-    if (last.next()) replyEntry(c, last);
-    else c.reply.nullBulk();
+    replyEndEntry(c, s, true);
     return;
   }
   c.reply.bulk('entries');
@@ -1327,12 +1340,7 @@ function xinfoStream(c: Client, argv: string[]): void {
     c.reply.map(7);
     c.reply.bulk('name');
     c.reply.bulk(g.name);
-    c.reply.bulk('last-delivered-id');
-    c.reply.bulk(formatId(g.lastId));
-    c.reply.bulk('entries-read');
-    replyEntriesRead(c, g);
-    c.reply.bulk('lag');
-    replyLag(c, s, g);
+    replyGroupProgress(c, s, g);
     c.reply.bulk('pel-count');
     c.reply.int(g.pel.size);
     c.reply.bulk('pending');
@@ -1394,12 +1402,7 @@ function xinfoGroups(c: Client, argv: string[]): void {
     c.reply.int(g.consumers.size);
     c.reply.bulk('pending');
     c.reply.int(g.pel.size);
-    c.reply.bulk('last-delivered-id');
-    c.reply.bulk(formatId(g.lastId));
-    c.reply.bulk('entries-read');
-    replyEntriesRead(c, g);
-    c.reply.bulk('lag');
-    replyLag(c, s, g);
+    replyGroupProgress(c, s, g);
   }
 }
 
