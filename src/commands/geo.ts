@@ -3,13 +3,14 @@
 
 import { ERR } from '../errors.js';
 import * as gh from '../keyspace/geohash.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
+import { notifyKeyspaceEvent, NOTIFY_ZSET } from '../keyspace/notify.js';
 import { ZSet } from '../keyspace/types/zset.js';
 import { parseDouble, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeyword } from './keyspecs.js';
+import { deleteStored } from './list.js';
 import { zaddGeneric } from './zset.js';
 
 const NIL = -1;
@@ -196,10 +197,7 @@ function collect(z: ZSet, shape: gh.Shape, limit: number): Found[] {
 }
 
 function deleteStoreKey(c: Client, key: string): void {
-  if (c.db.lookupWrite(key) !== undefined && c.db.delete(key)) {
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, c.db.id);
-    server.dirty++;
-  }
+  if (c.db.lookupWrite(key) !== undefined) deleteStored(c.db, key);
 }
 
 function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: number): void {

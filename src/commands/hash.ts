@@ -2,13 +2,13 @@
 
 import { ERR } from '../errors.js';
 import { HashValue } from '../keyspace/types/hash.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace/notify.js';
+import { notifyKeyspaceEvent, NOTIFY_HASH } from '../keyspace/notify.js';
 import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection } from '../keyspace/scan.js';
 import { parseInt64 } from '../protocol/format.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { LONG_MAX, ofType, rangeArg } from './list.js';
+import { LONG_MAX, ofType, rangeArg, storeOrDelete } from './list.js';
 import type { CommandDef } from './spec.js';
 
 const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
@@ -226,12 +226,7 @@ export const commands: CommandDef[] = [
       for (let i = 2; i < argv.length && v.size > 0; i++) if (v.map.delete(argv[i])) deleted++;
       if (deleted > 0) {
         notifyKeyspaceEvent(NOTIFY_HASH, 'hdel', argv[1], db.id);
-        if (v.size === 0) {
-          db.delete(argv[1]);
-          notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[1], db.id);
-        } else {
-          db.overwrite(argv[1], v);
-        }
+        storeOrDelete(db, argv[1], v, v.size === 0);
         server.dirty += deleted;
       }
       c.reply.int(deleted);

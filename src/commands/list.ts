@@ -66,20 +66,31 @@ function sideArg(c: Client, s: string): boolean | null {
   return null;
 }
 
-/** After removing elements (and their event): an emptied list is deleted with a `del` event. */
-function storeOrDelete(db: Db, key: string, list: ListValue): void {
-  if (list.length === 0) {
+/**
+ * After elements left a list, hash, set or zset (and their event): an emptied one is deleted with
+ * a `del` event, else its change recorded.
+ */
+export function storeOrDelete(db: Db, key: string, v: Value, emptied: boolean): void {
+  if (emptied) {
     db.delete(key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
   } else {
-    db.overwrite(key, list);
+    db.overwrite(key, v);
+  }
+}
+
+/** A *STORE command's empty result: whatever is stored at key goes, with a `del` event. */
+export function deleteStored(db: Db, key: string): void {
+  if (db.delete(key)) {
+    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
+    server.dirty++;
   }
 }
 
 /** After popping: pop event, deletion of an emptied list, modification signal. */
 function elementsRemoved(db: Db, key: string, list: ListValue, head: boolean, n: number): void {
   notifyKeyspaceEvent(NOTIFY_LIST, head ? 'lpop' : 'rpop', key, db.id);
-  storeOrDelete(db, key, list);
+  storeOrDelete(db, key, list, list.length === 0);
   server.dirty += n;
 }
 
@@ -129,7 +140,7 @@ export function moveElement(db: Db, src: string, srcList: ListValue, dst: string
   pushElement(db, dst, dstList, v, toHead);
   notifyKeyspaceEvent(NOTIFY_LIST, fromHead ? 'lpop' : 'rpop', src, db.id);
   // The push already recorded a change of the same key: one is enough.
-  if (src !== dst || srcList.length === 0) storeOrDelete(db, src, srcList);
+  if (src !== dst || srcList.length === 0) storeOrDelete(db, src, srcList, srcList.length === 0);
   server.dirty++;
   return v;
 }
@@ -519,7 +530,7 @@ export const commands: CommandDef[] = [
       l.trim(front, back);
       const db = c.db;
       notifyKeyspaceEvent(NOTIFY_LIST, 'ltrim', argv[1], db.id);
-      storeOrDelete(db, argv[1], l);
+      storeOrDelete(db, argv[1], l, l.length === 0);
       server.dirty += front + back;
       c.reply.ok();
     },
@@ -543,7 +554,7 @@ export const commands: CommandDef[] = [
       if (removed > 0) {
         server.dirty += removed;
         notifyKeyspaceEvent(NOTIFY_LIST, 'lrem', argv[1], db.id);
-        storeOrDelete(db, argv[1], l);
+        storeOrDelete(db, argv[1], l, l.length === 0);
       }
       c.reply.int(removed);
     },

@@ -9,7 +9,7 @@
 
 import { ERR } from '../errors.js';
 import type { Db } from '../keyspace/db.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
+import { notifyKeyspaceEvent, NOTIFY_LIST } from '../keyspace/notify.js';
 import { isString, stringValue } from '../keyspace/strings.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { ListValue } from '../keyspace/types/list.js';
@@ -19,6 +19,7 @@ import { parseDouble, parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
+import { deleteStored } from './list.js';
 import type { CommandDef, KeySpec } from './spec.js';
 
 /** A C string ends at its first NUL byte: Redis reads patterns and BY values as C strings. */
@@ -332,9 +333,8 @@ function sortCommand(c: Client, argv: string[], readonly: boolean): void {
     db.set(storeKey, stored);
     notifyKeyspaceEvent(NOTIFY_LIST, 'sortstore', storeKey, db.id);
     server.dirty += outputLen;
-  } else if (db.delete(storeKey)) {
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', storeKey, db.id);
-    server.dirty++;
+  } else {
+    deleteStored(db, storeKey);
   }
   c.reply.int(outputLen);
 }

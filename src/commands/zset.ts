@@ -2,8 +2,8 @@
 // is reduced to a rank and a walk over handles, so replies never need a deferred length.
 
 import { ERR } from '../errors.js';
-import type { Db, Value } from '../keyspace/db.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
+import type { Value } from '../keyspace/db.js';
+import { notifyKeyspaceEvent, NOTIFY_ZSET } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import {
   LEX_MINUS, LEX_PLUS, LEX_VALUE, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax,
@@ -16,7 +16,7 @@ import { formatDouble17g, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { firstBlockingKey, LONG_MAX, longArg, numkeysKeys as mpopKeys } from './list.js';
+import { deleteStored, firstBlockingKey, LONG_MAX, longArg, numkeysKeys as mpopKeys, storeOrDelete } from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
@@ -138,16 +138,6 @@ function rangeItem(c: Client, member: string, score: number, withScores: boolean
   if (withScores) c.reply.double(score);
 }
 
-/** After members left a zset: drop the key when empty (with its 'del' event), else mark it modified. */
-function afterRemoval(db: Db, key: string, z: ZSet): void {
-  if (z.size === 0) {
-    db.delete(key);
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
-  } else {
-    db.overwrite(key, z);
-  }
-}
-
 /** Store a computed zset at dst like Redis: replace the key when non-empty, delete it when empty. */
 function storeResult(c: Client, dst: string, result: ZSet, event: string): void {
   const db = c.db;
@@ -160,10 +150,7 @@ function storeResult(c: Client, dst: string, result: ZSet, event: string): void 
   } else {
     c.reply.int(0);
     // Like Redis's dbDelete: whatever is stored goes, even if its TTL has passed.
-    if (db.delete(dst)) {
-      notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', dst, db.id);
-      server.dirty++;
-    }
+    deleteStored(db, dst);
   }
 }
 
@@ -510,7 +497,7 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
   if (deleted > 0) {
     z.deleteRanks(start, end);
     notifyKeyspaceEvent(NOTIFY_ZSET, REM_EVENTS[type], key, db.id);
-    afterRemoval(db, key, z);
+    storeOrDelete(db, key, z, z.size === 0);
     server.dirty += deleted;
   }
   c.reply.int(Math.max(0, deleted));
@@ -575,7 +562,7 @@ export function zpopGeneric(
   else z.deleteRanks(0, n - 1);
   server.dirty += n;
   notifyKeyspaceEvent(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key, db.id);
-  afterRemoval(db, key, z);
+  storeOrDelete(db, key, z, z.size === 0);
   if (emitKey) {
     // The multi-key forms replicate as the plain pop they turned out to be, like Redis 7.0:
     // ZMPOP/BZMPOP as ZPOPMIN/ZPOPMAX key <popped>, BZPOPMIN/BZPOPMAX as ZPOPMIN/ZPOPMAX key.
@@ -1072,7 +1059,7 @@ export const commands: CommandDef[] = [
       }
       if (deleted > 0) {
         notifyKeyspaceEvent(NOTIFY_ZSET, 'zrem', key, db.id);
-        afterRemoval(db, key, zs);
+        storeOrDelete(db, key, zs, zs.size === 0);
         server.dirty += deleted;
       }
       c.reply.int(deleted);
