@@ -8,7 +8,7 @@ import { parseInt64 } from '../protocol/format.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { LONG_MAX, ofType, rangeArg, storeOrDelete } from './list.js';
+import { LONG_MAX, ofType, randCountArg, storeOrDelete } from './list.js';
 import type { CommandDef } from './spec.js';
 
 const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
@@ -89,20 +89,9 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     c.reply.bulk(randomKey(h));
     return;
   }
-  const l = rangeArg(c, argv[2], -LONG_MAX, LONG_MAX, null);
+  const l = randCountArg(c, argv, 'withvalues');
   if (l === null) return;
-  let withValues = false;
-  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) {
-    c.reply.error(ERR.syntax);
-    return;
-  } else if (argv.length === 4) {
-    withValues = true;
-    const raw = parseInt64(argv[2])!;
-    if (raw < -(LONG_MAX / 2n) || raw > LONG_MAX / 2n) {
-      c.reply.error(ERR.valueOutOfRange);
-      return;
-    }
-  }
+  const withValues = argv.length === 4;
   const h = readHash(c, argv[1]);
   if (h === null) return;
   if (h === undefined || l === 0) {

@@ -47,6 +47,28 @@ export function rangeArg(c: Client, s: string, min: bigint, max: bigint, msg: st
   return Number(v);
 }
 
+/**
+ * The count of HRANDFIELD / ZRANDMEMBER key count [option] (option: the lowercase WITHVALUES /
+ * WITHSCORES word), or null after replying an error. With the option the count must stay within
+ * +-LONG_MAX/2, as Redis checks.
+ */
+export function randCountArg(c: Client, argv: string[], option: string): number | null {
+  const l = rangeArg(c, argv[2], -LONG_MAX, LONG_MAX, null);
+  if (l === null) return null;
+  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== option)) {
+    c.reply.error(ERR.syntax);
+    return null;
+  }
+  if (argv.length === 4) {
+    const raw = parseInt64(argv[2])!;
+    if (raw < -(LONG_MAX / 2n) || raw > LONG_MAX / 2n) {
+      c.reply.error(ERR.valueOutOfRange);
+      return null;
+    }
+  }
+  return l;
+}
+
 /** v when missing (undefined) or an instance of `type`; null after replying WRONGTYPE. */
 export function ofType<T>(c: Client, v: Value | undefined, type: abstract new (...args: never[]) => T): T | undefined | null {
   if (v === undefined || v instanceof type) return v as T | undefined;

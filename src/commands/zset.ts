@@ -16,7 +16,7 @@ import { formatDouble17g, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { deleteStored, firstBlockingKey, LONG_MAX, longArg, numkeysKeys as mpopKeys, storeOrDelete } from './list.js';
+import { deleteStored, firstBlockingKey, longArg, numkeysKeys as mpopKeys, randCountArg, storeOrDelete } from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
@@ -710,26 +710,9 @@ function zscanCommand(c: Client, argv: string[]): void {
 // ---------------------------------------------------------------- ZRANDMEMBER
 
 function zrandmemberWithCount(c: Client, argv: string[]): void {
-  const l = parseInt64(argv[2]);
-  if (l === null) {
-    c.reply.error(ERR.notInteger);
-    return;
-  }
-  if (l < -LONG_MAX) {
-    c.reply.error(ERR.rangeBetween(-9223372036854775807n, 9223372036854775807n));
-    return;
-  }
-  let withScores = false;
-  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) {
-    c.reply.error(ERR.syntax);
-    return;
-  } else if (argv.length === 4) {
-    withScores = true;
-    if (l < -LONG_MAX / 2n || l > LONG_MAX / 2n) {
-      c.reply.error(ERR.valueOutOfRange);
-      return;
-    }
-  }
+  const l = randCountArg(c, argv, 'withscores');
+  if (l === null) return;
+  const withScores = argv.length === 4;
   const z = zsetOf(c, c.db.lookupRead(argv[1]));
   if (z === null) return;
   if (z === undefined) {
@@ -738,7 +721,7 @@ function zrandmemberWithCount(c: Client, argv: string[]): void {
   }
   const size = z.size;
   const uniq = l >= 0;
-  const count = Number(uniq ? l : -l);
+  const count = uniq ? l : -l;
   if (count === 0) {
     c.reply.array(0);
     return;
