@@ -164,10 +164,18 @@ function createConsumer(c: Client, key: string, g: ConsumerGroup, name: string):
   return consumer;
 }
 
-/** Look a consumer up (refreshing its seen time), creating it when missing. */
-function consumerFor(c: Client, key: string, g: ConsumerGroup, name: string): Consumer {
-  const consumer = g.consumers.get(name);
-  if (consumer === undefined) return createConsumer(c, key, g, name);
+/**
+ * Look a consumer up (refreshing its seen time), creating it when missing; a new one is propagated
+ * as XGROUP CREATECONSUMER when propagateNew (XREADGROUP NOACK, which propagates no XCLAIM that
+ * would create it on replicas).
+ */
+function consumerFor(c: Client, key: string, g: ConsumerGroup, name: string, propagateNew = false): Consumer {
+  let consumer = g.consumers.get(name);
+  if (consumer === undefined) {
+    consumer = createConsumer(c, key, g, name);
+    if (propagateNew) propagate(c.db.id, ['XGROUP', 'CREATECONSUMER', key, g.name, name]);
+    return consumer;
+  }
   consumer.seenTime = Date.now();
   return consumer;
 }
@@ -667,13 +675,7 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
         atomic = true;
       }
       beforeChange(c, key);
-      consumer = g.consumers.get(rd.consumer) ?? null;
-      if (consumer === null) {
-        consumer = createConsumer(c, key, g, rd.consumer);
-        if (rd.noack) propagate(c.db.id, ['XGROUP', 'CREATECONSUMER', key, g.name, rd.consumer]);
-      } else {
-        consumer.seenTime = Date.now();
-      }
+      consumer = consumerFor(c, key, g, rd.consumer, rd.noack);
       if (history) serveHistory(c, s, gt + 1n, rd.count, consumer);
       else serveEntries(c, key, s, gt, rd.count, g, consumer, rd.noack);
       server.dirty++;
@@ -737,15 +739,7 @@ function serveWoken(c: Client, argv: string[], key: string): void {
   // StreamWait said this client is served: there are entries past gt.
   beginAtomic();
   let consumer: Consumer | null = null;
-  if (g !== null) {
-    consumer = g.consumers.get(rd.consumer) ?? null;
-    if (consumer === null) {
-      consumer = createConsumer(c, key, g, rd.consumer);
-      if (rd.noack) propagate(c.db.id, ['XGROUP', 'CREATECONSUMER', key, g.name, rd.consumer]);
-    } else {
-      consumer.seenTime = Date.now();
-    }
-  }
+  if (g !== null) consumer = consumerFor(c, key, g, rd.consumer, rd.noack);
   if (c.resp === 2) {
     c.reply.array(1);
     c.reply.array(2);
