@@ -339,6 +339,15 @@ const LLONG_MAX = 9223372036854775807n;
 /** Below this magnitude the ms arithmetic stays exact in doubles (2^43 s * 1000 + now < 2^53). */
 const EXACT_LIMIT = 2 ** 43;
 
+/** A TTL set in the past deletes the key at once, replicated as DEL (UNLINK when lazy). */
+export function deleteExpired(c: Client, key: string): void {
+  const db = c.db;
+  db.delete(key);
+  server.dirty++;
+  c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
+}
+
 /**
  * EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT. A time in the past deletes the key (on a primary) and
  * propagates DEL; otherwise the TTL propagates as PEXPIREAT with the absolute time in ms.
@@ -411,10 +420,7 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
   }
   // A replica keeps even past TTLs and waits for its primary's DEL.
   if (when <= Date.now() && !signals.isReplica()) {
-    db.delete(key);
-    server.dirty++;
-    c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
+    deleteExpired(c, key);
     c.reply.int(1);
     return;
   }

@@ -2,6 +2,7 @@
 // keyspace/strings.ts); integers are kept as their decimal text.
 
 import { ERR } from '../errors.js';
+import type { Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import { isString, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
@@ -11,6 +12,7 @@ import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, setKeyFlags } from './keyspecs.js';
+import { deleteExpired } from './keys.js';
 
 const SET_NX = 1;
 const SET_XX = 2;
@@ -34,20 +36,10 @@ export function replyStringValue(c: Client, v: string | MutableString): void {
  * the key holds another type.
  */
 function replyString(c: Client, key: string): boolean {
-  const v = c.db.lookupRead(key);
-  if (v === undefined) {
-    c.reply.nullBulk();
-    return true;
-  }
-  if (typeof v === 'string') {
-    c.reply.bulk(v);
-    return true;
-  }
-  if (v.type !== 'string') {
-    c.reply.error(ERR.wrongType);
-    return false;
-  }
-  c.reply.bulkBuffer((v as MutableString).bytes());
+  const v = lookupStringRead(c, key);
+  if (v === null) return false;
+  if (v === undefined) c.reply.nullBulk();
+  else replyStringValue(c, v);
   return true;
 }
 
@@ -194,11 +186,7 @@ function getexCommand(c: Client, argv: string[]): void {
   }
   replyStringValue(c, v);
   if (flags & (SET_EXAT | SET_PXAT) && when <= Date.now() && !signals.isReplica()) {
-    // An absolute time already past deletes the key, replicated as DEL (UNLINK when lazy).
-    db.delete(key);
-    c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
-    server.dirty++;
+    deleteExpired(c, key);
   } else if (when >= 0) {
     db.setExpire(key, when);
     signals.modified(db, key);
@@ -213,25 +201,22 @@ function getexCommand(c: Client, argv: string[]): void {
   }
 }
 
-/**
- * Value of key for a write command that needs a string: undefined when missing, null after
- * replying WRONGTYPE.
- */
-function lookupStringWrite(c: Client, key: string): string | MutableString | undefined | null {
-  const v = c.db.lookupWrite(key);
+/** v when missing (undefined) or a string; null after replying WRONGTYPE. */
+function stringOf(c: Client, v: Value | undefined): string | MutableString | undefined | null {
   if (v === undefined || typeof v === 'string') return v;
   if (v.type === 'string') return v as MutableString;
   c.reply.error(ERR.wrongType);
   return null;
 }
 
+/** Value of key for a write command that needs a string. */
+function lookupStringWrite(c: Client, key: string): string | MutableString | undefined | null {
+  return stringOf(c, c.db.lookupWrite(key));
+}
+
 /** Same for reads (keyspace hit/miss accounting). */
 export function lookupStringRead(c: Client, key: string): string | MutableString | undefined | null {
-  const v = c.db.lookupRead(key);
-  if (v === undefined || typeof v === 'string') return v;
-  if (v.type === 'string') return v as MutableString;
-  c.reply.error(ERR.wrongType);
-  return null;
+  return stringOf(c, c.db.lookupRead(key));
 }
 
 /** Redis's checkStringLength: would a string of len + add bytes exceed proto-max-bulk-len? */
