@@ -8,8 +8,9 @@ import { parseInt64 } from '../protocol/format.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { LONG_MAX, ofType, randCountArg, storeOrDelete } from './list.js';
+import { ofType, randCountArg, storeOrDelete } from './list.js';
 import type { CommandDef } from './spec.js';
+import { addInt64 } from './string.js';
 
 const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
 
@@ -293,16 +294,10 @@ export const commands: CommandDef[] = [
         }
         cur = n;
       }
-      let result: number | bigint;
-      if (typeof cur === 'number' && typeof incr === 'number' && Number.isSafeInteger(cur + incr)) {
-        result = cur + incr;
-      } else {
-        const big = BigInt(cur) + BigInt(incr);
-        if (big > LONG_MAX || big < -LONG_MAX - 1n) {
-          c.reply.error(ERR.incrOverflow);
-          return;
-        }
-        result = big;
+      const result = addInt64(cur, incr);
+      if (result === null) {
+        c.reply.error(ERR.incrOverflow);
+        return;
       }
       h.set(argv[2], String(result));
       c.db.overwrite(argv[1], h);

@@ -228,6 +228,16 @@ function stringTooLong(c: Client, len: number, add: number): boolean {
   return false;
 }
 
+/** a + b, exactly (bigint beyond 2^53); null when the sum leaves the signed 64-bit range. */
+export function addInt64(a: number | bigint, b: number | bigint): number | bigint | null {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  const big = BigInt(a) + BigInt(b);
+  return big > INT64_MAX || big < INT64_MIN ? null : big;
+}
+
 /** INCR family: add `by` to the integer at key, keeping its TTL. */
 function incrBy(c: Client, key: string, by: number | bigint): void {
   const db = c.db;
@@ -242,18 +252,10 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
     }
     cur = n;
   }
-  let result: number | bigint;
-  if (typeof cur === 'number' && typeof by === 'number') {
-    result = cur + by;
-    if (!Number.isSafeInteger(result)) result = BigInt(cur) + BigInt(by);
-  } else {
-    result = BigInt(cur) + BigInt(by);
-  }
-  if (typeof result === 'bigint') {
-    if (result > INT64_MAX || result < INT64_MIN) {
-      c.reply.error(ERR.incrOverflow);
-      return;
-    }
+  const result = addInt64(cur, by);
+  if (result === null) {
+    c.reply.error(ERR.incrOverflow);
+    return;
   }
   const text = String(result);
   if (v === undefined) db.set(key, text);
