@@ -317,29 +317,37 @@ export function numkeysKeys(argv: string[], numkeysIdx: number): number[] {
   return out;
 }
 
-/** Parse LMPOP / BLMPOP arguments from numkeysIdx; null after replying an error. */
-export function parseMpop(c: Client, argv: string[], numkeysIdx: number): { keys: number; head: boolean; count: number } | null {
+/** The [B]LMPOP / [B]ZMPOP arguments after a successful parseMpop (one command runs at a time). */
+export const mpopArgs = { numKeys: 0, head: true, count: 1 };
+
+/**
+ * Parse `numkeys key... <headWord>|<tailWord> [COUNT n]`, numkeys at argv[numkeysIdx], into mpopArgs:
+ * LEFT|RIGHT for lists, MIN|MAX for zsets (the lowest end is the head). False after replying an error.
+ */
+export function parseMpop(c: Client, argv: string[], numkeysIdx: number, headWord: string, tailWord: string): boolean {
   const keys = rangeArg(c, argv[numkeysIdx], 1n, LONG_MAX, ERR.numkeysNotPositive);
-  if (keys === null) return null;
+  if (keys === null) return false;
   const whereIdx = numkeysIdx + keys + 1;
-  if (whereIdx >= argv.length) {
+  const where = whereIdx < argv.length ? argv[whereIdx].toLowerCase() : '';
+  if (where !== headWord && where !== tailWord) {
     c.reply.error(ERR.syntax);
-    return null;
+    return false;
   }
-  const head = sideArg(c, argv[whereIdx]);
-  if (head === null) return null;
   let count = -1;
   for (let i = whereIdx + 1; i < argv.length; i++) {
     if (count === -1 && argv[i].toLowerCase() === 'count' && i + 1 < argv.length) {
       const n = rangeArg(c, argv[++i], 1n, LONG_MAX, ERR.countNotPositive);
-      if (n === null) return null;
+      if (n === null) return false;
       count = n;
     } else {
       c.reply.error(ERR.syntax);
-      return null;
+      return false;
     }
   }
-  return { keys, head, count: count === -1 ? 1 : count };
+  mpopArgs.numKeys = keys;
+  mpopArgs.head = where === headWord;
+  mpopArgs.count = count === -1 ? 1 : count;
+  return true;
 }
 
 /**
@@ -646,9 +654,8 @@ export const commands: CommandDef[] = [
     summary: 'Pops elements from the first non-empty list among several keys.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     handler(c, argv) {
-      const p = parseMpop(c, argv, 1);
-      if (p === null) return;
-      if (mpopFirst(c, argv, 2, p.keys, p.head, p.count) === false) c.reply.nullArray();
+      if (!parseMpop(c, argv, 1, 'left', 'right')) return;
+      if (mpopFirst(c, argv, 2, mpopArgs.numKeys, mpopArgs.head, mpopArgs.count) === false) c.reply.nullArray();
     },
   }),
   list({
@@ -706,13 +713,13 @@ export const commands: CommandDef[] = [
     handler(c, argv) {
       const deadline = parseTimeout(c, argv[1]);
       if (deadline === -1) return;
-      const p = parseMpop(c, argv, 2);
-      if (p === null) return;
+      if (!parseMpop(c, argv, 2, 'left', 'right')) return;
+      const numKeys = mpopArgs.numKeys;
       const first = firstBlockingKey(argv, 3);
-      const n = servedKey() === null ? p.keys : 1;
-      if (mpopFirst(c, argv, first, n, p.head, p.count) !== false) return;
+      const n = servedKey() === null ? numKeys : 1;
+      if (mpopFirst(c, argv, first, n, mpopArgs.head, mpopArgs.count) !== false) return;
       if (!mayBlock(c)) c.reply.nullArray();
-      else blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(3, 3 + p.keys), 'list', deadline, TimeoutReply.NullArray);
+      else blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(3, 3 + numKeys), 'list', deadline, TimeoutReply.NullArray);
     },
   }),
 ];

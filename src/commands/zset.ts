@@ -16,7 +16,7 @@ import { formatDouble17g, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { deleteStored, firstBlockingKey, longArg, numkeysKeys as mpopKeys, randCountArg, storeOrDelete } from './list.js';
+import { deleteStored, firstBlockingKey, longArg, mpopArgs, numkeysKeys as mpopKeys, parseMpop, randCountArg, storeOrDelete } from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
@@ -588,55 +588,8 @@ function zpopMinMax(c: Client, argv: string[], max: boolean): void {
   zpopGeneric(c, argv, 1, 1, max, false, count, c.resp === 3 && count !== -1, false);
 }
 
-/** A positive count/numkeys argument with a fixed error text for anything else (getRangeLong). */
-function parsePositive(c: Client, s: string, msg: string): number | null {
-  const n = parseInt64(s);
-  if (n === null || n < 1) {
-    c.reply.error(msg);
-    return null;
-  }
-  return Number(n);
-}
-
-/** ZMPOP/BZMPOP arguments after a successful parseMpop. */
-export const mpopArgs = { numKeys: 0, max: false, count: 1 };
-
-/**
- * Parse `numkeys key... MIN|MAX [COUNT n]` with numkeys at argv[at] into mpopArgs; false after
- * replying with Redis's error. BZMPOP passes at = 2.
- */
-export function parseMpop(c: Client, argv: string[], at: number): boolean {
-  const numKeys = parsePositive(c, argv[at], ERR.numkeysNotPositive);
-  if (numKeys === null) return false;
-  const whereAt = at + 1 + numKeys;
-  if (whereAt >= argv.length) {
-    c.reply.error(ERR.syntax);
-    return false;
-  }
-  const where = argv[whereAt].toLowerCase();
-  if (where !== 'min' && where !== 'max') {
-    c.reply.error(ERR.syntax);
-    return false;
-  }
-  let count = -1;
-  for (let j = whereAt + 1; j < argv.length; j++) {
-    if (count === -1 && argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
-      const n = parsePositive(c, argv[++j], ERR.countNotPositive);
-      if (n === null) return false;
-      count = n;
-    } else {
-      c.reply.error(ERR.syntax);
-      return false;
-    }
-  }
-  mpopArgs.numKeys = numKeys;
-  mpopArgs.max = where === 'max';
-  mpopArgs.count = count === -1 ? 1 : count;
-  return true;
-}
-
 function zmpop(c: Client, argv: string[]): void {
-  if (parseMpop(c, argv, 1)) zpopGeneric(c, argv, 2, mpopArgs.numKeys, mpopArgs.max, true, mpopArgs.count, true, true);
+  if (parseMpop(c, argv, 1, 'min', 'max')) zpopGeneric(c, argv, 2, mpopArgs.numKeys, !mpopArgs.head, true, mpopArgs.count, true, true);
 }
 
 /**
@@ -674,7 +627,7 @@ function bzpop(c: Client, argv: string[], max: boolean): void {
 
 function bzmpop(c: Client, argv: string[]): void {
   const deadline = parseTimeout(c, argv[1]);
-  if (deadline !== -1 && parseMpop(c, argv, 2)) blockingZpop(c, argv, 3, mpopArgs.numKeys, mpopArgs.max, mpopArgs.count, deadline);
+  if (deadline !== -1 && parseMpop(c, argv, 2, 'min', 'max')) blockingZpop(c, argv, 3, mpopArgs.numKeys, !mpopArgs.head, mpopArgs.count, deadline);
 }
 
 // ---------------------------------------------------------------- ZSCAN
