@@ -211,14 +211,21 @@ function popCommand(c: Client, argv: string[], head: boolean): void {
   else popRangeReply(c, c.db, argv[1], list, head, count);
 }
 
-/** Clamp a Redis start/end pair to the list; null when the range is empty. */
-function clampRange(start: number, end: number, len: number): [number, number] | null {
+/** The range clampRange last accepted (reused: one command runs at a time). */
+export const clamped = { start: 0, end: 0 };
+
+/**
+ * Clamp a Redis start/end index pair (negative ones count from the tail) to len items, into
+ * `clamped`; false when the range is empty. Serves list and zset ranks alike.
+ */
+export function clampRange(start: number, end: number, len: number): boolean {
   if (start < 0) start += len;
   if (end < 0) end += len;
   if (start < 0) start = 0;
-  if (start > end || start >= len) return null;
-  if (end >= len) end = len - 1;
-  return [start, end];
+  if (start > end || start >= len) return false;
+  clamped.start = start;
+  clamped.end = end >= len ? len - 1 : end;
+  return true;
 }
 
 function lposCommand(c: Client, argv: string[]): void {
@@ -528,13 +535,12 @@ export const commands: CommandDef[] = [
       if (end === null) return;
       const l = readList(c, argv[1]);
       if (l === null) return;
-      const r = l === undefined ? null : clampRange(start, end, l.length);
-      if (r === null) {
+      if (l === undefined || !clampRange(start, end, l.length)) {
         c.reply.array(0);
         return;
       }
-      c.reply.array(r[1] - r[0] + 1);
-      for (let i = r[0]; i <= r[1]; i++) c.reply.bulk(l!.get(i));
+      c.reply.array(clamped.end - clamped.start + 1);
+      for (let i = clamped.start; i <= clamped.end; i++) c.reply.bulk(l.get(i));
     },
   }),
   list({
@@ -554,9 +560,9 @@ export const commands: CommandDef[] = [
         return;
       }
       const len = l.length;
-      const r = clampRange(start, end, len);
-      const front = r === null ? len : r[0];
-      const back = r === null ? 0 : len - r[1] - 1;
+      const kept = clampRange(start, end, len);
+      const front = kept ? clamped.start : len;
+      const back = kept ? len - clamped.end - 1 : 0;
       l.trim(front, back);
       const db = c.db;
       notifyKeyspaceEvent(NOTIFY_LIST, 'ltrim', argv[1], db.id);

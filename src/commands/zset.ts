@@ -16,7 +16,10 @@ import { formatDouble17g, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { deleteStored, firstBlockingKey, longArg, mpopArgs, numkeysKeys as mpopKeys, parseMpop, randCountArg, storeOrDelete } from './list.js';
+import {
+  clampRange, clamped, deleteStored, firstBlockingKey, longArg, mpopArgs, numkeysKeys as mpopKeys, parseMpop, randCountArg,
+  storeOrDelete,
+} from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
@@ -310,16 +313,8 @@ function emitRanks(c: Client, z: ZSet, start: number, end: number, reverse: bool
 }
 
 function rangeByRank(c: Client, z: ZSet, start: number, end: number, reverse: boolean, withScores: boolean): void {
-  const len = z.size;
-  if (start < 0) start += len;
-  if (end < 0) end += len;
-  if (start < 0) start = 0;
-  if (start > end || start >= len) {
-    emitHeader(c, 0, withScores);
-    return;
-  }
-  if (end >= len) end = len - 1;
-  emitRanks(c, z, start, end, reverse, withScores);
+  if (clampRange(start, end, z.size)) emitRanks(c, z, clamped.start, clamped.end, reverse, withScores);
+  else emitHeader(c, 0, withScores);
 }
 
 /** Whether the member at h is still inside the range on the side a walk moves towards. */
@@ -474,16 +469,13 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
     c.reply.int(0);
     return;
   }
-  const len = z.size;
   if (type === REM_RANK) {
-    if (start < 0) start += len;
-    if (end < 0) end += len;
-    if (start < 0) start = 0;
-    if (start > end || start >= len) {
+    if (!clampRange(start, end, z.size)) {
       c.reply.int(0);
       return;
     }
-    if (end >= len) end = len - 1;
+    start = clamped.start;
+    end = clamped.end;
   } else {
     const byLex = type === REM_LEX;
     start = byLex ? z.firstInLex(LR) : z.firstInScore(SR);
