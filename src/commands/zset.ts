@@ -947,6 +947,17 @@ const z = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({
 const LOG_N = 'O(log(N)) where N is the number of elements in the sorted set.';
 const RANGE_CPLX = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.';
 
+/** ZREMRANGEBYRANK / BYSCORE / BYLEX: one definition but for how the range is given. */
+function zremrangeDef(name: string, since: string, summary: string, type: number): CommandDef {
+  return z({
+    name, arity: 4, flags: 'write', keys: [1, 1, 1], since, summary,
+    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
+    handler(c, argv) {
+      zremrangeGeneric(c, argv, type);
+    },
+  });
+}
+
 export const commands: CommandDef[] = [
   z({
     name: 'zadd', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.2.0',
@@ -1135,30 +1146,9 @@ export const commands: CommandDef[] = [
       zrangeGeneric(c, argv, 1, null, BY_LEX, DIR_REV);
     },
   }),
-  z({
-    name: 'zremrangebyrank', arity: 4, flags: 'write', keys: [1, 1, 1], since: '2.0.0',
-    summary: 'Removes the members of a sorted set in a range of ranks.',
-    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
-    handler(c, argv) {
-      zremrangeGeneric(c, argv, REM_RANK);
-    },
-  }),
-  z({
-    name: 'zremrangebyscore', arity: 4, flags: 'write', keys: [1, 1, 1], since: '1.2.0',
-    summary: 'Removes the members of a sorted set with scores in a range.',
-    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
-    handler(c, argv) {
-      zremrangeGeneric(c, argv, REM_SCORE);
-    },
-  }),
-  z({
-    name: 'zremrangebylex', arity: 4, flags: 'write', keys: [1, 1, 1], since: '2.8.9',
-    summary: 'Removes the members of a sorted set in a lexicographical range.',
-    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
-    handler(c, argv) {
-      zremrangeGeneric(c, argv, REM_LEX);
-    },
-  }),
+  zremrangeDef('zremrangebyrank', '2.0.0', 'Removes the members of a sorted set in a range of ranks.', REM_RANK),
+  zremrangeDef('zremrangebyscore', '1.2.0', 'Removes the members of a sorted set with scores in a range.', REM_SCORE),
+  zremrangeDef('zremrangebylex', '2.8.9', 'Removes the members of a sorted set in a lexicographical range.', REM_LEX),
   z({
     name: 'zpopmin', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '5.0.0',
     summary: 'Removes and returns the members with the lowest scores.',
