@@ -345,87 +345,73 @@ export class SkipList {
     return rank < this.length ? this.findRank(rank + 1) : NIL;
   }
 
-  // ---- range searches: return a node and leave its 0-based rank in foundRank
+  // ---- range searches: return a node and leave its 0-based rank in foundRank. One walk serves
+  // score ranges and member (lex) ranges: `lex` says which r is and which key of a node it bounds.
 
-  /** False when no member's score can be in r. */
-  private scoresMeet(r: ScoreRange): boolean {
-    return this.length !== 0 && scoreRangeValid(r) && scoreGteMin(this.scoreOf(this.tail), r)
-      && scoreLteMax(this.scoreOf(this.first), r);
+  private gteMin(x: number, r: ScoreRange | LexRange, lex: boolean): boolean {
+    return lex ? lexGteMin(this.memberOf(x), r as LexRange) : scoreGteMin(this.f64[x >> 1], r as ScoreRange);
+  }
+
+  private lteMax(x: number, r: ScoreRange | LexRange, lex: boolean): boolean {
+    return lex ? lexLteMax(this.memberOf(x), r as LexRange) : scoreLteMax(this.f64[x >> 1], r as ScoreRange);
+  }
+
+  /** False when no node can be in r. */
+  private meets(r: ScoreRange | LexRange, lex: boolean): boolean {
+    return this.length !== 0 && (lex ? lexRangeValid(r as LexRange) : scoreRangeValid(r as ScoreRange))
+      && this.gteMin(this.tail, r, lex) && this.lteMax(this.first, r, lex);
   }
 
   /**
-   * The last node (or the header) whose score is below r's min (toMin) or within r's max (!toMin),
-   * with its 1-based rank in foundRank: the first-in-range search looks one node further, the
-   * last-in-range one stops there.
+   * The last node (or the header) below r's min (toMin) or within r's max (!toMin), with its 1-based
+   * rank in foundRank: the first-in-range search looks one node further, the last-in-range one
+   * stops there.
    */
-  private descendScore(r: ScoreRange, toMin: boolean): number {
+  private descend(r: ScoreRange | LexRange, lex: boolean, toMin: boolean): number {
     const mem = this.mem;
-    const f64 = this.f64;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
         const p = y + FWD + 2 * i;
         const f = mem[p];
-        if (f === NIL || (toMin ? scoreGteMin(f64[f >> 1], r) : !scoreLteMax(f64[f >> 1], r))) break;
+        if (f === NIL || (toMin ? this.gteMin(f, r, lex) : !this.lteMax(f, r, lex))) break;
         rank += mem[p + 1];
         y = f;
       }
     }
     this.foundRank = rank;
+    return y;
+  }
+
+  private firstIn(r: ScoreRange | LexRange, lex: boolean): number {
+    if (!this.meets(r, lex)) return NIL;
+    const x = this.mem[this.descend(r, lex, true) + FWD];
+    return x === NIL || !this.lteMax(x, r, lex) ? NIL : x;
+  }
+
+  private lastIn(r: ScoreRange | LexRange, lex: boolean): number {
+    if (!this.meets(r, lex)) return NIL;
+    const y = this.descend(r, lex, false);
+    if (y === HEAD || !this.gteMin(y, r, lex)) return NIL;
+    this.foundRank--;
     return y;
   }
 
   firstInScore(r: ScoreRange): number {
-    if (!this.scoresMeet(r)) return NIL;
-    const x = this.mem[this.descendScore(r, true) + FWD];
-    return x === NIL || !scoreLteMax(this.f64[x >> 1], r) ? NIL : x;
+    return this.firstIn(r, false);
   }
 
   lastInScore(r: ScoreRange): number {
-    if (!this.scoresMeet(r)) return NIL;
-    const y = this.descendScore(r, false);
-    if (y === HEAD || !scoreGteMin(this.f64[y >> 1], r)) return NIL;
-    this.foundRank--;
-    return y;
-  }
-
-  /** False when no member can be in r. */
-  private membersMeet(r: LexRange): boolean {
-    return this.length !== 0 && lexRangeValid(r) && lexGteMin(this.memberOf(this.tail), r)
-      && lexLteMax(this.memberOf(this.first), r);
-  }
-
-  /** descendScore for a member range. */
-  private descendLex(r: LexRange, toMin: boolean): number {
-    const mem = this.mem;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || (toMin ? lexGteMin(this.memberOf(f), r) : !lexLteMax(this.memberOf(f), r))) break;
-        rank += mem[p + 1];
-        y = f;
-      }
-    }
-    this.foundRank = rank;
-    return y;
+    return this.lastIn(r, false);
   }
 
   firstInLex(r: LexRange): number {
-    if (!this.membersMeet(r)) return NIL;
-    const x = this.mem[this.descendLex(r, true) + FWD];
-    return x === NIL || !lexLteMax(this.memberOf(x), r) ? NIL : x;
+    return this.firstIn(r, true);
   }
 
   lastInLex(r: LexRange): number {
-    if (!this.membersMeet(r)) return NIL;
-    const y = this.descendLex(r, false);
-    if (y === HEAD || !lexGteMin(this.memberOf(y), r)) return NIL;
-    this.foundRank--;
-    return y;
+    return this.lastIn(r, true);
   }
 
   /** Remove the nodes with 0-based ranks start..end (inclusive, within bounds). */
