@@ -384,13 +384,13 @@ export class SkipList {
     return y;
   }
 
-  private firstIn(r: ScoreRange | LexRange, lex: boolean): number {
+  firstIn(r: ScoreRange | LexRange, lex: boolean): number {
     if (!this.meets(r, lex)) return NIL;
     const x = this.mem[this.descend(r, lex, true) + FWD];
     return x === NIL || !this.lteMax(x, r, lex) ? NIL : x;
   }
 
-  private lastIn(r: ScoreRange | LexRange, lex: boolean): number {
+  lastIn(r: ScoreRange | LexRange, lex: boolean): number {
     if (!this.meets(r, lex)) return NIL;
     const y = this.descend(r, lex, false);
     if (y === HEAD || !this.gteMin(y, r, lex)) return NIL;
