@@ -8,7 +8,7 @@ import { notifyKeyspaceEvent, NOTIFY_STREAM } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import {
   ConsumerGroup, ENTRIES_READ_INVALID, formatId, ID_MAX, Nack, StreamCursor, StreamValue, TRIM_MAXLEN, TRIM_MINID, TRIM_NONE,
-  U64, type Consumer, type TrimArgs,
+  U64, type Consumer, type IdMap, type TrimArgs,
 } from '../keyspace/types/stream.js';
 import { parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, servedKey, TimeoutReply, type WakeCheck } from '../server/blocking.js';
@@ -1276,6 +1276,26 @@ function replyGroupProgress(c: Client, s: StreamValue, g: ConsumerGroup): void {
   replyLag(c, s, g);
 }
 
+/**
+ * XINFO STREAM FULL's pel-count and pending fields of a group (withConsumer) or a consumer: up to
+ * count entries (0: all), each its ID, [consumer,] delivery time and count.
+ */
+function replyPending(c: Client, pel: IdMap<Nack>, count: number, withConsumer: boolean): void {
+  c.reply.bulk('pel-count');
+  c.reply.int(pel.size);
+  c.reply.bulk('pending');
+  const n = count === 0 ? pel.size : Math.min(count, pel.size);
+  c.reply.array(n);
+  for (let i = 0; i < n; i++) {
+    const nack = pel.vals[i];
+    c.reply.array(withConsumer ? 4 : 3);
+    c.reply.bulk(formatId(pel.ids[i]));
+    if (withConsumer) c.reply.bulk(nack.consumer!.name);
+    c.reply.int(nack.deliveryTime);
+    c.reply.int(BigInt.asIntN(64, nack.deliveryCount));
+  }
+}
+
 /** The first (or, rev, the last) entry of a stream, or null when it is empty. */
 function replyEndEntry(c: Client, s: StreamValue, rev: boolean): void {
   const cur = new StreamCursor(s, 0n, ID_MAX, rev);
@@ -1335,19 +1355,7 @@ function xinfoStream(c: Client, argv: string[]): void {
     c.reply.bulk('name');
     c.reply.bulk(g.name);
     replyGroupProgress(c, s, g);
-    c.reply.bulk('pel-count');
-    c.reply.int(g.pel.size);
-    c.reply.bulk('pending');
-    const np = count === 0 ? g.pel.size : Math.min(count, g.pel.size);
-    c.reply.array(np);
-    for (let i = 0; i < np; i++) {
-      const nack = g.pel.vals[i];
-      c.reply.array(4);
-      c.reply.bulk(formatId(g.pel.ids[i]));
-      c.reply.bulk(nack.consumer!.name);
-      c.reply.int(nack.deliveryTime);
-      c.reply.int(BigInt.asIntN(64, nack.deliveryCount));
-    }
+    replyPending(c, g.pel, count, true);
     c.reply.bulk('consumers');
     const consumers = g.sortedConsumers();
     c.reply.array(consumers.length);
@@ -1357,17 +1365,7 @@ function xinfoStream(c: Client, argv: string[]): void {
       c.reply.bulk(x.name);
       c.reply.bulk('seen-time');
       c.reply.int(x.seenTime);
-      c.reply.bulk('pel-count');
-      c.reply.int(x.pel.size);
-      c.reply.bulk('pending');
-      const nc = count === 0 ? x.pel.size : Math.min(count, x.pel.size);
-      c.reply.array(nc);
-      for (let i = 0; i < nc; i++) {
-        c.reply.array(3);
-        c.reply.bulk(formatId(x.pel.ids[i]));
-        c.reply.int(x.pel.vals[i].deliveryTime);
-        c.reply.int(BigInt.asIntN(64, x.pel.vals[i].deliveryCount));
-      }
+      replyPending(c, x.pel, count, false);
     }
   }
 }
