@@ -1053,6 +1053,38 @@ function xpendingCommand(c: Client, argv: string[]): void {
 
 // ---------------------------------------------------------------- XCLAIM / XAUTOCLAIM
 
+/** A pending entry whose message was deleted: dropped from the PEL, and replicas follow. */
+function dropPending(c: Client, key: string, g: ConsumerGroup, idText: string, id: bigint, nack: Nack): void {
+  propagateXclaim(c, key, g, idText, nack);
+  server.dirty++;
+  g.pel.delete(id);
+  nack.consumer?.pel.delete(id);
+}
+
+/**
+ * XCLAIM's and XAUTOCLAIM's transfer of a pending entry to consumer, delivered at `time`: its
+ * delivery count becomes retryCount when >= 0, else grows by one unless JUSTID.
+ */
+function claimFor(consumer: Consumer, id: bigint, nack: Nack, time: number, retryCount: bigint, justId: boolean): void {
+  if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
+  nack.deliveryTime = time;
+  if (retryCount >= 0n) nack.deliveryCount = retryCount;
+  else if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
+  if (nack.consumer !== consumer) {
+    consumer.pel.insert(id, nack);
+    nack.consumer = consumer;
+  }
+}
+
+/** The claimed entries: their IDs with JUSTID, else the entries. */
+function replyClaimed(c: Client, s: StreamValue, claimed: bigint[], justId: boolean): void {
+  c.reply.array(claimed.length);
+  for (const id of claimed) {
+    if (justId) c.reply.bulk(formatId(id));
+    else replyOneEntry(c, s, id);
+  }
+}
+
 function xclaimCommand(c: Client, argv: string[]): void {
   const key = argv[1];
   const found = readGroup(c, key, argv[2]);
@@ -1123,12 +1155,8 @@ function xclaimCommand(c: Client, argv: string[]): void {
     let nack = g.pel.get(id);
     if (!s.exists(id)) {
       if (nack !== undefined) {
-        // A pending entry whose message was deleted: dropped from the PEL, and replicas follow.
-        propagateXclaim(c, key, g, argv[5 + k], nack);
+        dropPending(c, key, g, argv[5 + k], id, nack);
         propagateLastId = false;
-        server.dirty++;
-        g.pel.delete(id);
-        nack.consumer?.pel.delete(id);
       }
       continue;
     }
@@ -1139,14 +1167,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
     if (nack === undefined) continue;
     if (nack.consumer !== null && minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     consumer ??= consumerFor(c, key, g, argv[3]);
-    if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
-    nack.deliveryTime = deliveryTime;
-    if (retryCount >= 0n) nack.deliveryCount = retryCount;
-    else if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
-    if (nack.consumer !== consumer) {
-      consumer.pel.insert(id, nack);
-      nack.consumer = consumer;
-    }
+    claimFor(consumer, id, nack, deliveryTime, retryCount, justId);
     claimed.push(id);
     propagateXclaim(c, key, g, argv[5 + k], nack);
     propagateLastId = false;
@@ -1157,11 +1178,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
     server.dirty++;
   }
   endAtomic();
-  c.reply.array(claimed.length);
-  for (const id of claimed) {
-    if (justId) c.reply.bulk(formatId(id));
-    else replyOneEntry(c, s, id);
-  }
+  replyClaimed(c, s, claimed, justId);
 }
 
 /** LONG_MAX / sizeof(streamID): the COUNT above which Redis refuses to allocate. */
@@ -1218,10 +1235,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const id = pel.ids[i];
     const nack = pel.vals[i];
     if (!s.exists(id)) {
-      propagateXclaim(c, key, g, formatId(id), nack);
-      server.dirty++;
-      pel.delete(id);
-      nack.consumer?.pel.delete(id);
+      dropPending(c, key, g, formatId(id), id, nack);
       deleted.push(id);
       count--;
       continue;
@@ -1229,13 +1243,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     i++;
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     consumer ??= consumerFor(c, key, g, argv[3]);
-    if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
-    nack.deliveryTime = now;
-    if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
-    if (nack.consumer !== consumer) {
-      consumer.pel.insert(id, nack);
-      nack.consumer = consumer;
-    }
+    claimFor(consumer, id, nack, now, -1n, justId);
     claimed.push(id);
     count--;
     propagateXclaim(c, key, g, formatId(id), nack);
@@ -1244,11 +1252,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
   endAtomic();
   c.reply.array(3);
   c.reply.bulk(i < pel.size ? formatId(pel.ids[i]) : '0-0');
-  c.reply.array(claimed.length);
-  for (const id of claimed) {
-    if (justId) c.reply.bulk(formatId(id));
-    else replyOneEntry(c, s, id);
-  }
+  replyClaimed(c, s, claimed, justId);
   c.reply.array(deleted.length);
   for (const id of deleted) c.reply.bulk(formatId(id));
 }
