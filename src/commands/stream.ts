@@ -560,11 +560,7 @@ function serveEntries(
         g.pel.insert(id, nack);
         consumer!.pel.insert(id, nack);
       } else {
-        nack.consumer!.pel.delete(id);
-        nack.consumer = consumer;
-        nack.deliveryTime = now;
-        nack.deliveryCount = 1n;
-        consumer!.pel.insert(id, nack);
+        claimFor(consumer!, id, nack, now, 1n, false);
       }
       propagateXclaim(c, key, g, formatId(id), nack);
     }
@@ -1062,8 +1058,9 @@ function dropPending(c: Client, key: string, g: ConsumerGroup, idText: string, i
 }
 
 /**
- * XCLAIM's and XAUTOCLAIM's transfer of a pending entry to consumer, delivered at `time`: its
- * delivery count becomes retryCount when >= 0, else grows by one unless JUSTID.
+ * The transfer of a pending entry to consumer, delivered at `time` (XCLAIM, XAUTOCLAIM, and
+ * XREADGROUP delivering it again): its delivery count becomes retryCount when >= 0, else grows by
+ * one unless JUSTID.
  */
 function claimFor(consumer: Consumer, id: bigint, nack: Nack, time: number, retryCount: bigint, justId: boolean): void {
   if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
