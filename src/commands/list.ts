@@ -1,6 +1,8 @@
 // List commands. Values are ListValue ring buffers; an emptied list is deleted at once.
 // popElement / popRangeReply / pushElement / moveElement are the list edits behind LPOP, LMPOP and
 // LMOVE, exported so the blocking commands serve waiting clients with exactly the same effects.
+// The helpers the other collection groups share live here too (argument parsing, ofType,
+// storeOrDelete, deleteStored, parseMpop, clampRange), so one copy serves every type.
 
 import { ERR } from '../errors.js';
 import type { Db, Value } from '../keyspace/db.js';
