@@ -9,7 +9,7 @@ import { idleSeconds, lfuFrequency, peekAccess, restoreAccess } from '../keyspac
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
 import { stringEncoding } from '../keyspace/strings.js';
-import { parseInt64 } from '../protocol/format.js';
+import { INT64_MAX, parseInt64 } from '../protocol/format.js';
 import { readyWaitedKeys } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -335,7 +335,6 @@ const EXPIRE_NX = 1;
 const EXPIRE_XX = 2;
 const EXPIRE_GT = 4;
 const EXPIRE_LT = 8;
-const LLONG_MAX = 9223372036854775807n;
 /** Below this magnitude the ms arithmetic stays exact in doubles (2^43 s * 1000 + now < 2^53). */
 const EXACT_LIMIT = 2 ** 43;
 
@@ -387,13 +386,13 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
     // Redis's overflow checks, in exact 64-bit arithmetic.
     let w = BigInt(n);
     if (seconds) {
-      if (w > LLONG_MAX / 1000n || w < -LLONG_MAX / 1000n) {
+      if (w > INT64_MAX / 1000n || w < -INT64_MAX / 1000n) {
         c.reply.error(ERR.invalidExpire(name));
         return;
       }
       w *= 1000n;
     }
-    if (w > LLONG_MAX - BigInt(base)) {
+    if (w > INT64_MAX - BigInt(base)) {
       c.reply.error(ERR.invalidExpire(name));
       return;
     }

@@ -9,7 +9,7 @@ import type { Db, Value } from '../keyspace/db.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
-import { parseInt64 } from '../protocol/format.js';
+import { INT64_MAX, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -17,7 +17,8 @@ import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
 
-export const LONG_MAX = 9223372036854775807n;
+/** Redis's LONG_MAX (a C long has 64 bits where Redis runs). */
+export const LONG_MAX = INT64_MAX;
 
 /**
  * A signed 64-bit integer argument (Redis's getLongFromObjectOrReply) as a number, or null after
