@@ -5,12 +5,12 @@ import { ERR } from '../errors.js';
 import * as gh from '../keyspace/geohash.js';
 import { notifyKeyspaceEvent, NOTIFY_ZSET } from '../keyspace/notify.js';
 import { ZSet } from '../keyspace/types/zset.js';
-import { parseDouble, parseInt64 } from '../protocol/format.js';
+import { parseDouble } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeyword } from './keyspecs.js';
-import { deleteStored } from './list.js';
+import { deleteStored, longArg } from './list.js';
 import { zaddGeneric } from './zset.js';
 
 const NIL = -1;
@@ -267,16 +267,13 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
     else if (a === 'asc') sort = 1;
     else if (a === 'desc') sort = 2;
     else if (a === 'count' && left >= 1) {
-      const n = parseInt64(argv[++i]);
-      if (n === null) {
-        c.reply.error(ERR.notInteger);
-        return;
-      }
+      const n = longArg(c, argv[++i]);
+      if (n === null) return;
       if (n <= 0) {
         c.reply.error('ERR COUNT must be > 0');
         return;
       }
-      count = Number(n);
+      count = n;
     } else if ((a === 'store' || a === 'storedist') && left >= 1 && !(flags & (NOSTORE | SEARCH))) {
       storeKey = argv[++i];
       storeDist = a === 'storedist';

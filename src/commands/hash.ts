@@ -10,7 +10,7 @@ import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { ofType, randCountArg, storeOrDelete } from './list.js';
 import type { CommandDef } from './spec.js';
-import { addInt64 } from './string.js';
+import { addInt64, parseIncrement } from './string.js';
 
 const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
 
@@ -277,11 +277,8 @@ export const commands: CommandDef[] = [
     name: 'hincrby', arity: 4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.0.0',
     summary: 'Adds an integer to the integer value of a field of a hash (a missing field counts as 0).', complexity: 'O(1)',
     handler(c, argv) {
-      const incr = parseInt64(argv[3]);
-      if (incr === null) {
-        c.reply.error(ERR.notInteger);
-        return;
-      }
+      const incr = parseIncrement(c, argv[3]);
+      if (incr === null) return;
       const h = hashForWrite(c, argv[1]);
       if (h === null) return;
       let cur: number | bigint = 0;

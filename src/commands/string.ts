@@ -13,6 +13,7 @@ import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, setKeyFlags } from './keyspecs.js';
 import { deleteExpired } from './keys.js';
+import { longArg } from './list.js';
 
 const SET_NX = 1;
 const SET_XX = 2;
@@ -265,7 +266,8 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
   c.reply.int(result);
 }
 
-function parseIncrement(c: Client, arg: string): number | bigint | null {
+/** An exact signed 64-bit integer argument (bigint beyond 2^53), or null after replying the error. */
+export function parseIncrement(c: Client, arg: string): number | bigint | null {
   const n = parseInt64(arg);
   if (n === null) c.reply.error(ERR.notInteger);
   return n;
@@ -432,12 +434,9 @@ function lcsCommand(c: Client, argv: string[]): void {
     else if (opt === 'len') getLen = true;
     else if (opt === 'withmatchlen') withMatchLen = true;
     else if (opt === 'minmatchlen' && j + 1 < argv.length) {
-      const n = parseInt64(argv[++j]);
-      if (n === null) {
-        c.reply.error(ERR.notInteger);
-        return;
-      }
-      minMatchLen = n < 0 ? 0 : Number(n);
+      const n = longArg(c, argv[++j]);
+      if (n === null) return;
+      minMatchLen = n < 0 ? 0 : n;
     } else {
       c.reply.error(ERR.syntax);
       return;
