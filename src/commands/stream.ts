@@ -16,7 +16,7 @@ import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, type Client } from '.
 import { beginAtomic, endAtomic, propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
-import { longArg, ofType } from './list.js';
+import { longArg, ofType, rangeArg } from './list.js';
 import { lookupCommand } from './registry.js';
 import { replyHelp } from './server.js';
 import { noContainerHandler, type CommandDef, type KeySpec } from './spec.js';
@@ -1196,12 +1196,9 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const more = argv.length - 1 - j;
     const o = argv[j].toLowerCase();
     if (o === 'count' && more > 0) {
-      const n = parseInt64(argv[j + 1]);
-      if (n === null || n < 1 || BigInt(n) > AUTOCLAIM_MAX_COUNT) {
-        c.reply.error(ERR.xautoclaimCount);
-        return;
-      }
-      count = Number(n);
+      const n = rangeArg(c, argv[j + 1], 1n, AUTOCLAIM_MAX_COUNT, ERR.xautoclaimCount);
+      if (n === null) return;
+      count = n;
       j++;
     } else if (o === 'justid') {
       justId = true;

@@ -17,8 +17,8 @@ import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '.
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import {
-  clampRange, clamped, deleteStored, firstBlockingKey, longArg, mpopArgs, numkeysKeys as mpopKeys, parseMpop, randCountArg,
-  storeOrDelete,
+  clampRange, clamped, deleteStored, firstBlockingKey, LONG_MAX, longArg, mpopArgs, numkeysKeys as mpopKeys, parseMpop,
+  randCountArg, rangeArg, storeOrDelete,
 } from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
@@ -570,12 +570,9 @@ function zpopMinMax(c: Client, argv: string[], max: boolean): void {
   }
   let count = -1;
   if (argv.length === 3) {
-    const n = parseInt64(argv[2]);
-    if (n === null || n < 0) {
-      c.reply.error(ERR.negativeCount);
-      return;
-    }
-    count = Number(n);
+    const n = rangeArg(c, argv[2], 0n, LONG_MAX, ERR.negativeCount);
+    if (n === null) return;
+    count = n;
   }
   zpopGeneric(c, argv, 1, 1, max, false, count, c.resp === 3 && count !== -1, false);
 }
@@ -853,12 +850,9 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
       withScores = true;
       j++;
     } else if (cardOnly && remaining >= 2 && opt === 'limit') {
-      const n = parseInt64(argv[j + 1]);
-      if (n === null || n < 0) {
-        c.reply.error(ERR.limitNegative);
-        return;
-      }
-      limit = Number(n);
+      const n = rangeArg(c, argv[j + 1], 0n, LONG_MAX, ERR.limitNegative);
+      if (n === null) return;
+      limit = n;
       j += 2;
     } else {
       c.reply.error(ERR.syntax);
