@@ -3,13 +3,14 @@
 
 import { ERR } from '../errors.js';
 import * as gh from '../keyspace/geohash.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
+import { notifyKeyspaceEvent, NOTIFY_ZSET } from '../keyspace/notify.js';
 import { ZSet } from '../keyspace/types/zset.js';
-import { parseDouble, parseInt64 } from '../protocol/format.js';
+import { parseDouble } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeyword } from './keyspecs.js';
+import { deleteStored, longArg } from './list.js';
 import { zaddGeneric } from './zset.js';
 
 const NIL = -1;
@@ -200,10 +201,33 @@ function collect(z: ZSet, shape: gh.Shape, limit: number): Found[] {
 }
 
 function deleteStoreKey(c: Client, key: string): void {
-  if (c.db.lookupWrite(key) !== undefined && c.db.delete(key)) {
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, c.db.id);
-    server.dirty++;
+  if (c.db.lookupWrite(key) !== undefined) deleteStored(c.db, key);
+}
+
+/** A radius and its unit at argv[at], argv[at + 1] into shape; false after replying an error. */
+function parseRadius(c: Client, argv: string[], at: number, shape: gh.Shape): boolean {
+  const r = parseNumber(c, argv[at], 'need numeric radius');
+  if (r === null) return false;
+  if (r < 0) {
+    c.reply.error('ERR radius cannot be negative');
+    return false;
   }
+  const conv = parseUnit(c, argv[at + 1]);
+  if (conv < 0) return false;
+  shape.radius = r;
+  shape.conversion = conv;
+  return true;
+}
+
+/** Center shape on a member's position; false after replying when the member is missing. */
+function centerOnMember(c: Client, z: ZSet, member: string, shape: gh.Shape): boolean {
+  const s = z.score(member);
+  if (s === undefined) {
+    c.reply.error('ERR could not decode requested zset member');
+    return false;
+  }
+  [shape.lon, shape.lat] = gh.decodeScore(s);
+  return true;
 }
 
 function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: number): void {
@@ -218,34 +242,10 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
     const ll = parseLonLat(c, argv, 2);
     if (ll === null) return;
     [shape.lon, shape.lat] = ll;
-    const r = parseNumber(c, argv[4], 'need numeric radius');
-    if (r === null) return;
-    if (r < 0) {
-      c.reply.error('ERR radius cannot be negative');
-      return;
-    }
-    shape.radius = r;
-    shape.conversion = parseUnit(c, argv[5]);
-    if (shape.conversion < 0) return;
+    if (!parseRadius(c, argv, 4, shape)) return;
   } else if (flags & RADIUS_MEMBER) {
     base = 5;
-    if (z !== undefined) {
-      const s = z.score(argv[2]);
-      if (s === undefined) {
-        c.reply.error('ERR could not decode requested zset member');
-        return;
-      }
-      [shape.lon, shape.lat] = gh.decodeScore(s);
-      const r = parseNumber(c, argv[3], 'need numeric radius');
-      if (r === null) return;
-      if (r < 0) {
-        c.reply.error('ERR radius cannot be negative');
-        return;
-      }
-      shape.radius = r;
-      shape.conversion = parseUnit(c, argv[4]);
-      if (shape.conversion < 0) return;
-    }
+    if (z !== undefined && (!centerOnMember(c, z, argv[2], shape) || !parseRadius(c, argv, 3, shape))) return;
   } else {
     base = flags & SEARCHSTORE ? 3 : 2;
     if (flags & SEARCHSTORE) storeKey = argv[1];
@@ -271,16 +271,13 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
     else if (a === 'asc') sort = 1;
     else if (a === 'desc') sort = 2;
     else if (a === 'count' && left >= 1) {
-      const n = parseInt64(argv[++i]);
-      if (n === null) {
-        c.reply.error(ERR.notInteger);
-        return;
-      }
+      const n = longArg(c, argv[++i]);
+      if (n === null) return;
       if (n <= 0) {
         c.reply.error('ERR COUNT must be > 0');
         return;
       }
-      count = Number(n);
+      count = n;
     } else if ((a === 'store' || a === 'storedist') && left >= 1 && !(flags & (NOSTORE | SEARCH))) {
       storeKey = argv[++i];
       storeDist = a === 'storedist';
@@ -289,13 +286,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
     } else if (a === 'frommember' && left >= 1 && flags & SEARCH && !fromLoc) {
       fromMember = true;
       const m = argv[++i];
-      if (z === undefined) continue;
-      const s = z.score(m);
-      if (s === undefined) {
-        c.reply.error('ERR could not decode requested zset member');
-        return;
-      }
-      [shape.lon, shape.lat] = gh.decodeScore(s);
+      if (z !== undefined && !centerOnMember(c, z, m, shape)) return;
     } else if (a === 'fromlonlat' && left >= 2 && flags & SEARCH && !fromMember) {
       const ll = parseLonLat(c, argv, i + 1);
       if (ll === null) return;
@@ -303,16 +294,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
       fromLoc = true;
       i += 2;
     } else if (a === 'byradius' && left >= 2 && flags & SEARCH && !byBox) {
-      const r = parseNumber(c, argv[i + 1], 'need numeric radius');
-      if (r === null) return;
-      if (r < 0) {
-        c.reply.error('ERR radius cannot be negative');
-        return;
-      }
-      const conv = parseUnit(c, argv[i + 2]);
-      if (conv < 0) return;
-      shape.radius = r;
-      shape.conversion = conv;
+      if (!parseRadius(c, argv, i + 1, shape)) return;
       byRadius = true;
       i += 2;
     } else if (a === 'bybox' && left >= 3 && flags & SEARCH && !byRadius) {
@@ -417,6 +399,9 @@ function radiusKeys(argv: string[]): number[] {
 
 const geo = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'geo', acl: 'geo', ...def });
 
+const RADIUS_CPLX = 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.';
+const SEARCH_CPLX = 'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape';
+
 export const commands: CommandDef[] = [
   geo({
     name: 'geoadd', arity: -5, flags: 'write denyoom', keys: [1, 1, 1], since: '3.2.0',
@@ -449,7 +434,7 @@ export const commands: CommandDef[] = [
     },
     keys: [1, 1, 1], keySpecs: [ksIndex('RO access', 1), ksKeyword('OW update', 'STORE', 6), ksKeyword('OW update', 'STOREDIST', 6)],
     summary: 'Finds members within a radius of a point, optionally storing the result.',
-    complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
+    complexity: RADIUS_CPLX,
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_COORDS),
   }),
   geo({
@@ -459,7 +444,7 @@ export const commands: CommandDef[] = [
       docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` with `BYRADIUS`',
     },
     summary: 'Finds members within a radius of a point (read-only form).',
-    complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
+    complexity: RADIUS_CPLX,
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_COORDS | NOSTORE),
   }),
   geo({
@@ -470,21 +455,21 @@ export const commands: CommandDef[] = [
     },
     keys: [1, 1, 1], keySpecs: [ksIndex('RO access', 1), ksKeyword('OW update', 'STORE', 5), ksKeyword('OW update', 'STOREDIST', 5)],
     summary: 'Finds members within a radius of another member, optionally storing the result.',
-    complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
+    complexity: RADIUS_CPLX,
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_MEMBER),
   }),
   geo({
     name: 'georadiusbymember_ro', arity: -5, flags: 'readonly', keys: [1, 1, 1], since: '3.2.10',
     docs: { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`GEOSEARCH` with `FROMMEMBER` and `BYRADIUS`' },
     summary: 'Finds members within a radius of another member (read-only form).',
-    complexity: 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
+    complexity: RADIUS_CPLX,
     handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_MEMBER | NOSTORE),
   }),
   geo({
     name: 'geosearch', arity: -7, flags: 'readonly', keys: [1, 1, 1], since: '6.2.0',
     docs: { history: [['7.0.0', 'Units accepted in upper case.']] },
     summary: 'Finds members inside a circle or a box around a point or a member.',
-    complexity: 'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
+    complexity: SEARCH_CPLX,
     handler: (c, argv) => georadiusGeneric(c, argv, 1, SEARCH),
   }),
   geo({
@@ -492,7 +477,7 @@ export const commands: CommandDef[] = [
     docs: { history: [['7.0.0', 'Units accepted in upper case.']] },
     keySpecs: [ksIndex('OW update', 1), ksIndex('RO access', 2)],
     summary: 'Finds members inside a circle or a box and stores them in a sorted set.',
-    complexity: 'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
+    complexity: SEARCH_CPLX,
     handler: (c, argv) => georadiusGeneric(c, argv, 2, SEARCH | SEARCHSTORE),
   }),
 ];

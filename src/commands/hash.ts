@@ -2,14 +2,15 @@
 
 import { ERR } from '../errors.js';
 import { HashValue } from '../keyspace/types/hash.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace/notify.js';
+import { notifyKeyspaceEvent, NOTIFY_HASH } from '../keyspace/notify.js';
 import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection } from '../keyspace/scan.js';
 import { parseInt64 } from '../protocol/format.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { LONG_MAX, ofType, rangeArg } from './list.js';
+import { ofType, randCountArg, storeOrDelete } from './list.js';
 import type { CommandDef } from './spec.js';
+import { addInt64, parseIncrement } from './string.js';
 
 const readHash = (c: Client, key: string): HashValue | undefined | null => ofType(c, c.db.lookupRead(key), HashValue);
 
@@ -89,20 +90,9 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     c.reply.bulk(randomKey(h));
     return;
   }
-  const l = rangeArg(c, argv[2], -LONG_MAX, LONG_MAX, null);
+  const l = randCountArg(c, argv, 'withvalues');
   if (l === null) return;
-  let withValues = false;
-  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) {
-    c.reply.error(ERR.syntax);
-    return;
-  } else if (argv.length === 4) {
-    withValues = true;
-    const raw = parseInt64(argv[2])!;
-    if (raw < -(LONG_MAX / 2n) || raw > LONG_MAX / 2n) {
-      c.reply.error(ERR.valueOutOfRange);
-      return;
-    }
-  }
+  const withValues = argv.length === 4;
   const h = readHash(c, argv[1]);
   if (h === null) return;
   if (h === undefined || l === 0) {
@@ -226,12 +216,7 @@ export const commands: CommandDef[] = [
       for (let i = 2; i < argv.length && v.size > 0; i++) if (v.map.delete(argv[i])) deleted++;
       if (deleted > 0) {
         notifyKeyspaceEvent(NOTIFY_HASH, 'hdel', argv[1], db.id);
-        if (v.size === 0) {
-          db.delete(argv[1]);
-          notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[1], db.id);
-        } else {
-          db.overwrite(argv[1], v);
-        }
+        storeOrDelete(db, argv[1], v, v.size === 0);
         server.dirty += deleted;
       }
       c.reply.int(deleted);
@@ -292,11 +277,8 @@ export const commands: CommandDef[] = [
     name: 'hincrby', arity: 4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.0.0',
     summary: 'Adds an integer to the integer value of a field of a hash (a missing field counts as 0).', complexity: 'O(1)',
     handler(c, argv) {
-      const incr = parseInt64(argv[3]);
-      if (incr === null) {
-        c.reply.error(ERR.notInteger);
-        return;
-      }
+      const incr = parseIncrement(c, argv[3]);
+      if (incr === null) return;
       const h = hashForWrite(c, argv[1]);
       if (h === null) return;
       let cur: number | bigint = 0;
@@ -309,16 +291,10 @@ export const commands: CommandDef[] = [
         }
         cur = n;
       }
-      let result: number | bigint;
-      if (typeof cur === 'number' && typeof incr === 'number' && Number.isSafeInteger(cur + incr)) {
-        result = cur + incr;
-      } else {
-        const big = BigInt(cur) + BigInt(incr);
-        if (big > LONG_MAX || big < -LONG_MAX - 1n) {
-          c.reply.error(ERR.incrOverflow);
-          return;
-        }
-        result = big;
+      const result = addInt64(cur, incr);
+      if (result === null) {
+        c.reply.error(ERR.incrOverflow);
+        return;
       }
       h.set(argv[2], String(result));
       c.db.overwrite(argv[1], h);

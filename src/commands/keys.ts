@@ -9,7 +9,7 @@ import { idleSeconds, lfuFrequency, peekAccess, restoreAccess } from '../keyspac
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
 import { stringEncoding } from '../keyspace/strings.js';
-import { parseInt64 } from '../protocol/format.js';
+import { INT64_MAX, parseInt64 } from '../protocol/format.js';
 import { readyWaitedKeys } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -17,8 +17,8 @@ import { globMatch } from '../util/glob.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 import { ksIndex } from './keyspecs.js';
+import { rangeArg } from './list.js';
 
-const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
 /**
@@ -26,16 +26,7 @@ const INT_MAX = 2147483647;
  * returns null when it is not an integer in the C int range.
  */
 function parseIntArg(c: Client, arg: string, msg: string | null): number | null {
-  const n = parseInt64(arg);
-  if (n === null) {
-    c.reply.error(msg ?? ERR.notInteger);
-    return null;
-  }
-  if (n < INT_MIN || n > INT_MAX) {
-    c.reply.error(msg ?? ERR.rangeBetween(INT_MIN, INT_MAX));
-    return null;
-  }
-  return Number(n);
+  return rangeArg(c, arg, -2147483648n, 2147483647n, msg);
 }
 
 /** The database numbered by a DB argument, or null (after replying) when out of range. */
@@ -49,6 +40,13 @@ function targetDb(c: Client, id: number): Db | null {
 
 const clusterEnabled = (): boolean => server.config.bool('cluster-enabled');
 
+/** EXISTS and TOUCH: a read lookup marks each key as accessed. */
+function countExisting(c: Client, argv: string[]): void {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
+  c.reply.int(n);
+}
+
 /** DEL and UNLINK: memory is reclaimed by the JS collector either way. */
 function delKeys(c: Client, argv: string[]): void {
   let n = 0;
@@ -61,6 +59,25 @@ function delKeys(c: Client, argv: string[]): void {
   }
   server.dirty += n;
   c.reply.int(n);
+}
+
+/** Store v at key with an expire time from getExpire (-1: none). */
+function setWithExpire(db: Db, key: string, v: Value, expire: number): void {
+  db.set(key, v);
+  if (expire !== -1) db.setExpire(key, expire);
+}
+
+/**
+ * RENAME's and MOVE's effect once checked: the value and its TTL go to (dst, dstKey), the source key
+ * is deleted, then the from / to events.
+ */
+function transfer(src: Db, srcKey: string, dst: Db, dstKey: string, v: Value, expire: number,
+  fromEvent: string, toEvent: string): void {
+  setWithExpire(dst, dstKey, v, expire);
+  src.delete(srcKey);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, fromEvent, srcKey, src.id);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, toEvent, dstKey, dst.id);
+  server.dirty++;
 }
 
 function rename(c: Client, argv: string[], nx: boolean): void {
@@ -86,12 +103,7 @@ function rename(c: Client, argv: string[], nx: boolean): void {
     // Deleted and created again, as Redis does: the destination gets a `new` event.
     db.delete(dst);
   }
-  db.set(dst, v);
-  if (expire !== -1) db.setExpire(dst, expire);
-  db.delete(src);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'rename_from', src, db.id);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'rename_to', dst, db.id);
-  server.dirty++;
+  transfer(db, src, db, dst, v, expire, 'rename_from', 'rename_to');
   if (nx) c.reply.int(1);
   else c.reply.ok();
 }
@@ -137,8 +149,7 @@ function copyCommand(c: Client, argv: string[]): void {
   }
   // Deleted and created again, as Redis does: the destination gets a `new` event.
   dst.delete(newkey);
-  dst.set(newkey, typeof v === 'string' ? v : v.clone());
-  if (expire !== -1) dst.setExpire(newkey, expire);
+  setWithExpire(dst, newkey, typeof v === 'string' ? v : v.clone(), expire);
   notifyKeyspaceEvent(NOTIFY_GENERIC, 'copy_to', newkey, dst.id);
   server.dirty++;
   c.reply.int(1);
@@ -169,12 +180,7 @@ function moveCommand(c: Client, argv: string[]): void {
     c.reply.int(0);
     return;
   }
-  dst.set(key, v);
-  if (expire !== -1) dst.setExpire(key, expire);
-  src.delete(key);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'move_from', key, src.id);
-  notifyKeyspaceEvent(NOTIFY_GENERIC, 'move_to', key, dst.id);
-  server.dirty++;
+  transfer(src, key, dst, key, v, expire, 'move_from', 'move_to');
   c.reply.int(1);
 }
 
@@ -329,9 +335,17 @@ const EXPIRE_NX = 1;
 const EXPIRE_XX = 2;
 const EXPIRE_GT = 4;
 const EXPIRE_LT = 8;
-const LLONG_MAX = 9223372036854775807n;
 /** Below this magnitude the ms arithmetic stays exact in doubles (2^43 s * 1000 + now < 2^53). */
 const EXACT_LIMIT = 2 ** 43;
+
+/** A TTL set in the past deletes the key at once, replicated as DEL (UNLINK when lazy). */
+export function deleteExpired(c: Client, key: string): void {
+  const db = c.db;
+  db.delete(key);
+  server.dirty++;
+  c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
+  notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
+}
 
 /**
  * EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT. A time in the past deletes the key (on a primary) and
@@ -372,13 +386,13 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
     // Redis's overflow checks, in exact 64-bit arithmetic.
     let w = BigInt(n);
     if (seconds) {
-      if (w > LLONG_MAX / 1000n || w < -LLONG_MAX / 1000n) {
+      if (w > INT64_MAX / 1000n || w < -INT64_MAX / 1000n) {
         c.reply.error(ERR.invalidExpire(name));
         return;
       }
       w *= 1000n;
     }
-    if (w > LLONG_MAX - BigInt(base)) {
+    if (w > INT64_MAX - BigInt(base)) {
       c.reply.error(ERR.invalidExpire(name));
       return;
     }
@@ -405,10 +419,7 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
   }
   // A replica keeps even past TTLs and waits for its primary's DEL.
   if (when <= Date.now() && !signals.isReplica()) {
-    db.delete(key);
-    server.dirty++;
-    c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
+    deleteExpired(c, key);
     c.reply.int(1);
     return;
   }
@@ -449,6 +460,18 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
 
 const gen = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'generic', acl: 'keyspace', ...def });
 
+/** EXPIRE PEXPIRE EXPIREAT PEXPIREAT: one definition but for the time unit and base. */
+function expireDef(name: string, since: string, summary: string, seconds: boolean, relative: boolean): CommandDef {
+  return gen({
+    name, arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
+    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
+    since, summary, complexity: 'O(1)',
+    handler(c, argv) {
+      expireGeneric(c, argv, seconds, relative, name);
+    },
+  });
+}
+
 export const commands: CommandDef[] = [
   gen({
     name: 'del', arity: -2, flags: 'write', keys: [1, -1, 1], keySpecFlags: ['RM', 'DELETE'],
@@ -470,22 +493,14 @@ export const commands: CommandDef[] = [
     since: '1.0.0', summary: 'Counts how many of the given keys exist.',
     complexity: 'O(N) where N is the number of keys to check.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler(c, argv) {
-      let n = 0;
-      for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
-      c.reply.int(n);
-    },
+    handler: countExisting,
   }),
   gen({
     name: 'touch', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],
     since: '3.2.1', summary: 'Counts how many of the given keys exist, marking them as accessed.',
     complexity: 'O(N) where N is the number of keys that will be touched.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler(c, argv) {
-      let n = 0;
-      for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
-      c.reply.int(n);
-    },
+    handler: countExisting,
   }),
   gen({
     name: 'type', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO'],
@@ -617,38 +632,10 @@ export const commands: CommandDef[] = [
       }),
     ],
   },
-  gen({
-    name: 'expire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '1.0.0', summary: 'Sets a key\'s time to live in seconds.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, true, true, 'expire');
-    },
-  }),
-  gen({
-    name: 'pexpire', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '2.6.0', summary: 'Sets a key\'s time to live in milliseconds.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, false, true, 'pexpire');
-    },
-  }),
-  gen({
-    name: 'expireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '1.2.0', summary: 'Sets the unix time, in seconds, at which a key expires.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, true, false, 'expireat');
-    },
-  }),
-  gen({
-    name: 'pexpireat', arity: -3, flags: 'write fast', keys: [1, 1, 1], keySpecFlags: ['RW', 'UPDATE'],
-    docs: { history: [['7.0.0', 'NX, XX, GT and LT conditions.']] },
-    since: '2.6.0', summary: 'Sets the unix time, in milliseconds, at which a key expires.', complexity: 'O(1)',
-    handler(c, argv) {
-      expireGeneric(c, argv, false, false, 'pexpireat');
-    },
-  }),
+  expireDef('expire', '1.0.0', 'Sets a key\'s time to live in seconds.', true, true),
+  expireDef('pexpire', '2.6.0', 'Sets a key\'s time to live in milliseconds.', false, true),
+  expireDef('expireat', '1.2.0', 'Sets the unix time, in seconds, at which a key expires.', true, false),
+  expireDef('pexpireat', '2.6.0', 'Sets the unix time, in milliseconds, at which a key expires.', false, false),
   gen({
     name: 'ttl', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO', 'ACCESS'],
     docs: { history: [['2.8.0', 'Replies -2 for a missing key.']] },

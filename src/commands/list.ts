@@ -1,13 +1,15 @@
 // List commands. Values are ListValue ring buffers; an emptied list is deleted at once.
 // popElement / popRangeReply / pushElement / moveElement are the list edits behind LPOP, LMPOP and
 // LMOVE, exported so the blocking commands serve waiting clients with exactly the same effects.
+// The helpers the other collection groups share live here too (argument parsing, ofType,
+// storeOrDelete, deleteStored, parseMpop, clampRange), so one copy serves every type.
 
 import { ERR } from '../errors.js';
 import type { Db, Value } from '../keyspace/db.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
-import { parseInt64 } from '../protocol/format.js';
+import { INT64_MAX, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -15,16 +17,17 @@ import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
 
-export const LONG_MAX = 9223372036854775807n;
+/** Redis's LONG_MAX (a C long has 64 bits where Redis runs). */
+export const LONG_MAX = INT64_MAX;
 
 /**
  * A signed 64-bit integer argument (Redis's getLongFromObjectOrReply) as a number, or null after
- * replying the error. Beyond 2^53 precision is lost, which no index or count can notice.
+ * replying `error`. Beyond 2^53 precision is lost, which no index or count can notice.
  */
-export function longArg(c: Client, s: string): number | null {
+export function longArg(c: Client, s: string, error: string = ERR.notInteger): number | null {
   const v = parseInt64(s);
   if (v === null) {
-    c.reply.error(ERR.notInteger);
+    c.reply.error(error);
     return null;
   }
   return Number(v);
@@ -47,6 +50,28 @@ export function rangeArg(c: Client, s: string, min: bigint, max: bigint, msg: st
   return Number(v);
 }
 
+/**
+ * The count of HRANDFIELD / ZRANDMEMBER key count [option] (option: the lowercase WITHVALUES /
+ * WITHSCORES word), or null after replying an error. With the option the count must stay within
+ * +-LONG_MAX/2, as Redis checks.
+ */
+export function randCountArg(c: Client, argv: string[], option: string): number | null {
+  const l = rangeArg(c, argv[2], -LONG_MAX, LONG_MAX, null);
+  if (l === null) return null;
+  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== option)) {
+    c.reply.error(ERR.syntax);
+    return null;
+  }
+  if (argv.length === 4) {
+    const raw = parseInt64(argv[2])!;
+    if (raw < -(LONG_MAX / 2n) || raw > LONG_MAX / 2n) {
+      c.reply.error(ERR.valueOutOfRange);
+      return null;
+    }
+  }
+  return l;
+}
+
 /** v when missing (undefined) or an instance of `type`; null after replying WRONGTYPE. */
 export function ofType<T>(c: Client, v: Value | undefined, type: abstract new (...args: never[]) => T): T | undefined | null {
   if (v === undefined || v instanceof type) return v as T | undefined;
@@ -66,15 +91,31 @@ function sideArg(c: Client, s: string): boolean | null {
   return null;
 }
 
-/** After removing elements: pop event, deletion of an emptied list, modification signal. */
-function elementsRemoved(db: Db, key: string, list: ListValue, head: boolean, n: number): void {
-  notifyKeyspaceEvent(NOTIFY_LIST, head ? 'lpop' : 'rpop', key, db.id);
-  if (list.length === 0) {
+/**
+ * After elements left a list, hash, set or zset (and their event): an emptied one is deleted with
+ * a `del` event, else its change recorded.
+ */
+export function storeOrDelete(db: Db, key: string, v: Value, emptied: boolean): void {
+  if (emptied) {
     db.delete(key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
   } else {
-    db.overwrite(key, list);
+    db.overwrite(key, v);
   }
+}
+
+/** A *STORE command's empty result: whatever is stored at key goes, with a `del` event. */
+export function deleteStored(db: Db, key: string): void {
+  if (db.delete(key)) {
+    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
+    server.dirty++;
+  }
+}
+
+/** After popping: pop event, deletion of an emptied list, modification signal. */
+function elementsRemoved(db: Db, key: string, list: ListValue, head: boolean, n: number): void {
+  notifyKeyspaceEvent(NOTIFY_LIST, head ? 'lpop' : 'rpop', key, db.id);
+  storeOrDelete(db, key, list, list.length === 0);
   server.dirty += n;
 }
 
@@ -94,14 +135,20 @@ export function popRangeReply(c: Client, db: Db, key: string, list: ListValue, h
   return n;
 }
 
-/** Push one element onto the list at key (created when missing), with the push event. */
-export function pushElement(db: Db, key: string, list: ListValue | undefined, value: string, head: boolean): void {
+/** The list at key about to get elements: a new one is stored, an existing one recorded as changed. */
+function listForPush(db: Db, key: string, list: ListValue | undefined): ListValue {
   if (list === undefined) {
     list = new ListValue();
     db.set(key, list);
   } else {
     db.overwrite(key, list);
   }
+  return list;
+}
+
+/** Push one element onto the list at key (created when missing), with the push event. */
+export function pushElement(db: Db, key: string, list: ListValue | undefined, value: string, head: boolean): void {
+  list = listForPush(db, key, list);
   if (head) list.pushHead(value);
   else list.pushTail(value);
   notifyKeyspaceEvent(NOTIFY_LIST, head ? 'lpush' : 'rpush', key, db.id);
@@ -117,12 +164,8 @@ export function moveElement(db: Db, src: string, srcList: ListValue, dst: string
   const v = fromHead ? srcList.popHead() : srcList.popTail();
   pushElement(db, dst, dstList, v, toHead);
   notifyKeyspaceEvent(NOTIFY_LIST, fromHead ? 'lpop' : 'rpop', src, db.id);
-  if (srcList.length === 0) {
-    db.delete(src);
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', src, db.id);
-  } else if (src !== dst) {
-    db.overwrite(src, srcList);
-  }
+  // The push already recorded a change of the same key: one is enough.
+  if (src !== dst || srcList.length === 0) storeOrDelete(db, src, srcList, srcList.length === 0);
   server.dirty++;
   return v;
 }
@@ -130,18 +173,13 @@ export function moveElement(db: Db, src: string, srcList: ListValue, dst: string
 function pushCommand(c: Client, argv: string[], head: boolean, onlyExisting: boolean): void {
   const db = c.db;
   const key = argv[1];
-  let list = writeList(c, key);
-  if (list === null) return;
-  if (list === undefined) {
-    if (onlyExisting) {
-      c.reply.int(0);
-      return;
-    }
-    list = new ListValue();
-    db.set(key, list);
-  } else {
-    db.overwrite(key, list);
+  const found = writeList(c, key);
+  if (found === null) return;
+  if (found === undefined && onlyExisting) {
+    c.reply.int(0);
+    return;
   }
+  const list = listForPush(db, key, found);
   for (let i = 2; i < argv.length; i++) {
     if (head) list.pushHead(argv[i]);
     else list.pushTail(argv[i]);
@@ -176,14 +214,21 @@ function popCommand(c: Client, argv: string[], head: boolean): void {
   else popRangeReply(c, c.db, argv[1], list, head, count);
 }
 
-/** Clamp a Redis start/end pair to the list; null when the range is empty. */
-function clampRange(start: number, end: number, len: number): [number, number] | null {
+/** The range clampRange last accepted (reused: one command runs at a time). */
+export const clamped = { start: 0, end: 0 };
+
+/**
+ * Clamp a Redis start/end index pair (negative ones count from the tail) to len items, into
+ * `clamped`; false when the range is empty. Serves list and zset ranks alike.
+ */
+export function clampRange(start: number, end: number, len: number): boolean {
   if (start < 0) start += len;
   if (end < 0) end += len;
   if (start < 0) start = 0;
-  if (start > end || start >= len) return null;
-  if (end >= len) end = len - 1;
-  return [start, end];
+  if (start > end || start >= len) return false;
+  clamped.start = start;
+  clamped.end = end >= len ? len - 1 : end;
+  return true;
 }
 
 function lposCommand(c: Client, argv: string[]): void {
@@ -255,16 +300,22 @@ function lposCommand(c: Client, argv: string[]): void {
   for (let i = 0; i < found.length; i++) c.reply.int(found[i]);
 }
 
-function lmoveCommand(c: Client, src: string, dst: string, fromHead: boolean, toHead: boolean): void {
+/**
+ * LMOVE when the source has an element: true after replying it, false (without replying) when the
+ * source is missing, null after replying WRONGTYPE.
+ */
+function tryMove(c: Client, src: string, dst: string, fromHead: boolean, toHead: boolean): boolean | null {
   const srcList = writeList(c, src);
-  if (srcList === null) return;
-  if (srcList === undefined) {
-    c.reply.nullBulk();
-    return;
-  }
+  if (srcList === null) return null;
+  if (srcList === undefined) return false;
   const dstList = writeList(c, dst);
-  if (dstList === null) return;
+  if (dstList === null) return null;
   c.reply.bulk(moveElement(c.db, src, srcList, dst, dstList, fromHead, toHead));
+  return true;
+}
+
+function lmoveCommand(c: Client, src: string, dst: string, fromHead: boolean, toHead: boolean): void {
+  if (tryMove(c, src, dst, fromHead, toHead) === false) c.reply.nullBulk();
 }
 
 /** LMPOP numkeys key... LEFT|RIGHT [COUNT n]: keys for COMMAND GETKEYS and routing. */
@@ -276,29 +327,37 @@ export function numkeysKeys(argv: string[], numkeysIdx: number): number[] {
   return out;
 }
 
-/** Parse LMPOP / BLMPOP arguments from numkeysIdx; null after replying an error. */
-export function parseMpop(c: Client, argv: string[], numkeysIdx: number): { keys: number; head: boolean; count: number } | null {
+/** The [B]LMPOP / [B]ZMPOP arguments after a successful parseMpop (one command runs at a time). */
+export const mpopArgs = { numKeys: 0, head: true, count: 1 };
+
+/**
+ * Parse `numkeys key... <headWord>|<tailWord> [COUNT n]`, numkeys at argv[numkeysIdx], into mpopArgs:
+ * LEFT|RIGHT for lists, MIN|MAX for zsets (the lowest end is the head). False after replying an error.
+ */
+export function parseMpop(c: Client, argv: string[], numkeysIdx: number, headWord: string, tailWord: string): boolean {
   const keys = rangeArg(c, argv[numkeysIdx], 1n, LONG_MAX, ERR.numkeysNotPositive);
-  if (keys === null) return null;
+  if (keys === null) return false;
   const whereIdx = numkeysIdx + keys + 1;
-  if (whereIdx >= argv.length) {
+  const where = whereIdx < argv.length ? argv[whereIdx].toLowerCase() : '';
+  if (where !== headWord && where !== tailWord) {
     c.reply.error(ERR.syntax);
-    return null;
+    return false;
   }
-  const head = sideArg(c, argv[whereIdx]);
-  if (head === null) return null;
   let count = -1;
   for (let i = whereIdx + 1; i < argv.length; i++) {
     if (count === -1 && argv[i].toLowerCase() === 'count' && i + 1 < argv.length) {
       const n = rangeArg(c, argv[++i], 1n, LONG_MAX, ERR.countNotPositive);
-      if (n === null) return null;
+      if (n === null) return false;
       count = n;
     } else {
       c.reply.error(ERR.syntax);
-      return null;
+      return false;
     }
   }
-  return { keys, head, count: count === -1 ? 1 : count };
+  mpopArgs.numKeys = keys;
+  mpopArgs.head = where === headWord;
+  mpopArgs.count = count === -1 ? 1 : count;
+  return true;
 }
 
 /**
@@ -362,63 +421,39 @@ function blockingMove(c: Client, argv: string[], fromHead: boolean, toHead: bool
   if (deadline === -1) return;
   const src = argv[1];
   const dst = argv[2];
-  const srcList = writeList(c, src);
-  if (srcList === null) return;
-  if (srcList === undefined) {
+  const moved = tryMove(c, src, dst, fromHead, toHead);
+  if (moved === null) return;
+  if (!moved) {
     if (!mayBlock(c)) c.reply.nullBulk();
     // Redis 7.0 answers a timeout with a null array here too, unlike the null bulk in MULTI.
     else blockForKeys(c, lookupCommand(argv)!, argv, [src], 'list', deadline, TimeoutReply.NullArray);
     return;
   }
-  const dstList = writeList(c, dst);
-  if (dstList === null) return;
-  c.reply.bulk(moveElement(c.db, src, srcList, dst, dstList, fromHead, toHead));
   c.propagateArgv = tIdx === 3 ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, argv[3], argv[4]];
 }
 
 const list = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({ group: 'list', acl: 'list', ...def });
 
+/** LPUSH RPUSH LPUSHX RPUSHX: one definition but for the end and whether the list must exist. */
+function pushDef(name: string, since: string, severalSince: string, summary: string, head: boolean,
+  onlyExisting: boolean): CommandDef {
+  return list({
+    name, arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since,
+    docs: { history: [[severalSince, 'Several elements in one call.']] },
+    keySpecFlags: ['RW', 'INSERT'],
+    summary,
+    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
+    handler(c, argv) {
+      pushCommand(c, argv, head, onlyExisting);
+    },
+  });
+}
+
 export const commands: CommandDef[] = [
-  list({
-    name: 'lpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
-    docs: { history: [['2.4.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Prepends elements to a list, creating it when missing.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, true, false);
-    },
-  }),
-  list({
-    name: 'rpush', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.0.0',
-    docs: { history: [['2.4.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Appends elements to a list, creating it when missing.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, false, false);
-    },
-  }),
-  list({
-    name: 'lpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
-    docs: { history: [['4.0.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Prepends elements to a list only when the list exists.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, true, true);
-    },
-  }),
-  list({
-    name: 'rpushx', arity: -3, flags: 'write denyoom fast', keys: [1, 1, 1], since: '2.2.0',
-    docs: { history: [['4.0.0', 'Several elements in one call.']] },
-    keySpecFlags: ['RW', 'INSERT'],
-    summary: 'Appends elements to a list only when the list exists.',
-    complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
-    handler(c, argv) {
-      pushCommand(c, argv, false, true);
-    },
-  }),
+  pushDef('lpush', '1.0.0', '2.4.0', 'Prepends elements to a list, creating it when missing.', true, false),
+  pushDef('rpush', '1.0.0', '2.4.0', 'Appends elements to a list, creating it when missing.', false, false),
+  pushDef('lpushx', '2.2.0', '4.0.0', 'Prepends elements to a list only when the list exists.', true, true),
+  pushDef('rpushx', '2.2.0', '4.0.0', 'Appends elements to a list only when the list exists.', false, true),
   list({
     name: 'lpop', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '1.0.0',
     docs: { history: [['6.2.0', 'count argument.']] },
@@ -503,13 +538,12 @@ export const commands: CommandDef[] = [
       if (end === null) return;
       const l = readList(c, argv[1]);
       if (l === null) return;
-      const r = l === undefined ? null : clampRange(start, end, l.length);
-      if (r === null) {
+      if (l === undefined || !clampRange(start, end, l.length)) {
         c.reply.array(0);
         return;
       }
-      c.reply.array(r[1] - r[0] + 1);
-      for (let i = r[0]; i <= r[1]; i++) c.reply.bulk(l!.get(i));
+      c.reply.array(clamped.end - clamped.start + 1);
+      for (let i = clamped.start; i <= clamped.end; i++) c.reply.bulk(l.get(i));
     },
   }),
   list({
@@ -529,18 +563,13 @@ export const commands: CommandDef[] = [
         return;
       }
       const len = l.length;
-      const r = clampRange(start, end, len);
-      const front = r === null ? len : r[0];
-      const back = r === null ? 0 : len - r[1] - 1;
+      const kept = clampRange(start, end, len);
+      const front = kept ? clamped.start : len;
+      const back = kept ? len - clamped.end - 1 : 0;
       l.trim(front, back);
       const db = c.db;
       notifyKeyspaceEvent(NOTIFY_LIST, 'ltrim', argv[1], db.id);
-      if (l.length === 0) {
-        db.delete(argv[1]);
-        notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[1], db.id);
-      } else {
-        db.overwrite(argv[1], l);
-      }
+      storeOrDelete(db, argv[1], l, l.length === 0);
       server.dirty += front + back;
       c.reply.ok();
     },
@@ -564,12 +593,7 @@ export const commands: CommandDef[] = [
       if (removed > 0) {
         server.dirty += removed;
         notifyKeyspaceEvent(NOTIFY_LIST, 'lrem', argv[1], db.id);
-        if (l.length === 0) {
-          db.delete(argv[1]);
-          notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[1], db.id);
-        } else {
-          db.overwrite(argv[1], l);
-        }
+        storeOrDelete(db, argv[1], l, l.length === 0);
       }
       c.reply.int(removed);
     },
@@ -639,9 +663,8 @@ export const commands: CommandDef[] = [
     summary: 'Pops elements from the first non-empty list among several keys.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     handler(c, argv) {
-      const p = parseMpop(c, argv, 1);
-      if (p === null) return;
-      if (mpopFirst(c, argv, 2, p.keys, p.head, p.count) === false) c.reply.nullArray();
+      if (!parseMpop(c, argv, 1, 'left', 'right')) return;
+      if (mpopFirst(c, argv, 2, mpopArgs.numKeys, mpopArgs.head, mpopArgs.count) === false) c.reply.nullArray();
     },
   }),
   list({
@@ -699,13 +722,13 @@ export const commands: CommandDef[] = [
     handler(c, argv) {
       const deadline = parseTimeout(c, argv[1]);
       if (deadline === -1) return;
-      const p = parseMpop(c, argv, 2);
-      if (p === null) return;
+      if (!parseMpop(c, argv, 2, 'left', 'right')) return;
+      const numKeys = mpopArgs.numKeys;
       const first = firstBlockingKey(argv, 3);
-      const n = servedKey() === null ? p.keys : 1;
-      if (mpopFirst(c, argv, first, n, p.head, p.count) !== false) return;
+      const n = servedKey() === null ? numKeys : 1;
+      if (mpopFirst(c, argv, first, n, mpopArgs.head, mpopArgs.count) !== false) return;
       if (!mayBlock(c)) c.reply.nullArray();
-      else blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(3, 3 + p.keys), 'list', deadline, TimeoutReply.NullArray);
+      else blockForKeys(c, lookupCommand(argv)!, argv, argv.slice(3, 3 + numKeys), 'list', deadline, TimeoutReply.NullArray);
     },
   }),
 ];

@@ -8,7 +8,7 @@ import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection, type
 import type { Client } from '../server/client.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { LONG_MAX, numkeysKeys, ofType, rangeArg } from './list.js';
+import { deleteStored, LONG_MAX, numkeysKeys, ofType, rangeArg, storeOrDelete } from './list.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
 
@@ -24,16 +24,6 @@ const writeSet = (c: Client, key: string): SetValue | undefined | null => ofType
 function replyMembers(c: Client, s: SetValue): void {
   c.reply.set(s.size);
   for (const m of s.ordered()) c.reply.bulk(m);
-}
-
-/** Delete an emptied set after removals, or signal its change. */
-function afterRemoval(c: Client, key: string, s: SetValue): void {
-  if (s.size === 0) {
-    c.db.delete(key);
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, c.db.id);
-  } else {
-    c.db.overwrite(key, s);
-  }
 }
 
 /** The sets at argv[first .. first+n): undefined for missing keys; null after replying WRONGTYPE. */
@@ -58,10 +48,7 @@ function storeResult(c: Client, dst: string, result: SetValue, event: string): v
     return;
   }
   c.reply.int(0);
-  if (db.lookupWrite(dst) !== undefined && db.delete(dst)) {
-    server.dirty++;
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', dst, db.id);
-  }
+  if (db.lookupWrite(dst) !== undefined) deleteStored(db, dst);
 }
 
 /** SINTER, SINTERSTORE (dst) and SINTERCARD (cardOnly, limit 0 = none). */
@@ -200,7 +187,7 @@ function spopCommand(c: Client, argv: string[]): void {
     notifyKeyspaceEvent(NOTIFY_SET, 'spop', key, db.id);
     c.propagateArgv = ['SREM', key, m];
     c.reply.bulk(m);
-    afterRemoval(c, key, s);
+    storeOrDelete(c.db, key, s, s.size === 0);
     server.dirty++;
     return;
   }
@@ -259,7 +246,7 @@ function smoveCommand(c: Client, argv: string[]): void {
     return;
   }
   notifyKeyspaceEvent(NOTIFY_SET, 'srem', src, db.id);
-  afterRemoval(c, src, srcSet);
+  storeOrDelete(c.db, src, srcSet, srcSet.size === 0);
   let target = dstSet;
   if (target === undefined) {
     target = new SetValue();
@@ -336,7 +323,7 @@ export const commands: CommandDef[] = [
       for (let i = 2; i < argv.length && s.size > 0; i++) if (s.delete(argv[i])) deleted++;
       if (deleted > 0) {
         notifyKeyspaceEvent(NOTIFY_SET, 'srem', argv[1], c.db.id);
-        afterRemoval(c, argv[1], s);
+        storeOrDelete(c.db, argv[1], s, s.size === 0);
         server.dirty += deleted;
       }
       c.reply.int(deleted);

@@ -9,16 +9,17 @@
 
 import { ERR } from '../errors.js';
 import type { Db } from '../keyspace/db.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
+import { notifyKeyspaceEvent, NOTIFY_LIST } from '../keyspace/notify.js';
 import { isString, stringValue } from '../keyspace/strings.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { ZSet } from '../keyspace/types/zset.js';
-import { parseDouble, parseInt64 } from '../protocol/format.js';
+import { parseDouble } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
+import { deleteStored, longArg } from './list.js';
 import type { CommandDef, KeySpec } from './spec.js';
 
 /** A C string ends at its first NUL byte: Redis reads patterns and BY values as C strings. */
@@ -200,14 +201,12 @@ function sortCommand(c: Client, argv: string[], readonly: boolean): void {
     } else if (opt === 'alpha') {
       alpha = true;
     } else if (opt === 'limit' && left >= 2) {
-      const start = parseInt64(argv[j + 1]);
-      const count = start === null ? null : parseInt64(argv[j + 2]);
-      if (start === null || count === null) {
-        c.reply.error(ERR.notInteger);
-        return;
-      }
-      limitStart = Number(start);
-      limitCount = Number(count);
+      const start = longArg(c, argv[j + 1]);
+      if (start === null) return;
+      const count = longArg(c, argv[j + 2]);
+      if (count === null) return;
+      limitStart = start;
+      limitCount = count;
       j += 2;
     } else if (!readonly && opt === 'store' && left >= 1) {
       storeKey = argv[++j];
@@ -332,9 +331,8 @@ function sortCommand(c: Client, argv: string[], readonly: boolean): void {
     db.set(storeKey, stored);
     notifyKeyspaceEvent(NOTIFY_LIST, 'sortstore', storeKey, db.id);
     server.dirty += outputLen;
-  } else if (db.delete(storeKey)) {
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', storeKey, db.id);
-    server.dirty++;
+  } else {
+    deleteStored(db, storeKey);
   }
   c.reply.int(outputLen);
 }

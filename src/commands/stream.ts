@@ -8,7 +8,7 @@ import { notifyKeyspaceEvent, NOTIFY_STREAM } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import {
   ConsumerGroup, ENTRIES_READ_INVALID, formatId, ID_MAX, Nack, StreamCursor, StreamValue, TRIM_MAXLEN, TRIM_MINID, TRIM_NONE,
-  U64, type Consumer, type TrimArgs,
+  U64, type Consumer, type IdMap, type TrimArgs,
 } from '../keyspace/types/stream.js';
 import { parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, servedKey, TimeoutReply, type WakeCheck } from '../server/blocking.js';
@@ -16,7 +16,7 @@ import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, type Client } from '.
 import { beginAtomic, endAtomic, propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
-import { ofType } from './list.js';
+import { longArg, ofType, rangeArg } from './list.js';
 import { lookupCommand } from './registry.js';
 import { replyHelp } from './server.js';
 import { noContainerHandler, type CommandDef, type KeySpec } from './spec.js';
@@ -93,16 +93,6 @@ function parseBound(c: Client, s: string, missingSeq: bigint, start: boolean): b
   return id - 1n;
 }
 
-/** A long long option value, or null after replying `error`. */
-function longArg(c: Client, s: string, error: string = ERR.notInteger): number | null {
-  const v = parseInt64(s);
-  if (v === null) {
-    c.reply.error(error);
-    return null;
-  }
-  return Number(v);
-}
-
 /** A long long that is stored as such (counters), exactly; null after replying `error`. */
 function int64Arg(c: Client, s: string, error: string = ERR.notInteger): bigint | null {
   const v = parseInt64(s);
@@ -174,10 +164,18 @@ function createConsumer(c: Client, key: string, g: ConsumerGroup, name: string):
   return consumer;
 }
 
-/** Look a consumer up (refreshing its seen time), creating it when missing. */
-function consumerFor(c: Client, key: string, g: ConsumerGroup, name: string): Consumer {
-  const consumer = g.consumers.get(name);
-  if (consumer === undefined) return createConsumer(c, key, g, name);
+/**
+ * Look a consumer up (refreshing its seen time), creating it when missing; a new one is propagated
+ * as XGROUP CREATECONSUMER when propagateNew (XREADGROUP NOACK, which propagates no XCLAIM that
+ * would create it on replicas).
+ */
+function consumerFor(c: Client, key: string, g: ConsumerGroup, name: string, propagateNew = false): Consumer {
+  let consumer = g.consumers.get(name);
+  if (consumer === undefined) {
+    consumer = createConsumer(c, key, g, name);
+    if (propagateNew) propagate(c.db.id, ['XGROUP', 'CREATECONSUMER', key, g.name, name]);
+    return consumer;
+  }
   consumer.seenTime = Date.now();
   return consumer;
 }
@@ -562,11 +560,7 @@ function serveEntries(
         g.pel.insert(id, nack);
         consumer!.pel.insert(id, nack);
       } else {
-        nack.consumer!.pel.delete(id);
-        nack.consumer = consumer;
-        nack.deliveryTime = now;
-        nack.deliveryCount = 1n;
-        consumer!.pel.insert(id, nack);
+        claimFor(consumer!, id, nack, now, 1n, false);
       }
       propagateXclaim(c, key, g, formatId(id), nack);
     }
@@ -677,13 +671,7 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
         atomic = true;
       }
       beforeChange(c, key);
-      consumer = g.consumers.get(rd.consumer) ?? null;
-      if (consumer === null) {
-        consumer = createConsumer(c, key, g, rd.consumer);
-        if (rd.noack) propagate(c.db.id, ['XGROUP', 'CREATECONSUMER', key, g.name, rd.consumer]);
-      } else {
-        consumer.seenTime = Date.now();
-      }
+      consumer = consumerFor(c, key, g, rd.consumer, rd.noack);
       if (history) serveHistory(c, s, gt + 1n, rd.count, consumer);
       else serveEntries(c, key, s, gt, rd.count, g, consumer, rd.noack);
       server.dirty++;
@@ -747,15 +735,7 @@ function serveWoken(c: Client, argv: string[], key: string): void {
   // StreamWait said this client is served: there are entries past gt.
   beginAtomic();
   let consumer: Consumer | null = null;
-  if (g !== null) {
-    consumer = g.consumers.get(rd.consumer) ?? null;
-    if (consumer === null) {
-      consumer = createConsumer(c, key, g, rd.consumer);
-      if (rd.noack) propagate(c.db.id, ['XGROUP', 'CREATECONSUMER', key, g.name, rd.consumer]);
-    } else {
-      consumer.seenTime = Date.now();
-    }
-  }
+  if (g !== null) consumer = consumerFor(c, key, g, rd.consumer, rd.noack);
   if (c.resp === 2) {
     c.reply.array(1);
     c.reply.array(2);
@@ -1069,6 +1049,39 @@ function xpendingCommand(c: Client, argv: string[]): void {
 
 // ---------------------------------------------------------------- XCLAIM / XAUTOCLAIM
 
+/** A pending entry whose message was deleted: dropped from the PEL, and replicas follow. */
+function dropPending(c: Client, key: string, g: ConsumerGroup, idText: string, id: bigint, nack: Nack): void {
+  propagateXclaim(c, key, g, idText, nack);
+  server.dirty++;
+  g.pel.delete(id);
+  nack.consumer?.pel.delete(id);
+}
+
+/**
+ * The transfer of a pending entry to consumer, delivered at `time` (XCLAIM, XAUTOCLAIM, and
+ * XREADGROUP delivering it again): its delivery count becomes retryCount when >= 0, else grows by
+ * one unless JUSTID.
+ */
+function claimFor(consumer: Consumer, id: bigint, nack: Nack, time: number, retryCount: bigint, justId: boolean): void {
+  if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
+  nack.deliveryTime = time;
+  if (retryCount >= 0n) nack.deliveryCount = retryCount;
+  else if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
+  if (nack.consumer !== consumer) {
+    consumer.pel.insert(id, nack);
+    nack.consumer = consumer;
+  }
+}
+
+/** The claimed entries: their IDs with JUSTID, else the entries. */
+function replyClaimed(c: Client, s: StreamValue, claimed: bigint[], justId: boolean): void {
+  c.reply.array(claimed.length);
+  for (const id of claimed) {
+    if (justId) c.reply.bulk(formatId(id));
+    else replyOneEntry(c, s, id);
+  }
+}
+
 function xclaimCommand(c: Client, argv: string[]): void {
   const key = argv[1];
   const found = readGroup(c, key, argv[2]);
@@ -1139,12 +1152,8 @@ function xclaimCommand(c: Client, argv: string[]): void {
     let nack = g.pel.get(id);
     if (!s.exists(id)) {
       if (nack !== undefined) {
-        // A pending entry whose message was deleted: dropped from the PEL, and replicas follow.
-        propagateXclaim(c, key, g, argv[5 + k], nack);
+        dropPending(c, key, g, argv[5 + k], id, nack);
         propagateLastId = false;
-        server.dirty++;
-        g.pel.delete(id);
-        nack.consumer?.pel.delete(id);
       }
       continue;
     }
@@ -1155,14 +1164,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
     if (nack === undefined) continue;
     if (nack.consumer !== null && minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     consumer ??= consumerFor(c, key, g, argv[3]);
-    if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
-    nack.deliveryTime = deliveryTime;
-    if (retryCount >= 0n) nack.deliveryCount = retryCount;
-    else if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
-    if (nack.consumer !== consumer) {
-      consumer.pel.insert(id, nack);
-      nack.consumer = consumer;
-    }
+    claimFor(consumer, id, nack, deliveryTime, retryCount, justId);
     claimed.push(id);
     propagateXclaim(c, key, g, argv[5 + k], nack);
     propagateLastId = false;
@@ -1173,11 +1175,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
     server.dirty++;
   }
   endAtomic();
-  c.reply.array(claimed.length);
-  for (const id of claimed) {
-    if (justId) c.reply.bulk(formatId(id));
-    else replyOneEntry(c, s, id);
-  }
+  replyClaimed(c, s, claimed, justId);
 }
 
 /** LONG_MAX / sizeof(streamID): the COUNT above which Redis refuses to allocate. */
@@ -1198,12 +1196,9 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const more = argv.length - 1 - j;
     const o = argv[j].toLowerCase();
     if (o === 'count' && more > 0) {
-      const n = parseInt64(argv[j + 1]);
-      if (n === null || n < 1 || BigInt(n) > AUTOCLAIM_MAX_COUNT) {
-        c.reply.error(ERR.xautoclaimCount);
-        return;
-      }
-      count = Number(n);
+      const n = rangeArg(c, argv[j + 1], 1n, AUTOCLAIM_MAX_COUNT, ERR.xautoclaimCount);
+      if (n === null) return;
+      count = n;
       j++;
     } else if (o === 'justid') {
       justId = true;
@@ -1234,10 +1229,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const id = pel.ids[i];
     const nack = pel.vals[i];
     if (!s.exists(id)) {
-      propagateXclaim(c, key, g, formatId(id), nack);
-      server.dirty++;
-      pel.delete(id);
-      nack.consumer?.pel.delete(id);
+      dropPending(c, key, g, formatId(id), id, nack);
       deleted.push(id);
       count--;
       continue;
@@ -1245,13 +1237,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     i++;
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     consumer ??= consumerFor(c, key, g, argv[3]);
-    if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
-    nack.deliveryTime = now;
-    if (!justId) nack.deliveryCount = BigInt.asUintN(64, nack.deliveryCount + 1n);
-    if (nack.consumer !== consumer) {
-      consumer.pel.insert(id, nack);
-      nack.consumer = consumer;
-    }
+    claimFor(consumer, id, nack, now, -1n, justId);
     claimed.push(id);
     count--;
     propagateXclaim(c, key, g, formatId(id), nack);
@@ -1260,11 +1246,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
   endAtomic();
   c.reply.array(3);
   c.reply.bulk(i < pel.size ? formatId(pel.ids[i]) : '0-0');
-  c.reply.array(claimed.length);
-  for (const id of claimed) {
-    if (justId) c.reply.bulk(formatId(id));
-    else replyOneEntry(c, s, id);
-  }
+  replyClaimed(c, s, claimed, justId);
   c.reply.array(deleted.length);
   for (const id of deleted) c.reply.bulk(formatId(id));
 }
@@ -1279,6 +1261,43 @@ function replyLag(c: Client, s: StreamValue, g: ConsumerGroup): void {
 
 function replyEntriesRead(c: Client, g: ConsumerGroup): void {
   if (g.entriesRead !== ENTRIES_READ_INVALID) c.reply.int(g.entriesRead);
+  else c.reply.nullBulk();
+}
+
+/** XINFO's last-delivered-id, entries-read and lag fields of a group. */
+function replyGroupProgress(c: Client, s: StreamValue, g: ConsumerGroup): void {
+  c.reply.bulk('last-delivered-id');
+  c.reply.bulk(formatId(g.lastId));
+  c.reply.bulk('entries-read');
+  replyEntriesRead(c, g);
+  c.reply.bulk('lag');
+  replyLag(c, s, g);
+}
+
+/**
+ * XINFO STREAM FULL's pel-count and pending fields of a group (withConsumer) or a consumer: up to
+ * count entries (0: all), each its ID, [consumer,] delivery time and count.
+ */
+function replyPending(c: Client, pel: IdMap<Nack>, count: number, withConsumer: boolean): void {
+  c.reply.bulk('pel-count');
+  c.reply.int(pel.size);
+  c.reply.bulk('pending');
+  const n = count === 0 ? pel.size : Math.min(count, pel.size);
+  c.reply.array(n);
+  for (let i = 0; i < n; i++) {
+    const nack = pel.vals[i];
+    c.reply.array(withConsumer ? 4 : 3);
+    c.reply.bulk(formatId(pel.ids[i]));
+    if (withConsumer) c.reply.bulk(nack.consumer!.name);
+    c.reply.int(nack.deliveryTime);
+    c.reply.int(BigInt.asIntN(64, nack.deliveryCount));
+  }
+}
+
+/** The first (or, rev, the last) entry of a stream, or null when it is empty. */
+function replyEndEntry(c: Client, s: StreamValue, rev: boolean): void {
+  const cur = new StreamCursor(s, 0n, ID_MAX, rev);
+  if (cur.next()) replyEntry(c, cur);
   else c.reply.nullBulk();
 }
 
@@ -1319,13 +1338,9 @@ function xinfoStream(c: Client, argv: string[]): void {
     c.reply.bulk('groups');
     c.reply.int(s.groups === null ? 0 : s.groups.size);
     c.reply.bulk('first-entry');
-    const first = new StreamCursor(s, 0n, ID_MAX, false);
-    if (first.next()) replyEntry(c, first);
-    else c.reply.nullBulk();
+    replyEndEntry(c, s, false);
     c.reply.bulk('last-entry');
-    const last = new StreamCursor(s, 0n, ID_MAX, true);
-    if (last.next()) replyEntry(c, last);
-    else c.reply.nullBulk();
+    replyEndEntry(c, s, true);
     return;
   }
   c.reply.bulk('entries');
@@ -1337,25 +1352,8 @@ function xinfoStream(c: Client, argv: string[]): void {
     c.reply.map(7);
     c.reply.bulk('name');
     c.reply.bulk(g.name);
-    c.reply.bulk('last-delivered-id');
-    c.reply.bulk(formatId(g.lastId));
-    c.reply.bulk('entries-read');
-    replyEntriesRead(c, g);
-    c.reply.bulk('lag');
-    replyLag(c, s, g);
-    c.reply.bulk('pel-count');
-    c.reply.int(g.pel.size);
-    c.reply.bulk('pending');
-    const np = count === 0 ? g.pel.size : Math.min(count, g.pel.size);
-    c.reply.array(np);
-    for (let i = 0; i < np; i++) {
-      const nack = g.pel.vals[i];
-      c.reply.array(4);
-      c.reply.bulk(formatId(g.pel.ids[i]));
-      c.reply.bulk(nack.consumer!.name);
-      c.reply.int(nack.deliveryTime);
-      c.reply.int(BigInt.asIntN(64, nack.deliveryCount));
-    }
+    replyGroupProgress(c, s, g);
+    replyPending(c, g.pel, count, true);
     c.reply.bulk('consumers');
     const consumers = g.sortedConsumers();
     c.reply.array(consumers.length);
@@ -1365,17 +1363,7 @@ function xinfoStream(c: Client, argv: string[]): void {
       c.reply.bulk(x.name);
       c.reply.bulk('seen-time');
       c.reply.int(x.seenTime);
-      c.reply.bulk('pel-count');
-      c.reply.int(x.pel.size);
-      c.reply.bulk('pending');
-      const nc = count === 0 ? x.pel.size : Math.min(count, x.pel.size);
-      c.reply.array(nc);
-      for (let i = 0; i < nc; i++) {
-        c.reply.array(3);
-        c.reply.bulk(formatId(x.pel.ids[i]));
-        c.reply.int(x.pel.vals[i].deliveryTime);
-        c.reply.int(BigInt.asIntN(64, x.pel.vals[i].deliveryCount));
-      }
+      replyPending(c, x.pel, count, false);
     }
   }
 }
@@ -1404,12 +1392,7 @@ function xinfoGroups(c: Client, argv: string[]): void {
     c.reply.int(g.consumers.size);
     c.reply.bulk('pending');
     c.reply.int(g.pel.size);
-    c.reply.bulk('last-delivered-id');
-    c.reply.bulk(formatId(g.lastId));
-    c.reply.bulk('entries-read');
-    replyEntriesRead(c, g);
-    c.reply.bulk('lag');
-    replyLag(c, s, g);
+    replyGroupProgress(c, s, g);
   }
 }
 

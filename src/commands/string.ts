@@ -2,6 +2,7 @@
 // keyspace/strings.ts); integers are kept as their decimal text.
 
 import { ERR } from '../errors.js';
+import type { Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import { isString, MutableString, stringLength, unshareString } from '../keyspace/strings.js';
@@ -11,6 +12,8 @@ import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, setKeyFlags } from './keyspecs.js';
+import { deleteExpired } from './keys.js';
+import { longArg } from './list.js';
 
 const SET_NX = 1;
 const SET_XX = 2;
@@ -34,20 +37,10 @@ export function replyStringValue(c: Client, v: string | MutableString): void {
  * the key holds another type.
  */
 function replyString(c: Client, key: string): boolean {
-  const v = c.db.lookupRead(key);
-  if (v === undefined) {
-    c.reply.nullBulk();
-    return true;
-  }
-  if (typeof v === 'string') {
-    c.reply.bulk(v);
-    return true;
-  }
-  if (v.type !== 'string') {
-    c.reply.error(ERR.wrongType);
-    return false;
-  }
-  c.reply.bulkBuffer((v as MutableString).bytes());
+  const v = lookupStringRead(c, key);
+  if (v === null) return false;
+  if (v === undefined) c.reply.nullBulk();
+  else replyStringValue(c, v);
   return true;
 }
 
@@ -194,11 +187,7 @@ function getexCommand(c: Client, argv: string[]): void {
   }
   replyStringValue(c, v);
   if (flags & (SET_EXAT | SET_PXAT) && when <= Date.now() && !signals.isReplica()) {
-    // An absolute time already past deletes the key, replicated as DEL (UNLINK when lazy).
-    db.delete(key);
-    c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
-    server.dirty++;
+    deleteExpired(c, key);
   } else if (when >= 0) {
     db.setExpire(key, when);
     signals.modified(db, key);
@@ -213,25 +202,22 @@ function getexCommand(c: Client, argv: string[]): void {
   }
 }
 
-/**
- * Value of key for a write command that needs a string: undefined when missing, null after
- * replying WRONGTYPE.
- */
-function lookupStringWrite(c: Client, key: string): string | MutableString | undefined | null {
-  const v = c.db.lookupWrite(key);
+/** v when missing (undefined) or a string; null after replying WRONGTYPE. */
+function stringOf(c: Client, v: Value | undefined): string | MutableString | undefined | null {
   if (v === undefined || typeof v === 'string') return v;
   if (v.type === 'string') return v as MutableString;
   c.reply.error(ERR.wrongType);
   return null;
 }
 
+/** Value of key for a write command that needs a string. */
+function lookupStringWrite(c: Client, key: string): string | MutableString | undefined | null {
+  return stringOf(c, c.db.lookupWrite(key));
+}
+
 /** Same for reads (keyspace hit/miss accounting). */
 export function lookupStringRead(c: Client, key: string): string | MutableString | undefined | null {
-  const v = c.db.lookupRead(key);
-  if (v === undefined || typeof v === 'string') return v;
-  if (v.type === 'string') return v as MutableString;
-  c.reply.error(ERR.wrongType);
-  return null;
+  return stringOf(c, c.db.lookupRead(key));
 }
 
 /** Redis's checkStringLength: would a string of len + add bytes exceed proto-max-bulk-len? */
@@ -241,6 +227,16 @@ function stringTooLong(c: Client, len: number, add: number): boolean {
     return true;
   }
   return false;
+}
+
+/** a + b, exactly (bigint beyond 2^53); null when the sum leaves the signed 64-bit range. */
+export function addInt64(a: number | bigint, b: number | bigint): number | bigint | null {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  const big = BigInt(a) + BigInt(b);
+  return big > INT64_MAX || big < INT64_MIN ? null : big;
 }
 
 /** INCR family: add `by` to the integer at key, keeping its TTL. */
@@ -257,18 +253,10 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
     }
     cur = n;
   }
-  let result: number | bigint;
-  if (typeof cur === 'number' && typeof by === 'number') {
-    result = cur + by;
-    if (!Number.isSafeInteger(result)) result = BigInt(cur) + BigInt(by);
-  } else {
-    result = BigInt(cur) + BigInt(by);
-  }
-  if (typeof result === 'bigint') {
-    if (result > INT64_MAX || result < INT64_MIN) {
-      c.reply.error(ERR.incrOverflow);
-      return;
-    }
+  const result = addInt64(cur, by);
+  if (result === null) {
+    c.reply.error(ERR.incrOverflow);
+    return;
   }
   const text = String(result);
   if (v === undefined) db.set(key, text);
@@ -278,7 +266,8 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
   c.reply.int(result);
 }
 
-function parseIncrement(c: Client, arg: string): number | bigint | null {
+/** An exact signed 64-bit integer argument (bigint beyond 2^53), or null after replying the error. */
+export function parseIncrement(c: Client, arg: string): number | bigint | null {
   const n = parseInt64(arg);
   if (n === null) c.reply.error(ERR.notInteger);
   return n;
@@ -445,12 +434,9 @@ function lcsCommand(c: Client, argv: string[]): void {
     else if (opt === 'len') getLen = true;
     else if (opt === 'withmatchlen') withMatchLen = true;
     else if (opt === 'minmatchlen' && j + 1 < argv.length) {
-      const n = parseInt64(argv[++j]);
-      if (n === null) {
-        c.reply.error(ERR.notInteger);
-        return;
-      }
-      minMatchLen = n < 0 ? 0 : Number(n);
+      const n = longArg(c, argv[++j]);
+      if (n === null) return;
+      minMatchLen = n < 0 ? 0 : n;
     } else {
       c.reply.error(ERR.syntax);
       return;

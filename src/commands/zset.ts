@@ -2,8 +2,8 @@
 // is reduced to a rank and a walk over handles, so replies never need a deferred length.
 
 import { ERR } from '../errors.js';
-import type { Db, Value } from '../keyspace/db.js';
-import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
+import type { Value } from '../keyspace/db.js';
+import { notifyKeyspaceEvent, NOTIFY_ZSET } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
 import {
   LEX_MINUS, LEX_PLUS, LEX_VALUE, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax,
@@ -16,7 +16,10 @@ import { formatDouble17g, parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { firstBlockingKey, numkeysKeys as mpopKeys } from './list.js';
+import {
+  clampRange, clamped, deleteStored, firstBlockingKey, LONG_MAX, longArg, mpopArgs, numkeysKeys as mpopKeys, parseMpop,
+  randCountArg, rangeArg, storeOrDelete,
+} from './list.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
@@ -115,16 +118,6 @@ function parseLexRange(min: string, max: string): boolean {
   return parseLexItem(min, false) && parseLexItem(max, true);
 }
 
-/** getLongFromObjectOrReply: an int64 (as a JS number, large values rounded) or an error reply. */
-function parseLong(c: Client, s: string): number | null {
-  const n = parseInt64(s);
-  if (n === null) {
-    c.reply.error(ERR.notInteger);
-    return null;
-  }
-  return Number(n);
-}
-
 // ---------------------------------------------------------------- lookups and replies
 
 /** The zset at key for a read; null after replying WRONGTYPE, undefined when missing. */
@@ -148,16 +141,6 @@ function rangeItem(c: Client, member: string, score: number, withScores: boolean
   if (withScores) c.reply.double(score);
 }
 
-/** After members left a zset: drop the key when empty (with its 'del' event), else mark it modified. */
-function afterRemoval(db: Db, key: string, z: ZSet): void {
-  if (z.size === 0) {
-    db.delete(key);
-    notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
-  } else {
-    db.overwrite(key, z);
-  }
-}
-
 /** Store a computed zset at dst like Redis: replace the key when non-empty, delete it when empty. */
 function storeResult(c: Client, dst: string, result: ZSet, event: string): void {
   const db = c.db;
@@ -170,10 +153,7 @@ function storeResult(c: Client, dst: string, result: ZSet, event: string): void 
   } else {
     c.reply.int(0);
     // Like Redis's dbDelete: whatever is stored goes, even if its TTL has passed.
-    if (db.delete(dst)) {
-      notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', dst, db.id);
-      server.dirty++;
-    }
+    deleteStored(db, dst);
   }
 }
 
@@ -333,16 +313,8 @@ function emitRanks(c: Client, z: ZSet, start: number, end: number, reverse: bool
 }
 
 function rangeByRank(c: Client, z: ZSet, start: number, end: number, reverse: boolean, withScores: boolean): void {
-  const len = z.size;
-  if (start < 0) start += len;
-  if (end < 0) end += len;
-  if (start < 0) start = 0;
-  if (start > end || start >= len) {
-    emitHeader(c, 0, withScores);
-    return;
-  }
-  if (end >= len) end = len - 1;
-  emitRanks(c, z, start, end, reverse, withScores);
+  if (clampRange(start, end, z.size)) emitRanks(c, z, clamped.start, clamped.end, reverse, withScores);
+  else emitHeader(c, 0, withScores);
 }
 
 /** Whether the member at h is still inside the range on the side a walk moves towards. */
@@ -388,9 +360,9 @@ function zrangeGeneric(c: Client, argv: string[], at: number, dst: string | null
     if (dst === null && opt === 'withscores') {
       withScores = true;
     } else if (opt === 'limit' && left >= 2) {
-      const o = parseLong(c, argv[j + 1]);
+      const o = longArg(c, argv[j + 1]);
       if (o === null) return;
-      const l = parseLong(c, argv[j + 2]);
+      const l = longArg(c, argv[j + 2]);
       if (l === null) return;
       offset = o;
       limit = l;
@@ -425,9 +397,9 @@ function zrangeGeneric(c: Client, argv: string[], at: number, dst: string | null
   let start = 0;
   let end = 0;
   if (by === BY_RANK) {
-    const s = parseLong(c, minArg);
+    const s = longArg(c, minArg);
     if (s === null) return;
-    const e = parseLong(c, maxArg);
+    const e = longArg(c, maxArg);
     if (e === null) return;
     start = s;
     end = e;
@@ -474,9 +446,9 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
   let start = 0;
   let end = 0;
   if (type === REM_RANK) {
-    const s = parseLong(c, argv[2]);
+    const s = longArg(c, argv[2]);
     if (s === null) return;
-    const e = parseLong(c, argv[3]);
+    const e = longArg(c, argv[3]);
     if (e === null) return;
     start = s;
     end = e;
@@ -497,16 +469,13 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
     c.reply.int(0);
     return;
   }
-  const len = z.size;
   if (type === REM_RANK) {
-    if (start < 0) start += len;
-    if (end < 0) end += len;
-    if (start < 0) start = 0;
-    if (start > end || start >= len) {
+    if (!clampRange(start, end, z.size)) {
       c.reply.int(0);
       return;
     }
-    if (end >= len) end = len - 1;
+    start = clamped.start;
+    end = clamped.end;
   } else {
     const byLex = type === REM_LEX;
     start = byLex ? z.firstInLex(LR) : z.firstInScore(SR);
@@ -520,7 +489,7 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
   if (deleted > 0) {
     z.deleteRanks(start, end);
     notifyKeyspaceEvent(NOTIFY_ZSET, REM_EVENTS[type], key, db.id);
-    afterRemoval(db, key, z);
+    storeOrDelete(db, key, z, z.size === 0);
     server.dirty += deleted;
   }
   c.reply.int(Math.max(0, deleted));
@@ -585,7 +554,7 @@ export function zpopGeneric(
   else z.deleteRanks(0, n - 1);
   server.dirty += n;
   notifyKeyspaceEvent(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key, db.id);
-  afterRemoval(db, key, z);
+  storeOrDelete(db, key, z, z.size === 0);
   if (emitKey) {
     // The multi-key forms replicate as the plain pop they turned out to be, like Redis 7.0:
     // ZMPOP/BZMPOP as ZPOPMIN/ZPOPMAX key <popped>, BZPOPMIN/BZPOPMAX as ZPOPMIN/ZPOPMAX key.
@@ -601,65 +570,15 @@ function zpopMinMax(c: Client, argv: string[], max: boolean): void {
   }
   let count = -1;
   if (argv.length === 3) {
-    const n = parseInt64(argv[2]);
-    if (n === null || n < 0) {
-      c.reply.error(ERR.negativeCount);
-      return;
-    }
-    count = Number(n);
+    const n = rangeArg(c, argv[2], 0n, LONG_MAX, ERR.negativeCount);
+    if (n === null) return;
+    count = n;
   }
   zpopGeneric(c, argv, 1, 1, max, false, count, c.resp === 3 && count !== -1, false);
 }
 
-/** A positive count/numkeys argument with a fixed error text for anything else (getRangeLong). */
-function parsePositive(c: Client, s: string, msg: string): number | null {
-  const n = parseInt64(s);
-  if (n === null || n < 1) {
-    c.reply.error(msg);
-    return null;
-  }
-  return Number(n);
-}
-
-/** ZMPOP/BZMPOP arguments after a successful parseMpop. */
-export const mpopArgs = { numKeys: 0, max: false, count: 1 };
-
-/**
- * Parse `numkeys key... MIN|MAX [COUNT n]` with numkeys at argv[at] into mpopArgs; false after
- * replying with Redis's error. BZMPOP passes at = 2.
- */
-export function parseMpop(c: Client, argv: string[], at: number): boolean {
-  const numKeys = parsePositive(c, argv[at], ERR.numkeysNotPositive);
-  if (numKeys === null) return false;
-  const whereAt = at + 1 + numKeys;
-  if (whereAt >= argv.length) {
-    c.reply.error(ERR.syntax);
-    return false;
-  }
-  const where = argv[whereAt].toLowerCase();
-  if (where !== 'min' && where !== 'max') {
-    c.reply.error(ERR.syntax);
-    return false;
-  }
-  let count = -1;
-  for (let j = whereAt + 1; j < argv.length; j++) {
-    if (count === -1 && argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
-      const n = parsePositive(c, argv[++j], ERR.countNotPositive);
-      if (n === null) return false;
-      count = n;
-    } else {
-      c.reply.error(ERR.syntax);
-      return false;
-    }
-  }
-  mpopArgs.numKeys = numKeys;
-  mpopArgs.max = where === 'max';
-  mpopArgs.count = count === -1 ? 1 : count;
-  return true;
-}
-
 function zmpop(c: Client, argv: string[]): void {
-  if (parseMpop(c, argv, 1)) zpopGeneric(c, argv, 2, mpopArgs.numKeys, mpopArgs.max, true, mpopArgs.count, true, true);
+  if (parseMpop(c, argv, 1, 'min', 'max')) zpopGeneric(c, argv, 2, mpopArgs.numKeys, !mpopArgs.head, true, mpopArgs.count, true, true);
 }
 
 /**
@@ -697,7 +616,7 @@ function bzpop(c: Client, argv: string[], max: boolean): void {
 
 function bzmpop(c: Client, argv: string[]): void {
   const deadline = parseTimeout(c, argv[1]);
-  if (deadline !== -1 && parseMpop(c, argv, 2)) blockingZpop(c, argv, 3, mpopArgs.numKeys, mpopArgs.max, mpopArgs.count, deadline);
+  if (deadline !== -1 && parseMpop(c, argv, 2, 'min', 'max')) blockingZpop(c, argv, 3, mpopArgs.numKeys, !mpopArgs.head, mpopArgs.count, deadline);
 }
 
 // ---------------------------------------------------------------- ZSCAN
@@ -732,29 +651,10 @@ function zscanCommand(c: Client, argv: string[]): void {
 
 // ---------------------------------------------------------------- ZRANDMEMBER
 
-const LONG_MAX = 9223372036854775807n;
-
 function zrandmemberWithCount(c: Client, argv: string[]): void {
-  const l = parseInt64(argv[2]);
-  if (l === null) {
-    c.reply.error(ERR.notInteger);
-    return;
-  }
-  if (l < -LONG_MAX) {
-    c.reply.error(ERR.rangeBetween(-9223372036854775807n, 9223372036854775807n));
-    return;
-  }
-  let withScores = false;
-  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) {
-    c.reply.error(ERR.syntax);
-    return;
-  } else if (argv.length === 4) {
-    withScores = true;
-    if (l < -LONG_MAX / 2n || l > LONG_MAX / 2n) {
-      c.reply.error(ERR.valueOutOfRange);
-      return;
-    }
-  }
+  const l = randCountArg(c, argv, 'withscores');
+  if (l === null) return;
+  const withScores = argv.length === 4;
   const z = zsetOf(c, c.db.lookupRead(argv[1]));
   if (z === null) return;
   if (z === undefined) {
@@ -763,7 +663,7 @@ function zrandmemberWithCount(c: Client, argv: string[]): void {
   }
   const size = z.size;
   const uniq = l >= 0;
-  const count = Number(uniq ? l : -l);
+  const count = uniq ? l : -l;
   if (count === 0) {
     c.reply.array(0);
     return;
@@ -895,7 +795,7 @@ function inAnyOther(srcs: Source[], from: number, member: string): boolean {
  * STORE forms. Key types are checked before the options, as Redis does.
  */
 function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null, nk: number, op: number, cardOnly: boolean): void {
-  const setnum = parseLong(c, argv[nk]);
+  const setnum = longArg(c, argv[nk]);
   if (setnum === null) return;
   if (setnum < 1) {
     c.reply.error(ERR.zAtLeastOneKey(name));
@@ -950,12 +850,9 @@ function zsetAlgebra(c: Client, argv: string[], name: string, dst: string | null
       withScores = true;
       j++;
     } else if (cardOnly && remaining >= 2 && opt === 'limit') {
-      const n = parseInt64(argv[j + 1]);
-      if (n === null || n < 0) {
-        c.reply.error(ERR.limitNegative);
-        return;
-      }
-      limit = Number(n);
+      const n = rangeArg(c, argv[j + 1], 0n, LONG_MAX, ERR.limitNegative);
+      if (n === null) return;
+      limit = n;
       j += 2;
     } else {
       c.reply.error(ERR.syntax);
@@ -1044,6 +941,17 @@ const z = (def: Omit<CommandDef, 'group' | 'acl'>): CommandDef => ({
 const LOG_N = 'O(log(N)) where N is the number of elements in the sorted set.';
 const RANGE_CPLX = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.';
 
+/** ZREMRANGEBYRANK / BYSCORE / BYLEX: one definition but for how the range is given. */
+function zremrangeDef(name: string, since: string, summary: string, type: number): CommandDef {
+  return z({
+    name, arity: 4, flags: 'write', keys: [1, 1, 1], since, summary,
+    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
+    handler(c, argv) {
+      zremrangeGeneric(c, argv, type);
+    },
+  });
+}
+
 export const commands: CommandDef[] = [
   z({
     name: 'zadd', arity: -4, flags: 'write denyoom fast', keys: [1, 1, 1], since: '1.2.0',
@@ -1084,7 +992,7 @@ export const commands: CommandDef[] = [
       }
       if (deleted > 0) {
         notifyKeyspaceEvent(NOTIFY_ZSET, 'zrem', key, db.id);
-        afterRemoval(db, key, zs);
+        storeOrDelete(db, key, zs, zs.size === 0);
         server.dirty += deleted;
       }
       c.reply.int(deleted);
@@ -1232,30 +1140,9 @@ export const commands: CommandDef[] = [
       zrangeGeneric(c, argv, 1, null, BY_LEX, DIR_REV);
     },
   }),
-  z({
-    name: 'zremrangebyrank', arity: 4, flags: 'write', keys: [1, 1, 1], since: '2.0.0',
-    summary: 'Removes the members of a sorted set in a range of ranks.',
-    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
-    handler(c, argv) {
-      zremrangeGeneric(c, argv, REM_RANK);
-    },
-  }),
-  z({
-    name: 'zremrangebyscore', arity: 4, flags: 'write', keys: [1, 1, 1], since: '1.2.0',
-    summary: 'Removes the members of a sorted set with scores in a range.',
-    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
-    handler(c, argv) {
-      zremrangeGeneric(c, argv, REM_SCORE);
-    },
-  }),
-  z({
-    name: 'zremrangebylex', arity: 4, flags: 'write', keys: [1, 1, 1], since: '2.8.9',
-    summary: 'Removes the members of a sorted set in a lexicographical range.',
-    complexity: 'O(log(N)+M) with N the size of the sorted set and M the number of members removed.',
-    handler(c, argv) {
-      zremrangeGeneric(c, argv, REM_LEX);
-    },
-  }),
+  zremrangeDef('zremrangebyrank', '2.0.0', 'Removes the members of a sorted set in a range of ranks.', REM_RANK),
+  zremrangeDef('zremrangebyscore', '1.2.0', 'Removes the members of a sorted set with scores in a range.', REM_SCORE),
+  zremrangeDef('zremrangebylex', '2.8.9', 'Removes the members of a sorted set in a lexicographical range.', REM_LEX),
   z({
     name: 'zpopmin', arity: -2, flags: 'write fast', keys: [1, 1, 1], since: '5.0.0',
     summary: 'Removes and returns the members with the lowest scores.',

@@ -56,6 +56,16 @@ describe.skipIf(!enabled)('stream propagation, against redis-server', () => {
     for (const d of replayDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
+  /** A server started by `start` on a copy of the AOF directory under `from` (stopped in afterAll). */
+  const replayAof = async (from: string, start: typeof startShoal): Promise<RunningServer> => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-replay-'));
+    replayDirs.push(dir);
+    fs.cpSync(path.join(from, 'appendonlydir'), path.join(dir, 'appendonlydir'), { recursive: true });
+    const srv = await start(['--appendonly', 'yes', '--dir', dir]);
+    replayServers.push(srv);
+    return srv;
+  };
+
   const script: string[][] = [
     ['XADD', 's', '1-1', 'a', '1'],
     ['XADD', 's', '2-*', 'a', '2'],
@@ -119,14 +129,7 @@ describe.skipIf(!enabled)('stream propagation, against redis-server', () => {
 
   it('redis-server (and Shoal) replaying our AOF end where replaying Redis\'s own AOF ends', async () => {
     const replays: RespConn[] = [];
-    for (const from of [shoal.dir, redis.dir]) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-replay-'));
-      replayDirs.push(dir);
-      fs.cpSync(path.join(from, 'appendonlydir'), path.join(dir, 'appendonlydir'), { recursive: true });
-      const srv = await startRedis(['--appendonly', 'yes', '--dir', dir]);
-      replays.push(await RespConn.connect(srv.port));
-      replayServers.push(srv);
-    }
+    for (const from of [shoal.dir, redis.dir]) replays.push(await RespConn.connect((await replayAof(from, startRedis)).port));
     // Consumers' seen times are not replicated (a replica sets them on arrival), and delivery times
     // are each primary's clock: clock readings are compared as such.
     const seen = (x: string): string => x.replace(/seen-time\r\n:\d+/g, 'seen-time').replace(/:1\d{12}\r\n/g, ':T\r\n');
@@ -137,12 +140,7 @@ describe.skipIf(!enabled)('stream propagation, against redis-server', () => {
       expect(live.split('\r\n').slice(0, 16)).toEqual(a.split('\r\n').slice(0, 16));
     }
     // And Shoal itself, restarted on its AOF, comes back to the same state.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-replay-'));
-    replayDirs.push(dir);
-    fs.cpSync(path.join(shoal.dir, 'appendonlydir'), path.join(dir, 'appendonlydir'), { recursive: true });
-    const again = await startShoal(['--appendonly', 'yes', '--dir', dir]);
-    replayServers.push(again);
-    const c = await RespConn.connect(again.port);
+    const c = await RespConn.connect((await replayAof(shoal.dir, startShoal)).port);
     for (const key of ['s', 'k', 'm', 'b', 'auto']) {
       const [a, b] = await Promise.all([c.call('XINFO', 'STREAM', key, 'FULL'), replays[1].call('XINFO', 'STREAM', key === 'auto' ? 's' : key, 'FULL')]);
       if (key !== 'auto') expect(seen(a)).toBe(seen(b));
@@ -200,12 +198,7 @@ describe.skipIf(!enabled)('stream propagation, against redis-server', () => {
       if (i > 200) throw new Error(`AOF directory never settled: ${files.join(' ')}`);
       await new Promise((res) => setTimeout(res, 10));
     }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-replay-'));
-    replayDirs.push(dir);
-    fs.cpSync(path.join(shoal.dir, 'appendonlydir'), path.join(dir, 'appendonlydir'), { recursive: true });
-    const again = await startShoal(['--appendonly', 'yes', '--dir', dir]);
-    replayServers.push(again);
-    const c = await RespConn.connect(again.port);
+    const c = await RespConn.connect((await replayAof(shoal.dir, startShoal)).port);
     for (const key of ['s', 'k', 'm', 'b', 'empty']) {
       const [a, b] = await Promise.all([c.call('XINFO', 'STREAM', key, 'FULL'), s.call('XINFO', 'STREAM', key, 'FULL')]);
       expect(a.replace(/seen-time\r\n:\d+/g, '')).toBe(b.replace(/seen-time\r\n:\d+/g, ''));

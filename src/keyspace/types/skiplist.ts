@@ -207,20 +207,7 @@ export class SkipList {
   /** Link node x (score, member and level already set) into place. */
   private link(x: number): void {
     const mem = this.mem;
-    const score = this.f64[x >> 1];
-    const member = this.members[mem[x + SLOT]];
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const f = mem[y + FWD + 2 * i];
-        if (f === NIL || !this.before(f, score, member)) break;
-        rank += mem[y + FWD + 2 * i + 1];
-        y = f;
-      }
-      rankAt[i] = rank;
-      update[i] = y;
-    }
+    this.findUpdate(this.f64[x >> 1], this.members[mem[x + SLOT]]);
     const lv = mem[x + LVL];
     if (lv > this.level) {
       for (let i = this.level; i < lv; i++) {
@@ -247,16 +234,22 @@ export class SkipList {
     this.length++;
   }
 
-  /** Fill `update` with the rightmost node before (score, member) on every level. */
+  /**
+   * Fill `update` with the rightmost node before (score, member) on every level, and `rankAt` with
+   * those nodes' 1-based ranks (0 for the header).
+   */
   private findUpdate(score: number, member: string): void {
     const mem = this.mem;
     let y = HEAD;
+    let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
         const f = mem[y + FWD + 2 * i];
         if (f === NIL || !this.before(f, score, member)) break;
+        rank += mem[y + FWD + 2 * i + 1];
         y = f;
       }
+      rankAt[i] = rank;
       update[i] = y;
     }
   }
@@ -321,25 +314,16 @@ export class SkipList {
   rank(member: string): number {
     const x = this.dict.get(member);
     if (x === undefined) return -1;
-    const score = this.f64[x >> 1];
-    const mem = this.mem;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const f = mem[y + FWD + 2 * i];
-        if (f === NIL || (f !== x && !this.before(f, score, member))) break;
-        rank += mem[y + FWD + 2 * i + 1];
-        y = f;
-        if (y === x) return rank - 1;
-      }
-    }
-    return rank - 1;
+    // The nodes before x are its predecessor's 1-based rank.
+    this.findUpdate(this.f64[x >> 1], member);
+    return rankAt[0];
   }
 
-  /** Node at a 0-based rank (must be < length). */
-  at(rank: number): number {
-    const target = rank + 1;
+  /**
+   * Fill `update` with the rightmost node on every level whose 1-based rank is at most `target`;
+   * returns the one on the lowest level.
+   */
+  private findRank(target: number): number {
     const mem = this.mem;
     let y = HEAD;
     let traversed = 0;
@@ -351,113 +335,89 @@ export class SkipList {
         traversed += mem[p + 1];
         y = f;
       }
-      if (traversed === target) return y;
+      update[i] = y;
     }
-    return NIL;
+    return y;
   }
 
-  // ---- range searches: return a node and leave its 0-based rank in foundRank
+  /** Node at a 0-based rank (must be < length). */
+  at(rank: number): number {
+    return rank < this.length ? this.findRank(rank + 1) : NIL;
+  }
 
-  firstInScore(r: ScoreRange): number {
-    if (this.length === 0 || !scoreRangeValid(r)) return NIL;
-    if (!scoreGteMin(this.scoreOf(this.tail), r) || !scoreLteMax(this.scoreOf(this.first), r)) return NIL;
+  // ---- range searches: return a node and leave its 0-based rank in foundRank. One walk serves
+  // score ranges and member (lex) ranges: `lex` says which r is and which key of a node it bounds.
+
+  private gteMin(x: number, r: ScoreRange | LexRange, lex: boolean): boolean {
+    return lex ? lexGteMin(this.memberOf(x), r as LexRange) : scoreGteMin(this.f64[x >> 1], r as ScoreRange);
+  }
+
+  private lteMax(x: number, r: ScoreRange | LexRange, lex: boolean): boolean {
+    return lex ? lexLteMax(this.memberOf(x), r as LexRange) : scoreLteMax(this.f64[x >> 1], r as ScoreRange);
+  }
+
+  /** False when no node can be in r. */
+  private meets(r: ScoreRange | LexRange, lex: boolean): boolean {
+    return this.length !== 0 && (lex ? lexRangeValid(r as LexRange) : scoreRangeValid(r as ScoreRange))
+      && this.gteMin(this.tail, r, lex) && this.lteMax(this.first, r, lex);
+  }
+
+  /**
+   * The last node (or the header) below r's min (toMin) or within r's max (!toMin), with its 1-based
+   * rank in foundRank: the first-in-range search looks one node further, the last-in-range one
+   * stops there.
+   */
+  private descend(r: ScoreRange | LexRange, lex: boolean, toMin: boolean): number {
     const mem = this.mem;
-    const f64 = this.f64;
     let y = HEAD;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       for (;;) {
         const p = y + FWD + 2 * i;
         const f = mem[p];
-        if (f === NIL || scoreGteMin(f64[f >> 1], r)) break;
+        if (f === NIL || (toMin ? this.gteMin(f, r, lex) : !this.lteMax(f, r, lex))) break;
         rank += mem[p + 1];
         y = f;
       }
     }
-    const x = mem[y + FWD];
-    if (x === NIL || !scoreLteMax(f64[x >> 1], r)) return NIL;
     this.foundRank = rank;
-    return x;
+    return y;
+  }
+
+  firstIn(r: ScoreRange | LexRange, lex: boolean): number {
+    if (!this.meets(r, lex)) return NIL;
+    const x = this.mem[this.descend(r, lex, true) + FWD];
+    return x === NIL || !this.lteMax(x, r, lex) ? NIL : x;
+  }
+
+  lastIn(r: ScoreRange | LexRange, lex: boolean): number {
+    if (!this.meets(r, lex)) return NIL;
+    const y = this.descend(r, lex, false);
+    if (y === HEAD || !this.gteMin(y, r, lex)) return NIL;
+    this.foundRank--;
+    return y;
+  }
+
+  firstInScore(r: ScoreRange): number {
+    return this.firstIn(r, false);
   }
 
   lastInScore(r: ScoreRange): number {
-    if (this.length === 0 || !scoreRangeValid(r)) return NIL;
-    if (!scoreGteMin(this.scoreOf(this.tail), r) || !scoreLteMax(this.scoreOf(this.first), r)) return NIL;
-    const mem = this.mem;
-    const f64 = this.f64;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || !scoreLteMax(f64[f >> 1], r)) break;
-        rank += mem[p + 1];
-        y = f;
-      }
-    }
-    if (y === HEAD || !scoreGteMin(f64[y >> 1], r)) return NIL;
-    this.foundRank = rank - 1;
-    return y;
+    return this.lastIn(r, false);
   }
 
   firstInLex(r: LexRange): number {
-    if (this.length === 0 || !lexRangeValid(r)) return NIL;
-    if (!lexGteMin(this.memberOf(this.tail), r) || !lexLteMax(this.memberOf(this.first), r)) return NIL;
-    const mem = this.mem;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || lexGteMin(this.memberOf(f), r)) break;
-        rank += mem[p + 1];
-        y = f;
-      }
-    }
-    const x = mem[y + FWD];
-    if (x === NIL || !lexLteMax(this.memberOf(x), r)) return NIL;
-    this.foundRank = rank;
-    return x;
+    return this.firstIn(r, true);
   }
 
   lastInLex(r: LexRange): number {
-    if (this.length === 0 || !lexRangeValid(r)) return NIL;
-    if (!lexGteMin(this.memberOf(this.tail), r) || !lexLteMax(this.memberOf(this.first), r)) return NIL;
-    const mem = this.mem;
-    let y = HEAD;
-    let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || !lexLteMax(this.memberOf(f), r)) break;
-        rank += mem[p + 1];
-        y = f;
-      }
-    }
-    if (y === HEAD || !lexGteMin(this.memberOf(y), r)) return NIL;
-    this.foundRank = rank - 1;
-    return y;
+    return this.lastIn(r, true);
   }
 
   /** Remove the nodes with 0-based ranks start..end (inclusive, within bounds). */
   deleteRanks(start: number, end: number): void {
     const mem = this.mem;
-    let y = HEAD;
-    let traversed = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (;;) {
-        const p = y + FWD + 2 * i;
-        const f = mem[p];
-        if (f === NIL || traversed + mem[p + 1] > start) break;
-        traversed += mem[p + 1];
-        y = f;
-      }
-      update[i] = y;
-    }
-    let x = mem[y + FWD];
+    let x = mem[this.findRank(start) + FWD];
     for (let n = end - start + 1; n > 0 && x !== NIL; n--) {
       const nx = mem[x + FWD];
       this.unlink(x);

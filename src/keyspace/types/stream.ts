@@ -31,6 +31,18 @@ export function formatId(id: bigint): string {
   return `${id >> 64n}-${id & U64}`;
 }
 
+/** Index of the first of the sorted ids that is >= id (ids.length when none). */
+function idLowerBound(ids: readonly bigint[], id: bigint): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Entry flags, as Redis stores them in the listpack. */
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
@@ -96,14 +108,7 @@ export class StreamNode {
 
   /** Index of the first entry with an ID >= id (ids.length when none). */
   lowerBound(id: bigint): number {
-    let lo = 0;
-    let hi = this.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ids[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return idLowerBound(this.ids, id);
   }
 
   numFields(i: number): number {
@@ -220,14 +225,7 @@ export class IdMap<T> {
   }
 
   lowerBound(id: bigint): number {
-    let lo = 0;
-    let hi = this.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ids[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return idLowerBound(this.ids, id);
   }
 
   get(id: bigint): T | undefined {

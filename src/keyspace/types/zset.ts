@@ -264,36 +264,43 @@ export class ZSet implements RedisObject {
     return -1;
   }
 
-  /** Rank of the first member in the score range, or -1. */
-  firstInScore(r: ScoreRange): number {
+  private gteMin(h: number, r: ScoreRange | LexRange, lex: boolean): boolean {
+    return lex ? lexGteMin(this.member(h), r as LexRange) : scoreGteMin(this.scoreAt(h), r as ScoreRange);
+  }
+
+  private lteMax(h: number, r: ScoreRange | LexRange, lex: boolean): boolean {
+    return lex ? lexLteMax(this.member(h), r as LexRange) : scoreLteMax(this.scoreAt(h), r as ScoreRange);
+  }
+
+  /**
+   * Rank of the first (or, last, the last) member in a score or (lex) member range, or -1. The small
+   * form is walked from that end like Redis's listpack search: the first member past the near bound
+   * decides. Linear for members too: with mixed scores they are not sorted.
+   */
+  private findInRange(r: ScoreRange | LexRange, lex: boolean, last: boolean): number {
     if (this.p === null) {
       const sl = this.sl!;
-      return sl.firstInScore(r) === NIL ? -1 : sl.foundRank;
+      return (last ? sl.lastIn(r, lex) : sl.firstIn(r, lex)) === NIL ? -1 : sl.foundRank;
     }
-    const p = this.p;
-    if (!scoreRangeValid(r)) return -1;
-    for (let h = 0, i = 0; h < p.length; h = entryEnd(p, h), i++) {
-      const s = readScore(p, h);
-      if (scoreGteMin(s, r)) return scoreLteMax(s, r) ? i : -1;
+    if (lex ? !this.smallInLex(r as LexRange) : this.n === 0 || !scoreRangeValid(r as ScoreRange)) return -1;
+    let i = last ? this.n - 1 : 0;
+    for (let h = this.at(i); h !== -1; h = last ? this.prev(h) : this.next(h)) {
+      if (last ? this.lteMax(h, r, lex) : this.gteMin(h, r, lex)) {
+        return (last ? this.gteMin(h, r, lex) : this.lteMax(h, r, lex)) ? i : -1;
+      }
+      i += last ? -1 : 1;
     }
     return -1;
   }
 
+  /** Rank of the first member in the score range, or -1. */
+  firstInScore(r: ScoreRange): number {
+    return this.findInRange(r, false, false);
+  }
+
   /** Rank of the last member in the score range, or -1. */
   lastInScore(r: ScoreRange): number {
-    if (this.p === null) {
-      const sl = this.sl!;
-      return sl.lastInScore(r) === NIL ? -1 : sl.foundRank;
-    }
-    const p = this.p;
-    if (!scoreRangeValid(r)) return -1;
-    for (let end = p.length, i = this.n - 1; end > 0; i--) {
-      const h = entryStartBefore(p, end);
-      const s = readScore(p, h);
-      if (scoreLteMax(s, r)) return scoreGteMin(s, r) ? i : -1;
-      end = h;
-    }
-    return -1;
+    return this.findInRange(r, false, true);
   }
 
   /** Redis's quick rejection before a listpack lex walk: last >= min and first <= max. */
@@ -317,31 +324,11 @@ export class ZSet implements RedisObject {
 
   /** Rank of the first member in the lex range, or -1 (meaningful when all scores are equal). */
   firstInLex(r: LexRange): number {
-    if (this.p === null) {
-      const sl = this.sl!;
-      return sl.firstInLex(r) === NIL ? -1 : sl.foundRank;
-    }
-    if (!this.smallInLex(r)) return -1;
-    // Linear like Redis's listpack walk: with mixed scores the members are not sorted.
-    for (let h = 0, i = 0; h !== -1; h = this.next(h), i++) {
-      const m = this.member(h);
-      if (lexGteMin(m, r)) return lexLteMax(m, r) ? i : -1;
-    }
-    return -1;
+    return this.findInRange(r, true, false);
   }
 
   lastInLex(r: LexRange): number {
-    if (this.p === null) {
-      const sl = this.sl!;
-      return sl.lastInLex(r) === NIL ? -1 : sl.foundRank;
-    }
-    if (!this.smallInLex(r)) return -1;
-    const p = this.p;
-    for (let h = entryStartBefore(p, p.length), i = this.n - 1; h !== -1; h = this.prev(h), i--) {
-      const m = this.member(h);
-      if (lexLteMax(m, r)) return lexGteMin(m, r) ? i : -1;
-    }
-    return -1;
+    return this.findInRange(r, true, true);
   }
 
   /** Remove ranks start..end inclusive (both within 0..size-1). */
