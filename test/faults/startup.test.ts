@@ -132,7 +132,7 @@ describe('startup and shutdown', () => {
       ['unknown flag', ['--no-such-directive', '1'], "'--no-such-directive'", 'Bad directive'],
       ['invalid value', ['--port', 'abc'], "'--port'", "couldn't be parsed into an integer"],
       ['out of range', ['--port', '70000'], "'--port'", 'must be between'],
-      ['not implemented', ['--cluster-enabled', 'yes'], "'--cluster-enabled'", 'not implemented'],
+      ['not implemented', ['--daemonize', 'yes'], "'--daemonize'", 'not implemented'],
       ['missing value', ['--port'], "'--port'", 'wrong number of arguments'],
     ])('command line: %s', async (_title, args, where, why) => {
       const r = await runShoal(args);
