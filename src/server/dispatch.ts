@@ -38,7 +38,7 @@ import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { discardTransaction } from '../commands/tx.js';
 import { cluster } from '../cluster/node.js';
-import { clusterRedirect, routedCommand } from '../cluster/guard.js';
+import { clusterRedirect, routedCommand, scriptClusterCheck } from '../cluster/guard.js';
 import { holdUntilMigrated, migrateLocks, touchesMigratingKeys } from '../commands/migrate.js';
 
 /** Commands that run immediately even inside MULTI. */
@@ -94,6 +94,8 @@ export interface ScriptRunState {
   oomAtStart: boolean;
   /** The script already ran a write command (later writes cannot be refused halfway). */
   writeDirty: boolean;
+  /** Cluster: its commands may touch keys of several slots (allow-cross-slot-keys, or no flags). */
+  allowCrossSlot: boolean;
 }
 
 /** The script past busy-reply-threshold (its commands were yielded to the event loop), if any. */
@@ -279,6 +281,10 @@ export function processScriptCommand(run: ScriptRunState, sc: Client, argv: stri
   }
   if (!run.allowOom && !run.writeDirty && run.oomAtStart && cmd.flags & F.DENYOOM && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.oom;
   if (cmd.flags & F.WRITE) run.writeDirty = true;
+  if (cluster.on && (run.caller.flags & CLIENT_MASTER) === 0) {
+    const refused = scriptClusterCheck(run.caller, cmd, argv, run.allowCrossSlot);
+    if (refused !== null) return refused;
+  }
   call(sc, cmd, argv);
   return null;
 }
