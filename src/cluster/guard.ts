@@ -67,15 +67,15 @@ function route(clientFlags: number, cmd: CommandSpec, argv: string[]): RouteCode
 
 /**
  * Redis's cluster check of a command a script runs (not for scripts our primary sent): the keys
- * must be served here as routed for the calling client (its READONLY and ASKING count), and,
+ * must be served here as routed for the calling client (with its READONLY and ASKING), and,
  * unless the script allows cross-slot keys, stay in the slot of the script's declared keys or of
  * the first key it touched. Null, or the error the script's call fails with.
  */
-export function scriptClusterCheck(caller: Client, cmd: CommandSpec, argv: string[], allowCrossSlot: boolean): string | null {
+export function scriptClusterCheck(caller: Client, routeFlags: number, cmd: CommandSpec, argv: string[], allowCrossSlot: boolean): string | null {
   const q = query;
   q.reset();
   q.addCommandKeys(cmd, argv);
-  const code = route(caller.flags, cmd, argv);
+  const code = route(routeFlags, cmd, argv);
   if (code !== Route.OK) {
     if (code === Route.DOWN_RO_STATE) return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
     if (code === Route.DOWN_STATE) return 'ERR Script attempted to execute a command while the cluster is down';

@@ -10,7 +10,7 @@ import { signals } from '../keyspace/signals.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
-import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI } from '../server/client.js';
+import { CLIENT_ASKING, CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI, CLIENT_READONLY } from '../server/client.js';
 import { parseInt64 } from '../protocol/format.js';
 import {
   SCRIPT_FLAG_NAMES, SF_ALLOW_CROSS_SLOT, SF_ALLOW_OOM, SF_ALLOW_STALE, SF_EVAL_COMPAT, SF_NO_CLUSTER, SF_NO_WRITES, ScriptEngine,
@@ -150,6 +150,7 @@ export function newRun(
   run.oomAtStart = maxmemory.on && !performEvictions();
   run.writeDirty = false;
   run.allowCrossSlot = compat || (flags & SF_ALLOW_CROSS_SLOT) !== 0;
+  run.routeFlags = c.flags & (CLIENT_ASKING | CLIENT_READONLY);
   run.killed = false;
   run.busy = false;
   run.repl = 3;

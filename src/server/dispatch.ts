@@ -96,6 +96,11 @@ export interface ScriptRunState {
   writeDirty: boolean;
   /** Cluster: its commands may touch keys of several slots (allow-cross-slot-keys, or no flags). */
   allowCrossSlot: boolean;
+  /**
+   * The caller's READONLY and ASKING when the script started, which its commands are routed with:
+   * ASKING lasts the whole script, even past the point where a busy script is suspended.
+   */
+  routeFlags: number;
 }
 
 /** The script past busy-reply-threshold (its commands were yielded to the event loop), if any. */
@@ -282,7 +287,7 @@ export function processScriptCommand(run: ScriptRunState, sc: Client, argv: stri
   if (!run.allowOom && !run.writeDirty && run.oomAtStart && cmd.flags & F.DENYOOM && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.oom;
   if (cmd.flags & F.WRITE) run.writeDirty = true;
   if (cluster.on && (run.caller.flags & CLIENT_MASTER) === 0) {
-    const refused = scriptClusterCheck(run.caller, cmd, argv, run.allowCrossSlot);
+    const refused = scriptClusterCheck(run.caller, run.routeFlags, cmd, argv, run.allowCrossSlot);
     if (refused !== null) return refused;
   }
   call(sc, cmd, argv);

@@ -80,6 +80,9 @@ async function run(t: Topology, steps: Step[], resp: 2 | 3): Promise<string[]> {
 const GET_ARG = "return redis.call('get', ARGV[1])";
 const SET_ARG = "return redis.call('set', ARGV[1], 'x')";
 const SET_TWO = "redis.call('set', ARGV[1], '1') return redis.call('set', ARGV[2], '2')";
+/** Runs past busy-reply-threshold (200 ms) before it reads ARGV[1]. */
+const BUSY_GET = "local t = redis.call('time') local t0 = t[1] * 1000000 + t[2] " +
+  "repeat t = redis.call('time') until t[1] * 1000000 + t[2] - t0 > 200000 return redis.call('get', ARGV[1])";
 const FLAGS = (f: string, body: string) => `#!lua flags=${f}\n${body}`;
 const LIB = [
   '#!lua name=xlib',
@@ -134,6 +137,10 @@ const SCENARIOS: Record<string, Step[]> = {
     ['B', 'EVAL', GET_ARG, '0', kI], ['B', 'EVAL', 'return 1', '1', kI],
     ['B', 'ASKING'], ['B', 'EVAL', GET_ARG, '0', kI], ['B', 'ASKING'], ['B', 'EVAL', "return redis.call('set', KEYS[1], 'v')", '1', kI],
     ['B', 'ASKING'], ['B', 'EVAL', FLAGS('', "return redis.call('get', KEYS[1])"), '1', kI], ['B', 'EVAL', GET_ARG, '0', kI],
+  ],
+  'ASKING lasts the whole of a busy script': [
+    ['B', 'CONFIG', 'SET', 'busy-reply-threshold', '50'], ['B', 'ASKING'], ['B', 'EVAL', BUSY_GET, '0', kI],
+    ['B', 'EVAL', BUSY_GET, '0', kI], ['B', 'CONFIG', 'SET', 'busy-reply-threshold', '5000'],
   ],
   'cluster down': [
     ['D', 'EVAL', 'return 1', '1', kA], ['D', 'EVAL', GET_ARG, '0', kA], ['D', 'EVAL', "return redis.call('ping')", '0'],
