@@ -12,6 +12,7 @@ import {
   CLIENT_ASKING,
   CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
+  CLIENT_FAKE,
   CLIENT_MASTER,
   CLIENT_MONITOR,
   CLIENT_MULTI,
@@ -286,7 +287,8 @@ export function processScriptCommand(run: ScriptRunState, sc: Client, argv: stri
   }
   if (!run.allowOom && !run.writeDirty && run.oomAtStart && cmd.flags & F.DENYOOM && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.oom;
   if (cmd.flags & F.WRITE) run.writeDirty = true;
-  if (cluster.on && (run.caller.flags & CLIENT_MASTER) === 0) {
+  // Like Redis's mustObeyClient: our primary's link and the AOF loader are not checked.
+  if (cluster.on && (run.caller.flags & (CLIENT_MASTER | CLIENT_FAKE)) === 0) {
     const refused = scriptClusterCheck(run.caller, run.routeFlags, cmd, argv, run.allowCrossSlot);
     if (refused !== null) return refused;
   }

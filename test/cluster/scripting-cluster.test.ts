@@ -4,11 +4,13 @@
 // fail). The declared keys are routed like any command's (MOVED, CROSSSLOT, CLUSTERDOWN, with the
 // script's flags deciding whether it writes); the commands a script runs are checked against the
 // cluster, keep to one slot unless allowed, and inherit the caller's READONLY and ASKING.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../../src/cluster/slots.js';
 import { RespConn, requireRedis } from '../helpers/server.js';
 import { startClusterRedis } from './redis-cluster.js';
-import { call1, startClusterShoal, text, until, type ClusterShoal } from './shoal-cluster.js';
+import { call1, startClusterShoal, text, tmpClusterDir, until, type ClusterShoal } from './shoal-cluster.js';
 
 type NodeName = 'A' | 'B' | 'R' | 'D';
 type Step = [NodeName, ...string[]];
@@ -177,5 +179,20 @@ describe.skipIf(!requireRedis())('scripts in cluster mode, against redis-server'
     expect(replies).toContain('Script attempted to execute a command while the cluster is down');
     expect(replies).toContain('Script attempted to execute a write command while the cluster is down and readonly');
     expect(replies).toContain('CLUSTERDOWN The cluster is down and only accepts read commands');
+  });
+});
+
+describe('scripts replayed from the AOF in cluster mode', () => {
+  it('run unchecked, like the rest of the AOF (the cluster is not even up yet)', async () => {
+    const dir = tmpClusterDir();
+    const cmd = (...argv: string[]) => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+    fs.writeFileSync(path.join(dir, 'appendonly.aof'),
+      cmd('SELECT', '0') + cmd('EVAL', "redis.call('set', ARGV[1], 'a') return redis.call('set', ARGV[2], 'b')", '0', kA, kB));
+    const node = await startClusterShoal(['--appendonly', 'yes'], dir);
+    try {
+      expect(await call1(node.port, 'DBSIZE')).toBe(':2\r\n');
+    } finally {
+      await node.stop();
+    }
   });
 });
