@@ -1,7 +1,7 @@
 // Scripts and functions in cluster mode, Shoal against redis-server 7.0 in the same topology:
 // primaries A (slots 0-8000) and B (8001-16000), R a replica of A, slots 16001-16383 unbound
 // (cluster-require-full-coverage no keeps the state ok), and D alone with slots 0-16000 (state
-// fail). The declared keys are routed like any command's (MOVED, CROSSSLOT, CLUSTERDOWN, with the
+// fail); B imports one slot from A, A migrates another to B. The declared keys are routed like any command's (MOVED, CROSSSLOT, CLUSTERDOWN, with the
 // script's flags deciding whether it writes); the commands a script runs are checked against the
 // cluster, keep to one slot unless allowed, and inherit the caller's READONLY and ASKING.
 import * as fs from 'node:fs';
@@ -26,6 +26,7 @@ function keyIn(lo: number, hi: number, not: string[] = []): string {
 const kA = keyIn(0, 8000);
 const kA2 = keyIn(0, 8000, [kA]);
 const kI = keyIn(0, 8000, [kA, kA2]);
+const kM = keyIn(0, 8000, [kA, kA2, kI]);
 const kB = keyIn(8001, 16000);
 const kU = keyIn(16001, 16383);
 
@@ -53,6 +54,8 @@ async function build(kind: 'shoal' | 'redis'): Promise<Topology> {
   });
   await until(`${kind}: R linked to A`, async () => ((await call1(R.port, 'INFO', 'replication')).includes('master_link_status:up') ? true : undefined));
   expect(await call1(B.port, 'CLUSTER', 'SETSLOT', String(keyHashSlot(kI)), 'IMPORTING', idA)).toBe('+OK\r\n');
+  const idB = text(await call1(B.port, 'CLUSTER', 'MYID'));
+  expect(await call1(A.port, 'CLUSTER', 'SETSLOT', String(keyHashSlot(kM)), 'MIGRATING', idB)).toBe('+OK\r\n');
   return t;
 }
 
@@ -111,6 +114,10 @@ const SCENARIOS: Record<string, Step[]> = {
     ['A', 'EVAL', FLAGS('allow-cross-slot-keys', SET_TWO), '0', kA, kA2], ['A', 'GET', kA2],
     ['A', 'EVAL', FLAGS('allow-cross-slot-keys', SET_TWO), '0', kA, kB],
   ],
+  'shard channels and keyless commands': [
+    ['A', 'EVAL', "return redis.call('spublish', ARGV[1], 'm')", '0', kA], ['A', 'EVAL', "return redis.call('spublish', ARGV[1], 'm')", '0', kB],
+    ['A', 'EVAL', "return redis.call('publish', ARGV[1], 'm')", '0', kB], ['A', 'EVAL', "return redis.call('dbsize')", '0'],
+  ],
   'no-cluster flag': [['A', 'EVAL', FLAGS('no-cluster', 'return 1'), '0'], ['A', 'EVAL', FLAGS('no-writes,no-cluster', 'return 1'), '0']],
   functions: [
     ['A', 'FUNCTION', 'LOAD', 'REPLACE', LIB],
@@ -139,6 +146,9 @@ const SCENARIOS: Record<string, Step[]> = {
     ['B', 'EVAL', GET_ARG, '0', kI], ['B', 'EVAL', 'return 1', '1', kI],
     ['B', 'ASKING'], ['B', 'EVAL', GET_ARG, '0', kI], ['B', 'ASKING'], ['B', 'EVAL', "return redis.call('set', KEYS[1], 'v')", '1', kI],
     ['B', 'ASKING'], ['B', 'EVAL', FLAGS('', "return redis.call('get', KEYS[1])"), '1', kI], ['B', 'EVAL', GET_ARG, '0', kI],
+  ],
+  'a slot being migrated away': [
+    ['A', 'EVAL', 'return 1', '1', kM], ['A', 'EVAL', GET_ARG, '0', kM], ['A', 'EVAL', "return redis.call('ping')", '0'],
   ],
   'ASKING lasts the whole of a busy script': [
     ['B', 'CONFIG', 'SET', 'busy-reply-threshold', '50'], ['B', 'ASKING'], ['B', 'EVAL', BUSY_GET, '0', kI],
