@@ -1,9 +1,10 @@
 // Scripts and functions in cluster mode, Shoal against redis-server 7.0 in the same topology:
 // primaries A (slots 0-8000) and B (8001-16000), R a replica of A, slots 16001-16383 unbound
-// (cluster-require-full-coverage no keeps the state ok), and D alone with slots 0-16000 (state
-// fail); B imports one slot from A, A migrates another to B. The declared keys are routed like any command's (MOVED, CROSSSLOT, CLUSTERDOWN, with the
-// script's flags deciding whether it writes); the commands a script runs are checked against the
-// cluster, keep to one slot unless allowed, and inherit the caller's READONLY and ASKING.
+// (cluster-require-full-coverage no keeps the state ok), D alone with slots 0-16000 (state fail);
+// B imports one slot from A, A migrates another to B. The declared keys are routed like any
+// command's (MOVED, ASK, CROSSSLOT, CLUSTERDOWN, the script's flags deciding whether it writes);
+// the commands a script runs are checked against the cluster, keep to one slot unless allowed,
+// and inherit the caller's READONLY and ASKING.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
