@@ -7,7 +7,7 @@ import calculateSlot from 'cluster-key-slot';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis } from '../helpers/server.js';
-import { nodeId, runAsync, slotCounts, ToolCluster, waitForAgreement } from './tooling-cluster.js';
+import { nodeId, run, runAsync, slotCounts, ToolCluster, waitForAgreement } from './tooling-cluster.js';
 
 describe.skipIf(!requireRedis())('node-redis cluster client across a live reshard', () => {
   let c: ToolCluster;
@@ -88,6 +88,10 @@ describe.skipIf(!requireRedis())('node-redis cluster client across a live reshar
     for (const [k, n] of counters) expect(Number(await client.hGet(k, 'n')), k).toBe(n);
     for (const [k, n] of lists) expect(await client.lLen(k), k).toBe(n);
     await client.close();
+    // The workload did run into the moving slots: the nodes answered with redirections.
+    const redirections = [0, 1, 2].map((i) => run('redis-cli', ['-p', String(c.port(i)), 'INFO', 'errorstats']).out)
+      .join('').match(/errorstat_(MOVED|ASK):count=\d+/g) ?? [];
+    expect(redirections.some((r) => r.startsWith('errorstat_MOVED'))).toBe(true);
     await waitForAgreement(c.addr(0), 3);
     expect([...slotCounts(c.port(0)).values()].reduce((a, b) => a + b, 0)).toBe(16384);
   }, 60000);
