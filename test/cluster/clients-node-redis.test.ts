@@ -3,7 +3,7 @@
 // write. node-redis follows MOVED and ASK but, unlike ioredis, does not retry TRYAGAIN (against
 // Redis either), so its workload sticks to single-key commands.
 
-import calculateSlot from 'cluster-key-slot';
+import { keyHashSlot } from '../../src/cluster/slots.js';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis } from '../helpers/server.js';
@@ -34,7 +34,7 @@ describe.skipIf(!requireRedis())('node-redis cluster client across a live reshar
     const KEYS = 50;
     // Every key lives in one of the first 100 slots, the ones the reshards move.
     const tags: string[] = [];
-    for (let j = 0; tags.length < WORKERS * KEYS; j++) if (calculateSlot(`n${j}`) < 100) tags.push(`n${j}`);
+    for (let j = 0; tags.length < WORKERS * KEYS; j++) if (keyHashSlot(`n${j}`) < 100) tags.push(`n${j}`);
     const worker = async (w: number): Promise<void> => {
       let seq = 0;
       while (!stop) {
