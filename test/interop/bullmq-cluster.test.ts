@@ -1,14 +1,23 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
-import { requireRedis } from '../helpers/server.js';
 import { ToolCluster } from '../cluster/tooling-cluster.js';
-import { call1 } from '../cluster/shoal-cluster.js';
+import { call1, text } from '../cluster/shoal-cluster.js';
+import { RespConn, requireRedis } from '../helpers/server.js';
+
+/** The bulk strings of a flat array reply. */
+function splitArray(reply: string): string[] {
+  const out: string[] = [];
+  const lines = reply.split('\r\n');
+  for (let i = 1; i < lines.length; i++) if (lines[i].startsWith('$')) out.push(lines[++i]);
+  return out;
+}
 
 // BullMQ through ioredis Cluster against a three-primary Shoal cluster: with `prefix: '{bull}'`
 // every key of a queue hashes to one slot, so its Lua scripts (declared keys in one slot, more
 // keys built inside the scripts) run on the slot's owner. A worker with retries, delayed jobs and
-// a repeating job scheduler, as in bullmq.test.ts against one node.
+// a repeating job scheduler, as in bullmq.test.ts against one node; then the {bull} slot moves
+// to another node under a producer and a worker (ASK, TRYAGAIN, blocked clients moved).
 
 describe.skipIf(!requireRedis())('BullMQ against a Shoal cluster', () => {
   let c: ToolCluster;
@@ -118,6 +127,60 @@ describe.skipIf(!requireRedis())('BullMQ against a Shoal cluster', () => {
     expect(await queue.removeJobScheduler('every-150ms')).toBe(true);
     expect(await queue.getJobSchedulers()).toEqual([]);
   });
+
+  it('jobs keep flowing while the {bull} slot moves to another node', async () => {
+    const slot = 9263;
+    const ids = await Promise.all([0, 1, 2].map(async (i) => text(await call1(c.port(i), 'CLUSTER', 'MYID'))));
+    const owner = await Promise.all([0, 1, 2].map(async (i) => (await call1(c.port(i), 'CLUSTER', 'COUNTKEYSINSLOT', String(slot))) !== ':0\r\n'));
+    const from = owner.indexOf(true);
+    const to = (from + 1) % 3;
+    const queue = new Queue('moving', { connection: connection(), prefix });
+    closers.push(queue);
+    const done = new Set<string>();
+    const errors: string[] = [];
+    const worker = new Worker('moving', async (job: Job) => job.data.n * 2, { connection: connection(), prefix, concurrency: 4 });
+    closers.push(worker);
+    worker.on('completed', (job) => done.add(job.id!));
+    worker.on('error', (err) => errors.push(String(err)));
+    let added = 0;
+    let stop = false;
+    const producer = (async () => {
+      while (!stop) {
+        await queue.add('n', { n: added }, { attempts: 3 });
+        added++;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    // The slot moves as redis-cli moves one: IMPORTING, MIGRATING, MIGRATE in batches, then NODE everywhere.
+    const addedBefore = added;
+    expect(await call1(c.port(to), 'CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', ids[from])).toBe('+OK\r\n');
+    expect(await call1(c.port(from), 'CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', ids[to])).toBe('+OK\r\n');
+    for (;;) {
+      const conn = await RespConn.connect(c.port(from));
+      const keys = splitArray(await conn.call('CLUSTER', 'GETKEYSINSLOT', String(slot), '5'));
+      if (keys.length === 0) {
+        conn.close();
+        break;
+      }
+      const r = await conn.call('MIGRATE', '127.0.0.1', String(c.port(to)), '', '0', '5000', 'KEYS', ...keys);
+      conn.close();
+      if (r !== '+OK\r\n' && r !== '+NOKEY\r\n') throw new Error(r);
+      await new Promise((res) => setTimeout(res, 30));
+    }
+    const addedDuring = added - addedBefore;
+    for (const i of [to, from, 3 - to - from]) expect(await call1(c.port(i), 'CLUSTER', 'SETSLOT', String(slot), 'NODE', ids[to])).toBe('+OK\r\n');
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await producer;
+    await until(() => done.size === added, 10000);
+    expect(errors).toEqual([]);
+    expect(addedDuring).toBeGreaterThan(0);
+    expect(await call1(c.port(from), 'CLUSTER', 'COUNTKEYSINSLOT', String(slot))).toBe(':0\r\n');
+    expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')).toMatchObject({
+      completed: added, failed: 0, waiting: 0, active: 0, delayed: 0,
+    });
+  }, 30000);
 
   it('the queues live on the owner of the {bull} slot only', async () => {
     const sizes = await Promise.all([0, 1, 2].map(async (i) => Number((await call1(c.port(i), 'DBSIZE')).slice(1))));
