@@ -35,6 +35,11 @@ describe.skipIf(!requireRedis())('failover with two replicas', () => {
       expect(await call1(r.port, 'CLUSTER', 'REPLICATE', id1)).toBe('+OK\r\n');
     }
     await Promise.all(nodes.map((n) => waitStateOk(n.port)));
+    // The voters must know the replicas (a vote request from an unknown node is ignored).
+    await until('p1 has two replicas everywhere', async () => {
+      for (const n of nodes) if (!(await call1(n.port, 'CLUSTER', 'REPLICAS', id1)).startsWith('*2\r\n')) return undefined;
+      return true;
+    });
     // Keys on p1's slots (0-5460), written and acknowledged by both replicas.
     const keys = ['{06S}a', '{06S}b', '{06S}c'];
     for (const k of keys) expect(await call1(p1.port, 'SET', k, `v-${k}`)).toBe('+OK\r\n');
