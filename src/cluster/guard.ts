@@ -6,7 +6,7 @@ import { CLIENT_ASKING, CLIENT_MULTI, CLIENT_READONLY, type Client } from '../se
 import { server } from '../server/state.js';
 import { cluster } from './node.js';
 import { RouteQueryBuffer } from './route-keys.js';
-import { Route, redirectError, routeQuery, type KeyPresence, type RouteResult } from './routing.js';
+import { Route, redirectError, routeQuery, type KeyPresence, type RouteCode, type RouteResult } from './routing.js';
 
 const query = new RouteQueryBuffer();
 const result: RouteResult = { slot: 0, node: null };
@@ -35,19 +35,55 @@ export function clusterRedirect(c: Client, cmd: CommandSpec, argv: string[]): st
     else {
       for (const e of c.multiQueue!) {
         q.addCommandKeys(e.cmd, e.argv);
-        if (e.cmd.flags & F.WRITE) q.queueHasWrite = true;
+        if (writes(e.cmd, e.argv)) q.queueHasWrite = true;
       }
     }
   } else {
     q.addCommandKeys(cmd, argv);
   }
+  const code = route(c.flags, cmd, argv);
+  // A script run by this command keeps to this slot (see scriptClusterCheck).
+  c.slot = code === Route.OK && q.keyCount !== 0 ? result.slot : -1;
+  return code === Route.OK ? null : redirectError(code, result);
+}
+
+/** The write flag as Redis's getCommandFlags sees it: a script's own flags decide for EVAL/FCALL. */
+function writes(cmd: CommandSpec, argv: string[]): boolean {
+  return cmd.writesFor !== undefined ? cmd.writesFor(argv) : (cmd.flags & F.WRITE) !== 0;
+}
+
+/** Route the query's keys for a command of a client with these flags. */
+function route(clientFlags: number, cmd: CommandSpec, argv: string[]): RouteCode {
+  const q = query;
   const name = cmd.name;
-  q.isWrite = (cmd.flags & F.WRITE) !== 0;
+  q.isWrite = writes(cmd, argv);
   q.isPubsubShard = name === 'spublish' || name === 'ssubscribe' || name === 'sunsubscribe';
   q.isMigrate = name === 'migrate';
   q.cmdAsking = (cmd.flags & F.ASKING) !== 0;
-  q.asking = (c.flags & CLIENT_ASKING) !== 0;
-  q.readonly = (c.flags & CLIENT_READONLY) !== 0;
-  const code = routeQuery(cluster.st, q, presence, result);
-  return code === Route.OK ? null : redirectError(code, result);
+  q.asking = (clientFlags & CLIENT_ASKING) !== 0;
+  q.readonly = (clientFlags & CLIENT_READONLY) !== 0;
+  return routeQuery(cluster.st, q, presence, result);
+}
+
+/**
+ * Redis's cluster check of a command a script runs (not for scripts our primary sent): the keys
+ * must be served here as routed for the calling client (with its READONLY and ASKING), and,
+ * unless the script allows cross-slot keys, stay in the slot of the script's declared keys or of
+ * the first key it touched. Null, or the error the script's call fails with.
+ */
+export function scriptClusterCheck(caller: Client, routeFlags: number, cmd: CommandSpec, argv: string[], allowCrossSlot: boolean): string | null {
+  const q = query;
+  q.reset();
+  q.addCommandKeys(cmd, argv);
+  const code = route(routeFlags, cmd, argv);
+  if (code !== Route.OK) {
+    if (code === Route.DOWN_RO_STATE) return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
+    if (code === Route.DOWN_STATE) return 'ERR Script attempted to execute a command while the cluster is down';
+    return 'ERR Script attempted to access a non local key in a cluster node';
+  }
+  if (q.keyCount !== 0 && !allowCrossSlot) {
+    if (caller.slot === -1) caller.slot = result.slot;
+    else if (caller.slot !== result.slot) return 'ERR Script attempted to access keys that do not hash to the same slot';
+  }
+  return null;
 }

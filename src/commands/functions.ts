@@ -14,7 +14,7 @@ import { rdbFunctions } from '../persistence/rdb/file.js';
 import { ScriptEngine, SCRIPT_FLAG_NAMES, runningScript, type RegisteredFunction } from '../scripting/engine.js';
 import { replyHelp } from './help.js';
 import { ksKeynum } from './keyspecs.js';
-import { killScript, mayRun, newRun, scriptKeys, startRun } from './scripting.js';
+import { flagsWrite, killScript, mayRun, newRun, scriptKeys, startRun } from './scripting.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 
 interface FunctionInfo extends RegisteredFunction {
@@ -342,6 +342,12 @@ function fcall(c: Client, argv: string[], ro: boolean): void {
   startRun(newRun(functionEngine(), c, f.name, f.flags, ro, false, argv), f.ref, argv, n);
 }
 
+/** FCALL's flags for routing: the function's own; an unknown function keeps the command's flags. */
+function fcallWrites(argv: string[]): boolean {
+  const f = ctx.functions.get(argv[1]);
+  return f !== undefined && flagsWrite(f.flags);
+}
+
 const FCALL_ARGS = {
   args: [
     { name: 'function', type: 'string' as const },
@@ -363,14 +369,14 @@ export const commands: CommandDef[] = [
   {
     name: 'fcall', arity: -3, flags: 'noscript stale skip_monitor no_mandatory_keys', acl: 'scripting', group: 'scripting',
     since: '7.0.0', keySpecs: [{ ...ksKeynum('RW access update', 2), notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE' }],
-    getKeys: scriptKeys, summary: 'Calls a function of a loaded library.', complexity: 'Depends on the function that is executed.',
+    getKeys: scriptKeys, writesFor: fcallWrites, summary: 'Calls a function of a loaded library.', complexity: 'Depends on the function that is executed.',
     docs: FCALL_ARGS, handler: (c, argv) => fcall(c, argv, false),
   },
   {
     name: 'fcall_ro', arity: -3, flags: 'readonly noscript stale skip_monitor no_mandatory_keys', acl: 'scripting',
     group: 'scripting', since: '7.0.0',
     keySpecs: [{ ...ksKeynum('RO access', 2), notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS' }],
-    getKeys: scriptKeys, summary: 'Calls a function of a loaded library, which may only read data.',
+    getKeys: scriptKeys, writesFor: fcallWrites, summary: 'Calls a function of a loaded library, which may only read data.',
     complexity: 'Depends on the function that is executed.', docs: FCALL_ARGS, handler: (c, argv) => fcall(c, argv, true),
   },
   {

@@ -10,10 +10,10 @@ import { signals } from '../keyspace/signals.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { writesDeniedByDiskError } from '../persistence/save.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
-import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI } from '../server/client.js';
+import { CLIENT_ASKING, CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI, CLIENT_READONLY } from '../server/client.js';
 import { parseInt64 } from '../protocol/format.js';
 import {
-  SCRIPT_FLAG_NAMES, SF_ALLOW_OOM, SF_ALLOW_STALE, SF_EVAL_COMPAT, SF_NO_CLUSTER, SF_NO_WRITES, ScriptEngine,
+  SCRIPT_FLAG_NAMES, SF_ALLOW_CROSS_SLOT, SF_ALLOW_OOM, SF_ALLOW_STALE, SF_EVAL_COMPAT, SF_NO_CLUSTER, SF_NO_WRITES, ScriptEngine,
   luaCompileError, runningScript, sha1hex, type ScriptRun,
 } from '../scripting/engine.js';
 import { replyHelp } from './help.js';
@@ -149,6 +149,8 @@ export function newRun(
   run.allowOom = !compat && (flags & SF_ALLOW_OOM) !== 0;
   run.oomAtStart = maxmemory.on && !performEvictions();
   run.writeDirty = false;
+  run.allowCrossSlot = compat || (flags & SF_ALLOW_CROSS_SLOT) !== 0;
+  run.routeFlags = c.flags & (CLIENT_ASKING | CLIENT_READONLY);
   run.killed = false;
   run.busy = false;
   run.repl = 3;
@@ -200,6 +202,27 @@ export function scriptKeys(argv: string[]): number[] {
   if (!Number.isInteger(n) || n <= 0 || n > argv.length - 3) return out;
   for (let i = 3; i < 3 + n; i++) out.push(i);
   return out;
+}
+
+/**
+ * Whether a script's flags make its run a write for the pipeline (scriptFlagsToCmdFlags): only a
+ * script with flags and without no-writes; a script without flags keeps its command's flags.
+ */
+export function flagsWrite(flags: number): boolean {
+  return (flags & (SF_EVAL_COMPAT | SF_NO_WRITES)) === 0;
+}
+
+/** EVAL's flags for routing: from the body's shebang (the cache holds the same flags). */
+function evalWrites(argv: string[]): boolean {
+  if (!argv[1].startsWith('#!')) return false;
+  const sb = shebangFlags(argv[1]);
+  return typeof sb !== 'string' && flagsWrite(sb.flags);
+}
+
+/** EVALSHA's flags for routing: an unknown script keeps the command's flags. */
+function evalshaWrites(argv: string[]): boolean {
+  const s = scripts.get(argv[1].toLowerCase());
+  return s !== undefined && flagsWrite(s.flags);
 }
 
 /** SCRIPT KILL and FUNCTION KILL. */
@@ -262,28 +285,28 @@ const FLAGS = 'noscript stale skip_monitor no_mandatory_keys';
 export const commands: CommandDef[] = [
   {
     name: 'eval', arity: -3, flags: FLAGS, acl: 'scripting', group: 'scripting', since: '2.6.0',
-    keySpecs: [{ ...ksKeynum('RW access update', 2), notes: RW_NOTES }], getKeys: scriptKeys,
+    keySpecs: [{ ...ksKeynum('RW access update', 2), notes: RW_NOTES }], getKeys: scriptKeys, writesFor: evalWrites,
     summary: 'Runs a Lua script on the server.', complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('script'),
     handler: (c, argv) => evalGeneric(c, argv, false, false),
   },
   {
     name: 'eval_ro', arity: -3, flags: `readonly ${FLAGS}`, acl: 'scripting', group: 'scripting', since: '7.0.0',
-    keySpecs: [{ ...ksKeynum('RO access', 2), notes: RO_NOTES }], getKeys: scriptKeys,
+    keySpecs: [{ ...ksKeynum('RO access', 2), notes: RO_NOTES }], getKeys: scriptKeys, writesFor: evalWrites,
     summary: 'Runs a Lua script that may only read data.', complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('script'),
     handler: (c, argv) => evalGeneric(c, argv, false, true),
   },
   {
     name: 'evalsha', arity: -3, flags: FLAGS, acl: 'scripting', group: 'scripting', since: '2.6.0',
-    keySpecs: [ksKeynum('RW access update', 2)], getKeys: scriptKeys,
+    keySpecs: [ksKeynum('RW access update', 2)], getKeys: scriptKeys, writesFor: evalshaWrites,
     summary: 'Runs a cached Lua script, named by its SHA1 digest.', complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('sha1'),
     handler: (c, argv) => evalGeneric(c, argv, true, false),
   },
   {
     name: 'evalsha_ro', arity: -3, flags: `readonly ${FLAGS}`, acl: 'scripting', group: 'scripting', since: '7.0.0',
-    keySpecs: [ksKeynum('RO access', 2)], getKeys: scriptKeys,
+    keySpecs: [ksKeynum('RO access', 2)], getKeys: scriptKeys, writesFor: evalshaWrites,
     summary: 'Runs a cached Lua script, named by its SHA1 digest, that may only read data.',
     complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('sha1'),

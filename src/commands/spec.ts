@@ -76,6 +76,11 @@ export interface CommandSpec {
   getKeys?: (argv: string[]) => number[];
   /** For a key spec marked variable_flags: the flags a given call's keys really have (COMMAND GETKEYSANDFLAGS). */
   variableKeyFlags?: (argv: string[]) => string[];
+  /**
+   * For commands whose write flag depends on the call (EVAL/FCALL take it from the script's
+   * flags, as Redis's getCommandFlags does): whether this call counts as a write for routing.
+   */
+  writesFor?: (argv: string[]) => boolean;
   handler: Handler;
   subcommands?: Map<string, CommandSpec>;
   parent?: CommandSpec;
@@ -107,6 +112,7 @@ export interface CommandDef {
   keySpecs?: KeySpec[];
   getKeys?: (argv: string[]) => number[];
   variableKeyFlags?: (argv: string[]) => string[];
+  writesFor?: (argv: string[]) => boolean;
   handler: Handler;
   subcommands?: CommandDef[];
   group: string;
@@ -147,6 +153,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     keySpecs: def.keySpecs,
     getKeys: def.getKeys,
     variableKeyFlags: def.variableKeyFlags,
+    writesFor: def.writesFor,
     handler: def.handler,
     parent,
     group: def.group,

@@ -167,7 +167,7 @@ export class ScriptEngine {
     this.run = {
       engine: this, caller: scriptClient(), argv: [], name: '', evalMode: kind === 'eval', sc: scriptClient(), start: 0,
       killed: false, busy: false, sliceStart: 0, repl: 3, done: null, mayYield: false,
-      readOnly: false, allowOom: false, oomAtStart: false, writeDirty: false,
+      readOnly: false, allowOom: false, oomAtStart: false, writeDirty: false, allowCrossSlot: false, routeFlags: 0,
     };
   }
 

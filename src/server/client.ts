@@ -89,6 +89,12 @@ export class Client {
   ext: Record<string, unknown> = {};
   /** The command held while CLIENT PAUSE postpones it. */
   postponedArgv: string[] | null = null;
+  /**
+   * Cluster: the slot of the keys of the command being run (for EXEC, of its queue), -1 when it has
+   * none; a script's commands must keep to it (or to the first slot they touch) unless it allows
+   * cross-slot keys.
+   */
+  slot = -1;
   /** The argv whose redacted copy (passwords hidden) MONITOR and SLOWLOG show instead. */
   private redactedFor: string[] | null = null;
   private redactedArgv: string[] | null = null;

@@ -13,6 +13,7 @@ import {
   CLIENT_ASKING,
   CLIENT_BLOCKED,
   CLIENT_DIRTY_EXEC,
+  CLIENT_FAKE,
   CLIENT_MASTER,
   CLIENT_MONITOR,
   CLIENT_MULTI,
@@ -39,7 +40,7 @@ import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
 import { discardTransaction } from '../commands/tx.js';
 import { cluster } from '../cluster/node.js';
-import { clusterRedirect, routedCommand } from '../cluster/guard.js';
+import { clusterRedirect, routedCommand, scriptClusterCheck } from '../cluster/guard.js';
 import { holdUntilMigrated, migrateLocks, touchesMigratingKeys } from '../commands/migrate.js';
 
 /** Commands that run immediately even inside MULTI. */
@@ -104,6 +105,13 @@ export interface ScriptRunState {
   oomAtStart: boolean;
   /** The script already ran a write command (later writes cannot be refused halfway). */
   writeDirty: boolean;
+  /** Cluster: its commands may touch keys of several slots (allow-cross-slot-keys, or no flags). */
+  allowCrossSlot: boolean;
+  /**
+   * The caller's READONLY and ASKING when the script started, which its commands are routed with:
+   * ASKING lasts the whole script, even past the point where a busy script is suspended.
+   */
+  routeFlags: number;
 }
 
 /** The script past busy-reply-threshold (its commands were yielded to the event loop), if any. */
@@ -299,6 +307,11 @@ export function processScriptCommand(run: ScriptRunState, sc: Client, argv: stri
   }
   if (!run.allowOom && !run.writeDirty && run.oomAtStart && cmd.flags & F.DENYOOM && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.oom;
   if (cmd.flags & F.WRITE) run.writeDirty = true;
+  // Like Redis's mustObeyClient: our primary's link and the AOF loader are not checked.
+  if (cluster.on && (run.caller.flags & (CLIENT_MASTER | CLIENT_FAKE)) === 0) {
+    const refused = scriptClusterCheck(run.caller, run.routeFlags, cmd, argv, run.allowCrossSlot);
+    if (refused !== null) return refused;
+  }
   call(sc, cmd, argv);
   return null;
 }
