@@ -126,11 +126,14 @@ export class KeyspaceLoad implements SlicedLoad {
   }
 }
 
-/** Load `buf` into the databases now. Throws with the reason, including the offset for corrupt data. */
-export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { end: number } {
+/**
+ * Load `buf` into the databases now. Throws with the reason, including the offset for corrupt data.
+ * Returns where the RDB data stopped and its repl-stream-db.
+ */
+export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { end: number; streamDb: number } {
   const k = new KeyspaceLoad(buf, allowDup, keepExpired);
   k.step(Infinity);
-  return { end: k.end };
+  return { end: k.end, streamDb: k.streamDb };
 }
 
 /** Work done a slice at a time while clients get -LOADING: an RDB file, or an AOF's files. */

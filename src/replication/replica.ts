@@ -357,14 +357,13 @@ function fileTarget(): RdbTarget {
       flushAll();
       rdbStats.loading = true;
       try {
-        loadRdbInto(rdb, false, true);
+        this.streamDb = loadRdbInto(rdb, false, true).streamDb;
       } catch (err) {
         flushAll();
         throw err;
       } finally {
         rdbStats.loading = false;
       }
-      this.streamDb = Number(rdbAux(rdb.subarray(0, 4096)).get('repl-stream-db')) || 0;
     },
     abort() {
       close();

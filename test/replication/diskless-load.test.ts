@@ -58,7 +58,7 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
   let s: Redis | undefined;
 
   beforeAll(async () => {
-    redis = await startRedis(['--repl-diskless-sync-delay', '0']);
+    redis = await startRedis(['--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes']);
     p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
     await p.connect();
     const pipe = p.pipeline();
@@ -66,6 +66,10 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     for (let i = 0; i < KEYS; i++) pipe.set(`new:${i}`, randomBytes(500).toString('hex'));
     pipe.select(2);
     pipe.hset('new:h', 'f', 'v');
+    // A key already expired, still in the primary's RDB: a replica keeps it (its primary DELs it).
+    pipe.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    pipe.select(5);
+    pipe.set('gone', 'v', 'PX', '1');
     pipe.select(0);
     pipe.call('FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function{function_name='one', callback=function() return 1 end, flags={'no-writes'}}");
     await pipe.exec();
@@ -125,6 +129,8 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     expect(await r.exists('old')).toBe(0);
     expect(await r.dbsize()).toBe(KEYS);
     expect(await r.call('FCALL_RO', 'one', '0')).toBe(1);
+    await r.select(5);
+    expect(await r.dbsize()).toBe(1);
     await r.select(2);
     expect(await r.hget('new:h', 'f')).toBe('v');
     expect(fs.readdirSync(shoal!.dir).filter((f) => f.endsWith('.rdb'))).toEqual([]);
@@ -180,6 +186,11 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     expect(info(await r.info('persistence'), 'loading')).toBe('0');
     expect(await r.dbsize()).toBe(KEYS);
     expect(await r.call('FCALL_RO', 'one', '0')).toBe(1);
+    const done = await r.info('persistence');
+    expect(info(done, 'rdb_last_load_keys_loaded')).toBe(String(KEYS + 2));
+    expect(info(done, 'rdb_last_load_keys_expired')).toBe('0');
+    await r.select(5);
+    expect(await r.dbsize()).toBe(1);
     expect(fs.readdirSync(shoal!.dir).filter((f) => f.endsWith('.rdb'))).toEqual([]);
   }, 30000);
 
