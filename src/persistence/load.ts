@@ -1,9 +1,11 @@
 // Loading an RDB file into the keyspace: at start in slices while clients get -LOADING (as Redis
-// answers while it loads), and for DEBUG RELOAD at once. Keys already expired are dropped (on a
+// answers while it loads), for DEBUG RELOAD at once, and on a replica as it arrives from the
+// primary's socket (repl-diskless-load). Keys already expired are dropped (on a
 // primary), empty collections skipped, and any corruption is fatal with the byte offset that failed.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Db } from '../keyspace/db.js';
 import { setAccess } from '../keyspace/evict.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
@@ -23,24 +25,27 @@ interface LoadCounts {
   loaded: number;
   expired: number;
   empty: number;
+  /** The repl-stream-db AUX field (a primary's RDB for its replicas), else 0. */
+  streamDb: number;
 }
 
 /**
- * Where a file's entries go: the databases (which the caller has emptied, unless merging).
+ * Where a file's entries go: `dbs` (which the caller has emptied, unless merging).
  * `allowDup` lets a key in the file replace ours, `keepExpired` keeps keys already expired (an AOF
- * base: later commands may refer to them).
+ * base: later commands may refer to them; a replica's full sync: its primary expires them).
  */
-function keyspaceSink(counts: LoadCounts, allowDup: boolean, keepExpired: boolean): RdbSink {
+function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean, keepExpired: boolean): RdbSink {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
   return {
     aux(k, v) {
       if (k === 'redis-ver') log().info(`Loading RDB produced by version ${v}`);
       else if (k === 'used-mem') rdbStats.loadingRdbUsedMem = Number(v) || 0;
+      else if (k === 'repl-stream-db') counts.streamDb = Number(v) || 0;
     },
     entry(dbid, key, plain, expire, idle, freq) {
-      if (dbid >= server.dbs.length) {
-        throw new Error(`Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases`);
+      if (dbid >= dbs.length) {
+        throw new Error(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
       }
       if (dropExpired && expire !== -1 && expire < now) {
         counts.expired++;
@@ -50,7 +55,7 @@ function keyspaceSink(counts: LoadCounts, allowDup: boolean, keepExpired: boolea
         counts.empty++;
         return;
       }
-      const db = server.dbs[dbid];
+      const db = dbs[dbid];
       // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
       const before = db.dict.size;
       db.dict.set(key, fromPlain(plain));
@@ -73,13 +78,21 @@ function loadDone(counts: LoadCounts): void {
   );
 }
 
-/** An RDB image going into the databases, a slice at a time (see keyspaceSink for the flags). */
+/**
+ * An RDB image going into the databases, a slice at a time, or with `buf` null as a stream given
+ * to feed() (see keyspaceSink for the flags).
+ */
 export class KeyspaceLoad implements SlicedLoad {
-  private readonly counts: LoadCounts = { loaded: 0, expired: 0, empty: 0 };
+  private readonly counts: LoadCounts = { loaded: 0, expired: 0, empty: 0, streamDb: 0 };
   private readonly l: RdbLoader;
 
-  constructor(buf: Buffer, allowDup = false, keepExpired = false) {
-    this.l = new RdbLoader(buf, keyspaceSink(this.counts, allowDup, keepExpired));
+  constructor(buf: Buffer | null, allowDup = false, keepExpired = false, dbs: readonly Db[] = server.dbs) {
+    this.l = new RdbLoader(buf, keyspaceSink(this.counts, dbs, allowDup, keepExpired));
+  }
+
+  /** The primary's repl-stream-db AUX field. */
+  get streamDb(): number {
+    return this.counts.streamDb;
   }
 
   get loadedBytes(): number {
@@ -97,13 +110,30 @@ export class KeyspaceLoad implements SlicedLoad {
     else rdbStats.lastLoadKeysLoaded = this.counts.loaded;
     return done;
   }
+
+  /** A stream's next bytes (INFO's loading_loaded_bytes follows); throws on damage. */
+  feed(chunk: Buffer): void {
+    this.l.feed(chunk);
+    rdbStats.loadingLoadedBytes = this.l.pos;
+    rdbStats.lastLoadKeysLoaded = this.counts.loaded;
+  }
+
+  /** A stream's end: throws unless the RDB was complete. */
+  finish(): void {
+    this.l.finish();
+    rdbStats.loadingLoadedBytes = this.l.pos;
+    loadDone(this.counts);
+  }
 }
 
-/** Load `buf` into the databases now. Throws with the reason, including the offset for corrupt data. */
-export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { end: number } {
+/**
+ * Load `buf` into the databases now. Throws with the reason, including the offset for corrupt data.
+ * Returns where the RDB data stopped and its repl-stream-db.
+ */
+export function loadRdbInto(buf: Buffer, allowDup = false, keepExpired = false): { end: number; streamDb: number } {
   const k = new KeyspaceLoad(buf, allowDup, keepExpired);
   k.step(Infinity);
-  return { end: k.end };
+  return { end: k.end, streamDb: k.streamDb };
 }
 
 /** Work done a slice at a time while clients get -LOADING: an RDB file, or an AOF's files. */
@@ -127,10 +157,7 @@ const PROGRESS_EVERY_MS = 1000;
 export function runLoading(what: string, totalBytes: number, make: () => SlicedLoad, fatal: (reason: string) => Error, doneText: string): Promise<void> {
   const start = performance.now();
   rdbStats.loading = true;
-  rdbStats.loadingStartTime = Math.floor(Date.now() / 1000);
-  rdbStats.loadingTotalBytes = totalBytes;
-  rdbStats.loadingLoadedBytes = 0;
-  rdbStats.loadingRdbUsedMem = 0;
+  startLoadingStats(totalBytes);
   let nextProgress = start + PROGRESS_EVERY_MS;
   return new Promise<void>((resolve, reject) => {
     let load: SlicedLoad | null = null;
@@ -174,6 +201,14 @@ export function loadAtStart(): Promise<void> {
     return Promise.reject(fatal((err as Error).message));
   }
   return runLoading(file, buf.length, () => new KeyspaceLoad(buf), fatal, 'DB loaded from disk');
+}
+
+/** INFO's loading_* figures for a load of `totalBytes` starting now (the caller sets loading or asyncLoading). */
+export function startLoadingStats(totalBytes: number): void {
+  rdbStats.loadingStartTime = Math.floor(Date.now() / 1000);
+  rdbStats.loadingTotalBytes = totalBytes;
+  rdbStats.loadingLoadedBytes = 0;
+  rdbStats.loadingRdbUsedMem = 0;
 }
 
 function loadedPerc(): string {

@@ -12,7 +12,7 @@ import * as tls from 'node:tls';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
-import { loadRdbInto } from '../persistence/load.js';
+import { KeyspaceLoad, loadRdbInto, startLoadingStats } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
 import { activeChild, rdbStats } from '../persistence/save.js';
 import { Db } from '../keyspace/db.js';
@@ -22,7 +22,6 @@ import { server } from '../server/state.js';
 import { tlsClientOptions } from '../server/tls.js';
 import { Backlog } from './backlog.js';
 import { disconnectReplicas, feedStream, newReplId, sendUnsent, stream } from './primary.js';
-import { RdbStreamLoader } from './rdb-stream.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
 
@@ -293,7 +292,9 @@ function rdbTarget(primaryId: string): RdbTarget {
  */
 function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
   const dbs = swap ? server.dbs.map((d) => new Db(d.id)) : server.dbs;
-  const loader = new RdbStreamLoader(dbs);
+  // Keys already expired stay: the primary's DELs follow in the stream.
+  const loader = new KeyspaceLoad(null, false, true, dbs);
+  startLoadingStats(link.syncSize);
   if (serveOld) {
     rdbStats.asyncLoading = true;
     log().info('MASTER <-> REPLICA sync: Loading DB in memory from the socket, serving the old data meanwhile (swapdb)');
@@ -356,14 +357,13 @@ function fileTarget(): RdbTarget {
       flushAll();
       rdbStats.loading = true;
       try {
-        loadRdbInto(rdb, false, true);
+        this.streamDb = loadRdbInto(rdb, false, true).streamDb;
       } catch (err) {
         flushAll();
         throw err;
       } finally {
         rdbStats.loading = false;
       }
-      this.streamDb = Number(rdbAux(rdb.subarray(0, 4096)).get('repl-stream-db')) || 0;
     },
     abort() {
       close();

@@ -3,6 +3,7 @@
 // for a failed transfer, and served meanwhile when it is the same history), on-empty-db (parsed
 // straight in with -LOADING meanwhile, only when the dataset is empty), and
 // replica-serve-stale-data no during the transfer.
+// The primary's function library comes along in every mode.
 // The redis-server primary sends slowly (rdb-key-save-delay) so the transfer can be watched.
 
 import { randomBytes } from 'node:crypto';
@@ -57,7 +58,7 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
   let s: Redis | undefined;
 
   beforeAll(async () => {
-    redis = await startRedis(['--repl-diskless-sync-delay', '0']);
+    redis = await startRedis(['--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes']);
     p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
     await p.connect();
     const pipe = p.pipeline();
@@ -65,7 +66,12 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     for (let i = 0; i < KEYS; i++) pipe.set(`new:${i}`, randomBytes(500).toString('hex'));
     pipe.select(2);
     pipe.hset('new:h', 'f', 'v');
+    // A key already expired, still in the primary's RDB: a replica keeps it (its primary DELs it).
+    pipe.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    pipe.select(5);
+    pipe.set('gone', 'v', 'PX', '1');
     pipe.select(0);
+    pipe.call('FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function{function_name='one', callback=function() return 1 end, flags={'no-writes'}}");
     await pipe.exec();
     // About 1 s per full sync: long enough to watch, short enough for CI.
     await p.config('SET', 'rdb-key-save-delay', '3500');
@@ -122,6 +128,9 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     await until('the link', () => linkUp(r));
     expect(await r.exists('old')).toBe(0);
     expect(await r.dbsize()).toBe(KEYS);
+    expect(await r.call('FCALL_RO', 'one', '0')).toBe(1);
+    await r.select(5);
+    expect(await r.dbsize()).toBe(1);
     await r.select(2);
     expect(await r.hget('new:h', 'f')).toBe('v');
     expect(fs.readdirSync(shoal!.dir).filter((f) => f.endsWith('.rdb'))).toEqual([]);
@@ -167,10 +176,21 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     const r = await replica(['--repl-diskless-load', 'on-empty-db'], false);
     expect(await reply(r, 'GET', 'new:1')).toBe('LOADING Redis is loading the dataset in memory');
     expect(await reply(r, 'PING')).toBe('LOADING Redis is loading the dataset in memory');
-    expect(info(await r.info('persistence'), 'loading')).toBe('1');
+    const persistence = await r.info('persistence');
+    expect(info(persistence, 'loading')).toBe('1');
+    // The loading_* figures, as for a load at start: the size is unknown with EOF framing.
+    expect(Math.abs(Number(info(persistence, 'loading_start_time')) - Date.now() / 1000)).toBeLessThan(10);
+    expect(info(persistence, 'loading_total_bytes')).toBe('0');
+    await until('bytes loaded', async () => Number(info(await r.info('persistence'), 'loading_loaded_bytes')) > 0);
     await until('the link', () => linkUp(r));
     expect(info(await r.info('persistence'), 'loading')).toBe('0');
     expect(await r.dbsize()).toBe(KEYS);
+    expect(await r.call('FCALL_RO', 'one', '0')).toBe(1);
+    const done = await r.info('persistence');
+    expect(info(done, 'rdb_last_load_keys_loaded')).toBe(String(KEYS + 2));
+    expect(info(done, 'rdb_last_load_keys_expired')).toBe('0');
+    await r.select(5);
+    expect(await r.dbsize()).toBe(1);
     expect(fs.readdirSync(shoal!.dir).filter((f) => f.endsWith('.rdb'))).toEqual([]);
   }, 30000);
 

@@ -103,12 +103,22 @@ export function loadRdb(buf: Buffer, sink: RdbSink, verifyChecksum = true): { ve
   return { version: l.version, end: l.end };
 }
 
-/** An RDB file parsed a slice at a time (loading at start, while clients get -LOADING). */
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * An RDB parsed a slice at a time: a whole file (loading at start, while clients get -LOADING),
+ * or a stream given by feed() as it arrives (a replica's disk-less load), each record handled once
+ * its last byte is in. Every read of a record comes before its effect, so a record cut short by a
+ * chunk's end leaves nothing changed and is read again from its start once more bytes came; a
+ * large value is retried only after the bytes pending doubled, which keeps that linear.
+ */
 export class RdbLoader {
-  readonly version: number;
-  /** Where the RDB data stopped, once step() has returned true. */
+  /** From the header (a stream's once its first 9 bytes are in). */
+  version = -1;
+  /** Where the RDB data stopped, once step() has returned true (or a stream is complete). */
   end = -1;
-  private readonly r: RdbReader;
+  private buf: Buffer;
+  private r: RdbReader;
   private db = 0;
   private expire = -1;
   private idle = -1;
@@ -116,10 +126,27 @@ export class RdbLoader {
   /** The checksum runs along with the parse, a slice at a time, up to `crcPos`. */
   private readonly crc = new Crc64();
   private crcPos = 0;
+  /** Where the record being read starts: a stream cut short in it goes on from there. */
+  private recordStart = 0;
+  /** A stream's bytes not parsed yet (null for a whole file). */
+  private pending: Buffer[] | null = null;
+  private pendingLen = 0;
+  /** Parse again only once this many bytes are pending. */
+  private retryAt = 0;
 
-  /** Checks the header now: throws RdbError for a file that is not RDB at all. */
-  constructor(private readonly buf: Buffer, private readonly sink: RdbSink, private readonly verifyChecksum = true) {
-    const r = (this.r = new RdbReader(buf));
+  /**
+   * A whole file, whose header is checked now (throws RdbError for a file that is not RDB at
+   * all), or with `buf` null a stream fed later.
+   */
+  constructor(buf: Buffer | null, private readonly sink: RdbSink, private readonly verifyChecksum = true) {
+    this.buf = buf ?? EMPTY;
+    this.r = new RdbReader(this.buf);
+    if (buf === null) this.pending = [];
+    else this.header();
+  }
+
+  private header(): void {
+    const { r, buf } = this;
     if (buf.length < 9 || buf.latin1Slice(0, 5) !== 'REDIS') r.fail('not an RDB file (wrong signature)');
     const verText = buf.latin1Slice(5, 9);
     const version = Number(verText);
@@ -130,18 +157,73 @@ export class RdbLoader {
 
   /** Bytes parsed so far. */
   get pos(): number {
-    return this.r.pos;
+    return this.r.base + this.r.pos;
   }
 
-  /** Parse until `deadline` (performance.now() ms); true once the whole file is done. */
+  /** A stream's next bytes; throws on corrupt data or bytes past the RDB's end. */
+  feed(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.end >= 0) throw new Error('data after the end of the RDB');
+    this.pending!.push(chunk);
+    this.pendingLen += chunk.length;
+    if (this.pendingLen >= this.retryAt) this.parseStream();
+  }
+
+  /** A stream's payload ended: the RDB must be complete. */
+  finish(): void {
+    if (this.end < 0 && this.pendingLen > 0) this.parseStream();
+    if (this.end < 0) throw new Error(`the RDB ended early (${this.pendingLen} bytes not parsed)`);
+  }
+
+  /** Parse the pending bytes as far as they go; keep the record cut short, if any. */
+  private parseStream(): void {
+    const pending = this.pending!;
+    const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.pendingLen);
+    const r = (this.r = new RdbReader(buf, this.r.base + this.r.pos));
+    this.buf = buf;
+    this.crcPos = 0;
+    this.recordStart = 0;
+    try {
+      if (this.version < 0) {
+        if (buf.length < 9) {
+          this.keep(0);
+          return;
+        }
+        this.header();
+      }
+      if (this.step(Infinity)) {
+        if (r.pos !== buf.length) throw new Error('data after the end of the RDB');
+        this.keep(buf.length);
+        return;
+      }
+    } catch (err) {
+      if (!(err instanceof RdbError && err.message.startsWith('unexpected end of data'))) throw err;
+      r.pos = this.recordStart;
+    }
+    if (this.verifyChecksum) this.checksumTo(r.pos);
+    this.keep(r.pos);
+  }
+
+  /** Drop the first `used` pending bytes (parsed); wait for twice the rest before parsing again. */
+  private keep(used: number): void {
+    const rest = this.buf.subarray(used);
+    this.r = new RdbReader(EMPTY, this.r.base + used);
+    this.buf = EMPTY;
+    this.pending = rest.length === 0 ? [] : [rest];
+    this.pendingLen = rest.length;
+    this.retryAt = rest.length * 2;
+  }
+
+  /** Parse until `deadline` (performance.now() ms); true once the whole RDB is done. */
   step(deadline: number): boolean {
-    const { r, buf, sink } = this;
+    const { r, sink } = this;
     let n = 0;
     for (;;) {
       if ((++n & 255) === 0 && performance.now() >= deadline) {
         if (this.verifyChecksum) this.checksumTo(r.pos);
         return false;
       }
+      this.recordStart = r.pos;
       const type = r.byte();
       switch (type) {
         case OP.EXPIRETIME_MS:
@@ -187,14 +269,14 @@ export class RdbLoader {
           const end = r.pos;
           if (this.version >= 5) {
             r.need(8);
-            const stored = buf.readBigUInt64LE(end);
+            const stored = r.buf.readBigUInt64LE(end);
             if (this.verifyChecksum && stored !== 0n) {
               this.checksumTo(end);
-              if (this.crc.value() !== stored) throw new RdbError('wrong RDB checksum', end);
+              if (this.crc.value() !== stored) throw new RdbError('wrong RDB checksum', r.base + end);
             }
             r.pos += 8;
           }
-          this.end = r.pos;
+          this.end = r.base + r.pos;
           return true;
         }
         default: {
