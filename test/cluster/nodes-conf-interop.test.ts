@@ -23,6 +23,7 @@ import { CLUSTER_SLOTS, keyHashSlot } from '../../src/cluster/slots.js';
 import { ClusterState } from '../../src/cluster/state.js';
 import { RespConn, requireRedis } from '../helpers/server.js';
 import { startClusterRedis, type ClusterRedis } from './redis-cluster.js';
+import { until } from '../helpers/wait.js';
 
 const enabled = requireRedis();
 
@@ -31,15 +32,6 @@ function bulkText(reply: string): string {
   return reply.slice(reply.indexOf('\r\n') + 2, -2);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A hash tag whose slot satisfies `ok`. */
 function tagWhere(ok: (slot: number) => boolean, avoid: number[] = []): string {

@@ -5,6 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RespConn, SHOAL_BIN, freePort, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
+
+export { until };
 
 export interface ClusterShoal extends RunningServer {
   cport: number;
@@ -22,15 +25,6 @@ export function tmpClusterDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-cluster-'));
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** One call on a fresh connection. */
 export async function call1(port: number, ...argv: string[]): Promise<string> {

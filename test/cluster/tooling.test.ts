@@ -13,16 +13,10 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, RespConn, requireRedis, SHOAL_BIN } from '../helpers/server.js';
 import { clusterNodes, nodeId, run, runAsync, slotCounts, slotOwner, ToolCluster, waitForAgreement } from './tooling-cluster.js';
+import { until } from '../helpers/wait.js';
 
 const SPARES = 2;
 
-async function until(cond: () => boolean, ms = 10000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`not reached within ${ms} ms: ${cond.toString()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster against Shoal nodes', () => {
   let c: ToolCluster;
@@ -113,8 +107,8 @@ describe.skipIf(!requireRedis())('redis-cli --cluster and bin/shoal-cluster agai
     expect(s.status, s.out).toBe(0);
     await waitForAgreement(c.addr(0), 8);
     // Every node learns the new replica's role from its pings.
-    await until(() => clusterNodes(c.port(0)).some((n) => n.port === c.port(7) && n.flags.includes('slave') && n.master === newId));
-    await until(() => clusterNodes(c.port(7)).some((n) => n.flags.includes('myself') && n.flags.includes('slave')));
+    await until('node 7 to show as a replica of the new primary', () => clusterNodes(c.port(0)).some((n) => n.port === c.port(7) && n.flags.includes('slave') && n.master === newId), 10000, 200);
+    await until('node 7 to call itself a replica', () => clusterNodes(c.port(7)).some((n) => n.flags.includes('myself') && n.flags.includes('slave')), 10000, 200);
     const rs = c.cli('--cluster', 'reshard', c.addr(0), '--cluster-from', 'all', '--cluster-to', newId, '--cluster-slots', '100',
       '--cluster-yes', '--cluster-pipeline', '20');
     expect(rs.status, rs.out).toBe(0);

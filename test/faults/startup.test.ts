@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIRECTIVES } from '../../src/config/table.js';
 import { RespConn, SHOAL_BIN, freePort } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const SHIPPED_CONF = path.resolve(__dirname, '../../conf/shoal.conf');
 
@@ -40,13 +41,6 @@ async function runShoal(args: string[], timeoutMs = 10000): Promise<Exit> {
   return r;
 }
 
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function conf(name: string, text: string): string {
   const file = path.join(tmp, name);
@@ -58,7 +52,7 @@ describe('startup and shutdown', () => {
   it('logs one startup line with version, mode, port and pid, serves, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const s = spawnShoal(['--port', String(port), '--save', '']);
-    await waitFor(() => s.out().includes('listening'), 'the startup line');
+    await until('the startup line', () => s.out().includes('listening'), 10000, 20);
     const lines = s.out().split('\n').filter((l) => l.includes('listening'));
     expect(lines).toHaveLength(1);
     const rec = JSON.parse(lines[0]);
@@ -79,7 +73,7 @@ describe('startup and shutdown', () => {
     const [filePort, cliPort] = [await freePort(), await freePort()];
     const file = conf('ok.conf', `# comment\n\nport ${filePort}\nsave ""\nloglevel warning\n`);
     const s = spawnShoal([file, '--port', String(cliPort), '--loglevel', 'notice']);
-    await waitFor(() => s.out().includes('listening'), 'the startup line');
+    await until('the startup line', () => s.out().includes('listening'), 10000, 20);
     expect(JSON.parse(s.out().split('\n').find((l) => l.includes('listening'))!).port).toBe(cliPort);
     s.proc.kill('SIGTERM');
     expect((await s.exited).code).toBe(0);
@@ -88,7 +82,7 @@ describe('startup and shutdown', () => {
   it('accepts the shipped conf/shoal.conf', async () => {
     const port = await freePort();
     const s = spawnShoal([SHIPPED_CONF, '--port', String(port), '--save', '']);
-    await waitFor(() => s.out().includes('listening') || s.proc.exitCode !== null, 'the startup line');
+    await until('the startup line', () => s.out().includes('listening') || s.proc.exitCode !== null, 10000, 20);
     expect(s.proc.exitCode).toBeNull();
     const c = await RespConn.connect(port);
     expect(await c.call('PING')).toBe('+PONG\r\n');

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const HAVE = requireRedis();
 const KEYS = 300;
@@ -21,13 +22,6 @@ function info(text: string, field: string): string {
   return m === null ? '' : m[1].trim();
 }
 
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function linkUp(r: Redis): Promise<boolean> {
   return info(await r.info('replication'), 'master_link_status') === 'up';

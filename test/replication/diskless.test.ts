@@ -10,6 +10,7 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
 import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const HAVE = requireRedis();
 const DEBUG = ['--enable-debug-command', 'yes'];
@@ -19,13 +20,6 @@ function info(text: string, field: string): string {
   return m === null ? '' : m[1].trim();
 }
 
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function caughtUp(primary: Redis, replica: Redis): Promise<void> {
   await until('replica to catch up', async () => {

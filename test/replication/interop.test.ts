@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const HAVE = requireRedis();
 
@@ -15,13 +16,6 @@ function info(text: string, field: string): string {
   return m === null ? '' : m[1].trim();
 }
 
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Every key of every database with its type, value and whether it has a TTL. */
 async function dataset(r: Redis): Promise<Record<string, unknown>> {
