@@ -5,9 +5,11 @@
 // failover, slot-config, health); this file does the I/O around them.
 
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { bindTargets } from '../server/listener.js';
+import { createTlsBusServer, tlsClientOptions } from '../server/tls.js';
 import { propagate } from '../server/propagate.js';
 import { pauseClients, unpauseClients, PAUSE_WRITE } from '../server/pause.js';
 import { publish, spublish } from '../server/pubsub.js';
@@ -92,7 +94,7 @@ export function initCluster(): void {
   if (conf === null) log().info(`No cluster configuration found, I'm ${cluster.st.myself.id}`);
   else log().info(`Node configuration loaded, I'm ${cluster.st.myself.id}`);
   updateMyselfAnnounced();
-  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-bus-port', 'cluster-announce-hostname', 'cluster-replica-no-failover']) {
+  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-tls-port', 'cluster-announce-bus-port', 'cluster-announce-hostname', 'cluster-replica-no-failover']) {
     cfg.watch(d, () => {
       updateMyselfAnnounced();
       saveConfig();
@@ -129,17 +131,26 @@ export function verifyClusterConfigWithData(): void {
   if (changed) saveConfig();
 }
 
+/** With tls-cluster the TLS port is the one clients are sent to, and the bus port derives from it. */
+function clientPort(): number {
+  return server.config.bool('tls-cluster') ? server.config.num('tls-port') : server.config.num('port');
+}
+
 /** The bus port this node listens on: cluster-port, else the client port + 10000. */
 function busPort(): number {
   const p = server.config.num('cluster-port');
-  return p !== 0 ? p : server.config.num('port') + CLUSTER_PORT_INCR;
+  return p !== 0 ? p : clientPort() + CLUSTER_PORT_INCR;
 }
 
 /** Our announced address and ports (clusterUpdateMyselfAnnouncedPorts and friends). */
 function updateMyselfAnnounced(): void {
   const me = cluster.st.myself;
   const cfg = server.config;
-  me.port = cfg.num('cluster-announce-port') || cfg.num('port');
+  // A TLS cluster also announces the plaintext port (pport) for clients that connect without TLS.
+  const tlsCluster = cfg.bool('tls-cluster');
+  const announceTls = tlsCluster ? cfg.num('cluster-announce-tls-port') : 0;
+  me.port = announceTls || cfg.num('cluster-announce-port') || clientPort();
+  me.pport = !tlsCluster ? 0 : announceTls !== 0 ? cfg.num('cluster-announce-port') : cfg.num('port');
   me.cport = cfg.num('cluster-announce-bus-port') || busPort();
   me.hostname = cfg.get('cluster-announce-hostname');
   const ip = cfg.get('cluster-announce-ip');
@@ -154,7 +165,7 @@ export async function startClusterBus(): Promise<void> {
   if (!cluster.on) return;
   const port = busPort();
   for (const { host, optional } of bindTargets(server.config.get('bind'))) {
-    const srv = net.createServer({ noDelay: true }, onInbound);
+    const srv = server.config.bool('tls-cluster') ? createTlsBusServer(onInbound) : net.createServer({ noDelay: true }, onInbound);
     try {
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);
@@ -277,12 +288,15 @@ function freeNodeLinks(n: ClusterNode): void {
 /** Open the outbound link to a node; its first message is a MEET (when meeting) or a PING. */
 function connectNode(n: ClusterNode): void {
   const localAddress = sourceAddress();
-  const sock = net.connect(localAddress === undefined ? { host: n.ip, port: n.cport } : { host: n.ip, port: n.cport, localAddress });
+  const where: net.TcpNetConnectOpts = localAddress === undefined ? { host: n.ip, port: n.cport } : { host: n.ip, port: n.cport, localAddress };
+  const tlsOpts = server.config.bool('tls-cluster') ? tlsClientOptions() : null;
+  const sock = tlsOpts !== null ? tls.connect({ ...tlsOpts, ...where }) : net.connect(where);
   sock.setNoDelay(true);
   const l = new BusLink(sock, false, n);
   outLinks.set(n, l);
   attach(l);
-  sock.once('connect', () => {
+  // Over TLS the link is usable once the handshake (which checks the peer's certificate) is done.
+  sock.once(tlsOpts !== null ? 'secureConnect' : 'connect', () => {
     if (l.closed) return;
     l.connected = true;
     n.linked = true;

@@ -1,0 +1,133 @@
+// tls-cluster yes: the cluster bus runs over TLS with the tls-* certificates, nodes announce their
+// TLS port to clients, and replicas inside the cluster sync over tls-replication. Certificates are
+// made by openssl at test time; redis-cli --tls creates the cluster and follows MOVED, and a
+// Debian redis-server with the same settings joins a Shoal cluster.
+
+import { spawnSync } from 'node:child_process';
+import * as net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RespConn, freePort, requireRedis, type RunningServer } from '../helpers/server.js';
+import { call1, clusterInfo, startClusterShoal, text, until, waitStateOk, type ClusterShoal } from '../cluster/shoal-cluster.js';
+import { startClusterRedis } from '../cluster/redis-cluster.js';
+import { makeCerts, type TestCerts } from './certs.js';
+
+const HAVE_REDIS = requireRedis();
+
+describe.runIf(HAVE_REDIS)('tls-cluster', () => {
+  let certs: TestCerts;
+  const running: RunningServer[] = [];
+  /** TLS port of each node, by its plain port. */
+  const tlsPortOf = new Map<number, number>();
+
+  beforeAll(() => {
+    certs = makeCerts();
+  });
+  afterAll(async () => {
+    for (const s of running) await s.stop();
+    certs?.remove();
+  });
+
+  const tlsArgs = (port: number): string[] => ['--bind', '127.0.0.1', '--tls-port', String(port), '--tls-cert-file', certs.serverCert,
+    '--tls-key-file', certs.serverKey, '--tls-ca-cert-file', certs.ca, '--tls-client-cert-file', certs.clientCert,
+    '--tls-client-key-file', certs.clientKey, '--tls-cluster', 'yes', '--tls-replication', 'yes'];
+
+  function cli(args: string[]): { status: number | null; out: string } {
+    const r = spawnSync('redis-cli', ['--tls', '--cacert', certs.ca, '--cert', certs.clientCert, '--key', certs.clientKey, ...args],
+      { encoding: 'utf8', timeout: 20000, env: { ...process.env, TERM: 'dumb' } });
+    return { status: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
+  }
+
+  async function shoalNode(): Promise<ClusterShoal> {
+    const tlsPort = await freePort();
+    const s = await startClusterShoal(tlsArgs(tlsPort));
+    running.push(s);
+    tlsPortOf.set(s.port, tlsPort);
+    return s;
+  }
+
+  /** Whether a plain TCP client on the bus port is dropped without a reply (the bus expects a TLS handshake). */
+  function plainBusRefused(cport: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const s = net.connect(cport, '127.0.0.1', () => s.write(Buffer.alloc(2256)));
+      s.on('data', () => resolve(false));
+      s.on('error', () => resolve(true));
+      s.on('close', () => resolve(true));
+    });
+  }
+
+  it('three Shoal nodes: redis-cli --tls --cluster create, state ok, TLS ports announced, -c follows MOVED', async () => {
+    const nodes = [await shoalNode(), await shoalNode(), await shoalNode()];
+    const r = cli(['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${tlsPortOf.get(n.port)}`), '--cluster-yes']);
+    expect(r.out).toContain('[OK] All 16384 slots covered.');
+    expect(r.status).toBe(0);
+    for (const n of nodes) await waitStateOk(n.port);
+
+    // Clients are sent to the TLS ports; the bus ports are the ones configured.
+    const lines = text(await call1(nodes[0].port, 'CLUSTER', 'NODES')).trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const n of nodes) expect(lines.some((l) => l.includes(` 127.0.0.1:${tlsPortOf.get(n.port)}@${n.cport} `))).toBe(true);
+    const slots = cli(['-p', String(tlsPortOf.get(nodes[1].port)), 'CLUSTER', 'SLOTS']).out;
+    for (const n of nodes) expect(slots).toContain(String(tlsPortOf.get(n.port)));
+
+    const tls0 = String(tlsPortOf.get(nodes[0].port));
+    for (const key of ['a', 'b', 'c', 'tls{x}']) {
+      expect(cli(['-c', '-p', tls0, 'SET', key, `v-${key}`]).out).toBe('OK\n');
+      expect(cli(['-c', '-p', tls0, 'GET', key]).out).toBe(`v-${key}\n`);
+    }
+    // Without -c the redirect names the TLS port of the owner.
+    expect(cli(['-p', tls0, 'GET', 'a']).out.trim()).toBe(`MOVED 15495 127.0.0.1:${tlsPortOf.get(nodes[2].port)}`);
+
+    expect(await plainBusRefused(nodes[0].cport)).toBe(true);
+  }, 30000);
+
+  it('a redis-server with the same TLS settings joins, serves slots, and replicates a Shoal primary', async () => {
+    const a = await shoalNode();
+    const b = await shoalNode();
+    const redisTls = await freePort();
+    const redis = await startClusterRedis([...tlsArgs(redisTls), '--cluster-node-timeout', '1000']);
+    running.push(redis);
+    const replicaTls = await freePort();
+    const replica = await startClusterRedis([...tlsArgs(replicaTls), '--cluster-node-timeout', '1000']);
+    running.push(replica);
+    tlsPortOf.set(redis.port, redisTls);
+    tlsPortOf.set(replica.port, replicaTls);
+
+    for (const n of [b, redis, replica]) {
+      expect(await call1(a.port, 'CLUSTER', 'MEET', '127.0.0.1', String(tlsPortOf.get(n.port)), String(n.cport))).toBe('+OK\r\n');
+    }
+    expect(await call1(a.port, 'CLUSTER', 'ADDSLOTSRANGE', '0', '5000')).toBe('+OK\r\n');
+    expect(await call1(b.port, 'CLUSTER', 'ADDSLOTSRANGE', '5001', '10000')).toBe('+OK\r\n');
+    expect(await call1(redis.port, 'CLUSTER', 'ADDSLOTSRANGE', '10001', '16383')).toBe('+OK\r\n');
+    // Everyone knows everyone once the redis-server replica sees four nodes connected over TLS.
+    const aId = text(await call1(a.port, 'CLUSTER', 'MYID'));
+    await until('four connected nodes on the redis-server replica', async () => {
+      const nodes = text(await call1(replica.port, 'CLUSTER', 'NODES')).trim().split('\n');
+      return nodes.length === 4 && nodes.every((l) => / connected/.test(l) && !/handshake|fail/.test(l)) ? true : undefined;
+    });
+    expect(await call1(replica.port, 'CLUSTER', 'REPLICATE', aId)).toBe('+OK\r\n');
+    for (const n of [a, b, redis, replica]) await waitStateOk(n.port);
+
+    // redis-server sees Shoal's TLS port as its client port, and Shoal sees redis-server's.
+    expect(cli(['-p', String(redisTls), 'CLUSTER', 'NODES']).out).toContain(` 127.0.0.1:${tlsPortOf.get(a.port)}@${a.cport} `);
+    expect(cli(['-p', String(tlsPortOf.get(a.port)), 'CLUSTER', 'NODES']).out).toContain(` 127.0.0.1:${redisTls}@${redis.cport} `);
+
+    // The redis-server replica syncs from Shoal's TLS port.
+    const aTls = String(tlsPortOf.get(a.port));
+    expect(cli(['-p', aTls, 'SET', 'b', 'from-shoal']).out).toBe('OK\n');
+    await until('replica link up', async () => {
+      const info = text(await call1(replica.port, 'INFO', 'replication'));
+      return info.includes('master_link_status:up') && info.includes(`master_port:${aTls}`) ? true : undefined;
+    });
+    const onReplica = await RespConn.connect(replica.port);
+    expect(await onReplica.call('READONLY')).toBe('+OK\r\n');
+    await until('key on the replica', async () => ((await onReplica.call('GET', 'b')) === '$10\r\nfrom-shoal\r\n' ? true : undefined));
+    onReplica.close();
+
+    // Keys route across Shoal and redis-server nodes.
+    for (const key of ['a', 'b', 'c']) {
+      expect(cli(['-c', '-p', String(redisTls), 'SET', key, `v-${key}`]).out).toBe('OK\n');
+      expect(cli(['-c', '-p', aTls, 'GET', key]).out).toBe(`v-${key}\n`);
+    }
+    expect((await clusterInfo(redis.port)).cluster_known_nodes).toBe('4');
+  }, 30000);
+});
