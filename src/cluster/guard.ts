@@ -4,7 +4,7 @@
 import { F, type CommandSpec } from '../commands/spec.js';
 import { CLIENT_ASKING, CLIENT_MULTI, CLIENT_READONLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { cluster } from './node.js';
+import { cluster, portFor } from './node.js';
 import { RouteQueryBuffer } from './route-keys.js';
 import { Route, redirectError, routeQuery, type KeyPresence, type RouteResult } from './routing.js';
 
@@ -49,5 +49,6 @@ export function clusterRedirect(c: Client, cmd: CommandSpec, argv: string[]): st
   q.asking = (c.flags & CLIENT_ASKING) !== 0;
   q.readonly = (c.flags & CLIENT_READONLY) !== 0;
   const code = routeQuery(cluster.st, q, presence, result);
-  return code === Route.OK ? null : redirectError(code, result);
+  if (code === Route.OK) return null;
+  return redirectError(code, result, result.node === null ? 0 : portFor(c, result.node));
 }

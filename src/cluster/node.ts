@@ -14,7 +14,7 @@ import { propagate } from '../server/propagate.js';
 import { pauseClients, unpauseClients, PAUSE_WRITE } from '../server/pause.js';
 import { publish, spublish } from '../server/pubsub.js';
 import { blockedClients, blockedOn, unblockWith } from '../server/blocking.js';
-import { CLIENT_READONLY } from '../server/client.js';
+import { CLIENT_READONLY, type Client } from '../server/client.js';
 import { F } from '../commands/spec.js';
 import { stream } from '../replication/primary.js';
 import { link as replLink, setPrimary, unsetPrimary } from '../replication/replica.js';
@@ -26,7 +26,7 @@ import { clearFailureIfNeeded } from './failure.js';
 import { processGossip } from './gossip.js';
 import { formatNodesConf, readNodesConf, writeFileAtomic, CLUSTER_PORT_INCR } from './nodes-conf.js';
 import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
-import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
+import { Route, redirectError, routeBlocked, type RouteNode, type RouteResult } from './routing.js';
 import { initSlotIndex, countKeysInSlot, keysInSlot } from './slot-index.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slots.js';
 import { ClusterState, randomNodeId, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
@@ -140,6 +140,19 @@ function clientPort(): number {
 function busPort(): number {
   const p = server.config.num('cluster-port');
   return p !== 0 ? p : clientPort() + CLUSTER_PORT_INCR;
+}
+
+/**
+ * Whether `c` is told plaintext ports (pport): in a TLS cluster the announced ports are TLS ones,
+ * so a client that came in without TLS gets each node's plaintext port where it has one.
+ */
+export function usePlainPort(c: Client): boolean {
+  return c.socket !== null && !(c.socket instanceof tls.TLSSocket) && server.config.bool('tls-cluster');
+}
+
+/** The port of `n` as `c` should be told it (CLUSTER SLOTS, MOVED and ASK). */
+export function portFor(c: Client, n: RouteNode): number {
+  return usePlainPort(c) && n.pport !== 0 ? n.pport : n.port;
 }
 
 /** Our announced address and ports (clusterUpdateMyselfAnnouncedPorts and friends). */
@@ -677,7 +690,7 @@ function processPacket(l: BusLink, m: BusMessage): void {
 function updateAddressIfNeeded(n: ClusterNode, l: BusLink, m: BusMessage): boolean {
   if (l === outLinks.get(n) || n === cluster.st.myself) return false;
   const ip = peerIp(l, m.myip);
-  if (n.ip === ip && n.port === m.port && n.cport === m.cport) return false;
+  if (n.ip === ip && n.port === m.port && n.cport === m.cport && n.pport === m.pport) return false;
   n.ip = ip;
   n.port = m.port;
   n.pport = m.pport;
@@ -870,7 +883,7 @@ const blockedRoute: RouteResult = { slot: 0, node: null };
 function redirectBlockedClients(): void {
   for (const { client, key, cmd } of blockedOn(server.dbs[0])) {
     const code = routeBlocked(cluster.st, keyHashSlot(key), (client.flags & CLIENT_READONLY) !== 0, (cmd.flags & F.WRITE) !== 0, blockedRoute);
-    if (code !== Route.OK) unblockWith(client, redirectError(code, blockedRoute));
+    if (code !== Route.OK) unblockWith(client, redirectError(code, blockedRoute, blockedRoute.node === null ? 0 : portFor(client, blockedRoute.node)));
   }
 }
 

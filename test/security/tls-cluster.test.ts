@@ -63,7 +63,7 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     for (const n of nodes) await waitStateOk(n.port);
 
     // Clients are sent to the TLS ports; the bus ports are the ones configured.
-    const lines = text(await call1(nodes[0].port, 'CLUSTER', 'NODES')).trim().split('\n');
+    const lines = cli(['-p', String(tlsPortOf.get(nodes[0].port)), 'CLUSTER', 'NODES']).out.trim().split('\n');
     expect(lines).toHaveLength(3);
     for (const n of nodes) expect(lines.some((l) => l.includes(` 127.0.0.1:${tlsPortOf.get(n.port)}@${n.cport} `))).toBe(true);
     const slots = cli(['-p', String(tlsPortOf.get(nodes[1].port)), 'CLUSTER', 'SLOTS']).out;
@@ -76,6 +76,12 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     }
     // Without -c the redirect names the TLS port of the owner.
     expect(cli(['-p', tls0, 'GET', 'a']).out.trim()).toBe(`MOVED 15495 127.0.0.1:${tlsPortOf.get(nodes[2].port)}`);
+
+    // A client without TLS is told the plaintext ports instead, as Redis does.
+    const plain = text(await call1(nodes[0].port, 'CLUSTER', 'NODES'));
+    for (const n of nodes) expect(plain).toContain(` 127.0.0.1:${n.port}@${n.cport} `);
+    expect(await call1(nodes[0].port, 'GET', 'a')).toBe(`-MOVED 15495 127.0.0.1:${nodes[2].port}\r\n`);
+    expect(await call1(nodes[0].port, 'CLUSTER', 'SLOTS')).toContain(`:${nodes[2].port}\r\n`);
 
     expect(await plainBusRefused(nodes[0].cport)).toBe(true);
   }, 30000);
@@ -110,6 +116,15 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     // redis-server sees Shoal's TLS port as its client port, and Shoal sees redis-server's.
     expect(cli(['-p', String(redisTls), 'CLUSTER', 'NODES']).out).toContain(` 127.0.0.1:${tlsPortOf.get(a.port)}@${a.cport} `);
     expect(cli(['-p', String(tlsPortOf.get(a.port)), 'CLUSTER', 'NODES']).out).toContain(` 127.0.0.1:${redisTls}@${redis.cport} `);
+
+    // Both kinds of node describe a node of a TLS cluster alike: both ports in CLUSTER SHARDS, the
+    // plaintext one in CLUSTER NODES and SLOTS for a client without TLS.
+    const bothPorts = (n: RunningServer): string => `$4\r\nport\r\n:${n.port}\r\n$8\r\ntls-port\r\n:${tlsPortOf.get(n.port)}\r\n`;
+    for (const [asker, about] of [[a, redis], [redis, a]]) {
+      expect(await call1(asker.port, 'CLUSTER', 'SHARDS'), `asking ${asker === a ? 'Shoal' : 'redis'}`).toContain(bothPorts(about));
+      expect(await call1(asker.port, 'CLUSTER', 'SLOTS')).toContain(`:${about.port}\r\n`);
+      expect(text(await call1(asker.port, 'CLUSTER', 'NODES'))).toContain(` 127.0.0.1:${about.port}@`);
+    }
 
     // The redis-server replica syncs from Shoal's TLS port.
     const aTls = String(tlsPortOf.get(a.port));
