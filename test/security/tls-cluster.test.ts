@@ -83,6 +83,22 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     expect(await call1(nodes[0].port, 'GET', 'a')).toBe(`-MOVED 15495 127.0.0.1:${nodes[2].port}\r\n`);
     expect(await call1(nodes[0].port, 'CLUSTER', 'SLOTS')).toContain(`:${nodes[2].port}\r\n`);
 
+    // MIGRATE speaks TLS to the target's TLS port, alone and (on its worker thread) inside MULTI.
+    const id0 = text(await call1(nodes[0].port, 'CLUSTER', 'MYID'));
+    const id2 = text(await call1(nodes[2].port, 'CLUSTER', 'MYID'));
+    const src = await RespConn.connect(nodes[2].port);
+    expect(await src.call('SET', '{a}multi', 'm')).toBe('+OK\r\n');
+    expect(await call1(nodes[0].port, 'CLUSTER', 'SETSLOT', '15495', 'IMPORTING', id2)).toBe('+OK\r\n');
+    expect(await call1(nodes[2].port, 'CLUSTER', 'SETSLOT', '15495', 'MIGRATING', id0)).toBe('+OK\r\n');
+    expect(await src.call('MIGRATE', '127.0.0.1', tls0, 'a', '0', '5000')).toBe('+OK\r\n');
+    expect(await src.call('MULTI')).toBe('+OK\r\n');
+    expect(await src.call('MIGRATE', '127.0.0.1', tls0, '{a}multi', '0', '5000')).toBe('+QUEUED\r\n');
+    expect(await src.call('EXEC')).toBe('*1\r\n+OK\r\n');
+    // The key moved: the old owner sends a plaintext client to the importing node's plaintext port.
+    expect(await src.call('GET', 'a')).toBe(`-ASK 15495 127.0.0.1:${nodes[0].port}\r\n`);
+    src.close();
+    expect(cli(['-p', tls0, 'DBSIZE']).out).toBe('3\n');
+
     expect(await plainBusRefused(nodes[0].cport)).toBe(true);
   }, 30000);
 
