@@ -3,10 +3,13 @@
 // made by openssl at test time; redis-cli --tls creates the cluster and follows MOVED, and a
 // Debian redis-server with the same settings joins a Shoal cluster.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, freePort, requireRedis, type RunningServer } from '../helpers/server.js';
+import { RespConn, SHOAL_BIN, freePort, requireRedis, type RunningServer } from '../helpers/server.js';
 import { call1, clusterInfo, startClusterShoal, text, until, waitStateOk, type ClusterShoal } from '../cluster/shoal-cluster.js';
 import { startClusterRedis } from '../cluster/redis-cluster.js';
 import { makeCerts, type TestCerts } from './certs.js';
@@ -31,9 +34,9 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     '--tls-key-file', certs.serverKey, '--tls-ca-cert-file', certs.ca, '--tls-client-cert-file', certs.clientCert,
     '--tls-client-key-file', certs.clientKey, '--tls-cluster', 'yes', '--tls-replication', 'yes'];
 
-  function cli(args: string[]): { status: number | null; out: string } {
+  function cli(args: string[], input?: string): { status: number | null; out: string } {
     const r = spawnSync('redis-cli', ['--tls', '--cacert', certs.ca, '--cert', certs.clientCert, '--key', certs.clientKey, ...args],
-      { encoding: 'utf8', timeout: 20000, env: { ...process.env, TERM: 'dumb' } });
+      { encoding: 'utf8', timeout: 20000, env: { ...process.env, TERM: 'dumb' }, input });
     return { status: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
   }
 
@@ -43,6 +46,28 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     running.push(s);
     tlsPortOf.set(s.port, tlsPort);
     return s;
+  }
+
+  /** A Shoal cluster node with port 0: TLS only, so it announces no plaintext port. */
+  async function tlsOnlyShoal(): Promise<{ tlsPort: number; cport: number }> {
+    const tlsPort = await freePort();
+    const cport = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-tls-cluster-'));
+    const proc = spawn(process.execPath, [SHOAL_BIN, '--port', '0', '--save', '', '--dir', dir, '--cluster-enabled', 'yes',
+      '--cluster-port', String(cport), '--cluster-node-timeout', '1000', ...tlsArgs(tlsPort)], { stdio: 'ignore' });
+    running.push({
+      port: tlsPort, proc, dir, output: () => '',
+      stop: async () => {
+        if (proc.exitCode === null && proc.signalCode === null) {
+          const done = new Promise((r) => proc.once('exit', r));
+          proc.kill('SIGKILL');
+          await done;
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    });
+    await until('the TLS-only node answers', async () => (cli(['-p', String(tlsPort), 'PING']).out === 'PONG\n' ? true : undefined));
+    return { tlsPort, cport };
   }
 
   /** Whether a plain TCP client on the bus port is dropped without a reply (the bus expects a TLS handshake). */
@@ -102,7 +127,7 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     expect(await plainBusRefused(nodes[0].cport)).toBe(true);
   }, 30000);
 
-  it('a redis-server with the same TLS settings joins, serves slots, and replicates a Shoal primary', async () => {
+  it('a redis-server with the same TLS settings joins; replicas across kinds, one Shoal with port 0', async () => {
     const a = await shoalNode();
     const b = await shoalNode();
     const redisTls = await freePort();
@@ -114,19 +139,26 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     tlsPortOf.set(redis.port, redisTls);
     tlsPortOf.set(replica.port, replicaTls);
 
+    const solo = await tlsOnlyShoal();
+
     for (const n of [b, redis, replica]) {
       expect(await call1(a.port, 'CLUSTER', 'MEET', '127.0.0.1', String(tlsPortOf.get(n.port)), String(n.cport))).toBe('+OK\r\n');
     }
+    expect(await call1(a.port, 'CLUSTER', 'MEET', '127.0.0.1', String(solo.tlsPort), String(solo.cport))).toBe('+OK\r\n');
     expect(await call1(a.port, 'CLUSTER', 'ADDSLOTSRANGE', '0', '5000')).toBe('+OK\r\n');
     expect(await call1(b.port, 'CLUSTER', 'ADDSLOTSRANGE', '5001', '10000')).toBe('+OK\r\n');
     expect(await call1(redis.port, 'CLUSTER', 'ADDSLOTSRANGE', '10001', '16383')).toBe('+OK\r\n');
-    // Everyone knows everyone once the redis-server replica sees four nodes connected over TLS.
+    // Everyone knows everyone once both replicas-to-be see five nodes connected over TLS.
     const aId = text(await call1(a.port, 'CLUSTER', 'MYID'));
-    await until('four connected nodes on the redis-server replica', async () => {
-      const nodes = text(await call1(replica.port, 'CLUSTER', 'NODES')).trim().split('\n');
-      return nodes.length === 4 && nodes.every((l) => / connected/.test(l) && !/handshake|fail/.test(l)) ? true : undefined;
-    });
+    const redisId = text(await call1(redis.port, 'CLUSTER', 'MYID'));
+    const allConnected = (nodes: string): true | undefined => {
+      const lines = nodes.trim().split('\n');
+      return lines.length === 5 && lines.every((l) => / connected/.test(l) && !/handshake|fail/.test(l)) ? true : undefined;
+    };
+    await until('five connected nodes on the redis-server replica', async () => allConnected(text(await call1(replica.port, 'CLUSTER', 'NODES'))));
+    await until('five connected nodes on the TLS-only Shoal', async () => allConnected(cli(['-p', String(solo.tlsPort), 'CLUSTER', 'NODES']).out));
     expect(await call1(replica.port, 'CLUSTER', 'REPLICATE', aId)).toBe('+OK\r\n');
+    expect(cli(['-p', String(solo.tlsPort), 'CLUSTER', 'REPLICATE', redisId]).out).toBe('OK\n');
     for (const n of [a, b, redis, replica]) await waitStateOk(n.port);
 
     // redis-server sees Shoal's TLS port as its client port, and Shoal sees redis-server's.
@@ -159,6 +191,16 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
       expect(cli(['-c', '-p', String(redisTls), 'SET', key, `v-${key}`]).out).toBe('OK\n');
       expect(cli(['-c', '-p', aTls, 'GET', key]).out).toBe(`v-${key}\n`);
     }
-    expect((await clusterInfo(redis.port)).cluster_known_nodes).toBe('4');
+    expect((await clusterInfo(redis.port)).cluster_known_nodes).toBe('5');
+
+    // The TLS-only Shoal replica syncs from redis-server's TLS port; with no plaintext port it is
+    // shown with its TLS port to every client, and CLUSTER SHARDS gives it a tls-port only.
+    await until('TLS-only replica in sync', async () => (cli(['-p', String(solo.tlsPort)], 'READONLY\nGET a\n').out === 'OK\nv-a\n' ? true : undefined));
+    expect(cli(['-p', String(solo.tlsPort), 'CLUSTER', 'INFO']).out).toContain('cluster_state:ok');
+    const soloId = cli(['-p', String(solo.tlsPort), 'CLUSTER', 'MYID']).out.trim();
+    for (const asker of [a, redis]) {
+      expect(text(await call1(asker.port, 'CLUSTER', 'NODES'))).toContain(`${soloId} 127.0.0.1:${solo.tlsPort}@${solo.cport} slave ${redisId} `);
+      expect(await call1(asker.port, 'CLUSTER', 'SHARDS')).toContain(`${soloId}\r\n$8\r\ntls-port\r\n:${solo.tlsPort}\r\n$2\r\nip\r\n`);
+    }
   }, 30000);
 });
