@@ -5,9 +5,9 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RespConn, SHOAL_BIN, freePort, requireRedis, type RunningServer } from '../helpers/server.js';
 import { call1, clusterInfo, startClusterShoal, text, until, waitStateOk, type ClusterShoal } from '../cluster/shoal-cluster.js';
@@ -40,9 +40,9 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     return { status: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
   }
 
-  async function shoalNode(): Promise<ClusterShoal> {
+  async function shoalNode(extra: string[] = []): Promise<ClusterShoal> {
     const tlsPort = await freePort();
-    const s = await startClusterShoal(tlsArgs(tlsPort));
+    const s = await startClusterShoal([...tlsArgs(tlsPort), ...extra]);
     running.push(s);
     tlsPortOf.set(s.port, tlsPort);
     return s;
@@ -70,18 +70,27 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     return { tlsPort, cport };
   }
 
-  /** Whether a plain TCP client on the bus port is dropped without a reply (the bus expects a TLS handshake). */
-  function plainBusRefused(cport: number): Promise<boolean> {
+  /**
+   * A TLS handshake with a bus port, with or without the client certificate: 'open' when the link
+   * is still up a moment after the handshake, 'refused' when the bus drops it.
+   */
+  function busHandshake(cport: number, withCert: boolean): Promise<'open' | 'refused'> {
     return new Promise((resolve) => {
-      const s = net.connect(cport, '127.0.0.1', () => s.write(Buffer.alloc(2256)));
-      s.on('data', () => resolve(false));
-      s.on('error', () => resolve(true));
-      s.on('close', () => resolve(true));
+      const cert = withCert ? { cert: fs.readFileSync(certs.clientCert), key: fs.readFileSync(certs.clientKey) } : {};
+      const s = tls.connect({ host: '127.0.0.1', port: cport, ca: fs.readFileSync(certs.ca), checkServerIdentity: () => undefined, ...cert });
+      s.on('secureConnect', () => setTimeout(() => {
+        resolve('open');
+        s.destroy();
+      }, 300));
+      s.on('error', () => resolve('refused'));
+      s.on('close', () => resolve('refused'));
     });
   }
 
   it('three Shoal nodes: redis-cli --tls --cluster create, state ok, TLS ports announced, -c follows MOVED', async () => {
-    const nodes = [await shoalNode(), await shoalNode(), await shoalNode()];
+    // Clients need no certificate here; cluster nodes still do.
+    const noAuth = ['--tls-auth-clients', 'no'];
+    const nodes = [await shoalNode(noAuth), await shoalNode(noAuth), await shoalNode(noAuth)];
     const r = cli(['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${tlsPortOf.get(n.port)}`), '--cluster-yes']);
     expect(r.out).toContain('[OK] All 16384 slots covered.');
     expect(r.status).toBe(0);
@@ -124,7 +133,9 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     src.close();
     expect(cli(['-p', tls0, 'DBSIZE']).out).toBe('3\n');
 
-    expect(await plainBusRefused(nodes[0].cport)).toBe(true);
+    // The bus speaks TLS and, whatever tls-auth-clients says, wants a certificate from its peer.
+    expect(await busHandshake(nodes[0].cport, true)).toBe('open');
+    expect(await busHandshake(nodes[0].cport, false)).toBe('refused');
   }, 30000);
 
   it('a redis-server with the same TLS settings joins; replicas across kinds, one Shoal with port 0', async () => {
