@@ -5,6 +5,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
@@ -48,13 +49,26 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     return s;
   }
 
-  /** A Shoal cluster node with port 0: TLS only, so it announces no plaintext port. */
+  /** Whether a port can be bound on loopback right now. */
+  function canBind(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+  }
+
+  /**
+   * A Shoal cluster node with port 0: TLS only, so it announces no plaintext port. Without
+   * cluster-port its bus listens on tls-port + 10000, so the TLS port is picked with that free.
+   */
   async function tlsOnlyShoal(): Promise<{ tlsPort: number; cport: number }> {
-    const tlsPort = await freePort();
-    const cport = await freePort();
+    let tlsPort = await freePort();
+    while (tlsPort > 55535 || !(await canBind(tlsPort + 10000))) tlsPort = await freePort();
+    const cport = tlsPort + 10000;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-tls-cluster-'));
     const proc = spawn(process.execPath, [SHOAL_BIN, '--port', '0', '--save', '', '--dir', dir, '--cluster-enabled', 'yes',
-      '--cluster-port', String(cport), '--cluster-node-timeout', '1000', ...tlsArgs(tlsPort)], { stdio: 'ignore' });
+      '--cluster-node-timeout', '1000', ...tlsArgs(tlsPort)], { stdio: 'ignore' });
     running.push({
       port: tlsPort, proc, dir, output: () => '',
       stop: async () => {
