@@ -222,6 +222,9 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
     // shown with its TLS port to every client, and CLUSTER SHARDS gives it a tls-port only.
     await until('TLS-only replica in sync', async () => (cli(['-p', String(solo.tlsPort)], 'READONLY\nGET a\n').out === 'OK\nv-a\n' ? true : undefined));
     expect(cli(['-p', String(solo.tlsPort), 'CLUSTER', 'INFO']).out).toContain('cluster_state:ok');
+    // Replicas over tls-replication give their primary their TLS port, Shoal as redis-server does.
+    expect(text(await call1(redis.port, 'INFO', 'replication'))).toContain(`slave0:ip=127.0.0.1,port=${solo.tlsPort},`);
+    expect(text(await call1(a.port, 'INFO', 'replication'))).toContain(`slave0:ip=127.0.0.1,port=${replicaTls},`);
     const soloId = cli(['-p', String(solo.tlsPort), 'CLUSTER', 'MYID']).out.trim();
     for (const asker of [a, redis]) {
       expect(text(await call1(asker.port, 'CLUSTER', 'NODES'))).toContain(`${soloId} 127.0.0.1:${solo.tlsPort}@${solo.cport} slave ${redisId} `);
