@@ -231,4 +231,31 @@ describe.runIf(HAVE_REDIS)('tls-cluster', () => {
       expect(await call1(asker.port, 'CLUSTER', 'SHARDS')).toContain(`${soloId}\r\n$8\r\ntls-port\r\n:${solo.tlsPort}\r\n$2\r\nip\r\n`);
     }
   }, 30000);
+
+  it('cluster-announce-tls-port and cluster-announce-port: the ports a node shows, as redis-server shows them', async () => {
+    const shoal = await shoalNode();
+    const redisTls = await freePort();
+    const redis = await startClusterRedis(tlsArgs(redisTls));
+    running.push(redis);
+    tlsPortOf.set(redis.port, redisTls);
+    /** The client port in the myself line of CLUSTER NODES, over a plain and over a TLS connection, and CLUSTER SHARDS's ports. */
+    const shown = async (n: RunningServer): Promise<string[]> => {
+      const mine = (nodes: string): string => /\S*:(\d+)@\d+ myself/.exec(nodes)![1];
+      const shards = await call1(n.port, 'CLUSTER', 'SHARDS');
+      return [mine(text(await call1(n.port, 'CLUSTER', 'NODES'))), mine(cli(['-p', String(tlsPortOf.get(n.port)), 'CLUSTER', 'NODES']).out),
+        /\$4\r\nport\r\n:(\d+)/.exec(shards)?.[1] ?? '-', /tls-port\r\n:(\d+)/.exec(shards)?.[1] ?? '-'];
+    };
+    const steps: [string, string][] = [['cluster-announce-tls-port', '7777'], ['cluster-announce-port', '6666'], ['cluster-announce-tls-port', '0']];
+    // P and T: the node's own port and tls-port; '-': not in the reply.
+    const expected = [['P', 'T', 'P', 'T'], ['7777', '7777', '-', '7777'], ['6666', '7777', '6666', '7777'], ['P', '6666', 'P', '6666']];
+    const seen: string[][][] = [[], []];
+    for (let i = 0; i <= steps.length; i++) {
+      if (i > 0) for (const n of [shoal, redis]) expect(await call1(n.port, 'CONFIG', 'SET', ...steps[i - 1])).toBe('+OK\r\n');
+      for (const [k, n] of [shoal, redis].entries()) {
+        seen[k].push((await shown(n)).map((p) => (p === String(n.port) ? 'P' : p === String(tlsPortOf.get(n.port)) ? 'T' : p)));
+      }
+    }
+    expect(seen[0]).toEqual(seen[1]);
+    expect(seen[0]).toEqual(expected);
+  }, 15000);
 });
