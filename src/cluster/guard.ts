@@ -4,7 +4,7 @@
 import { F, type CommandSpec } from '../commands/spec.js';
 import { CLIENT_ASKING, CLIENT_MULTI, CLIENT_READONLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { cluster } from './node.js';
+import { cluster, portFor } from './node.js';
 import { RouteQueryBuffer } from './route-keys.js';
 import { Route, redirectError, routeQuery, type KeyPresence, type RouteCode, type RouteResult } from './routing.js';
 
@@ -44,7 +44,7 @@ export function clusterRedirect(c: Client, cmd: CommandSpec, argv: string[]): st
   const code = route(c.flags, cmd, argv);
   // A script run by this command keeps to this slot (see scriptClusterCheck).
   c.slot = code === Route.OK && q.keyCount !== 0 ? result.slot : -1;
-  return code === Route.OK ? null : redirectError(code, result);
+  return code === Route.OK ? null : redirectError(code, result, result.node === null ? 0 : portFor(c, result.node));
 }
 
 /** The write flag as Redis's getCommandFlags sees it: a script's own flags decide for EVAL/FCALL. */

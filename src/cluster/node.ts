@@ -5,14 +5,16 @@
 // failover, slot-config, health); this file does the I/O around them.
 
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { bindTargets } from '../server/listener.js';
+import { createTlsBusServer, tlsClientOptions } from '../server/tls.js';
 import { propagate } from '../server/propagate.js';
 import { pauseClients, unpauseClients, PAUSE_WRITE } from '../server/pause.js';
 import { publish, spublish } from '../server/pubsub.js';
 import { blockedClients, blockedOn, unblockWith } from '../server/blocking.js';
-import { CLIENT_READONLY } from '../server/client.js';
+import { CLIENT_READONLY, type Client } from '../server/client.js';
 import { F } from '../commands/spec.js';
 import { stream } from '../replication/primary.js';
 import { link as replLink, setPrimary, unsetPrimary } from '../replication/replica.js';
@@ -24,7 +26,7 @@ import { clearFailureIfNeeded } from './failure.js';
 import { processGossip } from './gossip.js';
 import { formatNodesConf, readNodesConf, writeFileAtomic, CLUSTER_PORT_INCR } from './nodes-conf.js';
 import { updateSlotsConfigWith, type SlotConfigResult } from './slot-config.js';
-import { Route, redirectError, routeBlocked, type RouteResult } from './routing.js';
+import { Route, redirectError, routeBlocked, type RouteNode, type RouteResult } from './routing.js';
 import { initSlotIndex, countKeysInSlot, keysInSlot } from './slot-index.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slots.js';
 import { ClusterState, randomNodeId, type ClusterNode, type ClusterSettings, type PreferredEndpoint } from './state.js';
@@ -92,7 +94,7 @@ export function initCluster(): void {
   if (conf === null) log().info(`No cluster configuration found, I'm ${cluster.st.myself.id}`);
   else log().info(`Node configuration loaded, I'm ${cluster.st.myself.id}`);
   updateMyselfAnnounced();
-  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-bus-port', 'cluster-announce-hostname', 'cluster-replica-no-failover']) {
+  for (const d of ['cluster-announce-ip', 'cluster-announce-port', 'cluster-announce-tls-port', 'cluster-announce-bus-port', 'cluster-announce-hostname', 'cluster-replica-no-failover']) {
     cfg.watch(d, () => {
       updateMyselfAnnounced();
       saveConfig();
@@ -129,17 +131,39 @@ export function verifyClusterConfigWithData(): void {
   if (changed) saveConfig();
 }
 
+/** With tls-cluster the TLS port is the one clients are sent to, and the bus port derives from it. */
+function clientPort(): number {
+  return server.config.bool('tls-cluster') ? server.config.num('tls-port') : server.config.num('port');
+}
+
 /** The bus port this node listens on: cluster-port, else the client port + 10000. */
 function busPort(): number {
   const p = server.config.num('cluster-port');
-  return p !== 0 ? p : server.config.num('port') + CLUSTER_PORT_INCR;
+  return p !== 0 ? p : clientPort() + CLUSTER_PORT_INCR;
+}
+
+/**
+ * Whether `c` is told plaintext ports (pport): in a TLS cluster the announced ports are TLS ones,
+ * so a client that came in without TLS gets each node's plaintext port where it has one.
+ */
+export function usePlainPort(c: Client): boolean {
+  return c.socket !== null && !(c.socket instanceof tls.TLSSocket) && server.config.bool('tls-cluster');
+}
+
+/** The port of `n` as `c` should be told it (CLUSTER SLOTS, MOVED and ASK). */
+export function portFor(c: Client, n: RouteNode): number {
+  return usePlainPort(c) && n.pport !== 0 ? n.pport : n.port;
 }
 
 /** Our announced address and ports (clusterUpdateMyselfAnnouncedPorts and friends). */
 function updateMyselfAnnounced(): void {
   const me = cluster.st.myself;
   const cfg = server.config;
-  me.port = cfg.num('cluster-announce-port') || cfg.num('port');
+  // A TLS cluster also announces the plaintext port (pport) for clients that connect without TLS.
+  const tlsCluster = cfg.bool('tls-cluster');
+  const announceTls = tlsCluster ? cfg.num('cluster-announce-tls-port') : 0;
+  me.port = announceTls || cfg.num('cluster-announce-port') || clientPort();
+  me.pport = !tlsCluster ? 0 : announceTls !== 0 ? cfg.num('cluster-announce-port') : cfg.num('port');
   me.cport = cfg.num('cluster-announce-bus-port') || busPort();
   me.hostname = cfg.get('cluster-announce-hostname');
   const ip = cfg.get('cluster-announce-ip');
@@ -154,7 +178,7 @@ export async function startClusterBus(): Promise<void> {
   if (!cluster.on) return;
   const port = busPort();
   for (const { host, optional } of bindTargets(server.config.get('bind'))) {
-    const srv = net.createServer({ noDelay: true }, onInbound);
+    const srv = server.config.bool('tls-cluster') ? createTlsBusServer(onInbound) : net.createServer({ noDelay: true }, onInbound);
     try {
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);
@@ -277,12 +301,15 @@ function freeNodeLinks(n: ClusterNode): void {
 /** Open the outbound link to a node; its first message is a MEET (when meeting) or a PING. */
 function connectNode(n: ClusterNode): void {
   const localAddress = sourceAddress();
-  const sock = net.connect(localAddress === undefined ? { host: n.ip, port: n.cport } : { host: n.ip, port: n.cport, localAddress });
+  const where: net.TcpNetConnectOpts = localAddress === undefined ? { host: n.ip, port: n.cport } : { host: n.ip, port: n.cport, localAddress };
+  const tlsOpts = server.config.bool('tls-cluster') ? tlsClientOptions() : null;
+  const sock = tlsOpts !== null ? tls.connect({ ...tlsOpts, ...where }) : net.connect(where);
   sock.setNoDelay(true);
   const l = new BusLink(sock, false, n);
   outLinks.set(n, l);
   attach(l);
-  sock.once('connect', () => {
+  // Over TLS the link is usable once the handshake (which checks the peer's certificate) is done.
+  sock.once(tlsOpts !== null ? 'secureConnect' : 'connect', () => {
     if (l.closed) return;
     l.connected = true;
     n.linked = true;
@@ -663,7 +690,7 @@ function processPacket(l: BusLink, m: BusMessage): void {
 function updateAddressIfNeeded(n: ClusterNode, l: BusLink, m: BusMessage): boolean {
   if (l === outLinks.get(n) || n === cluster.st.myself) return false;
   const ip = peerIp(l, m.myip);
-  if (n.ip === ip && n.port === m.port && n.cport === m.cport) return false;
+  if (n.ip === ip && n.port === m.port && n.cport === m.cport && n.pport === m.pport) return false;
   n.ip = ip;
   n.port = m.port;
   n.pport = m.pport;
@@ -856,7 +883,7 @@ const blockedRoute: RouteResult = { slot: 0, node: null };
 function redirectBlockedClients(): void {
   for (const { client, key, cmd } of blockedOn(server.dbs[0])) {
     const code = routeBlocked(cluster.st, keyHashSlot(key), (client.flags & CLIENT_READONLY) !== 0, (cmd.flags & F.WRITE) !== 0, blockedRoute);
-    if (code !== Route.OK) unblockWith(client, redirectError(code, blockedRoute));
+    if (code !== Route.OK) unblockWith(client, redirectError(code, blockedRoute, blockedRoute.node === null ? 0 : portFor(client, blockedRoute.node)));
   }
 }
 

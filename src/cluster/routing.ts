@@ -28,6 +28,8 @@ export interface RouteNode {
   readonly endpoint: string;
   /** Client port. */
   readonly port: number;
+  /** Plaintext client port in a TLS cluster (0: none). */
+  readonly pport: number;
 }
 
 /** This node's view of the cluster. Arrays are indexed by slot (16384 entries). */

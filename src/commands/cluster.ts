@@ -12,10 +12,12 @@ import {
   commitChange,
   forgetNode,
   meet,
+  portFor,
   replicateNode,
   resetNode,
   saveConfig,
   startManualFailover,
+  usePlainPort,
 } from '../cluster/node.js';
 import { failureReportsCount } from '../cluster/failure.js';
 import { countKeysInSlot, keysInSlot } from '../cluster/slot-index.js';
@@ -219,13 +221,13 @@ function clusterInfo(c: Client): void {
   c.reply.verbatim(out);
 }
 
-function describeLine(n: ClusterNode): string {
-  return formatNodeLine(cluster.st.describe(n));
+function describeLine(c: Client, n: ClusterNode): string {
+  return formatNodeLine(cluster.st.describe(n, usePlainPort(c)));
 }
 
 function clusterNodes(c: Client): void {
   let out = '';
-  for (const n of cluster.st.nodes.values()) out += describeLine(n) + '\n';
+  for (const n of cluster.st.nodes.values()) out += describeLine(c, n) + '\n';
   c.reply.verbatim(out);
 }
 
@@ -235,7 +237,7 @@ function slotsNode(c: Client, n: ClusterNode): void {
   c.reply.array(4);
   if (pref === 'unknown-endpoint') c.reply.nullBulk();
   else c.reply.bulk(n.endpoint);
-  c.reply.int(n.port);
+  c.reply.int(portFor(c, n));
   c.reply.bulk(n.id);
   const withIp = pref !== 'ip';
   const withHost = pref !== 'hostname' && n.hostname !== '';
@@ -284,11 +286,21 @@ function nodeOffset(n: ClusterNode): number {
 function shardNode(c: Client, n: ClusterNode): void {
   const offset = nodeOffset(n);
   const withHost = n.hostname !== '';
-  c.reply.map(withHost ? 8 : 7);
+  // In a TLS cluster the announced port is the TLS one and pport the plaintext one (0: none).
+  const tlsCluster = server.config.bool('tls-cluster');
+  const plainPort = tlsCluster ? n.pport : n.port;
+  const tlsPort = tlsCluster ? n.port : 0;
+  c.reply.map(6 + (withHost ? 1 : 0) + (plainPort !== 0 ? 1 : 0) + (tlsPort !== 0 ? 1 : 0));
   c.reply.bulk('id');
   c.reply.bulk(n.id);
-  c.reply.bulk('port');
-  c.reply.int(n.port);
+  if (plainPort !== 0) {
+    c.reply.bulk('port');
+    c.reply.int(plainPort);
+  }
+  if (tlsPort !== 0) {
+    c.reply.bulk('tls-port');
+    c.reply.int(tlsPort);
+  }
   c.reply.bulk('ip');
   c.reply.bulk(n.ip);
   c.reply.bulk('endpoint');
@@ -423,7 +435,7 @@ function replyReplicas(c: Client, argv: string[]): void {
     return;
   }
   c.reply.array(n.replicas.length);
-  for (const r of n.replicas) c.reply.bulk(describeLine(r));
+  for (const r of n.replicas) c.reply.bulk(describeLine(c, r));
 }
 
 const HELP = [

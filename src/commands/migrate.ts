@@ -9,6 +9,7 @@
 // Inside MULTI/EXEC, where a command cannot wait, MIGRATE is synchronous as in Redis (see below).
 
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Db } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
@@ -19,6 +20,7 @@ import { mayBlock } from '../server/blocking.js';
 import { CLIENT_BLOCKED, CLIENT_CLOSED, CLIENT_MULTI, type Client } from '../server/client.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
+import { tlsClientOptions } from '../server/tls.js';
 import { ERR } from '../errors.js';
 import { ksIndex, ksKeyword } from './keyspecs.js';
 import { lookupCommand } from './registry.js';
@@ -305,15 +307,25 @@ function evictOne(): void {
   }
 }
 
+/** With tls-cluster, MIGRATE talks TLS to the target as Redis does (a cluster's nodes announce TLS ports). */
+function migrateTls(): tls.ConnectionOptions | null {
+  return server.config.bool('tls-cluster') ? tlsClientOptions() : null;
+}
+
 function openLink(job: Job): Link {
   if (links.size >= CACHE_ITEMS) evictOne();
+  // Redis connects to whatever atoi() gave and fails at the first write; so do we.
+  const valid = job.port > 0 && job.port <= 65535;
+  const tlsOpts = valid ? migrateTls() : null;
+  const where = { host: job.host, port: job.port };
+  const socket = !valid ? new net.Socket() : tlsOpts !== null ? tls.connect({ ...tlsOpts, ...where }) : net.connect(where);
   const link: Link = {
-    name: job.name, socket: new net.Socket(), connected: false, lastDbid: null, idleTimer: null, job: null, queue: [], closed: false,
+    name: job.name, socket, connected: false, lastDbid: null, idleTimer: null, job: null, queue: [], closed: false,
   };
   links.set(link.name, link);
   const s = link.socket;
   s.setNoDelay(true);
-  s.on('connect', () => {
+  s.on(tlsOpts !== null ? 'secureConnect' : 'connect', () => {
     link.connected = true;
     if (link.job !== null) armTimer(link.job);
   });
@@ -323,12 +335,7 @@ function openLink(job: Job): Link {
   s.on('drain', () => {
     if (link.job !== null) armTimer(link.job);
   });
-  if (job.port <= 0 || job.port > 65535) {
-    // Redis connects to whatever atoi() gave and fails at the first write; so do we.
-    setImmediate(onSocketError, link);
-  } else {
-    s.connect({ host: job.host, port: job.port });
-  }
+  if (!valid) setImmediate(onSocketError, link);
   return link;
 }
 
@@ -528,6 +535,7 @@ function finish(job: Job, ioError: string | null, answered: number): void {
 const SYNC_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const net = require('node:net');
+const tls = require('node:tls');
 const { flag, port: reply } = workerData;
 parentPort.on('message', (q) => {
   let connected = false;
@@ -551,14 +559,16 @@ parentPort.on('message', (q) => {
     timer = setTimeout(() => end(!connected ? 'connect' : writing() ? 'write' : 'read'), q.timeoutMs);
   };
   try {
-    s = net.connect({ host: q.host, port: q.port });
+    s = q.tls !== null
+      ? tls.connect({ ...q.tls, host: q.host, port: q.port, checkServerIdentity: () => undefined })
+      : net.connect({ host: q.host, port: q.port });
   } catch {
     end('write');
     return;
   }
   s.setNoDelay(true);
   arm();
-  s.on('connect', () => { connected = true; arm(); });
+  s.on(q.tls !== null ? 'secureConnect' : 'connect', () => { connected = true; arm(); });
   s.on('drain', arm);
   s.on('data', (d) => {
     arm();
@@ -600,7 +610,10 @@ function syncExchange(job: Job, data: Buffer, expect: number): SyncResult {
   const { worker, flag, port } = syncWorker;
   const id = ++syncSeq;
   Atomics.store(flag, 0, 0);
-  worker.postMessage({ id, host: job.host, port: job.port, timeoutMs: job.timeoutMs, data, expect });
+  // Functions do not cross to the worker: it sets the same no-name-check policy itself.
+  const tlsOpts = migrateTls();
+  const { checkServerIdentity: _, ...cloneable } = tlsOpts ?? {};
+  worker.postMessage({ id, host: job.host, port: job.port, timeoutMs: job.timeoutMs, data, expect, tls: tlsOpts === null ? null : cloneable });
   // Each step has the timeout (as in Redis); past all of them together the worker went astray.
   const deadline = Date.now() + job.timeoutMs * (expect + 2) + 1000;
   for (;;) {

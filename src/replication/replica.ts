@@ -222,7 +222,9 @@ async function handshake(my: number): Promise<void> {
     const r = await command(my, user !== '' ? ['AUTH', user, auth] : ['AUTH', auth]);
     if (r.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${r}`);
   }
-  const announcedPort = server.config.num('replica-announce-port') || server.port;
+  // Over tls-replication the primary is told our TLS port, the one its other clients should use too.
+  const tlsPort = server.config.bool('tls-replication') ? server.config.num('tls-port') : 0;
+  const announcedPort = server.config.num('replica-announce-port') || tlsPort || server.port;
   await command(my, ['REPLCONF', 'listening-port', String(announcedPort)]);
   const announcedIp = server.config.get('replica-announce-ip');
   if (announcedIp !== '') await command(my, ['REPLCONF', 'ip-address', announcedIp]);

@@ -31,6 +31,8 @@ interface TlsOptions {
 
 let current: TlsOptions | null = null;
 let tlsServers: tls.Server[] = [];
+/** Cluster bus listeners of tls-cluster, which follow CONFIG SET like the tls-port ones. */
+const busServers: tls.Server[] = [];
 /** The hooks run once at registration; the first configuration is done by initTls itself. */
 let watching = false;
 
@@ -161,7 +163,24 @@ function reconfigure(): string | undefined {
     return TLS_UPDATE_FAILED;
   }
   for (const srv of tlsServers) applyTo(srv, current.server);
+  for (const srv of busServers) applyTo(srv, busOptions(current));
   return undefined;
+}
+
+/** The bus always demands a verified certificate from its peer, whatever tls-auth-clients says. */
+function busOptions(o: TlsOptions): tls.TlsOptions {
+  return { ...o.server, requestCert: true, rejectUnauthorized: true };
+}
+
+/** A TLS listener for the cluster bus (tls-cluster yes); TLS must already be configured. */
+export function createTlsBusServer(onConnection: (s: tls.TLSSocket) => void): tls.Server {
+  const srv = tls.createServer(busOptions(current!), onConnection);
+  srv.on('tlsClientError', (err, s) => {
+    logger('tls').warn({ client: `${s.remoteAddress}:${s.remotePort}`, err: err.message }, 'Error accepting a cluster node connection');
+    s.destroy();
+  });
+  busServers.push(srv);
+  return srv;
 }
 
 /**
