@@ -1,6 +1,8 @@
 // Every error reply text Shoal sends, worded exactly as Redis 7 words it: clients and test
 // suites match on these strings. Texts are without the leading '-' and trailing CRLF.
 
+const SCRIPT_KILLED = 'ERR Script killed by user with SCRIPT KILL...';
+
 export const ERR = {
   syntax: 'ERR syntax error',
   notInteger: 'ERR value is not an integer or out of range',
@@ -270,6 +272,88 @@ export const ERR = {
   migrateWrite: 'IOERR error or timeout writing to target instance',
   migrateRead: 'IOERR error or timeout reading to target instance',
   migrateTarget: (reply: string) => `ERR Target instance replied with error: ${reply}`,
+  // EVAL, SCRIPT, and commands called from scripts
+  shebangInvalid: 'ERR Invalid script shebang',
+  shebangNoEngine: 'ERR Invalid engine in script shebang',
+  shebangEngine: (engine: string) => `ERR Unexpected engine in script shebang: ${engine}`,
+  shebangOption: (opt: string) => `ERR Unknown lua shebang option: ${opt}`,
+  shebangFlag: (flag: string) => `ERR Unexpected flag in script shebang: ${flag}`,
+  scriptCompile: (why: string) => `ERR Error compiling script (new function): ${why}`,
+  numkeysNegative: "ERR Number of keys can't be negative",
+  scriptNoCluster: "ERR Can not run script on cluster, 'no-cluster' flag is set.",
+  scriptWriteInRo: 'ERR Can not execute a script with write flag using *_ro command.',
+  notBusy: 'NOTBUSY No scripts in execution right now.',
+  unkillableFromMaster: 'UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.',
+  unkillableWrote:
+    'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the ' +
+    'script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+  scriptFlushOption: 'ERR SCRIPT FLUSH only support SYNC|ASYNC option',
+  /** Shoal's own text: Redis has the debugger. */
+  scriptDebugUnsupported: 'ERR The Lua debugger is not supported by this server',
+  scriptDebugMode: 'ERR Use SCRIPT DEBUG YES/SYNC/NO',
+  /** Redis shows at most 100 bytes of the Lua error. */
+  scriptRun: (name: string, why: string) => `ERR Error running script ${name}, ${why.slice(0, 100)}`,
+  scriptKilled: SCRIPT_KILLED,
+  scriptKilledAt: (name: string, source: string, line: string) => `${SCRIPT_KILLED} script: ${name}, on ${source}:${line}.`,
+  luaStackLimit: 'ERR reached lua stack limit',
+  scriptUnknownCommand: 'ERR Unknown Redis command called from script',
+  scriptWrongArity: 'ERR Wrong number of args calling Redis command from script',
+  scriptNoscriptCommand: 'ERR This Redis command is not allowed from script',
+  scriptStaleReplica: 'ERR Can not execute the command on a stale replica',
+  scriptAclCommand: "ERR The user executing the script can't run this command or subcommand",
+  scriptAclKey: "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+  scriptAclChannel: "ERR The user executing the script can't publish to the channel mentioned in the command",
+  scriptWriteInReadOnly: 'ERR Write commands are not allowed from read-only scripts.',
+  luaCallNoArgs: 'ERR Please specify at least one argument for this redis lib call',
+  luaCallArgType: 'ERR Lua redis lib command arguments must be strings or integers',
+  luaCallOutside: 'ERR redis.call/pcall can only be called inside a script invocation',
+  luaWrongArgs: 'ERR wrong number of arguments',
+  luaLogArgs: 'ERR redis.log() requires two arguments or more.',
+  luaLogLevelType: 'ERR First argument must be a number (log level).',
+  luaLogLevel: 'ERR Invalid debug level.',
+  luaSetrespOutside: 'ERR redis.setresp can only be called inside a script invocation',
+  luaSetrespArgs: 'ERR redis.setresp() requires one argument.',
+  luaSetrespVersion: 'ERR RESP version must be 2 or 3.',
+  luaSetReplOutside: 'ERR redis.set_repl can only be called inside a script invocation',
+  luaSetReplArgs: 'ERR redis.set_repl() requires two arguments.',
+  luaSetReplFlags: 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
+  luaAclCheckOutside: 'ERR redis.acl_check_cmd can only be called inside a script invocation',
+  luaAclCheckCommand: 'ERR Invalid command passed to redis.acl_check_cmd()',
+  // FUNCTION, FCALL
+  libMissingMetadata: 'ERR Missing library metadata',
+  libInvalidMetadata: 'ERR Invalid library metadata',
+  libNameRepeated: 'ERR Invalid metadata value, name argument was given multiple times',
+  libMetadataValue: (part: string) => `ERR Invalid metadata value given: ${part}`,
+  libNoName: 'ERR Library name was not given',
+  libNameChars: 'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
+  libEngineNotFound: (engine: string) => `ERR Engine '${engine}' not found`,
+  libExistsQuoted: (name: string) => `ERR Library '${name}' already exists`,
+  libExists: (name: string) => `ERR Library ${name} already exists`,
+  libNoFunctions: 'ERR No functions registered',
+  libNotFound: 'ERR Library not found',
+  functionExists: (name: string) => `ERR Function ${name} already exists`,
+  functionCompile: (why: string) => `ERR Error compiling function: ${why}`,
+  functionRegister: (why: string) => `ERR Error registering functions: ${why}`,
+  functionLoadTimeout: 'ERR FUNCTION LOAD timeout',
+  functionRestorePolicy: 'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',
+  functionRestoreType: 'ERR given type is not a function',
+  functionRestorePayload: 'ERR failed loading the given functions payload',
+  functionListNoLibname: 'ERR library name argument was not given',
+  functionListArgument: (arg: string) => `ERR Unknown argument ${arg}`,
+  functionNotFound: 'ERR Function not found',
+  functionNumkeys: 'ERR Bad number of keys provided',
+  functionFlushOption: 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option',
+  functionLoadOption: (opt: string) => `ERR Unknown option given: ${opt}`,
+  functionNoCode: 'ERR Function code is missing',
+  // Refusals by the command pipeline
+  protectedCommand: (cmd: string, directive: string) =>
+    `ERR ${cmd} command not allowed. If the ${directive} option is set to "local", ` +
+    'you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+  notInMulti: 'ERR Command not allowed inside a transaction',
+  pubsubContext: (cmd: string) =>
+    `ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  replicaKeyspace: "ERR Replica can't interact with the keyspace",
+  execAbortBecause: (why: string) => `EXECABORT Transaction discarded because of: ${why}`,
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */
