@@ -354,6 +354,53 @@ export const ERR = {
     `ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
   replicaKeyspace: "ERR Replica can't interact with the keyspace",
   execAbortBecause: (why: string) => `EXECABORT Transaction discarded because of: ${why}`,
+  // GEO
+  geoInvalidPair: (lon: string, lat: string) => `ERR invalid longitude,latitude pair ${lon},${lat}`,
+  geoUnit: 'ERR unsupported unit provided. please use M, KM, FT, MI',
+  geoRadiusNotNumber: 'ERR need numeric radius',
+  geoWidthNotNumber: 'ERR need numeric width',
+  geoHeightNotNumber: 'ERR need numeric height',
+  geoRadiusNegative: 'ERR radius cannot be negative',
+  geoBadMember: 'ERR could not decode requested zset member',
+  geoBoxNegative: 'ERR height or width cannot be negative',
+  geoSearchstoreWith: 'ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options',
+  georadiusStoreWith: 'ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options',
+  geoFromOne: (cmd: string) => `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cmd}`,
+  geoByOne: (cmd: string) => `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cmd}`,
+  geoAnyNeedsCount: 'ERR the ANY argument requires COUNT argument',
+  // HyperLogLog
+  notHll: 'WRONGTYPE Key is not a valid HyperLogLog string value.',
+  hllCorrupt: 'INVALIDOBJ Corrupted HLL object detected',
+  pfdebugNoKey: 'ERR The specified key does not exist',
+  pfdebugNotSparse: 'ERR HLL encoding is not sparse',
+  pfdebugSubcommand: (sub: string) => `ERR Unknown PFDEBUG subcommand '${sub}'`,
+  pfselftestRegister: 'ERR TESTFAILED Register error',
+  pfselftestError: (abserr: number) => `ERR TESTFAILED Too big error. card:10000 abserr:${abserr}`,
+  // COMMAND GETKEYS
+  getkeysInvalidCommand: 'ERR Invalid command specified',
+  getkeysNoKeys: 'ERR The command has no key arguments',
+  getkeysArity: 'ERR Invalid number of arguments specified for command',
+  getkeysArgs: 'ERR Invalid arguments specified for command',
+  // ACL, and commands refused by ACL rules
+  aclNoFile:
+    'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.',
+  aclUsernameChars: "ERR Usernames can't contain spaces or null characters",
+  aclDeleteDefault: "ERR The 'default' user cannot be removed",
+  aclUnknownCategory: (category: string) => `ERR Unknown category '${category}'`,
+  aclGenpassBits: 'ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096',
+  aclUserNotFound: (user: string) => `ERR User '${user}' not found`,
+  aclCommandNotFound: (cmd: string) => `ERR Command '${cmd}' not found`,
+  aclLoadFailed: (why: string) => `ERR ${why}`,
+  aclSaveFailed: 'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
+  aclUnmatchedParen: (rule: string) => `ERR Unmatched parenthesis in acl selector starting at '${rule}'.`,
+  aclSetuserModifier: (op: string, why: string) => `ERR Error in ACL SETUSER modifier '${op}': ${why}`,
+  noPermCommand: (cmd: string) => `NOPERM this user has no permissions to run the '${cmd}' command`,
+  noPermKey: 'NOPERM this user has no permissions to access one of the keys used as arguments',
+  noPermChannel: 'NOPERM this user has no permissions to access one of the channels used as arguments',
+  noPermExec: (why: string) =>
+    `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${why}`,
+  // CLIENT UNBLOCK ... ERROR
+  unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */
