@@ -319,6 +319,8 @@ export const ERR = {
   luaSetReplFlags: 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
   luaAclCheckOutside: 'ERR redis.acl_check_cmd can only be called inside a script invocation',
   luaAclCheckCommand: 'ERR Invalid command passed to redis.acl_check_cmd()',
+  /** redis.status_reply/error_reply given anything but one string (the text sits in Lua source: no quotes in it). */
+  luaReplyHelperArgs: 'ERR wrong number or type of arguments',
   // FUNCTION, FCALL
   libMissingMetadata: 'ERR Missing library metadata',
   libInvalidMetadata: 'ERR Invalid library metadata',

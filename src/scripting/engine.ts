@@ -630,12 +630,12 @@ export function scriptClient(): Client {
 const REDIS_LUA_API = String.raw`
 local redis, type, select = redis, type, select
 local function field(name, ...)
-  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
+  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = '${ERR.luaReplyHelperArgs}' } end
   return { [name] = (...) }
 end
 redis.status_reply = function(...) return field('ok', ...) end
 redis.error_reply = function(...)
-  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
+  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = '${ERR.luaReplyHelperArgs}' } end
   local e = ...
   if e:sub(1, 1) ~= '-' then e = '-' .. e end
   local sp = e:find(' ', 1, true)
