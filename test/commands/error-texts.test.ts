@@ -10,8 +10,10 @@ differential('error texts echo arguments up to a NUL byte', {
     ['CLIENT', 'KILL', 'USER', 'qq\0r'],
     ['LATENCY', 'GRAPH', 'xy\0z'],
     ['REPLCONF', 'a\0b', '1'],
+    ['REPLCONF', 'rdb-filter-only', 'x\0y'],
     ['CONFIG', 'SET', 'maxm\0emory', '1'],
   ],
+  'PFDEBUG subcommand': [['PFADD', 'h', 'a'], ['PFDEBUG', 'xy\0z', 'h']],
   'FUNCTION LIST and LOAD options': [
     ['FUNCTION', 'LIST', 'x\0y'],
     ['FUNCTION', 'LOAD', 'x\0y', '#!lua name=x\nreturn 1'],
@@ -25,3 +27,13 @@ differential('error texts echo arguments up to a NUL byte', {
     ['ACL', 'USERS'],
   ],
 });
+
+differential('cluster error texts echo arguments up to a NUL byte', {
+  'CLUSTER FORGET, SETSLOT, MEET': [
+    ['CLUSTER', 'FORGET', 'ab\0c'],
+    ['CLUSTER', 'SETSLOT', '1', 'NODE', 'ab\0c'],
+    ['CLUSTER', 'SETSLOT', '1', 'IMPORTING', 'ab\0c'],
+    ['CLUSTER', 'MEET', '127.0.0.1', '12\0x'],
+    ['CLUSTER', 'MEET', '127.0.0.1', '7000', '7\0y'],
+  ],
+}, { serverArgs: ['--cluster-enabled', 'yes'] });
