@@ -2,6 +2,7 @@
 // and authentication.
 
 import { keysWithFlags } from '../commands/keyspecs.js';
+import { ERR } from '../errors.js';
 import { F, type CommandSpec } from '../commands/spec.js';
 import { clientInfo } from '../commands/connection.js';
 import { CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI, type Client } from '../server/client.js';
@@ -135,9 +136,9 @@ export function checkCommand(u: User, cmd: CommandSpec, argv: string[]): Denial 
 
 /** The -NOPERM reply for a refusal at the top level. */
 export function denialError(d: Denial, cmd: CommandSpec): string {
-  if (d.reason === DENIED_CMD) return `NOPERM this user has no permissions to run the '${cmd.name}' command`;
-  if (d.reason === DENIED_KEY) return 'NOPERM this user has no permissions to access one of the keys used as arguments';
-  return 'NOPERM this user has no permissions to access one of the channels used as arguments';
+  if (d.reason === DENIED_CMD) return ERR.noPermCommand(cmd.name);
+  if (d.reason === DENIED_KEY) return ERR.noPermKey;
+  return ERR.noPermChannel;
 }
 
 /** The reply for a queued command the user lost the right to run before EXEC. */
@@ -148,7 +149,7 @@ export function execDenialError(d: Denial): string {
       : d.reason === DENIED_KEY
         ? 'no permission to touch the specified keys'
         : 'no permission to access one of the channels used as arguments';
-  return `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${why}`;
+  return ERR.noPermExec(why);
 }
 
 /**

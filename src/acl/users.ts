@@ -2,6 +2,7 @@
 // deletion (which disconnects the user's clients) and the aclfile.
 
 import * as fs from 'node:fs';
+import { ERR } from '../errors.js';
 import { CLIENT_CLOSE_AFTER_REPLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
@@ -62,12 +63,12 @@ function syncDefault(): void {
 /** ACL SETUSER: every rule is tried on a copy first, so a bad rule changes nothing. */
 export function setUser(name: string, rules: readonly string[]): string | null {
   const merged = mergeSelectorArgs(rules);
-  if (typeof merged === 'number') return `ERR Unmatched parenthesis in acl selector starting at '${rules[merged]}'.`;
+  if (typeof merged === 'number') return ERR.aclUnmatchedParen(rules[merged]);
   const existing = getUser(name);
   const staged = existing ? existing.clone() : new User(name);
   for (const op of merged) {
     const err = applyUserRule(staged, op);
-    if (err !== null) return `ERR Error in ACL SETUSER modifier '${op}': ${err}`;
+    if (err !== null) return ERR.aclSetuserModifier(op, err);
   }
   if (existing) {
     killRevokedSubscribers(existing, staged);

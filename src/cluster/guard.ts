@@ -2,6 +2,7 @@
 // queue), asks routing.ts, and returns the refusal text or null to run it here.
 
 import { F, type CommandSpec } from '../commands/spec.js';
+import { ERR } from '../errors.js';
 import { CLIENT_ASKING, CLIENT_MULTI, CLIENT_READONLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { cluster, portFor } from './node.js';
@@ -77,13 +78,13 @@ export function scriptClusterCheck(caller: Client, routeFlags: number, cmd: Comm
   q.addCommandKeys(cmd, argv);
   const code = route(routeFlags, cmd, argv);
   if (code !== Route.OK) {
-    if (code === Route.DOWN_RO_STATE) return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
-    if (code === Route.DOWN_STATE) return 'ERR Script attempted to execute a command while the cluster is down';
-    return 'ERR Script attempted to access a non local key in a cluster node';
+    if (code === Route.DOWN_RO_STATE) return ERR.scriptClusterDownReadOnly;
+    if (code === Route.DOWN_STATE) return ERR.scriptClusterDown;
+    return ERR.scriptNonLocalKey;
   }
   if (q.keyCount !== 0 && !allowCrossSlot) {
     if (caller.slot === -1) caller.slot = result.slot;
-    else if (caller.slot !== result.slot) return 'ERR Script attempted to access keys that do not hash to the same slot';
+    else if (caller.slot !== result.slot) return ERR.scriptCrossSlot;
   }
   return null;
 }

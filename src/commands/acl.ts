@@ -43,8 +43,6 @@ const HELP = [
   '    The user of this connection.',
 ];
 
-const NO_ACLFILE =
-  'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.';
 
 function replySelector(c: Client, s: Selector): void {
   c.reply.bulk('commands');
@@ -59,7 +57,7 @@ function setuser(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) c.redactArg(argv, i);
   const name = argv[2];
   if (hasSpaces(name)) {
-    c.reply.error("ERR Usernames can't contain spaces or null characters");
+    c.reply.error(ERR.aclUsernameChars);
     return;
   }
   const err = setUser(name, argv.slice(3));
@@ -70,7 +68,7 @@ function setuser(c: Client, argv: string[]): void {
 function deluser(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] === 'default') {
-      c.reply.error("ERR The 'default' user cannot be removed");
+      c.reply.error(ERR.aclDeleteDefault);
       return;
     }
   }
@@ -116,7 +114,7 @@ function cat(c: Client, argv: string[]): void {
   }
   const category = argv[2].toLowerCase();
   if (!(CATEGORIES as readonly string[]).includes(category)) {
-    c.reply.error(`ERR Unknown category '${argv[2].slice(0, 128)}'`);
+    c.reply.error(ERR.aclUnknownCategory(argv[2].slice(0, 128)));
     return;
   }
   const out: string[] = [];
@@ -140,7 +138,7 @@ function genpass(c: Client, argv: string[]): void {
     bits = typeof v === 'bigint' ? (v < 0n ? -1 : Infinity) : v;
   }
   if (bits <= 0 || bits > 4096) {
-    c.reply.error('ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096');
+    c.reply.error(ERR.aclGenpassBits);
     return;
   }
   const chars = Math.floor((bits + 3) / 4);
@@ -194,13 +192,13 @@ function log(c: Client, argv: string[]): void {
 function dryrun(c: Client, argv: string[]): void {
   const u = getUser(argv[2]);
   if (u === undefined) {
-    c.reply.error(`ERR User '${argv[2]}' not found`);
+    c.reply.error(ERR.aclUserNotFound(argv[2]));
     return;
   }
   const args = argv.slice(3);
   const cmd = lookupCommand(args);
   if (cmd === null) {
-    c.reply.error(`ERR Command '${argv[3]}' not found`);
+    c.reply.error(ERR.aclCommandNotFound(argv[3]));
     return;
   }
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) {
@@ -216,7 +214,7 @@ function dryrun(c: Client, argv: string[]): void {
 
 function aclfile(c: Client): string | null {
   const f = server.config.get('aclfile');
-  if (f === '') c.reply.error(NO_ACLFILE);
+  if (f === '') c.reply.error(ERR.aclNoFile);
   return f === '' ? null : f;
 }
 
@@ -246,14 +244,14 @@ export const commands: CommandDef[] = [
         if (f === null) return;
         const err = loadAclFile(f);
         if (err === null) c.reply.ok();
-        else c.reply.error('ERR ' + err);
+        else c.reply.error(ERR.aclLoadFailed(err));
       }, 'O(N)'),
       sub('log', -2, ADMIN, '6.0.0', 'Returns or clears the log of refused commands and logins.', log, 'O(N)'),
       sub('save', 2, ADMIN, '6.0.0', 'Writes the users to the ACL file.', (c) => {
         const f = aclfile(c);
         if (f === null) return;
         if (saveAclFile(f)) c.reply.ok();
-        else c.reply.error('ERR There was an error trying to save the ACLs. Please check the server logs for more information');
+        else c.reply.error(ERR.aclSaveFailed);
       }, 'O(N)'),
       {
         ...sub('setuser', -3, ADMIN, '6.0.0', 'Creates a user or changes its rules.', setuser, 'O(N)'),

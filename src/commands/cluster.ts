@@ -32,14 +32,13 @@ import { server } from '../server/state.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandDocsExtra, type Handler } from './spec.js';
 
-const DISABLED = 'ERR This instance has cluster support disabled';
 const ADMIN = 'admin stale no_async_loading';
 
 /** Every handler first refuses when cluster mode is off. */
 function enabled(h: Handler): Handler {
   return (c, argv) => {
     if (!cluster.on) {
-      c.reply.error(DISABLED);
+      c.reply.error(ERR.clusterDisabled);
       return;
     }
     h(c, argv);
@@ -101,7 +100,7 @@ const ND = ['nondeterministic_output'];
 function slotArg(c: Client, s: string): number | null {
   const n = parseInt64(s);
   if (n === null || typeof n === 'bigint' || n < 0 || n >= CLUSTER_SLOTS) {
-    c.reply.error('ERR Invalid or out of range slot');
+    c.reply.error(ERR.clusterSlotOutOfRange);
     return null;
   }
   return n;
@@ -119,13 +118,13 @@ function intArg(c: Client, s: string): number | null {
 
 /** Redis's reply to a CLUSTER subcommand called with a count of arguments it does not take. */
 function subcommandSyntax(c: Client, argv: string[]): void {
-  c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try CLUSTER HELP.`);
+  c.reply.error(ERR.subcommandSyntax(argv[1].slice(0, 128), 'CLUSTER'));
 }
 
-function nodeArg(c: Client, id: string, unknown = 'Unknown node'): ClusterNode | null {
+function nodeArg(c: Client, id: string, unknown: (id: string) => string = ERR.clusterUnknownNode): ClusterNode | null {
   const n = cluster.st.lookup(id);
   if (n === undefined) {
-    c.reply.error(`ERR ${unknown} ${id}`);
+    c.reply.error(unknown(id));
     return null;
   }
   return n;
@@ -153,7 +152,7 @@ function updateSlots(c: Client, argv: string[], del: boolean, ranges: boolean): 
     const start = bounds[j];
     const end = ranges ? bounds[j + 1] : start;
     if (start > end) {
-      c.reply.error(`ERR start slot number ${start} is greater than end slot number ${end}`);
+      c.reply.error(ERR.clusterSlotRangeOrder(start, end));
       return;
     }
   }
@@ -162,15 +161,15 @@ function updateSlots(c: Client, argv: string[], del: boolean, ranges: boolean): 
     const end = ranges ? bounds[j + 1] : start;
     for (let s = start; s <= end; s++) {
       if (del && st.slots[s] === null) {
-        c.reply.error(`ERR Slot ${s} is already unassigned`);
+        c.reply.error(ERR.clusterSlotUnassigned(s));
         return;
       }
       if (!del && st.slots[s] !== null) {
-        c.reply.error(`ERR Slot ${s} is already busy`);
+        c.reply.error(ERR.clusterSlotBusy(s));
         return;
       }
       if (marked[s]++ === 1) {
-        c.reply.error(`ERR Slot ${s} specified multiple times`);
+        c.reply.error(ERR.clusterSlotRepeated(s));
         return;
       }
     }
@@ -361,7 +360,7 @@ function setSlot(c: Client, argv: string[]): void {
   const st = cluster.st;
   const me = st.myself;
   if (me.isReplica()) {
-    c.reply.error('ERR Please use SETSLOT only with masters.');
+    c.reply.error(ERR.clusterSetslotNotMaster);
     return;
   }
   const slot = slotArg(c, argv[2]);
@@ -369,25 +368,25 @@ function setSlot(c: Client, argv: string[]): void {
   const action = argv[3].toLowerCase();
   if (action === 'migrating' && argv.length === 5) {
     if (st.slots[slot] !== me) {
-      c.reply.error(`ERR I'm not the owner of hash slot ${slot}`);
+      c.reply.error(ERR.clusterNotSlotOwner(slot));
       return;
     }
-    const n = nodeArg(c, argv[4], "I don't know about node");
+    const n = nodeArg(c, argv[4], ERR.clusterDontKnowNode);
     if (n === null) return;
     if (n.isReplica()) {
-      c.reply.error('ERR Target node is not a master');
+      c.reply.error(ERR.clusterTargetNotMaster);
       return;
     }
     st.migratingTo[slot] = n;
   } else if (action === 'importing' && argv.length === 5) {
     if (st.slots[slot] === me) {
-      c.reply.error(`ERR I'm already the owner of hash slot ${slot}`);
+      c.reply.error(ERR.clusterAlreadySlotOwner(slot));
       return;
     }
-    const n = nodeArg(c, argv[4], "I don't know about node");
+    const n = nodeArg(c, argv[4], ERR.clusterDontKnowNode);
     if (n === null) return;
     if (n.isReplica()) {
-      c.reply.error('ERR Target node is not a master');
+      c.reply.error(ERR.clusterTargetNotMaster);
       return;
     }
     st.importingFrom[slot] = n;
@@ -398,12 +397,12 @@ function setSlot(c: Client, argv: string[]): void {
     const n = nodeArg(c, argv[4]);
     if (n === null) return;
     if (n.isReplica()) {
-      c.reply.error('ERR Target node is not a master');
+      c.reply.error(ERR.clusterTargetNotMaster);
       return;
     }
     const keys = countKeysInSlot(slot);
     if (st.slots[slot] === me && n !== me && keys !== 0) {
-      c.reply.error(`ERR Can't assign hashslot ${slot} to a different node while I still hold keys for this hash slot.`);
+      c.reply.error(ERR.clusterSlotHasKeys(slot));
       return;
     }
     if (keys === 0 && st.migratingTo[slot] !== null) st.migratingTo[slot] = null;
@@ -419,7 +418,7 @@ function setSlot(c: Client, argv: string[]): void {
       bumpEpochWithoutConsensus();
     }
   } else {
-    c.reply.error('ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP');
+    c.reply.error(ERR.clusterSetslotSyntax);
     return;
   }
   // Slot states are saved without fsync, as Redis does; an epoch bump above already fsynced.
@@ -431,7 +430,7 @@ function replyReplicas(c: Client, argv: string[]): void {
   const n = nodeArg(c, argv[2]);
   if (n === null) return;
   if (n.isReplica()) {
-    c.reply.error('ERR The specified node is not a master');
+    c.reply.error(ERR.clusterNodeNotMaster);
     return;
   }
   c.reply.array(n.replicas.length);
@@ -485,7 +484,7 @@ export const commands: CommandDef[] = [
         const n = intArg(c, argv[2]);
         if (n === null) return;
         if (n < 0 || n >= CLUSTER_SLOTS) {
-          c.reply.error('ERR Invalid slot');
+          c.reply.error(ERR.clusterInvalidSlot);
           return;
         }
         c.reply.int(countKeysInSlot(n));
@@ -496,7 +495,7 @@ export const commands: CommandDef[] = [
         const max = intArg(c, argv[3]);
         if (max === null) return;
         if (slot < 0 || slot >= CLUSTER_SLOTS || max < 0) {
-          c.reply.error('ERR Invalid slot or number of keys');
+          c.reply.error(ERR.clusterInvalidSlotOrCount);
           return;
         }
         // Newest first, as Redis links each new key at the head of its slot's list.
@@ -511,7 +510,7 @@ export const commands: CommandDef[] = [
       sub('delslotsrange', -4, ADMIN, '7.0.0', 'Unassigns ranges of hash slots from this node.', 'O(N) where N is the total number of the slots between the start slot and end slot arguments.', (c, argv) => updateSlots(c, argv, true, true)),
       sub('flushslots', 2, ADMIN, '3.0.0', 'Unassigns every hash slot of this node.', 'O(1)', (c) => {
         if (server.dbs[0].size !== 0) {
-          c.reply.error('ERR DB must be empty to perform CLUSTER FLUSHSLOTS.');
+          c.reply.error(ERR.clusterFlushslotsNotEmpty);
           return;
         }
         const st = cluster.st;
@@ -527,20 +526,20 @@ export const commands: CommandDef[] = [
         }
         const port = parseInt64(argv[3]);
         if (port === null || typeof port === 'bigint') {
-          c.reply.error(`ERR Invalid TCP base port specified: ${argv[3]}`);
+          c.reply.error(ERR.clusterInvalidBasePort(argv[3]));
           return;
         }
         let cport = port + 10000;
         if (argv.length === 5) {
           const p = parseInt64(argv[4]);
           if (p === null || typeof p === 'bigint') {
-            c.reply.error(`ERR Invalid TCP bus port specified: ${argv[4]}`);
+            c.reply.error(ERR.clusterInvalidBusPort(argv[4]));
             return;
           }
           cport = p;
         }
         if (!meet(argv[2], port, cport)) {
-          c.reply.error(`ERR Invalid node address specified: ${argv[2]}:${argv[3]}`);
+          c.reply.error(ERR.clusterInvalidAddress(argv[2], argv[3]));
           return;
         }
         c.reply.ok();
@@ -550,11 +549,11 @@ export const commands: CommandDef[] = [
         if (n === null) return;
         const me = cluster.st.myself;
         if (n === me) {
-          c.reply.error("ERR I tried hard but I can't forget myself...");
+          c.reply.error(ERR.clusterForgetMyself);
           return;
         }
         if (me.isReplica() && me.primary === n) {
-          c.reply.error("ERR Can't forget my master!");
+          c.reply.error(ERR.clusterForgetMaster);
           return;
         }
         forgetNode(n);
@@ -565,15 +564,15 @@ export const commands: CommandDef[] = [
         if (n === null) return;
         const me = cluster.st.myself;
         if (n === me) {
-          c.reply.error("ERR Can't replicate myself");
+          c.reply.error(ERR.clusterReplicateMyself);
           return;
         }
         if (n.isReplica()) {
-          c.reply.error('ERR I can only replicate a master, not a replica.');
+          c.reply.error(ERR.clusterReplicateReplica);
           return;
         }
         if (me.isPrimary() && (me.numSlots !== 0 || server.dbs[0].size !== 0)) {
-          c.reply.error('ERR To set a master the node must be empty and without assigned slots.');
+          c.reply.error(ERR.clusterReplicateNotEmpty);
           return;
         }
         replicateNode(n);
@@ -601,15 +600,15 @@ export const commands: CommandDef[] = [
         }
         const me = cluster.st.myself;
         if (me.isPrimary()) {
-          c.reply.error('ERR You should send CLUSTER FAILOVER to a replica');
+          c.reply.error(ERR.clusterFailoverMaster);
           return;
         }
         if (me.primary === null) {
-          c.reply.error("ERR I'm a replica but my master is unknown to me");
+          c.reply.error(ERR.clusterMasterUnknown);
           return;
         }
         if (mode === 'default' && (me.primary.flags & NodeFlag.FAIL || !me.primary.linked)) {
-          c.reply.error('ERR Master is down or failed, please use CLUSTER FAILOVER FORCE');
+          c.reply.error(ERR.clusterFailoverMasterDown);
           return;
         }
         startManualFailover(mode);
@@ -619,9 +618,9 @@ export const commands: CommandDef[] = [
         const epoch = intArg(c, argv[2]);
         if (epoch === null) return;
         const st = cluster.st;
-        if (epoch < 0) c.reply.error(`ERR Invalid config epoch specified: ${epoch}`);
-        else if (st.nodes.size > 1) c.reply.error('ERR The user can assign a config epoch only when the node does not know any other node.');
-        else if (st.myself.configEpoch !== 0) c.reply.error('ERR Node config epoch is already non-zero');
+        if (epoch < 0) c.reply.error(ERR.clusterInvalidEpoch(epoch));
+        else if (st.nodes.size > 1) c.reply.error(ERR.clusterEpochKnowsOthers);
+        else if (st.myself.configEpoch !== 0) c.reply.error(ERR.clusterEpochNonZero);
         else {
           st.myself.configEpoch = epoch;
           if (st.currentEpoch < epoch) st.currentEpoch = epoch;
@@ -652,7 +651,7 @@ export const commands: CommandDef[] = [
         }
         const me = cluster.st.myself;
         if (me.isPrimary() && c.db.size !== 0) {
-          c.reply.error("ERR CLUSTER RESET can't be called with master nodes containing keys");
+          c.reply.error(ERR.clusterResetWithKeys);
           return;
         }
         if (me.isReplica()) for (const db of server.dbs) db.flush();

@@ -108,7 +108,7 @@ export const commands: CommandDef[] = [
       if (argv.length >= 2) {
         const v = parseInt64(argv[1]);
         if (v === null) {
-          c.reply.error('ERR Protocol version is not an integer or out of range');
+          c.reply.error(ERR.helloProtoNotInteger);
           return;
         }
         if (v !== 2 && v !== 3) {
@@ -133,7 +133,7 @@ export const commands: CommandDef[] = [
           if (!setClientName(c, argv[i + 1])) return;
           i++;
         } else {
-          c.reply.error(`ERR Syntax error in HELLO option '${argv[i]}'`);
+          c.reply.error(ERR.helloOptionSyntax(argv[i]));
           return;
         }
       }
@@ -196,7 +196,7 @@ export const commands: CommandDef[] = [
     complexity: 'O(1)',
     handler(c) {
       if (c.flags & (CLIENT_SLAVE | CLIENT_MASTER)) {
-        c.reply.error('ERR can only reset normal client connections');
+        c.reply.error(ERR.resetNotNormal);
         return;
       }
       resetClient(c);
@@ -210,7 +210,7 @@ export const commands: CommandDef[] = [
     handler(c) {
       // Inside EXEC a client expects one reply per command.
       if (c.flags & CLIENT_DENY_BLOCKING) {
-        c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+        c.reply.error(ERR.monitorDenyBlocking);
         return;
       }
       // Already monitoring (or a replica link): Redis ignores the command without a reply.
@@ -291,7 +291,7 @@ export const commands: CommandDef[] = [
         c.reply.array(0);
       }),
       sub('caching', 3, STD, '6.0.0', 'Tells whether the next command\'s keys are tracked (OPTIN/OPTOUT).', (c) => {
-        c.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+        c.reply.error(ERR.clientCachingMode);
       }),
       sub('unblock', -3, ADMIN, '5.0.0', 'Wakes a client blocked in a blocking command.', clientUnblock,
         'O(log N) where N is the number of client connections'),
@@ -362,7 +362,7 @@ const CLIENT_HELP = [
 
 function setClientName(c: Client, name: string): boolean {
   if (!validClientName(name)) {
-    c.reply.error('ERR Client names cannot contain spaces, newlines or special characters.');
+    c.reply.error(ERR.clientNameChars);
     return false;
   }
   c.name = name;
@@ -398,11 +398,11 @@ function onOffFlag(c: Client, arg: string, flag: number): void {
 function clientSetinfo(c: Client, argv: string[]): void {
   const attr = argv[2].toLowerCase();
   if (attr !== 'lib-name' && attr !== 'lib-ver') {
-    c.reply.error(`ERR Unrecognized option '${argv[2]}'`);
+    c.reply.error(ERR.clientSetinfoOption(argv[2]));
     return;
   }
   if (!validClientName(argv[3])) {
-    c.reply.error(`ERR ${argv[2]} cannot contain spaces, newlines or special characters.`);
+    c.reply.error(ERR.clientSetinfoChars(argv[2]));
     return;
   }
   if (attr === 'lib-name') c.libName = argv[3];
@@ -436,7 +436,7 @@ function clientUnblock(c: Client, argv: string[]): void {
     const how = argv[3].toLowerCase();
     if (how === 'error') withError = true;
     else if (how !== 'timeout') {
-      c.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      c.reply.error(ERR.clientUnblockReason);
       return;
     }
   }
@@ -460,13 +460,13 @@ function clientPause(c: Client, argv: string[]): void {
     const mode = argv[3].toLowerCase();
     if (mode === 'write') type = PAUSE_WRITE;
     else if (mode !== 'all') {
-      c.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
+      c.reply.error(ERR.clientPauseMode);
       return;
     }
   }
   const v = parseInt64(argv[2]);
   if (v === null) {
-    c.reply.error('ERR timeout is not an integer or out of range');
+    c.reply.error(ERR.blockTimeoutNotInteger);
     return;
   }
   const ms = Number(v);
@@ -553,14 +553,14 @@ function clientList(c: Client, argv: string[]): void {
   if (argv.length === 4 && argv[2].toLowerCase() === 'type') {
     type = clientTypeByName(argv[3]);
     if (type < 0) {
-      c.reply.error(`ERR Unknown client type '${argv[3]}'`);
+      c.reply.error(ERR.clientUnknownType(argv[3]));
       return;
     }
   } else if (argv.length > 3 && argv[2].toLowerCase() === 'id') {
     for (let i = 3; i < argv.length; i++) {
       const id = parseInt64(argv[i]);
       if (id === null) {
-        c.reply.error('ERR Invalid client ID');
+        c.reply.error(ERR.clientInvalidId);
         return;
       }
       const cl = typeof id === 'number' ? server.clients.get(id) : undefined;
@@ -601,25 +601,25 @@ function clientKill(c: Client, argv: string[]): void {
       if (opt === 'id') {
         const v = parseInt64(val);
         if (v === null || v < 1) {
-          c.reply.error('ERR client-id should be greater than 0');
+          c.reply.error(ERR.clientIdNotPositive);
           return;
         }
         id = Number(v);
       } else if (opt === 'maxage') {
         const v = parseInt64(val);
         if (v === null) {
-          c.reply.error('ERR maxage is not an integer or out of range');
+          c.reply.error(ERR.clientMaxageNotInteger);
           return;
         }
         if (v <= 0) {
-          c.reply.error('ERR maxage should be greater than 0');
+          c.reply.error(ERR.clientMaxageNotPositive);
           return;
         }
         maxAge = Number(v);
       } else if (opt === 'type') {
         type = clientTypeByName(val);
         if (type < 0) {
-          c.reply.error(`ERR Unknown client type '${val}'`);
+          c.reply.error(ERR.clientUnknownType(val));
           return;
         }
       } else if (opt === 'addr') {
@@ -628,7 +628,7 @@ function clientKill(c: Client, argv: string[]): void {
         laddr = val;
       } else if (opt === 'user') {
         if (getUser(val) === undefined) {
-          c.reply.error(`ERR No such user '${val}'`);
+          c.reply.error(ERR.clientNoSuchUser(val));
           return;
         }
         user = val;
@@ -662,7 +662,7 @@ function clientKill(c: Client, argv: string[]): void {
     killed++;
   }
   if (argv.length === 3) {
-    if (killed === 0) c.reply.error('ERR No such client');
+    if (killed === 0) c.reply.error(ERR.clientNoSuchClient);
     else c.reply.ok();
   } else {
     c.reply.int(killed);

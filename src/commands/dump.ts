@@ -38,7 +38,7 @@ function restoreCommand(c: Client, argv: string[]): void {
       const n = intArg(c, argv[++j]);
       if (n === null) return;
       if (n < 0) {
-        c.reply.error('ERR Invalid IDLETIME value, must be >= 0');
+        c.reply.error(ERR.restoreIdletime);
         return;
       }
       idle = n;
@@ -46,7 +46,7 @@ function restoreCommand(c: Client, argv: string[]): void {
       const n = intArg(c, argv[++j]);
       if (n === null) return;
       if (n < 0 || n > 255) {
-        c.reply.error('ERR Invalid FREQ value, must be >= 0 and <= 255');
+        c.reply.error(ERR.restoreFreq);
         return;
       }
       freq = n;
@@ -64,7 +64,7 @@ function restoreCommand(c: Client, argv: string[]): void {
   let ttl = intArg(c, argv[2]);
   if (ttl === null) return;
   if (ttl < 0) {
-    c.reply.error('ERR Invalid TTL value, must be >= 0');
+    c.reply.error(ERR.restoreTtl);
     return;
   }
   const plain = parsePayload(Buffer.from(argv[3], 'latin1'));
@@ -77,7 +77,7 @@ function restoreCommand(c: Client, argv: string[]): void {
     value = fromPlain(plain);
   } catch (err) {
     if (!(err instanceof UnsupportedTypeError)) throw err;
-    c.reply.error(`ERR RESTORE of '${err.valueType}' values is not supported yet`);
+    c.reply.error(ERR.restoreUnsupported(err.valueType));
     return;
   }
   const deleted = replace && db.lookupWrite(key) !== undefined && db.delete(key);
@@ -133,7 +133,7 @@ export const commands: CommandDef[] = [
         plain = toPlain(v);
       } catch (err) {
         if (!(err instanceof UnsupportedTypeError)) throw err;
-        c.reply.error(`ERR DUMP of '${err.valueType}' values is not supported yet`);
+        c.reply.error(ERR.dumpUnsupported(err.valueType));
         return;
       }
       c.reply.bulk(dumpPayload(plain, server.config.bool('rdbcompression')).toString('latin1'));

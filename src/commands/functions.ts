@@ -64,21 +64,21 @@ function validName(name: string): boolean {
 
 /** The library's name from its first line (`#!lua name=<name>`), and the code after it, or an error. */
 function libraryMetadata(code: string): { engine: string; name: string; body: string } | string {
-  if (!code.startsWith('#!')) return 'ERR Missing library metadata';
+  if (!code.startsWith('#!')) return ERR.libMissingMetadata;
   const end = code.indexOf('\n');
-  if (end < 0) return 'ERR Invalid library metadata';
+  if (end < 0) return ERR.libInvalidMetadata;
   const parts = code.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
-  if (parts.length === 0) return 'ERR Invalid library metadata';
+  if (parts.length === 0) return ERR.libInvalidMetadata;
   let name: string | null = null;
   for (let i = 1; i < parts.length; i++) {
     if (parts[i].slice(0, 5).toLowerCase() === 'name=') {
-      if (name !== null) return 'ERR Invalid metadata value, name argument was given multiple times';
+      if (name !== null) return ERR.libNameRepeated;
       name = parts[i].slice(5);
       continue;
     }
-    return `ERR Invalid metadata value given: ${parts[i]}`;
+    return ERR.libMetadataValue(parts[i]);
   }
-  if (name === null) return 'ERR Library name was not given';
+  if (name === null) return ERR.libNoName;
   return { engine: parts[0].slice(2), name, body: code.slice(end) };
 }
 
@@ -86,10 +86,10 @@ function libraryMetadata(code: string): { engine: string; name: string; body: st
 function createLibrary(into: LibCtx, code: string, replace: boolean, timeoutMs: number): { name: string } | string {
   const md = libraryMetadata(code);
   if (typeof md === 'string') return md;
-  if (!validName(md.name)) return 'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
-  if (md.engine.toLowerCase() !== 'lua') return `ERR Engine '${md.engine}' not found`;
+  if (!validName(md.name)) return ERR.libNameChars;
+  if (md.engine.toLowerCase() !== 'lua') return ERR.libEngineNotFound(md.engine);
   const old = into.libraries.get(md.name);
-  if (old !== undefined && !replace) return `ERR Library '${md.name}' already exists`;
+  if (old !== undefined && !replace) return ERR.libExistsQuoted(md.name);
   if (old !== undefined) into.unlink(old);
   const registered = functionEngine().loadLibrary(md.body, timeoutMs);
   const lib: Library = { name: md.name, code, functions: new Map() };
@@ -98,11 +98,11 @@ function createLibrary(into: LibCtx, code: string, replace: boolean, timeoutMs: 
     err = registered;
   } else {
     for (const r of registered) lib.functions.set(r.name, { ...r, lib });
-    if (registered.length === 0) err = 'ERR No functions registered';
+    if (registered.length === 0) err = ERR.libNoFunctions;
     else {
       for (const r of registered) {
         if (into.functions.has(r.name)) {
-          err = `ERR Function ${r.name} already exists`;
+          err = ERR.functionExists(r.name);
           break;
         }
       }
@@ -129,7 +129,7 @@ function joinLibraries(src: LibCtx, replace: boolean): string | null {
     if (old === undefined) continue;
     if (!replace) {
       restore();
-      return `ERR Library ${lib.name} already exists`;
+      return ERR.libExists(lib.name);
     }
     ctx.unlink(old);
     replaced.push(old);
@@ -137,7 +137,7 @@ function joinLibraries(src: LibCtx, replace: boolean): string | null {
   for (const f of src.functions.values()) {
     if (ctx.functions.has(f.name)) {
       restore();
-      return `ERR Function ${f.name} already exists`;
+      return ERR.functionExists(f.name);
     }
   }
   for (const lib of src.libraries.values()) ctx.link(lib);
@@ -188,13 +188,13 @@ function restore(c: Client, argv: string[]): void {
   if (argv.length === 4) {
     policy = argv[3].toLowerCase();
     if (policy !== 'append' && policy !== 'replace' && policy !== 'flush') {
-      c.reply.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+      c.reply.error(ERR.functionRestorePolicy);
       return;
     }
   }
   const data = Buffer.from(argv[2], 'latin1');
   if (!validPayload(data)) {
-    c.reply.error('ERR DUMP payload version or checksum are wrong');
+    c.reply.error(ERR.dumpPayload);
     return;
   }
   const tmp = new LibCtx();
@@ -204,7 +204,7 @@ function restore(c: Client, argv: string[]): void {
     while (data.length - r.pos > 10) {
       const type = r.byte();
       if (type !== OP.FUNCTION2) {
-        err = 'ERR given type is not a function';
+        err = ERR.functionRestoreType;
         break;
       }
       const res = createLibrary(tmp, r.string(), false, 0);
@@ -214,7 +214,7 @@ function restore(c: Client, argv: string[]): void {
       }
     }
   } catch {
-    err = 'ERR failed loading the given functions payload';
+    err = ERR.functionRestorePayload;
   }
   if (err === null) {
     if (policy === 'flush') {
@@ -252,13 +252,13 @@ function list(c: Client, argv: string[]): void {
     }
     if (pattern === null && a === 'libraryname') {
       if (i >= argv.length - 1) {
-        c.reply.error('ERR library name argument was not given');
+        c.reply.error(ERR.functionListNoLibname);
         return;
       }
       pattern = argv[++i];
       continue;
     }
-    c.reply.error(`ERR Unknown argument ${argv[i]}`);
+    c.reply.error(ERR.functionListArgument(argv[i]));
     return;
   }
   const libs = [...ctx.libraries.values()].filter((l) => pattern === null || globMatch(pattern, l.name, false));
@@ -322,20 +322,20 @@ function fcall(c: Client, argv: string[], ro: boolean): void {
   if (server.monitors.size !== 0) feedMonitors(c, c.shownArgv(argv));
   const f = ctx.functions.get(argv[1]);
   if (f === undefined) {
-    c.reply.error('ERR Function not found');
+    c.reply.error(ERR.functionNotFound);
     return;
   }
   const n = Number(argv[2]);
   if (!/^-?\d+$/.test(argv[2]) || !Number.isSafeInteger(n)) {
-    c.reply.error('ERR Bad number of keys provided');
+    c.reply.error(ERR.functionNumkeys);
     return;
   }
   if (n > argv.length - 3) {
-    c.reply.error("ERR Number of keys can't be greater than number of args");
+    c.reply.error(ERR.numkeysTooBig);
     return;
   }
   if (n < 0) {
-    c.reply.error("ERR Number of keys can't be negative");
+    c.reply.error(ERR.numkeysNegative);
     return;
   }
   if (!mayRun(c, f.flags, ro)) return;
@@ -391,7 +391,7 @@ export const commands: CommandDef[] = [
         handler(c, argv) {
           const lib = ctx.libraries.get(argv[2]);
           if (lib === undefined) {
-            c.reply.error('ERR Library not found');
+            c.reply.error(ERR.libNotFound);
             return;
           }
           ctx.unlink(lib);
@@ -416,7 +416,7 @@ export const commands: CommandDef[] = [
             return;
           }
           if (argv.length === 3 && !/^(a?sync)$/i.test(argv[2])) {
-            c.reply.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+            c.reply.error(ERR.functionFlushOption);
             return;
           }
           flushLibraries();
@@ -474,12 +474,12 @@ export const commands: CommandDef[] = [
           for (; i < argv.length - 1; i++) {
             if (argv[i].toLowerCase() === 'replace') replace = true;
             else {
-              c.reply.error(`ERR Unknown option given: ${argv[i]}`);
+              c.reply.error(ERR.functionLoadOption(argv[i]));
               return;
             }
           }
           if (i >= argv.length) {
-            c.reply.error('ERR Function code is missing');
+            c.reply.error(ERR.functionNoCode);
             return;
           }
           const r = createLibrary(ctx, argv[i], replace, c.flags & CLIENT_MASTER ? 0 : LOAD_TIMEOUT_MS);

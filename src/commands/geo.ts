@@ -57,7 +57,7 @@ function parseLonLat(c: Client, argv: string[], i: number): [number, number] | n
     return null;
   }
   if (lon < gh.GEO_LONG_MIN || lon > gh.GEO_LONG_MAX || lat < gh.GEO_LAT_MIN || lat > gh.GEO_LAT_MAX) {
-    c.reply.error(`ERR invalid longitude,latitude pair ${fmtF(lon)},${fmtF(lat)}`);
+    c.reply.error(ERR.geoInvalidPair(fmtF(lon), fmtF(lat)));
     return null;
   }
   return [lon, lat];
@@ -71,14 +71,14 @@ function parseUnit(c: Client, u: string): number {
     case 'ft': return 0.3048;
     case 'mi': return 1609.34;
   }
-  c.reply.error('ERR unsupported unit provided. please use M, KM, FT, MI');
+  c.reply.error(ERR.geoUnit);
   return -1;
 }
 
 /** A number argument with a command-specific error text; null after replying. */
 function parseNumber(c: Client, s: string, errText: string): number | null {
   const v = parseDouble(s);
-  if (v === null) c.reply.error(`ERR ${errText}`);
+  if (v === null) c.reply.error(errText);
   return v;
 }
 
@@ -206,10 +206,10 @@ function deleteStoreKey(c: Client, key: string): void {
 
 /** A radius and its unit at argv[at], argv[at + 1] into shape; false after replying an error. */
 function parseRadius(c: Client, argv: string[], at: number, shape: gh.Shape): boolean {
-  const r = parseNumber(c, argv[at], 'need numeric radius');
+  const r = parseNumber(c, argv[at], ERR.geoRadiusNotNumber);
   if (r === null) return false;
   if (r < 0) {
-    c.reply.error('ERR radius cannot be negative');
+    c.reply.error(ERR.geoRadiusNegative);
     return false;
   }
   const conv = parseUnit(c, argv[at + 1]);
@@ -223,7 +223,7 @@ function parseRadius(c: Client, argv: string[], at: number, shape: gh.Shape): bo
 function centerOnMember(c: Client, z: ZSet, member: string, shape: gh.Shape): boolean {
   const s = z.score(member);
   if (s === undefined) {
-    c.reply.error('ERR could not decode requested zset member');
+    c.reply.error(ERR.geoBadMember);
     return false;
   }
   [shape.lon, shape.lat] = gh.decodeScore(s);
@@ -274,7 +274,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
       const n = longArg(c, argv[++i]);
       if (n === null) return;
       if (n <= 0) {
-        c.reply.error('ERR COUNT must be > 0');
+        c.reply.error(ERR.xautoclaimCount);
         return;
       }
       count = n;
@@ -298,12 +298,12 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
       byRadius = true;
       i += 2;
     } else if (a === 'bybox' && left >= 3 && flags & SEARCH && !byRadius) {
-      const w = parseNumber(c, argv[i + 1], 'need numeric width');
+      const w = parseNumber(c, argv[i + 1], ERR.geoWidthNotNumber);
       if (w === null) return;
-      const h = parseNumber(c, argv[i + 2], 'need numeric height');
+      const h = parseNumber(c, argv[i + 2], ERR.geoHeightNotNumber);
       if (h === null) return;
       if (h < 0 || w < 0) {
-        c.reply.error('ERR height or width cannot be negative');
+        c.reply.error(ERR.geoBoxNegative);
         return;
       }
       const conv = parseUnit(c, argv[i + 3]);
@@ -319,19 +319,19 @@ function georadiusGeneric(c: Client, argv: string[], srcIndex: number, flags: nu
     }
   }
   if (storeKey !== null && (withDist || withHash || withCoord)) {
-    c.reply.error(`ERR ${flags & SEARCHSTORE ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
+    c.reply.error(flags & SEARCHSTORE ? ERR.geoSearchstoreWith : ERR.georadiusStoreWith);
     return;
   }
   if (flags & SEARCH && !(fromMember || fromLoc)) {
-    c.reply.error(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`);
+    c.reply.error(ERR.geoFromOne(argv[0]));
     return;
   }
   if (flags & SEARCH && !(byRadius || byBox)) {
-    c.reply.error(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`);
+    c.reply.error(ERR.geoByOne(argv[0]));
     return;
   }
   if (any && count === 0) {
-    c.reply.error('ERR the ANY argument requires COUNT argument');
+    c.reply.error(ERR.geoAnyNeedsCount);
     return;
   }
   if (z === undefined) {

@@ -9,8 +9,6 @@ import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex } from './keyspecs.js';
 
-const NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
-const CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';
 
 let sparseMaxBytes = 3000;
 
@@ -28,11 +26,11 @@ function loadHll(c: Client, key: string, forWrite: boolean): hll.Hll | null | un
   }
   const text = stringValue(v);
   if (!hll.isHll(text)) {
-    c.reply.error(NOT_HLL);
+    c.reply.error(ERR.notHll);
     return null;
   }
   const h = hll.decode(text);
-  if (h === null) c.reply.error(CORRUPT);
+  if (h === null) c.reply.error(ERR.hllCorrupt);
   return h;
 }
 
@@ -139,7 +137,7 @@ function pfdebug(c: Client, argv: string[]): void {
   const key = argv[2];
   const raw = c.db.lookupWrite(key);
   if (raw === undefined) {
-    c.reply.error('ERR The specified key does not exist');
+    c.reply.error(ERR.pfdebugNoKey);
     return;
   }
   if (!isString(raw)) {
@@ -148,12 +146,12 @@ function pfdebug(c: Client, argv: string[]): void {
   }
   const text = stringValue(raw);
   if (!hll.isHll(text)) {
-    c.reply.error(NOT_HLL);
+    c.reply.error(ERR.notHll);
     return;
   }
   const h = hll.decode(text);
   if (h === null) {
-    c.reply.error(CORRUPT);
+    c.reply.error(ERR.hllCorrupt);
     return;
   }
   const toDense = (): boolean => {
@@ -171,7 +169,7 @@ function pfdebug(c: Client, argv: string[]): void {
       return;
     case 'decode':
       if (h.encoding !== hll.HLL_SPARSE) {
-        c.reply.error('ERR HLL encoding is not sparse');
+        c.reply.error(ERR.pfdebugNotSparse);
         return;
       }
       c.reply.bulk(decodeOpcodes(text));
@@ -183,7 +181,7 @@ function pfdebug(c: Client, argv: string[]): void {
       c.reply.int(toDense() ? 1 : 0);
       return;
     default:
-      c.reply.error(`ERR Unknown PFDEBUG subcommand '${argv[1]}'`);
+      c.reply.error(ERR.pfdebugSubcommand(argv[1]));
   }
 }
 
@@ -197,13 +195,13 @@ function pfselftest(c: Client): void {
   for (const encoding of [hll.HLL_SPARSE, hll.HLL_DENSE]) {
     const back = hll.decode(hll.encode({ encoding, registers: h.registers, card: null }, 1 << 30));
     if (back === null || back.registers.some((v, i) => v !== h.registers[i])) {
-      c.reply.error('ERR TESTFAILED Register error');
+      c.reply.error(ERR.pfselftestRegister);
       return;
     }
   }
   const est = hll.count(h.registers);
   if (Math.abs(est - 10000) / 10000 > 0.05) {
-    c.reply.error(`ERR TESTFAILED Too big error. card:10000 abserr:${Math.abs(est - 10000)}`);
+    c.reply.error(ERR.pfselftestError(Math.abs(est - 10000)));
     return;
   }
   c.reply.ok();

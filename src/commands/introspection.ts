@@ -229,20 +229,20 @@ function getKeys(c: Client, argv: string[], withFlags: boolean): void {
   const call = argv.slice(2);
   const cmd = lookupCommand(call) ?? (call.length === 1 ? lookupByName(call[0]) : null);
   if (cmd === null) {
-    c.reply.error('ERR Invalid command specified');
+    c.reply.error(ERR.getkeysInvalidCommand);
     return;
   }
   if (!hasKeys(cmd)) {
-    c.reply.error('ERR The command has no key arguments');
+    c.reply.error(ERR.getkeysNoKeys);
     return;
   }
   if ((cmd.arity > 0 && cmd.arity !== call.length) || call.length < -cmd.arity) {
-    c.reply.error('ERR Invalid number of arguments specified for command');
+    c.reply.error(ERR.getkeysArity);
     return;
   }
   const keys = keysWithFlags(cmd, call);
   if (keys.length === 0 && (cmd.flags & F.NO_MANDATORY_KEYS) === 0) {
-    c.reply.error('ERR Invalid arguments specified for command');
+    c.reply.error(ERR.getkeysArgs);
     return;
   }
   c.reply.array(keys.length);

@@ -34,9 +34,6 @@ const MAX_TIMER_MS = 0x7fffffff;
 /** Redis reads each reply line into a 1024-byte buffer; a longer error is cut there. */
 const MAX_LINE = 1023;
 
-const IOERR_CONNECT = 'IOERR error or timeout connecting to the client';
-const IOERR_WRITE = 'IOERR error or timeout writing to target instance';
-const IOERR_READ = 'IOERR error or timeout reading to target instance';
 
 /** A connection to one target, reused by MIGRATEs to the same host:port. */
 interface Link {
@@ -217,7 +214,7 @@ function migrateCommand(c: Client, argv: string[]): void {
       c.redactArg(argv, ++j);
     } else if (opt === 'keys') {
       if (argv[3].length !== 0) {
-        c.reply.error('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
+        c.reply.error(ERR.migrateKeysNotEmpty);
         return;
       }
       firstKey = j + 1;
@@ -264,7 +261,7 @@ function migrateCommand(c: Client, argv: string[]): void {
       payload = dumpPayload(toPlain(db.dict.get(k)!), compress);
     } catch (err) {
       if (!(err instanceof UnsupportedTypeError)) throw err;
-      c.reply.error(`ERR DUMP of '${err.valueType}' values is not supported yet`);
+      c.reply.error(ERR.dumpUnsupported(err.valueType));
       return;
     }
     const parts: (string | Buffer)[] = [restoreName, k, String(ttl), payload];
@@ -384,7 +381,7 @@ function onTimeout(job: Job): void {
   const link = job.link!;
   if (!link.connected) {
     closeLink(link);
-    finish(job, IOERR_CONNECT, 0);
+    finish(job, ERR.migrateConnect, 0);
     failQueued(link);
     return;
   }
@@ -449,7 +446,7 @@ function failIo(job: Job, writing: boolean): void {
   const skip = (job.auth !== null ? 1 : 0) + (job.select ? 1 : 0);
   closeLink(link);
   const replies = job.lines.length - skip;
-  finish(job, writing ? IOERR_WRITE : IOERR_READ, replies > 0 ? replies : 0);
+  finish(job, writing ? ERR.migrateWrite : ERR.migrateRead, replies > 0 ? replies : 0);
   failQueued(link);
 }
 
@@ -485,7 +482,7 @@ function applyReplies(job: Job, ioError: string | null, answered: number): strin
     const bad = authLine?.[0] === '-' ? authLine : selectLine?.[0] === '-' ? selectLine : line[0] === '-' ? line : null;
     if (bad !== null) {
       if (targetError === null) {
-        targetError = `ERR Target instance replied with error: ${bad.slice(1)}`;
+        targetError = ERR.migrateTarget(bad.slice(1));
         if (link !== null) link.lastDbid = null;
       }
     } else if (!job.copy) {
@@ -637,7 +634,7 @@ function migrateSync(c: Client, job: Job): void {
   const r = syncExchange(job, Buffer.concat(head), expect);
   job.lines = r.lines;
   const skip = (job.auth !== null ? 1 : 0) + 1;
-  const ioError = r.error === null ? null : r.error === 'connect' ? IOERR_CONNECT : r.error === 'write' ? IOERR_WRITE : IOERR_READ;
+  const ioError = r.error === null ? null : r.error === 'connect' ? ERR.migrateConnect : r.error === 'write' ? ERR.migrateWrite : ERR.migrateRead;
   const err = applyReplies(job, ioError, Math.max(0, Math.min(job.keys.length, r.lines.length - skip)));
   // The DEL went out above; the dispatcher must not propagate MIGRATE itself.
   c.propagateArgv = [];

@@ -6,7 +6,6 @@ import { activeChild, bgsaveInProgress, rdbStats, saveCommandSync, startBgsave }
 import { CLIENT_DENY_BLOCKING } from '../server/client.js';
 import type { CommandDef } from './spec.js';
 
-const IN_PROGRESS = 'ERR Background save already in progress';
 
 export const commands: CommandDef[] = [
   {
@@ -15,11 +14,11 @@ export const commands: CommandDef[] = [
     complexity: 'O(N) where N is the total number of keys in all databases',
     handler(c) {
       if (bgsaveInProgress()) {
-        c.reply.error(IN_PROGRESS);
+        c.reply.error(ERR.bgsaveInProgress);
         return;
       }
       if (saveCommandSync()) c.reply.ok();
-      else c.reply.error('ERR');
+      else c.reply.error(ERR.bare);
     },
   },
   {
@@ -34,13 +33,11 @@ export const commands: CommandDef[] = [
       }
       const child = activeChild();
       if (child === 'rdb') {
-        c.reply.error(IN_PROGRESS);
+        c.reply.error(ERR.bgsaveInProgress);
       } else if (child !== null || c.flags & CLIENT_DENY_BLOCKING) {
         // Inside EXEC Redis defers the save to its cron, with or without SCHEDULE.
         if (argv.length === 1 && !(c.flags & CLIENT_DENY_BLOCKING)) {
-          c.reply.error(
-            "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
-          );
+          c.reply.error(ERR.bgsaveChildActive);
           return;
         }
         rdbStats.bgsaveScheduled = true;
@@ -48,7 +45,7 @@ export const commands: CommandDef[] = [
       } else if (startBgsave()) {
         c.reply.simple('Background saving started');
       } else {
-        c.reply.error('ERR');
+        c.reply.error(ERR.bare);
       }
     },
   },
@@ -59,7 +56,7 @@ export const commands: CommandDef[] = [
     handler(c) {
       const child = activeChild();
       if (child === 'aof') {
-        c.reply.error('ERR Background append only file rewriting already in progress');
+        c.reply.error(ERR.aofRewriteInProgress);
       } else if (child !== null || c.flags & CLIENT_DENY_BLOCKING) {
         aofState.rewriteScheduled = true;
         aofState.consecutiveFailures = 0;
@@ -67,7 +64,7 @@ export const commands: CommandDef[] = [
       } else if (startRewrite()) {
         c.reply.simple('Background append only file rewriting started');
       } else {
-        c.reply.error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+        c.reply.error(ERR.aofRewriteFailed);
       }
     },
   },

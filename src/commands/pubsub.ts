@@ -2,6 +2,7 @@
 // restrictions are the dispatcher's (CLIENT_PUBSUB).
 
 import { cluster, propagatePublish } from '../cluster/node.js';
+import { ERR } from '../errors.js';
 import { CLIENT_DENY_BLOCKING, CLIENT_MULTI, type Client } from '../server/client.js';
 import {
   activeChannels,
@@ -42,13 +43,13 @@ const PUBSUB_HELP = [
  */
 function denied(c: Client, name: string, allowInMulti: boolean): boolean {
   if ((c.flags & CLIENT_DENY_BLOCKING) === 0 || (allowInMulti && c.flags & CLIENT_MULTI)) return false;
-  c.reply.error(`ERR ${name} isn't allowed for a DENY BLOCKING client`);
+  c.reply.error(ERR.subscribeDenyBlocking(name));
   return true;
 }
 
 function replyChannels(c: Client, kind: ChannelKind, argv: string[]): void {
   if (argv.length > 3) {
-    c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try PUBSUB HELP.`);
+    c.reply.error(ERR.subcommandSyntax(argv[1].slice(0, 128), 'PUBSUB'));
     return;
   }
   c.reply.bulks(activeChannels(kind, argv.length > 2 ? argv[2] : null));

@@ -21,7 +21,7 @@ const REPLICAOF_ARGS: ArgSpec[] = [
 
 function replicaof(c: Client, argv: string[]): void {
   if (server.config.bool('cluster-enabled')) {
-    c.reply.error('ERR REPLICAOF not allowed in cluster mode.');
+    c.reply.error(ERR.replicaofInCluster);
     return;
   }
   if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
@@ -30,12 +30,12 @@ function replicaof(c: Client, argv: string[]): void {
     return;
   }
   if (c.flags & CLIENT_SLAVE) {
-    c.reply.error('ERR Command is not valid when client is a replica.');
+    c.reply.error(ERR.replicaofFromReplica);
     return;
   }
   const port = parseInt64(argv[2]);
   if (typeof port !== 'number' || port < 0 || port > 65535) {
-    c.reply.error('ERR Invalid master port');
+    c.reply.error(ERR.invalidMasterPort);
     return;
   }
   if (stream.isReplica && link.host.toLowerCase() === argv[1].toLowerCase() && link.port === port) {
@@ -102,12 +102,12 @@ function replconf(c: Client, argv: string[]): void {
       // Only "functions" exists, and we have no functions to leave out of the RDB.
       for (const word of val.split(' ')) {
         if (word !== '' && word.toLowerCase() !== 'functions') {
-          c.reply.error(`ERR Unsupported rdb-filter-only option: ${word}`);
+          c.reply.error(ERR.replconfFilterOnly(word));
           return;
         }
       }
     } else {
-      c.reply.error(`ERR Unrecognized REPLCONF option: ${argv[j]}`);
+      c.reply.error(ERR.replconfOption(argv[j]));
       return;
     }
   }
@@ -118,11 +118,11 @@ function sync(c: Client, argv: string[]): void {
   // A replica asking again (it sends nothing like this in practice) is ignored, as in Redis.
   if (c.flags & CLIENT_SLAVE) return;
   if (stream.isReplica && link.state !== 'connected') {
-    c.reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
+    c.reply.error(ERR.syncNoMasterLink);
     return;
   }
   if (c.reply.len > 0) {
-    c.reply.error('ERR SYNC and PSYNC are invalid with pending output');
+    c.reply.error(ERR.syncPendingOutput);
     return;
   }
   if (argv.length === 1) {
@@ -161,10 +161,7 @@ function role(c: Client): void {
 
 function wait(c: Client, argv: string[]): void {
   if (stream.isReplica) {
-    c.reply.error(
-      'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable ' +
-        '(which is not the default) writes to replicas are just local and are not propagated.',
-    );
+    c.reply.error(ERR.waitOnReplica);
     return;
   }
   const num = parseInt64(argv[1]);
@@ -174,11 +171,11 @@ function wait(c: Client, argv: string[]): void {
   }
   const timeout = parseInt64(argv[2]);
   if (typeof timeout !== 'number') {
-    c.reply.error('ERR timeout is not an integer or out of range');
+    c.reply.error(ERR.blockTimeoutNotInteger);
     return;
   }
   if (timeout < 0) {
-    c.reply.error('ERR timeout is negative');
+    c.reply.error(ERR.timeoutNegative);
     return;
   }
   waitForReplicas(c, num, timeout);

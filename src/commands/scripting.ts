@@ -47,17 +47,17 @@ export function evalScriptsInfo(): { count: number; bytes: number; luaMemory: nu
 export function shebangFlags(body: string): { flags: number; skip: number } | string {
   if (!body.startsWith('#!')) return { flags: SF_EVAL_COMPAT, skip: 0 };
   const end = body.indexOf('\n');
-  if (end < 0) return 'ERR Invalid script shebang';
+  if (end < 0) return ERR.shebangInvalid;
   const parts = body.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
-  if (parts.length === 0) return 'ERR Invalid engine in script shebang';
-  if (parts[0] !== '#!lua') return `ERR Unexpected engine in script shebang: ${parts[0]}`;
+  if (parts.length === 0) return ERR.shebangNoEngine;
+  if (parts[0] !== '#!lua') return ERR.shebangEngine(parts[0]);
   let flags = 0;
   for (let i = 1; i < parts.length; i++) {
-    if (!parts[i].startsWith('flags=')) return `ERR Unknown lua shebang option: ${parts[i]}`;
+    if (!parts[i].startsWith('flags=')) return ERR.shebangOption(parts[i]);
     const list = parts[i].slice(6);
     for (const f of list === '' ? [] : list.split(',')) {
       const known = SCRIPT_FLAG_NAMES.find(([n]) => n === f);
-      if (known === undefined) return `ERR Unexpected flag in script shebang: ${f}`;
+      if (known === undefined) return ERR.shebangFlag(f);
       flags |= known[1];
     }
   }
@@ -76,7 +76,7 @@ function createScript(c: Client, body: string): string | null {
   // The shebang line is left out but its line feed kept, so line numbers stay the user's.
   const ref = evalEngine().compile(sb.skip === 0 ? body : body.slice(sb.skip));
   if (typeof ref === 'string') {
-    c.reply.error(`ERR Error compiling script (new function): ${luaCompileError(ref)}`);
+    c.reply.error(ERR.scriptCompile(luaCompileError(ref)));
     return null;
   }
   scripts.set(sha, { body, ref, flags: sb.flags });
@@ -92,11 +92,11 @@ export function parseNumkeys(c: Client, argv: string[]): number | null {
     return null;
   }
   if (n > argv.length - 3) {
-    c.reply.error("ERR Number of keys can't be greater than number of args");
+    c.reply.error(ERR.numkeysTooBig);
     return null;
   }
   if (n < 0) {
-    c.reply.error("ERR Number of keys can't be negative");
+    c.reply.error(ERR.numkeysNegative);
     return null;
   }
   return Number(n);
@@ -120,13 +120,13 @@ export function mayRun(c: Client, flags: number, ro: boolean): boolean {
   const obey = (c.flags & CLIENT_MASTER) !== 0;
   const writes = (flags & SF_NO_WRITES) === 0;
   let err: string | null = null;
-  if (flags & SF_NO_CLUSTER && server.config.bool('cluster-enabled')) err = "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+  if (flags & SF_NO_CLUSTER && server.config.bool('cluster-enabled')) err = ERR.scriptNoCluster;
   else if (writes && (flags & SF_ALLOW_OOM) === 0 && maxmemory.on && !obey && !performEvictions()) err = ERR.oom;
   else if (writes && !obey && writesDeniedByDiskError() !== null) err = writesDeniedByDiskError();
   else if (writes && !obey && tooFewGoodReplicas()) err = ERR.noReplicas;
   else if (writes && !obey && signals.isReplica() && server.config.bool('replica-read-only')) err = ERR.readonlyReplica;
   else if ((flags & SF_ALLOW_STALE) === 0 && staleDataDenied()) err = ERR.masterDown;
-  else if (writes && ro) err = 'ERR Can not execute a script with write flag using *_ro command.';
+  else if (writes && ro) err = ERR.scriptWriteInRo;
   if (err === null) return true;
   c.reply.error(err);
   return false;
@@ -229,18 +229,15 @@ function evalshaWrites(argv: string[]): boolean {
 export function killScript(c: Client, evalKill: boolean): void {
   const run = runningScript();
   if (run === null || !run.busy) {
-    c.reply.error('NOTBUSY No scripts in execution right now.');
+    c.reply.error(ERR.notBusy);
     return;
   }
   if (run.caller.flags & CLIENT_MASTER) {
-    c.reply.error('UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.');
+    c.reply.error(ERR.unkillableFromMaster);
     return;
   }
   if (run.writeDirty) {
-    c.reply.error(
-      'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the ' +
-        'script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
-    );
+    c.reply.error(ERR.unkillableWrote);
     return;
   }
   if (evalKill && !run.evalMode) {
@@ -257,11 +254,11 @@ export function killScript(c: Client, evalKill: boolean): void {
 
 function scriptFlush(c: Client, argv: string[]): void {
   if (argv.length === 3 && !/^(a?sync)$/i.test(argv[2])) {
-    c.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+    c.reply.error(ERR.scriptFlushOption);
     return;
   }
   if (argv.length > 3) {
-    c.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+    c.reply.error(ERR.scriptFlushOption);
     return;
   }
   if (engine !== null) for (const s of scripts.values()) engine.release(s.ref);
@@ -375,8 +372,8 @@ export const commands: CommandDef[] = [
         handler(c, argv) {
           const mode = argv[2].toLowerCase();
           if (mode === 'no') c.reply.ok();
-          else if (mode === 'yes' || mode === 'sync') c.reply.error('ERR The Lua debugger is not supported by this server');
-          else c.reply.error('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+          else if (mode === 'yes' || mode === 'sync') c.reply.error(ERR.scriptDebugUnsupported);
+          else c.reply.error(ERR.scriptDebugMode);
         },
       },
       {

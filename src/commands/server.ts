@@ -76,11 +76,11 @@ function configSet(c: Client, argv: string[]): void {
       return;
     }
     if (!d.mutable || (d.protected && !protectedActionAllowed(c, 'enable-protected-configs'))) {
-      c.reply.error(configSetFailed(argv[i], d.mutable ? "can't set protected config" : "can't set immutable config"));
+      c.reply.error(ERR.configSetFailed(argv[i], d.mutable ? "can't set protected config" : "can't set immutable config"));
       return;
     }
     if (names.includes(d.name)) {
-      c.reply.error(configSetFailed(argv[i], 'duplicate parameter'));
+      c.reply.error(ERR.configSetFailed(argv[i], 'duplicate parameter'));
       return;
     }
     names.push(d.name);
@@ -88,14 +88,10 @@ function configSet(c: Client, argv: string[]): void {
   // All or nothing: on the first failure every value goes back.
   const err = cfg.setAll(names, values);
   if (err !== null) {
-    c.reply.error(configSetFailed(names[err.index], err.error));
+    c.reply.error(ERR.configSetFailed(names[err.index], err.error));
     return;
   }
   c.reply.ok();
-}
-
-function configSetFailed(name: string, why: string): string {
-  return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
 }
 
 
@@ -123,7 +119,7 @@ function resetCommandStats(cmd: CommandSpec): void {
 function configRewrite(c: Client): void {
   const file = server.config.file;
   if (file === null) {
-    c.reply.error('ERR The server is running without a config file');
+    c.reply.error(ERR.configNoFile);
     return;
   }
   try {
@@ -139,7 +135,7 @@ function configRewrite(c: Client): void {
   } catch (err) {
     const msg = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'Permission denied' : (err as Error).message;
     logger('config').warn({ err: msg }, 'CONFIG REWRITE failed');
-    c.reply.error(`ERR Rewriting config file: ${msg}`);
+    c.reply.error(ERR.configRewriteFailed(msg));
     return;
   }
   logger('config').warn('CONFIG REWRITE executed with success.');
@@ -157,7 +153,7 @@ function slowlogGet(c: Client, argv: string[]): void {
   if (argv.length === 3) {
     const n = parseInt64(argv[2]);
     if (n === null || n < -1) {
-      c.reply.error('ERR count should be greater than or equal to -1');
+      c.reply.error(ERR.countAtLeastMinusOne);
       return;
     }
     count = n === -1 ? slowlog.entries.length : Number(n);
@@ -410,7 +406,7 @@ function debugProtocol(c: Client, type: string): void {
       break;
     case 'push':
       if (c.resp < 3) {
-        c.reply.error('ERR RESP2 is not supported by this command');
+        c.reply.error(ERR.debugProtocolResp2);
         return;
       }
       c.reply.push(2);
@@ -422,7 +418,7 @@ function debugProtocol(c: Client, type: string): void {
     case 'false': c.reply.bool(false); break;
     case 'verbatim': c.reply.verbatim('This is a verbatim\nstring'); break;
     default:
-      c.reply.error('ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false');
+      c.reply.error(ERR.debugProtocolType);
   }
 }
 
@@ -466,7 +462,7 @@ function debugEncodingDump(c: Client, key: string, encoding: 'listpack' | 'quick
     return;
   }
   if (typeof v === 'string' || v.encoding() !== encoding) {
-    c.reply.error(`ERR Not a ${encoding} encoded object.`);
+    c.reply.error(ERR.debugNotEncoded(encoding));
     return;
   }
   logger('debug').info({ key, type: v.type, encoding, bytes: valueSize(v, 0) }, `DEBUG ${encoding.toUpperCase()}`);
@@ -517,7 +513,7 @@ function debugCommand(c: Client, argv: string[]): void {
     // Lists here have no packed/plain node split, so the threshold is only validated, as Redis does.
     const sz = parseMemory(argv[2]);
     if (sz === null || sz < 0 || sz > 2 ** 32 - 2 ** 20) {
-      c.reply.error('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+      c.reply.error(ERR.debugQuicklistThreshold);
     } else {
       c.reply.ok();
     }
@@ -534,7 +530,7 @@ function debugCommand(c: Client, argv: string[]): void {
     logger('debug').warn(`DEBUG LOG: ${argv[2]}`);
     c.reply.ok();
   } else {
-    c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try DEBUG HELP.`);
+    c.reply.error(ERR.subcommandSyntax(argv[1].slice(0, 128), 'DEBUG'));
   }
 }
 
@@ -564,12 +560,12 @@ function shutdownCommand(c: Client, argv: string[]): void {
   }
   if (abort) {
     // Shutdown here is immediate (nothing to wait for without replicas), so none is ever pending.
-    c.reply.error('ERR No shutdown in progress.');
+    c.reply.error(ERR.noShutdownInProgress);
     return;
   }
   // On success the process exits and the connection just closes, like Redis.
   if (!shutdown('SHUTDOWN command', 0, nosave ? 'nosave' : save ? 'save' : 'default', force)) {
-    c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+    c.reply.error(ERR.shutdownFailed);
   }
 }
 
@@ -845,7 +841,7 @@ export const commands: CommandDef[] = [
         handler(c, argv) {
           const ts = latencyEvents.get(argv[2]);
           if (ts === undefined) {
-            c.reply.error(`ERR No samples available for event '${argv[2]}'`);
+            c.reply.error(ERR.latencyNoSamples(argv[2]));
             return;
           }
           c.reply.verbatim(latencyGraph(argv[2], ts));

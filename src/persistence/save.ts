@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ERR } from '../errors.js';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { REDIS_VERSION } from '../version.js';
@@ -426,12 +427,9 @@ export function startSaveCron(): void {
  */
 export function writesDeniedByDiskError(): string | null {
   if (rdbStats.lastBgsaveOk && rdbStats.aofWriteOk) return null;
-  if (!rdbStats.lastBgsaveOk && server.config.bool('stop-writes-on-bgsave-error') && server.config.get('save') !== '') return MISCONF;
-  return rdbStats.aofWriteOk ? null : `MISCONF Errors writing to the AOF file: ${rdbStats.aofWriteError}`;
+  if (!rdbStats.lastBgsaveOk && server.config.bool('stop-writes-on-bgsave-error') && server.config.get('save') !== '') return ERR.misconfRdb;
+  return rdbStats.aofWriteOk ? null : ERR.misconfAof(rdbStats.aofWriteError);
 }
-
-export const MISCONF =
-  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /**
  * Shutdown's save step, like Redis's prepareForShutdown: a BGSAVE in progress is killed, then the

@@ -6,6 +6,7 @@
 // none of Redis's error texts; and once its Buffer slices are copied out (as anything kept must be)
 // it was about 1.2x slower on pipelined SETs (bench/parser.mjs keeps that comparison honest).
 
+import { ERR } from '../errors.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request or length line without a newline. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
@@ -182,7 +183,7 @@ export class RequestParser {
   }
 
   private fail(detail: string): null {
-    this.error = `ERR Protocol error: ${detail}`;
+    this.error = ERR.protocol(detail);
     return null;
   }
 

@@ -4,6 +4,7 @@
 // script's coroutine back to the event loop; SCRIPT KILL and FUNCTION KILL end it from there).
 
 import { createHash } from 'node:crypto';
+import { ERR } from '../errors.js';
 import { logger } from '../log.js';
 import { REDIS_VERSION } from '../version.js';
 import { formatDouble17g } from '../protocol/format.js';
@@ -206,7 +207,7 @@ export class ScriptEngine {
     const m = vm.m;
     const L = this.L;
     const err = vm.load(L, body, '@user_function');
-    if (err !== null) return `ERR Error compiling function: ${luaCompileError(err)}`;
+    if (err !== null) return ERR.functionCompile(luaCompileError(err));
     vm.pushRef(L, this.loadlibRef);
     m._lua_rotate(L, -2, 1);
     if (timeoutMs > 0) {
@@ -219,12 +220,12 @@ export class ScriptEngine {
     if (rc !== LUA_OK) {
       const msg = vm.toString(L, -1);
       m._lua_settop(L, 0);
-      return `ERR Error registering functions: ERR ${msg}`;
+      return ERR.functionRegister(`ERR ${msg}`);
     }
     if (!m._lua_toboolean(L, -2)) {
       const e = m._lua_type(L, -1) === T_TABLE ? (this.stringField(L, -1, 'err') ?? '') : `ERR ${vm.toString(L, -1)}`;
       m._lua_settop(L, 0);
-      return `ERR Error registering functions: ${e}`;
+      return ERR.functionRegister(e);
     }
     const list = m._lua_gettop(L);
     const out: RegisteredFunction[] = [];
@@ -317,7 +318,7 @@ export class ScriptEngine {
       log.error({ err }, 'exception while running a script');
       this.newThread();
       this.hooked = false;
-      run.caller.reply.error(`ERR Error running script ${run.name}, ${String((err as Error).message ?? err).slice(0, 100)}`);
+      run.caller.reply.error(ERR.scriptRun(run.name, String((err as Error).message ?? err)));
       this.finish(run);
       return;
     }
@@ -341,7 +342,7 @@ export class ScriptEngine {
       m._lua_settop(co, 0);
     } else {
       // Only an error outside the runner's protection lands here (out of memory).
-      c.reply.error(`ERR Error running script ${run.name}, ${this.vm.toString(co, -1).slice(0, 100)}`);
+      c.reply.error(ERR.scriptRun(run.name, this.vm.toString(co, -1)));
       this.resetThread();
     }
     this.finish(run);
@@ -406,8 +407,7 @@ export class ScriptEngine {
     vm.pushRef(L, this.whereRef);
     vm.pushRef(L, this.coRef);
     m._lua_pcallk(L, 1, 2, 0, 0, 0);
-    let text = 'ERR Script killed by user with SCRIPT KILL...';
-    if (m._lua_type(L, -2) === T_STRING) text += ` script: ${run.name}, on ${vm.toString(L, -2)}:${vm.toString(L, -1)}.`;
+    const text = m._lua_type(L, -2) === T_STRING ? ERR.scriptKilledAt(run.name, vm.toString(L, -2), vm.toString(L, -1)) : ERR.scriptKilled;
     m._lua_settop(L, 0);
     this.resetThread();
     log.warn('Lua script killed by user with SCRIPT KILL.');
@@ -420,7 +420,7 @@ export class ScriptEngine {
     if (this.loadDeadline !== 0) {
       if (performance.now() > this.loadDeadline) {
         m._lua_sethook(L, this.hook, MASK_LINE, 0);
-        this.pushErrorTable(L, 'ERR FUNCTION LOAD timeout');
+        this.pushErrorTable(L, ERR.functionLoadTimeout);
         m._lua_error(L);
       }
       return;
@@ -442,7 +442,7 @@ export class ScriptEngine {
     const c = run.caller;
     if (m._lua_type(L, idx) !== T_TABLE) {
       const msg = m._lua_type(L, idx) === T_STRING ? vm.toString(L, idx) : 'execution failure';
-      c.reply.error(`ERR Error running script ${run.name}, ${msg.slice(0, 100)}`);
+      c.reply.error(ERR.scriptRun(run.name, msg));
       return;
     }
     let text = this.stringField(L, idx, 'err') ?? '';
@@ -476,7 +476,7 @@ export class ScriptEngine {
     const m = this.vm.m;
     const n = m._lua_gettop(L);
     if (n === 0) {
-      this.pushErrorTable(L, 'ERR Please specify at least one argument for this redis lib call');
+      this.pushErrorTable(L, ERR.luaCallNoArgs);
       return null;
     }
     const argv = new Array<string>(n);
@@ -490,7 +490,7 @@ export class ScriptEngine {
         argv[i] = formatDouble17g(m._lua_tonumberx(L, i + 1, 0));
       } else {
         m._lua_settop(L, 0);
-        this.pushErrorTable(L, 'ERR Lua redis lib command arguments must be strings or integers');
+        this.pushErrorTable(L, ERR.luaCallArgType);
         return null;
       }
     }
@@ -502,7 +502,7 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, 'ERR redis.call/pcall can only be called inside a script invocation');
+      this.pushErrorTable(L, ERR.luaCallOutside);
       return m._lua_error(L);
     }
     const argv = this.argsOf(L);
@@ -526,7 +526,7 @@ export class ScriptEngine {
   private sha1hex(L: number): number {
     const m = this.vm.m;
     if (m._lua_gettop(L) !== 1) {
-      this.pushErrorTable(L, 'ERR wrong number of arguments');
+      this.pushErrorTable(L, ERR.luaWrongArgs);
       return m._lua_error(L);
     }
     this.vm.pushString(L, sha1hex(this.vm.toString(L, 1)));
@@ -537,16 +537,16 @@ export class ScriptEngine {
     const m = this.vm.m;
     const n = m._lua_gettop(L);
     if (n < 2) {
-      this.pushErrorTable(L, 'ERR redis.log() requires two arguments or more.');
+      this.pushErrorTable(L, ERR.luaLogArgs);
       return m._lua_error(L);
     }
     if (m._lua_type(L, 1) !== T_NUMBER && Number.isNaN(Number(this.vm.toString(L, 1)))) {
-      this.pushErrorTable(L, 'ERR First argument must be a number (log level).');
+      this.pushErrorTable(L, ERR.luaLogLevelType);
       return m._lua_error(L);
     }
     const level = Math.trunc(m._lua_tonumberx(L, 1, 0));
     if (level < 0 || level > 3) {
-      this.pushErrorTable(L, 'ERR Invalid debug level.');
+      this.pushErrorTable(L, ERR.luaLogLevel);
       return m._lua_error(L);
     }
     const parts: string[] = [];
@@ -562,16 +562,16 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, 'ERR redis.setresp can only be called inside a script invocation');
+      this.pushErrorTable(L, ERR.luaSetrespOutside);
       return m._lua_error(L);
     }
     if (m._lua_gettop(L) !== 1) {
-      this.pushErrorTable(L, 'ERR redis.setresp() requires one argument.');
+      this.pushErrorTable(L, ERR.luaSetrespArgs);
       return m._lua_error(L);
     }
     const resp = Math.trunc(m._lua_tonumberx(L, 1, 0));
     if (resp !== 2 && resp !== 3) {
-      this.pushErrorTable(L, 'ERR RESP version must be 2 or 3.');
+      this.pushErrorTable(L, ERR.luaSetrespVersion);
       return m._lua_error(L);
     }
     run.sc.reply.resp = resp;
@@ -582,16 +582,16 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, 'ERR redis.set_repl can only be called inside a script invocation');
+      this.pushErrorTable(L, ERR.luaSetReplOutside);
       return m._lua_error(L);
     }
     if (m._lua_gettop(L) !== 1) {
-      this.pushErrorTable(L, 'ERR redis.set_repl() requires two arguments.');
+      this.pushErrorTable(L, ERR.luaSetReplArgs);
       return m._lua_error(L);
     }
     const flags = Math.trunc(m._lua_tonumberx(L, 1, 0));
     if ((flags & ~3) !== 0) {
-      this.pushErrorTable(L, 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+      this.pushErrorTable(L, ERR.luaSetReplFlags);
       return m._lua_error(L);
     }
     run.repl = flags;
@@ -603,14 +603,14 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, 'ERR redis.acl_check_cmd can only be called inside a script invocation');
+      this.pushErrorTable(L, ERR.luaAclCheckOutside);
       return m._lua_error(L);
     }
     const argv = this.argsOf(L);
     if (argv === null) return m._lua_error(L);
     const cmd = lookupCommand(argv);
     if (cmd === null) {
-      this.pushErrorTable(L, 'ERR Invalid command passed to redis.acl_check_cmd()');
+      this.pushErrorTable(L, ERR.luaAclCheckCommand);
       return m._lua_error(L);
     }
     const u = getUser(run.caller.user);
@@ -630,12 +630,12 @@ export function scriptClient(): Client {
 const REDIS_LUA_API = String.raw`
 local redis, type, select = redis, type, select
 local function field(name, ...)
-  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
+  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = '${ERR.luaReplyHelperArgs}' } end
   return { [name] = (...) }
 end
 redis.status_reply = function(...) return field('ok', ...) end
 redis.error_reply = function(...)
-  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
+  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return { err = '${ERR.luaReplyHelperArgs}' } end
   local e = ...
   if e:sub(1, 1) ~= '-' then e = '-' .. e end
   local sp = e:find(' ', 1, true)
@@ -699,7 +699,7 @@ export function replyWithResult(vm: LuaVM, L: number, idx: number, r: ReplyWrite
       const top = m._lua_gettop(L);
       const isTable = m._lua_type(L, top) === T_TABLE;
       const kind = pos + 4 > LUA51_STACK ? -1 : isTable ? aggregateOf(vm, L, top, r, scriptResp) : -2;
-      if (kind === -1) r.error('ERR reached lua stack limit');
+      if (kind === -1) r.error(ERR.luaStackLimit);
       else if (kind === -2 && !isTable) scalarToReply(vm, L, top, r, scriptResp);
       if (kind < K_ARRAY) {
         m._lua_settop(L, top - 1);

@@ -205,7 +205,7 @@ function onTimeout(c: Client): void {
 
 /** CLIENT UNBLOCK: false if the client was not blocked. */
 export function unblockClient(c: Client, withError: boolean): boolean {
-  return unblockWith(c, withError ? 'UNBLOCKED client unblocked via CLIENT UNBLOCK' : null);
+  return unblockWith(c, withError ? ERR.unblocked : null);
 }
 
 /** End a client's wait with the error `text`, or with its timeout reply when null. */

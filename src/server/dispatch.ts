@@ -57,13 +57,14 @@ function reject(c: Client, cmd: CommandSpec | null, text: string): void {
     // Like Redis's execCommandAbort, a refused EXEC ends any transaction and says why, in MULTI
     // or not; Redis words its arity refusal without the ERR code.
     if (c.flags & CLIENT_MULTI) discardTransaction(c);
-    c.reply.error(`EXECABORT Transaction discarded because of: ${text === EXEC_ARITY ? text.slice(4) : text}`);
+    c.reply.error(ERR.execAbortBecause(text === EXEC_ARITY ? text.slice(4) : text));
     return;
   }
   c.reply.error(text);
 }
 
 const EXEC_ARITY = ERR.wrongArity('exec');
+const EXEC_OOM = ERR.execAbortBecause(ERR.oom);
 
 function queuedDenyoom(c: Client): boolean {
   for (const q of c.multiQueue!) if (q.cmd.flags & F.DENYOOM) return true;
@@ -139,8 +140,7 @@ function processCommandInner(c: Client, argv: string[]): void {
   if (cmd.flags & F.PROTECTED) {
     const directive = cmd.name === 'module' ? 'enable-module-command' : 'enable-debug-command';
     if (!protectedActionAllowed(c, directive)) {
-      reject(c, cmd, `ERR ${cmd.name.toUpperCase()} command not allowed. If the ${directive} option is set to "local", ` +
-        'you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+      reject(c, cmd, ERR.protectedCommand(cmd.name.toUpperCase(), directive));
       return;
     }
   }
@@ -149,7 +149,7 @@ function processCommandInner(c: Client, argv: string[]): void {
     return;
   }
   if (c.flags & CLIENT_MULTI && cmd.flags & F.NO_MULTI) {
-    reject(c, cmd, 'ERR Command not allowed inside a transaction');
+    reject(c, cmd, ERR.notInMulti);
     return;
   }
   const denied = aclGuard(c, cmd, argv, false);
@@ -179,7 +179,7 @@ function processCommandInner(c: Client, argv: string[]): void {
     }
     if (cmd.name === 'exec' && c.flags & CLIENT_MULTI && queuedDenyoom(c)) {
       cmd.rejectedCalls++;
-      c.reply.error(`EXECABORT Transaction discarded because of: ${ERR.oom}`);
+      c.reply.error(EXEC_OOM);
       discardTransaction(c);
       return;
     }
@@ -199,7 +199,7 @@ function processCommandInner(c: Client, argv: string[]): void {
     return;
   }
   if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
-    reject(c, cmd, `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    reject(c, cmd, ERR.pubsubContext(cmd.name));
     return;
   }
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
@@ -224,7 +224,7 @@ function processCommandInner(c: Client, argv: string[]): void {
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
   // may not read or write the keyspace at all.
   if (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR) && cmd.flags & (F.WRITE | F.READONLY | F.MAY_REPLICATE)) {
-    reject(c, cmd, "ERR Replica can't interact with the keyspace");
+    reject(c, cmd, ERR.replicaKeyspace);
     return;
   }
   if (pause.type !== 0 && (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR)) === 0 && mustPostpone(c, cmd)) {
@@ -282,23 +282,23 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
  */
 export function processScriptCommand(run: ScriptRunState, sc: Client, argv: string[]): string | null {
   const cmd = lookupCommand(argv);
-  if (cmd === null) return 'ERR Unknown Redis command called from script';
+  if (cmd === null) return ERR.scriptUnknownCommand;
   const arity = cmd.arity;
-  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return 'ERR Wrong number of args calling Redis command from script';
-  if (cmd.flags & F.NOSCRIPT) return 'ERR This Redis command is not allowed from script';
-  if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) return 'ERR Can not execute the command on a stale replica';
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return ERR.scriptWrongArity;
+  if (cmd.flags & F.NOSCRIPT) return ERR.scriptNoscriptCommand;
+  if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) return ERR.scriptStaleReplica;
   const u = getUser(run.caller.user);
   if (u !== undefined && (run.caller.flags & CLIENT_MASTER) === 0) {
     const d = checkCommand(u, cmd, argv);
     if (d !== null) {
       return d.reason === DENIED_CMD
-        ? "ERR The user executing the script can't run this command or subcommand"
+        ? ERR.scriptAclCommand
         : d.reason === DENIED_KEY
-          ? "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"
-          : "ERR The user executing the script can't publish to the channel mentioned in the command";
+          ? ERR.scriptAclKey
+          : ERR.scriptAclChannel;
     }
   }
-  if (run.readOnly && cmd.flags & (F.WRITE | F.MAY_REPLICATE)) return 'ERR Write commands are not allowed from read-only scripts.';
+  if (run.readOnly && cmd.flags & (F.WRITE | F.MAY_REPLICATE)) return ERR.scriptWriteInReadOnly;
   if (cmd.flags & F.WRITE && !run.writeDirty) {
     if (signals.isReplica() && server.config.bool('replica-read-only') && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.readonlyReplica;
     const diskError = writesDeniedByDiskError();

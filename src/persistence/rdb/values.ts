@@ -6,6 +6,7 @@
 
 import { CompactError, decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './compact.js';
 import { Crc64 } from './crc64.js';
+import { ERR } from '../../errors.js';
 import { RDB_VERSION, RdbError, RdbReader, RdbWriter, T } from './format.js';
 
 export type PlainValue =
@@ -319,19 +320,19 @@ export function dumpPayload(v: PlainValue, compress = true): Buffer {
  * version or checksum wrong, or data that does not parse.
  */
 export function parsePayload(p: Buffer): PlainValue | string {
-  if (p.length < 10) return 'ERR DUMP payload version or checksum are wrong';
+  if (p.length < 10) return ERR.dumpPayload;
   const footer = p.length - 10;
   const ver = p[footer] | (p[footer + 1] << 8);
   // Redis 7.0 refuses payloads from newer RDB versions (7.2+ write 11 and up).
-  if (ver > RDB_VERSION) return 'ERR DUMP payload version or checksum are wrong';
+  if (ver > RDB_VERSION) return ERR.dumpPayload;
   const crc = p.readBigUInt64LE(footer + 2);
-  if (new Crc64().update(p, 0, footer + 2).value() !== crc) return 'ERR DUMP payload version or checksum are wrong';
+  if (new Crc64().update(p, 0, footer + 2).value() !== crc) return ERR.dumpPayload;
   try {
     const r = new RdbReader(p.subarray(0, footer));
     // Like Redis, bytes after the value are ignored; empty collections are refused.
     const v = readValue(r, r.byte());
-    return isEmptyValue(v) ? 'ERR Bad data format' : v;
+    return isEmptyValue(v) ? ERR.badDataFormat : v;
   } catch {
-    return 'ERR Bad data format';
+    return ERR.badDataFormat;
   }
 }
