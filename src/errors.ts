@@ -403,6 +403,9 @@ export const ERR = {
     `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${why}`,
   // CLIENT UNBLOCK ... ERROR
   unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  // DEBUG RELOAD
+  debugReloadOptions: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
+  debugReloadFailed: 'ERR Error trying to load the RDB dump',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -14,6 +14,7 @@ import { fromPlain } from './convert.js';
 import { RdbLoader, type RdbSink } from './rdb/file.js';
 import { isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
+import { ERR } from '../errors.js';
 
 const log = (): ReturnType<typeof logger> => logger('rdb');
 
@@ -245,9 +246,9 @@ export function debugReload(argv: string[]): string | null {
     if (opt === 'merge') merge = true;
     else if (opt === 'noflush') flush = false;
     else if (opt === 'nosave') save = false;
-    else return 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.';
+    else return ERR.debugReloadOptions;
   }
-  if (save && !saveSync()) return 'ERR';
+  if (save && !saveSync()) return ERR.bare;
   if (flush) {
     for (const db of server.dbs) {
       signals.flushed(db);
@@ -258,7 +259,7 @@ export function debugReload(argv: string[]): string | null {
     loadRdbInto(fs.readFileSync(dumpPath()), merge);
   } catch (err) {
     log().warn(`Error loading the RDB dump: ${(err as Error).message}`);
-    return 'ERR Error trying to load the RDB dump';
+    return ERR.debugReloadFailed;
   }
   log().warn('DB reloaded by DEBUG RELOAD');
   return null;
