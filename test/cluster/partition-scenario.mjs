@@ -79,11 +79,13 @@ try {
   for (const ip of ips) await until(`${ip} ok`, () => stateOk(ip));
 
   // The primary of slot 0, one of its keys, and its replica.
-  const nodes = await call(ips[0], ips[0], 'CLUSTER', 'NODES');
-  const lines = nodes.trim().split('\n').map((l) => l.split(' '));
-  const victim = lines.find((f) => f.slice(8).some((r) => r.startsWith('0-') || r === '0'));
-  const victimIp = victim[1].split(':')[0];
-  const replicaIp = lines.find((f) => f[3] === victim[0])[1].split(':')[0];
+  // Right after create, node 0 may not have heard yet who replicates whom: wait for both.
+  const [victimIp, replicaIp] = await until('the primary of slot 0 and its replica', async () => {
+    const lines = ((await call(ips[0], ips[0], 'CLUSTER', 'NODES')) ?? '').trim().split('\n').map((l) => l.split(' '));
+    const victim = lines.find((f) => f.slice(8).some((r) => r.startsWith('0-') || r === '0'));
+    const replica = victim && lines.find((f) => f[3] === victim[0]);
+    return replica ? [victim[1].split(':')[0], replica[1].split(':')[0]] : undefined;
+  });
   let key = 'k0';
   for (let i = 1; ((await call(victimIp, victimIp, 'SET', key, 'before')) ?? '').startsWith('-MOVED'); i++) key = `k${i}`;
   await until('replica has the key', async () => {

@@ -19,7 +19,7 @@ interface Exchange {
  * Write the chunks (a short pause between them so each is its own read on the server), then
  * collect replies until the server closes or stays quiet for `idleMs`.
  */
-function exchange(port: number, chunks: (string | Buffer)[], idleMs = 400): Promise<Exchange> {
+function exchange(port: number, chunks: (string | Buffer)[], idleMs = 1000): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
     let data = '';

@@ -230,7 +230,8 @@ describe.skipIf(!enabled)('streams live, beside redis-server', () => {
       const lb = loose(b);
       expect(`${argv.join(' ')} => ${la.shape}`).toBe(`${argv.join(' ')} => ${lb.shape}`);
       expect(la.times.length).toBe(lb.times.length);
-      for (let i = 0; i < la.times.length; i++) expect(Math.abs(la.times[i] - lb.times[i])).toBeLessThan(300);
+      // The two servers answer moments apart, which a loaded 2-core machine stretches to ~0.7 s.
+      for (let i = 0; i < la.times.length; i++) expect(Math.abs(la.times[i] - lb.times[i])).toBeLessThan(1000);
     }
   });
 
