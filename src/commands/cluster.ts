@@ -31,6 +31,7 @@ import { CLIENT_ASKING, CLIENT_READONLY, type Client } from '../server/client.js
 import { server } from '../server/state.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandDocsExtra, type Handler } from './spec.js';
+import { longArg } from './list.js';
 
 const ADMIN = 'admin stale no_async_loading';
 
@@ -104,16 +105,6 @@ function slotArg(c: Client, s: string): number | null {
     return null;
   }
   return n;
-}
-
-/** A 64-bit integer argument; null after replying the error. */
-function intArg(c: Client, s: string): number | null {
-  const n = parseInt64(s);
-  if (n === null) {
-    c.reply.error(ERR.notInteger);
-    return null;
-  }
-  return Number(n);
 }
 
 /** Redis's reply to a CLUSTER subcommand called with a count of arguments it does not take. */
@@ -481,7 +472,7 @@ export const commands: CommandDef[] = [
       sub('links', 2, 'stale', '7.0.0', 'Returns the cluster bus links of this node.', 'O(N) where N is the total number of Cluster nodes', clusterLinks, ND),
       sub('keyslot', 3, 'stale', '3.0.0', 'Returns the hash slot of a key.', 'O(N) where N is the number of bytes in the key', (c, argv) => c.reply.int(keyHashSlot(argv[2]))),
       sub('countkeysinslot', 3, 'stale', '3.0.0', 'Returns how many keys of a hash slot this node holds.', 'O(1)', (c, argv) => {
-        const n = intArg(c, argv[2]);
+        const n = longArg(c, argv[2]);
         if (n === null) return;
         if (n < 0 || n >= CLUSTER_SLOTS) {
           c.reply.error(ERR.clusterInvalidSlot);
@@ -490,9 +481,9 @@ export const commands: CommandDef[] = [
         c.reply.int(countKeysInSlot(n));
       }),
       sub('getkeysinslot', 4, 'stale', '3.0.0', 'Returns key names of a hash slot held by this node.', 'O(log(N)) where N is the number of requested keys', (c, argv) => {
-        const slot = intArg(c, argv[2]);
+        const slot = longArg(c, argv[2]);
         if (slot === null) return;
-        const max = intArg(c, argv[3]);
+        const max = longArg(c, argv[3]);
         if (max === null) return;
         if (slot < 0 || slot >= CLUSTER_SLOTS || max < 0) {
           c.reply.error(ERR.clusterInvalidSlotOrCount);
@@ -615,7 +606,7 @@ export const commands: CommandDef[] = [
         c.reply.ok();
       }),
       sub('set-config-epoch', 3, ADMIN, '3.0.0', 'Gives a new node its first config epoch.', 'O(1)', (c, argv) => {
-        const epoch = intArg(c, argv[2]);
+        const epoch = longArg(c, argv[2]);
         if (epoch === null) return;
         const st = cluster.st;
         if (epoch < 0) c.reply.error(ERR.clusterInvalidEpoch(epoch));

@@ -7,20 +7,10 @@ import { setAccess } from '../keyspace/evict.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { fromPlain, toPlain, UnsupportedTypeError } from '../persistence/convert.js';
 import { dumpPayload, parsePayload } from '../persistence/rdb/values.js';
-import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef, CommandDocsExtra } from './spec.js';
-
-/** An integer argument as a number, or null after replying Redis's integer error. */
-function intArg(c: Client, s: string): number | null {
-  const n = parseInt64(s);
-  if (n === null) {
-    c.reply.error(ERR.notInteger);
-    return null;
-  }
-  return Number(n);
-}
+import { longArg } from './list.js';
 
 function restoreCommand(c: Client, argv: string[]): void {
   let replace = false;
@@ -35,7 +25,7 @@ function restoreCommand(c: Client, argv: string[]): void {
     } else if (opt === 'absttl') {
       absttl = true;
     } else if (opt === 'idletime' && more && freq === -1) {
-      const n = intArg(c, argv[++j]);
+      const n = longArg(c, argv[++j]);
       if (n === null) return;
       if (n < 0) {
         c.reply.error(ERR.restoreIdletime);
@@ -43,7 +33,7 @@ function restoreCommand(c: Client, argv: string[]): void {
       }
       idle = n;
     } else if (opt === 'freq' && more && idle === -1) {
-      const n = intArg(c, argv[++j]);
+      const n = longArg(c, argv[++j]);
       if (n === null) return;
       if (n < 0 || n > 255) {
         c.reply.error(ERR.restoreFreq);
@@ -61,7 +51,7 @@ function restoreCommand(c: Client, argv: string[]): void {
     c.reply.error(ERR.busyKey);
     return;
   }
-  let ttl = intArg(c, argv[2]);
+  let ttl = longArg(c, argv[2]);
   if (ttl === null) return;
   if (ttl < 0) {
     c.reply.error(ERR.restoreTtl);
