@@ -31,7 +31,7 @@ import { CLIENT_ASKING, CLIENT_READONLY, type Client } from '../server/client.js
 import { server } from '../server/state.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandDocsExtra, type Handler } from './spec.js';
-import { longArg } from './list.js';
+import { longArg } from './int-args.js';
 
 const ADMIN = 'admin stale no_async_loading';
 

@@ -10,7 +10,7 @@ import { dumpPayload, parsePayload } from '../persistence/rdb/values.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef, CommandDocsExtra } from './spec.js';
-import { longArg } from './list.js';
+import { longArg } from './int-args.js';
 
 function restoreCommand(c: Client, argv: string[]): void {
   let replace = false;

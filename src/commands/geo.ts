@@ -10,7 +10,8 @@ import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeyword } from './keyspecs.js';
-import { deleteStored, longArg } from './list.js';
+import { deleteStored } from './list.js';
+import { longArg } from './int-args.js';
 import { zaddGeneric } from './zset.js';
 
 const NIL = -1;

@@ -8,7 +8,8 @@ import { parseInt64 } from '../protocol/format.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
-import { ofType, randCountArg, storeOrDelete } from './list.js';
+import { ofType, storeOrDelete } from './list.js';
+import { randCountArg } from './int-args.js';
 import type { CommandDef } from './spec.js';
 import { addInt64, parseIncrement } from './string.js';
 

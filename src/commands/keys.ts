@@ -17,7 +17,7 @@ import { globMatch } from '../util/glob.js';
 import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 import { ksIndex } from './keyspecs.js';
-import { rangeArg } from './list.js';
+import { rangeArg } from './int-args.js';
 
 const INT_MAX = 2147483647;
 

@@ -8,7 +8,8 @@ import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection, type
 import type { Client } from '../server/client.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { deleteStored, LONG_MAX, numkeysKeys, ofType, rangeArg, storeOrDelete } from './list.js';
+import { deleteStored, numkeysKeys, ofType, storeOrDelete } from './list.js';
+import { LONG_MAX, rangeArg } from './int-args.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
 

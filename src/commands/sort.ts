@@ -19,7 +19,8 @@ import { parseDouble } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
-import { deleteStored, longArg } from './list.js';
+import { deleteStored } from './list.js';
+import { longArg } from './int-args.js';
 import type { CommandDef, KeySpec } from './spec.js';
 
 /** A C string ends at its first NUL byte: Redis reads patterns and BY values as C strings. */

@@ -16,7 +16,8 @@ import { CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, type Client } from '.
 import { beginAtomic, endAtomic, propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
-import { longArg, ofType, rangeArg } from './list.js';
+import { ofType } from './list.js';
+import { longArg, rangeArg } from './int-args.js';
 import { lookupCommand } from './registry.js';
 import { replyHelp } from './server.js';
 import { noContainerHandler, type CommandDef, type KeySpec } from './spec.js';

@@ -13,7 +13,7 @@ import { server } from '../server/state.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, setKeyFlags } from './keyspecs.js';
 import { deleteExpired } from './keys.js';
-import { longArg } from './list.js';
+import { longArg } from './int-args.js';
 
 const SET_NX = 1;
 const SET_XX = 2;

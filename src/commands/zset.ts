@@ -17,9 +17,9 @@ import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '.
 import type { Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import {
-  clampRange, clamped, deleteStored, firstBlockingKey, LONG_MAX, longArg, mpopArgs, numkeysKeys as mpopKeys, parseMpop,
-  randCountArg, rangeArg, storeOrDelete,
+  clampRange, clamped, deleteStored, firstBlockingKey, mpopArgs, numkeysKeys as mpopKeys, parseMpop, storeOrDelete,
 } from './list.js';
+import { LONG_MAX, longArg, randCountArg, rangeArg } from './int-args.js';
 import { lookupCommand } from './registry.js';
 import type { CommandDef } from './spec.js';
 import { ksIndex, ksKeynum } from './keyspecs.js';
