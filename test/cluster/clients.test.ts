@@ -3,7 +3,7 @@
 // across two live reshards and must see no error and lose no write; redis-cli -c follows MOVED.
 // About 20 s: the reshards move slots one by one, that is the point.
 
-import calculateSlot from 'cluster-key-slot';
+import { keyHashSlot } from '../../src/cluster/slots.js';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis } from '../helpers/server.js';
@@ -38,7 +38,7 @@ describe.skipIf(!requireRedis())('cluster clients across a live reshard', () => 
     // Every key lives in one of the first 150 slots, the ones the first reshard moves (and the
     // second partly moves back), so the whole workload runs into MOVED, ASK and TRYAGAIN.
     const tags: string[] = [];
-    for (let j = 0; tags.length < WORKERS * KEYS; j++) if (calculateSlot(`t${j}`) < 150) tags.push(`t${j}`);
+    for (let j = 0; tags.length < WORKERS * KEYS; j++) if (keyHashSlot(`t${j}`) < 150) tags.push(`t${j}`);
     // Each worker owns its keys, so it can check that it reads back exactly what it wrote.
     const worker = async (w: number): Promise<void> => {
       let seq = 0;

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RespConn, SHOAL_BIN, freePort, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, SHOAL_BIN, freePort, retryOnPortClash, startShoal, type RunningServer } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
 export { until };
@@ -15,10 +15,14 @@ export interface ClusterShoal extends RunningServer {
 
 /** Start a cluster node; `dir` keeps its nodes.conf across restarts (the caller removes it). */
 export async function startClusterShoal(args: string[] = [], dir?: string, cport?: number): Promise<ClusterShoal> {
-  const busPort = cport ?? (await freePort());
-  const extra = dir === undefined ? [] : ['--dir', dir];
-  const s = await startShoal(['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '1000', ...extra, ...args]);
-  return Object.assign(s, { cport: busPort });
+  const start = async (): Promise<ClusterShoal> => {
+    const busPort = cport ?? (await freePort());
+    const extra = dir === undefined ? [] : ['--dir', dir];
+    const s = await startShoal(['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '1000', ...extra, ...args]);
+    return Object.assign(s, { cport: busPort });
+  };
+  // A clash on a bus port we picked is retried with another one; a given port is the caller's.
+  return cport === undefined ? retryOnPortClash(start) : start();
 }
 
 export function tmpClusterDir(): string {

@@ -75,9 +75,25 @@ function launch(cmd: string, args: string[], port: number, dir: string): Promise
 
 /** Start Shoal with extra `--directive value` args. */
 export async function startShoal(args: string[] = []): Promise<RunningServer> {
-  const port = await freePort();
-  const dir = tmpDir('shoal-test-');
-  return launch(process.execPath, [SHOAL_BIN, '--port', String(port), '--save', '', '--dir', dir, ...args], port, dir);
+  return retryOnPortClash(async () => {
+    const port = await freePort();
+    const dir = tmpDir('shoal-test-');
+    return launch(process.execPath, [SHOAL_BIN, '--port', String(port), '--save', '', '--dir', dir, ...args], port, dir);
+  });
+}
+
+/**
+ * Run `start` again (up to three times) when the server could not bind: between freePort() and the
+ * server's bind another test's server, or an outgoing connection's local port, may take the port.
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE|Address already in use/.test(String(err))) throw err;
+    }
+  }
 }
 
 export function haveRedisServer(): boolean {
@@ -97,9 +113,11 @@ export function requireRedis(): boolean {
 
 /** Start Debian's redis-server with persistence off. */
 export async function startRedis(args: string[] = []): Promise<RunningServer> {
-  const port = await freePort();
-  const dir = tmpDir('redis-test-');
-  return launch('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--bind', '127.0.0.1', ...args], port, dir);
+  return retryOnPortClash(async () => {
+    const port = await freePort();
+    const dir = tmpDir('redis-test-');
+    return launch('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--bind', '127.0.0.1', ...args], port, dir);
+  });
 }
 
 /** A raw RESP connection: send commands, get back each reply frame as exact latin1 text. */
