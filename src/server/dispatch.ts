@@ -1,8 +1,8 @@
 // THE command pipeline. Every policy is applied here, once, in Redis's order:
 // lookup -> arity -> auth -> no-multi -> ACL -> cluster routing -> maxmemory (evict, else OOM) -> MISCONF ->
 // min-replicas -> read-only replica -> pub/sub context -> stale replica -> LOADING -> busy script ->
-// monitor keyspace ban ->
-// CLIENT PAUSE -> MULTI queueing -> execute -> stats/slowlog -> propagate.
+// monitor keyspace ban -> CLIENT PAUSE -> MIGRATE key locks -> MULTI queueing -> execute ->
+// stats/slowlog -> propagate.
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
