@@ -469,6 +469,12 @@ export class ScriptEngine {
     this.vm.setField(L, -2, 'err');
   }
 
+  /** Raise `text` as a Redis error table from a native function (lua_error does not return). */
+  private raiseError(L: number, text: string): number {
+    this.pushErrorTable(L, text);
+    return this.vm.m._lua_error(L);
+  }
+
   // ------------------------------------------------------------------------------ redis.* natives
 
   /** Arguments of a redis lib call as strings, or null (an error table is then pushed). */
@@ -502,8 +508,7 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, ERR.luaCallOutside);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaCallOutside);
     }
     const argv = this.argsOf(L);
     if (argv === null) return raise ? m._lua_error(L) : 1;
@@ -526,8 +531,7 @@ export class ScriptEngine {
   private sha1hex(L: number): number {
     const m = this.vm.m;
     if (m._lua_gettop(L) !== 1) {
-      this.pushErrorTable(L, ERR.luaWrongArgs);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaWrongArgs);
     }
     this.vm.pushString(L, sha1hex(this.vm.toString(L, 1)));
     return 1;
@@ -537,17 +541,14 @@ export class ScriptEngine {
     const m = this.vm.m;
     const n = m._lua_gettop(L);
     if (n < 2) {
-      this.pushErrorTable(L, ERR.luaLogArgs);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaLogArgs);
     }
     if (m._lua_type(L, 1) !== T_NUMBER && Number.isNaN(Number(this.vm.toString(L, 1)))) {
-      this.pushErrorTable(L, ERR.luaLogLevelType);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaLogLevelType);
     }
     const level = Math.trunc(m._lua_tonumberx(L, 1, 0));
     if (level < 0 || level > 3) {
-      this.pushErrorTable(L, ERR.luaLogLevel);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaLogLevel);
     }
     const parts: string[] = [];
     for (let i = 2; i <= n; i++) {
@@ -562,17 +563,14 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, ERR.luaSetrespOutside);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaSetrespOutside);
     }
     if (m._lua_gettop(L) !== 1) {
-      this.pushErrorTable(L, ERR.luaSetrespArgs);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaSetrespArgs);
     }
     const resp = Math.trunc(m._lua_tonumberx(L, 1, 0));
     if (resp !== 2 && resp !== 3) {
-      this.pushErrorTable(L, ERR.luaSetrespVersion);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaSetrespVersion);
     }
     run.sc.reply.resp = resp;
     return 0;
@@ -582,17 +580,14 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, ERR.luaSetReplOutside);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaSetReplOutside);
     }
     if (m._lua_gettop(L) !== 1) {
-      this.pushErrorTable(L, ERR.luaSetReplArgs);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaSetReplArgs);
     }
     const flags = Math.trunc(m._lua_tonumberx(L, 1, 0));
     if ((flags & ~3) !== 0) {
-      this.pushErrorTable(L, ERR.luaSetReplFlags);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaSetReplFlags);
     }
     run.repl = flags;
     setPropagationTargets(flags);
@@ -603,15 +598,13 @@ export class ScriptEngine {
     const run = current;
     const m = this.vm.m;
     if (run === null) {
-      this.pushErrorTable(L, ERR.luaAclCheckOutside);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaAclCheckOutside);
     }
     const argv = this.argsOf(L);
     if (argv === null) return m._lua_error(L);
     const cmd = lookupCommand(argv);
     if (cmd === null) {
-      this.pushErrorTable(L, ERR.luaAclCheckCommand);
-      return m._lua_error(L);
+      return this.raiseError(L, ERR.luaAclCheckCommand);
     }
     const u = getUser(run.caller.user);
     m._lua_pushboolean(L, u === undefined || checkCommand(u, cmd, argv) === null ? 1 : 0);
