@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 // Scripting over real sockets: busy scripts and SCRIPT/FUNCTION KILL, effects replication to the
 // AOF and to a real redis-server replica, functions persisted in RDB files both ways, INFO.
@@ -67,18 +68,19 @@ describe('busy scripts', () => {
   it('a script that wrote cannot be killed; FUNCTION KILL stops a function, SCRIPT KILL does not', async () => {
     const a = await RespConn.connect(shoal.port);
     const b = await RespConn.connect(shoal.port);
-    // Writes, then spins well past the threshold.
-    a.send('EVAL', "redis.call('SET', 'w', '1') local i = 0 while i < 10000000 do i = i + 1 end return i", '0');
-    await new Promise((r) => setTimeout(r, 250));
+    // Writes, then spins well past the threshold (about a second on a quiet machine: 10M iterations
+    // once finished before the kill arrived).
+    a.send('EVAL', "redis.call('SET', 'w', '1') local i = 0 while i < 50000000 do i = i + 1 end return i", '0');
+    await until('the script to be busy', async () => (await b.call('PING')).startsWith('-BUSY'), 10000, 20);
     expect(await b.call('SCRIPT', 'KILL')).toBe(
       '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the ' +
         'script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n',
     );
-    expect((await a.read(1, 20000))[0]).toBe(':10000000\r\n');
+    expect((await a.read(1, 25000))[0]).toBe(':50000000\r\n');
     expect(await b.call('GET', 'w')).toBe('$1\r\n1\r\n');
     expect(await a.call('FUNCTION', 'LOAD', LIB)).toBe('$3\r\nlib\r\n');
     a.send('FCALL', 'spin', '0');
-    await new Promise((r) => setTimeout(r, 250));
+    await until('the function to be busy', async () => (await b.call('PING')).startsWith('-BUSY'), 10000, 20);
     expect(await b.call('SCRIPT', 'KILL')).toBe('-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n');
     expect(await b.call('PING')).toBe('-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n');
     expect(await b.call('FUNCTION', 'KILL')).toBe('+OK\r\n');
