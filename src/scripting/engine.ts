@@ -691,7 +691,7 @@ export function replyWithResult(vm: LuaVM, L: number, idx: number, r: ReplyWrite
       // an aggregate keeps its table on the stack while its frame walks it.
       const top = m._lua_gettop(L);
       const isTable = m._lua_type(L, top) === T_TABLE;
-      const kind = pos + 4 > LUA51_STACK ? -1 : isTable ? aggregateOf(vm, L, top, r, scriptResp) : -2;
+      const kind = pos + 4 > LUA51_STACK ? -1 : isTable ? aggregateOf(vm, L, top, r) : -2;
       if (kind === -1) r.error(ERR.luaStackLimit);
       else if (kind === -2 && !isTable) scalarToReply(vm, L, top, r, scriptResp);
       if (kind < K_ARRAY) {
@@ -801,7 +801,7 @@ function scalarToReply(vm: LuaVM, L: number, abs: number, r: ReplyWriter, script
  * {big_number=}, {verbatim_string=}) and return -2; otherwise return the aggregate it is. A map or
  * set form is left as its inner table at idx.
  */
-function aggregateOf(vm: LuaVM, L: number, idx: number, r: ReplyWriter, scriptResp: number): number {
+function aggregateOf(vm: LuaVM, L: number, idx: number, r: ReplyWriter): number {
   const m = vm.m;
   m._lua_checkstack(L, 8);
   let t = rawField(vm, L, idx, 'err');

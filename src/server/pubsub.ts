@@ -6,11 +6,8 @@
 
 import { notifyPublisher } from '../keyspace/notify.js';
 import { globMatch } from '../util/glob.js';
-import {
-  CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, clientCleanupHooks, type Client,
-} from './client.js';
+import { CLIENT_PUBSUB, clientCleanupHooks, type Client } from './client.js';
 import { closeIfOverOutputLimit } from './output-limits.js';
-import { server } from './state.js';
 
 const channels = new Map<string, Set<Client>>();
 const patterns = new Map<string, Set<Client>>();
