@@ -34,6 +34,8 @@ export class RequestParser {
   /** Exactly-sized buffer for a big argument being assembled across chunks. */
   private big: Buffer | null = null;
   private bigFilled = 0;
+  /** The last command name parsed (see commandName). */
+  private lastName = '';
   /** Set when the input is malformed: the reply text; the connection is closed after it. */
   error: string | null = null;
 
@@ -131,7 +133,8 @@ export class RequestParser {
           if (c !== 13 || n > maxBulk) break;
           const start = i + 2;
           if (start + n + 2 > len) break;
-          argv[argc++] = buf.latin1Slice(start, start + n);
+          argv[argc] = argc === 0 ? this.commandName(buf, start, n) : shortOrSlice(buf, start, n);
+          argc++;
           pos = start + n + 2;
           left--;
         }
@@ -174,6 +177,23 @@ export class RequestParser {
       }
       return this.take();
     }
+  }
+
+  /**
+   * argv[0]: clients repeat command names, so the previous one's string is reused when the bytes
+   * match (a byte compare is cheaper than a native slice call, and lookupCommand's cache keyed by
+   * the same string hits without hashing anything new).
+   */
+  private commandName(buf: Buffer, start: number, n: number): string {
+    const last = this.lastName;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && buf[start + i] === last.charCodeAt(i)) i++;
+      if (i === n) return last;
+    }
+    const name = shortOrSlice(buf, start, n);
+    if (n <= 32) this.lastName = name;
+    return name;
   }
 
   private take(): string[] {
@@ -322,5 +342,19 @@ export function splitArgs(line: string): string[] | null {
       if (i < n) i++;
     }
     out.push(cur);
+  }
+}
+
+/**
+ * Bytes as a latin1 string. Up to four bytes are built in JS: below that size the native slice
+ * call's fixed cost is most of the work (a single char even comes from V8's cache, no allocation).
+ */
+function shortOrSlice(buf: Buffer, start: number, n: number): string {
+  switch (n) {
+    case 1: return String.fromCharCode(buf[start]);
+    case 2: return String.fromCharCode(buf[start], buf[start + 1]);
+    case 3: return String.fromCharCode(buf[start], buf[start + 1], buf[start + 2]);
+    case 4: return String.fromCharCode(buf[start], buf[start + 1], buf[start + 2], buf[start + 3]);
+    default: return buf.latin1Slice(start, start + n);
   }
 }

@@ -72,6 +72,15 @@ describe('RequestParser', () => {
     }
   });
 
+  it('keeps every byte of short arguments and of command names that differ by one byte', () => {
+    // Names are reused from the previous command when their bytes match, and arguments of up to
+    // four bytes are built in JS: both must stay binary-exact.
+    const names = ['SET', 'SET', 'SEt', 'GET', '\xffET', 'SET\x00', 'SET', 'S', 'SETX', 'SET'];
+    const cmds = names.map((name, i) => [name, ...[1, 2, 3, 4, 5].map((n) => String.fromCharCode(...Array.from({ length: n }, (_v, k) => (i * 37 + k * 101) & 255)))]);
+    const input = Buffer.concat(cmds.map((argv) => encodeCommand(argv.map((a) => Buffer.from(a, 'latin1')))));
+    expect(parseAll(input).cmds).toEqual(cmds);
+  });
+
   it('copies arguments out of the chunk', () => {
     const chunk = encodeCommand(['SET', 'k', 'v'.repeat(50000)]);
     const p = new RequestParser(LIMITS);
