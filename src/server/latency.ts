@@ -13,6 +13,11 @@ const BUCKETS = 256 + (MAX_EXP - 8) * SUB;
 
 function bucketOf(ns: number): number {
   if (ns < 256) return ns < 1 ? 1 : Math.floor(ns);
+  // Every command of under ~2 s: integer bit tricks (Math.log2 and ** showed in SET profiles).
+  if (ns < 2147483648) {
+    const e = 31 - Math.clz32(ns);
+    return 256 + (e - 8) * SUB + ((ns >>> (e - 7)) - SUB);
+  }
   const exp = Math.min(MAX_EXP - 1, Math.floor(Math.log2(ns)));
   const sub = Math.min(2 * SUB - 1, Math.floor(ns / 2 ** (exp - 7)));
   return 256 + (exp - 8) * SUB + (sub - SUB);
