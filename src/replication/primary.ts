@@ -7,7 +7,8 @@
 // on verbatim to its sub-replicas (chained replication), as Redis 7.0 does.
 
 import { closeIfOverOutputLimit, heldOverLimit } from '../server/output-limits.js';
-import { encodeCommand } from '../protocol/command.js';
+import { writeCommand } from '../protocol/command.js';
+import { ReplyWriter } from '../protocol/reply.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -100,10 +101,10 @@ export function staleDataDenied(): boolean {
 /**
  * Stream produced this event-loop turn, not yet in the backlog nor sent: the offset counts it at
  * once, the bytes move once per turn (one Buffer, one backlog copy, one write per replica) rather
- * than per command. Encoded commands gather in a string, bytes passed on verbatim in `unsent`.
+ * than per command. Encoded commands gather in `unsentCmds`, bytes passed on verbatim in `unsent`.
  */
 let unsent: Buffer[] = [];
-let unsentText = '';
+const unsentCmds = new ReplyWriter();
 let sendScheduled = false;
 const EMPTY = Buffer.alloc(0);
 
@@ -128,19 +129,9 @@ function scheduleSend(): void {
  */
 export function feedStream(data: Buffer, counted = false): void {
   if (stream.backlog === null) return;
-  if (unsentText !== '') {
-    unsent.push(Buffer.from(unsentText, 'latin1'));
-    unsentText = '';
-  }
+  if (unsentCmds.len !== 0) unsent.push(unsentCmds.take());
   unsent.push(data);
   if (!counted) stream.offset += data.length;
-  scheduleSend();
-}
-
-/** feedStream for RESP text (latin1: one char per byte). */
-function feedText(text: string): void {
-  unsentText += text;
-  stream.offset += text.length;
   scheduleSend();
 }
 
@@ -150,10 +141,7 @@ function feedText(text: string): void {
  */
 export function sendUnsent(): void {
   sendScheduled = false;
-  if (unsentText !== '') {
-    unsent.push(Buffer.from(unsentText, 'latin1'));
-    unsentText = '';
-  }
+  if (unsentCmds.len !== 0) unsent.push(unsentCmds.take());
   if (unsent.length === 0) return;
   const data = unsent.length === 1 ? unsent[0] : Buffer.concat(unsent);
   unsent = [];
@@ -188,14 +176,15 @@ function writeTo(c: Client, data: Buffer, limited = true): void {
 export const replicationSink = {
   feed(dbid: number, argv: string[]): void {
     if (stream.backlog === null || stream.isReplica) return;
-    let s = '';
+    const before = unsentCmds.len;
     if (dbid !== stream.selDb) {
-      s = encodeCommand(['SELECT', String(dbid)]);
+      writeCommand(unsentCmds, ['SELECT', String(dbid)]);
       stream.selDb = dbid;
     }
-    s += encodeCommand(argv);
-    feedText(s);
+    writeCommand(unsentCmds, argv);
+    stream.offset += unsentCmds.len - before;
     stream.writeOffset = stream.offset;
+    scheduleSend();
   },
 };
 
