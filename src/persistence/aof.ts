@@ -5,7 +5,8 @@
 // are fsynced. BGREWRITEAOF switches to a new incr file at the snapshot epoch and writes a new
 // base through the same point-in-time snapshot as BGSAVE.
 
-import { encodeCommand } from '../protocol/command.js';
+import { writeCommand } from '../protocol/command.js';
+import { ReplyWriter } from '../protocol/reply.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lookupCommand } from '../commands/registry.js';
@@ -47,15 +48,15 @@ export const aofState = {
 let manifest: Manifest = { base: null, history: [], incr: [] };
 let fd = -1;
 let selectedDb = -1;
-/** RESP text not yet written (latin1): flushed before replies go out, or on the next loop turn. */
-let pending = '';
+/** RESP not yet written: flushed before replies go out, or on the next loop turn. */
+const pending = new ReplyWriter();
 let flushScheduled = false;
 /** appendfsync always (cached: read on every flush). */
 let always = false;
 
 /** Bytes waiting in the AOF buffer (INFO aof_buffer_length). */
 export function aofBufferLength(): number {
-  return pending.length;
+  return pending.len;
 }
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -201,10 +202,10 @@ function fileSize(name: string): number {
 function feed(dbid: number, argv: string[]): void {
   if (!aofState.enabled || rdbStats.loading) return;
   if (dbid !== selectedDb) {
-    pending += encodeCommand(['SELECT', String(dbid)]);
+    writeCommand(pending, ['SELECT', String(dbid)]);
     selectedDb = dbid;
   }
-  pending += encodeCommand(argv);
+  writeCommand(pending, argv);
   // Writes made outside a client's read event (timers) are flushed on the next turn.
   if (!flushScheduled) {
     flushScheduled = true;
@@ -228,14 +229,14 @@ function flushBeforeReplies(): void {
  * the server exits.
  */
 function flush(sync: boolean): void {
-  if (fd < 0 || pending === '') return;
-  const data = Buffer.from(pending, 'latin1');
+  if (fd < 0 || pending.len === 0) return;
+  const len = pending.len;
   let written = 0;
   try {
-    while (written < data.length) written += fs.writeSync(fd, data, written);
+    while (written < len) written += fs.writeSync(fd, pending.buf, written, len - written);
     if (sync) fs.fdatasyncSync(fd);
   } catch (err) {
-    pending = pending.slice(written);
+    pending.dropFront(written);
     aofState.currentSize += written;
     rdbStats.aofWriteOk = false;
     rdbStats.aofWriteError = (err as Error).message;
@@ -246,8 +247,8 @@ function flush(sync: boolean): void {
     }
     return;
   }
-  pending = '';
-  aofState.currentSize += data.length;
+  pending.discard();
+  aofState.currentSize += len;
   if (!rdbStats.aofWriteOk) log().warn('AOF write error looks solved, Redis can write again.');
   rdbStats.aofWriteOk = true;
 }

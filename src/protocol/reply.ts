@@ -55,13 +55,20 @@ export class ReplyWriter {
   /** A copy of what was written, leaving the writer empty (for callers that are not sockets). */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.len));
-    this.len = 0;
+    this.discard();
     return out;
   }
 
-  /** Drop what was written (the client is gone). */
+  /** Drop what was written (the client is gone, or a sink took it), and a buffer a big reply grew. */
   discard(): void {
     this.len = 0;
+    if (this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafe(INITIAL);
+  }
+
+  /** Drop the first n bytes written (a sink took only part of them). */
+  dropFront(n: number): void {
+    this.buf.copyWithin(0, n, this.len);
+    this.len -= n;
   }
 
   raw(b: Buffer): void {
