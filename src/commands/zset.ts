@@ -27,7 +27,8 @@ import { ksIndex, ksKeynum } from './keyspecs.js';
 // ---------------------------------------------------------------- parsing
 
 const FLOAT_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-const HEX_RE = /^[+-]?0x[0-9a-f]+$/i;
+/** strtod's hexadecimal form: digits with an optional fraction and an optional binary exponent. */
+const HEX_RE = /^[+-]?0x([0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+)(p[+-]?\d+)?$/i;
 const NONZERO_MANTISSA_RE = /^[^e]*[1-9]/i;
 
 function parseInf(s: string): number | null {
@@ -37,14 +38,36 @@ function parseInf(s: string): number | null {
   return null;
 }
 
+/** The value of a HEX_RE match: mantissa digits scaled by 16 per fraction digit and 2^exponent. */
+function hexValue(s: string): number {
+  const c0 = s.charCodeAt(0);
+  let i = c0 === 43 || c0 === 45 ? 3 : 2;
+  let m = 0;
+  let e = 0;
+  let frac = false;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      frac = true;
+      continue;
+    }
+    if (c === 112 || c === 80) {
+      e += Number(s.slice(i + 1));
+      break;
+    }
+    m = m * 16 + parseInt(s[i], 16);
+    if (frac) e -= 4;
+  }
+  // In two steps, so a big mantissa with a very negative exponent does not round through 0.
+  const half = Math.trunc(e / 2);
+  const v = m * 2 ** half * 2 ** (e - half);
+  return c0 === 45 ? -v : v;
+}
+
 /** strtod's number forms without surrounding space: decimal, integer hex, inf/infinity; else null. */
 function strtodText(s: string): number | null {
   if (FLOAT_RE.test(s)) return Number(s);
-  if (HEX_RE.test(s)) {
-    const neg = s.charCodeAt(0) === 45;
-    const v = parseInt(s.slice(s.charCodeAt(0) === 48 ? 2 : 3), 16);
-    return neg ? -v : v;
-  }
+  if (HEX_RE.test(s)) return hexValue(s);
   return parseInf(s);
 }
 
@@ -67,8 +90,11 @@ function isSpace(ch: number): boolean {
 /**
  * A score range bound after its optional '(' (Redis uses bare strtod here): leading whitespace
  * and hex allowed, overflow gives inf, the empty string is 0, NaN and trailing text refused.
+ * strtod reads a C string, so a NUL byte ends the bound ("\0" is 0, "1\0x" is 1).
  */
 function parseBound(s: string, from: number): number | null {
+  const nul = s.indexOf('\0');
+  if (nul >= 0) s = s.slice(0, nul);
   let i = from;
   while (i < s.length && isSpace(s.charCodeAt(i))) i++;
   if (i === s.length) return i === from ? 0 : null;

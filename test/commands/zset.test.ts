@@ -31,6 +31,13 @@ const scripts: Record<string, Script> = {
       '72057594037927936', 'f', '1700000000123', 'g', '-42', 'h', '1e16', 'i', '123456789.125', 'j'],
     ['ZRANGE', 'y', '0', '-1', 'WITHSCORES'], ['ZINCRBY', 'y', '1', 'a'], ['ZINCRBY', 'y', '0.5', 'h'],
   ],
+  'hexadecimal scores and NUL bytes in range bounds (strtod forms)': [
+    ['ZADD', 'h', '0x1p3', 'a', '0x1.8p1', 'b', '0X.8P0', 'c', '-0x10', 'd', '0x1P-2', 'e', '+0x1p+1', 'f', '0x1p1023', 'g', '0xABCDEF.123p-7', 'i'],
+    ['ZADD', 'h', '0x1p1024', 'x'], ['ZADD', 'h', '0x1p', 'x'], ['ZADD', 'h', '0x.p1', 'x'], ['ZADD', 'h', '0xp1', 'x'], ['ZADD', 'h', '0x1p-1080', 'x'],
+    ['ZADD', 'h', '0x1p-1074', 'y'], ['ZINCRBY', 'h', '0x.8', 'a'], ['ZRANGE', 'h', '0', '-1', 'WITHSCORES'],
+    ['ZCOUNT', 'h', '0x1p1', '0x1.8p1'], ['ZCOUNT', 'h', '\0', '100'], ['ZCOUNT', 'h', '(\0', '100'], ['ZCOUNT', 'h', '-100', '1\0zz'],
+    ['ZRANGEBYSCORE', 'h', '\0junk', '(0x1.8p1'], ['ZREMRANGEBYSCORE', 'h', '\0', '0x1p-2'], ['ZCARD', 'h'],
+  ],
   'zadd incr': [
     ['ZADD', 'z', 'INCR', '1', 'a'], ['ZADD', 'z', 'INCR', '2.5', 'a'], ['ZADD', 'z', 'INCR', 'NX', '1', 'a'], ['ZADD', 'z', 'INCR', 'XX', '1', 'b'],
     ['ZADD', 'z', 'INCR', 'GT', '-1', 'a'], ['ZADD', 'z', 'INCR', 'LT', '-1', 'a'], ['ZADD', 'z', 'INCR', 'inf', 'a'],
