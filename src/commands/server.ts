@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ERR } from '../errors.js';
 import { signals } from '../keyspace/signals.js';
-import { keyspaceStats, type Db } from '../keyspace/db.js';
+import { keyspaceStats, type Db, type Value } from '../keyspace/db.js';
 import { datasetDigest, digestValue, newDigest } from '../keyspace/digest.js';
 import { setActiveExpire } from '../keyspace/expire.js';
 import { keyMemoryUsage, isIntEncodable, valueSize, DICT_ENTRY_SIZE } from '../keyspace/memory.js';
@@ -441,6 +441,31 @@ function debugPopulate(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
+const addresses = new WeakMap<object, string>();
+
+/**
+ * DEBUG OBJECT's "at:" address. Redis shows the value's pointer, which an in-place change (INCR,
+ * LPUSH) keeps: an object value gets one for its lifetime; a string is a new JS string after every
+ * change, so it gets one derived from its db and key.
+ */
+function valueAddress(dbid: number, key: string, v: Value): string {
+  if (typeof v !== 'string') {
+    let a = addresses.get(v);
+    if (a === undefined) {
+      a = randomBytes(6).toString('hex');
+      addresses.set(v, a);
+    }
+    return a;
+  }
+  let h1 = 0x811c9dc5 ^ dbid;
+  let h2 = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    h1 = Math.imul(h1 ^ key.charCodeAt(i), 0x01000193);
+    h2 = Math.imul(h2 + key.charCodeAt(i), 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return ((h1 >>> 0) % 0x1000000).toString(16).padStart(6, '0') + ((h2 >>> 0) % 0x1000000).toString(16).padStart(6, '0');
+}
+
 function debugObject(c: Client, key: string): void {
   const v = c.db.dict.get(key);
   if (v === undefined) {
@@ -450,7 +475,7 @@ function debugObject(c: Client, key: string): void {
   const encoding = typeof v === 'string' ? stringEncoding(v) : v.encoding();
   const serialized = typeof v === 'string' ? stringSerializedLength(v) : valueSize(v, 0);
   const lru = Math.floor(Date.now() / 1000) & 0xffffff;
-  c.reply.simple(`Value at:0x${randomBytes(6).toString('hex')} refcount:1 encoding:${encoding} ` +
+  c.reply.simple(`Value at:0x${valueAddress(c.db.id, key, v)} refcount:1 encoding:${encoding} ` +
     `serializedlength:${serialized} lru:${lru} lru_seconds_idle:0`);
 }
 

@@ -224,6 +224,25 @@ describe('server commands over sockets', () => {
     c.close();
   });
 
+  it('DEBUG OBJECT keeps a value\'s address through in-place changes, as Redis\'s object pointer', async () => {
+    const c = await RespConn.connect(s.port);
+    const at = async (key: string): Promise<string> => /at:(0x[0-9a-f]{12}) /.exec(await c.call('DEBUG', 'OBJECT', key))![1];
+    await c.call('SET', 'n', '20000');
+    const n = await at('n');
+    await c.call('INCR', 'n');
+    expect(await at('n')).toBe(n);
+    await c.call('RPUSH', 'l', 'a');
+    const l = await at('l');
+    await c.call('RPUSH', 'l', 'b');
+    expect(await at('l')).toBe(l);
+    expect(l).not.toBe(n);
+    // A new object under the same name has a new address.
+    await c.call('DEL', 'l');
+    await c.call('RPUSH', 'l', 'a');
+    expect(await at('l')).not.toBe(l);
+    c.close();
+  });
+
   it('DEBUG SET-ACTIVE-EXPIRE 0 leaves expired keys in place until they are accessed', async () => {
     const c = await RespConn.connect(s.port);
     await c.call('FLUSHALL');
