@@ -149,6 +149,7 @@ export const ERR = {
   noGroupKey: (key: string, group: string) => `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`,
   noGroupForKey: (group: string, key: string) => `NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`,
   noGroupBlocked: 'NOGROUP the consumer group this client was blocked on no longer exists',
+  streamKeyGone: 'UNBLOCKED the stream key no longer exists',
   xgroupKeyMissing: 'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM ' +
     'option to create an empty stream automatically.',
   busyGroup: 'BUSYGROUP Consumer Group name already exists',

@@ -704,7 +704,11 @@ function xreadCommand(c: Client, argv: string[], xreadgroup: boolean): void {
  * gone serves the NOGROUP error.
  */
 class StreamWait implements WakeCheck {
-  constructor(private readonly keys: string[], private readonly ids: bigint[], private readonly group: string | null) {}
+  readonly goneError: string | null;
+
+  constructor(private readonly keys: string[], private readonly ids: bigint[], private readonly group: string | null) {
+    this.goneError = group === null ? null : ERR.streamKeyGone;
+  }
 
   servable(key: string, v: Value): boolean {
     const s = v as StreamValue;

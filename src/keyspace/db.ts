@@ -2,7 +2,7 @@
 // expiry times for volatile keys only (a wrapper per entry would cost memory on every key).
 
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.js';
-import { signals } from './signals.js';
+import { groupReaders, signals } from './signals.js';
 import { keyCreated, touchKey } from './evict.js';
 
 /**
@@ -60,6 +60,7 @@ export class Db {
     if (when === undefined || when > now) return false;
     if (signals.isReplica() || datasetFrozen.on) return true;
     signals.beforeWrite(this, key);
+    if (groupReaders.count !== 0) this.readyIfStream(key);
     this.dict.delete(key);
     this.expires.delete(key);
     if (this.access !== null) this.access.delete(key);
@@ -112,6 +113,7 @@ export class Db {
     // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
     // TTL surviving a KEEPTTL).
     if (this.expires.size !== 0) this.expireIfNeeded(key);
+    if (groupReaders.count !== 0) this.readyIfStream(key);
     const before = this.dict.size;
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
@@ -125,6 +127,12 @@ export class Db {
     }
   }
 
+  /** A stream about to be deleted or replaced readies its key for the XREADGROUP clients on it. */
+  private readyIfStream(key: string): void {
+    const v = this.dict.get(key);
+    if (v !== undefined && typeof v !== 'string' && v.type === 'stream') signals.ready(this, key);
+  }
+
   /** Replace the value in place after an in-place mutation of an existing key (keeps TTL). */
   overwrite(key: string, value: Value): void {
     signals.beforeWrite(this, key);
@@ -135,6 +143,7 @@ export class Db {
   /** Delete a key; true if it existed. */
   delete(key: string): boolean {
     signals.beforeWrite(this, key);
+    if (groupReaders.count !== 0) this.readyIfStream(key);
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.access !== null) this.access.delete(key);

@@ -5,6 +5,19 @@
 import type { Db } from './db.js';
 
 const noop = (): void => {};
+const flushedHooks: ((db: Db, replacedWith?: Db) => void)[] = [];
+
+/** Subscribe to signals.flushed (WATCH and the blocked XREADGROUP clients both need it). */
+export function onFlushed(fn: (db: Db, replacedWith?: Db) => void): void {
+  flushedHooks.push(fn);
+}
+
+/**
+ * Clients blocked in XREADGROUP (counted by blocking.ts). While there are any, deleting or
+ * replacing a stream readies its key, so that they get their error (Redis's signalKeyAsReady in
+ * dbGenericDelete and dbOverwrite); otherwise nobody pays for the old value's lookup.
+ */
+export const groupReaders = { count: 0 };
 
 export const signals = {
   /** A key's value changed or the key was deleted (Redis's signalModifiedKey). */
@@ -13,7 +26,9 @@ export const signals = {
    * A whole database is about to be emptied, or (SWAPDB) to take `replacedWith`'s contents: raised
    * before the change, while the old keys are still there.
    */
-  flushed: noop as (db: Db, replacedWith?: Db) => void,
+  flushed: (db: Db, replacedWith?: Db): void => {
+    for (let i = 0; i < flushedHooks.length; i++) flushedHooks[i](db, replacedWith);
+  },
   /** A key was deleted because it expired (after its notification and `modified`): DEL propagation. */
   expired: noop as (db: Db, key: string) => void,
   /** A list/zset/stream got elements a blocked client may want (Redis's signalKeyAsReady). */

@@ -11,7 +11,7 @@
 import { ERR } from '../errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { typeName, type Db, type Value } from '../keyspace/db.js';
-import { signals } from '../keyspace/signals.js';
+import { groupReaders, onFlushed, signals } from '../keyspace/signals.js';
 import { parseLongDouble, type LongDouble } from '../protocol/longdouble.js';
 import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, clientCleanupHooks, type Client } from './client.js';
 import { refreshClock } from './clock.js';
@@ -30,6 +30,11 @@ export const enum TimeoutReply {
  */
 export interface WakeCheck {
   servable(key: string, value: Value): boolean;
+  /**
+   * The error that ends the wait once a key is deleted or holds another type (XREADGROUP: the
+   * group went with the stream), or null to go on waiting.
+   */
+  readonly goneError: string | null;
 }
 
 interface BlockState {
@@ -154,6 +159,7 @@ export function blockForKeys(
   }
   const st: BlockState = { db, keys, type, cmd, argv, deadline, timer: null, timeoutReply, check };
   if (deadline > 0) st.timer = armTimer(c, deadline);
+  if (check !== null && check.goneError !== null) groupReaders.count++;
   state.set(c, st);
   c.flags |= CLIENT_BLOCKED;
   blockedCount++;
@@ -164,6 +170,7 @@ function detach(c: Client): BlockState | undefined {
   if (st === undefined) return undefined;
   state.delete(c);
   if (st.timer) clearTimeout(st.timer);
+  if (st.check !== null && st.check.goneError !== null) groupReaders.count--;
   const byKey = waiting.get(st.db);
   if (byKey) {
     for (const k of st.keys) {
@@ -258,6 +265,22 @@ function onReady(db: Db, key: string): void {
   if (byKey !== undefined && byKey.has(key)) ready.push({ db, key });
 }
 
+/**
+ * Before `db` is emptied or takes `replacedWith`'s contents: a waited-on stream that goes away is
+ * ready, so its XREADGROUP clients get their error (Redis's scanDatabaseForDeletedStreams).
+ */
+function readyDeletedStreams(db: Db, replacedWith?: Db): void {
+  if (groupReaders.count === 0) return;
+  const byKey = waiting.get(db);
+  if (byKey === undefined) return;
+  for (const key of byKey.keys()) {
+    const was = db.dict.get(key);
+    if (was === undefined || typeName(was) !== 'stream') continue;
+    const now = replacedWith?.dict.get(key);
+    if (now === undefined || typeName(now) !== 'stream') ready.push({ db, key });
+  }
+}
+
 /** SWAPDB: every key clients wait on in `db` that now exists is ready (Redis's scanDatabaseForReadyKeys). */
 export function readyWaitedKeys(db: Db): void {
   const byKey = waiting.get(db);
@@ -286,7 +309,10 @@ export function handleReadyKeys(): void {
         const st = state.get(c);
         if (st === undefined) continue;
         const v = db.lookupWrite(key);
-        if (v === undefined || typeName(v) !== st.type) break;
+        if (v === undefined || typeName(v) !== st.type) {
+          if (st.check !== null && st.check.goneError !== null) unblockWith(c, st.check.goneError);
+          continue;
+        }
         if (st.check !== null && !st.check.servable(key, v)) continue;
         detach(c);
         servingDeadline = st.deadline;
@@ -303,6 +329,7 @@ export function handleReadyKeys(): void {
 
 export function initBlocking(): void {
   signals.ready = onReady;
+  onFlushed(readyDeletedStreams);
   clientCleanupHooks.push((c) => {
     detach(c);
   });

@@ -4,7 +4,7 @@
 // Nobody watching costs one integer test per write.
 
 import type { Db } from '../keyspace/db.js';
-import { signals } from '../keyspace/signals.js';
+import { onFlushed, signals } from '../keyspace/signals.js';
 import { CLIENT_DIRTY_CAS, clientCleanupHooks, type Client, type WatchedKey } from './client.js';
 import { server } from './state.js';
 
@@ -119,6 +119,6 @@ function touchDb(db: Db, replacedWith?: Db): void {
 
 export function initWatch(): void {
   signals.modified = touchKey;
-  signals.flushed = touchDb;
+  onFlushed(touchDb);
   clientCleanupHooks.push(unwatchAll);
 }

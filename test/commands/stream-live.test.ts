@@ -156,6 +156,46 @@ describe.skipIf(!enabled)('streams live, beside redis-server', () => {
     expect(c[0]).toContain('2-1');
   });
 
+  it('XREADGROUP waiters get an error when their stream is deleted, replaced, flushed or swapped away; XREAD waiters keep waiting', async () => {
+    const [s, r] = await pair();
+    const [gs, gr] = await pair();
+    const [xs, xr] = await pair();
+    const ways: string[][][] = [
+      [['DEL', 'gone']],
+      [['SET', 'gone', 'v']],
+      [['MULTI'], ['DEL', 'gone'], ['SADD', 'gone', 'e'], ['EXEC']],
+      [['FLUSHALL']],
+      [['SELECT', '4'], ['FLUSHDB'], ['LPUSH', 'gone', 'e'], ['SELECT', '0'], ['SWAPDB', '4', '0']],
+      [['RESTORE', 'gone', '0', 'payload', 'REPLACE']],
+    ];
+    for (const way of ways) {
+      await both(s, r, 'FLUSHALL');
+      await both(s, r, 'XADD', 'gone', '1-1', 'f', 'v');
+      if (way[0][0] === 'RESTORE') {
+        // Replaced by a stream without the group: NOGROUP, as Redis serves it.
+        const dump = await both(s, r, 'DUMP', 'gone');
+        way[0][3] = dump.slice(dump.indexOf('\r\n') + 2, -2);
+      }
+      await both(s, r, 'XGROUP', 'CREATE', 'gone', 'g', '$');
+      gs.send('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'gone', '>');
+      gr.send('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'gone', '>');
+      xs.send('XREAD', 'BLOCK', '0', 'STREAMS', 'gone', '$');
+      xr.send('XREAD', 'BLOCK', '0', 'STREAMS', 'gone', '$');
+      await Promise.all([blocked(s, 2), blocked(r, 2)]);
+      for (const argv of way) await both(s, r, ...argv);
+      const [a, b] = await Promise.all([gs.read(), gr.read()]);
+      expect(`${way[0][0]}: ${a}`).toBe(`${way[0][0]}: ${b}`);
+      expect(a[0]).toMatch(/^-(UNBLOCKED the stream key no longer exists|NOGROUP)/);
+      await Promise.all([blocked(s, 1), blocked(r, 1)]);
+      // The plain reader is still there, and a new stream under the name serves it.
+      await both(s, r, 'DEL', 'gone');
+      await both(s, r, 'XADD', 'gone', '9-9', 'f', 'v');
+      const [c, d] = await Promise.all([xs.read(), xr.read()]);
+      expect(c).toEqual(d);
+      expect(c.join('')).toContain('9-9');
+    }
+  });
+
   it('CLIENT UNBLOCK ends the wait with a null reply or an error', async () => {
     const [s, r] = await pair();
     const [ws, wr] = await pair();
