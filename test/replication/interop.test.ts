@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
@@ -15,7 +15,6 @@ function info(text: string, field: string): string {
   const m = new RegExp(`^${field}:(.*)\\r?$`, 'm').exec(text);
   return m === null ? '' : m[1].trim();
 }
-
 
 /** Every key of every database with its type, value and whether it has a TTL. */
 async function dataset(r: Redis): Promise<Record<string, unknown>> {
@@ -61,6 +60,49 @@ async function replInfo(r: Redis): Promise<string> {
   return r.info('replication');
 }
 
+/** The full and partial resyncs a primary has served, as INFO stats gives them ('' when missing). */
+async function syncs(r: Redis): Promise<{ full: string; partialOk: string; partialErr: string }> {
+  const stats = await r.info('stats');
+  return { full: info(stats, 'sync_full'), partialOk: info(stats, 'sync_partial_ok'), partialErr: info(stats, 'sync_partial_err') };
+}
+
+function replicaOf(primary: RunningServer): string[] {
+  return ['--replicaof', '127.0.0.1', String(primary.port)];
+}
+
+/**
+ * A describe block's server starter: starts Shoal or redis-server with the given arguments and
+ * connects to it; after the block every connection is closed and every server stopped, the last
+ * started first (replicas before their primaries, a restarted server before the one whose
+ * directory it took over).
+ */
+function servers(): (start: typeof startShoal, args: string[], options?: RedisOptions) => Promise<[RunningServer, Redis]> {
+  const started: [RunningServer, Redis][] = [];
+  afterAll(async () => {
+    for (const [server, conn] of started.reverse()) {
+      conn.disconnect();
+      await server.stop();
+      // stop() leaves the directory of a server already killed (crash()).
+      fs.rmSync(server.dir, { recursive: true, force: true });
+    }
+  });
+  return async (start, args, options) => {
+    const server = await start(args);
+    const conn = new Redis(server.port, '127.0.0.1', { lazyConnect: true, ...options });
+    started.push([server, conn]);
+    await conn.connect();
+    return [server, conn];
+  };
+}
+
+/** Kill a server without a shutdown, leaving its directory (the dump) for a second start. */
+async function crash([server, conn]: [RunningServer, Redis]): Promise<void> {
+  conn.disconnect();
+  const exited = new Promise((r) => server.proc.once('exit', r));
+  server.proc.kill('SIGKILL');
+  await exited;
+}
+
 /** The replica has applied everything the primary produced. */
 async function caughtUp(primary: Redis, replica: Redis): Promise<void> {
   await until('replica to catch up', async () => {
@@ -70,36 +112,51 @@ async function caughtUp(primary: Redis, replica: Redis): Promise<void> {
   });
 }
 
+/** The replica (of a primary populated 'before') matches it after its full sync, and after more writes. */
+async function expectSyncThenStream(primary: Redis, replica: Redis): Promise<void> {
+  await caughtUp(primary, replica);
+  expect(await dataset(replica)).toEqual(await dataset(primary));
+  await populate(primary, 'after');
+  await caughtUp(primary, replica);
+  expect(await dataset(replica)).toEqual(await dataset(primary));
+}
+
+/**
+ * A chain top -> mid -> leaf, the top populated and with a password when given. The stream is left
+ * in database `db` before the leaf's full sync, which must carry that (repl-stream-db); the top's
+ * connection stays in that database.
+ */
+async function startChain(
+  start: ReturnType<typeof servers>, [top, mid, leaf]: (typeof startShoal)[], db: number, password?: string,
+): Promise<[Redis, Redis, Redis]> {
+  const auth = password === undefined ? [] : ['--requirepass', password];
+  const [topServer, t] = await start(top, [...auth, '--repl-diskless-sync-delay', '0'], { password });
+  await populate(t, 'top');
+  const masterauth = password === undefined ? [] : ['--masterauth', password];
+  const [midServer, m] = await start(mid, [...replicaOf(topServer), ...masterauth, '--repl-diskless-sync-delay', '0']);
+  await t.select(db);
+  await t.set(`db${db}:first`, '1');
+  await caughtUp(t, m);
+  const [, l] = await start(leaf, replicaOf(midServer));
+  return [t, m, l];
+}
+
 describe.runIf(HAVE)('Shoal primary, redis-server replica', () => {
+  const start = servers();
   let shoal: RunningServer;
   let redis: RunningServer;
   let p: Redis;
   let s: Redis;
 
   beforeAll(async () => {
-    shoal = await startShoal(['--repl-diskless-sync-delay', '0']);
-    p = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
-    await p.connect();
+    [shoal, p] = await start(startShoal, ['--repl-diskless-sync-delay', '0']);
     await populate(p, 'before');
-    redis = await startRedis(['--replicaof', '127.0.0.1', String(shoal.port)]);
-    s = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
-    await s.connect();
+    [redis, s] = await start(startRedis, replicaOf(shoal));
   }, 30000);
 
-  afterAll(async () => {
-    p?.disconnect();
-    s?.disconnect();
-    await redis?.stop();
-    await shoal?.stop();
-  });
-
   it('full sync, then the live stream', async () => {
-    await caughtUp(p, s);
-    expect(await dataset(s)).toEqual(await dataset(p));
-    await populate(p, 'after');
-    await caughtUp(p, s);
+    await expectSyncThenStream(p, s);
     const data = await dataset(s);
-    expect(data).toEqual(await dataset(p));
     expect(data['0/n:after']).toEqual(['string', '42', false]);
     expect(data['3/db3:after']).toEqual(['string', 'three', false]);
   });
@@ -126,9 +183,7 @@ describe.runIf(HAVE)('Shoal primary, redis-server replica', () => {
     expect(await s.client('KILL', 'TYPE', 'master')).toBe(1);
     await p.set('while-down', 'yes');
     await caughtUp(p, s);
-    const stats = await p.info('stats');
-    expect(info(stats, 'sync_full')).toBe('1');
-    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await syncs(p)).toMatchObject({ full: '1', partialOk: '1' });
     expect(await s.get('while-down')).toBe('yes');
     expect(await dataset(s)).toEqual(await dataset(p));
   });
@@ -160,6 +215,7 @@ describe.runIf(HAVE)('Shoal primary, redis-server replica', () => {
 });
 
 describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
+  const start = servers();
   let redis: RunningServer;
   let shoal: RunningServer;
   let p: Redis;
@@ -167,28 +223,13 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
 
   beforeAll(async () => {
     // No PINGs from it: its offset must stay where Shoal's promotion left it (last test).
-    redis = await startRedis(['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '3600']);
-    p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
-    await p.connect();
+    [redis, p] = await start(startRedis, ['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '3600']);
     await populate(p, 'before');
-    shoal = await startShoal(['--replicaof', '127.0.0.1', String(redis.port)]);
-    s = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
-    await s.connect();
+    [shoal, s] = await start(startShoal, replicaOf(redis));
   }, 30000);
 
-  afterAll(async () => {
-    p?.disconnect();
-    s?.disconnect();
-    await shoal?.stop();
-    await redis?.stop();
-  });
-
   it('full sync (disk-less, EOF framing), then the live stream', async () => {
-    await caughtUp(p, s);
-    expect(await dataset(s)).toEqual(await dataset(p));
-    await populate(p, 'after');
-    await caughtUp(p, s);
-    expect(await dataset(s)).toEqual(await dataset(p));
+    await expectSyncThenStream(p, s);
     // The primary's expiry reaches us as a DEL; we never expire keys ourselves.
     await p.set('short', 'v', 'PX', 150);
     await until('expired key removed', async () => (await s.exists('short')) === 0);
@@ -233,9 +274,7 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
     await p.set('db5', 'yes');
     await p.select(0);
     await caughtUp(p, s);
-    const stats = await p.info('stats');
-    expect(info(stats, 'sync_full')).toBe('1');
-    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await syncs(p)).toMatchObject({ full: '1', partialOk: '1' });
     expect(await dataset(s)).toEqual(await dataset(p));
   });
 
@@ -253,10 +292,8 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
     await caughtUp(p, s);
     expect(await s.exists('only-on-replica')).toBe(0);
     expect(await dataset(s)).toEqual(await dataset(p));
-    const stats = await p.info('stats');
-    expect(info(stats, 'sync_full')).toBe('2');
     // Like a Redis replica that was a primary, Shoal offered its own (unknown to them) history first.
-    expect(info(stats, 'sync_partial_err')).toBe('1');
+    expect(await syncs(p)).toMatchObject({ full: '2', partialErr: '1' });
   });
 
   it('REPLICAOF NO ONE keeps the data and remembers the old history (PSYNC2)', async () => {
@@ -274,44 +311,21 @@ describe.runIf(HAVE)('redis-server primary, Shoal replica', () => {
   it('the old primary follows the promoted replica with a partial resync', async () => {
     await p.call('REPLICAOF', '127.0.0.1', String(shoal.port));
     await caughtUp(s, p);
-    expect(info(await s.info('stats'), 'sync_partial_ok')).toBe('1');
-    expect(info(await s.info('stats'), 'sync_full')).toBe('0');
+    expect(await syncs(s)).toMatchObject({ full: '0', partialOk: '1' });
     expect(await p.get('now-writable')).toBe('1');
     expect(await dataset(p)).toEqual(await dataset(s));
   });
 });
 
 describe.runIf(HAVE)('chained: redis-server primary (with a password) -> Shoal -> redis-server', () => {
-  let top: RunningServer;
-  let mid: RunningServer;
-  let leaf: RunningServer;
+  const start = servers();
   let t: Redis;
   let m: Redis;
   let l: Redis;
 
   beforeAll(async () => {
-    top = await startRedis(['--requirepass', 'sekret', '--repl-diskless-sync-delay', '0']);
-    t = new Redis(top.port, '127.0.0.1', { lazyConnect: true, password: 'sekret' });
-    await t.connect();
-    await populate(t, 'top');
-    mid = await startShoal(['--replicaof', '127.0.0.1', String(top.port), '--masterauth', 'sekret', '--repl-diskless-sync-delay', '0']);
-    m = new Redis(mid.port, '127.0.0.1', { lazyConnect: true });
-    await m.connect();
-    // The stream is left in database 5: the leaf's full sync must carry that (repl-stream-db).
-    await t.select(5);
-    await t.set('db5:first', '1');
-    await caughtUp(t, m);
-    leaf = await startRedis(['--replicaof', '127.0.0.1', String(mid.port)]);
-    l = new Redis(leaf.port, '127.0.0.1', { lazyConnect: true });
-    await l.connect();
+    [t, m, l] = await startChain(start, [startRedis, startShoal, startRedis], 5, 'sekret');
   }, 30000);
-
-  afterAll(async () => {
-    for (const c of [t, m, l]) c?.disconnect();
-    await leaf?.stop();
-    await mid?.stop();
-    await top?.stop();
-  });
 
   it('AUTHs with masterauth and passes the stream on verbatim', async () => {
     await caughtUp(m, l);
@@ -332,38 +346,25 @@ describe.runIf(HAVE)('chained: redis-server primary (with a password) -> Shoal -
     await m.set('after-promotion', '1');
     await caughtUp(m, l);
     expect(await l.get('after-promotion')).toBe('1');
-    const stats = await m.info('stats');
-    expect(info(stats, 'sync_full')).toBe('1');
-    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await syncs(m)).toMatchObject({ full: '1', partialOk: '1' });
     expect(info(await replInfo(l), 'master_replid')).toBe(info(await replInfo(m), 'master_replid'));
   });
 });
 
 describe.runIf(HAVE)('large transfers: a many-chunk RDB and values bigger than a socket read', () => {
-  let redis: RunningServer;
-  let shoal: RunningServer;
+  const start = servers();
   let p: Redis;
   let s: Redis;
 
   beforeAll(async () => {
-    redis = await startRedis(['--repl-diskless-sync-delay', '0']);
-    p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
-    await p.connect();
+    let redis: RunningServer;
+    [redis, p] = await start(startRedis, ['--repl-diskless-sync-delay', '0']);
     const pipe = p.pipeline();
     for (let i = 0; i < 20000; i++) pipe.set(`key:${i}`, `value:${i}:${'x'.repeat(i % 100)}`);
     await pipe.exec();
     await p.set('big', 'b'.repeat(3_000_000));
-    shoal = await startShoal(['--replicaof', '127.0.0.1', String(redis.port)]);
-    s = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
-    await s.connect();
+    [, s] = await start(startShoal, replicaOf(redis));
   }, 30000);
-
-  afterAll(async () => {
-    p?.disconnect();
-    s?.disconnect();
-    await shoal?.stop();
-    await redis?.stop();
-  });
 
   it('loads the whole dataset, then applies a multi-megabyte write from the stream', async () => {
     await caughtUp(p, s);
@@ -379,31 +380,20 @@ describe.runIf(HAVE)('large transfers: a many-chunk RDB and values bigger than a
 });
 
 describe('Shoal primary, Shoal replica', () => {
-  let a: RunningServer;
-  let b: RunningServer;
+  const start = servers();
   let p: Redis;
   let s: Redis;
 
   beforeAll(async () => {
-    a = await startShoal(['--repl-diskless-sync', 'no']);
-    p = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
-    await p.connect();
+    let a: RunningServer;
+    [a, p] = await start(startShoal, ['--repl-diskless-sync', 'no']);
     const pipe = p.pipeline();
     for (let i = 0; i < 5000; i++) pipe.hset(`h:${i}`, 'f', String(i));
     await pipe.exec();
     await p.set('big', 'b'.repeat(2_000_000));
     await populate(p, 'before');
-    b = await startShoal(['--replicaof', '127.0.0.1', String(a.port)]);
-    s = new Redis(b.port, '127.0.0.1', { lazyConnect: true });
-    await s.connect();
+    [, s] = await start(startShoal, replicaOf(a));
   }, 30000);
-
-  afterAll(async () => {
-    p?.disconnect();
-    s?.disconnect();
-    await b?.stop();
-    await a?.stop();
-  });
 
   it('full sync with length framing, the stream, and a partial resync after a kill', async () => {
     await caughtUp(p, s);
@@ -415,9 +405,7 @@ describe('Shoal primary, Shoal replica', () => {
     await p.set('while-down', 'yes');
     await caughtUp(p, s);
     expect(await s.get('while-down')).toBe('yes');
-    const stats = await p.info('stats');
-    expect(info(stats, 'sync_full')).toBe('1');
-    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await syncs(p)).toMatchObject({ full: '1', partialOk: '1' });
     await p.call('FLUSHALL');
     await populate(p, 'final');
     await caughtUp(p, s);
@@ -426,34 +414,14 @@ describe('Shoal primary, Shoal replica', () => {
 });
 
 describe.runIf(HAVE)('chained: redis-server -> redis-server -> Shoal', () => {
-  let top: RunningServer;
-  let mid: RunningServer;
-  let leaf: RunningServer;
+  const start = servers();
   let t: Redis;
   let m: Redis;
   let l: Redis;
 
   beforeAll(async () => {
-    top = await startRedis(['--repl-diskless-sync-delay', '0']);
-    t = new Redis(top.port, '127.0.0.1', { lazyConnect: true });
-    await t.connect();
-    mid = await startRedis(['--replicaof', '127.0.0.1', String(top.port), '--repl-diskless-sync-delay', '0']);
-    m = new Redis(mid.port, '127.0.0.1', { lazyConnect: true });
-    await m.connect();
-    await t.select(7);
-    await t.set('db7:first', '1');
-    await caughtUp(t, m);
-    leaf = await startShoal(['--replicaof', '127.0.0.1', String(mid.port)]);
-    l = new Redis(leaf.port, '127.0.0.1', { lazyConnect: true });
-    await l.connect();
+    [t, m, l] = await startChain(start, [startRedis, startRedis, startShoal], 7);
   }, 30000);
-
-  afterAll(async () => {
-    for (const c of [t, m, l]) c?.disconnect();
-    await leaf?.stop();
-    await mid?.stop();
-    await top?.stop();
-  });
 
   it('applies a passed-on stream in the database the RDB says it is in (repl-stream-db)', async () => {
     await caughtUp(m, l);
@@ -467,15 +435,12 @@ describe.runIf(HAVE)('chained: redis-server -> redis-server -> Shoal', () => {
 });
 
 describe.runIf(HAVE)('Shoal primary: writes during a background full sync are held for the replica', () => {
+  const start = servers();
   let shoal: RunningServer;
-  let redis: RunningServer;
   let p: Redis;
-  let s: Redis;
 
   beforeAll(async () => {
-    shoal = await startShoal(['--repl-diskless-sync-delay', '0']);
-    p = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
-    await p.connect();
+    [shoal, p] = await start(startShoal, ['--repl-diskless-sync-delay', '0']);
     for (let batch = 0; batch < 10; batch++) {
       const pipe = p.pipeline();
       for (let i = 0; i < 10000; i++) pipe.set(`k:${batch}:${i}`, `v${i}`);
@@ -483,17 +448,8 @@ describe.runIf(HAVE)('Shoal primary: writes during a background full sync are he
     }
   }, 30000);
 
-  afterAll(async () => {
-    p?.disconnect();
-    s?.disconnect();
-    await redis?.stop();
-    await shoal?.stop();
-  });
-
   it('the replica gets the snapshot and then every write made while it was produced', async () => {
-    redis = await startRedis(['--replicaof', '127.0.0.1', String(shoal.port)]);
-    s = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
-    await s.connect();
+    const [, s] = await start(startRedis, replicaOf(shoal));
     let n = 0;
     let sawWaiting = false;
     while (info(await replInfo(s), 'master_link_status') !== 'up') {
@@ -513,72 +469,42 @@ describe.runIf(HAVE)('Shoal primary: writes during a background full sync are he
 });
 
 describe.runIf(HAVE)('restarts keep the history (repl-id / repl-offset in the dump file)', () => {
+  const start = servers();
   let redis: RunningServer;
-  let first: RunningServer;
-  let second: RunningServer;
   let p: Redis;
 
   beforeAll(async () => {
-    redis = await startRedis(['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '3600']);
-    p = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
-    await p.connect();
+    [redis, p] = await start(startRedis, ['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '3600']);
     await populate(p, 'x');
   }, 30000);
 
-  afterAll(async () => {
-    p?.disconnect();
-    await second?.stop();
-    await first?.stop();
-    if (first !== undefined) fs.rmSync(first.dir, { recursive: true, force: true });
-    await redis?.stop();
-  });
-
   it('a Shoal replica restarted from its SAVEd dump continues with a partial resync', async () => {
-    first = await startShoal(['--replicaof', '127.0.0.1', String(redis.port)]);
-    const s1 = new Redis(first.port, '127.0.0.1', { lazyConnect: true });
-    await s1.connect();
+    const first = await start(startShoal, replicaOf(redis));
+    const s1 = first[1];
     await caughtUp(p, s1);
     expect(await s1.call('SAVE')).toBe('OK');
-    s1.disconnect();
-    // Killed, not stopped: its directory (the dump) stays for the second start.
-    first.proc.kill('SIGKILL');
-    await new Promise((r) => first.proc.once('exit', r));
+    await crash(first);
     await p.set('while-restarting', '1');
-    second = await startShoal(['--replicaof', '127.0.0.1', String(redis.port), '--dir', first.dir]);
-    const s2 = new Redis(second.port, '127.0.0.1', { lazyConnect: true });
-    await s2.connect();
+    const [, s2] = await start(startShoal, [...replicaOf(redis), '--dir', first[0].dir]);
     await caughtUp(p, s2);
-    const stats = await p.info('stats');
-    expect(info(stats, 'sync_full')).toBe('1');
-    expect(info(stats, 'sync_partial_ok')).toBe('1');
+    expect(await syncs(p)).toMatchObject({ full: '1', partialOk: '1' });
     expect(await dataset(s2)).toEqual(await dataset(p));
-    s2.disconnect();
   }, 30000);
 
   it('a Shoal primary restarted from its dump takes its old history as replid2', async () => {
-    const a = await startShoal(['--repl-diskless-sync-delay', '0']);
-    const c = new Redis(a.port, '127.0.0.1', { lazyConnect: true });
-    await c.connect();
+    const a = await start(startShoal, ['--repl-diskless-sync-delay', '0']);
+    const c = a[1];
     // A replica attaching creates the backlog (and with it the history the dump records).
-    const r = await startRedis(['--replicaof', '127.0.0.1', String(a.port)]);
-    const rc = new Redis(r.port, '127.0.0.1', { lazyConnect: true });
-    await rc.connect();
+    const [r, rc] = await start(startRedis, replicaOf(a[0]));
     await c.set('k', 'v');
     await caughtUp(c, rc);
     const before = await replInfo(c);
     expect(await c.call('SAVE')).toBe('OK');
-    c.disconnect();
     rc.disconnect();
     await r.stop();
-    a.proc.kill('SIGKILL');
-    await new Promise((res) => a.proc.once('exit', res));
-    const b = await startShoal(['--dir', a.dir]);
-    const bc = new Redis(b.port, '127.0.0.1', { lazyConnect: true });
-    await bc.connect();
+    await crash(a);
+    const [, bc] = await start(startShoal, ['--dir', a[0].dir]);
     const after = await replInfo(bc);
-    bc.disconnect();
-    await b.stop();
-    fs.rmSync(a.dir, { recursive: true, force: true });
     expect(info(after, 'master_replid2')).toBe(info(before, 'master_replid'));
     expect(info(after, 'second_repl_offset')).toBe(String(Number(info(before, 'master_repl_offset')) + 1));
     expect(info(after, 'master_repl_offset')).toBe(info(before, 'master_repl_offset'));
