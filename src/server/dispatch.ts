@@ -26,7 +26,7 @@ import {
 } from './client.js';
 import { handleReadyKeys, hasReadyKeys, servedKey } from './blocking.js';
 import { clock, lapMicros } from './clock.js';
-import { propagate } from './propagate.js';
+import { propagate, PROPAGATE_ALL } from './propagate.js';
 import { feedMonitors } from './monitor.js';
 import { slowlogPush } from './slowlog.js';
 import { mustPostpone, pause, postpone } from './pause.js';
@@ -64,11 +64,25 @@ function reject(c: Client, cmd: CommandSpec | null, text: string): void {
 }
 
 const EXEC_ARITY = ERR.wrongArity('exec');
-const EXEC_OOM = ERR.execAbortBecause(ERR.oom);
 
-function queuedDenyoom(c: Client): boolean {
-  for (const q of c.multiQueue!) if (q.cmd.flags & F.DENYOOM) return true;
-  return false;
+/** Flags EXEC takes on when one queued command has them ... */
+const EXEC_ANY = F.WRITE | F.READONLY | F.DENYOOM | F.MAY_REPLICATE | F.NO_ASYNC_LOADING;
+/** ... and flags it keeps only when every queued command has them. */
+const EXEC_EVERY = F.STALE | F.LOADING;
+
+/**
+ * The flags EXEC is checked with, as Redis's mstate.cmd_flags: it writes if a queued command
+ * writes, may run on a stale replica only if all of them may, and so on.
+ */
+function execFlags(c: Client, own: number): number {
+  let any = 0;
+  let every = EXEC_EVERY;
+  const q = c.multiQueue!;
+  for (let i = 0; i < q.length; i++) {
+    any |= q[i].cmd.flags;
+    every &= q[i].cmd.flags;
+  }
+  return (own | (any & EXEC_ANY)) & ~(EXEC_EVERY & ~every);
 }
 
 /** Run one parsed request through the pipeline (a command CLIENT PAUSE held also resumes here). */
@@ -170,31 +184,25 @@ function processCommandInner(c: Client, argv: string[]): void {
       return;
     }
   }
+  // From here on an EXEC is checked as the commands it would run.
+  const flags = c.flags & CLIENT_MULTI && cmd.name === 'exec' ? execFlags(c, cmd.flags) : cmd.flags;
   // Like Redis, every command first gives eviction its chance; only commands that may grow memory
-  // (and an EXEC with one queued) are refused when it could not free enough.
-  if (maxmemory.on && busyScript.run === null && !performEvictions()) {
-    if (cmd.flags & F.DENYOOM) {
-      reject(c, cmd, ERR.oom);
-      return;
-    }
-    if (cmd.name === 'exec' && c.flags & CLIENT_MULTI && queuedDenyoom(c)) {
-      cmd.rejectedCalls++;
-      c.reply.error(EXEC_OOM);
-      discardTransaction(c);
-      return;
-    }
+  // are refused when it could not free enough.
+  if (maxmemory.on && busyScript.run === null && !performEvictions() && flags & F.DENYOOM) {
+    reject(c, cmd, ERR.oom);
+    return;
   }
   const diskError = writesDeniedByDiskError();
-  if (diskError !== null && (cmd.flags & F.WRITE || cmd.name === 'ping')) {
+  if (diskError !== null && (flags & F.WRITE || cmd.name === 'ping')) {
     reject(c, cmd, diskError);
     return;
   }
-  if (cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && tooFewGoodReplicas()) {
+  if (flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && tooFewGoodReplicas()) {
     reject(c, cmd, ERR.noReplicas);
     return;
   }
   // A read-only replica takes writes only from its primary's link.
-  if (signals.isReplica() && cmd.flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && server.config.bool('replica-read-only')) {
+  if (signals.isReplica() && flags & F.WRITE && (c.flags & CLIENT_MASTER) === 0 && server.config.bool('replica-read-only')) {
     reject(c, cmd, ERR.readonlyReplica);
     return;
   }
@@ -202,17 +210,17 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, ERR.pubsubContext(cmd.name));
     return;
   }
-  if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) {
+  if ((flags & F.STALE) === 0 && staleDataDenied()) {
     reject(c, cmd, ERR.masterDown);
     return;
   }
   // While a dataset is being loaded only `loading` commands run; while a replica loads its
   // primary's RDB beside the old data (swapdb), only no_async_loading commands wait.
-  if (rdbStats.loading && (cmd.flags & F.LOADING) === 0) {
+  if (rdbStats.loading && (flags & F.LOADING) === 0) {
     reject(c, cmd, ERR.loading);
     return;
   }
-  if (rdbStats.asyncLoading && cmd.flags & F.NO_ASYNC_LOADING) {
+  if (rdbStats.asyncLoading && flags & F.NO_ASYNC_LOADING) {
     reject(c, cmd, ERR.loading);
     return;
   }
@@ -223,11 +231,11 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   // Replica links and MONITOR clients (replicas to Redis) are exempt from CLIENT PAUSE, so they
   // may not read or write the keyspace at all.
-  if (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR) && cmd.flags & (F.WRITE | F.READONLY | F.MAY_REPLICATE)) {
+  if (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR) && flags & (F.WRITE | F.READONLY | F.MAY_REPLICATE)) {
     reject(c, cmd, ERR.replicaKeyspace);
     return;
   }
-  if (pause.type !== 0 && (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR)) === 0 && mustPostpone(c, cmd)) {
+  if (pause.type !== 0 && (c.flags & (CLIENT_SLAVE | CLIENT_MONITOR)) === 0 && mustPostpone(flags)) {
     postpone(c, argv);
     return;
   }
@@ -258,6 +266,9 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const rerun = servedKey() !== null;
   cmd.handler(c, argv);
   const usec = lapMicros(start);
+  // Taken at once: EXEC runs its queue through call() on the same client.
+  const forced = c.forcePropagation;
+  c.forcePropagation = 0;
   // Like Redis, only executed commands count (not rejected ones), each after it ran.
   if (!rerun) server.stats.commandsProcessed++;
   if ((c.flags & CLIENT_BLOCKED) === 0) {
@@ -268,10 +279,11 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
     afterCall(cmd, usec);
   }
   if (!rerun && server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
-  if (server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0) {
+  const to = server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0 ? PROPAGATE_ALL : forced;
+  if (to !== 0) {
     // A handler sets propagateArgv to its deterministic form, or to [] when it propagated itself.
     const p = c.propagateArgv ?? argv;
-    if (p.length !== 0) propagate(c.db.id, p);
+    if (p.length !== 0) propagate(c.db.id, p, to);
   }
 }
 

@@ -3,9 +3,9 @@
 // Like Redis 7.0 the dataset is also held still: keys do not expire (reads see them as gone) and
 // nothing is evicted until the pause ends.
 
-import { F, type CommandSpec } from '../commands/spec.js';
+import { F } from '../commands/spec.js';
 import { datasetFrozen } from '../keyspace/db.js';
-import { CLIENT_BLOCKED, CLIENT_CLOSED, CLIENT_MULTI, type Client } from './client.js';
+import { CLIENT_BLOCKED, CLIENT_CLOSED, type Client } from './client.js';
 import { server } from './state.js';
 
 export const PAUSE_OFF = 0;
@@ -62,17 +62,9 @@ export function unpauseClients(): void {
   if (postponed.size !== 0) setImmediate(resumePostponed);
 }
 
-/** Whether this command must wait for the pause to end. Only called while a pause is on. */
-export function mustPostpone(c: Client, cmd: CommandSpec): boolean {
-  if (pause.type === PAUSE_ALL) return true;
-  if (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) return true;
-  // EXEC of a transaction that queued writes waits too.
-  if (cmd.name === 'exec' && c.flags & CLIENT_MULTI && c.multiQueue !== null) {
-    for (let i = 0; i < c.multiQueue.length; i++) {
-      if (c.multiQueue[i].cmd.flags & (F.WRITE | F.MAY_REPLICATE)) return true;
-    }
-  }
-  return false;
+/** Whether a command with these flags (EXEC: with its queue's, see dispatch.ts) waits for the pause to end. */
+export function mustPostpone(flags: number): boolean {
+  return pause.type === PAUSE_ALL || (flags & (F.WRITE | F.MAY_REPLICATE)) !== 0;
 }
 
 /** Hold argv and stop reading this client's input until the pause ends. */

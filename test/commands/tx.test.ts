@@ -89,6 +89,35 @@ describe('transactions over several connections', () => {
     if (enabled) expect(got).toEqual(want);
   });
 
+  it('EXEC is checked as the commands it queued when the server state changed meanwhile', async () => {
+    const [got, want] = await both(async (port) => {
+      const a = await RespConn.connect(port);
+      const b = await RespConn.connect(port);
+      const out: string[] = [];
+      await a.call('SET', 'xx', '1');
+      // A queued write meets min-replicas-to-write set by another client: NOREPLICAS, nothing runs.
+      out.push(await a.call('MULTI'), await a.call('INCR', 'xx'));
+      out.push(await b.call('CONFIG', 'SET', 'min-replicas-to-write', '2'));
+      out.push(await a.call('EXEC'), await a.call('GET', 'xx'));
+      // Reads alone still run.
+      out.push(await a.call('MULTI'), await a.call('GET', 'xx'), await a.call('EXEC'));
+      out.push(await b.call('CONFIG', 'SET', 'min-replicas-to-write', '0'));
+      // A queued read on a replica gone stale (replica-serve-stale-data no): MASTERDOWN.
+      out.push(await a.call('CONFIG', 'SET', 'replica-serve-stale-data', 'no'));
+      out.push(await a.call('MULTI'), await a.call('GET', 'xx'), await a.call('PING'));
+      out.push(await b.call('REPLICAOF', '127.0.0.1', '1'));
+      out.push(await a.call('EXEC'));
+      out.push(await b.call('REPLICAOF', 'NO', 'ONE'), await b.call('CONFIG', 'SET', 'replica-serve-stale-data', 'yes'));
+      a.close();
+      b.close();
+      return out;
+    });
+    expect(got[3]).toBe('-EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write.\r\n');
+    expect(got[4]).toBe('$1\r\n1\r\n');
+    expect(got[14]).toMatch(/^-EXECABORT Transaction discarded because of: MASTERDOWN /);
+    if (enabled) expect(got).toEqual(want);
+  });
+
   it('FLUSHALL and a DEL by another client invalidate watchers of existing keys only', async () => {
     const [got, want] = await both(async (port) => {
       const a = await RespConn.connect(port);
