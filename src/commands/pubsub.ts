@@ -23,6 +23,7 @@ import {
 } from '../server/pubsub.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 import { replyHelp } from './help.js';
+import { PROPAGATE_REPL } from '../server/propagate.js';
 
 const PUBSUB_HELP = [
   'CHANNELS [<pattern>]',
@@ -66,6 +67,16 @@ function replyNumsub(c: Client, kind: ChannelKind, argv: string[]): void {
 
 const SUB_FLAGS = 'pubsub noscript loading stale';
 const SHARD_KEYS = { keys: [1, -1, 1] as [number, number, number], keySpecFlags: ['NOT_KEY'] };
+
+
+/**
+ * A message goes on to the other nodes: over the cluster bus in cluster mode, else down the
+ * replication stream, so that clients subscribed on replicas get it too (as Redis does).
+ */
+function forwardPublish(c: Client, argv: string[], sharded: boolean): void {
+  if (cluster.on) propagatePublish(argv[1], argv[2], sharded);
+  else c.forcePropagation = PROPAGATE_REPL;
+}
 
 export const commands: CommandDef[] = [
   {
@@ -112,7 +123,7 @@ export const commands: CommandDef[] = [
     complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
     handler(c, argv) {
       c.reply.int(publish(argv[1], argv[2]));
-      if (cluster.on) propagatePublish(argv[1], argv[2], false);
+      forwardPublish(c, argv, false);
     },
   },
   {
@@ -140,7 +151,7 @@ export const commands: CommandDef[] = [
     complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.',
     handler(c, argv) {
       c.reply.int(spublish(argv[1], argv[2]));
-      if (cluster.on) propagatePublish(argv[1], argv[2], true);
+      forwardPublish(c, argv, true);
     },
   },
   {

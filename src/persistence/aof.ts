@@ -13,7 +13,7 @@ import { lookupCommand } from '../commands/registry.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { beforeReplies, fakeClient } from '../server/client.js';
-import { addPropagationSink } from '../server/propagate.js';
+import { addPropagationSink, PROPAGATE_AOF } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { splitArgs } from '../protocol/parser.js';
 import { KeyspaceLoad, runLoading, type SlicedLoad } from './load.js';
@@ -650,7 +650,7 @@ export function debugLoadAof(): void {
  * then this opens it, and later CONFIG SET appendonly turns it on and off.
  */
 export function initAof(): void {
-  addPropagationSink({ feed });
+  addPropagationSink({ target: PROPAGATE_AOF, feed });
   beforeReplies.run = flushBeforeReplies;
   server.config.watch('appendfsync', (v) => {
     always = v === 'always';

@@ -9,6 +9,7 @@
 import { closeIfOverOutputLimit, heldOverLimit } from '../server/output-limits.js';
 import { writeCommand } from '../protocol/command.js';
 import { ReplyWriter } from '../protocol/reply.js';
+import { PROPAGATE_REPL } from '../server/propagate.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -174,6 +175,7 @@ function writeTo(c: Client, data: Buffer, limited = true): void {
 
 /** The propagation sink: a primary's writes enter the stream (a replica forwards its primary's instead). */
 export const replicationSink = {
+  target: PROPAGATE_REPL,
   feed(dbid: number, argv: string[]): void {
     if (stream.backlog === null || stream.isReplica) return;
     const before = unsentCmds.len;

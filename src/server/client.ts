@@ -83,6 +83,8 @@ export class Client {
   obufSoftLimitSince = 0;
   /** Set by a handler to propagate a different, deterministic form of the command. */
   propagateArgv: string[] | null = null;
+  /** Set by a handler to propagate the command even though it changed nothing (PUBLISH: PROPAGATE_REPL). */
+  forcePropagation = 0;
   readonly addr: string;
   readonly laddr: string;
   /** Extra per-subsystem state (pub/sub channels, watched keys, blocking info). */

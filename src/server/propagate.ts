@@ -4,7 +4,14 @@
 // unit: like Redis 7.0, wrapped in MULTI ... EXEC only when there is more than one, since a single
 // command is atomic by itself.
 
+/** Where a write goes (Redis's PROPAGATE_AOF and PROPAGATE_REPL). */
+export const PROPAGATE_AOF = 1;
+export const PROPAGATE_REPL = 2;
+export const PROPAGATE_ALL = PROPAGATE_AOF | PROPAGATE_REPL;
+
 export interface PropagationSink {
+  /** PROPAGATE_AOF or PROPAGATE_REPL: the writes addressed to it reach it. */
+  readonly target: number;
   feed(dbid: number, argv: string[]): void;
 }
 
@@ -16,29 +23,33 @@ const EXEC = ['EXEC'];
 let depth = 0;
 const heldDb: number[] = [];
 const held: string[][] = [];
+const heldTo: number[] = [];
 
 export function addPropagationSink(s: PropagationSink): void {
   sinks.push(s);
 }
 
-function feedAll(dbid: number, argv: string[]): void {
-  for (let i = 0; i < sinks.length; i++) sinks[i].feed(dbid, argv);
+function feedAll(dbid: number, argv: string[], to: number): void {
+  for (let i = 0; i < sinks.length; i++) if (sinks[i].target & to) sinks[i].feed(dbid, argv);
 }
 
-/** redis.set_repl: 0 keeps a script's next writes to itself; anything else propagates them. */
-let targets = 3;
+/** redis.set_repl: where a script's next writes may go (a PROPAGATE_* mask). */
+let targets = PROPAGATE_ALL;
 
 export function setPropagationTargets(t: number): void {
   targets = t;
 }
 
-export function propagate(dbid: number, argv: string[]): void {
-  if (targets === 0) return;
+/** Send a write to the AOF and the replicas, or to those `to` names. */
+export function propagate(dbid: number, argv: string[], to = PROPAGATE_ALL): void {
+  to &= targets;
+  if (to === 0) return;
   if (depth !== 0) {
     heldDb.push(dbid);
     held.push(argv);
+    heldTo.push(to);
   } else {
-    feedAll(dbid, argv);
+    feedAll(dbid, argv, to);
   }
 }
 
@@ -52,9 +63,10 @@ export function endAtomic(): void {
   if (--depth !== 0 || held.length === 0) return;
   const n = held.length;
   // MULTI goes to the first write's database and EXEC to the last's, so no extra SELECT is emitted.
-  if (n > 1) feedAll(heldDb[0], MULTI);
-  for (let i = 0; i < n; i++) feedAll(heldDb[i], held[i]);
-  if (n > 1) feedAll(heldDb[n - 1], EXEC);
+  if (n > 1) feedAll(heldDb[0], MULTI, PROPAGATE_ALL);
+  for (let i = 0; i < n; i++) feedAll(heldDb[i], held[i], heldTo[i]);
+  if (n > 1) feedAll(heldDb[n - 1], EXEC, PROPAGATE_ALL);
   held.length = 0;
   heldDb.length = 0;
+  heldTo.length = 0;
 }

@@ -3,12 +3,17 @@
 // MULTI in the first write's database and EXEC in the last's (what a Redis 7.0 replica receives).
 
 import { describe, expect, it } from 'vitest';
-import { addPropagationSink, beginAtomic, endAtomic, propagate } from '../../src/server/propagate.js';
+import {
+  addPropagationSink, beginAtomic, endAtomic, propagate, PROPAGATE_AOF, PROPAGATE_REPL,
+} from '../../src/server/propagate.js';
 
 const fed: [number, string[]][] = [];
-addPropagationSink({ feed: (dbid, argv) => fed.push([dbid, argv]) });
+const aof: string[][] = [];
+addPropagationSink({ target: PROPAGATE_REPL, feed: (dbid, argv) => fed.push([dbid, argv]) });
+addPropagationSink({ target: PROPAGATE_AOF, feed: (_dbid, argv) => aof.push(argv) });
 
 function take(): [number, string[]][] {
+  aof.length = 0;
   return fed.splice(0, fed.length);
 }
 
@@ -46,5 +51,18 @@ describe('propagation of atomic units', () => {
     expect(take()).toEqual([]);
     endAtomic();
     expect(take()).toEqual([[0, ['MULTI']], [0, ['SET', 'a', '1']], [0, ['SET', 'b', '1']], [0, ['EXEC']]]);
+  });
+
+  it('sends a write addressed to the replicas only (PUBLISH) to them and not to the AOF, in a unit as outside', () => {
+    take();
+    propagate(0, ['PUBLISH', 'ch', 'm'], PROPAGATE_REPL);
+    expect(aof).toEqual([]);
+    expect(take()).toEqual([[0, ['PUBLISH', 'ch', 'm']]]);
+    beginAtomic();
+    propagate(0, ['SET', 'a', '1']);
+    propagate(0, ['PUBLISH', 'ch', 'm'], PROPAGATE_REPL);
+    endAtomic();
+    expect(aof).toEqual([['MULTI'], ['SET', 'a', '1'], ['EXEC']]);
+    expect(take()).toEqual([[0, ['MULTI']], [0, ['SET', 'a', '1']], [0, ['PUBLISH', 'ch', 'm']], [0, ['EXEC']]]);
   });
 });

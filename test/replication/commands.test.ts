@@ -173,10 +173,16 @@ describe.runIf(HAVE)('the replication stream on the wire', () => {
     await writer.call('DEL', 'b');
     await writer.call('EXEC');
     await writer.call('GET', 'a');
+    // Messages go down the stream too (subscribers on replicas get them), in a transaction alone.
+    await writer.call('PUBLISH', 'ch', 'm1');
+    await writer.call('MULTI');
+    await writer.call('PUBLISH', 'ch', 'm2');
+    await writer.call('EXEC');
     const expected =
       '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n' +
       '*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n' +
-      '*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\n*2\r\n$3\r\nDEL\r\n$1\r\nb\r\n*1\r\n$4\r\nEXEC\r\n';
+      '*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\n*2\r\n$3\r\nDEL\r\n$1\r\nb\r\n*1\r\n$4\r\nEXEC\r\n' +
+      '*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$2\r\nm1\r\n*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$2\r\nm2\r\n';
     const stream = (await r.bytes(expected.length)).toString('latin1');
     r.send('REPLCONF', 'ACK', String(Buffer.byteLength(expected)));
     await new Promise((res) => setTimeout(res, 100));
