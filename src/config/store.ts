@@ -199,7 +199,7 @@ export class Config {
       case 'memory': {
         if (d.percent && /^\d+%$/.test(raw)) {
           const pct = Number(raw.slice(0, -1));
-          if (-pct < (d.min ?? 0)) return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
+          if (-pct < (d.min ?? 0)) return { error: `percentage argument must be less or equal to ${-(d.min ?? 0)}` };
           v = `${pct}%`;
           break;
         }

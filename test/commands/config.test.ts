@@ -26,6 +26,7 @@ differential('config', {
     ['CONFIG', 'SET', 'maxmemory', '1GB'], ['CONFIG', 'GET', 'maxmemory'],
     ['CONFIG', 'SET', 'maxmemory-clients', '10%'], ['CONFIG', 'GET', 'maxmemory-clients'],
     ['CONFIG', 'SET', 'maxmemory-clients', '1k'], ['CONFIG', 'GET', 'maxmemory-clients'],
+    ['CONFIG', 'SET', 'maxmemory', '10000001', 'maxmemory-clients', '200%', 'client-query-buffer-limit', 'invalid'], ['CONFIG', 'GET', 'maxmemory-clients'],
     ['CONFIG', 'SET', 'hz', '0'], ['CONFIG', 'GET', 'hz'], ['CONFIG', 'SET', 'hz', '1000'], ['CONFIG', 'GET', 'hz'],
     ['CONFIG', 'SET', 'save', '100 10 20 30'], ['CONFIG', 'GET', 'save'],
     ['CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 2mb 30'], ['CONFIG', 'GET', 'client-output-buffer-limit'],
