@@ -535,7 +535,7 @@ export function clientInfo(cl: Client, self: Client, selfArgv: string[]): string
   }
   const argv = cl === self ? selfArgv : cl.postponedArgv;
   const argvMem = argv === null ? 0 : argvBytes(argv);
-  const qbuf = cl.parser.pending;
+  const qbuf = cl === self ? cl.parser.readBytes : cl.parser.pending;
   const rbs = cl.reply.buf.length;
   const omem = cl.socket === null ? 0 : cl.socket.writableLength;
   return `id=${cl.id} addr=${cl.addr} laddr=${cl.laddr} fd=${cl.fd} name=${cl.name}` +

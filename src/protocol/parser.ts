@@ -46,6 +46,15 @@ export class RequestParser {
     return this.buf.length - this.pos + (this.big ? this.bigFilled : 0);
   }
 
+  /**
+   * The whole input of the read being processed, the parsed commands included: what Redis's
+   * CLIENT LIST shows as qbuf for the client running the command (its query buffer is trimmed
+   * only after the read's commands ran).
+   */
+  get readBytes(): number {
+    return this.buf.length + (this.big ? this.bigFilled : 0);
+  }
+
   /** Bytes of input memory held: unparsed input plus the whole buffer of a big argument being assembled. */
   get held(): number {
     return this.buf.length - this.pos + (this.big ? this.big.length : 0);

@@ -46,6 +46,10 @@ describe('CLIENT LIST / INFO', () => {
     const lb = lines.find((l) => l.get('id') === String(bid))!;
     expect(la.get('cmd')).toBe('client|list');
     expect(la.get('argv-mem')).toBe('10');
+    // The caller's query buffer still holds the command running, as in Redis: 26 bytes of
+    // *2 $6 client $4 list; another idle client's holds nothing.
+    expect(la.get('qbuf')).toBe('26');
+    expect(lb.get('qbuf')).toBe('0');
     expect(la.get('addr')).toBe(`127.0.0.1:${a.socket.localPort}`);
     expect(la.get('laddr')).toBe(`127.0.0.1:${s.port}`);
     expect(Number(la.get('fd'))).toBeGreaterThan(2);
