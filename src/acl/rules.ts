@@ -88,7 +88,7 @@ export function applySelectorRule(s: Selector, op: string): string | null {
       if (cmd === null || op.includes('|')) return RULE_ERR.unknown;
       s.changePerm(cmd, true);
     } else {
-      const parent = findCommand(op.slice(1, bar));
+      const parent = lookupByName(op.slice(1, bar));
       if (parent === null) return RULE_ERR.unknown;
       if (parent.parent !== undefined) return RULE_ERR.subcommandFirstArg;
       const sub = op.slice(bar + 1);
@@ -107,7 +107,7 @@ export function applySelectorRule(s: Selector, op: string): string | null {
       }
     }
   } else if (op[0] === '-' && op[1] !== '@') {
-    const cmd = findCommand(op.slice(1));
+    const cmd = lookupByName(op.slice(1));
     if (cmd === null) return RULE_ERR.unknown;
     s.changePerm(cmd, false);
   } else if ((op[0] === '+' || op[0] === '-') && op[1] === '@') {
@@ -118,12 +118,6 @@ export function applySelectorRule(s: Selector, op: string): string | null {
     return RULE_ERR.syntax;
   }
   return null;
-}
-
-/** "get" or "config|get" (a name with more bars names nothing). */
-function findCommand(name: string): ReturnType<typeof lookupByName> {
-  if (name.split('|').length > 2) return null;
-  return lookupByName(name);
 }
 
 /** Apply one user rule (flags, passwords, selectors, or a root-selector rule); error text or null. */

@@ -75,7 +75,10 @@ export function lookupContainer(name: string): CommandSpec | null {
 
 /** Lookup by full name, "get" or "config|get". */
 export function lookupByName(fullname: string): CommandSpec | null {
-  const [parent, sub] = fullname.toLowerCase().split('|');
+  const parts = fullname.toLowerCase().split('|');
+  // Commands nest one level: "config|get|key" names nothing.
+  if (parts.length > 2) return null;
+  const [parent, sub] = parts;
   const cmd = table.get(parent);
   if (!cmd) return null;
   if (sub === undefined) return cmd;

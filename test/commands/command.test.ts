@@ -97,6 +97,7 @@ describe.skipIf(!requireRedis())('COMMAND introspection', () => {
   it('COMMAND INFO/DOCS of unknown names, GETKEYS and LIST filters match Redis', async () => {
     const scripts: string[][] = [
       ['COMMAND', 'INFO', 'nosuch', 'get', 'config|nosuch'],
+      ['COMMAND', 'INFO', 'config|get|key', 'get|key'],
       ['COMMAND', 'DOCS', 'nosuch'],
       ['COMMAND', 'GETKEYS', 'get', 'k'],
       ['COMMAND', 'GETKEYS', 'mset', 'a', '1', 'b', '2'],
