@@ -16,7 +16,8 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { server } from '../server/state.js';
-import { clock } from '../server/clock.js';
+import { logger } from '../log.js';
+import { clock, refreshClock } from '../server/clock.js';
 import { propagate } from '../server/propagate.js';
 import { datasetFrozen, type Db } from './db.js';
 import { keyMemoryUsage } from './memory.js';
@@ -374,15 +375,32 @@ export function performEvictions(): boolean {
   return true;
 }
 
+function evictNow(): void {
+  if (!maxmemory.on) return;
+  refreshClock();
+  performEvictions();
+}
+
 /** Whether the guard needs to run at all (maxmemory set). */
 export const maxmemory = { on: false };
 
 export function initEviction(): void {
+  let started = false;
   server.config.watch('maxmemory', (v) => {
     cfg.maxmemory = Number(v);
     maxmemory.on = cfg.maxmemory > 0;
     reserve = Math.max(MIN_RESERVE, YOUNG_GENERATION + Math.floor(cfg.maxmemory * GC_SHARE));
+    // Like Redis (startEvictionTimeProc), a lower maxmemory evicts on the next loop turn, not
+    // only when the next command comes.
+    if (started && maxmemory.on) {
+      const used = heapNow();
+      if (cfg.maxmemory < used) {
+        logger('memory').warn({ maxmemory: cfg.maxmemory, used }, 'the new maxmemory is below the memory in use: keys will be evicted, or writes refused, by the maxmemory-policy');
+      }
+      setImmediate(evictNow);
+    }
   });
+  started = true;
   server.config.watch('maxmemory-policy', (v) => {
     const before = cfg.policy & (F_LRU | F_LFU);
     cfg.policy = POLICIES[v];

@@ -86,7 +86,32 @@ differential('keyspace notifications on the writing connection', {
   'own events': [
     ['SUBSCRIBE', '__keyspace@0__:k'], ['SET', 'k', '1'], ['INCR', 'k'], ['DEL', 'k'], ['PING'], ['PING'], ['PING'], ['PING'],
   ],
+
 }, { serverArgs: ['--notify-keyspace-events', 'KEA'] });
+
+describe('CONFIG SET maxmemory evicts on its own', () => {
+  const enabled = requireRedis();
+  it('a subscriber gets the evicted event with no further command sent, as from Redis', async () => {
+    const servers = [await startShoal(['--notify-keyspace-events', 'Ee'])];
+    if (enabled) servers.push(await startRedis(['--notify-keyspace-events', 'Ee']));
+    try {
+      for (const srv of servers) {
+        const sub = await RespConn.connect(srv.port);
+        const w = await RespConn.connect(srv.port);
+        await sub.call('SUBSCRIBE', '__keyevent@0__:evicted');
+        await w.call('SET', 'foo', 'bar');
+        await w.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+        expect(await w.call('CONFIG', 'SET', 'maxmemory', '1')).toBe('+OK\r\n');
+        expect(await sub.read(1, 2000)).toEqual(['*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:evicted\r\n$3\r\nfoo\r\n']);
+        await w.call('CONFIG', 'SET', 'maxmemory', '0');
+        sub.close();
+        w.close();
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  });
+});
 
 describe('notify-keyspace-events value as CONFIG GET shows it', () => {
   const enabled = requireRedis();
