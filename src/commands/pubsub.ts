@@ -118,7 +118,7 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    name: 'publish', arity: 3, flags: 'pubsub loading stale fast',
+    name: 'publish', arity: 3, flags: 'pubsub loading stale fast may_replicate',
     group: 'pubsub', since: '2.0.0', summary: 'Posts a message to a channel; replies how many clients received it.',
     complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
     handler(c, argv) {
@@ -146,7 +146,7 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    name: 'spublish', arity: 3, flags: 'pubsub loading stale fast', keys: [1, 1, 1], keySpecFlags: ['NOT_KEY'],
+    name: 'spublish', arity: 3, flags: 'pubsub loading stale fast may_replicate', keys: [1, 1, 1], keySpecFlags: ['NOT_KEY'],
     group: 'pubsub', since: '7.0.0', summary: 'Posts a message to a shard channel; replies how many clients received it.',
     complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.',
     handler(c, argv) {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -221,6 +222,23 @@ describe('CLIENT PAUSE', () => {
     admin.close();
     writer.close();
     reader.close();
+  });
+
+  it('WRITE holds PUBLISH and PFCOUNT too: they may add to the replication stream', async () => {
+    const admin = await RespConn.connect(s.port);
+    const a = await RespConn.connect(s.port);
+    const b = await RespConn.connect(s.port);
+    await admin.call('PFADD', 'hll', 'x');
+    expect(await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE')).toBe('+OK\r\n');
+    a.send('PFCOUNT', 'hll');
+    b.send('PUBLISH', 'ch', 'm');
+    await until('both held', async () => /blocked_clients:2\r\n/.test(await admin.call('INFO', 'clients')), 2000);
+    expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(await a.read(1)).toEqual([':1\r\n']);
+    expect(await b.read(1)).toEqual([':0\r\n']);
+    admin.close();
+    a.close();
+    b.close();
   });
 
   it('ALL holds every command until the timeout', async () => {
