@@ -295,6 +295,17 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
 export function processScriptCommand(run: ScriptRunState, sc: Client, argv: string[]): string | null {
   const cmd = lookupCommand(argv);
   if (cmd === null) return ERR.scriptUnknownCommand;
+  const refused = scriptRefusal(run, cmd, argv);
+  if (refused !== null) {
+    // Like Redis's scriptCall, a refused command counts as rejected in its own statistics.
+    cmd.rejectedCalls++;
+    return refused;
+  }
+  call(sc, cmd, argv);
+  return null;
+}
+
+function scriptRefusal(run: ScriptRunState, cmd: CommandSpec, argv: string[]): string | null {
   const arity = cmd.arity;
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return ERR.scriptWrongArity;
   if (cmd.flags & F.NOSCRIPT) return ERR.scriptNoscriptCommand;
@@ -324,6 +335,5 @@ export function processScriptCommand(run: ScriptRunState, sc: Client, argv: stri
     const refused = scriptClusterCheck(run.caller, run.routeFlags, cmd, argv, run.allowCrossSlot);
     if (refused !== null) return refused;
   }
-  call(sc, cmd, argv);
   return null;
 }

@@ -127,6 +127,23 @@ describe('INFO values', () => {
     c.close();
   });
 
+  it('counts a command a script was refused as rejected, once per error, as Redis does', async () => {
+    const c = await RespConn.connect(s.port);
+    await c.call('CONFIG', 'RESETSTAT');
+    await c.call('CONFIG', 'SET', 'maxmemory', '1');
+    expect(await c.call('EVAL', "return redis.call('set','x','y')", '1', 'x')).toMatch(/^-OOM command not allowed/);
+    expect(await c.call('EVAL', "return redis.pcall('set','x','y')", '1', 'x')).toMatch(/^-OOM command not allowed/);
+    await c.call('CONFIG', 'SET', 'maxmemory', '0');
+    expect(await c.call('EVAL', "return redis.call('set','x')", '1', 'x')).toMatch(/^-ERR Wrong number of args/);
+    const info = body(await c.call('INFO', 'everything'));
+    expect(field(info, 'cmdstat_set')).toBe('calls=0,usec=0,usec_per_call=0.00,rejected_calls=3,failed_calls=0');
+    expect(field(info, 'cmdstat_eval')).toMatch(/^calls=3,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=3$/);
+    expect(field(info, 'errorstat_OOM')).toBe('count=2');
+    expect(field(info, 'errorstat_ERR')).toBe('count=1');
+    expect(field(info, 'total_error_replies')).toBe('3');
+    c.close();
+  });
+
   it('counts pub/sub channels, patterns and shard channels', async () => {
     const sub = await RespConn.connect(s.port);
     const c = await RespConn.connect(s.port);
