@@ -16,7 +16,7 @@ import { ListValue } from '../keyspace/types/list.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { ZSet } from '../keyspace/types/zset.js';
 import { parseDouble } from '../protocol/format.js';
-import type { Client } from '../server/client.js';
+import { CLIENT_SCRIPT, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
 import { ksIndex } from './keyspecs.js';
 import { deleteStored } from './list.js';
@@ -238,8 +238,9 @@ function sortCommand(c: Client, argv: string[], readonly: boolean): void {
     c.reply.error(ERR.wrongType);
     return;
   }
-  // A set's own order is not the same everywhere: what is stored (and replicated) is sorted.
-  if (dontSort && v instanceof SetValue && storeKey !== null) {
+  // A set's own order is not the same everywhere: what is stored (and replicated), or returned
+  // to a script (whose effects are replicated), is sorted.
+  if (dontSort && v instanceof SetValue && (storeKey !== null || c.flags & CLIENT_SCRIPT)) {
     dontSort = false;
     alpha = true;
     sortBy = null;

@@ -9,7 +9,7 @@ import { logger } from '../log.js';
 import { REDIS_VERSION } from '../version.js';
 import { formatDouble17g } from '../protocol/format.js';
 import type { ReplyWriter } from '../protocol/reply.js';
-import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, fakeClient, type Client } from '../server/client.js';
+import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, CLIENT_SCRIPT, fakeClient, type Client } from '../server/client.js';
 import { processScriptCommand, type ScriptRunState } from '../server/dispatch.js';
 import { beginAtomic, endAtomic, setPropagationTargets } from '../server/propagate.js';
 import { server } from '../server/state.js';
@@ -615,7 +615,7 @@ export class ScriptEngine {
 /** A fresh pseudo-client for an engine's commands. */
 export function scriptClient(): Client {
   const c = fakeClient();
-  c.flags |= CLIENT_DENY_BLOCKING;
+  c.flags |= CLIENT_DENY_BLOCKING | CLIENT_SCRIPT;
   return c;
 }
 

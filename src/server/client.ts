@@ -39,6 +39,8 @@ export const CLIENT_DENY_BLOCKING = 1 << 13;
 export const CLIENT_SLAVE = 1 << 14;
 /** Our link to our primary (set by replication). */
 export const CLIENT_MASTER = 1 << 15;
+/** The pseudo-client a script's commands run on. */
+export const CLIENT_SCRIPT = 1 << 16;
 /** Cluster: ASKING was sent; the next command (or the transaction) may use an importing slot. */
 export const CLIENT_ASKING = 1 << 20;
 /** Cluster: READONLY, reads of the primary's slots are served by this replica. */

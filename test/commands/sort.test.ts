@@ -18,6 +18,11 @@ const tied: string[][] = [
 ];
 
 differential('sort', {
+  'a script gets a set sorted BY a constant in ALPHA order, as what it does is replicated': [
+    ['SADD', 'myset', 'a', 'b', 'c', 'd', 'z', 'aa', 'aaa', 'azz', 'q', '10', '9'],
+    ['EVAL', "return redis.call('sort',KEYS[1],'by','_')", '1', 'myset'],
+    ['EVAL', "return redis.call('sort',KEYS[1],'by','_','get','#','get','_:*')", '1', 'myset'],
+  ],
   'equal ALPHA BY values under LIMIT come out in pqsort order': [
     ['RPUSH', 'l', 'c', 'a', 'b', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'], ['SORT', 'l', 'BY', 'nokey_*', 'ALPHA', 'LIMIT', '0', '3'],
     ['SORT', 'l', 'BY', 'nokey_*', 'ALPHA', 'LIMIT', '2', '4'], ['SORT', 'l', 'BY', 'nokey_*', 'ALPHA', 'DESC', 'LIMIT', '0', '11'],
