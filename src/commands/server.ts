@@ -25,6 +25,7 @@ import { shutdown } from '../main.js';
 import { debugReload } from '../persistence/load.js';
 import { debugLoadAof } from '../persistence/aof.js';
 import { afterFlushAll } from '../persistence/save.js';
+import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
 
@@ -365,6 +366,8 @@ const DEBUG_HELP = [
   '    set, map, attrib, push, verbatim, true, false.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    0 stops deleting expired keys in the background (they still expire when accessed), 1 resumes.',
+  'SET-DISABLE-DENY-SCRIPTS <0|1>',
+  '    1 lets scripts call commands that are normally refused to them (for tests), 0 restores.',
   'SLEEP <seconds>',
   '    Block the server for <seconds> (may be fractional).',
 ];
@@ -517,6 +520,9 @@ function debugCommand(c: Client, argv: string[]): void {
   } else if (sub === 'sleep' && argc === 3) {
     // strtod semantics: a leading number, anything else counts as 0.
     sleepSync(parseFloat(argv[2]) || 0);
+    c.reply.ok();
+  } else if (sub === 'set-disable-deny-scripts' && argc === 3) {
+    debugFlags.allowNoscriptInScripts = (parseInt(argv[2], 10) || 0) !== 0;
     c.reply.ok();
   } else if (sub === 'set-active-expire' && argc === 3) {
     setActiveExpire((parseInt(argv[2], 10) || 0) !== 0);

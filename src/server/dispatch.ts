@@ -129,6 +129,9 @@ export interface ScriptRunState {
   routeFlags: number;
 }
 
+/** DEBUG switches the pipeline obeys. */
+export const debugFlags = { allowNoscriptInScripts: false };
+
 /** The script past busy-reply-threshold (its commands were yielded to the event loop), if any. */
 export const busyScript = { run: null as ScriptRunState | null, evalMode: true };
 
@@ -308,7 +311,7 @@ export function processScriptCommand(run: ScriptRunState, sc: Client, argv: stri
 function scriptRefusal(run: ScriptRunState, cmd: CommandSpec, argv: string[]): string | null {
   const arity = cmd.arity;
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return ERR.scriptWrongArity;
-  if (cmd.flags & F.NOSCRIPT) return ERR.scriptNoscriptCommand;
+  if (cmd.flags & F.NOSCRIPT && !debugFlags.allowNoscriptInScripts) return ERR.scriptNoscriptCommand;
   if ((cmd.flags & F.STALE) === 0 && staleDataDenied()) return ERR.scriptStaleReplica;
   const u = getUser(run.caller.user);
   if (u !== undefined && (run.caller.flags & CLIENT_MASTER) === 0) {
