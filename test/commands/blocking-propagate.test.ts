@@ -9,7 +9,7 @@ import { Config } from '../../dist/config/store.js';
 import { server } from '../../dist/server/state.js';
 import { initNotifications } from '../../dist/keyspace/notify.js';
 import { initBlocking } from '../../dist/server/blocking.js';
-import { addPropagationSink } from '../../dist/server/propagate.js';
+import { addPropagationSink, PROPAGATE_ALL } from '../../dist/server/propagate.js';
 import { listen } from '../../dist/server/listener.js';
 import { RespConn } from '../helpers/server.js';
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
   server.init(config);
   initNotifications();
   initBlocking();
-  addPropagationSink({ feed: (_db: number, argv: string[]) => propagated.push(argv.join(' ')) });
+  addPropagationSink({ target: PROPAGATE_ALL, feed: (_db: number, argv: string[]) => propagated.push(argv.join(' ')) });
   listeners = await listen(0, '127.0.0.1');
   ctl = await RespConn.connect(server.port as number);
 });

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { setActiveExpire } from '../../src/keyspace/expire.js';
 import { notifyPublisher } from '../../src/keyspace/notify.js';
 import { startServer } from '../../src/main.js';
-import { addPropagationSink } from '../../src/server/propagate.js';
+import { addPropagationSink, PROPAGATE_ALL } from '../../src/server/propagate.js';
 import { server } from '../../src/server/state.js';
 import { RespConn, freePort } from '../helpers/server.js';
 
@@ -25,7 +25,7 @@ describe('expiry propagation and notifications', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-expire-'));
     await startServer(loadConfig(null, ['--port', String(port), '--save', '', '--dir', dir, '--loglevel', 'warning',
       '--notify-keyspace-events', 'KEA']));
-    addPropagationSink({ feed: (db, argv) => propagated.push(`${db} ${argv.join(' ')}`) });
+    addPropagationSink({ target: PROPAGATE_ALL, feed: (db, argv) => propagated.push(`${db} ${argv.join(' ')}`) });
     notifyPublisher.publish = (channel, message) => {
       events.push(`${channel} ${message}`);
       return 0;

@@ -11,7 +11,7 @@ import { Config } from '../../src/config/store.js';
 import { server } from '../../src/server/state.js';
 import { fakeClient } from '../../src/server/client.js';
 import { processCommand } from '../../src/server/dispatch.js';
-import { addPropagationSink } from '../../src/server/propagate.js';
+import { addPropagationSink, PROPAGATE_ALL } from '../../src/server/propagate.js';
 
 const scripts: Record<string, string[][]> = {
   lists: [
@@ -62,7 +62,7 @@ describe.skipIf(!requireRedis())('propagated forms match Redis 7.0', () => {
     redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
     cmd = await RespConn.connect(redis.port);
     server.init(new Config());
-    addPropagationSink({ feed: (_db, argv) => void shoalOut.push([...argv]) });
+    addPropagationSink({ target: PROPAGATE_ALL, feed: (_db, argv) => void shoalOut.push([...argv]) });
   });
   afterAll(async () => {
     cmd?.close();

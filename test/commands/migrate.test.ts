@@ -6,16 +6,10 @@ import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const H = '127.0.0.1';
 
-async function waitFor(fn: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('MIGRATE Shoal -> Shoal', () => {
   let src: RunningServer;
@@ -143,7 +137,7 @@ describe('MIGRATE Shoal -> Shoal', () => {
   });
 
   it('caches one connection per target and reuses it', async () => {
-    await waitFor(async () => (await a.call('INFO', 'stats')).includes('migrate_cached_sockets:1'));
+    await until('a cached MIGRATE socket', async () => (await a.call('INFO', 'stats')).includes('migrate_cached_sockets:1'));
     const before = (await b.call('CLIENT', 'LIST')).split('\n').length;
     await a.call('SET', 'r1', '1');
     await a.call('SET', 'r2', '2');
@@ -168,16 +162,16 @@ describe('MIGRATE Shoal -> Shoal', () => {
       const r = await RespConn.connect(replica.port);
       await a.call('SET', 'p', 'v');
       await a.call('SET', 'q', 'w');
-      await waitFor(async () => (await r.call('EXISTS', 'p', 'q')) === ':2\r\n');
+      await until('p and q on the replica', async () => (await r.call('EXISTS', 'p', 'q')) === ':2\r\n');
       expect(await a.call('MIGRATE', H, String(dst.port), '', '0', '1000', 'KEYS', 'p', 'q')).toBe('+OK\r\n');
-      await waitFor(async () => (await r.call('EXISTS', 'p', 'q')) === ':0\r\n');
+      await until('p and q gone from the replica', async () => (await r.call('EXISTS', 'p', 'q')) === ':0\r\n');
       // The same from inside a transaction.
       await a.call('SET', 'p2', 'v');
-      await waitFor(async () => (await r.call('EXISTS', 'p2')) === ':1\r\n');
+      await until('p2 on the replica', async () => (await r.call('EXISTS', 'p2')) === ':1\r\n');
       await a.call('MULTI');
       await a.call('MIGRATE', H, String(dst.port), 'p2', '0', '1000');
       expect(await a.call('EXEC')).toBe('*1\r\n+OK\r\n');
-      await waitFor(async () => (await r.call('EXISTS', 'p2')) === ':0\r\n');
+      await until('p2 gone from the replica', async () => (await r.call('EXISTS', 'p2')) === ':0\r\n');
       r.close();
     } finally {
       await replica.stop();

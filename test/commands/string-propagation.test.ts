@@ -8,7 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Config } from '../../dist/config/store.js';
 import { server } from '../../dist/server/state.js';
 import { initNotifications, notifyPublisher } from '../../dist/keyspace/notify.js';
-import { addPropagationSink } from '../../dist/server/propagate.js';
+import { addPropagationSink, PROPAGATE_ALL } from '../../dist/server/propagate.js';
 import { fakeClient } from '../../dist/server/client.js';
 import { processCommand } from '../../dist/server/dispatch.js';
 
@@ -39,7 +39,7 @@ beforeAll(() => {
   server.init(config);
   initNotifications();
   config.set('notify-keyspace-events', 'KEA');
-  addPropagationSink({ feed: (_db: number, argv: string[]) => propagated.push([...argv]) });
+  addPropagationSink({ target: PROPAGATE_ALL, feed: (_db: number, argv: string[]) => propagated.push([...argv]) });
   // Keyevent channel messages are the keys; keep "event key" pairs.
   notifyPublisher.publish = (channel: string, message: string): number => {
     if (channel.startsWith('__keyevent@0__:')) events.push(`${channel.slice(15)} ${message}`);

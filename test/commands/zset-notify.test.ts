@@ -8,7 +8,7 @@ import { Config } from '../../src/config/store.js';
 import { initNotifications, notifyPublisher } from '../../src/keyspace/notify.js';
 import { fakeClient, type Client } from '../../src/server/client.js';
 import { processCommand } from '../../src/server/dispatch.js';
-import { addPropagationSink } from '../../src/server/propagate.js';
+import { addPropagationSink, PROPAGATE_ALL } from '../../src/server/propagate.js';
 import { server } from '../../src/server/state.js';
 import { RespConn, requireRedis, startRedis, type RunningServer } from '../helpers/server.js';
 
@@ -110,7 +110,7 @@ describe.skipIf(!requireRedis())('zset keyspace events and dirty counts match re
       if (channel.startsWith('__keyevent@')) recorded.push(`${channel.slice(channel.indexOf(':') + 1)} ${message}`);
       return 0;
     };
-    addPropagationSink({ feed: (_db, argv) => propagated.push(argv.slice()) });
+    addPropagationSink({ target: PROPAGATE_ALL, feed: (_db, argv) => propagated.push(argv.slice()) });
     c = fakeClient();
     server.clients.set(c.id, c);
   });

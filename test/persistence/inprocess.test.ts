@@ -15,7 +15,7 @@ import { dumpPayload } from '../../src/persistence/rdb/values.js';
 import { persistenceInfo } from '../../src/persistence/info.js';
 import { fakeClient, type Client } from '../../src/server/client.js';
 import { call } from '../../src/server/dispatch.js';
-import { addPropagationSink } from '../../src/server/propagate.js';
+import { addPropagationSink, PROPAGATE_ALL } from '../../src/server/propagate.js';
 import { server } from '../../src/server/state.js';
 import { RespConn, requireRedis, startRedis, startShoal } from '../helpers/server.js';
 
@@ -24,7 +24,7 @@ const config = new Config();
 config.set('dir', dir);
 server.init(config);
 const fed: string[][] = [];
-addPropagationSink({ feed: (_db, argv) => fed.push(argv) });
+addPropagationSink({ target: PROPAGATE_ALL, feed: (_db, argv) => fed.push(argv) });
 
 function run(c: Client, ...argv: string[]): string {
   call(c, lookupCommand(argv)!, argv);
