@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Db } from '../keyspace/db.js';
+import type { Db, Value } from '../keyspace/db.js';
 import { setAccess } from '../keyspace/evict.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
@@ -38,6 +38,29 @@ interface LoadCounts {
 function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean, keepExpired: boolean): RdbSink {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
+  const put = (dbid: number, key: string, value: Value, expire: number, idle: number, freq: number): void => {
+    const db = dbs[dbid];
+    // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
+    const dict = db.dict;
+    const before = dict.size;
+    dict.set(key, value);
+    if (!allowDup && dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
+    if (expire !== -1) db.expires.set(key, expire);
+    else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
+    if (db.access !== null) setAccess(db, key, idle, freq);
+    counts.loaded++;
+  };
+  /** False (and counted) for a key to leave out because it has expired. */
+  const keep = (dbid: number, expire: number): boolean => {
+    if (dbid >= dbs.length) {
+      throw new Error(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
+    }
+    if (dropExpired && expire !== -1 && expire < now) {
+      counts.expired++;
+      return false;
+    }
+    return true;
+  };
   return {
     aux(k, v) {
       if (k === 'redis-ver') log().info(`Loading RDB produced by version ${v}`);
@@ -45,26 +68,15 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       else if (k === 'repl-stream-db') counts.streamDb = Number(v) || 0;
     },
     entry(dbid, key, plain, expire, idle, freq) {
-      if (dbid >= dbs.length) {
-        throw new Error(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
-      }
-      if (dropExpired && expire !== -1 && expire < now) {
-        counts.expired++;
-        return;
-      }
+      if (!keep(dbid, expire)) return;
       if (isEmptyValue(plain)) {
         counts.empty++;
         return;
       }
-      const db = dbs[dbid];
-      // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
-      const before = db.dict.size;
-      db.dict.set(key, fromPlain(plain));
-      if (!allowDup && db.dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
-      if (expire !== -1) db.expires.set(key, expire);
-      else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
-      if (db.access !== null) setAccess(db, key, idle, freq);
-      counts.loaded++;
+      put(dbid, key, fromPlain(plain), expire, idle, freq);
+    },
+    stringEntry(dbid, key, value, expire, idle, freq) {
+      if (keep(dbid, expire)) put(dbid, key, value, expire, idle, freq);
     },
   };
 }
