@@ -155,9 +155,9 @@ export class KeyspaceLoad implements SlicedLoad {
 
   /** The parse is over and the parallel checksum in: the file's stored one must match. */
   private checkCrc(): void {
+    if (this.l.version < 5) return;
     const buf = this.buf!;
     const at = this.l.end - 8;
-    if (this.l.version < 5) return;
     const stored = buf.readBigUInt64LE(at);
     if (stored === 0n) return;
     // Bytes after the RDB (not a plain dump file): the parallel checksum covered the wrong range.
