@@ -1,7 +1,8 @@
 // The background snapshot writer (BGSAVE, AOF base files, disk-based replication), started with
 // child_process.fork and kept for the server's later snapshots: forking the server once its heap
 // has grown copies its page tables, a main-thread pause of several milliseconds (and ~60 ms of
-// the other core for Node's start-up) per save, which a standby writer started early avoids.
+// the other core for Node's start-up) per save, which a writer started early (save.ts, once the
+// dataset is past a small size) avoids.
 //
 // Per job the parent sends {start: [dir, filename, trailer]} (trailer: 1 = CRC64, 0 = zeros,
 // none), then the snapshot's bytes on stdin, then {end: byteCount}. The writer writes

@@ -1,6 +1,6 @@
 // RDB saving: SAVE (synchronous, in this process), background snapshots (a point-in-time
-// Snapshot walked in slices of about a millisecond, streamed to the rdb-writer child, started at
-// start-up and kept, that checksums, writes, fsyncs and renames) for BGSAVE and for the AOF
+// Snapshot walked in slices of about a millisecond, streamed to the rdb-writer child, started
+// early and kept, that checksums, writes, fsyncs and renames) for BGSAVE and for the AOF
 // rewrite's base file, one at a
 // time like Redis's one child, `save <seconds> <changes>` points checked at `hz`, and the
 // state INFO persistence, LASTSAVE and MISCONF read.
@@ -241,7 +241,15 @@ function startWriter(): ChildProcess {
     childDone(j);
   });
   w.on('error', (err) => {
-    if (writerJob !== null && writerJob.child === w) writerJob.error = err.message;
+    const j = writerJob !== null && writerJob.child === w ? writerJob : null;
+    if (j !== null) j.error = err.message;
+    // A process that never started sends no 'close': forget it here, or every later save would wait on it.
+    if (w.pid !== undefined) return;
+    log().warn(`Can't start the background snapshot writer: ${err.message}`);
+    if (writer === w) writer = null;
+    if (j === null) return;
+    writerJob = null;
+    childDone(j);
   });
   w.on('close', (_code, signal) => {
     if (writer === w) writer = null;
@@ -255,11 +263,20 @@ function startWriter(): ChildProcess {
 }
 
 /**
- * Start the writer child while the heap is still small (at start-up, before the dataset loads),
- * so that no snapshot pays for forking a large process. Failure is not fatal: a snapshot tries again.
+ * Keys from which the writer child is started ahead of any save, while forking the server is
+ * still cheap (about a millisecond at this size): no snapshot of a large dataset pays for forking
+ * a large process. A small server (most test servers) starts it only for its first background save.
  */
-export function startStandbyWriter(): void {
-  if (writer !== null) return;
+const STANDBY_KEYS = 50_000;
+let standbyTry = 0;
+
+/** Each cron tick: start the writer once the dataset is large enough (retrying a failure after a while). */
+function standbyWriterCheck(): void {
+  if (writer !== null || now() - standbyTry < RETRY_DELAY_SEC) return;
+  let keys = 0;
+  for (const db of server.dbs) keys += db.dict.size;
+  if (keys < STANDBY_KEYS) return;
+  standbyTry = now();
   try {
     writer = startWriter();
   } catch (err) {
@@ -434,7 +451,10 @@ let savePoints: number[] = [];
 
 /** Each cron tick: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
 function cron(): void {
-  if (server.shuttingDown || rdbStats.loading) return;
+  if (server.shuttingDown) return;
+  // Also while loading: a large dump passes STANDBY_KEYS within the first ticks.
+  standbyWriterCheck();
+  if (rdbStats.loading) return;
   aofHooks.tick();
   if (job !== null) return;
   const t = now();
@@ -457,7 +477,6 @@ function cron(): void {
 
 /** The checks run at `hz`, like Redis's serverCron: a scheduled save starts within one tick. */
 export function startSaveCron(): void {
-  startStandbyWriter();
   server.config.watch('save', (v) => {
     savePoints = v === '' ? [] : v.split(' ').map(Number);
   });
