@@ -7,8 +7,9 @@
 // longest stretch the server's main thread spent on something else (a snapshot slice, a GC pause,
 // a fork) on top of the benchmark's own queueing, which the baseline shows. Memory is sampled from
 // /proc every 20 ms: the server and its children (Redis's forked child, Shoal's writer process).
-// Shoal's writer runs from start-up on, so its resting memory is not part of the extra during the
-// save: two rows show it, to be added when comparing with a fork that exists only while saving.
+// Shoal's writer process is started once the dataset passes 50,000 keys and kept, so its resting
+// memory is not part of the extra during the save: two rows show it, to be added when comparing
+// with a fork that exists only while saving.
 // Then each server is restarted on each dump and timed from spawn to its first PONG.
 //
 // The benchmark writes the filled keys themselves (`key:` + 12 digits is redis-benchmark's
