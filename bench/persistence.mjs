@@ -7,6 +7,9 @@
 // longest stretch the server's main thread spent on something else (a snapshot slice, a GC pause,
 // a fork) on top of the benchmark's own queueing, which the baseline shows. Memory is sampled from
 // /proc every 20 ms: the server and its children (Redis's forked child, Shoal's writer process).
+// Shoal's writer process is started once the dataset passes 50,000 keys and kept, so its resting
+// memory is not part of the extra during the save: two rows show it, to be added when comparing
+// with a fork that exists only while saving.
 // Then each server is restarted on each dump and timed from spawn to its first PONG.
 //
 // The benchmark writes the filled keys themselves (`key:` + 12 digits is redis-benchmark's
@@ -119,13 +122,18 @@ function memSample(pid) {
   let rss = 0;
   let pss = 0;
   let own = 0;
+  let ownPss = 0;
   for (const p of pids) {
     const r = procKb(p, 'status', 'VmRSS');
-    if (p === pid) own = r;
+    const q = procKb(p, 'smaps_rollup', 'Pss');
+    if (p === pid) {
+      own = r;
+      ownPss = q;
+    }
     rss += r;
-    pss += procKb(p, 'smaps_rollup', 'Pss');
+    pss += q;
   }
-  return { rss, pss, own, childRss: rss - own, children: pids.length - 1 };
+  return { rss, pss, own, childRss: rss - own, childPss: pss - ownPss, children: pids.length - 1 };
 }
 
 // ---- one server: fill, baseline, BGSAVE under load ----
@@ -214,6 +222,8 @@ async function saveUnderLoad(kind) {
       extraOwn: peak.own - before.own,
       childRss: peak.childRss,
       sawChild,
+      restingChildRss: before.childRss,
+      restingChildPss: before.childPss,
       fileBytes: fs.statSync(dump).size,
       cow: info.rdb_last_cow_size,
     };
@@ -300,6 +310,8 @@ function report(s, r, load) {
     row('  % of dataset growth', s.extraRss / s.datasetGrowth, r.extraRss / r.datasetGrowth, (x) => pct(x, 1)),
     row('  of which the server process', s.extraOwn, r.extraOwn, mb),
     row('  child process peak VmRSS', s.childRss, r.childRss, mb),
+    row('  child running before the save, VmRSS', s.restingChildRss, r.restingChildRss, mb, false),
+    row('  child running before the save, PSS', s.restingChildPss, r.restingChildPss, mb, false),
     row('peak extra PSS MB (server + child)', s.extraPss, r.extraPss, mb),
     row('  % of dataset growth', s.extraPss / s.datasetGrowth, r.extraPss / r.datasetGrowth, (x) => pct(x, 1)),
     row('start s, own dump (spawn -> PONG)', load.shoalOwn, load.redisOwn, sec),

@@ -5,13 +5,16 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Db } from '../keyspace/db.js';
+import { Worker } from 'node:worker_threads';
+import type { Db, Value } from '../keyspace/db.js';
 import { setAccess } from '../keyspace/evict.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { fromPlain } from './convert.js';
+import { Crc64 } from './rdb/crc64.js';
 import { RdbLoader, type RdbSink } from './rdb/file.js';
+import { RdbError } from './rdb/format.js';
 import { isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
 import { ERR } from '../errors.js';
@@ -38,6 +41,29 @@ interface LoadCounts {
 function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean, keepExpired: boolean): RdbSink {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
+  const put = (dbid: number, key: string, value: Value, expire: number, idle: number, freq: number): void => {
+    const db = dbs[dbid];
+    // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
+    const dict = db.dict;
+    const before = dict.size;
+    dict.set(key, value);
+    if (!allowDup && dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
+    if (expire !== -1) db.expires.set(key, expire);
+    else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
+    if (db.access !== null) setAccess(db, key, idle, freq);
+    counts.loaded++;
+  };
+  /** False (and counted) for a key to leave out because it has expired. */
+  const keep = (dbid: number, expire: number): boolean => {
+    if (dbid >= dbs.length) {
+      throw new Error(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
+    }
+    if (dropExpired && expire !== -1 && expire < now) {
+      counts.expired++;
+      return false;
+    }
+    return true;
+  };
   return {
     aux(k, v) {
       if (k === 'redis-ver') log().info(`Loading RDB produced by version ${v}`);
@@ -45,26 +71,15 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       else if (k === 'repl-stream-db') counts.streamDb = Number(v) || 0;
     },
     entry(dbid, key, plain, expire, idle, freq) {
-      if (dbid >= dbs.length) {
-        throw new Error(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
-      }
-      if (dropExpired && expire !== -1 && expire < now) {
-        counts.expired++;
-        return;
-      }
+      if (!keep(dbid, expire)) return;
       if (isEmptyValue(plain)) {
         counts.empty++;
         return;
       }
-      const db = dbs[dbid];
-      // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
-      const before = db.dict.size;
-      db.dict.set(key, fromPlain(plain));
-      if (!allowDup && db.dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
-      if (expire !== -1) db.expires.set(key, expire);
-      else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
-      if (db.access !== null) setAccess(db, key, idle, freq);
-      counts.loaded++;
+      put(dbid, key, fromPlain(plain), expire, idle, freq);
+    },
+    stringEntry(dbid, key, value, expire, idle, freq) {
+      if (keep(dbid, expire)) put(dbid, key, value, expire, idle, freq);
     },
   };
 }
@@ -81,14 +96,25 @@ function loadDone(counts: LoadCounts): void {
 
 /**
  * An RDB image going into the databases, a slice at a time, or with `buf` null as a stream given
- * to feed() (see keyspaceSink for the flags).
+ * to feed() (see keyspaceSink for the flags). With `crc`, the CRC64 of buf's bytes before its
+ * last 8 is being computed elsewhere (parallelCrc): the parse skips its own, and the load is done
+ * once that one is in and matches.
  */
 export class KeyspaceLoad implements SlicedLoad {
   private readonly counts: LoadCounts = { loaded: 0, expired: 0, empty: 0, streamDb: 0 };
   private readonly l: RdbLoader;
+  private parsed = false;
+  private crcValue: bigint | null = null;
+  private crcWait: Promise<void> | null = null;
 
-  constructor(buf: Buffer | null, allowDup = false, keepExpired = false, dbs: readonly Db[] = server.dbs) {
-    this.l = new RdbLoader(buf, keyspaceSink(this.counts, dbs, allowDup, keepExpired));
+  constructor(private readonly buf: Buffer | null, allowDup = false, keepExpired = false, dbs: readonly Db[] = server.dbs, crc: Promise<bigint> | null = null) {
+    this.l = new RdbLoader(buf, keyspaceSink(this.counts, dbs, allowDup, keepExpired), crc === null);
+    if (crc !== null) {
+      this.crcWait = crc.then((v) => {
+        this.crcValue = v;
+        this.crcWait = null;
+      });
+    }
   }
 
   /** The primary's repl-stream-db AUX field. */
@@ -106,10 +132,37 @@ export class KeyspaceLoad implements SlicedLoad {
   }
 
   step(deadline: number): boolean {
-    const done = this.l.step(deadline);
-    if (done) loadDone(this.counts);
-    else rdbStats.lastLoadKeysLoaded = this.counts.loaded;
-    return done;
+    if (!this.parsed) {
+      this.parsed = this.l.step(deadline);
+      if (!this.parsed) {
+        rdbStats.lastLoadKeysLoaded = this.counts.loaded;
+        return false;
+      }
+      if (this.crcWait === null && this.crcValue === null) {
+        loadDone(this.counts);
+        return true;
+      }
+    }
+    if (this.crcWait !== null) return false;
+    this.checkCrc();
+    loadDone(this.counts);
+    return true;
+  }
+
+  waiting(): Promise<void> | null {
+    return this.parsed ? this.crcWait : null;
+  }
+
+  /** The parse is over and the parallel checksum in: the file's stored one must match. */
+  private checkCrc(): void {
+    if (this.l.version < 5) return;
+    const buf = this.buf!;
+    const at = this.l.end - 8;
+    const stored = buf.readBigUInt64LE(at);
+    if (stored === 0n) return;
+    // Bytes after the RDB (not a plain dump file): the parallel checksum covered the wrong range.
+    const crc = at === buf.length - 8 ? this.crcValue! : new Crc64().update(buf, 0, at).value();
+    if (crc !== stored) throw new RdbError('wrong RDB checksum', at);
   }
 
   /** A stream's next bytes (INFO's loading_loaded_bytes follows); throws on damage. */
@@ -142,6 +195,8 @@ export interface SlicedLoad {
   /** Work until `deadline` (performance.now() ms); true once everything is in. Throws on damage. */
   step(deadline: number): boolean;
   readonly loadedBytes: number;
+  /** What the load waits for, if anything, before step() can go on (instead of a busy loop). */
+  waiting?(): Promise<void> | null;
 }
 
 /** Loading at start runs in slices this long; clients get -LOADING in between, like Redis's. */
@@ -179,7 +234,9 @@ export function runLoading(what: string, totalBytes: number, make: () => SlicedL
           nextProgress = t + PROGRESS_EVERY_MS;
           log().info(`Loading ${what}: ${loadedPerc()}% (${load.loadedBytes} of ${totalBytes} bytes)`);
         }
-        setImmediate(slice);
+        const wait = load.waiting?.() ?? null;
+        if (wait !== null) wait.then(slice, slice);
+        else setImmediate(slice);
         return;
       }
       rdbStats.loading = false;
@@ -190,18 +247,72 @@ export function runLoading(what: string, totalBytes: number, make: () => SlicedL
   });
 }
 
+/** Files at least this large get their checksum computed by a worker thread (parallelCrc). */
+const PARALLEL_CRC_MIN = 4 * 1024 * 1024;
+const CRC_WORKER = new URL('./rdb/crc-worker.js', import.meta.url);
+
+/**
+ * The whole file, in shared memory when it is large enough for parallelCrc to be worth a thread.
+ * Throws like readFileSync.
+ */
+function readDump(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size < PARALLEL_CRC_MIN) return fs.readFileSync(fd);
+    const buf = Buffer.from(new SharedArrayBuffer(size));
+    for (let off = 0; off < size; ) {
+      const n = fs.readSync(fd, buf, off, size - off, off);
+      if (n === 0) throw new Error(`the file shrank while being read (${off} of ${size} bytes)`);
+      off += n;
+    }
+    return buf;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The CRC64 of all but the last 8 bytes of `buf` (where a dump file keeps its checksum), computed
+ * on another thread while this one parses; null for a file in ordinary memory. A worker that
+ * fails gives way to the computation here.
+ */
+function parallelCrc(buf: Buffer): Promise<bigint> | null {
+  if (!(buf.buffer instanceof SharedArrayBuffer) || buf.length < 8) return null;
+  const end = buf.length - 8;
+  const here = (): bigint => new Crc64().update(buf, 0, end).value();
+  return new Promise<bigint>((resolve) => {
+    let w: Worker;
+    try {
+      w = new Worker(CRC_WORKER, { workerData: { sab: buf.buffer, end } });
+    } catch {
+      resolve(here());
+      return;
+    }
+    let settled = false;
+    const settle = (v: () => bigint): void => {
+      if (settled) return;
+      settled = true;
+      resolve(v());
+    };
+    w.once('message', (m: { hi: number; lo: number }) => settle(() => (BigInt(m.hi) << 32n) | BigInt(m.lo)));
+    w.once('error', () => settle(here));
+    w.once('exit', () => settle(here));
+  });
+}
+
 /** At start: load the dump file if there is one (see runLoading). */
 export function loadAtStart(): Promise<void> {
   const file = dumpPath();
   const fatal = (reason: string): Error => new Error(`Fatal error loading the DB (${file}): ${reason}. Exiting.`);
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(file);
+    buf = readDump(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
     return Promise.reject(fatal((err as Error).message));
   }
-  return runLoading(file, buf.length, () => new KeyspaceLoad(buf), fatal, 'DB loaded from disk');
+  return runLoading(file, buf.length, () => new KeyspaceLoad(buf, false, false, server.dbs, parallelCrc(buf)), fatal, 'DB loaded from disk');
 }
 
 /** INFO's loading_* figures for a load of `totalBytes` starting now (the caller sets loading or asyncLoading). */

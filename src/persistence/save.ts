@@ -1,6 +1,7 @@
 // RDB saving: SAVE (synchronous, in this process), background snapshots (a point-in-time
-// Snapshot walked in slices of about a millisecond, streamed to the rdb-writer child that
-// checksums, writes, fsyncs and renames) for BGSAVE and for the AOF rewrite's base file, one at a
+// Snapshot walked in slices of about a millisecond, streamed to the rdb-writer child, started
+// early and kept, that checksums, writes, fsyncs and renames) for BGSAVE and for the AOF
+// rewrite's base file, one at a
 // time like Redis's one child, `save <seconds> <changes>` points checked at `hz`, and the
 // state INFO persistence, LASTSAVE and MISCONF read.
 
@@ -207,17 +208,96 @@ export function saveCommandSync(): boolean {
 }
 
 /**
- * Take a point-in-time snapshot now and stream it to a writer child that commits it as
+ * The writer child (rdb-writer.ts), kept from one snapshot to the next; null until started and
+ * after it died or was killed (the next snapshot starts another).
+ */
+let writer: ChildProcess | null = null;
+/** The job the writer works on, from its start until its commit message or the writer's death. */
+let writerJob: ChildJob | null = null;
+
+function startWriter(): ChildProcess {
+  const w = fork(WRITER, [], {
+    // Not the server's flags (an --inspect port, heap sizes): the writer is a small script.
+    execArgv: [],
+    stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
+  });
+  // An idle writer must not keep the server's event loop alive.
+  w.unref();
+  w.channel?.unref();
+  (w.stdin as unknown as { unref(): void }).unref();
+  w.stdin!.on('error', () => {}); // EPIPE when the child dies; its exit reports the failure
+  w.stdin!.on('drain', () => {
+    const j = writerJob;
+    if (j !== null && j.paused && job === j) {
+      j.paused = false;
+      setImmediate(walk, j);
+    }
+  });
+  w.on('message', (m: { ok?: boolean }) => {
+    const j = writerJob;
+    if (m.ok !== true || j === null || j.child !== w) return;
+    writerJob = null;
+    j.committed = true;
+    childDone(j);
+  });
+  w.on('error', (err) => {
+    const j = writerJob !== null && writerJob.child === w ? writerJob : null;
+    if (j !== null) j.error = err.message;
+    // A process that never started sends no 'close': forget it here, or every later save would wait on it.
+    if (w.pid !== undefined) return;
+    log().warn(`Can't start the background snapshot writer: ${err.message}`);
+    if (writer === w) writer = null;
+    if (j === null) return;
+    writerJob = null;
+    childDone(j);
+  });
+  w.on('close', (_code, signal) => {
+    if (writer === w) writer = null;
+    const j = writerJob;
+    if (j === null || j.child !== w) return;
+    writerJob = null;
+    if (signal !== null) log().warn(`Background ${j.kind === 'rdb' ? 'saving' : 'AOF rewrite'} terminated by signal ${signal}`);
+    childDone(j);
+  });
+  return w;
+}
+
+/**
+ * Keys from which the writer child is started ahead of any save, while forking the server is
+ * still cheap (about a millisecond at this size): no snapshot of a large dataset pays for forking
+ * a large process. A small server (most test servers) starts it only for its first background save.
+ */
+const STANDBY_KEYS = 50_000;
+let standbyTry = 0;
+
+/** Each cron tick: start the writer once the dataset is large enough (retrying a failure after a while). */
+function standbyWriterCheck(): void {
+  if (writer !== null || now() - standbyTry < RETRY_DELAY_SEC) return;
+  let keys = 0;
+  for (const db of server.dbs) keys += db.dict.size;
+  if (keys < STANDBY_KEYS) return;
+  standbyTry = now();
+  try {
+    writer = startWriter();
+  } catch (err) {
+    log().warn(`Can't start the background snapshot writer: ${(err as Error).message}`);
+  }
+}
+
+/** Stop the writer (a job abandoned, or it failed); the next snapshot starts a new one. */
+function killWriter(w: ChildProcess): void {
+  if (writer === w) writer = null;
+  w.kill('SIGKILL');
+}
+
+/**
+ * Take a point-in-time snapshot now and stream it to the writer child, which commits it as
  * `dir/filename`. Null when the child cannot be started. The caller checked no child runs.
  */
 export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done']): ChildJob | null {
   let child: ChildProcess;
   try {
-    child = fork(WRITER, [dir, filename, trailerMode(format)], {
-      // Not the server's flags (an --inspect port, heap sizes): the writer is a small script.
-      execArgv: [],
-      stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
-    });
+    child = writer ??= startWriter();
   } catch (err) {
     log().warn(`Can't start a background snapshot: fork: ${(err as Error).message}`);
     return null;
@@ -226,6 +306,7 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
     kind, child, snap: null as unknown as Snapshot, dir, start: now(), bytes: 0, sliceEnd: 0,
     paused: false, committed: false, killed: false, error: null, done,
   };
+  child.send({ start: [dir, filename, trailerMode(format)] });
   j.snap = newSnapshot(format, (chunk) => {
     j.bytes += chunk.length;
     child.stdin!.write(chunk);
@@ -233,21 +314,7 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
   });
   j.snap.track();
   job = j;
-  child.stdin!.on('error', () => {}); // EPIPE when the child dies; its exit reports the failure
-  child.stdin!.on('drain', () => {
-    if (j.paused) {
-      j.paused = false;
-      setImmediate(walk, j);
-    }
-  });
-  child.on('message', (m: { ok?: boolean }) => {
-    if (m.ok === true) j.committed = true;
-  });
-  child.on('error', (err) => {
-    j.error = err.message;
-  });
-  // 'close' comes after the child's last message, so `committed` is final by then.
-  child.on('close', (code, signal) => childDone(j, code, signal));
+  writerJob = j;
   setImmediate(walk, j);
   return j;
 }
@@ -300,7 +367,7 @@ function walk(j: BgJob): void {
     j.error = (err as Error).message;
     log().warn(`Background snapshot failed while encoding: ${j.error}`);
     j.snap.release();
-    if (j.child !== null) j.child.kill('SIGKILL');
+    if (j.child !== null) killWriter(j.child);
     else streamEnded(j);
     return;
   }
@@ -313,19 +380,16 @@ function walk(j: BgJob): void {
     streamEnded(j);
     return;
   }
-  // The byte count first: the child commits only a stream whose end it was told about.
-  const child = j.child;
-  child.send({ end: j.bytes }, () => child.stdin!.end());
+  // The child commits only a stream whose byte count it was told.
+  j.child.send({ end: j.bytes });
 }
 
-function childDone(j: ChildJob, code: number | null, signal: NodeJS.Signals | null): void {
+/** The writer committed the job, or died (or was killed) before. */
+function childDone(j: ChildJob): void {
   j.snap.release();
   if (job === j) job = null;
-  const ok = code === 0 && j.committed && j.error === null;
-  if (!ok) {
-    if (signal !== null) log().warn(`Background ${j.kind === 'rdb' ? 'saving' : 'AOF rewrite'} terminated by signal ${signal}`);
-    fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
-  }
+  const ok = j.committed && j.error === null && !j.killed;
+  if (!ok) fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
   j.done(ok, j.killed);
 }
 
@@ -345,7 +409,7 @@ export function killChild(): void {
     j.done(false, true);
     return;
   }
-  j.child.kill('SIGKILL');
+  killWriter(j.child);
   fs.rmSync(path.join(j.dir, `temp-${j.child.pid}.rdb`), { force: true });
 }
 
@@ -387,7 +451,10 @@ let savePoints: number[] = [];
 
 /** Each cron tick: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
 function cron(): void {
-  if (server.shuttingDown || rdbStats.loading) return;
+  if (server.shuttingDown) return;
+  // Also while loading: a large dump passes STANDBY_KEYS within the first ticks.
+  standbyWriterCheck();
+  if (rdbStats.loading) return;
   aofHooks.tick();
   if (job !== null) return;
   const t = now();

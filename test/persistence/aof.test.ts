@@ -252,7 +252,10 @@ describe('appendonly yes', () => {
       await c.call('SET', 'after', 'rewrite');
       if (enabled) {
         const rdir = tmpDir();
-        fs.cpSync(path.join(dir, 'appendonlydir'), path.join(rdir, 'appendonlydir'), { recursive: true });
+        // The old base and incr files are removed in the background after the manifest is written.
+        const adir = path.join(dir, 'appendonlydir');
+        for (let i = 0; i < 100 && fs.readdirSync(adir).some((f) => f !== 'appendonly.aof.manifest' && !final.includes(f)); i++) await sleep(20);
+        fs.cpSync(adir, path.join(rdir, 'appendonlydir'), { recursive: true });
         const redis = await startRedis(['--dir', rdir, ...AOF]);
         const r = await RespConn.connect(redis.port);
         await waitLoaded(r);

@@ -376,6 +376,50 @@ describe('crash safety', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('one writer child, started once the dataset grows, writes every BGSAVE; a killed one is replaced', async () => {
+    const dir = tmpDir();
+    const shoal = await startShoal(['--dir', dir]);
+    const children = (): number[] =>
+      fs.readFileSync(`/proc/${shoal.proc.pid}/task/${shoal.proc.pid}/children`, 'latin1').trim().split(' ').filter(Boolean).map(Number);
+    const file = path.join(dir, 'dump.rdb');
+    try {
+      const c = await RespConn.connect(shoal.port);
+      // A small server has none; past 50,000 keys it starts one, before any save needs it, while
+      // forking the server is still cheap.
+      await sleep(300);
+      expect(children()).toEqual([]);
+      await pipeline(c, msets(60_000, 'k', 'v'));
+      let standby: number[] = [];
+      for (let i = 0; i < 200 && standby.length === 0; i++) {
+        standby = children();
+        if (standby.length === 0) await sleep(10);
+      }
+      expect(standby).toHaveLength(1);
+      const bgsave = async (key: string): Promise<number> => {
+        expect(await c.call('SET', key, 'v')).toBe('+OK\r\n');
+        const from = shoal.output().length;
+        const before = inode(file);
+        expect(await c.call('BGSAVE')).toBe('+Background saving started\r\n');
+        await waitReplaced(file, before);
+        expect(readDump(file).has(`0/${key}`)).toBe(true);
+        const m = /Background saving started by pid (\d+)/.exec(shoal.output().slice(from));
+        return Number(m![1]);
+      };
+      expect(await bgsave('first')).toBe(standby[0]);
+      expect(await bgsave('second')).toBe(standby[0]);
+      process.kill(standby[0], 'SIGKILL');
+      for (let i = 0; i < 100 && children().includes(standby[0]); i++) await sleep(10);
+      const next = await bgsave('third');
+      expect(next).not.toBe(standby[0]);
+      expect(children()).toEqual([next]);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('temp-'))).toEqual([]);
+      c.close();
+    } finally {
+      await shoal.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('loading at start', () => {

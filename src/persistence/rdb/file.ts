@@ -88,6 +88,8 @@ export interface RdbSink {
   aux(key: string, value: string): void;
   /** `idleSec` and `freq` come from IDLE/FREQ opcodes (Redis writes them under LRU/LFU policies), else -1. */
   entry(db: number, key: string, value: PlainValue, expireMs: number, idleSec: number, freq: number): void;
+  /** entry() for a plain string, when the sink takes them without a PlainValue (loading millions of keys). */
+  stringEntry?(db: number, key: string, value: string, expireMs: number, idleSec: number, freq: number): void;
   resizeDb?(db: number, keys: number, expires: number): void;
   /** Called for a FUNCTION2 payload (library source); throw to refuse the file. */
   func?(code: string): void;
@@ -281,8 +283,8 @@ export class RdbLoader {
         }
         default: {
           const key = r.string();
-          const value = readValue(r, type);
-          sink.entry(this.db, key, value, this.expire, this.idle, this.freq);
+          if (type === T.STRING && sink.stringEntry !== undefined) sink.stringEntry(this.db, key, r.string(), this.expire, this.idle, this.freq);
+          else sink.entry(this.db, key, readValue(r, type), this.expire, this.idle, this.freq);
           this.expire = -1;
           this.idle = -1;
           this.freq = -1;

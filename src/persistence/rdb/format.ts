@@ -47,7 +47,9 @@ export class RdbWriter {
 
   /** Hand out what was written and start empty (for streaming a file in pieces). */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.len));
+    // allocUnsafe + copy: Buffer.from(buffer) zero-fills the new memory before copying into it.
+    const out = Buffer.allocUnsafe(this.len);
+    this.buf.copy(out, 0, 0, this.len);
     this.len = 0;
     return out;
   }
