@@ -220,6 +220,8 @@ function broadcast(): void {
     }
     bs.keys = new Map();
   }
+  // This already is the loop turn's end: write now rather than one more turn later.
+  server.flushPending();
 }
 
 /** A database is flushed: every tracking client gets one null invalidation; the table is emptied. */
