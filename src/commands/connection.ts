@@ -1,6 +1,6 @@
 // Connection commands: PING ECHO QUIT SELECT HELLO AUTH RESET MONITOR and the CLIENT container.
 
-import { clientCaching, clientGetredir, clientTracking, clientTrackinginfo, trackingListFlags, trackingRedirect } from '../server/tracking.js';
+import { clientCaching, clientGetredir, disableTracking, clientTracking, clientTrackinginfo, trackingListFlags, trackingRedirect } from '../server/tracking.js';
 import { authenticate } from '../acl/check.js';
 import { defaultUser, getUser } from '../acl/users.js';
 import { ERR } from '../errors.js';
@@ -373,6 +373,7 @@ function resetClient(c: Client): void {
   c.name = '';
   discardTransaction(c);
   resetPubSub(c);
+  disableTracking(c);
   c.flags &= ~(CLIENT_MONITOR | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH | CLIENT_ASKING | CLIENT_READONLY);
 }
 

@@ -335,7 +335,8 @@ function rememberKeys(c: Client, cmd: CommandSpec, argv: string[]): void {
 
 // ---- commands ----
 
-function disableTracking(c: Client): void {
+/** CLIENT TRACKING OFF, RESET and disconnection. */
+export function disableTracking(c: Client): void {
   const st = c.tracking;
   if (st === null) return;
   if (st.prefixes !== null) {

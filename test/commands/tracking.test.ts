@@ -309,6 +309,8 @@ differential('tracking errors and state', {
     ['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', 'c'],
     ['CLIENT', 'TRACKING', 'ON'],
     ['CLIENT', 'TRACKINGINFO'],
+    ['RESET'],
+    ['CLIENT', 'TRACKINGINFO'],
   ],
   'overlap among given prefixes past the first: error, then OK (Redis quirk)': [
     ['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', 'x', 'PREFIX', 'a', 'PREFIX', 'ab'],
