@@ -69,6 +69,9 @@ let flushNoted = false;
 /** How many times in a row tracking-table-max-keys could not be met (more effort each time). */
 let limitRounds = 0;
 let cronTimer: NodeJS.Timeout | null = null;
+/** tracking-table-max-keys (0: no limit) and hz, kept current by config hooks. */
+let maxKeys = 0;
+let hz = 10;
 
 // ---- wire ----
 
@@ -161,7 +164,7 @@ function refreshHooks(): void {
   }
   if (tracking.clients !== 0 && cronTimer === null) {
     // Like serverCron: the table is brought under tracking-table-max-keys even when idle.
-    cronTimer = setInterval(limitTableSize, Math.max(1, Math.floor(1000 / Number(server.config.get('hz')))));
+    cronTimer = setInterval(limitTableSize, Math.max(1, Math.floor(1000 / hz)));
     cronTimer.unref();
   } else if (tracking.clients === 0 && cronTimer !== null) {
     clearInterval(cronTimer);
@@ -252,7 +255,7 @@ function clearFlushNoted(): void {
  * a random walk in Redis) as if they changed, with more effort each time the limit is still missed.
  */
 export function limitTableSize(): void {
-  const max = Number(server.config.get('tracking-table-max-keys'));
+  const max = maxKeys;
   if (max === 0 || table.size <= max) {
     limitRounds = 0;
     return;
@@ -557,6 +560,12 @@ export function trackingTotals(): { keys: number; items: number; prefixes: numbe
 }
 
 export function initTracking(): void {
+  server.config.watch('tracking-table-max-keys', (v) => {
+    maxKeys = Number(v);
+  });
+  server.config.watch('hz', (v) => {
+    hz = Number(v);
+  });
   onFlushed(onFlush);
   clientCleanupHooks.push(disableTracking);
 }
