@@ -42,7 +42,7 @@ import { discardTransaction } from '../commands/tx.js';
 import { cluster } from '../cluster/node.js';
 import { clusterRedirect, routedCommand, scriptClusterCheck } from '../cluster/guard.js';
 import { holdUntilMigrated, migrateLocks, touchesMigratingKeys } from '../commands/migrate.js';
-import { limitTableSize, tracking, trackingEnter, trackingLeave } from './tracking.js';
+import { limitTableSize, tracking, trackingCommandDone, trackingEnter, trackingLeave } from './tracking.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -99,6 +99,7 @@ export function processCommand(c: Client, argv: string[]): void {
   if (c.flags & CLIENT_ASKING && (c.flags & CLIENT_MULTI) === 0 && c.postponedArgv !== argv && argv[0].toLowerCase() !== 'asking') {
     c.flags &= ~CLIENT_ASKING;
   }
+  if (c.tracking !== null && c.postponedArgv !== argv) trackingCommandDone(c, argv);
   if (skipReply) {
     // A postponed command keeps its CLIENT REPLY SKIP for when it runs.
     if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;

@@ -62,6 +62,11 @@ let current: Client | null = null;
 let depth = 0;
 let outerCmd: CommandSpec | null = null;
 let outerArgv: string[] | null = null;
+/**
+ * The client of each nested call() (a script's own pseudo-client inside EVAL): BCAST NOLOOP
+ * spares the client that made a change, and a script's changes are its pseudo-client's in Redis.
+ */
+const executing: Client[] = [];
 /** Invalidations for the running client itself, sent after its reply (null: a flush). */
 const pending: (string | null)[] = [];
 /** One FLUSHALL raises one flush per database but Redis sends one null message. */
@@ -195,7 +200,8 @@ function invalidateKey(key: string, bcast: boolean): void {
 function rememberForBroadcast(key: string): void {
   for (const [prefix, bs] of prefixTable) {
     if (key.startsWith(prefix)) {
-      bs.keys.set(key, current);
+      // Outside any command (eviction before one, active expiry) nobody made the change.
+      bs.keys.set(key, depth === 0 ? null : executing[depth - 1]);
       if (!broadcastScheduled) {
         broadcastScheduled = true;
         setImmediate(broadcast);
@@ -275,6 +281,7 @@ export function limitTableSize(): void {
 
 /** call() is about to run a command (only while some client tracks). */
 export function trackingEnter(c: Client, cmd: CommandSpec, argv: string[]): void {
+  executing[depth] = c;
   if (depth++ === 0) {
     current = c;
     outerCmd = cmd;
@@ -286,20 +293,17 @@ const RO_SCRIPTS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 
 /**
  * call() ran a command: a read makes its client (a script's caller) track the keys; at the outer
- * level, the client's own invalidations follow its reply and CLIENT CACHING is used up.
+ * level, the client's own invalidations follow its reply.
  */
 export function trackingLeave(c: Client, cmd: CommandSpec, argv: string[]): void {
   depth--;
+  executing.length = depth;
   // Read-only scripts are tracked through the reads they make, not by themselves.
   if (cmd.flags & F.READONLY && !RO_SCRIPTS.has(cmd.name)) {
     if (c.flags & CLIENT_FAKE && depth !== 0) rememberKeys(current!, outerCmd!, outerArgv!);
     else rememberKeys(c, cmd, argv);
   }
   if (depth !== 0) return;
-  const st = c.tracking;
-  if (st !== null && st.flags & T_CACHING && (c.flags & CLIENT_MULTI) === 0 && !cmd.name.startsWith('client|')) {
-    st.flags &= ~T_CACHING;
-  }
   current = null;
   outerCmd = null;
   outerArgv = null;
@@ -311,6 +315,15 @@ export function trackingLeave(c: Client, cmd: CommandSpec, argv: string[]): void
     }
     pending.length = 0;
   }
+}
+
+/**
+ * After each command a tracking client sent (Redis's resetClient): CLIENT CACHING covers only the
+ * next command, or the next transaction; CLIENT subcommands leave it be.
+ */
+export function trackingCommandDone(c: Client, argv: string[]): void {
+  const st = c.tracking!;
+  if (st.flags & T_CACHING && (c.flags & CLIENT_MULTI) === 0 && argv[0].toLowerCase() !== 'client') st.flags &= ~T_CACHING;
 }
 
 /** Redis's trackingRememberKeys. */

@@ -176,6 +176,9 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
       await c.call('SET', 'mine', '1');
       await w.call('SET', 'theirs', '1');
       out.push(...(await drain(r)));
+      // A script's writes are its own pseudo-client's in Redis: NOLOOP does not hide them.
+      await c.call('EVAL', "redis.call('set', KEYS[1], '1')", '1', 'byscript');
+      out.push(...(await drain(r)));
       // An expired key was changed by nobody: NOLOOP clients hear of it too.
       await c.call('SET', 'gone', '1', 'PX', '1');
       await sleep(250);
@@ -197,7 +200,19 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
       out.push(await c.call('CLIENT', 'TRACKINGINFO'));
       await c.call('GET', 'k2'); // tracked
       await c.call('GET', 'k3'); // not tracked: CACHING is used up
-      await w.call('MSET', 'k1', '1', 'k2', '2', 'k3', '3');
+      out.push(await c.call('CLIENT', 'CACHING', 'YES'));
+      out.push(await c.call('NOSUCHCOMMAND')); // a refused command uses it up too
+      await c.call('GET', 'k4'); // not tracked
+      out.push(await c.call('CLIENT', 'CACHING', 'YES'));
+      await c.call('CLIENT', 'ID'); // CLIENT subcommands leave it
+      await c.call('GET', 'k5'); // tracked
+      out.push(await c.call('CLIENT', 'CACHING', 'YES'));
+      c.send('MULTI');
+      c.send('GET', 'k6');
+      c.send('GET', 'k7');
+      c.send('EXEC'); // the whole transaction is covered
+      out.push(...(await c.read(4)));
+      await w.call('MSET', 'k1', '1', 'k2', '2', 'k3', '3', 'k4', '4', 'k5', '5', 'k6', '6', 'k7', '7');
       out.push(...(await drain(c)));
       out.push(await c.call('CLIENT', 'TRACKING', 'OFF'));
       out.push(await c.call('CLIENT', 'TRACKING', 'ON', 'OPTOUT'));
