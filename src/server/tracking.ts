@@ -89,7 +89,8 @@ const CHANNEL = '__redis__:invalidate';
  */
 function sendMessage(c: Client, st: TrackingState, keys: readonly string[] | null): void {
   let target = c;
-  if (st.redirect !== 0) {
+  const redirected = st.redirect !== 0;
+  if (redirected) {
     const redir = server.clients.get(st.redirect);
     if (redir === undefined) {
       st.flags |= T_BROKEN_REDIR;
@@ -113,7 +114,7 @@ function sendMessage(c: Client, st: TrackingState, keys: readonly string[] | nul
   if (target.resp === 3) {
     r.push(2);
     r.bulk(INVALIDATE);
-  } else if (target !== c && target.flags & CLIENT_PUBSUB) {
+  } else if (redirected && target.flags & CLIENT_PUBSUB) {
     r.push(3);
     r.bulk('message');
     r.bulk(CHANNEL);

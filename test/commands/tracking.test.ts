@@ -126,6 +126,20 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
     expect(t).toContain('*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$4\r\nb{t}\r\n');
   });
 
+  it('RESP2: a client redirecting to itself gets messages once subscribed', async () => {
+    const t = await same(async (open) => {
+      const c = await open();
+      const w = await open();
+      const out = [await c.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', await clientId(c))];
+      await c.call('GET', 'k');
+      out.push(await c.call('SUBSCRIBE', '__redis__:invalidate'));
+      await w.call('SET', 'k', '1');
+      out.push(...(await drain(c)));
+      return out;
+    });
+    expect(t).toHaveLength(3);
+  });
+
   it('FLUSHALL and FLUSHDB send one null invalidation and empty the table', async () => {
     await same(async (open) => {
       const r = await open();
