@@ -2,6 +2,7 @@
 // same steps against both over real sockets, and the frames every connection received (RESP3
 // pushes, RESP2 __redis__:invalidate messages, replies) must be the same bytes, in the same order.
 
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
@@ -302,6 +303,34 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
       out.push(...(await drain(c)));
       return out;
     });
+  });
+});
+
+describe('node-redis client-side cache', () => {
+  let shoal: RunningServer;
+  beforeAll(async () => {
+    shoal = await startShoal();
+  });
+  afterAll(() => shoal.stop());
+
+  it('serves repeated reads from its cache until Shoal invalidates them', async () => {
+    const c = createClient({ socket: { port: shoal.port }, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 0 } });
+    const w = createClient({ socket: { port: shoal.port } });
+    await Promise.all([c.connect(), w.connect()]);
+    try {
+      await w.set('nr', 'one');
+      expect([await c.get('nr'), await c.get('nr')]).toEqual(['one', 'one']);
+      await w.set('nr', 'two');
+      await sleep(50);
+      expect(await c.get('nr')).toBe('two');
+      await w.flushAll();
+      await sleep(50);
+      expect(await c.get('nr')).toBe(null);
+      const st = c.clientSideCache!.stats();
+      expect([st.hitCount, st.missCount]).toEqual([1, 3]);
+    } finally {
+      await Promise.all([c.quit(), w.quit()]);
+    }
   });
 });
 
