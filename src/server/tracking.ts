@@ -84,10 +84,10 @@ const INVALIDATE = 'invalidate';
 const CHANNEL = '__redis__:invalidate';
 
 /**
- * Send one invalidation (keys, or null for "everything") for tracking client c, to itself or its
- * redirect client. Like pub/sub output it ignores CLIENT REPLY OFF.
+ * Send one invalidation (one key, keys, or null for "everything") for tracking client c, to
+ * itself or its redirect client. Like pub/sub output it ignores CLIENT REPLY OFF.
  */
-function sendMessage(c: Client, st: TrackingState, keys: readonly string[] | null): void {
+function sendMessage(c: Client, st: TrackingState, keys: string | readonly string[] | null): void {
   let target = c;
   const redirected = st.redirect !== 0;
   if (redirected) {
@@ -125,6 +125,9 @@ function sendMessage(c: Client, st: TrackingState, keys: readonly string[] | nul
   }
   if (keys === null) {
     r.nullBulk();
+  } else if (typeof keys === 'string') {
+    r.array(1);
+    r.bulk(keys);
   } else {
     r.array(keys.length);
     for (let i = 0; i < keys.length; i++) r.bulk(keys[i]);
@@ -191,7 +194,7 @@ function invalidateKey(key: string, bcast: boolean): void {
     if (st.flags & T_NOLOOP && t === current) continue;
     // The running client hears of its own changes after its reply.
     if (t === current && depth !== 0) pending.push(key);
-    else sendMessage(t!, st, [key]);
+    else sendMessage(t!, st, key);
   }
   totalItems -= ids.size;
   table.delete(key);
@@ -222,8 +225,8 @@ function broadcast(): void {
     for (const c of bs.clients) {
       const st = c.tracking!;
       if (st.flags & T_NOLOOP) {
-        const own = keys.filter((k) => bs.keys.get(k) !== c);
-        if (own.length !== 0) sendMessage(c, st, own);
+        const others = keys.filter((k) => bs.keys.get(k) !== c);
+        if (others.length !== 0) sendMessage(c, st, others);
       } else {
         sendMessage(c, st, keys);
       }
@@ -310,10 +313,9 @@ export function trackingLeave(c: Client, cmd: CommandSpec, argv: string[]): void
   outerArgv = null;
   flushNoted = false;
   if (pending.length !== 0) {
-    for (let i = 0; i < pending.length; i++) {
-      const t = c.tracking;
-      if (t !== null) sendMessage(c, t, pending[i] === null ? null : [pending[i]!]);
-    }
+    // Tracking may have been turned off by the command itself.
+    const st = c.tracking;
+    if (st !== null) for (let i = 0; i < pending.length; i++) sendMessage(c, st, pending[i]);
     pending.length = 0;
   }
 }

@@ -240,6 +240,24 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
     });
   });
 
+  it('SWAPDB, MOVE and RENAME', async () => {
+    await same(async (open) => {
+      const c = await open(3);
+      const w = await open();
+      const out = [await c.call('CLIENT', 'TRACKING', 'ON')];
+      await w.call('MSET', 'k', '1', 'm', '2', 'r', '3');
+      await c.call('MGET', 'k', 'm', 'r', 'r2');
+      await w.call('SWAPDB', '0', '1');
+      await w.call('SWAPDB', '0', '1');
+      await w.call('MOVE', 'm', '2');
+      out.push(...(await drain(c)));
+      // Both names are invalidated; Shoal signals the destination first, Redis the source.
+      await w.call('RENAME', 'r', 'r2');
+      out.push(...(await drain(c)).sort());
+      return out;
+    });
+  });
+
   it('active and lazy expiry invalidate', async () => {
     await same(async (open) => {
       const c = await open(3);
