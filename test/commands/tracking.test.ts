@@ -258,6 +258,28 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
     });
   });
 
+  it('which commands invalidate a key read before', async () => {
+    await same(async (open) => {
+      const c = await open(3);
+      const w = await open();
+      const out = [await c.call('CLIENT', 'TRACKING', 'ON')];
+      const steps: string[][] = [
+        ['EXPIRE', 's', '100'], ['PERSIST', 's'], ['PEXPIRE', 's', '100000'], ['TOUCH', 's'], ['GETEX', 's', 'PERSIST'],
+        ['APPEND', 's', 'x'], ['SETRANGE', 's', '0', 'y'], ['SET', 's', 'same', 'NX'], ['INCRBYFLOAT', 'n', '1.5'],
+        ['LPUSH', 'l', 'a'], ['LPOP', 'l'], ['SADD', 'set', 'a'], ['SADD', 'set', 'a'], ['ZADD', 'z', '1', 'a'],
+        ['HINCRBY', 'h', 'f', '1'], ['XADD', 'x', '1-1', 'f', 'v'], ['PFADD', 'p', 'a'], ['SETBIT', 'b', '7', '1'],
+        ['OBJECT', 'ENCODING', 's'], ['UNLINK', 's'], ['SINTERSTORE', 'dst', 'set', 'set'], ['COPY', 'set', 'dst', 'REPLACE'],
+      ];
+      for (const step of steps) {
+        const key = step[0] === 'OBJECT' ? step[2] : step[1];
+        await w.call('SET', 's', 'v');
+        out.push(...(await drain(c)), await c.call('TYPE', key), await c.call('EXISTS', key));
+        out.push(step.join(' '), await w.call(...step), ...(await drain(c)));
+      }
+      return out;
+    });
+  });
+
   it('active and lazy expiry invalidate', async () => {
     await same(async (open) => {
       const c = await open(3);
