@@ -195,7 +195,7 @@ function processCommandInner(c: Client, argv: string[]): void {
     return;
   }
   // Client-side caching's key table is kept under tracking-table-max-keys before each command.
-  if (tracking.clients !== 0) limitTableSize();
+  if (tracking.clients !== 0) limitTableSize(c);
   const diskError = writesDeniedByDiskError();
   if (diskError !== null && (flags & F.WRITE || cmd.name === 'ping')) {
     reject(c, cmd, diskError);

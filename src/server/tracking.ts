@@ -263,22 +263,25 @@ function clearFlushNoted(): void {
 /**
  * Redis's trackingLimitUsedSlots: over tracking-table-max-keys, forget keys (oldest first here,
  * a random walk in Redis) as if they changed, with more effort each time the limit is still missed.
+ * `by` is the client whose command is about to run (NOLOOP spares it, as Redis's current_client);
+ * the cron passes none.
  */
-export function limitTableSize(): void {
+export function limitTableSize(by?: Client): void {
   const max = maxKeys;
   if (max === 0 || table.size <= max) {
     limitRounds = 0;
     return;
   }
+  const was = current;
+  if (by !== undefined) current = by;
   let effort = 100 * (limitRounds + 1);
   while (effort-- > 0 && table.size !== 0) {
     invalidateKey(table.keys().next().value as string, false);
-    if (table.size <= max) {
-      limitRounds = 0;
-      return;
-    }
+    if (table.size <= max) break;
   }
-  limitRounds++;
+  current = was;
+  if (table.size <= max) limitRounds = 0;
+  else limitRounds++;
 }
 
 // ---- pipeline side ----
