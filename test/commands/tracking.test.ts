@@ -280,6 +280,22 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
     });
   });
 
+  it('a departed client leaves its keys in the table until they change, as in Redis', async () => {
+    await same(async (open) => {
+      const c = await open(3);
+      const w = await open();
+      const totals = async () => (await w.call('INFO', 'stats')).split('\r\n').filter((l) => l.startsWith('tracking_total_')).join(',');
+      await c.call('CLIENT', 'TRACKING', 'ON');
+      await c.call('MGET', 'a', 'b');
+      await c.call('QUIT');
+      await sleep(50);
+      const out = [await totals()];
+      await w.call('SET', 'a', '1');
+      out.push(await totals());
+      return out;
+    });
+  });
+
   it('active and lazy expiry invalidate', async () => {
     await same(async (open) => {
       const c = await open(3);
