@@ -2,6 +2,7 @@
 // same steps against both over real sockets, and the frames every connection received (RESP3
 // pushes, RESP2 __redis__:invalidate messages, replies) must be the same bytes, in the same order.
 
+import { once } from 'node:events';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
@@ -376,13 +377,16 @@ describe('node-redis client-side cache', () => {
     try {
       await w.set('nr', 'one');
       expect([await c.get('nr'), await c.get('nr')]).toEqual(['one', 'one']);
+      const cache = c.clientSideCache!;
+      let invalidated = once(cache, 'invalidate');
       await w.set('nr', 'two');
-      await sleep(50);
+      expect(String(await invalidated)).toBe('nr');
       expect(await c.get('nr')).toBe('two');
+      invalidated = once(cache, 'invalidate');
       await w.flushAll();
-      await sleep(50);
+      expect(await invalidated).toEqual([null]);
       expect(await c.get('nr')).toBe(null);
-      const st = c.clientSideCache!.stats();
+      const st = cache.stats();
       expect([st.hitCount, st.missCount]).toEqual([1, 3]);
     } finally {
       await Promise.all([c.quit(), w.quit()]);
