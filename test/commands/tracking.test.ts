@@ -7,6 +7,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,6 +26,11 @@ async function drain(c: RespConn): Promise<string[]> {
 
 async function clientId(c: RespConn): Promise<string> {
   return (await c.call('CLIENT', 'ID')).slice(1, -2);
+}
+
+/** Until the server has let go of client `id` (asked over connection w). */
+async function gone(w: RespConn, id: string): Promise<void> {
+  await until(`client ${id} gone`, async () => (await w.call('CLIENT', 'LIST', 'ID', id)) === '$0\r\n\r\n', 5000, 10);
 }
 
 /** A scenario: gets a connection opener, returns a transcript (ids left out, they differ). */
@@ -288,8 +294,9 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
       const totals = async () => (await w.call('INFO', 'stats')).split('\r\n').filter((l) => l.startsWith('tracking_total_')).join(',');
       await c.call('CLIENT', 'TRACKING', 'ON');
       await c.call('MGET', 'a', 'b');
+      const id = await clientId(c);
       await c.call('QUIT');
-      await sleep(50);
+      await gone(w, id);
       const out = [await totals()];
       await w.call('SET', 'a', '1');
       out.push(await totals());
@@ -318,7 +325,7 @@ describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
       const out = [await c.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', id)];
       await c.call('GET', 'k');
       await r.call('QUIT');
-      await sleep(50);
+      await gone(w, id);
       await w.call('SET', 'k', '1');
       const frames = await drain(c);
       out.push(...frames.map((f) => f.replace(`:${id}\r\n`, ':ID\r\n')));
