@@ -5,8 +5,8 @@
 // get, once per event-loop turn, the keys changed under each prefix.
 // Messages go to the client itself as RESP3 pushes, or to its REDIRECT client (a push in RESP3,
 // a __redis__:invalidate pub/sub message in RESP2).
-// While no client tracks and the table is empty, nothing here runs: signals.modified is the
-// plain WATCH hook and the pipeline tests one counter.
+// While no client tracks and the table is empty, nothing here runs: the keyspace signals are
+// left unhooked and the pipeline tests one counter.
 
 import { commandKeys, F, type CommandSpec } from '../commands/spec.js';
 import { ERR } from '../errors.js';
@@ -18,14 +18,14 @@ import { closeIfOverOutputLimit } from './output-limits.js';
 import { server } from './state.js';
 
 // Per-client tracking flags (TrackingState.flags).
-export const T_BCAST = 1 << 0;
-export const T_OPTIN = 1 << 1;
-export const T_OPTOUT = 1 << 2;
+const T_BCAST = 1 << 0;
+const T_OPTIN = 1 << 1;
+const T_OPTOUT = 1 << 2;
 /** CLIENT CACHING was given for the next command (or transaction). */
-export const T_CACHING = 1 << 3;
-export const T_NOLOOP = 1 << 4;
+const T_CACHING = 1 << 3;
+const T_NOLOOP = 1 << 4;
 /** The redirect client went away (seen when a message could not be delivered). */
-export const T_BROKEN_REDIR = 1 << 5;
+const T_BROKEN_REDIR = 1 << 5;
 
 /** A tracking client's state (Client.tracking; null while tracking is off). */
 export interface TrackingState {
