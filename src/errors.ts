@@ -407,6 +407,19 @@ export const ERR = {
   // DEBUG RELOAD
   debugReloadOptions: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
   debugReloadFailed: 'ERR Error trying to load the RDB dump',
+  trackingRedirectMissing: 'ERR The client ID you want redirect to does not exist',
+  trackingRedirectTwice: 'ERR A client can only redirect to a single other client',
+  trackingPrefixNeedsBcast: 'ERR PREFIX option requires BCAST mode to be enabled',
+  trackingBcastSwitch: "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+  trackingOptBcast: 'ERR OPTIN and OPTOUT are not compatible with BCAST',
+  trackingOptinOptout: "ERR You can't specify both OPTIN mode and OPTOUT mode",
+  trackingOptSwitch: "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+  trackingPrefixOverlapsExisting: (p: string, existing: string) =>
+    `ERR Prefix '${cstr(p)}' overlaps with an existing prefix '${cstr(existing)}'. Prefixes for a single client must not overlap.`,
+  trackingPrefixOverlapsGiven: (p: string, other: string) =>
+    `ERR Prefix '${cstr(p)}' overlaps with another provided prefix '${cstr(other)}'. Prefixes for a single client must not overlap.`,
+  clientCachingYesOptin: 'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
+  clientCachingNoOptout: 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -16,6 +16,7 @@ import { initBlocking } from './server/blocking.js';
 import { initPubSub } from './server/pubsub.js';
 import { initOutputLimits } from './server/output-limits.js';
 import { initWatch } from './server/watch.js';
+import { initTracking } from './server/tracking.js';
 import { server } from './server/state.js';
 import { initAcl } from './acl/users.js';
 import { loadAtStart } from './persistence/load.js';
@@ -60,6 +61,7 @@ export async function startServer(config: Config): Promise<void> {
   initPubSub();
   initOutputLimits();
   initWatch();
+  initTracking();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
   // The Lua engine (WebAssembly) compiles asynchronously; function libraries in the data need it.

@@ -204,6 +204,12 @@ export const COMMAND_ARGS: Readonly<Record<string, ArgSpec[]>> = {
   bzpopmax: KEYS_TIMEOUT,
   bzpopmin: KEYS_TIMEOUT,
   'client|caching': [oneof('mode', ['YES', 'NO'])],
+  'client|tracking': [
+    oneof('status', ['ON', 'OFF']),
+    { name: 'client-id', type: 'integer', token: 'REDIRECT', flags: ['optional'] },
+    { name: 'prefix', type: 'string', token: 'PREFIX', flags: ['optional', 'multiple', 'multiple_token'] },
+    option('BCAST'), option('OPTIN'), option('OPTOUT'), option('NOLOOP'),
+  ],
   'client|kill': [
     oneof('filter', [
       { name: 'ip:port', type: 'string', deprecatedSince: '2.8.12' },

@@ -1,5 +1,6 @@
 // Connection commands: PING ECHO QUIT SELECT HELLO AUTH RESET MONITOR and the CLIENT container.
 
+import { clientCaching, clientGetredir, disableTracking, clientTracking, clientTrackinginfo, trackingListFlags, trackingRedirect } from '../server/tracking.js';
 import { authenticate } from '../acl/check.js';
 import { defaultUser, getUser } from '../acl/users.js';
 import { ERR } from '../errors.js';
@@ -276,23 +277,11 @@ export const commands: CommandDef[] = [
       sub('no-touch', 3, 'noscript loading stale', '7.2.0', 'Keeps commands of the connection from updating key access times.', (c, argv) => {
         onOffFlag(c, argv[2], CLIENT_NO_TOUCH);
       }),
-      sub('getredir', 2, STD, '6.0.0', 'Returns the client ID tracking notifications are redirected to.', (c) => {
-        // Client-side caching (CLIENT TRACKING) is not built: tracking is always off.
-        c.reply.int(-1);
-      }),
-      sub('trackinginfo', 2, STD, '6.2.0', 'Returns the client-side caching state of the connection.', (c) => {
-        c.reply.map(3);
-        c.reply.bulk('flags');
-        c.reply.set(1);
-        c.reply.bulk('off');
-        c.reply.bulk('redirect');
-        c.reply.int(-1);
-        c.reply.bulk('prefixes');
-        c.reply.array(0);
-      }),
-      sub('caching', 3, STD, '6.0.0', 'Tells whether the next command\'s keys are tracked (OPTIN/OPTOUT).', (c) => {
-        c.reply.error(ERR.clientCachingMode);
-      }),
+      sub('getredir', 2, STD, '6.0.0', 'Returns the client ID tracking notifications are redirected to.', clientGetredir),
+      sub('trackinginfo', 2, STD, '6.2.0', 'Returns the client-side caching state of the connection.', clientTrackinginfo),
+      sub('caching', 3, STD, '6.0.0', 'Tells whether the next command\'s keys are tracked (OPTIN/OPTOUT).', clientCaching),
+      sub('tracking', -3, 'noscript loading stale', '6.0.0', 'Turns client-side caching invalidation messages on or off for the connection.',
+        clientTracking, 'O(1). Some options may introduce additional complexity.'),
       sub('unblock', -3, ADMIN, '5.0.0', 'Wakes a client blocked in a blocking command.', clientUnblock,
         'O(log N) where N is the number of client connections'),
       sub('help', 2, 'loading stale sentinel', '5.0.0', 'Describes the CLIENT subcommands.', (c) => {
@@ -350,6 +339,9 @@ const CLIENT_HELP = [
   '    Name this connection.',
   'SETINFO <LIB-NAME|LIB-VER> <value>',
   '    Record the client library name or version.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Turn client-side caching invalidation messages on or off for this connection.',
   'TRACKINGINFO',
   '    The client-side caching state of this connection.',
   'NO-EVICT (ON|OFF)',
@@ -381,6 +373,7 @@ function resetClient(c: Client): void {
   c.name = '';
   discardTransaction(c);
   resetPubSub(c);
+  disableTracking(c);
   c.flags &= ~(CLIENT_MONITOR | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH | CLIENT_ASKING | CLIENT_READONLY);
 }
 
@@ -522,6 +515,7 @@ export function clientInfo(cl: Client, self: Client, selfArgv: string[]): string
   if (cl.flags & CLIENT_PUBSUB) flags += 'P';
   if (cl.flags & CLIENT_MULTI) flags += 'x';
   if (cl.flags & CLIENT_BLOCKED) flags += 'b';
+  if (cl.tracking !== null) flags += trackingListFlags(cl);
   if (cl.flags & CLIENT_DIRTY_CAS) flags += 'd';
   if (cl.flags & CLIENT_CLOSE_AFTER_REPLY) flags += 'c';
   if (cl.flags & CLIENT_NO_EVICT) flags += 'e';
@@ -544,7 +538,7 @@ export function clientInfo(cl: Client, self: Client, selfArgv: string[]): string
     ` ssub=${cl.shardChannels?.size ?? 0} multi=${inMulti ? cl.multiQueue!.length : -1}` +
     ` qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem} rbs=${rbs} rbp=${cl.replyPeak}` +
     ` obl=${cl.reply.len} oll=0 omem=${omem} tot-mem=${qbuf + argvMem + multiMem + rbs + omem}` +
-    ` events=r${omem > 0 ? 'w' : ''} cmd=${cl.lastCommand} user=${cl.user} redir=-1 resp=${cl.resp}`;
+    ` events=r${omem > 0 ? 'w' : ''} cmd=${cl.lastCommand} user=${cl.user} redir=${trackingRedirect(cl)} resp=${cl.resp}`;
 }
 
 function clientList(c: Client, argv: string[]): void {

@@ -13,6 +13,7 @@ import { forgetPostponed } from './pause.js';
 import { closeIfOverOutputLimit } from './output-limits.js';
 import { clientEviction, noteClientMemory } from './client-evict.js';
 import { server } from './state.js';
+import type { TrackingState } from './tracking.js';
 
 // Client flags (bitmask).
 export const CLIENT_MULTI = 1 << 0;
@@ -81,6 +82,8 @@ export class Client {
   channels: Set<string> | null = null;
   patterns: Set<string> | null = null;
   shardChannels: Set<string> | null = null;
+  /** CLIENT TRACKING state (server/tracking.ts); null while tracking is off. */
+  tracking: TrackingState | null = null;
   /** When the pending output first went over the soft output-buffer limit (ms), or 0. */
   obufSoftLimitSince = 0;
   /** Set by a handler to propagate a different, deterministic form of the command. */

@@ -42,6 +42,7 @@ import { discardTransaction } from '../commands/tx.js';
 import { cluster } from '../cluster/node.js';
 import { clusterRedirect, routedCommand, scriptClusterCheck } from '../cluster/guard.js';
 import { holdUntilMigrated, migrateLocks, touchesMigratingKeys } from '../commands/migrate.js';
+import { limitTableSize, tracking, trackingCommandDone, trackingEnter, trackingLeave } from './tracking.js';
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -98,6 +99,7 @@ export function processCommand(c: Client, argv: string[]): void {
   if (c.flags & CLIENT_ASKING && (c.flags & CLIENT_MULTI) === 0 && c.postponedArgv !== argv && argv[0].toLowerCase() !== 'asking') {
     c.flags &= ~CLIENT_ASKING;
   }
+  if (c.tracking !== null && c.postponedArgv !== argv) trackingCommandDone(c, argv);
   if (skipReply) {
     // A postponed command keeps its CLIENT REPLY SKIP for when it runs.
     if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;
@@ -195,6 +197,8 @@ function processCommandInner(c: Client, argv: string[]): void {
     reject(c, cmd, ERR.oom);
     return;
   }
+  // Client-side caching's key table is kept under tracking-table-max-keys before each command.
+  if (tracking.clients !== 0) limitTableSize(c);
   const diskError = writesDeniedByDiskError();
   if (diskError !== null && (flags & F.WRITE || cmd.name === 'ping')) {
     reject(c, cmd, diskError);
@@ -267,6 +271,8 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   // A blocked client's command runs again when it is served; like Redis, MONITOR sees it once (at
   // its first run) and the statistics count it once (when it completes, see blocking.ts).
   const rerun = servedKey() !== null;
+  const tracked = tracking.clients !== 0;
+  if (tracked) trackingEnter(c, cmd, argv);
   cmd.handler(c, argv);
   const usec = lapMicros(start);
   // Taken at once: EXEC runs its queue through call() on the same client.
@@ -288,6 +294,7 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
     const p = c.propagateArgv ?? argv;
     if (p.length !== 0) propagate(c.db.id, p, to);
   }
+  if (tracked) trackingLeave(c, cmd, argv);
 }
 
 /**

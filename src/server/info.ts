@@ -2,6 +2,7 @@
 // Subsystems that own a section's real numbers (persistence, replication) replace its body with
 // setInfoSection.
 
+import { tracking, trackingTotals } from './tracking.js';
 import { migrateCachedSockets } from '../commands/migrate.js';
 import { usedMemory } from '../keyspace/evict.js';
 import * as os from 'node:os';
@@ -181,7 +182,7 @@ function clientsSection(): string {
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],
     ['blocked_clients', blocked],
-    ['tracking_clients', 0],
+    ['tracking_clients', tracking.clients],
     ['clients_in_timeout_table', 0],
   ]);
 }
@@ -253,6 +254,7 @@ function memorySection(): string {
 
 function statsSection(): string {
   const s = server.stats;
+  const tracked = trackingTotals();
   return fields([
     ['total_connections_received', s.connectionsReceived],
     ['total_commands_processed', s.commandsProcessed],
@@ -292,9 +294,9 @@ function statsSection(): string {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', tracked.keys],
+    ['tracking_total_items', tracked.items],
+    ['tracking_total_prefixes', tracked.prefixes],
     ['unexpected_error_replies', s.unexpectedErrorReplies],
     ['total_error_replies', s.totalErrorReplies],
     ['dump_payload_sanitizations', 0],
