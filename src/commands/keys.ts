@@ -73,8 +73,10 @@ function setWithExpire(db: Db, key: string, v: Value, expire: number): void {
  */
 function transfer(src: Db, srcKey: string, dst: Db, dstKey: string, v: Value, expire: number,
   fromEvent: string, toEvent: string): void {
-  setWithExpire(dst, dstKey, v, expire);
+  // The source goes first, so watchers and tracking clients hear of it before the destination,
+  // as Redis signals them.
   src.delete(srcKey);
+  setWithExpire(dst, dstKey, v, expire);
   notifyKeyspaceEvent(NOTIFY_GENERIC, fromEvent, srcKey, src.id);
   notifyKeyspaceEvent(NOTIFY_GENERIC, toEvent, dstKey, dst.id);
   server.dirty++;
