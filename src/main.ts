@@ -26,7 +26,6 @@ import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
 import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
-import { initLuaModule } from './scripting/lua.js';
 
 let listeners: net.Server[] = [];
 
@@ -62,8 +61,6 @@ export async function startServer(config: Config): Promise<void> {
   initWatch();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
-  // The Lua engine (WebAssembly) compiles asynchronously; function libraries in the data need it.
-  await initLuaModule();
   registerTypeCodecs();
   initReplication();
   initCluster();
