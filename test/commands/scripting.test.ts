@@ -129,6 +129,29 @@ describe('HELP and the debugger', () => {
   });
 });
 
+describe('a server that has not run a script yet', () => {
+  let shoal: RunningServer;
+  beforeAll(async () => {
+    shoal = await startShoal();
+  });
+  afterAll(async () => {
+    await shoal?.stop();
+  });
+
+  it('INFO memory shows both Lua states, as Redis (whose states exist from start-up), and scripts then run', async () => {
+    const c = await RespConn.connect(shoal.port);
+    const info = await c.call('INFO', 'memory');
+    const field = (name: string): number => Number(new RegExp(`\\r\\n${name}:(\\d+)\\r\\n`).exec(info)?.[1]);
+    expect(field('used_memory_lua')).toBeGreaterThan(0);
+    expect(field('used_memory_vm_eval')).toBe(field('used_memory_lua'));
+    expect(field('used_memory_vm_functions')).toBeGreaterThan(0);
+    expect(field('used_memory_vm_total')).toBe(field('used_memory_lua') + field('used_memory_vm_functions'));
+    expect(field('number_of_cached_scripts')).toBe(0);
+    expect(await c.call('EVAL', 'return ARGV[1]', '0', 'x')).toBe('$1\r\nx\r\n');
+    c.close();
+  });
+});
+
 describe('busy scripts inside a transaction', () => {
   let shoal: RunningServer;
   beforeAll(async () => {
