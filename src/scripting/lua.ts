@@ -80,6 +80,8 @@ const SHORT_READ = 12;
 const CODES: number[][] = Array.from({ length: SHORT_READ + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 const WASI_ENOSYS = 52;
+/** The WebAssembly memory's limit (the module's 32-bit pointers, as Emscripten built it). */
+const HEAP_MAX = 2147483648;
 /** Emscripten's syscalls return a negated errno. */
 const nosys = (): number => -WASI_ENOSYS;
 const wasiNosys = (): number => WASI_ENOSYS;
@@ -126,19 +128,23 @@ function luaModule(): LuaModule {
     },
     emscripten_date_now: (): number => Date.now(),
     _emscripten_get_now_is_monotonic: (): number => 1,
-    // malloc asks for more memory: grow by a fifth (at least what was asked), as Emscripten's
-    // runtime does, up to 2 GB.
+    // malloc asks for more memory: as Emscripten's runtime, refuse past 2 GB, else grow by a fifth
+    // (at least what was asked, at most 96 MB more), retrying smaller growths if that fails.
     emscripten_resize_heap(requested: number): number {
+      const want = requested >>> 0;
       const old = memory!.buffer.byteLength;
-      const want = Math.max(requested >>> 0, Math.min(old * 1.2, (requested >>> 0) + 100663296));
-      const size = Math.min(2147483648, Math.ceil(want / 65536) * 65536);
-      if (size <= old) return 0;
-      try {
-        memory!.grow((size - old) / 65536);
-        return 1;
-      } catch {
-        return 0;
+      if (want > HEAP_MAX) return 0;
+      for (let cut = 1; cut <= 4; cut *= 2) {
+        const over = Math.min(old * (1 + 0.2 / cut), want + 100663296);
+        const size = Math.min(HEAP_MAX, Math.ceil(Math.max(want, over) / 65536) * 65536);
+        try {
+          memory!.grow((size - old) / 65536);
+          return 1;
+        } catch {
+          // try a smaller growth
+        }
       }
+      return 0;
     },
     strftime: (): number => 0,
     system: (): number => -1,
