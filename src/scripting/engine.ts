@@ -19,7 +19,7 @@ import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
 import { getUser } from '../acl/users.js';
 import {
-  LUA_OK, LUA_YIELD, LuaVM, MASK_COUNT, MASK_LINE, T_BOOLEAN, T_NIL, T_NUMBER, T_STRING, T_TABLE,
+  LUA_ERRRUN, LUA_OK, LUA_YIELD, LuaVM, MASK_COUNT, MASK_LINE, T_BOOLEAN, T_NIL, T_NUMBER, T_STRING, T_TABLE,
 } from './lua.js';
 import { PRELUDE } from './prelude.js';
 
@@ -101,7 +101,7 @@ export class ScriptEngine {
   /** The coroutine scripts run in (so that a busy script can yield), and its anchor. */
   private co = 0;
   private coRef = 0n;
-  private readonly runRef: bigint;
+  private readonly failedRef: bigint;
   private readonly bindRef: bigint;
   private readonly memoryRef: bigint;
   private readonly gcRef: bigint;
@@ -150,8 +150,8 @@ export class ScriptEngine {
     const err = vm.load(L, PRELUDE, '=prelude');
     if (err !== null) throw new Error(err);
     if (m._lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) throw new Error(vm.toString(L, -1));
-    vm.getField(L, -1, 'run');
-    this.runRef = vm.ref();
+    vm.getField(L, -1, 'failed');
+    this.failedRef = vm.ref();
     vm.getField(L, -1, 'bind');
     this.bindRef = vm.ref();
     vm.getField(L, -1, 'memory');
@@ -272,7 +272,7 @@ export class ScriptEngine {
     sc.user = c.user;
     sc.reply.resp = 2;
     if (c.flags & CLIENT_MULTI) sc.flags |= CLIENT_MULTI;
-    vm.pushRef(co, this.runRef);
+    // The function is the coroutine's body: no wrapper, an error stops the coroutine where it was.
     vm.pushRef(co, ref);
     this.pushArray(co, argv, firstKey, firstKey + numkeys);
     this.pushArray(co, argv, firstKey + numkeys, argv.length);
@@ -290,7 +290,7 @@ export class ScriptEngine {
     }
     // The pipeline's clock: the end of the previous command, which is when this one began.
     run.start = run.sliceStart = clock.last;
-    this.resume(run, run.evalMode ? 1 : 3);
+    this.resume(run, run.evalMode ? 0 : 2);
   }
 
   private pushArray(L: number, argv: string[], from: number, to: number): void {
@@ -333,15 +333,14 @@ export class ScriptEngine {
     }
     const c = run.caller;
     if (rc === LUA_OK) {
-      // The runner returned ok, result-or-error.
-      if (m._lua_toboolean(co, 1)) {
-        replyWithResult(this.vm, co, 2, c.reply, run.sc.reply.resp);
-      } else {
-        this.replyError(run, co, 2);
-      }
+      // The script's first result (nil when it returned none).
+      m._lua_settop(co, 1);
+      replyWithResult(this.vm, co, 1, c.reply, run.sc.reply.resp);
       m._lua_settop(co, 0);
+    } else if (rc === LUA_ERRRUN) {
+      this.replyFailure(run);
     } else {
-      // Only an error outside the runner's protection lands here (out of memory).
+      // Out of memory: a message without a position, as Lua raises it without a handler.
       c.reply.error(ERR.scriptRun(run.name, this.vm.toString(co, -1)));
       this.resetThread();
     }
@@ -433,6 +432,20 @@ export class ScriptEngine {
       // Only where Lua can suspend (not inside a C function calling back into Lua); the next hook retries.
       if (m._lua_isyieldable(L)) m._lua_yieldk(L, 0, 0, 0);
     }
+  }
+
+  /** Reply with the error the coroutine stopped on (as an error table with its position), then reset it. */
+  private replyFailure(run: ScriptRun): void {
+    const vm = this.vm;
+    const m = vm.m;
+    const L = this.L;
+    vm.pushRef(L, this.failedRef);
+    vm.pushRef(L, this.coRef);
+    m._lua_xmove(this.co, L, 1);
+    if (m._lua_pcallk(L, 2, 1, 0, 0, 0) === LUA_OK) this.replyError(run, L, m._lua_gettop(L));
+    else run.caller.reply.error(ERR.scriptRun(run.name, vm.toString(L, -1)));
+    m._lua_settop(L, 0);
+    this.resetThread();
   }
 
   /** The error reply for an error table (or anything else) at idx, as Redis formats it. */

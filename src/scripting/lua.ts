@@ -59,6 +59,7 @@ interface LuaModule {
 
 export const LUA_OK = 0;
 export const LUA_YIELD = 1;
+export const LUA_ERRRUN = 2;
 export const T_NIL = 0;
 export const T_BOOLEAN = 1;
 export const T_NUMBER = 3;
