@@ -21,6 +21,7 @@ import { ksKeynum } from './keyspecs.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 
 interface CachedScript {
+  sha: string;
   body: string;
   ref: bigint;
   flags: number;
@@ -28,6 +29,8 @@ interface CachedScript {
 
 let engine: ScriptEngine | null = null;
 const scripts = new Map<string, CachedScript>();
+/** The same scripts by body: EVAL finds its script without hashing the body (1.4 us a call). */
+const byBody = new Map<string, CachedScript>();
 /** Bytes of script bodies in the cache (INFO used_memory_scripts_eval). */
 let scriptsBytes = 0;
 
@@ -65,10 +68,11 @@ export function shebangFlags(body: string): { flags: number; skip: number } | st
   return { flags, skip: end };
 }
 
-/** Compile and cache a script body; returns its sha or replies with the error (null). */
-function createScript(c: Client, body: string): string | null {
+/** Compile and cache a script body; returns the script or replies with the error (null). */
+function createScript(c: Client, body: string): CachedScript | null {
+  const known = byBody.get(body);
+  if (known !== undefined) return known;
   const sha = sha1hex(body);
-  if (scripts.has(sha)) return sha;
   const sb = shebangFlags(body);
   if (typeof sb === 'string') {
     c.reply.error(sb);
@@ -80,9 +84,16 @@ function createScript(c: Client, body: string): string | null {
     c.reply.error(ERR.scriptCompile(luaCompileError(ref)));
     return null;
   }
-  scripts.set(sha, { body, ref, flags: sb.flags });
+  const script = { sha, body, ref, flags: sb.flags };
+  scripts.set(sha, script);
+  byBody.set(body, script);
   scriptsBytes += body.length + 40;
-  return sha;
+  return script;
+}
+
+/** The cached script a sha names, in any case (clients mostly send it lowercase, as it is stored). */
+function cachedScript(sha: string): CachedScript | null {
+  return scripts.get(sha) ?? scripts.get(sha.toLowerCase()) ?? null;
 }
 
 /** Parse numkeys as Redis does for EVAL and FCALL; null after replying with the error. */
@@ -180,20 +191,19 @@ function evalGeneric(c: Client, argv: string[], isSha: boolean, ro: boolean): vo
   }
   const numkeys = parseNumkeys(c, argv);
   if (numkeys === null) return;
-  let sha: string | null;
+  let script: CachedScript | null;
   if (isSha) {
-    sha = argv[1].toLowerCase();
-    if (!scripts.has(sha)) {
+    script = cachedScript(argv[1]);
+    if (script === null) {
       c.reply.error(ERR.noScript);
       return;
     }
   } else {
-    sha = createScript(c, argv[1]);
-    if (sha === null) return;
+    script = createScript(c, argv[1]);
+    if (script === null) return;
   }
-  const script = scripts.get(sha)!;
   if (!mayRun(c, script.flags, ro)) return;
-  startRun(newRun(evalEngine(), c, sha, script.flags, ro, true, argv), script.ref, argv, numkeys);
+  startRun(newRun(evalEngine(), c, script.sha, script.flags, ro, true, argv), script.ref, argv, numkeys);
 }
 
 /** The key positions of EVAL/EVALSHA/FCALL and their _RO forms: numkeys keys after argv[2]. */
@@ -222,8 +232,8 @@ function evalWrites(argv: string[]): boolean {
 
 /** EVALSHA's flags for routing: an unknown script keeps the command's flags. */
 function evalshaWrites(argv: string[]): boolean {
-  const s = scripts.get(argv[1].toLowerCase());
-  return s !== undefined && flagsWrite(s.flags);
+  const s = cachedScript(argv[1]);
+  return s !== null && flagsWrite(s.flags);
 }
 
 /** SCRIPT KILL and FUNCTION KILL. */
@@ -264,6 +274,7 @@ function scriptFlush(c: Client, argv: string[]): void {
   }
   if (engine !== null) for (const s of scripts.values()) engine.release(s.ref);
   scripts.clear();
+  byBody.clear();
   scriptsBytes = 0;
   c.reply.ok();
 }
@@ -384,8 +395,8 @@ export const commands: CommandDef[] = [
         complexity: 'O(N) with N being the length in bytes of the script body.',
         docs: { args: [{ name: 'script', type: 'string' }] },
         handler(c, argv) {
-          const sha = createScript(c, argv[2]);
-          if (sha !== null) c.reply.bulk(sha);
+          const script = createScript(c, argv[2]);
+          if (script !== null) c.reply.bulk(script.sha);
         },
       },
     ],
