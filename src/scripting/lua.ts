@@ -79,6 +79,10 @@ const SHORT = 24;
  */
 const SHORT_READ = 12;
 const CODES: number[][] = Array.from({ length: SHORT_READ + 1 }, (_, n) => new Array<number>(n).fill(0));
+/** Lua interns strings up to this length: the same text is the same address while it lives. */
+const INTERNED = 40;
+/** Slots of the cache of recent short strings, by address (a power of two). */
+const RECENT = 256;
 
 const WASI_ENOSYS = 52;
 /** The WebAssembly memory's limit (the module's 32-bit pointers, as Emscripten built it). */
@@ -230,6 +234,14 @@ export class LuaVM {
   private readonly names = new Map<string, number>();
   /** The field name "ok" (status replies, on every redis.call of a write). */
   readonly OK: number;
+  /**
+   * Short strings lately pushed or read, by the address of their Lua copy: the keys and arguments
+   * a script was given and the constants it passes to redis.call come back from Lua at the same
+   * addresses, and comparing the bytes is cheaper than making a new JS string (which a key's Map
+   * lookup must then hash again). An address may have been freed and reused: the bytes decide.
+   */
+  private readonly recentAt = new Array<number>(RECENT).fill(0);
+  private readonly recent = new Array<string>(RECENT).fill('');
 
   constructor() {
     const m = (this.m = luaModule());
@@ -287,7 +299,12 @@ export class LuaVM {
   }
 
   pushString(L: number, s: string): void {
-    this.m._lua_pushlstring(L, this.stage(s), s.length);
+    const p = this.m._lua_pushlstring(L, this.stage(s), s.length);
+    if (s.length <= INTERNED) {
+      const slot = (p >>> 3) & (RECENT - 1);
+      this.recentAt[slot] = p;
+      this.recent[slot] = s;
+    }
   }
 
   /** Push buf[from, from + n) as a Lua string. */
@@ -310,12 +327,29 @@ export class LuaVM {
     const h = this.mem();
     const o = this.outPtr;
     const n = h[o] | (h[o + 1] << 8) | (h[o + 2] << 16) | (h[o + 3] << 24);
-    if (n > SHORT_READ) return h.latin1Slice(p, p + n);
-    // Not by concatenation: from 13 characters on that makes a rope, which the first hash (the
-    // key's Map lookup) must flatten, at twice the cost of the string itself.
-    const codes = CODES[n];
-    for (let i = 0; i < n; i++) codes[i] = h[p + i];
-    return String.fromCharCode.apply(null, codes);
+    if (n > INTERNED) return h.latin1Slice(p, p + n);
+    const slot = (p >>> 3) & (RECENT - 1);
+    if (this.recentAt[slot] === p) {
+      const known = this.recent[slot];
+      if (known.length === n) {
+        let i = 0;
+        while (i < n && h[p + i] === known.charCodeAt(i)) i++;
+        if (i === n) return known;
+      }
+    }
+    let s: string;
+    if (n > SHORT_READ) {
+      s = h.latin1Slice(p, p + n);
+    } else {
+      // Not by concatenation: from 13 characters on that makes a rope, which the first hash (the
+      // key's Map lookup) must flatten, at twice the cost of the string itself.
+      const codes = CODES[n];
+      for (let i = 0; i < n; i++) codes[i] = h[p + i];
+      s = String.fromCharCode.apply(null, codes);
+    }
+    this.recentAt[slot] = p;
+    this.recent[slot] = s;
+    return s;
   }
 
   /** Compile a chunk; on failure the error message is returned instead (and nothing is pushed). */

@@ -150,6 +150,16 @@ describe('a server that has not run a script yet', () => {
     expect(await c.call('EVAL', 'return ARGV[1]', '0', 'x')).toBe('$1\r\nx\r\n');
     c.close();
   });
+
+  it('strings keep their values when Lua frees them and reuses their addresses for others', async () => {
+    const c = await RespConn.connect(shoal.port);
+    // Same-length strings made and dropped in turn, collected every time: a string read from Lua
+    // must not be taken for another that lived at the same address.
+    const script = "for i = 1, 500 do local s = string.format('%05d', i) collectgarbage() " +
+      "if redis.call('ECHO', s) ~= s or redis.call('ECHO', ARGV[1] .. i) ~= ARGV[1] .. i then return i end end return 0";
+    expect(await c.call('EVAL', script, '0', 'k')).toBe(':0\r\n');
+    c.close();
+  });
 });
 
 describe('busy scripts inside a transaction', () => {
