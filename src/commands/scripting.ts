@@ -14,7 +14,7 @@ import { CLIENT_ASKING, CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, CLIENT
 import { parseInt64 } from '../protocol/format.js';
 import {
   SCRIPT_FLAG_NAMES, SF_ALLOW_CROSS_SLOT, SF_ALLOW_OOM, SF_ALLOW_STALE, SF_EVAL_COMPAT, SF_NO_CLUSTER, SF_NO_WRITES, ScriptEngine,
-  luaCompileError, runningScript, sha1hex, type ScriptRun,
+  luaCompileError, mayLoop, runningScript, sha1hex, type ScriptRun,
 } from '../scripting/engine.js';
 import { replyHelp } from './help.js';
 import { ksKeynum } from './keyspecs.js';
@@ -25,6 +25,8 @@ interface CachedScript {
   body: string;
   ref: bigint;
   flags: number;
+  /** The busy-script hook is needed (engine.ts mayLoop). */
+  loops: boolean;
 }
 
 let engine: ScriptEngine | null = null;
@@ -79,12 +81,13 @@ function createScript(c: Client, body: string): CachedScript | null {
     return null;
   }
   // The shebang line is left out but its line feed kept, so line numbers stay the user's.
-  const ref = evalEngine().compile(sb.skip === 0 ? body : body.slice(sb.skip));
+  const code = sb.skip === 0 ? body : body.slice(sb.skip);
+  const ref = evalEngine().compile(code);
   if (typeof ref === 'string') {
     c.reply.error(ERR.scriptCompile(luaCompileError(ref)));
     return null;
   }
-  const script = { sha, body, ref, flags: sb.flags };
+  const script = { sha, body, ref, flags: sb.flags, loops: mayLoop(code) };
   scripts.set(sha, script);
   byBody.set(body, script);
   scriptsBytes += body.length + 40;
@@ -171,10 +174,13 @@ export function newRun(
   return run;
 }
 
-/** Start a run; while it is busy the pipeline answers -BUSY, and it is cleared when it finishes. */
-export function startRun(run: ScriptRun, ref: bigint, argv: string[], numkeys: number): void {
+/**
+ * Start a run; while it is busy the pipeline answers -BUSY, and it is cleared when it finishes.
+ * `loops`: the code may loop, so it needs the busy-script hook (always so for functions).
+ */
+export function startRun(run: ScriptRun, ref: bigint, argv: string[], numkeys: number, loops = true): void {
   busyScript.evalMode = run.evalMode;
-  run.engine.start(run, ref, argv, 3, numkeys);
+  run.engine.start(run, ref, argv, 3, numkeys, loops);
   if (run.busy) busyScript.run = run;
 }
 
@@ -203,7 +209,7 @@ function evalGeneric(c: Client, argv: string[], isSha: boolean, ro: boolean): vo
     if (script === null) return;
   }
   if (!mayRun(c, script.flags, ro)) return;
-  startRun(newRun(evalEngine(), c, script.sha, script.flags, ro, true, argv), script.ref, argv, numkeys);
+  startRun(newRun(evalEngine(), c, script.sha, script.flags, ro, true, argv), script.ref, argv, numkeys, script.loops);
 }
 
 /** The key positions of EVAL/EVALSHA/FCALL and their _RO forms: numkeys keys after argv[2]. */

@@ -1,7 +1,7 @@
 // Lua code run once in every scripting state, before any user code: Redis's Lua 5.1 dialect on top
 // of Lua 5.4 (docs/SCRIPTING.md lists what is emulated and what is not), the error handler that adds
-// the script position to errors, and the globals protection. It returns the internal functions the
-// engine needs (the runner and the helpers), which never become visible to scripts.
+// the script position of errors, and the globals protection. It returns the internal functions the
+// engine needs, which never become visible to scripts.
 // The native redis.* functions are installed by the engine into `redis` before this runs.
 
 export const PRELUDE = String.raw`
@@ -16,6 +16,10 @@ local tpack, tunpack, tconcat = table.pack, table.unpack, table.concat
 local pcall = pcall
 local dgetinfo = debug.getinfo
 local rawtostring = tostring
+-- The engine's native that turns the busy-script hook on, for code compiled at run time (the
+-- engine leaves it off for scripts that cannot loop); not for scripts to see.
+local armhook = redis.__armhook
+redis.__armhook = nil
 
 -- ---------------------------------------------------------------- Lua 5.1 dialect
 -- Floats print as in Lua 5.1 (%.14g): 10/2 is "5", not "5.0".
@@ -541,8 +545,8 @@ setmetatable(G, {
 local env = readonly(G)
 rawset(G, '_G', env)
 -- Code compiled at run time sees the same view; text only (no precompiled bytecode).
-rawset(G, 'load', function(chunk, chunkname) return rawload(chunk, chunkname, 't', env) end)
-rawset(G, 'loadstring', function(s, chunkname) return rawload(s, chunkname, 't', env) end)
+rawset(G, 'load', function(chunk, chunkname) armhook() return rawload(chunk, chunkname, 't', env) end)
+rawset(G, 'loadstring', function(s, chunkname) armhook() return rawload(s, chunkname, 't', env) end)
 
 -- ---------------------------------------------------------------- function libraries
 -- Library code (functions state) runs in its own view of the globals. While FUNCTION LOAD runs a

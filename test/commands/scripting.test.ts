@@ -88,6 +88,19 @@ describe('busy scripts', () => {
     a.close();
     b.close();
   });
+
+  it('a loop in code the script compiles at run time makes it busy and killable too', async () => {
+    const a = await RespConn.connect(shoal.port);
+    const b = await RespConn.connect(shoal.port);
+    // The script itself has no loop (it runs without the hook until it compiles code).
+    a.send('EVAL', 'return loadstring(ARGV[1])()', '0', 'local i = 0 while true do i = i + 1 end');
+    await until('the script to be busy', async () => (await b.call('PING')).startsWith('-BUSY'), 10000, 20);
+    expect(await b.call('SCRIPT', 'KILL')).toBe('+OK\r\n');
+    expect((await a.read(1))[0]).toMatch(/^-ERR Script killed by user with SCRIPT KILL\.\.\. script: [0-9a-f]{40}, on /);
+    expect(await a.call('EVAL', 'return ARGV[1]', '0', 'after')).toBe('$5\r\nafter\r\n');
+    a.close();
+    b.close();
+  });
 });
 
 describe('HELP and the debugger', () => {
