@@ -1,7 +1,7 @@
 // The Lua engine: reference Lua 5.4 compiled to WebAssembly (the build the `wasmoon` package ships),
 // driven through its raw C API so strings cross the boundary as bytes (latin1 strings on our side,
-// binary safe). bench/lua-engine.mjs measured it against
-// fengari (pure JS): half the per-call cost, 8x the VM speed; see docs/SCRIPTING.md.
+// binary safe). bench/lua-engine.mjs measured it against fengari (pure JS): half the per-call cost,
+// 8x the VM speed; see docs/SCRIPTING.md.
 
 import { readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
