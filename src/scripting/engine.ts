@@ -363,7 +363,7 @@ export class ScriptEngine {
     } else if (rc === LUA_ERRRUN) {
       this.replyFailure(run);
     } else {
-      // Out of memory: a message without a position, as Lua raises it without a handler.
+      // Out of memory, or an error while handling one: a bare message, as Lua gives no position.
       c.reply.error(ERR.scriptRun(run.name, this.vm.toString(co, -1)));
       this.resetThread();
     }
