@@ -27,7 +27,6 @@ import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
 import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
-import { initLuaModule } from './scripting/lua.js';
 
 let listeners: net.Server[] = [];
 
@@ -64,8 +63,6 @@ export async function startServer(config: Config): Promise<void> {
   initTracking();
   initAcl(config.get('aclfile'), config.get('user'));
   startActiveExpire();
-  // The Lua engine (WebAssembly) compiles asynchronously; function libraries in the data need it.
-  await initLuaModule();
   registerTypeCodecs();
   initReplication();
   initCluster();

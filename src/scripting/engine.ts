@@ -19,7 +19,7 @@ import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
 import { getUser } from '../acl/users.js';
 import {
-  LUA_OK, LUA_YIELD, LuaVM, MASK_COUNT, MASK_LINE, T_BOOLEAN, T_NIL, T_NUMBER, T_STRING, T_TABLE,
+  LUA_ERRRUN, LUA_OK, LUA_YIELD, LuaVM, MASK_COUNT, MASK_LINE, T_BOOLEAN, T_NIL, T_NUMBER, T_STRING, T_TABLE,
 } from './lua.js';
 import { PRELUDE } from './prelude.js';
 
@@ -90,6 +90,21 @@ export function sha1hex(s: string): string {
 
 /** How many instructions between two looks at the clock. */
 const HOOK_COUNT = 100000;
+/**
+ * A script without a loop or a function of its own (so no recursion either) runs each of its
+ * instructions once at most, and up to this length it has far fewer than HOOK_COUNT: the count
+ * hook could not fire in its code, and it runs without one (with a count hook Lua calls out on
+ * every instruction: 5% of an EVALSHA). What it calls keeps its own pace: the C functions, and our
+ * Lua stand-ins for Redis's C libraries (cjson...), which Redis's hook does not interrupt either.
+ * Code it compiles at run time (load) turns the hook on.
+ */
+const LOOPLESS_MAX = 10000;
+const LOOP_WORDS = /\b(?:for|while|repeat|goto|function)\b/;
+
+/** Whether a script body needs the busy-script hook (see LOOPLESS_MAX). */
+export function mayLoop(body: string): boolean {
+  return body.length > LOOPLESS_MAX || LOOP_WORDS.test(body);
+}
 /** Once busy, a script runs this long between two turns of the event loop. */
 const BUSY_SLICE_MS = 20;
 
@@ -101,7 +116,7 @@ export class ScriptEngine {
   /** The coroutine scripts run in (so that a busy script can yield), and its anchor. */
   private co = 0;
   private coRef = 0n;
-  private readonly runRef: bigint;
+  private readonly failedRef: bigint;
   private readonly bindRef: bigint;
   private readonly memoryRef: bigint;
   private readonly gcRef: bigint;
@@ -113,7 +128,7 @@ export class ScriptEngine {
   readonly run: ScriptRun;
   private readonly hook: number;
   private gcCount = 0;
-  /** Whether the count hook is installed on the coroutine. */
+  /** Whether the count hook is installed on the coroutine (it stays there between scripts that need it). */
   private hooked = false;
   /** This engine froze the dataset for a busy script (and unfreezes it when the script ends). */
   private froze = false;
@@ -140,6 +155,7 @@ export class ScriptEngine {
     nat('setresp', (l) => this.setResp(l));
     nat('set_repl', (l) => this.setRepl(l));
     nat('acl_check_cmd', (l) => this.aclCheck(l));
+    nat('__armhook', () => this.armHook());
     vm.pushString(L, REDIS_VERSION);
     vm.setField(L, -2, 'REDIS_VERSION');
     const [maj, min, patch] = REDIS_VERSION.split('.').map(Number);
@@ -150,8 +166,8 @@ export class ScriptEngine {
     const err = vm.load(L, PRELUDE, '=prelude');
     if (err !== null) throw new Error(err);
     if (m._lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) throw new Error(vm.toString(L, -1));
-    vm.getField(L, -1, 'run');
-    this.runRef = vm.ref();
+    vm.getField(L, -1, 'failed');
+    this.failedRef = vm.ref();
     vm.getField(L, -1, 'bind');
     this.bindRef = vm.ref();
     vm.getField(L, -1, 'memory');
@@ -262,7 +278,7 @@ export class ScriptEngine {
    * Run function `ref` for `run`, replying to run.caller. EVAL scripts get KEYS and ARGV as globals,
    * functions get them as their two arguments.
    */
-  start(run: ScriptRun, ref: bigint, argv: string[], firstKey: number, numkeys: number): void {
+  start(run: ScriptRun, ref: bigint, argv: string[], firstKey: number, numkeys: number, loops: boolean): void {
     const vm = this.vm;
     const m = vm.m;
     const co = this.co;
@@ -272,7 +288,7 @@ export class ScriptEngine {
     sc.user = c.user;
     sc.reply.resp = 2;
     if (c.flags & CLIENT_MULTI) sc.flags |= CLIENT_MULTI;
-    vm.pushRef(co, this.runRef);
+    // The function is the coroutine's body: no wrapper, an error stops the coroutine where it was.
     vm.pushRef(co, ref);
     this.pushArray(co, argv, firstKey, firstKey + numkeys);
     this.pushArray(co, argv, firstKey + numkeys, argv.length);
@@ -282,15 +298,22 @@ export class ScriptEngine {
     }
     current = run;
     beginAtomic();
-    // The count hook stays on the coroutine between scripts; it is only switched with the setting.
-    const hooked = server.config.num('busy-reply-threshold') > 0;
-    if (hooked !== this.hooked) {
-      this.hooked = hooked;
-      m._lua_sethook(co, hooked ? this.hook : 0, hooked ? MASK_COUNT : 0, hooked ? HOOK_COUNT : 0);
-    }
+    this.setHook(loops && server.config.num('busy-reply-threshold') > 0);
     // The pipeline's clock: the end of the previous command, which is when this one began.
     run.start = run.sliceStart = clock.last;
-    this.resume(run, run.evalMode ? 1 : 3);
+    this.resume(run, run.evalMode ? 0 : 2);
+  }
+
+  private setHook(on: boolean): void {
+    if (on === this.hooked) return;
+    this.hooked = on;
+    this.vm.m._lua_sethook(this.co, on ? this.hook : 0, on ? MASK_COUNT : 0, on ? HOOK_COUNT : 0);
+  }
+
+  /** load/loadstring in a script that started without the hook: the code they compile may loop. */
+  private armHook(): number {
+    if (current !== null && server.config.num('busy-reply-threshold') > 0) this.setHook(true);
+    return 0;
   }
 
   private pushArray(L: number, argv: string[], from: number, to: number): void {
@@ -333,15 +356,14 @@ export class ScriptEngine {
     }
     const c = run.caller;
     if (rc === LUA_OK) {
-      // The runner returned ok, result-or-error.
-      if (m._lua_toboolean(co, 1)) {
-        replyWithResult(this.vm, co, 2, c.reply, run.sc.reply.resp);
-      } else {
-        this.replyError(run, co, 2);
-      }
+      // The script's first result (nil when it returned none).
+      m._lua_settop(co, 1);
+      replyWithResult(this.vm, co, 1, c.reply, run.sc.reply.resp);
       m._lua_settop(co, 0);
+    } else if (rc === LUA_ERRRUN) {
+      this.replyFailure(run);
     } else {
-      // Only an error outside the runner's protection lands here (out of memory).
+      // Out of memory, or an error while handling one: a bare message, as Lua gives no position.
       c.reply.error(ERR.scriptRun(run.name, this.vm.toString(co, -1)));
       this.resetThread();
     }
@@ -433,6 +455,20 @@ export class ScriptEngine {
       // Only where Lua can suspend (not inside a C function calling back into Lua); the next hook retries.
       if (m._lua_isyieldable(L)) m._lua_yieldk(L, 0, 0, 0);
     }
+  }
+
+  /** Reply with the error the coroutine stopped on (as an error table with its position), then reset it. */
+  private replyFailure(run: ScriptRun): void {
+    const vm = this.vm;
+    const m = vm.m;
+    const L = this.L;
+    vm.pushRef(L, this.failedRef);
+    vm.pushRef(L, this.coRef);
+    m._lua_xmove(this.co, L, 1);
+    if (m._lua_pcallk(L, 2, 1, 0, 0, 0) === LUA_OK) this.replyError(run, L, m._lua_gettop(L));
+    else run.caller.reply.error(ERR.scriptRun(run.name, vm.toString(L, -1)));
+    m._lua_settop(L, 0);
+    this.resetThread();
   }
 
   /** The error reply for an error table (or anything else) at idx, as Redis formats it. */

@@ -1,9 +1,10 @@
-// The Lua engine: reference Lua 5.4 compiled to WebAssembly (the `wasmoon` package), driven through
-// its raw C API so strings cross the boundary as bytes (latin1 strings on our side, binary safe)
-// rather than through wasmoon's UTF-8 conversions. bench/lua-engine.mjs measured it against
-// fengari (pure JS): half the per-call cost, 8x the VM speed; see docs/SCRIPTING.md.
+// The Lua engine: reference Lua 5.4 compiled to WebAssembly (the build the `wasmoon` package ships),
+// driven through its raw C API so strings cross the boundary as bytes (latin1 strings on our side,
+// binary safe). bench/lua-engine.mjs measured it against fengari (pure JS): half the per-call cost,
+// 8x the VM speed; see docs/SCRIPTING.md.
 
-import { LuaFactory } from 'wasmoon';
+import { readFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** The raw exports we use (emscripten names, pointers are numbers, lua_Integer is a bigint). */
 interface LuaModule {
@@ -58,6 +59,7 @@ interface LuaModule {
 
 export const LUA_OK = 0;
 export const LUA_YIELD = 1;
+export const LUA_ERRRUN = 2;
 export const T_NIL = 0;
 export const T_BOOLEAN = 1;
 export const T_NUMBER = 3;
@@ -70,40 +72,154 @@ export const MASK_COUNT = 8;
 let mod: LuaModule | null = null;
 /** Strings up to this length cross the boundary byte by byte in JS rather than through Buffer's binding. */
 const SHORT = 24;
+/**
+ * Strings up to this length are read from the wasm memory through fromCharCode on a reused array
+ * of their length (longer ones through Buffer's binding, cheaper from there on: bench 74 against
+ * 94 ns at 12 bytes, 97 against 99 at 16).
+ */
+const SHORT_READ = 12;
+const CODES: number[][] = Array.from({ length: SHORT_READ + 1 }, (_, n) => new Array<number>(n).fill(0));
+/** Lua interns strings up to this length: the same text is the same address while it lives. */
+const INTERNED = 40;
+/** Slots of the cache of recent short strings, by address (a power of two). */
+const RECENT = 256;
 
-/** Load the WebAssembly module once, before any state is created (the server awaits it at startup). */
-export async function initLuaModule(): Promise<void> {
-  if (mod !== null) return;
-  // The glue's exported wrappers check the runtime state and format two assertion messages on every
-  // call (8.5% of an EVALSHA in a CPU profile); the instance's own exports do not. They are taken
-  // from the instantiation, which the glue does not otherwise expose.
-  const instantiate = WebAssembly.instantiate;
-  let exports: WebAssembly.Exports | null = null;
-  const capture = async (...args: Parameters<typeof WebAssembly.instantiate>): Promise<unknown> => {
-    const r = (await (instantiate as (...a: unknown[]) => Promise<unknown>).apply(WebAssembly, args)) as
-      WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance;
-    exports = ('instance' in r ? r.instance : r).exports;
-    return r;
+const WASI_ENOSYS = 52;
+/** The WebAssembly memory's limit (the module's 32-bit pointers, as Emscripten built it). */
+const HEAP_MAX = 2147483648;
+/** Emscripten's syscalls return a negated errno. */
+const nosys = (): number => -WASI_ENOSYS;
+const wasiNosys = (): number => WASI_ENOSYS;
+
+/**
+ * Load the WebAssembly module, synchronously, the first time a state is created (a server that
+ * never runs a script never pays for it). The module is wasmoon's build of Lua 5.4, instantiated
+ * here without wasmoon's JS glue: the glue can only start asynchronously, costs 40 ms to import and
+ * initialise, and wraps every call it makes (the setjmp trampoline below included) in assertion
+ * checks that format their messages each time. The imports Lua reaches are the setjmp/longjmp
+ * pair, the clock, the heap growth and stderr; the rest (files, processes, time zones) belong to
+ * the io and os libraries, which scripts do not have.
+ */
+function luaModule(): LuaModule {
+  if (mod !== null) return mod;
+  const file = createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm');
+  const module = new WebAssembly.Module(readFileSync(file));
+  let ex: Record<string, CallableFunction> = {};
+  let memory: WebAssembly.Memory | null = null;
+  let table: WebAssembly.Table | null = null;
+  /** The table's functions, read once (Table.get is a call into the engine). */
+  const fns: (CallableFunction | undefined)[] = [];
+  const env = {
+    // Lua's setjmp: run table function `fn` and turn a longjmp out of it (a thrown number) into
+    // setThrew, which the caller's setjmp test reads. Anything else is a JS exception and unwinds.
+    invoke_vii(fn: number, a: number, b: number): void {
+      const sp = ex.stackSave();
+      try {
+        (fns[fn] ?? (fns[fn] = table!.get(fn) as CallableFunction))(a, b);
+      } catch (e) {
+        ex.stackRestore(sp);
+        if (typeof e !== 'number') throw e;
+        ex.setThrew(1, 0);
+      }
+    },
+    _emscripten_throw_longjmp(): never {
+      throw Infinity;
+    },
+    abort(): never {
+      throw new Error('Lua called abort()');
+    },
+    exit(code: number): never {
+      throw new Error(`Lua called exit(${code})`);
+    },
+    emscripten_date_now: (): number => Date.now(),
+    _emscripten_get_now_is_monotonic: (): number => 1,
+    // malloc asks for more memory: as Emscripten's runtime, refuse past 2 GB, else grow by a fifth
+    // (at least what was asked, at most 96 MB more), retrying smaller growths if that fails.
+    emscripten_resize_heap(requested: number): number {
+      const want = requested >>> 0;
+      const old = memory!.buffer.byteLength;
+      if (want > HEAP_MAX) return 0;
+      for (let cut = 1; cut <= 4; cut *= 2) {
+        const over = Math.min(old * (1 + 0.2 / cut), want + 100663296);
+        const size = Math.min(HEAP_MAX, Math.ceil(Math.max(want, over) / 65536) * 65536);
+        try {
+          memory!.grow((size - old) / 65536);
+          return 1;
+        } catch {
+          // try a smaller growth
+        }
+      }
+      return 0;
+    },
+    strftime: (): number => 0,
+    system: (): number => -1,
+    _mktime_js: (): number => -1,
+    _localtime_js: (): void => {},
+    _gmtime_js: (): void => {},
+    _tzset_js: (): void => {},
+    __syscall_openat: nosys, __syscall_fcntl64: nosys, __syscall_ioctl: nosys, __syscall_dup3: nosys,
+    __syscall_unlinkat: nosys, __syscall_rmdir: nosys, __syscall_renameat: nosys, __syscall_readlinkat: nosys,
   };
-  (WebAssembly as { instantiate: unknown }).instantiate = capture;
-  let glue: { HEAPU8: Uint8Array; addFunction: LuaModule['addFunction'] };
-  try {
-    glue = (await new LuaFactory().getLuaModule()).module as unknown as typeof glue;
-  } finally {
-    (WebAssembly as { instantiate: unknown }).instantiate = instantiate;
-  }
-  // A plain object (not Object.create(null), which V8 keeps as a slow dictionary) so the calls are
-  // inline-cached property loads.
-  const raw: Record<string, unknown> = {};
-  if (exports !== null) {
-    for (const [k, v] of Object.entries(exports as WebAssembly.Exports)) if (typeof v === 'function') raw[`_${k}`] = v;
-    raw.memory = (exports as WebAssembly.Exports).memory;
-  }
-  // Anything the instance does not export under its C name stays with the glue's wrapper.
-  for (const k of Object.keys(glue)) if (k.startsWith('_') && !(k in raw)) raw[k] = (glue as unknown as Record<string, unknown>)[k];
-  raw.addFunction = glue.addFunction;
-  if (raw.memory === undefined) Object.defineProperty(raw, 'memory', { get: () => ({ buffer: glue.HEAPU8.buffer }) });
-  mod = raw as unknown as LuaModule;
+  const wasi = {
+    // Only Lua's panic and warning messages: to our stderr.
+    fd_write(fd: number, iov: number, iovcnt: number, pnum: number): number {
+      const h = Buffer.from(memory!.buffer);
+      let n = 0;
+      for (let i = 0; i < iovcnt; i++) {
+        const p = h.readUInt32LE(iov + 8 * i);
+        const len = h.readUInt32LE(iov + 8 * i + 4);
+        if (fd === 1 || fd === 2) writeSync(2, h.subarray(p, p + len));
+        n += len;
+      }
+      h.writeUInt32LE(n, pnum);
+      return 0;
+    },
+    // An empty environment (getenv, at the package library's start).
+    environ_sizes_get(pcount: number, psize: number): number {
+      const h = Buffer.from(memory!.buffer);
+      h.writeUInt32LE(0, pcount);
+      h.writeUInt32LE(0, psize);
+      return 0;
+    },
+    environ_get: (): number => 0,
+    fd_read: wasiNosys, fd_close: wasiNosys, fd_seek: wasiNosys,
+  };
+  const instance = new WebAssembly.Instance(module, { env, wasi_snapshot_preview1: wasi });
+  ex = instance.exports as unknown as Record<string, CallableFunction>;
+  memory = instance.exports.memory as WebAssembly.Memory;
+  table = instance.exports.__indirect_function_table as WebAssembly.Table;
+  ex.emscripten_stack_init();
+  ex.__wasm_call_ctors();
+  const t = table;
+  const addFunction = (f: CallableFunction, sig: string): number => {
+    const i = t.grow(1);
+    t.set(i, wasmFunction(f, sig));
+    return i;
+  };
+  // Built in one go: an object given its 165 properties one store at a time becomes a dictionary,
+  // and every `m._lua_x(...)` a generic property lookup (LoadIC was 4% of an EVALSHA's profile);
+  // Object.fromEntries makes it an ordinary object, whose loads are inline-cached.
+  const entries: [string, unknown][] = Object.entries(instance.exports).filter(([, v]) => typeof v === 'function').map(([k, v]) => [`_${k}`, v]);
+  entries.push(['memory', memory], ['addFunction', addFunction]);
+  mod = Object.fromEntries(entries) as unknown as LuaModule;
+  return mod;
+}
+
+/**
+ * A JS function as a WebAssembly function (what a wasm table holds), through a module that imports
+ * it and exports it back. `sig` is Emscripten's: the result then the parameters, 'v' or 'i' each.
+ */
+function wasmFunction(f: CallableFunction, sig: string): WebAssembly.ExportValue {
+  const params = sig.slice(1).split('').map(() => 0x7f);
+  const results = sig[0] === 'v' ? [] : [0x7f];
+  const type = [0x01, 0x60, params.length, ...params, results.length, ...results];
+  const bytes = Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, type.length, ...type,
+    0x02, 0x07, 0x01, 0x01, 0x65, 0x01, 0x66, 0x00, 0x00, // import "e" "f" of type 0
+    0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, // export it as "f"
+  ]);
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { f } }).exports.f;
 }
 
 /** One Lua state with byte-exact string helpers. Lua API calls go through `m` directly. */
@@ -118,15 +234,22 @@ export class LuaVM {
   private readonly names = new Map<string, number>();
   /** The field name "ok" (status replies, on every redis.call of a write). */
   readonly OK: number;
+  /**
+   * Short strings lately pushed or read, by the address of their Lua copy: the keys and arguments
+   * a script was given and the constants it passes to redis.call come back from Lua at the same
+   * addresses, and comparing the bytes is cheaper than making a new JS string (which a key's Map
+   * lookup must then hash again). An address may have been freed and reused: the bytes decide.
+   */
+  private readonly recentAt = new Array<number>(RECENT).fill(0);
+  private readonly recent = new Array<string>(RECENT).fill('');
 
   constructor() {
-    if (mod === null) throw new Error('Lua module not initialised');
-    this.m = mod;
-    this.L = mod._luaL_newstate();
-    mod._luaL_openlibs(this.L);
-    this.scratch = mod._malloc(this.scratchSize);
-    this.outPtr = mod._malloc(8);
-    this.heap = Buffer.from(mod.memory.buffer);
+    const m = (this.m = luaModule());
+    this.L = m._luaL_newstate();
+    m._luaL_openlibs(this.L);
+    this.scratch = m._malloc(this.scratchSize);
+    this.outPtr = m._malloc(8);
+    this.heap = Buffer.from(m.memory.buffer);
     this.OK = this.name('ok');
   }
 
@@ -176,7 +299,12 @@ export class LuaVM {
   }
 
   pushString(L: number, s: string): void {
-    this.m._lua_pushlstring(L, this.stage(s), s.length);
+    const p = this.m._lua_pushlstring(L, this.stage(s), s.length);
+    if (s.length <= INTERNED) {
+      const slot = (p >>> 3) & (RECENT - 1);
+      this.recentAt[slot] = p;
+      this.recent[slot] = s;
+    }
   }
 
   /** Push buf[from, from + n) as a Lua string. */
@@ -199,10 +327,29 @@ export class LuaVM {
     const h = this.mem();
     const o = this.outPtr;
     const n = h[o] | (h[o + 1] << 8) | (h[o + 2] << 16) | (h[o + 3] << 24);
-    if (n > SHORT) return h.latin1Slice(p, p + n);
-    let out = '';
-    for (let i = 0; i < n; i++) out += String.fromCharCode(h[p + i]);
-    return out;
+    if (n > INTERNED) return h.latin1Slice(p, p + n);
+    const slot = (p >>> 3) & (RECENT - 1);
+    if (this.recentAt[slot] === p) {
+      const known = this.recent[slot];
+      if (known.length === n) {
+        let i = 0;
+        while (i < n && h[p + i] === known.charCodeAt(i)) i++;
+        if (i === n) return known;
+      }
+    }
+    let s: string;
+    if (n > SHORT_READ) {
+      s = h.latin1Slice(p, p + n);
+    } else {
+      // Not by concatenation: from 13 characters on that makes a rope, which the first hash (the
+      // key's Map lookup) must flatten, at twice the cost of the string itself.
+      const codes = CODES[n];
+      for (let i = 0; i < n; i++) codes[i] = h[p + i];
+      s = String.fromCharCode.apply(null, codes);
+    }
+    this.recentAt[slot] = p;
+    this.recent[slot] = s;
+    return s;
   }
 
   /** Compile a chunk; on failure the error message is returned instead (and nothing is pushed). */

@@ -88,6 +88,19 @@ describe('busy scripts', () => {
     a.close();
     b.close();
   });
+
+  it('a loop in code the script compiles at run time makes it busy and killable too', async () => {
+    const a = await RespConn.connect(shoal.port);
+    const b = await RespConn.connect(shoal.port);
+    // The script itself has no loop (it runs without the hook until it compiles code).
+    a.send('EVAL', 'return loadstring(ARGV[1])()', '0', 'local i = 0 while true do i = i + 1 end');
+    await until('the script to be busy', async () => (await b.call('PING')).startsWith('-BUSY'), 10000, 20);
+    expect(await b.call('SCRIPT', 'KILL')).toBe('+OK\r\n');
+    expect((await a.read(1))[0]).toMatch(/^-ERR Script killed by user with SCRIPT KILL\.\.\. script: [0-9a-f]{40}, on /);
+    expect(await a.call('EVAL', 'return ARGV[1]', '0', 'after')).toBe('$5\r\nafter\r\n');
+    a.close();
+    b.close();
+  });
 });
 
 describe('HELP and the debugger', () => {
@@ -125,6 +138,39 @@ describe('HELP and the debugger', () => {
     for (const sub of ['LOAD', 'DELETE', 'LIST', 'STATS', 'KILL', 'FLUSH', 'DUMP', 'RESTORE', 'HELP']) expect(fhelp).toMatch(new RegExp(`\\r\\n\\+${sub}\\b`));
     expect(await c.call('SCRIPT', 'DEBUG', 'YES')).toBe('-ERR The Lua debugger is not supported by this server\r\n');
     expect(await c.call('SCRIPT', 'DEBUG', 'NO')).toBe('+OK\r\n');
+    c.close();
+  });
+});
+
+describe('a server that has not run a script yet', () => {
+  let shoal: RunningServer;
+  beforeAll(async () => {
+    shoal = await startShoal();
+  });
+  afterAll(async () => {
+    await shoal?.stop();
+  });
+
+  it('INFO memory shows both Lua states, as Redis (whose states exist from start-up), and scripts then run', async () => {
+    const c = await RespConn.connect(shoal.port);
+    const info = await c.call('INFO', 'memory');
+    const field = (name: string): number => Number(new RegExp(`\\r\\n${name}:(\\d+)\\r\\n`).exec(info)?.[1]);
+    expect(field('used_memory_lua')).toBeGreaterThan(0);
+    expect(field('used_memory_vm_eval')).toBe(field('used_memory_lua'));
+    expect(field('used_memory_vm_functions')).toBeGreaterThan(0);
+    expect(field('used_memory_vm_total')).toBe(field('used_memory_lua') + field('used_memory_vm_functions'));
+    expect(field('number_of_cached_scripts')).toBe(0);
+    expect(await c.call('EVAL', 'return ARGV[1]', '0', 'x')).toBe('$1\r\nx\r\n');
+    c.close();
+  });
+
+  it('strings keep their values when Lua frees them and reuses their addresses for others', async () => {
+    const c = await RespConn.connect(shoal.port);
+    // Same-length strings made and dropped in turn, collected every time: a string read from Lua
+    // must not be taken for another that lived at the same address.
+    const script = "for i = 1, 500 do local s = string.format('%05d', i) collectgarbage() " +
+      "if redis.call('ECHO', s) ~= s or redis.call('ECHO', ARGV[1] .. i) ~= ARGV[1] .. i then return i end end return 0";
+    expect(await c.call('EVAL', script, '0', 'k')).toBe(':0\r\n');
     c.close();
   });
 });
