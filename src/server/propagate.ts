@@ -21,9 +21,15 @@ const EXEC = ['EXEC'];
 
 /** Nesting depth of atomic units; writes are held in `held` while it is non-zero. */
 let depth = 0;
+/**
+ * The writes held: the first heldCount slots of these arrays, which are reused rather than
+ * truncated (setting a length runs through V8's slow path: 0.8% of an EVALSHA profile).
+ */
 const heldDb: number[] = [];
 const held: string[][] = [];
 const heldTo: number[] = [];
+let heldCount = 0;
+const NONE: string[] = [];
 
 export function addPropagationSink(s: PropagationSink): void {
   sinks.push(s);
@@ -45,9 +51,10 @@ export function propagate(dbid: number, argv: string[], to = PROPAGATE_ALL): voi
   to &= targets;
   if (to === 0) return;
   if (depth !== 0) {
-    heldDb.push(dbid);
-    held.push(argv);
-    heldTo.push(to);
+    heldDb[heldCount] = dbid;
+    held[heldCount] = argv;
+    heldTo[heldCount] = to;
+    heldCount++;
   } else {
     feedAll(dbid, argv, to);
   }
@@ -60,13 +67,14 @@ export function beginAtomic(): void {
 
 /** Send the writes held since the outermost beginAtomic(), wrapped when there are several. */
 export function endAtomic(): void {
-  if (--depth !== 0 || held.length === 0) return;
-  const n = held.length;
+  if (--depth !== 0 || heldCount === 0) return;
+  const n = heldCount;
+  heldCount = 0;
   // MULTI goes to the first write's database and EXEC to the last's, so no extra SELECT is emitted.
   if (n > 1) feedAll(heldDb[0], MULTI, PROPAGATE_ALL);
-  for (let i = 0; i < n; i++) feedAll(heldDb[i], held[i], heldTo[i]);
+  for (let i = 0; i < n; i++) {
+    feedAll(heldDb[i], held[i], heldTo[i]);
+    held[i] = NONE;
+  }
   if (n > 1) feedAll(heldDb[n - 1], EXEC, PROPAGATE_ALL);
-  held.length = 0;
-  heldDb.length = 0;
-  heldTo.length = 0;
 }
