@@ -8,6 +8,13 @@ const FUTURE_S = '4000000000';
 // whose outcome would depend on whether a millisecond passed between the commands.
 
 differential('expire', {
+  // Time stands still for expiry while a script runs, as Redis's scriptTimeSnapshot: the key set
+  // with PX 1 still exists after the script waited 5 ms, and is gone once it returned.
+  'a script sees the time it started at': [
+    ['EVAL', "redis.call('SET','k','v','PX','1') local t = redis.call('TIME') local s = t[1] * 1000000 + t[2] " +
+      "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - s > 5000 return redis.call('EXISTS','k')", '0'],
+    ['EXISTS', 'k'],
+  ],
   'option errors come before the time argument': [
     ['SET', 'k', 'v'], ['EXPIRE', 'k', '10', 'NX', 'XX'], ['EXPIRE', 'k', '10', 'GT', 'LT'], ['EXPIRE', 'k', '10', 'NX', 'GT'],
     ['EXPIRE', 'k', '10', 'NX', 'LT'], ['EXPIRE', 'k', '10', 'XX', 'GT', 'LT'], ['EXPIRE', 'k', '10', 'foo'],
