@@ -13,7 +13,7 @@ import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, CLIENT_SCRIPT, fake
 import { processScriptCommand, type ScriptRunState } from '../server/dispatch.js';
 import { beginAtomic, endAtomic, setPropagationTargets } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { datasetFrozen } from '../keyspace/db.js';
+import { datasetFrozen, timeSnapshot } from '../keyspace/db.js';
 import { clock, refreshClock } from '../server/clock.js';
 import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
@@ -298,6 +298,7 @@ export class ScriptEngine {
     }
     current = run;
     beginAtomic();
+    timeSnapshot.ms = Date.now();
     this.setHook(loops && server.config.num('busy-reply-threshold') > 0);
     // The pipeline's clock: the end of the previous command, which is when this one began.
     run.start = run.sliceStart = clock.last;
@@ -375,6 +376,7 @@ export class ScriptEngine {
     if (m._lua_gettop(this.co) !== 0) m._lua_settop(this.co, 0);
     run.sc.flags &= ~CLIENT_MULTI;
     current = null;
+    timeSnapshot.ms = 0;
     setPropagationTargets(3);
     endAtomic();
     // Lua's collector gets a step every 50 scripts, as in Redis, rather than a full cycle at random.
