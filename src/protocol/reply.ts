@@ -114,6 +114,14 @@ export class ReplyWriter {
     }
     if (n < 10) {
       b[p++] = 48 + n;
+    } else if (n <= 0x7fffffff && (n | 0) === n) {
+      // 31-bit integers (every length, most counters) in integer arithmetic: Math.floor on
+      // doubles made this 2.5% of an LPUSH profile.
+      let digits = 2;
+      for (let t = (n / 100) | 0; t !== 0; t = (t / 10) | 0) digits++;
+      let q = p + digits - 1;
+      for (let t = n; t !== 0; t = (t / 10) | 0) b[q--] = 48 + (t % 10);
+      p += digits;
     } else if (!Number.isSafeInteger(n)) {
       p += b.latin1Write(String(n), p);
     } else {
