@@ -153,8 +153,7 @@ function flushLibraries(): void {
 export function functionsInfo(): { libraries: number; functions: number; luaMemory: number; bytes: number } {
   let bytes = 0;
   for (const lib of ctx.libraries.values()) bytes += lib.code.length;
-  // As for EVAL's state (evalScriptsInfo), the functions' Lua state exists for INFO as in Redis.
-  return { libraries: ctx.libraries.size, functions: ctx.functions.size, luaMemory: functionEngine().memory(), bytes };
+  return { libraries: ctx.libraries.size, functions: ctx.functions.size, luaMemory: engine === null ? 0 : engine.memory(), bytes };
 }
 
 // RDB files carry each library's source after the AUX fields (FUNCTION2); a library in a file

@@ -41,9 +41,8 @@ export function evalEngine(): ScriptEngine {
   return engine;
 }
 
-/** INFO's figures. Redis's Lua state exists from start-up: ours is created here if no script made it yet. */
 export function evalScriptsInfo(): { count: number; bytes: number; luaMemory: number } {
-  return { count: scripts.size, bytes: scriptsBytes, luaMemory: evalEngine().memory() };
+  return { count: scripts.size, bytes: scriptsBytes, luaMemory: engine === null ? 0 : engine.memory() };
 }
 
 /**
