@@ -75,7 +75,7 @@ export const ERR = {
   invalidCursor: 'ERR invalid cursor',
   expireNxConflict: 'ERR NX and XX, GT or LT options at the same time are not compatible',
   expireGtLtConflict: 'ERR GT and LT options at the same time are not compatible',
-  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${cstr(opt)}`,
   invalidFirstDb: 'ERR invalid first DB index',
   invalidSecondDb: 'ERR invalid second DB index',
   moveInCluster: 'ERR MOVE is not allowed in cluster mode',

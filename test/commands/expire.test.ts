@@ -10,6 +10,10 @@ const FUTURE_S = '4000000000';
 differential('expire', {
   // Time stands still for expiry while a script runs, as Redis's scriptTimeSnapshot: the key set
   // with PX 1 still exists after the script waited 5 ms, and is gone once it returned.
+  // Redis prints the option with %s: a NUL byte ends it.
+  'an unsupported option is shown up to a NUL byte': [
+    ['SET', 'k', 'v'], ['EXPIRE', 'k', '10', 'xx\0yy'], ['PEXPIREAT', 'k', '10', 'GT', 'a\0b'], ['EXPIRE', 'k', '10', '\0'],
+  ],
   'a script sees the time it started at': [
     ['EVAL', "redis.call('SET','k','v','PX','1') local t = redis.call('TIME') local s = t[1] * 1000000 + t[2] " +
       "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - s > 5000 return redis.call('EXISTS','k')", '0'],
