@@ -1,6 +1,8 @@
 // Every error reply text Shoal sends, worded exactly as Redis 7 words it: clients and test
 // suites match on these strings. Texts are without the leading '-' and trailing CRLF.
 
+import { cstr } from './util/cstr.js';
+
 const SCRIPT_KILLED = 'ERR Script killed by user with SCRIPT KILL...';
 
 export const ERR = {
@@ -434,8 +436,3 @@ export function unknownCommandError(argv: string[]): string {
   return ERR.unknownCommand(name.length > 128 ? name.slice(0, 128) : name, preview);
 }
 
-/** Redis formats these errors with printf's %s, which ends a string at its first NUL byte. */
-function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}

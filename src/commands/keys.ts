@@ -18,6 +18,7 @@ import { replyHelp } from './help.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 import { ksIndex } from './keyspecs.js';
 import { rangeArg } from './int-args.js';
+import { cstr } from '../util/cstr.js';
 
 const INT_MAX = 2147483647;
 
@@ -356,7 +357,8 @@ export function deleteExpired(c: Client, key: string): void {
 function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: boolean, name: string): void {
   let flags = 0;
   for (let i = 3; i < argv.length; i++) {
-    const opt = argv[i].toLowerCase();
+    // strcasecmp in Redis: the option ends at a NUL byte.
+    const opt = cstr(argv[i]).toLowerCase();
     if (opt === 'nx') flags |= EXPIRE_NX;
     else if (opt === 'xx') flags |= EXPIRE_XX;
     else if (opt === 'gt') flags |= EXPIRE_GT;

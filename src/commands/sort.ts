@@ -22,12 +22,8 @@ import { ksIndex } from './keyspecs.js';
 import { deleteStored } from './list.js';
 import { longArg } from './int-args.js';
 import type { CommandDef, KeySpec } from './spec.js';
+import { cstr } from '../util/cstr.js';
 
-/** A C string ends at its first NUL byte: Redis reads patterns and BY values as C strings. */
-function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 /**
  * What a BY/GET pattern names for one element (Redis's lookupKeyByPattern): the element itself
