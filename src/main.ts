@@ -9,6 +9,7 @@ import { initSlowlog } from './server/slowlog.js';
 import { initLatency } from './server/latency.js';
 import { initInfo } from './server/info.js';
 import { initEviction } from './keyspace/evict.js';
+import { initLazyfree } from './keyspace/lazyfree.js';
 import { initNotifications } from './keyspace/notify.js';
 import { initHyperLogLog } from './commands/hyperloglog.js';
 import { initBlocking } from './server/blocking.js';
@@ -51,6 +52,7 @@ export async function startServer(config: Config): Promise<void> {
   initSlowlog();
   initLatency();
   initInfo();
+  initLazyfree();
   initNotifications();
   initHyperLogLog();
   initBlocking();
