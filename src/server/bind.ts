@@ -29,7 +29,7 @@ const UNSUPPORTED = new Set(['ENOPROTOOPT', 'EPROTONOSUPPORT', 'ESOCKTNOSUPPORT'
 const NO_SUCH_NAME = 'Name or service not known';
 
 export interface BindTarget {
-  /** The address as configured, without the optional mark ('*' and '::*' included). */
+  /** The address as configured, without the optional mark; Redis's '*' and '::*' as 0.0.0.0 and ::. */
   host: string;
   /** Given with a leading '-': skipped when the system does not have that address. */
   optional: boolean;
@@ -41,13 +41,15 @@ export interface BindTarget {
  */
 export function bindTargets(bind: string): BindTarget[] {
   if (bind === '') return [];
-  return bind.split(' ').map((a) => (a.startsWith('-') ? { host: a.slice(1), optional: true } : { host: a, optional: false }));
+  return bind.split(' ').map((a) => {
+    const optional = a.startsWith('-');
+    const host = optional ? a.slice(1) : a;
+    return { host: host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host, optional };
+  });
 }
 
 /** The IP to bind for a configured address, or null when it does not resolve (IPv6 when it has a ':', as Redis decides). */
 function resolve(host: string, v6: boolean): string | null {
-  if (host === '*' && !v6) return '0.0.0.0';
-  if (host === '::*') return '::';
   // An IPv6 text that does not parse is refused by bind6 itself.
   return v6 || isIPv4(host) ? host : hostsFileAddress(host);
 }
