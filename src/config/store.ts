@@ -392,7 +392,8 @@ function quoteIfNeeded(w: string): string {
 function formatLine(d: Directive, value: string, appending = false): string {
   const name = d.name;
   if (d.type === 'memory') return `${name} ${formatMemory(value)}`;
-  if (name === 'save' && value === '') return 'save ""';
+  // An empty save or bind (no addresses) must stay one empty argument, not none.
+  if ((name === 'save' || name === 'bind') && value === '') return `${name} ""`;
   if (name === 'save' || name === 'client-output-buffer-limit') {
     const w = splitWords(value);
     const step = name === 'save' ? 2 : 4;
