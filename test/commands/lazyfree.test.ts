@@ -158,6 +158,12 @@ describe.skipIf(!enabled)('lazyfreed_objects, side by side with redis-server', (
       expect(await after(big, ['SINTER', 'big', 'big'])).toBe(0);
       expect(await after(big, ['SPOP', 'big', '10'])).toBe(0);
       expect(await after(big, ['MOVE', 'big', '1'])).toBe(0);
+      expect(await after(big, dst, ['SORT', 'nosuch', 'STORE', 'dst'])).toBe(1);
+      expect(await after(['ZADD', 'zd', ...range(300, String)], ['ZUNIONSTORE', 'zd', '1', 'nosuch'])).toBe(1);
+      await both('SET', 'small', 'v');
+      const payload = await conns[1].call('DUMP', 'small');
+      const bytes = /^\$\d+\r\n([\s\S]*)\r\n$/.exec(payload)![1];
+      expect(await after(big, ['RESTORE', 'big', '0', bytes, 'REPLACE'])).toBe(1);
     } finally {
       await both('CONFIG', 'SET', 'lazyfree-lazy-server-del', 'no');
     }
