@@ -1,15 +1,15 @@
 // Wiring: config -> logging -> keyspace -> subsystems -> listeners.
 
 import * as fs from 'node:fs';
-import type * as net from 'node:net';
 import { Config } from './config/store.js';
 import { configureLog, log, setLogLevel } from './log.js';
 import { startActiveExpire } from './keyspace/expire.js';
-import { listen } from './server/listener.js';
+import { closeListeners, listen } from './server/listener.js';
 import { initSlowlog } from './server/slowlog.js';
 import { initLatency } from './server/latency.js';
 import { initInfo } from './server/info.js';
 import { initEviction } from './keyspace/evict.js';
+import { initLazyfree } from './keyspace/lazyfree.js';
 import { initNotifications } from './keyspace/notify.js';
 import { initHyperLogLog } from './commands/hyperloglog.js';
 import { initBlocking } from './server/blocking.js';
@@ -27,8 +27,6 @@ import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
 import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
-
-let listeners: net.Server[] = [];
 
 export async function startServer(config: Config): Promise<void> {
   configureLog(config.get('loglevel'), config.get('logfile'));
@@ -54,6 +52,7 @@ export async function startServer(config: Config): Promise<void> {
   initSlowlog();
   initLatency();
   initInfo();
+  initLazyfree();
   initNotifications();
   initHyperLogLog();
   initBlocking();
@@ -73,9 +72,7 @@ export async function startServer(config: Config): Promise<void> {
   startSaveCron();
   initPersistenceInfo();
   // Like Redis, port 0 means no TCP listener; with no unixsocket either there is nothing to serve.
-  const port = config.num('port');
-  listeners = await listen(port, port === 0 ? '' : config.get('bind'));
-  if (listeners.length === 0) {
+  if (await listen() === 0) {
     log.warn('Configured to not listen anywhere, exiting.');
     process.exit(1);
   }
@@ -113,7 +110,7 @@ export function shutdown(reason: string, exitCode = 0, saveMode: 'default' | 'sa
     return false;
   }
   server.shuttingDown = true;
-  for (const l of listeners) l.close();
+  closeListeners();
   for (const c of server.clients.values()) c.close();
   const pidfile = server.config.get('pidfile');
   if (pidfile !== '') fs.rmSync(pidfile, { force: true });

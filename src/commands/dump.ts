@@ -4,6 +4,7 @@
 import { ERR } from '../errors.js';
 import type { Value } from '../keyspace/db.js';
 import { setAccess } from '../keyspace/evict.js';
+import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { fromPlain, toPlain, UnsupportedTypeError } from '../persistence/convert.js';
 import { dumpPayload, parsePayload } from '../persistence/rdb/values.js';
@@ -70,7 +71,9 @@ function restoreCommand(c: Client, argv: string[]): void {
     c.reply.error(ERR.restoreUnsupported(err.valueType));
     return;
   }
-  const deleted = replace && db.lookupWrite(key) !== undefined && db.delete(key);
+  const old = replace ? db.lookupWrite(key) : undefined;
+  const deleted = old !== undefined && db.delete(key);
+  if (deleted) freedValue(old, lazyfree.serverDel);
   if (ttl !== 0 && !absttl) ttl += Date.now();
   // An already expired TTL: the key is not created (and an old one replaced is just deleted).
   if (ttl !== 0 && ttl <= Date.now()) {

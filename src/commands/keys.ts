@@ -6,6 +6,7 @@ import { ERR } from '../errors.js';
 import { typeName, type Db, type Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { idleSeconds, lfuFrequency, peekAccess, restoreAccess } from '../keyspace/evict.js';
+import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
 import { stringEncoding } from '../keyspace/strings.js';
@@ -48,12 +49,14 @@ function countExisting(c: Client, argv: string[]): void {
   c.reply.int(n);
 }
 
-/** DEL and UNLINK: memory is reclaimed by the JS collector either way. */
-function delKeys(c: Client, argv: string[]): void {
+/** DEL and UNLINK: memory is reclaimed by the JS collector either way; `lazy` is for INFO's count. */
+function delKeys(c: Client, argv: string[], lazy: boolean): void {
   let n = 0;
   const db = c.db;
   for (let i = 1; i < argv.length; i++) {
-    if (db.lookupWrite(argv[i]) !== undefined && db.delete(argv[i])) {
+    const v = db.lookupWrite(argv[i]);
+    if (v !== undefined && db.delete(argv[i])) {
+      freedValue(v, lazy);
       n++;
       notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', argv[i], db.id);
     }
@@ -98,13 +101,15 @@ function rename(c: Client, argv: string[], nx: boolean): void {
     return;
   }
   const expire = db.getExpire(src);
-  if (db.lookupWrite(dst) !== undefined) {
+  const old = db.lookupWrite(dst);
+  if (old !== undefined) {
     if (nx) {
       c.reply.int(0);
       return;
     }
     // Deleted and created again, as Redis does: the destination gets a `new` event.
     db.delete(dst);
+    freedValue(old, lazyfree.serverDel);
   }
   transfer(db, src, db, dst, v, expire, 'rename_from', 'rename_to');
   if (nx) c.reply.int(1);
@@ -146,12 +151,16 @@ function copyCommand(c: Client, argv: string[]): void {
     return;
   }
   const expire = src.getExpire(key);
-  if (dst.lookupWrite(newkey) !== undefined && !replace) {
+  const old = dst.lookupWrite(newkey);
+  if (old !== undefined && !replace) {
     c.reply.int(0);
     return;
   }
   // Deleted and created again, as Redis does: the destination gets a `new` event.
-  dst.delete(newkey);
+  if (old !== undefined) {
+    dst.delete(newkey);
+    freedValue(old, lazyfree.serverDel);
+  }
   setWithExpire(dst, newkey, typeof v === 'string' ? v : v.clone(), expire);
   notifyKeyspaceEvent(NOTIFY_GENERIC, 'copy_to', newkey, dst.id);
   server.dirty++;
@@ -344,6 +353,7 @@ const EXACT_LIMIT = 2 ** 43;
 /** A TTL set in the past deletes the key at once, replicated as DEL (UNLINK when lazy). */
 export function deleteExpired(c: Client, key: string): void {
   const db = c.db;
+  freedValue(db.dict.get(key)!, lazyfree.expire);
   db.delete(key);
   server.dirty++;
   c.propagateArgv = [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
@@ -482,14 +492,18 @@ export const commands: CommandDef[] = [
     since: '1.0.0', summary: 'Deletes one or more keys.',
     complexity: 'O(N) where N is the number of keys that will be removed.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler: delKeys,
+    handler(c, argv) {
+      delKeys(c, argv, lazyfree.userDel);
+    },
   }),
   gen({
     name: 'unlink', arity: -2, flags: 'write fast', keys: [1, -1, 1], keySpecFlags: ['RM', 'DELETE'],
     since: '4.0.0', summary: 'Deletes one or more keys, reclaiming their memory in the background.',
     complexity: 'O(1) for each key removed regardless of its size.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler: delKeys,
+    handler(c, argv) {
+      delKeys(c, argv, true);
+    },
   }),
   gen({
     name: 'exists', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],

@@ -9,6 +9,7 @@ import type { Db, Value } from '../keyspace/db.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { signals } from '../keyspace/signals.js';
+import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { parseInt64 } from '../protocol/format.js';
 import { blockForKeys, mayBlock, parseTimeout, servedKey, TimeoutReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
@@ -52,7 +53,9 @@ export function storeOrDelete(db: Db, key: string, v: Value, emptied: boolean): 
 
 /** A *STORE command's empty result: whatever is stored at key goes, with a `del` event. */
 export function deleteStored(db: Db, key: string): void {
+  const old = db.dict.get(key);
   if (db.delete(key)) {
+    freedValue(old!, lazyfree.serverDel);
     notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
     server.dirty++;
   }

@@ -13,6 +13,7 @@ import * as tls from 'node:tls';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Db } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
+import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { toPlain, UnsupportedTypeError } from '../persistence/convert.js';
 import { dumpPayload } from '../persistence/rdb/values.js';
 import { parseInt64 } from '../protocol/format.js';
@@ -487,7 +488,11 @@ function applyReplies(job: Job, ioError: string | null, answered: number): strin
       }
     } else if (!job.copy) {
       const k = job.keys[j];
-      if (db.delete(k)) notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', k, db.id);
+      const v = db.dict.get(k);
+      if (db.delete(k)) {
+        freedValue(v!, lazyfree.serverDel);
+        notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', k, db.id);
+      }
       server.dirty++;
       deleted.push(k);
     }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ERR } from '../errors.js';
 import { signals } from '../keyspace/signals.js';
+import { flushedKeys, lazyfree } from '../keyspace/lazyfree.js';
 import { keyspaceStats, type Db, type Value } from '../keyspace/db.js';
 import { datasetDigest, digestValue, newDigest } from '../keyspace/digest.js';
 import { setActiveExpire } from '../keyspace/expire.js';
@@ -29,18 +30,24 @@ import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
 
-/** FLUSHDB/FLUSHALL accept an optional ASYNC or SYNC; both free memory synchronously here. */
-function flushModeOk(c: Client, argv: string[]): boolean {
-  if (argv.length === 1) return true;
+/**
+ * FLUSHDB/FLUSHALL's optional ASYNC or SYNC: whether Redis would free lazily (without either,
+ * lazyfree-lazy-user-flush decides), or null after a syntax error. Memory is reclaimed by the JS
+ * collector either way; the mode is for INFO's lazyfreed_objects.
+ */
+function flushMode(c: Client, argv: string[]): boolean | null {
+  if (argv.length === 1) return lazyfree.userFlush;
   const m = argv[1].toLowerCase();
-  if (argv.length === 2 && (m === 'async' || m === 'sync')) return true;
+  if (argv.length === 2 && (m === 'async' || m === 'sync')) return m === 'async';
   c.reply.error(ERR.syntax);
-  return false;
+  return null;
 }
 
-export function flushDb(db: Db): number {
+function flushDb(db: Db, lazy: boolean): number {
   signals.flushed(db);
-  return db.flush();
+  const n = db.flush();
+  flushedKeys(n, lazy);
+  return n;
 }
 
 /**
@@ -108,6 +115,7 @@ function resetStats(): void {
   }
   resetHistograms();
   resetPeakMemory();
+  lazyfree.freed = 0;
 }
 
 function resetCommandStats(cmd: CommandSpec): void {
@@ -699,8 +707,9 @@ export const commands: CommandDef[] = [
     complexity: 'O(N) where N is the number of keys in the selected database',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     handler(c, argv) {
-      if (!flushModeOk(c, argv)) return;
-      server.dirty += flushDb(c.db) + 1;
+      const lazy = flushMode(c, argv);
+      if (lazy === null) return;
+      server.dirty += flushDb(c.db, lazy) + 1;
       c.reply.ok();
     },
   },
@@ -711,9 +720,10 @@ export const commands: CommandDef[] = [
     complexity: 'O(N) where N is the total number of keys in all databases',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     handler(c, argv) {
-      if (!flushModeOk(c, argv)) return;
+      const lazy = flushMode(c, argv);
+      if (lazy === null) return;
       let n = 0;
-      for (const db of server.dbs) n += flushDb(db);
+      for (const db of server.dbs) n += flushDb(db, lazy);
       server.dirty += n;
       // Like Redis: a running BGSAVE is killed and, with save points, the empty dataset saved
       // (which resets dirty); the final increment makes FLUSHALL propagate.

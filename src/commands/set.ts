@@ -3,6 +3,7 @@
 
 import { ERR } from '../errors.js';
 import { SetValue } from '../keyspace/types/set.js';
+import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_SET } from '../keyspace/notify.js';
 import { parseScanCursor, parseScanOptions, replyEmptyScan, scanCollection, type ScanCollection } from '../keyspace/scan.js';
 import type { Client } from '../server/client.js';
@@ -108,8 +109,11 @@ function sunionDiff(c: Client, argv: string[], first: number, n: number, dst: st
       }
     }
   }
-  if (dst === null) replyMembers(c, result);
-  else storeResult(c, dst, result, union ? 'sunionstore' : 'sdiffstore');
+  if (dst === null) {
+    replyMembers(c, result);
+    // Redis frees its temporary result set lazily too with lazyfree-lazy-server-del.
+    freedValue(result, lazyfree.serverDel);
+  } else storeResult(c, dst, result, union ? 'sunionstore' : 'sdiffstore');
 }
 
 function srandmemberCommand(c: Client, argv: string[]): void {
@@ -208,7 +212,9 @@ function spopCommand(c: Client, argv: string[]): void {
     const all = new SetValue();
     for (const m of s.values()) all.add(m);
     replyMembers(c, all);
+    freedValue(all, lazyfree.serverDel);
     db.delete(key);
+    freedValue(s, lazyfree.serverDel);
     notifyKeyspaceEvent(NOTIFY_GENERIC, 'del', key, db.id);
     c.propagateArgv = ['DEL', key];
     return;

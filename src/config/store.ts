@@ -19,6 +19,8 @@ export function parseMemory(v: string): number | null {
 }
 
 const KEYSPACE_FLAGS = 'KEg$lshzxetmdnA';
+/** Redis's CONFIG_BINDADDR_MAX. */
+const BIND_ADDR_MAX = 16;
 
 /**
  * Canonical text of a notify-keyspace-events value, as Redis 7.0 prints it: 'A' or the classes
@@ -50,11 +52,9 @@ function validateSpecial(d: Directive, v: string): string | { value: string } {
       for (const x of w) if (!/^\d+$/.test(x)) return 'Invalid save parameters';
       return { value: w.join(' ') };
     }
-    case 'bind': {
-      const w = splitWords(v);
-      if (w.length === 0) return 'Too many bind addresses specified.';
-      return { value: w.join(' ') };
-    }
+    case 'bind':
+      // Kept as given: like Redis's CONFIG SET, words are split on single spaces when binding.
+      return v.split(' ').length > BIND_ADDR_MAX ? 'Too many bind addresses specified.' : { value: v };
     case 'dir': {
       try {
         if (!fs.statSync(v).isDirectory()) return 'No such file or directory';
@@ -392,7 +392,8 @@ function quoteIfNeeded(w: string): string {
 function formatLine(d: Directive, value: string, appending = false): string {
   const name = d.name;
   if (d.type === 'memory') return `${name} ${formatMemory(value)}`;
-  if (name === 'save' && value === '') return 'save ""';
+  // An empty save or bind (no addresses) must stay one empty argument, not none.
+  if ((name === 'save' || name === 'bind') && value === '') return `${name} ""`;
   if (name === 'save' || name === 'client-output-buffer-limit') {
     const w = splitWords(value);
     const step = name === 'save' ? 2 : 4;

@@ -66,8 +66,8 @@ const sp = (name: string, def: string, mutable = true, extra: Partial<Directive>
 
 export const DIRECTIVES: readonly Directive[] = [
   // network
-  i('port', 6379, 0, 65535, false),
-  sp('bind', '* -::*', false),
+  i('port', 6379, 0, 65535),
+  sp('bind', '* -::*'),
   b('protected-mode', 'yes'),
   i('tcp-backlog', 511, 0, I32, false),
   s('unixsocket', '', false),

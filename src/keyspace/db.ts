@@ -4,6 +4,7 @@
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.js';
 import { groupReaders, signals } from './signals.js';
 import { keyCreated, touchKey } from './evict.js';
+import { freedValue, lazyfree } from './lazyfree.js';
 
 /**
  * Every non-primitive value implements this. Plain strings are stored as latin1 JS strings; a
@@ -68,6 +69,7 @@ export class Db {
     if (signals.isReplica() || datasetFrozen.on) return true;
     signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
+    if (lazyfree.expire) freedValue(this.dict.get(key)!, true);
     this.dict.delete(key);
     this.expires.delete(key);
     if (this.access !== null) this.access.delete(key);
@@ -122,6 +124,11 @@ export class Db {
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
     const before = this.dict.size;
+    // Redis's dbOverwrite frees the old value (lazily with lazyfree-lazy-server-del).
+    if (lazyfree.serverDel) {
+      const old = this.dict.get(key);
+      if (old !== undefined && old !== value) freedValue(old, true);
+    }
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     signals.modified(this, key);

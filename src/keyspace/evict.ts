@@ -21,6 +21,7 @@ import { clock, refreshClock } from '../server/clock.js';
 import { propagate } from '../server/propagate.js';
 import { datasetFrozen, type Db } from './db.js';
 import { keyMemoryUsage } from './memory.js';
+import { freedValue, lazyfree } from './lazyfree.js';
 import { notifyKeyspaceEvent, NOTIFY_EVICTED } from './notify.js';
 import { signals } from './signals.js';
 
@@ -334,9 +335,11 @@ function pickRandom(): [Db, string] | null {
 
 /** Remove one key the way Redis evicts: DEL propagated, `evicted` event, stats. Returns its estimated size. */
 function evictKey(db: Db, key: string): number {
-  const size = keyMemoryUsage(key, db.dict.get(key)!, 5);
+  const v = db.dict.get(key)!;
+  const size = keyMemoryUsage(key, v, 5);
   propagate(db.id, ['DEL', key]);
   db.delete(key);
+  freedValue(v, lazyfree.eviction);
   server.stats.evictedKeys++;
   notifyKeyspaceEvent(NOTIFY_EVICTED, 'evicted', key, db.id);
   return size;

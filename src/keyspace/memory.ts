@@ -116,18 +116,22 @@ function* listElements(l: ListValue): Generator<string> {
   for (let i = 0; i < l.length; i++) yield l.get(i);
 }
 
-/** A quicklist: listpack nodes filled up to list-max-listpack-size (bytes when negative, entries otherwise). */
-function listSize(l: ListValue, samples: number): number {
+/**
+ * The node sizes (listpack bytes) of the quicklist Redis would hold this list in: nodes filled up to
+ * list-max-listpack-size (bytes when negative, entries otherwise) the way quicklist decides whether
+ * an element still fits. Stops after `limit` nodes.
+ */
+export function quicklistNodes(l: ListValue, limit = Infinity): number[] {
   const fill = server.config.num('list-max-listpack-size');
   const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(5, -fill) - 1) : 8192;
   const maxCount = fill > 0 ? fill : Infinity;
-  // Node sizes (listpack bytes), filled the way quicklist decides whether an element still fits.
   const nodes: number[] = [];
   let bytes = 7;
   let count = 0;
   for (const e of listElements(l)) {
     if (count > 0 && (bytes + e.length + QUICKLIST_ENTRY_OVERHEAD > maxBytes || count + 1 > maxCount)) {
       nodes.push(bytes);
+      if (nodes.length >= limit) return nodes;
       bytes = 7;
       count = 0;
     }
@@ -135,6 +139,11 @@ function listSize(l: ListValue, samples: number): number {
     count++;
   }
   if (count > 0) nodes.push(bytes);
+  return nodes;
+}
+
+function listSize(l: ListValue, samples: number): number {
+  const nodes = quicklistNodes(l);
   return ROBJ_SIZE + QUICKLIST_SIZE + sampled(nodes, nodes.length, samples, (b) => QUICKLIST_NODE_SIZE + jemallocSize(b));
 }
 

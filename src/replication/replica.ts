@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { signals } from '../keyspace/signals.js';
+import { flushedKeys, lazyfree } from '../keyspace/lazyfree.js';
 import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
 import { KeyspaceLoad, loadRdbInto, startLoadingStats } from '../persistence/load.js';
@@ -272,10 +273,11 @@ function datasetEmpty(): boolean {
   return true;
 }
 
+/** Empty the dataset for a full sync (lazily with replica-lazy-flush, for INFO's count). */
 function flushAll(): void {
   for (const db of server.dbs) {
     signals.flushed(db);
-    db.flush();
+    flushedKeys(db.flush(), lazyfree.replicaFlush);
   }
 }
 
@@ -316,6 +318,8 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
           const lru = live.access !== null;
           signals.flushed(live);
           live.swapWith(dbs[i]);
+          // Like Redis, the old data set aside is discarded lazily.
+          flushedKeys(dbs[i].size, true);
           if (lru && live.access === null) live.access = new Map();
         }
         log().info('MASTER <-> REPLICA sync: Swapping the databases loaded from the socket in');

@@ -5,6 +5,7 @@
 import { tracking, trackingTotals } from './tracking.js';
 import { migrateCachedSockets } from '../commands/migrate.js';
 import { usedMemory } from '../keyspace/evict.js';
+import { lazyfree } from '../keyspace/lazyfree.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -248,7 +249,7 @@ function memorySection(): string {
     ['mem_allocator', 'v8'],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
-    ['lazyfreed_objects', 0],
+    ['lazyfreed_objects', lazyfree.freed],
   ]);
 }
 

@@ -1,4 +1,5 @@
-// TCP (and, through tls.ts, TLS) listeners for the `bind` addresses; accepts connections into Clients.
+// TCP (and, through tls.ts, TLS) listeners for the `bind` addresses, moved by CONFIG SET port and
+// bind; accepts connections into Clients.
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -9,7 +10,8 @@ import {
 } from './client.js';
 import { server } from './state.js';
 import { defaultUser } from '../acl/users.js';
-import { initTls } from './tls.js';
+import { closeTlsListeners, initTls, rebindTls } from './tls.js';
+import { bindListeners, bindTargets } from './bind.js';
 
 const PROTECTED_MODE_REPLY = `-${ERR.protectedMode}\r\n`;
 
@@ -79,49 +81,105 @@ function watchIdleTimeout(): void {
   });
 }
 
-/** `*` and `::*` are Redis's "all IPv4" / "all IPv6"; a leading '-' makes an address optional. */
-export function bindTargets(bind: string): { host: string; optional: boolean }[] {
-  return bind.split(/\s+/).filter((a) => a !== '').map((a) => {
-    const optional = a.startsWith('-');
-    let host = optional ? a.slice(1) : a;
-    if (host === '*') host = '0.0.0.0';
-    else if (host === '::*') host = '::';
-    return { host, optional };
-  });
+export { bindTargets } from './bind.js';
+
+/** Redis's replies when CONFIG SET cannot listen where asked (the reason goes to the log). */
+const PORT_FAILED = 'Unable to listen on this port. Check server logs.';
+const BIND_FAILED = 'Failed to bind to specified addresses.';
+
+/** The plain TCP listeners, and the port and `bind` value they were bound for (port 0: none). */
+let tcpServers: net.Server[] = [];
+let boundPort = 0;
+let boundBind = '';
+let unixServer: net.Server | null = null;
+
+function createTcpServer(): net.Server {
+  return net.createServer({ noDelay: true }, onConnection);
 }
 
-/** Listen on every bind address; resolves with the port bound (useful with port 0). */
-export async function listen(port: number, bind: string): Promise<net.Server[]> {
-  const servers: net.Server[] = [];
-  let boundPort = port;
-  for (const { host, optional } of bindTargets(bind)) {
-    const srv = net.createServer({ noDelay: true }, onConnection);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen({ port: boundPort, host, backlog: server.config.num('tcp-backlog'), ipv6Only: host.includes(':') }, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
-      if (optional) {
-        logger('network').debug({ host, err: (err as Error).message }, 'optional bind address unavailable');
-        continue;
-      }
-      throw err;
-    }
-    const addr = srv.address();
-    if (addr && typeof addr === 'object') boundPort = addr.port;
-    servers.push(srv);
-  }
-  server.port = boundPort;
-  const unixsocket = server.config.get('unixsocket');
-  if (unixsocket !== '') servers.push(await listenUnix(unixsocket, server.config.num('unixsocketperm')));
-  // tls-port binds the `bind` addresses even when port 0 turns plain TCP off.
-  servers.push(...await initTls(bindTargets(server.config.get('bind')), onConnection));
+/** TCP listeners on port at the addresses of a bind value, or the reason they could not be bound. */
+function bindTcp(port: number, bind: string): net.Server[] | { error: string } {
+  if (port === 0) return [];
+  return bindListeners(port, bindTargets(bind), server.config.num('tcp-backlog'), createTcpServer);
+}
+
+function closeAll(servers: net.Server[]): void {
+  for (const s of servers) s.close();
+}
+
+/**
+ * Listen on port, bind, unixsocket and tls-port as configured, and follow CONFIG SET of port and
+ * bind from then on. Resolves with the number of listeners (0: configured to listen nowhere).
+ */
+export async function listen(): Promise<number> {
+  const cfg = server.config;
+  const port = cfg.num('port');
+  const bind = cfg.get('bind');
+  const tcp = bindTcp(port, bind);
+  if (!Array.isArray(tcp)) throw new Error(`${tcp.error}. Failed listening on port ${port} (TCP), aborting.`);
+  tcpServers = tcp;
+  boundPort = port;
+  boundBind = bind;
+  server.port = port;
+  const unixsocket = cfg.get('unixsocket');
+  if (unixsocket !== '') unixServer = await listenUnix(unixsocket, cfg.num('unixsocketperm'));
+  const tlsCount = initTls(onConnection);
+  cfg.watch('port', changePort);
+  cfg.watch('bind', changeBind);
   watchIdleTimeout();
-  return servers;
+  return tcpServers.length + (unixServer !== null ? 1 : 0) + tlsCount;
+}
+
+/** Stop accepting connections (shutdown). */
+export function closeListeners(): void {
+  closeAll(tcpServers);
+  tcpServers = [];
+  unixServer?.close();
+  unixServer = null;
+  closeTlsListeners();
+}
+
+/**
+ * CONFIG SET port: listen on the new port at the configured addresses, then let the old listeners
+ * go (clients already connected stay). When the new port cannot be bound, the old listeners keep
+ * serving and the change is refused, as Redis ends up after its rollback. Port 0: no TCP listener.
+ */
+function changePort(v: string): string | undefined {
+  const port = Number(v);
+  if (port === boundPort) return undefined;
+  const tcp = bindTcp(port, server.config.get('bind'));
+  if (!Array.isArray(tcp)) return PORT_FAILED;
+  closeAll(tcpServers);
+  tcpServers = tcp;
+  boundPort = port;
+  server.port = port;
+  return undefined;
+}
+
+/**
+ * CONFIG SET bind: the TCP and TLS listeners move to the new addresses. The old ones close first,
+ * since the new addresses may overlap them on the same port; when a new one cannot be bound, the
+ * old addresses are bound again and the change is refused, as Redis does.
+ */
+function changeBind(bind: string): string | undefined {
+  if (bind === boundBind) return undefined;
+  // The port as configured now: a CONFIG SET of both may list bind first.
+  const port = server.config.num('port');
+  closeAll(tcpServers);
+  tcpServers = [];
+  const tcp = bindTcp(port, bind);
+  if (Array.isArray(tcp) && rebindTls(bindTargets(bind))) {
+    tcpServers = tcp;
+    boundPort = port;
+    boundBind = bind;
+    server.port = port;
+    return undefined;
+  }
+  if (Array.isArray(tcp)) closeAll(tcp);
+  const old = bindTcp(boundPort, boundBind);
+  if (Array.isArray(old)) tcpServers = old;
+  rebindTls(bindTargets(boundBind));
+  return BIND_FAILED;
 }
 
 /** Like Redis: a stale socket file is replaced, and unixsocketperm (octal, 0 = umask) applies. */

@@ -8,6 +8,7 @@ import * as tls from 'node:tls';
 import { constants as cryptoConstants } from 'node:crypto';
 import { logger } from '../log.js';
 import { server } from './state.js';
+import { bindListeners, bindTargets, type BindTarget } from './bind.js';
 
 /** Every directive whose change rebuilds the contexts (tls-port has its own hook). */
 const CONTEXT_DIRECTIVES = [
@@ -21,6 +22,7 @@ const PROTOCOLS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
 /** Redis's reply when a CONFIG SET leaves TLS unconfigurable (the reason goes to the log). */
 export const TLS_UPDATE_FAILED = 'Unable to update TLS configuration. Check server logs.';
+const LISTEN_FAILED = 'Unable to listen on this port. Check server logs.';
 
 interface TlsOptions {
   server: tls.TlsOptions;
@@ -209,48 +211,36 @@ function acceptable(socket: tls.TLSSocket): boolean {
   return peer === null || Object.keys(peer).length === 0;
 }
 
-async function listenTls(port: number, hosts: { host: string; optional: boolean }[], onConnection: (s: tls.TLSSocket) => void): Promise<tls.Server[]> {
-  const out: tls.Server[] = [];
-  let bound = port;
-  for (const { host, optional } of hosts) {
-    const srv = tls.createServer(current!.server, (s) => {
-      if (acceptable(s)) onConnection(s);
-      else s.destroy();
-    });
-    // A failed handshake (plain TCP, a bad certificate) is the peer's problem: log and drop it.
-    srv.on('tlsClientError', (err, s) => {
-      logger('tls').warn({ client: `${s.remoteAddress}:${s.remotePort}`, err: err.message }, 'Error accepting a client connection');
-      s.destroy();
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen({ port: bound, host, backlog: server.config.num('tcp-backlog'), ipv6Only: host.includes(':') }, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
-      if (optional) continue;
-      for (const s of out) s.close();
-      throw err;
-    }
-    const addr = srv.address();
-    if (addr && typeof addr === 'object') bound = addr.port;
-    out.push(srv);
-  }
-  return out;
+function createTlsServer(onConnection: (s: tls.TLSSocket) => void): tls.Server {
+  const srv = tls.createServer(current!.server, (s) => {
+    if (acceptable(s)) onConnection(s);
+    else s.destroy();
+  });
+  // A failed handshake (plain TCP, a bad certificate) is the peer's problem: log and drop it.
+  srv.on('tlsClientError', (err, s) => {
+    logger('tls').warn({ client: `${s.remoteAddress}:${s.remotePort}`, err: err.message }, 'Error accepting a client connection');
+    s.destroy();
+  });
+  return srv;
 }
+
+/** TLS listeners on port at the targets, bound now; null (nothing bound, reason logged) on failure. */
+function listenTls(port: number, targets: readonly BindTarget[]): tls.Server[] | null {
+  const out = bindListeners(port, targets, server.config.num('tcp-backlog'), () => createTlsServer(acceptTls));
+  return Array.isArray(out) ? out as tls.Server[] : null;
+}
+
+/** Where accepted TLS connections go (the listener's connection handler). */
+let acceptTls: (s: tls.TLSSocket) => void = () => undefined;
 
 /**
  * Configure TLS at start-up (throws, like Redis's "Failed to configure TLS", when it cannot be),
- * listen on tls-port, and follow CONFIG SET of every tls-* directive from then on.
+ * listen on tls-port, and follow CONFIG SET of every tls-* directive from then on. Returns the
+ * number of TLS listeners.
  */
-export async function initTls(
-  hosts: { host: string; optional: boolean }[],
-  onConnection: (s: tls.TLSSocket) => void,
-): Promise<tls.Server[]> {
+export function initTls(onConnection: (s: tls.TLSSocket) => void): number {
   const cfg = server.config;
+  acceptTls = onConnection;
   if (tlsInUse()) {
     try {
       current = buildOptions();
@@ -260,19 +250,29 @@ export async function initTls(
     }
   }
   const port = cfg.num('tls-port');
-  if (port !== 0) tlsServers = await listenTls(port, hosts, onConnection);
+  if (port !== 0) {
+    const servers = listenTls(port, bindTargets(cfg.get('bind')));
+    if (servers === null) throw new Error(`Failed listening on port ${port} (TLS), aborting.`);
+    tlsServers = servers;
+  }
+  boundPort = port;
   for (const name of CONTEXT_DIRECTIVES) cfg.watch(name, reconfigure);
-  cfg.watch('tls-port', (v) => changePort(Number(v), hosts, onConnection));
+  cfg.watch('tls-port', changePort);
   watching = true;
-  return tlsServers;
+  return tlsServers.length;
 }
 
+/** The port the TLS listeners are bound to (0: none). */
+let boundPort = 0;
+
 /**
- * CONFIG SET tls-port: configure TLS if this turns it on, then move the listener. Binding is
- * asynchronous in Node, so a port that cannot be bound is logged rather than refused.
+ * CONFIG SET tls-port: configure TLS if this turns it on, then move the listeners. A port that
+ * cannot be bound is refused and the old listeners keep serving.
  */
-function changePort(port: number, hosts: { host: string; optional: boolean }[], onConnection: (s: tls.TLSSocket) => void): string | undefined {
-  if (!watching) return undefined;
+function changePort(v: string): string | undefined {
+  const port = Number(v);
+  if (!watching || port === boundPort) return undefined;
+  let servers: tls.Server[] = [];
   if (port !== 0) {
     try {
       current = buildOptions();
@@ -280,17 +280,30 @@ function changePort(port: number, hosts: { host: string; optional: boolean }[], 
       logger('tls').warn((err as Error).message);
       return TLS_UPDATE_FAILED;
     }
+    const bound = listenTls(port, bindTargets(server.config.get('bind')));
+    if (bound === null) return LISTEN_FAILED;
+    servers = bound;
   }
   for (const srv of tlsServers) srv.close();
-  tlsServers = [];
-  if (port !== 0) {
-    listenTls(port, hosts, onConnection).then(
-      (servers) => {
-        if (server.config.num('tls-port') === port) tlsServers = servers;
-        else for (const s of servers) s.close();
-      },
-      (err: Error) => logger('tls').warn({ port, err: err.message }, 'Unable to listen on this port'),
-    );
-  }
+  tlsServers = servers;
+  boundPort = port;
   return undefined;
+}
+
+/**
+ * CONFIG SET bind: the TLS listeners (if any) close and bind at the new addresses. False, with
+ * none left bound, when that fails (the caller then binds the old addresses again).
+ */
+export function rebindTls(targets: readonly BindTarget[]): boolean {
+  closeTlsListeners();
+  if (boundPort === 0) return true;
+  const servers = listenTls(boundPort, targets);
+  if (servers === null) return false;
+  tlsServers = servers;
+  return true;
+}
+
+export function closeTlsListeners(): void {
+  for (const srv of tlsServers) srv.close();
+  tlsServers = [];
 }

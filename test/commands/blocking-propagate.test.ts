@@ -4,17 +4,15 @@
 // (replication is not on this branch), recording through the propagation sink, with real sockets.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type * as net from 'node:net';
 import { Config } from '../../dist/config/store.js';
 import { server } from '../../dist/server/state.js';
 import { initNotifications } from '../../dist/keyspace/notify.js';
 import { initBlocking } from '../../dist/server/blocking.js';
 import { addPropagationSink, PROPAGATE_ALL } from '../../dist/server/propagate.js';
-import { listen } from '../../dist/server/listener.js';
-import { RespConn } from '../helpers/server.js';
+import { closeListeners, listen } from '../../dist/server/listener.js';
+import { freePort, RespConn } from '../helpers/server.js';
 
 let propagated: string[] = [];
-let listeners: net.Server[] = [];
 let ctl: RespConn;
 const conns: RespConn[] = [];
 
@@ -40,19 +38,20 @@ async function blocked(n: number): Promise<void> {
 
 beforeAll(async () => {
   const config = new Config();
-  config.set('port', '0');
+  config.set('port', String(await freePort()));
+  config.set('bind', '127.0.0.1');
   server.init(config);
   initNotifications();
   initBlocking();
   addPropagationSink({ target: PROPAGATE_ALL, feed: (_db: number, argv: string[]) => propagated.push(argv.join(' ')) });
-  listeners = await listen(0, '127.0.0.1');
+  await listen();
   ctl = await RespConn.connect(server.port as number);
 });
 
 afterAll(() => {
   for (const c of conns) c.close();
   ctl.close();
-  for (const l of listeners) l.close();
+  closeListeners();
 });
 
 describe('propagation of blocking commands', () => {

@@ -155,6 +155,14 @@ export class RespConn {
     });
   }
 
+  /** A connection over a unix socket (unixsocket directive). */
+  static connectUnix(socketPath: string): Promise<RespConn> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(socketPath, () => resolve(new RespConn(s)));
+      s.once('error', reject);
+    });
+  }
+
   write(data: string | Buffer): void {
     this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }

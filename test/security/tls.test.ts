@@ -5,6 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import Redis from 'ioredis';
@@ -21,13 +22,15 @@ interface TlsClientOpts {
   key?: string;
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
+  /** Default 127.0.0.1. */
+  host?: string;
 }
 
 /** One command over a fresh TLS connection: its reply, the server certificate's CN, or the failure. */
 function tlsCall(port: number, o: TlsClientOpts, ...argv: string[]): Promise<{ reply?: string; cn?: string; error?: string }> {
   return new Promise((resolve) => {
     const s = tls.connect({
-      host: '127.0.0.1',
+      host: o.host ?? '127.0.0.1',
       port,
       ca: o.ca ? fs.readFileSync(o.ca) : undefined,
       cert: o.cert ? fs.readFileSync(o.cert) : undefined,
@@ -207,6 +210,28 @@ describe('tls-port', () => {
     await expect(RespConn.connect(tlsPort)).rejects.toThrow();
     expect(await config('tls-port', String(tlsPort))).toBe('+OK\r\n');
     await waitFor(async () => (await tlsCall(tlsPort, client, 'PING')).reply === '+PONG\r\n');
+  });
+
+  it('CONFIG SET tls-port to a port in use is refused as Redis words it; bind moves the TLS listener too', async () => {
+    const client = { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey };
+    const used = await freePort();
+    const blocker = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => blocker.listen(used, '127.0.0.1', resolve));
+    try {
+      expect(await config('tls-port', String(used)))
+        .toBe("-ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to listen on this port. Check server logs.\r\n");
+      expect((await tlsCall(tlsPort, client, 'PING')).reply).toBe('+PONG\r\n');
+    } finally {
+      blocker.close();
+    }
+    try {
+      expect(await config('bind', '127.0.0.2')).toBe('+OK\r\n');
+      expect((await tlsCall(tlsPort, { ...client, host: '127.0.0.2' }, 'PING')).reply).toBe('+PONG\r\n');
+      expect((await tlsCall(tlsPort, client, 'PING')).reply).toBeUndefined();
+    } finally {
+      expect(await config('bind', '127.0.0.1')).toBe('+OK\r\n');
+    }
+    expect((await tlsCall(tlsPort, client, 'PING')).reply).toBe('+PONG\r\n');
   });
 });
 

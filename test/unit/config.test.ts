@@ -87,6 +87,22 @@ describe('conf files', () => {
       ].join('\n'));
     });
   });
+
+  it('bind: no addresses rewrite as one empty argument, read back as none; more than 16 are refused', () => {
+    withFile('port 7000\nbind 127.0.0.1 ::1\n', (f) => {
+      const c = loadConfig(f, []);
+      expect(c.get('bind')).toBe('127.0.0.1 ::1');
+      expect(c.set('bind', '')).toBeNull();
+      expect(c.set('port', '7001')).toBeNull();
+      const text = c.rewriteText(fs.readFileSync(f, 'latin1'));
+      expect(text.split('\n').slice(0, 2)).toEqual(['port 7001', 'bind ""']);
+      fs.writeFileSync(f, text);
+      expect(loadConfig(f, []).get('bind')).toBe('');
+    });
+    const c = new Config();
+    expect(c.set('bind', Array.from({ length: 17 }, (_, i) => `127.0.0.${i + 1}`).join(' '))).toBe('Too many bind addresses specified.');
+    expect(c.set('bind', Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 1}`).join(' '))).toBeNull();
+  });
 });
 
 describe('memory estimates', () => {
