@@ -1079,7 +1079,9 @@ export function respToLua(vm: LuaVM, L: number, buf: Buffer, pos: number): numbe
       return respToLua(vm, L, buf, p);
     }
     default:
-      throw new Error(`unexpected reply type ${String.fromCharCode(type)} in a script`);
+      // A push (the only other type) is not parsed by Redis's Lua parser either: redis.call gives nil.
+      m._lua_pushnil(L);
+      return buf.length;
   }
 }
 

@@ -231,6 +231,7 @@ local function optargs(fname, n, ...)
 end
 local function typename(v) return v == nil and 'no value' or type(v) end
 -- An integer setting (argument argn, nil keeps it); cjson reports a range error on argument #1.
+-- (The settings' functions call these two as non-tail calls: the error level must reach the script.)
 local function intopt(fname, argn, v, key, min, max)
   if v ~= nil then
     local x = tonumber(v)
@@ -266,27 +267,27 @@ cjson.encode_sparse_array = function(...)
 end
 cjson.encode_max_depth = function(...)
   optargs('encode_max_depth', 1, ...)
-  return intopt('encode_max_depth', 1, (...), 'encode_max_depth', 1, INT_MAX)
+  return (intopt('encode_max_depth', 1, (...), 'encode_max_depth', 1, INT_MAX))
 end
 cjson.decode_max_depth = function(...)
   optargs('decode_max_depth', 1, ...)
-  return intopt('decode_max_depth', 1, (...), 'decode_max_depth', 1, INT_MAX)
+  return (intopt('decode_max_depth', 1, (...), 'decode_max_depth', 1, INT_MAX))
 end
 cjson.encode_number_precision = function(...)
   optargs('encode_number_precision', 1, ...)
-  return intopt('encode_number_precision', 1, (...), 'precision', 1, 14)
+  return (intopt('encode_number_precision', 1, (...), 'precision', 1, 14))
 end
 cjson.encode_keep_buffer = function(...)
   optargs('encode_keep_buffer', 1, ...)
-  return enumopt('encode_keep_buffer', 1, (...), 'keep_buffer', BOOL_OPTIONS, 1)
+  return (enumopt('encode_keep_buffer', 1, (...), 'keep_buffer', BOOL_OPTIONS, 1))
 end
 cjson.encode_invalid_numbers = function(...)
   optargs('encode_invalid_numbers', 1, ...)
-  return enumopt('encode_invalid_numbers', 1, (...), 'encode_invalid', { 'off', 'on', 'null' }, 1)
+  return (enumopt('encode_invalid_numbers', 1, (...), 'encode_invalid', { 'off', 'on', 'null' }, 1))
 end
 cjson.decode_invalid_numbers = function(...)
   optargs('decode_invalid_numbers', 1, ...)
-  return enumopt('decode_invalid_numbers', 1, (...), 'decode_invalid', BOOL_OPTIONS, 1)
+  return (enumopt('decode_invalid_numbers', 1, (...), 'decode_invalid', BOOL_OPTIONS, 1))
 end
 
 local ESC = { ['"'] = '\\"', ['\\'] = '\\\\', ['/'] = '\\/', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
