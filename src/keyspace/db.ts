@@ -37,6 +37,12 @@ export const keyspaceStats: KeyspaceStats = { hits: 0, misses: 0, expired: 0 };
  */
 export const datasetFrozen = { on: false };
 
+/**
+ * While a script runs, keys expire by the time it started (Redis's scriptTimeSnapshot: a key
+ * cannot expire halfway through a script, which keeps its effects consistent); 0 otherwise.
+ */
+export const scriptTime = { at: 0 };
+
 export class Db {
   dict = new Map<string, Value>();
   expires = new Map<string, number>();
@@ -55,7 +61,7 @@ export class Db {
    * If the key is logically expired, delete it (on a primary) and report true. Replicas hide
    * expired keys but leave deleting to their primary's DEL.
    */
-  expireIfNeeded(key: string, now = Date.now()): boolean {
+  expireIfNeeded(key: string, now = scriptTime.at || Date.now()): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > now) return false;
     if (signals.isReplica() || datasetFrozen.on) return true;

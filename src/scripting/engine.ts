@@ -13,7 +13,7 @@ import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, CLIENT_SCRIPT, fake
 import { processScriptCommand, type ScriptRunState } from '../server/dispatch.js';
 import { beginAtomic, endAtomic, setPropagationTargets } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { datasetFrozen } from '../keyspace/db.js';
+import { datasetFrozen, scriptTime } from '../keyspace/db.js';
 import { clock, refreshClock } from '../server/clock.js';
 import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
@@ -311,6 +311,7 @@ export class ScriptEngine {
       m._lua_setglobal(co, this.keysName);
     }
     current = run;
+    scriptTime.at = Date.now();
     beginAtomic();
     this.setHook(loops && server.config.num('busy-reply-threshold') > 0);
     // The pipeline's clock: the end of the previous command, which is when this one began.
@@ -389,6 +390,7 @@ export class ScriptEngine {
     if (m._lua_gettop(this.co) !== 0) m._lua_settop(this.co, 0);
     run.sc.flags &= ~CLIENT_MULTI;
     current = null;
+    scriptTime.at = 0;
     setPropagationTargets(3);
     endAtomic();
     // Lua's collector gets a step every 50 scripts, as in Redis, rather than a full cycle at random.

@@ -152,6 +152,10 @@ differential('scripting', {
     ['DBSIZE'], ['SELECT', '1'], ['GET', 'in1'],
     E0("redis.call('LPUSH', 'l', 'a') return redis.call('TYPE', 'l')"), E0("return redis.call('TYPE', 'l').ok"),
     E0("return redis.call('PING')"), E0("return redis.call('PING', 'x')"),
+    // Keys expire by the time the script started: not halfway through it.
+    E0("redis.call('SET', 'brief', 'v', 'PX', '5') local s = redis.call('TIME') repeat local t = redis.call('TIME') " +
+      "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 20000 return redis.call('EXISTS', 'brief')"),
+    ['EXISTS', 'brief'],
   ],
   'redis.* constants and helpers': [
     E0('return redis.REDIS_VERSION'), E0('return redis.REDIS_VERSION_NUM'), E0("return {redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING}"),
