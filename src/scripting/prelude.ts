@@ -61,18 +61,37 @@ string.format = function(fmt, ...)
   end)
   return sformat(fixed, tunpack(args, 1, n))
 end
-unpack = tunpack
-table.getn = function(t) return #t end
+-- (5.1 checks the table argument where 5.4 would fail on its length.)
+-- nargs tells an absent argument ("no value") from a nil one.
+local function checktable(t, fname, nargs)
+  if type(t) ~= 'table' then error(sformat("bad argument #1 to '%s' (table expected, got %s)", fname, nargs == 0 and 'no value' or type(t)), 3) end
+end
+unpack = function(...)
+  local t, i, j = ...
+  checktable(t, 'unpack', select('#', ...))
+  return tunpack(t, i, j)
+end
+table.getn = function(...)
+  local t = ...
+  checktable(t, 'getn', select('#', ...))
+  return #t
+end
 table.setn = function() error("'setn' is obsolete", 2) end
-table.maxn = function(t)
+table.maxn = function(...)
+  local t = ...
+  checktable(t, 'maxn', select('#', ...))
   local m = 0
   for k in pairs(t) do if type(k) == 'number' and k > m then m = k end end
   return m
 end
-table.foreach = function(t, f)
+table.foreach = function(...)
+  local t, f = ...
+  checktable(t, 'foreach', select('#', ...))
   for k, v in pairs(t) do local r = f(k, v) if r ~= nil then return r end end
 end
-table.foreachi = function(t, f)
+table.foreachi = function(...)
+  local t, f = ...
+  checktable(t, 'foreachi', select('#', ...))
   for i = 1, #t do local r = f(i, t[i]) if r ~= nil then return r end end
 end
 string.gfind = string.gmatch
@@ -874,8 +893,14 @@ internal.where = where
 -- that raised it (for an error raised by a C function, the Lua code that called it). Done after
 -- the fact rather than by a handler in an xpcall around every script (7% of an EVALSHA).
 internal.failed = function(co, err)
-  if type(err) ~= 'table' then err = { err = 'ERR ' .. msg51(tostring(err)) } end
   local source, line = where(co)
+  if type(err) ~= 'table' then
+    local msg = msg51(tostring(err))
+    -- A runtime error in the prelude's stripped code ("?:-1: "): 5.1 raised it from C code, which
+    -- names the script's line.
+    if source and ssub(msg, 1, 6) == '?:-1: ' then msg = ssub(source, 2) .. ':' .. line .. ': ' .. ssub(msg, 7) end
+    err = { err = 'ERR ' .. msg }
+  end
   if source then
     err.source = source
     err.line = line

@@ -106,6 +106,9 @@ differential('scripting', {
     E0("return type(setfenv)"), E0("return type(os)"), E0('return type(print)'), E0('return type(string.pack)'),
     E0('return type(gcinfo())'), E0("local s = 0 for w in string.gfind('a b c', '%a') do s = s + 1 end return s"),
     E0("return {math.random(), math.random(10), math.random(5, 7)}"), E0('math.randomseed(42) return math.random(1000)'),
+    E0('local r = table.maxn(1) return r'), E0('local r = table.foreach(1) return r'), E0('local r = table.foreachi(nil) return r'),
+    E0('local r = table.getn() return r'), E0('local r = unpack() return r'), E0('local r = unpack(1) return r'),
+    E0('return {unpack({1, 2, 3}, 2)}'), E0('return table.foreach({5}, function(k, v) return v end)'),
   ],
   'cjson': [
     E0("return cjson.encode({1, 2, 'x', true, false})"), E0("return cjson.encode({a = 'b'})"), E0('return cjson.encode({})'),
