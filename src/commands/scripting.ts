@@ -131,9 +131,9 @@ export function mayRun(c: Client, flags: number, ro: boolean): boolean {
     }
     return true;
   }
-  // A script with flags is, to the pipeline, a command with the flags they imply (write unless
-  // no-writes, denyoom unless allow-oom or no-writes, stale only with allow-stale), so it meets
-  // the pipeline's own refusals in the pipeline's order before the script-specific ones.
+  // The pipeline checked the call with the flags these imply (scriptCmdFlags), but a script run by
+  // EXEC was checked as part of the transaction only: as Redis's scriptPrepareForRun, the same
+  // refusals are made here, in the pipeline's order, before the script-specific ones.
   const obey = (c.flags & CLIENT_MASTER) !== 0;
   const writes = (flags & SF_NO_WRITES) === 0;
   let err: string | null = null;
