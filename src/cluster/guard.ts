@@ -1,7 +1,7 @@
 // The dispatcher's cluster step: fills the reused RouteQuery for a command (for EXEC, its whole
 // queue), asks routing.ts, and returns the refusal text or null to run it here.
 
-import { F, type CommandSpec } from '../commands/spec.js';
+import { commandFlags, F, type CommandSpec } from '../commands/spec.js';
 import { ERR } from '../errors.js';
 import { CLIENT_ASKING, CLIENT_MULTI, CLIENT_READONLY, type Client } from '../server/client.js';
 import { server } from '../server/state.js';
@@ -50,7 +50,7 @@ export function clusterRedirect(c: Client, cmd: CommandSpec, argv: string[]): st
 
 /** The write flag as Redis's getCommandFlags sees it: a script's own flags decide for EVAL/FCALL. */
 function writes(cmd: CommandSpec, argv: string[]): boolean {
-  return cmd.writesFor !== undefined ? cmd.writesFor(argv) : (cmd.flags & F.WRITE) !== 0;
+  return (commandFlags(cmd, argv) & F.WRITE) !== 0;
 }
 
 /** Route the query's keys for a command of a client with these flags. */

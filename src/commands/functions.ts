@@ -12,9 +12,10 @@ import { Crc64 } from '../persistence/rdb/crc64.js';
 import { OP, RDB_VERSION, RdbReader, RdbWriter } from '../persistence/rdb/format.js';
 import { rdbFunctions } from '../persistence/rdb/file.js';
 import { ScriptEngine, SCRIPT_FLAG_NAMES, runningScript, type RegisteredFunction } from '../scripting/engine.js';
+import { splitArgs } from '../protocol/parser.js';
 import { replyHelp } from './help.js';
 import { ksKeynum } from './keyspecs.js';
-import { flagsWrite, killScript, mayRun, newRun, scriptKeys, startRun } from './scripting.js';
+import { killScript, mayRun, newRun, NO_PROPAGATION, scriptCmdFlags, scriptKeys, startRun } from './scripting.js';
 import { noContainerHandler, type CommandDef } from './spec.js';
 
 interface FunctionInfo extends RegisteredFunction {
@@ -30,16 +31,17 @@ interface Library {
 /** A set of libraries and the index of their functions (the current one, or one being restored). */
 class LibCtx {
   readonly libraries = new Map<string, Library>();
+  /** By lowercased name: function names are case-insensitive (library names are not), as in Redis. */
   readonly functions = new Map<string, FunctionInfo>();
 
   link(lib: Library): void {
     this.libraries.set(lib.name, lib);
-    for (const f of lib.functions.values()) this.functions.set(f.name, f);
+    for (const f of lib.functions.values()) this.functions.set(f.name.toLowerCase(), f);
   }
 
   unlink(lib: Library): void {
     this.libraries.delete(lib.name);
-    for (const f of lib.functions.values()) this.functions.delete(f.name);
+    for (const f of lib.functions.values()) this.functions.delete(f.name.toLowerCase());
   }
 }
 
@@ -67,8 +69,9 @@ function libraryMetadata(code: string): { engine: string; name: string; body: st
   if (!code.startsWith('#!')) return ERR.libMissingMetadata;
   const end = code.indexOf('\n');
   if (end < 0) return ERR.libInvalidMetadata;
-  const parts = code.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
-  if (parts.length === 0) return ERR.libInvalidMetadata;
+  // Split as Redis does (sdssplitargs): `name="foo"` names the library foo.
+  const parts = splitArgs(code.slice(0, end));
+  if (parts === null || parts.length === 0) return ERR.libInvalidMetadata;
   let name: string | null = null;
   for (let i = 1; i < parts.length; i++) {
     if (parts[i].slice(0, 5).toLowerCase() === 'name=') {
@@ -101,7 +104,7 @@ function createLibrary(into: LibCtx, code: string, replace: boolean, timeoutMs: 
     if (registered.length === 0) err = ERR.libNoFunctions;
     else {
       for (const r of registered) {
-        if (into.functions.has(r.name)) {
+        if (into.functions.has(r.name.toLowerCase())) {
           err = ERR.functionExists(r.name);
           break;
         }
@@ -135,7 +138,7 @@ function joinLibraries(src: LibCtx, replace: boolean): string | null {
     replaced.push(old);
   }
   for (const f of src.functions.values()) {
-    if (ctx.functions.has(f.name)) {
+    if (ctx.functions.has(f.name.toLowerCase())) {
       restore();
       return ERR.functionExists(f.name);
     }
@@ -149,6 +152,7 @@ function flushLibraries(): void {
   for (const lib of ctx.libraries.values()) freeLibrary(lib);
   ctx = new LibCtx();
 }
+rdbFunctions.flush = flushLibraries;
 
 export function functionsInfo(): { libraries: number; functions: number; luaMemory: number; bytes: number } {
   let bytes = 0;
@@ -160,7 +164,7 @@ export function functionsInfo(): { libraries: number; functions: number; luaMemo
 // replaces ours of the same name.
 rdbFunctions.dump = () => [...ctx.libraries.values()].map((l) => l.code);
 rdbFunctions.load = (code: string) => {
-  const r = createLibrary(ctx, code, true, 0);
+  const r = createLibrary(ctx, code, rdbFunctions.replace, 0);
   if (typeof r === 'string') throw new Error(`failed loading the library: ${r}`);
 };
 
@@ -318,9 +322,15 @@ function stats(c: Client): void {
   c.reply.int(ctx.functions.size);
 }
 
+/** The function FCALL names, in any case (the lowercase spelling is looked up first). */
+function findFunction(name: string): FunctionInfo | undefined {
+  return ctx.functions.get(name) ?? ctx.functions.get(name.toLowerCase());
+}
+
 function fcall(c: Client, argv: string[], ro: boolean): void {
+  c.propagateArgv = NO_PROPAGATION;
   if (server.monitors.size !== 0) feedMonitors(c, c.shownArgv(argv));
-  const f = ctx.functions.get(argv[1]);
+  const f = findFunction(argv[1]);
   if (f === undefined) {
     c.reply.error(ERR.functionNotFound);
     return;
@@ -342,10 +352,10 @@ function fcall(c: Client, argv: string[], ro: boolean): void {
   startRun(newRun(functionEngine(), c, f.name, f.flags, ro, false, argv), f.ref, argv, n);
 }
 
-/** FCALL's flags for routing: the function's own; an unknown function keeps the command's flags. */
-function fcallWrites(argv: string[]): boolean {
-  const f = ctx.functions.get(argv[1]);
-  return f !== undefined && flagsWrite(f.flags);
+/** FCALL's flags: from the function's; an unknown function keeps the command's. */
+function fcallFlags(argv: string[], own: number): number {
+  const f = findFunction(argv[1]);
+  return f === undefined ? own : scriptCmdFlags(own, f.flags);
 }
 
 const FCALL_ARGS = {
@@ -367,16 +377,16 @@ const ALL_SHARDS = ['request_policy:all_shards', 'response_policy:all_succeeded'
 
 export const commands: CommandDef[] = [
   {
-    name: 'fcall', arity: -3, flags: 'noscript stale skip_monitor no_mandatory_keys', acl: 'scripting', group: 'scripting',
+    name: 'fcall', arity: -3, flags: 'noscript stale skip_monitor no_mandatory_keys may_replicate', acl: 'scripting', group: 'scripting',
     since: '7.0.0', keySpecs: [{ ...ksKeynum('RW access update', 2), notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE' }],
-    getKeys: scriptKeys, writesFor: fcallWrites, summary: 'Calls a function of a loaded library.', complexity: 'Depends on the function that is executed.',
+    getKeys: scriptKeys, flagsFor: fcallFlags, summary: 'Calls a function of a loaded library.', complexity: 'Depends on the function that is executed.',
     docs: FCALL_ARGS, handler: (c, argv) => fcall(c, argv, false),
   },
   {
     name: 'fcall_ro', arity: -3, flags: 'readonly noscript stale skip_monitor no_mandatory_keys', acl: 'scripting',
     group: 'scripting', since: '7.0.0',
     keySpecs: [{ ...ksKeynum('RO access', 2), notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS' }],
-    getKeys: scriptKeys, writesFor: fcallWrites, summary: 'Calls a function of a loaded library, which may only read data.',
+    getKeys: scriptKeys, flagsFor: fcallFlags, summary: 'Calls a function of a loaded library, which may only read data.',
     complexity: 'Depends on the function that is executed.', docs: FCALL_ARGS, handler: (c, argv) => fcall(c, argv, true),
   },
   {

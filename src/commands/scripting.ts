@@ -12,13 +12,14 @@ import { writesDeniedByDiskError } from '../persistence/save.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { CLIENT_ASKING, CLIENT_DENY_BLOCKING, CLIENT_FAKE, CLIENT_MASTER, CLIENT_MULTI, CLIENT_READONLY } from '../server/client.js';
 import { parseInt64 } from '../protocol/format.js';
+import { splitArgs } from '../protocol/parser.js';
 import {
   SCRIPT_FLAG_NAMES, SF_ALLOW_CROSS_SLOT, SF_ALLOW_OOM, SF_ALLOW_STALE, SF_EVAL_COMPAT, SF_NO_CLUSTER, SF_NO_WRITES, ScriptEngine,
   luaCompileError, mayLoop, runningScript, sha1hex, type ScriptRun,
 } from '../scripting/engine.js';
 import { replyHelp } from './help.js';
 import { ksKeynum } from './keyspecs.js';
-import { noContainerHandler, type CommandDef } from './spec.js';
+import { F, noContainerHandler, type CommandDef } from './spec.js';
 
 interface CachedScript {
   sha: string;
@@ -53,8 +54,9 @@ export function shebangFlags(body: string): { flags: number; skip: number } | st
   if (!body.startsWith('#!')) return { flags: SF_EVAL_COMPAT, skip: 0 };
   const end = body.indexOf('\n');
   if (end < 0) return ERR.shebangInvalid;
-  const parts = body.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
-  if (parts.length === 0) return ERR.shebangNoEngine;
+  // Split as Redis does (sdssplitargs: quotes group and are removed).
+  const parts = splitArgs(body.slice(0, end));
+  if (parts === null || parts.length === 0) return ERR.shebangNoEngine;
   if (parts[0] !== '#!lua') return ERR.shebangEngine(parts[0]);
   let flags = 0;
   for (let i = 1; i < parts.length; i++) {
@@ -128,9 +130,9 @@ export function mayRun(c: Client, flags: number, ro: boolean): boolean {
     }
     return true;
   }
-  // A script with flags is, to the pipeline, a command with the flags they imply (write unless
-  // no-writes, denyoom unless allow-oom or no-writes, stale only with allow-stale), so it meets
-  // the pipeline's own refusals in the pipeline's order before the script-specific ones.
+  // The pipeline checked the call with the flags these imply (scriptCmdFlags), but a script run by
+  // EXEC was checked as part of the transaction only: as Redis's scriptPrepareForRun, the same
+  // refusals are made here, in the pipeline's order, before the script-specific ones.
   const obey = (c.flags & CLIENT_MASTER) !== 0;
   const writes = (flags & SF_NO_WRITES) === 0;
   let err: string | null = null;
@@ -188,6 +190,7 @@ function clearBusy(run: ScriptRun): void {
 }
 
 function evalGeneric(c: Client, argv: string[], isSha: boolean, ro: boolean): void {
+  c.propagateArgv = NO_PROPAGATION;
   // Commands a script runs show in MONITOR after the script itself.
   if (server.monitors.size !== 0) feedMonitors(c, c.shownArgv(argv));
   if (isSha && argv[1].length !== 40) {
@@ -221,25 +224,40 @@ export function scriptKeys(argv: string[]): number[] {
 }
 
 /**
- * Whether a script's flags make its run a write for the pipeline (scriptFlagsToCmdFlags): only a
- * script with flags and without no-writes; a script without flags keeps its command's flags.
+ * The command flags a run of a script with these flags is checked with (Redis's
+ * scriptFlagsToCmdFlags): a script without flags keeps its command's; one with flags writes
+ * unless no-writes, may grow memory unless allow-oom or no-writes, runs on a stale replica only
+ * with allow-stale, and is not may_replicate (its flags tell whether it writes).
  */
-export function flagsWrite(flags: number): boolean {
-  return (flags & (SF_EVAL_COMPAT | SF_NO_WRITES)) === 0;
+export function scriptCmdFlags(own: number, flags: number): number {
+  if (flags & SF_EVAL_COMPAT) return own;
+  let f = own & ~(F.STALE | F.DENYOOM | F.WRITE | F.MAY_REPLICATE);
+  if ((flags & (SF_ALLOW_OOM | SF_NO_WRITES)) === 0) f |= F.DENYOOM;
+  if ((flags & SF_NO_WRITES) === 0) f |= F.WRITE;
+  if (flags & SF_ALLOW_STALE) f |= F.STALE;
+  return f;
 }
 
-/** EVAL's flags for routing: from the body's shebang (the cache holds the same flags). */
-function evalWrites(argv: string[]): boolean {
-  if (!argv[1].startsWith('#!')) return false;
+/** EVAL's flags: the cached script's, else its shebang's; a body in error keeps the command's. */
+function evalFlags(argv: string[], own: number): number {
+  if (!argv[1].startsWith('#!')) return own;
+  const known = byBody.get(argv[1]);
+  if (known !== undefined) return scriptCmdFlags(own, known.flags);
   const sb = shebangFlags(argv[1]);
-  return typeof sb !== 'string' && flagsWrite(sb.flags);
+  return typeof sb === 'string' ? own : scriptCmdFlags(own, sb.flags);
 }
 
-/** EVALSHA's flags for routing: an unknown script keeps the command's flags. */
-function evalshaWrites(argv: string[]): boolean {
-  const s = cachedScript(argv[1]);
-  return s !== null && flagsWrite(s.flags);
+/** EVALSHA's flags: an unknown script keeps the command's. */
+function evalshaFlags(argv: string[], own: number): number {
+  const s = argv[1].length === 40 ? cachedScript(argv[1]) : null;
+  return s === null ? own : scriptCmdFlags(own, s.flags);
 }
+
+/**
+ * A script's writes reach replicas and the AOF as the commands it ran (effects replication):
+ * EVAL/EVALSHA/FCALL themselves, may_replicate, are never propagated.
+ */
+export const NO_PROPAGATION: string[] = [];
 
 /** SCRIPT KILL and FUNCTION KILL. */
 export function killScript(c: Client, evalKill: boolean): void {
@@ -278,6 +296,7 @@ function scriptFlush(c: Client, argv: string[]): void {
     return;
   }
   if (engine !== null) for (const s of scripts.values()) engine.release(s.ref);
+  engine?.collect();
   scripts.clear();
   byBody.clear();
   scriptsBytes = 0;
@@ -295,32 +314,33 @@ const EVAL_DOCS = (first: string) => ({
 const RW_NOTES = 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE';
 const RO_NOTES = 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS';
 const FLAGS = 'noscript stale skip_monitor no_mandatory_keys';
+const RW_FLAGS = `${FLAGS} may_replicate`;
 
 export const commands: CommandDef[] = [
   {
-    name: 'eval', arity: -3, flags: FLAGS, acl: 'scripting', group: 'scripting', since: '2.6.0',
-    keySpecs: [{ ...ksKeynum('RW access update', 2), notes: RW_NOTES }], getKeys: scriptKeys, writesFor: evalWrites,
+    name: 'eval', arity: -3, flags: RW_FLAGS, acl: 'scripting', group: 'scripting', since: '2.6.0',
+    keySpecs: [{ ...ksKeynum('RW access update', 2), notes: RW_NOTES }], getKeys: scriptKeys, flagsFor: evalFlags,
     summary: 'Runs a Lua script on the server.', complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('script'),
     handler: (c, argv) => evalGeneric(c, argv, false, false),
   },
   {
     name: 'eval_ro', arity: -3, flags: `readonly ${FLAGS}`, acl: 'scripting', group: 'scripting', since: '7.0.0',
-    keySpecs: [{ ...ksKeynum('RO access', 2), notes: RO_NOTES }], getKeys: scriptKeys, writesFor: evalWrites,
+    keySpecs: [{ ...ksKeynum('RO access', 2), notes: RO_NOTES }], getKeys: scriptKeys, flagsFor: evalFlags,
     summary: 'Runs a Lua script that may only read data.', complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('script'),
     handler: (c, argv) => evalGeneric(c, argv, false, true),
   },
   {
-    name: 'evalsha', arity: -3, flags: FLAGS, acl: 'scripting', group: 'scripting', since: '2.6.0',
-    keySpecs: [ksKeynum('RW access update', 2)], getKeys: scriptKeys, writesFor: evalshaWrites,
+    name: 'evalsha', arity: -3, flags: RW_FLAGS, acl: 'scripting', group: 'scripting', since: '2.6.0',
+    keySpecs: [ksKeynum('RW access update', 2)], getKeys: scriptKeys, flagsFor: evalshaFlags,
     summary: 'Runs a cached Lua script, named by its SHA1 digest.', complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('sha1'),
     handler: (c, argv) => evalGeneric(c, argv, true, false),
   },
   {
     name: 'evalsha_ro', arity: -3, flags: `readonly ${FLAGS}`, acl: 'scripting', group: 'scripting', since: '7.0.0',
-    keySpecs: [ksKeynum('RO access', 2)], getKeys: scriptKeys, writesFor: evalshaWrites,
+    keySpecs: [ksKeynum('RO access', 2)], getKeys: scriptKeys, flagsFor: evalshaFlags,
     summary: 'Runs a cached Lua script, named by its SHA1 digest, that may only read data.',
     complexity: 'Depends on the script that is executed.',
     docs: EVAL_DOCS('sha1'),

@@ -77,10 +77,10 @@ export interface CommandSpec {
   /** For a key spec marked variable_flags: the flags a given call's keys really have (COMMAND GETKEYSANDFLAGS). */
   variableKeyFlags?: (argv: string[]) => string[];
   /**
-   * For commands whose write flag depends on the call (EVAL/FCALL take it from the script's
-   * flags, as Redis's getCommandFlags does): whether this call counts as a write for routing.
+   * For commands whose flags depend on the call (EVAL/FCALL take them from the script's flags, as
+   * Redis's getCommandFlags does): this call's flags, from the command's own. See commandFlags.
    */
-  writesFor?: (argv: string[]) => boolean;
+  flagsFor?: (argv: string[], own: number) => number;
   handler: Handler;
   subcommands?: Map<string, CommandSpec>;
   parent?: CommandSpec;
@@ -112,7 +112,7 @@ export interface CommandDef {
   keySpecs?: KeySpec[];
   getKeys?: (argv: string[]) => number[];
   variableKeyFlags?: (argv: string[]) => string[];
-  writesFor?: (argv: string[]) => boolean;
+  flagsFor?: (argv: string[], own: number) => number;
   handler: Handler;
   subcommands?: CommandDef[];
   group: string;
@@ -134,6 +134,11 @@ function parseFlags(names: string, where: string): number {
   return bits;
 }
 
+/** The flags a call is checked with (the pipeline's guards, cluster routing, EXEC's flags). */
+export function commandFlags(cmd: CommandSpec, argv: string[]): number {
+  return cmd.flagsFor === undefined ? cmd.flags : cmd.flagsFor(argv, cmd.flags);
+}
+
 /** Build a CommandSpec from its definition; the registry calls this once per command. */
 export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpec {
   const name = parent ? `${parent.name}|${def.name.toLowerCase()}` : def.name.toLowerCase();
@@ -153,7 +158,7 @@ export function defineCommand(def: CommandDef, parent?: CommandSpec): CommandSpe
     keySpecs: def.keySpecs,
     getKeys: def.getKeys,
     variableKeyFlags: def.variableKeyFlags,
-    writesFor: def.writesFor,
+    flagsFor: def.flagsFor,
     handler: def.handler,
     parent,
     group: def.group,

@@ -39,11 +39,10 @@ export const keyspaceStats: KeyspaceStats = { hits: 0, misses: 0, expired: 0 };
 export const datasetFrozen = { on: false };
 
 /**
- * Non-zero while a script runs: the time (ms) keys expire against, frozen at the script's start
- * as Redis's scriptTimeSnapshot, so a key cannot expire halfway through a script (what it did is
- * then replicated consistently).
+ * While a script runs, keys expire by the time it started (Redis's scriptTimeSnapshot: a key
+ * cannot expire halfway through a script, which keeps its effects consistent); 0 otherwise.
  */
-export const timeSnapshot = { ms: 0 };
+export const scriptTime = { at: 0 };
 
 export class Db {
   dict = new Map<string, Value>();
@@ -63,7 +62,7 @@ export class Db {
    * If the key is logically expired, delete it (on a primary) and report true. Replicas hide
    * expired keys but leave deleting to their primary's DEL.
    */
-  expireIfNeeded(key: string, now = timeSnapshot.ms !== 0 ? timeSnapshot.ms : Date.now()): boolean {
+  expireIfNeeded(key: string, now = scriptTime.at || Date.now()): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > now) return false;
     if (signals.isReplica() || datasetFrozen.on) return true;

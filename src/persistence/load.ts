@@ -13,7 +13,7 @@ import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import { fromPlain } from './convert.js';
 import { Crc64 } from './rdb/crc64.js';
-import { RdbLoader, type RdbSink } from './rdb/file.js';
+import { RdbLoader, rdbFunctions, type RdbSink } from './rdb/file.js';
 import { RdbError } from './rdb/format.js';
 import { isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
@@ -365,12 +365,17 @@ export function debugReload(argv: string[]): string | null {
       signals.flushed(db);
       db.flush();
     }
+    rdbFunctions.flush();
   }
+  // Without MERGE a library already there is an error, as a duplicate key is.
+  rdbFunctions.replace = merge;
   try {
     loadRdbInto(fs.readFileSync(dumpPath()), merge);
   } catch (err) {
     log().warn(`Error loading the RDB dump: ${(err as Error).message}`);
     return ERR.debugReloadFailed;
+  } finally {
+    rdbFunctions.replace = true;
   }
   log().warn('DB reloaded by DEBUG RELOAD');
   return null;

@@ -13,7 +13,7 @@ import { CLIENT_BLOCKED, CLIENT_DENY_BLOCKING, CLIENT_MULTI, CLIENT_SCRIPT, fake
 import { processScriptCommand, type ScriptRunState } from '../server/dispatch.js';
 import { beginAtomic, endAtomic, setPropagationTargets } from '../server/propagate.js';
 import { server } from '../server/state.js';
-import { datasetFrozen, timeSnapshot } from '../keyspace/db.js';
+import { datasetFrozen, scriptTime } from '../keyspace/db.js';
 import { clock, refreshClock } from '../server/clock.js';
 import { lookupCommand } from '../commands/registry.js';
 import { checkCommand } from '../acl/check.js';
@@ -163,9 +163,12 @@ export class ScriptEngine {
     vm.setField(L, -2, 'REDIS_VERSION_NUM');
     m._lua_setglobal(L, vm.name('redis'));
     vm.exec(REDIS_LUA_API, '=redis_api');
-    const err = vm.load(L, PRELUDE, '=prelude');
+    // The prelude runs without its debug information (13 KB of the state's memory, which INFO
+    // shows and Redis's tests bound); its functions then show as source "=?".
+    const err = vm.load(L, STRIPPED_LOAD, '=loader');
     if (err !== null) throw new Error(err);
-    if (m._lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) throw new Error(vm.toString(L, -1));
+    vm.pushString(L, PRELUDE);
+    if (m._lua_pcallk(L, 1, 1, 0, 0, 0) !== LUA_OK) throw new Error(vm.toString(L, -1));
     vm.getField(L, -1, 'failed');
     this.failedRef = vm.ref();
     vm.getField(L, -1, 'bind');
@@ -179,6 +182,9 @@ export class ScriptEngine {
     vm.getField(L, -1, 'where');
     this.whereRef = vm.ref();
     m._lua_settop(L, 0);
+    // What compiling and running the prelude left behind is garbage: a new state starts from its
+    // live size (INFO used_memory_lua), as Redis's does.
+    this.collect();
     this.newThread();
     this.hook = m.addFunction((l: number) => this.onHook(l), 'vii');
     this.run = {
@@ -234,15 +240,10 @@ export class ScriptEngine {
     this.loadDeadline = 0;
     m._lua_sethook(L, 0, 0, 0);
     if (rc !== LUA_OK) {
-      const msg = vm.toString(L, -1);
-      m._lua_settop(L, 0);
-      return ERR.functionRegister(`ERR ${msg}`);
+      // The load timeout, raised again by the line hook after the library's own pcall caught it.
+      return this.registerError(L);
     }
-    if (!m._lua_toboolean(L, -2)) {
-      const e = m._lua_type(L, -1) === T_TABLE ? (this.stringField(L, -1, 'err') ?? '') : `ERR ${vm.toString(L, -1)}`;
-      m._lua_settop(L, 0);
-      return ERR.functionRegister(e);
-    }
+    if (!m._lua_toboolean(L, -2)) return this.registerError(L);
     const list = m._lua_gettop(L);
     const out: RegisteredFunction[] = [];
     for (let i = 1; m._lua_rawgeti(L, list, BigInt(i)) === T_TABLE; i++) {
@@ -260,8 +261,21 @@ export class ScriptEngine {
     return out;
   }
 
+  /** FUNCTION LOAD's error for the error value at the top of L (an error table or a message). */
+  private registerError(L: number): string {
+    const m = this.vm.m;
+    const e = m._lua_type(L, -1) === T_TABLE ? (this.stringField(L, -1, 'err') ?? '') : `ERR ${this.vm.toString(L, -1)}`;
+    m._lua_settop(L, 0);
+    return ERR.functionRegister(e);
+  }
+
   release(ref: bigint): void {
     this.vm.unref(ref);
+  }
+
+  /** A full garbage collection (a new state, SCRIPT FLUSH: Redis starts a new Lua state there). */
+  collect(): void {
+    this.vm.exec("collectgarbage('collect')", '=gc');
   }
 
   /** Lua's heap in bytes. */
@@ -297,8 +311,8 @@ export class ScriptEngine {
       m._lua_setglobal(co, this.keysName);
     }
     current = run;
+    scriptTime.at = Date.now();
     beginAtomic();
-    timeSnapshot.ms = Date.now();
     this.setHook(loops && server.config.num('busy-reply-threshold') > 0);
     // The pipeline's clock: the end of the previous command, which is when this one began.
     run.start = run.sliceStart = clock.last;
@@ -376,7 +390,7 @@ export class ScriptEngine {
     if (m._lua_gettop(this.co) !== 0) m._lua_settop(this.co, 0);
     run.sc.flags &= ~CLIENT_MULTI;
     current = null;
-    timeSnapshot.ms = 0;
+    scriptTime.at = 0;
     setPropagationTargets(3);
     endAtomic();
     // Lua's collector gets a step every 50 scripts, as in Redis, rather than a full cycle at random.
@@ -555,8 +569,14 @@ export class ScriptEngine {
     refreshClock();
     const err = processScriptCommand(run, sc, argv);
     if (err !== null) {
+      // A refused command's error counts in INFO errorstats now, as in Redis's scriptCall; the
+      // error table says so, for the script's own error reply not to count it again.
+      sc.reply.discard();
+      sc.reply.error(err);
       sc.reply.discard();
       this.pushErrorTable(L, err);
+      m._lua_pushboolean(L, 1);
+      this.vm.setField(L, -2, 'ignore_error_stats_update');
       return raise ? m._lua_error(L) : 1;
     }
     const buf = sc.reply.buf;
@@ -656,6 +676,9 @@ export function scriptClient(): Client {
   c.flags |= CLIENT_DENY_BLOCKING | CLIENT_SCRIPT;
   return c;
 }
+
+/** Compile the chunk it is given, then run it from a copy without debug information. */
+const STRIPPED_LOAD = "local f = assert(load(..., '=prelude')) return assert(load(string.dump(f, true), '=prelude', 'b'))()";
 
 // The redis.* functions that need nothing from the server, in Lua.
 const REDIS_LUA_API = String.raw`
@@ -1048,8 +1071,19 @@ export function respToLua(vm: LuaVM, L: number, buf: Buffer, pos: number): numbe
       vm.setField(L, -2, 'set');
       return p;
     }
+    case 124: {
+      // | attribute: not shown to scripts (as Redis); the reply it annotates follows it.
+      const n = Number(line);
+      const top = m._lua_gettop(L);
+      let p = next;
+      for (let i = 0; i < 2 * n; i++) p = respToLua(vm, L, buf, p);
+      m._lua_settop(L, top);
+      return respToLua(vm, L, buf, p);
+    }
     default:
-      throw new Error(`unexpected reply type ${String.fromCharCode(type)} in a script`);
+      // A push (the only other type) is not parsed by Redis's Lua parser either: redis.call gives nil.
+      m._lua_pushnil(L);
+      return buf.length;
   }
 }
 

@@ -61,18 +61,37 @@ string.format = function(fmt, ...)
   end)
   return sformat(fixed, tunpack(args, 1, n))
 end
-unpack = tunpack
-table.getn = function(t) return #t end
+-- (5.1 checks the table argument where 5.4 would fail on its length.)
+-- nargs tells an absent argument ("no value") from a nil one.
+local function checktable(t, fname, nargs)
+  if type(t) ~= 'table' then error(sformat("bad argument #1 to '%s' (table expected, got %s)", fname, nargs == 0 and 'no value' or type(t)), 3) end
+end
+unpack = function(...)
+  local t, i, j = ...
+  checktable(t, 'unpack', select('#', ...))
+  return tunpack(t, i, j)
+end
+table.getn = function(...)
+  local t = ...
+  checktable(t, 'getn', select('#', ...))
+  return #t
+end
 table.setn = function() error("'setn' is obsolete", 2) end
-table.maxn = function(t)
+table.maxn = function(...)
+  local t = ...
+  checktable(t, 'maxn', select('#', ...))
   local m = 0
   for k in pairs(t) do if type(k) == 'number' and k > m then m = k end end
   return m
 end
-table.foreach = function(t, f)
+table.foreach = function(...)
+  local t, f = ...
+  checktable(t, 'foreach', select('#', ...))
   for k, v in pairs(t) do local r = f(k, v) if r ~= nil then return r end end
 end
-table.foreachi = function(t, f)
+table.foreachi = function(...)
+  local t, f = ...
+  checktable(t, 'foreachi', select('#', ...))
   for i = 1, #t do local r = f(i, t[i]) if r ~= nil then return r end end
 end
 string.gfind = string.gmatch
@@ -146,7 +165,7 @@ local function tobit(x)
   return v
 end
 local bit = {}
-bit.tobit = function(x) return tobit(x) end
+bit.tobit = function(x) return (tobit(x)) end
 bit.bnot = function(x) return tobit(~tobit(x)) end
 bit.band = function(x, ...) local r = tobit(x) for i = 1, select('#', ...) do r = r & tobit((select(i, ...))) end return tobit(r) end
 bit.bor = function(x, ...) local r = tobit(x) for i = 1, select('#', ...) do r = r | tobit((select(i, ...))) end return tobit(r) end
@@ -219,36 +238,115 @@ local cjson = { _NAME = 'cjson', _VERSION = '2.1.0' }
 local JNULL = __redis__lightnull
 G.__redis__lightnull = nil
 cjson.null = JNULL
+-- Settings live as long as the Lua state, as cjson's (a script's changes stay for the next ones).
+local cfg = {
+  sparse_convert = 0, sparse_ratio = 2, sparse_safe = 10, encode_max_depth = 1000, decode_max_depth = 1000,
+  encode_invalid = 0, decode_invalid = 1, keep_buffer = 1, precision = 14,
+}
+local INT_MAX = 2147483647
+local BOOL_OPTIONS = { 'off', 'on' }
+local function optargs(fname, n, ...)
+  if select('#', ...) > n then error(sformat("bad argument #%d to '%s' (found too many arguments)", n + 1, fname), 3) end
+end
+local function typename(v) return v == nil and 'no value' or type(v) end
+-- An integer setting (argument argn, nil keeps it); cjson reports a range error on argument #1.
+-- (The settings' functions call these two as non-tail calls: the error level must reach the script.)
+local function intopt(fname, argn, v, key, min, max)
+  if v ~= nil then
+    local x = tonumber(v)
+    if x == nil then error(sformat("bad argument #%d to '%s' (number expected, got %s)", argn, fname, typename(v)), 3) end
+    x = x >= 0 and floor(x) or ceil(x)
+    if x < min or x > max then error(sformat("bad argument #1 to '%s' (expected integer between %d and %d)", fname, min, max), 3) end
+    cfg[key] = tointeger(x) or x
+  end
+  return cfg[key]
+end
+-- An enumerated setting: a boolean means off or booltrue; the current value shows as a boolean
+-- when it is one of those, else as its option name.
+local function enumopt(fname, argn, v, key, options, booltrue)
+  if v ~= nil then
+    if type(v) == 'boolean' then cfg[key] = v and booltrue or 0
+    else
+      if type(v) ~= 'string' and type(v) ~= 'number' then error(sformat("bad argument #%d to '%s' (string expected, got %s)", argn, fname, typename(v)), 3) end
+      local found
+      for j = 1, #options do if options[j] == tostring(v) then found = j - 1 end end
+      if found == nil then error(sformat("bad argument #%d to '%s' (invalid option '%s')", argn, fname, tostring(v)), 3) end
+      cfg[key] = found
+    end
+  end
+  local s = cfg[key]
+  if s == 0 or s == booltrue then return s ~= 0 end
+  return options[s + 1]
+end
+cjson.encode_sparse_array = function(...)
+  optargs('encode_sparse_array', 3, ...)
+  local a, b, c = ...
+  return enumopt('encode_sparse_array', 1, a, 'sparse_convert', BOOL_OPTIONS, 1),
+    intopt('encode_sparse_array', 2, b, 'sparse_ratio', 0, INT_MAX), intopt('encode_sparse_array', 3, c, 'sparse_safe', 0, INT_MAX)
+end
+cjson.encode_max_depth = function(...)
+  optargs('encode_max_depth', 1, ...)
+  return (intopt('encode_max_depth', 1, (...), 'encode_max_depth', 1, INT_MAX))
+end
+cjson.decode_max_depth = function(...)
+  optargs('decode_max_depth', 1, ...)
+  return (intopt('decode_max_depth', 1, (...), 'decode_max_depth', 1, INT_MAX))
+end
+cjson.encode_number_precision = function(...)
+  optargs('encode_number_precision', 1, ...)
+  return (intopt('encode_number_precision', 1, (...), 'precision', 1, 14))
+end
+cjson.encode_keep_buffer = function(...)
+  optargs('encode_keep_buffer', 1, ...)
+  return (enumopt('encode_keep_buffer', 1, (...), 'keep_buffer', BOOL_OPTIONS, 1))
+end
+cjson.encode_invalid_numbers = function(...)
+  optargs('encode_invalid_numbers', 1, ...)
+  return (enumopt('encode_invalid_numbers', 1, (...), 'encode_invalid', { 'off', 'on', 'null' }, 1))
+end
+cjson.decode_invalid_numbers = function(...)
+  optargs('decode_invalid_numbers', 1, ...)
+  return (enumopt('decode_invalid_numbers', 1, (...), 'decode_invalid', BOOL_OPTIONS, 1))
+end
+
 local ESC = { ['"'] = '\\"', ['\\'] = '\\\\', ['/'] = '\\/', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
 local function escstr(s)
   return '"' .. sgsub(s, '[%c"\\/]', function(ch) return ESC[ch] or sformat('\\u%04x', sbyte(ch)) end) .. '"'
 end
 local encode
-local function encnum(v)
-  if v ~= v or v == huge or v == -huge then error('Cannot serialise number: must not be NaN or Inf', 0) end
+local function encnum(v, what)
+  if v ~= v or v == huge or v == -huge then
+    if cfg.encode_invalid == 0 then error('Cannot serialise ' .. what .. ': must not be NaN or Inf', 0) end
+    if cfg.encode_invalid == 2 then return 'null' end
+    if v ~= v then return 'nan' end
+  end
+  local prec = cfg.precision
   if mtype(v) == 'integer' then
-    if v > -1e14 and v < 1e14 then return sformat('%d', v) end
+    if v > -10 ^ prec and v < 10 ^ prec then return sformat('%d', v) end
     v = v + 0.0
   end
-  return sformat('%.14g', v)
+  return sformat('%.' .. prec .. 'g', v)
 end
 encode = function(v, depth, out)
   local t = type(v)
   if t == 'string' then out[#out + 1] = escstr(v)
-  elseif t == 'number' then out[#out + 1] = encnum(v)
+  elseif t == 'number' then out[#out + 1] = encnum(v, 'number')
   elseif t == 'boolean' then out[#out + 1] = v and 'true' or 'false'
   elseif t == 'nil' or v == JNULL then out[#out + 1] = 'null'
   elseif t == 'table' then
     depth = depth + 1
-    if depth > 1000 then error(sformat('Cannot serialise, excessive nesting (%d)', depth), 0) end
+    if depth > cfg.encode_max_depth then error(sformat('Cannot serialise, excessive nesting (%d)', depth), 0) end
     local max, count, isarray = 0, 0, true
     for k in pairs(v) do
-      if type(k) == 'number' and k > 0 and floor(k) == k then
+      if type(k) == 'number' and k >= 1 and floor(k) == k then
         if k > max then max = k end
         count = count + 1
       else isarray = false break end
     end
-    if isarray and max > 10 and max > count * 2 then error('Cannot serialise table: excessively sparse array', 0) end
+    if isarray and cfg.sparse_ratio > 0 and max > count * cfg.sparse_ratio and max > cfg.sparse_safe then
+      if cfg.sparse_convert == 0 then error('Cannot serialise table: excessively sparse array', 0) end
+      isarray = false
+    end
     if isarray and max > 0 then
       out[#out + 1] = '['
       for j = 1, max do
@@ -261,10 +359,11 @@ encode = function(v, depth, out)
       local first = true
       for k, val in pairs(v) do
         local kt = type(k)
-        if kt ~= 'string' and kt ~= 'number' then error('Cannot serialise ' .. kt .. ': table key must be a number or string', 0) end
         if not first then out[#out + 1] = ',' end
         first = false
-        out[#out + 1] = kt == 'string' and escstr(k) or escstr(encnum(k))
+        if kt == 'string' then out[#out + 1] = escstr(k)
+        elseif kt == 'number' then out[#out + 1] = '"' .. encnum(k, 'number') .. '"'
+        else error('Cannot serialise ' .. kt .. ': table key must be a number or string', 0) end
         out[#out + 1] = ':'
         encode(val, depth, out)
       end
@@ -279,115 +378,212 @@ cjson.encode = function(...)
   if not ok then error(err, 2) end
   return tconcat(out)
 end
-local function decode_error(msg, s, pos)
-  error(sformat('Expected %s but found %s at character %d', msg, pos > #s and 'T_END' or 'invalid token', pos), 0)
+
+-- Decoding follows cjson's tokenizer, so the numbers it accepts (strtod's: hex, inf, nan, a
+-- leading + or zeros, unless decode_invalid_numbers is off) and its error texts are cjson's.
+-- Numbers are Lua 5.1 doubles there: integral ones within %.14g's exact range become integers
+-- here, so that they print as 5.1 prints them ("5", not "5.0").
+local SINGLE = { [123] = 'T_OBJ_BEGIN', [125] = 'T_OBJ_END', [91] = 'T_ARR_BEGIN', [93] = 'T_ARR_END', [44] = 'T_COMMA', [58] = 'T_COLON' }
+local UNESC = { [98] = '\b', [102] = '\f', [110] = '\n', [114] = '\r', [116] = '\t', [34] = '"', [92] = '\\', [47] = '/' }
+local WS = { [32] = true, [9] = true, [10] = true, [13] = true }
+local slower = string.lower
+-- The current token: its type, value and (0-based) index; the scan position after it.
+local tt, tv, ti, tpos
+local jdata, jdepth
+local function tokerr(what, at) tt, tv, ti = 'T_ERROR', what, at - 1 end
+local function invalidnum(s, p)
+  local c = ssub(s, p, p)
+  if c == '+' then return true end
+  if c == '-' then p = p + 1 c = ssub(s, p, p) end
+  if c == '0' then
+    local c2 = sbyte(s, p + 1) or 0
+    return (c2 | 0x20) == 120 or (c2 >= 48 and c2 <= 57)
+  elseif c ~= '' and sbyte(c) <= 57 then return false end
+  local w = slower(ssub(s, p, p + 2))
+  return w == 'inf' or w == 'nan'
 end
-local decode_value
-local function skip(s, pos) return s:find('[^ \t\r\n]', pos) or #s + 1 end
-local UNESC = { b = '\b', f = '\f', n = '\n', r = '\r', t = '\t', ['"'] = '"', ['\\'] = '\\', ['/'] = '/' }
-local function utf8char(cp)
-  if cp < 0x80 then return schar(cp)
-  elseif cp < 0x800 then return schar(0xC0 | (cp >> 6), 0x80 | (cp & 0x3F))
-  elseif cp < 0x10000 then return schar(0xE0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3F), 0x80 | (cp & 0x3F))
-  else return schar(0xF0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3F), 0x80 | ((cp >> 6) & 0x3F), 0x80 | (cp & 0x3F)) end
+-- strtod's NaN has no sign (0/0 has it here, as in C on x86, which prints as -nan).
+local NAN = 0 / 0
+if sformat('%f', NAN):sub(1, 1) == '-' then NAN = -NAN end
+-- strtod: the number at p and the position after it, or nil.
+local function strtod(s, p)
+  local sign, q = 1, p
+  local c = ssub(s, q, q)
+  if c == '+' or c == '-' then
+    if c == '-' then sign = -1 end
+    q = q + 1
+  end
+  local w = slower(ssub(s, q, q + 7))
+  if w == 'infinity' then return sign * huge, q + 8 end
+  if ssub(w, 1, 3) == 'inf' then return sign * huge, q + 3 end
+  if ssub(w, 1, 3) == 'nan' then
+    local paren = s:match('^%([%w_]*%)', q + 3)
+    return NAN, q + 3 + (paren and #paren or 0)
+  end
+  local m, e, v
+  if s:match('^0[xX]', q) then
+    m = s:match('^%x*%.?%x*', q + 2)
+    if not m:find('%x') then return sign * 0.0, q + 1 end
+    e = s:match('^[pP][-+]?%d+', q + 2 + #m) or ''
+    v = tonumber('0x' .. m .. e)
+    if v == nil then
+      -- Hex digits past 64 bits: Lua's hex integers would wrap.
+      v = 0.0
+      for d in m:gmatch('%x') do v = v * 16 + tonumber(d, 16) end
+    end
+    q = q + 2 + #m + #e
+  else
+    m = s:match('^%d*%.?%d*', q)
+    if not m:find('%d') then return nil end
+    e = s:match('^[eE][-+]?%d+', q + #m) or ''
+    v = tonumber(m .. e)
+    q = q + #m + #e
+  end
+  v = v + 0.0
+  if v == 0 then v = sign < 0 and -0.0 or 0.0 else v = sign * v end
+  return v, q
 end
-local function decode_string(s, pos)
-  local parts, i = {}, pos + 1
+local function jnumber(v)
+  if v == floor(v) and v > -1e14 and v < 1e14 and not (v == 0 and 1 / v < 0) then return tointeger(v) end
+  return v
+end
+local function hex4(s, p)
+  local h = ssub(s, p, p + 3)
+  if #h < 4 or not h:match('^%x%x%x%x$') then return nil end
+  return tonumber(h, 16)
+end
+local function stringtoken(s, p)
+  local parts, i = {}, p + 1
   while true do
-    local j = s:find('["\\]', i)
-    if not j then decode_error('value', s, #s + 1) end
+    local j = s:find('["\\\0]', i)
+    if not j then tokerr('unexpected end of string', #s + 1) return end
     parts[#parts + 1] = ssub(s, i, j - 1)
-    if ssub(s, j, j) == '"' then return tconcat(parts), j + 1 end
-    local e = ssub(s, j + 1, j + 1)
-    if e == 'u' then
-      local cp = tonumber(ssub(s, j + 2, j + 5), 16)
-      if not cp then decode_error('value', s, j) end
-      local nexti = j + 6
-      if cp >= 0xD800 and cp <= 0xDBFF and ssub(s, nexti, nexti + 1) == '\\u' then
-        local lo = tonumber(ssub(s, nexti + 2, nexti + 5), 16)
-        if lo and lo >= 0xDC00 and lo <= 0xDFFF then
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
-          nexti = nexti + 6
-        end
+    local b = sbyte(s, j)
+    if b == 34 then
+      tt, tv, ti, tpos = 'T_STRING', tconcat(parts), p - 1, j + 1
+      return
+    end
+    if b == 0 then tokerr('unexpected end of string', j) return end
+    local e = sbyte(s, j + 1)
+    if e == 117 then
+      local cp = hex4(s, j + 2)
+      local len = 6
+      if cp and (cp & 0xF800) == 0xD800 then
+        local lo = (cp & 0x400) == 0 and ssub(s, j + 6, j + 7) == '\\u' and hex4(s, j + 8)
+        if lo and (lo & 0xFC00) == 0xDC00 then
+          cp = (((cp & 0x3FF) << 10) | (lo & 0x3FF)) + 0x10000
+          len = 12
+        else cp = nil end
       end
-      parts[#parts + 1] = utf8char(cp)
-      i = nexti
+      if not cp then tokerr('invalid unicode escape code', j) return end
+      if cp < 0x80 then parts[#parts + 1] = schar(cp)
+      elseif cp < 0x800 then parts[#parts + 1] = schar(0xC0 | (cp >> 6), 0x80 | (cp & 0x3F))
+      elseif cp < 0x10000 then parts[#parts + 1] = schar(0xE0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3F), 0x80 | (cp & 0x3F))
+      else parts[#parts + 1] = schar(0xF0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3F), 0x80 | ((cp >> 6) & 0x3F), 0x80 | (cp & 0x3F)) end
+      i = j + len
     else
-      local u = UNESC[e]
-      if not u then decode_error('value', s, j) end
+      local u = e and UNESC[e]
+      if not u then tokerr('invalid escape code', j) return end
       parts[#parts + 1] = u
       i = j + 2
     end
   end
 end
-decode_value = function(s, pos, depth)
-  pos = skip(s, pos)
-  local c = ssub(s, pos, pos)
-  if c == '{' then
-    if depth >= 1000 then error(sformat('Found too many nested data structures (%d) at character %d', depth + 1, pos), 0) end
-    local t = {}
-    pos = skip(s, pos + 1)
-    if ssub(s, pos, pos) == '}' then return t, pos + 1 end
-    while true do
-      pos = skip(s, pos)
-      if ssub(s, pos, pos) ~= '"' then decode_error('object key string', s, pos) end
-      local k
-      k, pos = decode_string(s, pos)
-      pos = skip(s, pos)
-      if ssub(s, pos, pos) ~= ':' then decode_error('colon', s, pos) end
-      t[k], pos = decode_value(s, pos + 1, depth + 1)
-      pos = skip(s, pos)
-      local d = ssub(s, pos, pos)
-      if d == '}' then return t, pos + 1 end
-      if d ~= ',' then decode_error('comma or object end', s, pos) end
-      pos = pos + 1
-    end
-  elseif c == '[' then
-    if depth >= 1000 then error(sformat('Found too many nested data structures (%d) at character %d', depth + 1, pos), 0) end
-    local t, n = {}, 0
-    pos = skip(s, pos + 1)
-    if ssub(s, pos, pos) == ']' then return t, pos + 1 end
-    while true do
-      n = n + 1
-      t[n], pos = decode_value(s, pos, depth + 1)
-      pos = skip(s, pos)
-      local d = ssub(s, pos, pos)
-      if d == ']' then return t, pos + 1 end
-      if d ~= ',' then decode_error('comma or array end', s, pos) end
-      pos = pos + 1
-    end
-  elseif c == '"' then return decode_string(s, pos)
-  elseif ssub(s, pos, pos + 3) == 'true' then return true, pos + 4
-  elseif ssub(s, pos, pos + 4) == 'false' then return false, pos + 5
-  elseif ssub(s, pos, pos + 3) == 'null' then return JNULL, pos + 4
-  else
-    local num = s:match('^-?%d+%.?%d*[eE]?[-+]?%d*', pos)
-    if num and num ~= '' and num ~= '-' then
-      local v = tonumber(num)
-      if v == nil then decode_error('value', s, pos) end
-      if mtype(v) == 'integer' and (v >= 1e14 or v <= -1e14) then v = v + 0.0 end
-      return v, pos + #num
-    end
-    decode_error('value', s, pos)
+local function numbertoken(s, p)
+  local v, q = strtod(s, p)
+  if v == nil then tokerr('invalid number', p) return end
+  tt, tv, ti, tpos = 'T_NUMBER', v, p - 1, q
+end
+local function nexttoken()
+  local s, p = jdata, tpos
+  local b = sbyte(s, p)
+  while b and WS[b] do p = p + 1 b = sbyte(s, p) end
+  if b == nil or b == 0 then tt, tv, ti, tpos = 'T_END', nil, p - 1, p return end
+  local single = SINGLE[b]
+  if single then tt, tv, ti, tpos = single, nil, p - 1, p + 1 return end
+  if b == 34 then return stringtoken(s, p) end
+  if b == 45 or (b >= 48 and b <= 57) then
+    if cfg.decode_invalid == 0 and invalidnum(s, p) then tokerr('invalid number', p) return end
+    return numbertoken(s, p)
   end
+  if ssub(s, p, p + 3) == 'true' then tt, tv, ti, tpos = 'T_BOOLEAN', true, p - 1, p + 4 return end
+  if ssub(s, p, p + 4) == 'false' then tt, tv, ti, tpos = 'T_BOOLEAN', false, p - 1, p + 5 return end
+  if ssub(s, p, p + 3) == 'null' then tt, tv, ti, tpos = 'T_NULL', JNULL, p - 1, p + 4 return end
+  if (b == 43 or b == 105 or b == 73 or b == 110 or b == 78) and cfg.decode_invalid ~= 0 and invalidnum(s, p) then
+    return numbertoken(s, p)
+  end
+  tokerr('invalid token', p)
+end
+local function expected(what)
+  error(sformat('Expected %s but found %s at character %d', what, tt == 'T_ERROR' and tv or tt, ti + 1), 0)
+end
+local function descend()
+  jdepth = jdepth + 1
+  if jdepth > cfg.decode_max_depth then
+    error(sformat('Found too many nested data structures (%d) at character %d', jdepth, tpos - 1), 0)
+  end
+end
+local decodevalue
+local function decodeobject()
+  descend()
+  local t = {}
+  nexttoken()
+  if tt == 'T_OBJ_END' then jdepth = jdepth - 1 return t end
+  while true do
+    if tt ~= 'T_STRING' then expected('object key string') end
+    local k = tv
+    nexttoken()
+    if tt ~= 'T_COLON' then expected('colon') end
+    nexttoken()
+    t[k] = decodevalue()
+    nexttoken()
+    if tt == 'T_OBJ_END' then jdepth = jdepth - 1 return t end
+    if tt ~= 'T_COMMA' then expected('comma or object end') end
+    nexttoken()
+  end
+end
+local function decodearray()
+  descend()
+  local t = {}
+  nexttoken()
+  if tt == 'T_ARR_END' then jdepth = jdepth - 1 return t end
+  local n = 0
+  while true do
+    n = n + 1
+    t[n] = decodevalue()
+    nexttoken()
+    if tt == 'T_ARR_END' then jdepth = jdepth - 1 return t end
+    if tt ~= 'T_COMMA' then expected('comma or array end') end
+    nexttoken()
+  end
+end
+-- The value the current token starts.
+decodevalue = function()
+  if tt == 'T_STRING' or tt == 'T_BOOLEAN' or tt == 'T_NULL' then return tv end
+  if tt == 'T_NUMBER' then return jnumber(tv) end
+  if tt == 'T_OBJ_BEGIN' then return decodeobject() end
+  if tt == 'T_ARR_BEGIN' then return decodearray() end
+  expected('value')
+end
+local function decodeall(s)
+  jdata, jdepth, tpos = s, 0, 1
+  nexttoken()
+  local v = decodevalue()
+  nexttoken()
+  if tt ~= 'T_END' then expected('the end') end
+  return v
 end
 cjson.decode = function(...)
   if select('#', ...) ~= 1 then error("bad argument #1 to 'decode' (expected 1 argument)", 2) end
   local s = ...
-  if type(s) ~= 'string' then s = tostring(s) end
-  local ok, v, pos = pcall(decode_value, s, 1, 0)
+  if type(s) == 'number' then s = tostring(s)
+  elseif type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. typename(s) .. ')', 2) end
+  if #s >= 2 and (sbyte(s, 1) == 0 or sbyte(s, 2) == 0) then error('JSON parser does not support UTF-16 or UTF-32', 2) end
+  local ok, v = pcall(decodeall, s)
+  jdata = nil
   if not ok then error(v, 2) end
-  pos = skip(s, pos)
-  if pos <= #s then error(sformat('Expected the end but found invalid token at character %d', pos), 2) end
   return v
 end
-cjson.encode_keep_buffer = function() end
-cjson.encode_max_depth = function() return 1000 end
-cjson.decode_max_depth = function() return 1000 end
-cjson.encode_number_precision = function() return 14 end
-cjson.encode_sparse_array = function() return false, 2, 10 end
-cjson.encode_invalid_numbers = function() return false end
-cjson.decode_invalid_numbers = function() return true end
 G.cjson = cjson
 
 -- ---------------------------------------------------------------- cmsgpack
@@ -516,33 +712,77 @@ end
 G.cmsgpack = cmsgpack
 
 -- ---------------------------------------------------------------- errors and protection
+-- Runtime errors worded as Lua 5.1 words them: 5.4 says "attempt to call a nil value (field 'f')",
+-- 5.1 "attempt to call field 'f' (a nil value)" (scripts and tests match on these texts).
+local function msg51(s)
+  return (sgsub(s, "attempt to ([%a ]-) a (%a+) value %((%a+) '([^']*)'%)", function(op, vt, kind, name)
+    if kind == 'constant' then return nil end
+    return 'attempt to ' .. op .. ' ' .. kind .. " '" .. name .. "' (a " .. vt .. ' value)'
+  end))
+end
 -- Redis's pcall hands the message of an error table (redis.call's errors) to the script, as older
 -- versions did with their string errors.
 G.pcall = function(f, ...)
   local r = tpack(pcall(f, ...))
-  if not r[1] and type(r[2]) == 'table' and type(r[2].err) == 'string' then r[2] = r[2].err end
+  if not r[1] then
+    local e = r[2]
+    if type(e) == 'table' and type(e.err) == 'string' then r[2] = e.err
+    elseif type(e) == 'string' then r[2] = msg51(e) end
+  end
   return tunpack(r, 1, r.n)
 end
 
-local function readonly(t)
-  return setmetatable({}, {
+-- Redis marks its library tables and the globals read-only (a flag in its patched Lua): any write,
+-- rawset or setmetatable on them fails with this error. Here they are proxies, known by RO.
+local RO_ERR = 'Attempt to modify a readonly table'
+local RO = setmetatable({}, { __mode = 'k' })
+-- What getmetatable shows for a proxy that stands for a table without a metatable: nil.
+local NOMT = {}
+local function deny() error(RO_ERR, 2) end
+local function readonly(t, shownmt)
+  local p = setmetatable({}, {
     __index = t,
-    __newindex = function() error('Attempt to modify a readonly table', 2) end,
+    __newindex = deny,
     __pairs = function() return next, t, nil end,
     __len = function() return #t end,
-    __metatable = false,
+    __metatable = shownmt or NOMT,
   })
+  RO[p] = true
+  return p
+end
+-- (The argument checks are made here, where the error's position is the caller's.)
+G.setmetatable = function(t, mt)
+  if type(t) ~= 'table' then error(sformat("bad argument #1 to 'setmetatable' (table expected, got %s)", t == nil and 'no value' or type(t)), 2) end
+  if mt ~= nil and type(mt) ~= 'table' then error("bad argument #2 to 'setmetatable' (nil or table expected)", 2) end
+  if RO[t] then error(RO_ERR, 0) end
+  return setmetatable(t, mt)
+end
+G.getmetatable = function(v)
+  local mt = getmetatable(v)
+  if mt == NOMT then return nil end
+  return mt
+end
+G.rawset = function(t, k, v)
+  if type(t) ~= 'table' then error(sformat("bad argument #1 to 'rawset' (table expected, got %s)", t == nil and 'no value' or type(t)), 2) end
+  if RO[t] then error(RO_ERR, 0) end
+  return rawset(t, k, v)
 end
 for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'redis', 'bit', 'struct', 'cjson', 'cmsgpack' }) do
   G[name] = readonly(G[name])
 end
+-- Strings' metatable is shared by every script: read-only too, its methods the read-only string.
+local smt = getmetatable('')
+smt.__index = G.string
+smt.__metatable = readonly(smt)
 G.debug = nil
-setmetatable(G, {
+local gmt = {
   __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end,
-})
+}
+setmetatable(G, gmt)
 -- Scripts see G through a read-only view: new globals are refused (KEYS and ARGV are set by the
--- engine on G itself).
-local env = readonly(G)
+-- engine on G itself). Its metatable shows as Redis's globals' one, read-only.
+local gmtview = readonly(gmt)
+local env = readonly(G, gmtview)
 rawset(G, '_G', env)
 -- Code compiled at run time sees the same view; text only (no precompiled bytecode).
 rawset(G, 'load', function(chunk, chunkname) armhook() return rawload(chunk, chunkname, 't', env) end)
@@ -613,11 +853,12 @@ local loadredis = setmetatable({
 local loadapi = setmetatable({ redis = readonly(loadredis) }, missing)
 local libmt = {
   __index = G,
-  __newindex = function() error('Attempt to modify a readonly table', 2) end,
+  __newindex = deny,
   __pairs = function() return next, G, nil end,
-  __metatable = false,
+  __metatable = gmtview,
 }
 local libenv = setmetatable({}, libmt)
+RO[libenv] = true
 
 -- The engine's entry points.
 local internal = {}
@@ -630,7 +871,7 @@ internal.loadlib = function(f)
   libmt.__index = G
   local r = registered
   registered = nil
-  if not ok then return false, err end
+  if not ok then return false, type(err) == 'string' and msg51(err) or err end
   return true, r
 end
 -- Compiled scripts run in the read-only view of the globals.
@@ -641,7 +882,8 @@ local function where(co)
   while true do
     local i = dgetinfo(co, level, 'Sl')
     if not i then return nil end
-    if i.what ~= 'C' and i.source ~= '=prelude' then return i.source, i.currentline end
+    -- (The prelude's own functions run stripped of their debug information: source "=?".)
+    if i.what ~= 'C' and i.source ~= '=?' then return i.source, i.currentline end
     level = level + 1
   end
 end
@@ -651,8 +893,14 @@ internal.where = where
 -- that raised it (for an error raised by a C function, the Lua code that called it). Done after
 -- the fact rather than by a handler in an xpcall around every script (7% of an EVALSHA).
 internal.failed = function(co, err)
-  if type(err) ~= 'table' then err = { err = 'ERR ' .. tostring(err) } end
   local source, line = where(co)
+  if type(err) ~= 'table' then
+    local msg = msg51(tostring(err))
+    -- A runtime error in the prelude's stripped code ("?:-1: "): 5.1 raised it from C code, which
+    -- names the script's line.
+    if source and ssub(msg, 1, 6) == '?:-1: ' then msg = ssub(source, 2) .. ':' .. line .. ': ' .. ssub(msg, 7) end
+    err = { err = 'ERR ' .. msg }
+  end
   if source then
     err.source = source
     err.line = line

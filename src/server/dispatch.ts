@@ -6,7 +6,7 @@
 // Handlers never repeat these checks.
 
 import { ERR, unknownCommandError } from '../errors.js';
-import { F, type CommandSpec } from '../commands/spec.js';
+import { commandFlags, F, type CommandSpec } from '../commands/spec.js';
 import { lookupCommand, lookupContainer } from '../commands/registry.js';
 import { QUEUED } from '../protocol/reply.js';
 import {
@@ -80,8 +80,9 @@ function execFlags(c: Client, own: number): number {
   let every = EXEC_EVERY;
   const q = c.multiQueue!;
   for (let i = 0; i < q.length; i++) {
-    any |= q[i].cmd.flags;
-    every &= q[i].cmd.flags;
+    const f = commandFlags(q[i].cmd, q[i].argv);
+    any |= f;
+    every &= f;
   }
   return (own | (any & EXEC_ANY)) & ~(EXEC_EVERY & ~every);
 }
@@ -189,8 +190,8 @@ function processCommandInner(c: Client, argv: string[]): void {
       return;
     }
   }
-  // From here on an EXEC is checked as the commands it would run.
-  const flags = c.flags & CLIENT_MULTI && cmd.name === 'exec' ? execFlags(c, cmd.flags) : cmd.flags;
+  // From here on an EXEC is checked as the commands it would run, EVAL and FCALL as their script.
+  const flags = c.flags & CLIENT_MULTI && cmd.name === 'exec' ? execFlags(c, cmd.flags) : commandFlags(cmd, argv);
   // Like Redis, every command first gives eviction its chance; only commands that may grow memory
   // are refused when it could not free enough.
   if (maxmemory.on && busyScript.run === null && !performEvictions() && flags & F.DENYOOM) {

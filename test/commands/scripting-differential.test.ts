@@ -60,6 +60,15 @@ differential('scripting', {
     E0("local ok, e = pcall(function() error({err = 'TBL x'}) end) return e"),
     E0("return pcall(redis.call, 'INCR', 's')"),
     E0('string.foo = 1'), E0('redis.call = nil'), E0('_G.x = 1'), E0('local t = {} t.x = 1 return t.x'),
+    E0('setmetatable(_G, {})'), E0('local g = getmetatable(_G) g.__index = {}'), E0('return type(getmetatable(_G))'),
+    E0('return tostring(getmetatable(string) == nil)'), E0('setmetatable(string, {})'), E0("rawset(string, 'x', 1)"),
+    E0("local r = rawset(_G, 'x', 1) return r"), E0("return getmetatable('').__index == string"), E0("getmetatable('').__index = {}"),
+    E0("return ('abc'):upper()"), E0('local r = setmetatable(1, {}) return r'), E0('return pcall(setmetatable, _G, {})'),
+    E0("local t = setmetatable({}, {__metatable = 1}) return getmetatable(t)"),
+    // Lua 5.1's wording of runtime errors.
+    E0('local t = {} t.x.y = 1'), E0('local t = {} t.f()'), E0('local a a()'), E0("local s = 'x' .. nil"), E0('return #nil'),
+    E0('local t = {} t:m()'), E0('return nosuch.x'), E0('local t = {} return t.a + 1'),
+    E0('local ok, e = pcall(function() local t = {} t.f() end) return e'),
     ['EVAL', 'return 1', '-1'], ['EVAL', 'return 1', '2', 'a'], ['EVAL', 'return 1', 'x'],
     ['EVALSHA', 'abc', '0'], ['EVALSHA', '0123456789012345678901234567890123456789', '0'],
     E0("return redis.sha1hex('')"), E0("return redis.sha1hex('abc')"), E0('return redis.sha1hex()'),
@@ -97,6 +106,9 @@ differential('scripting', {
     E0("return type(setfenv)"), E0("return type(os)"), E0('return type(print)'), E0('return type(string.pack)'),
     E0('return type(gcinfo())'), E0("local s = 0 for w in string.gfind('a b c', '%a') do s = s + 1 end return s"),
     E0("return {math.random(), math.random(10), math.random(5, 7)}"), E0('math.randomseed(42) return math.random(1000)'),
+    E0('local r = table.maxn(1) return r'), E0('local r = table.foreach(1) return r'), E0('local r = table.foreachi(nil) return r'),
+    E0('local r = table.getn() return r'), E0('local r = unpack() return r'), E0('local r = unpack(1) return r'),
+    E0('return {unpack({1, 2, 3}, 2)}'), E0('return table.foreach({5}, function(k, v) return v end)'),
   ],
   'cjson': [
     E0("return cjson.encode({1, 2, 'x', true, false})"), E0("return cjson.encode({a = 'b'})"), E0('return cjson.encode({})'),
@@ -106,6 +118,26 @@ differential('scripting', {
     E0("return cjson.decode('\"\\\\u00e9\"')"), E0("return tostring(cjson.decode('[null]')[1] == cjson.null)"),
     E0("return cjson.decode('1.5') * 2"), E0("return type(cjson.decode('true'))"),
     E0("return cjson.encode(cjson.decode('{\"k\":[1,2.5,\"s\",true,null]}'))"),
+    E0("return table.concat(cjson.decode('[0.0, -5e3, -1, 0.3e-3, 1023.2, 0e10, 1e2, 0x10, 007, +5, 123456789012345678]'), ' ')"),
+    E0("return tostring(cjson.decode('-inf'))"), E0("return tostring(cjson.decode('nan'))"), E0("return cjson.decode('[inf]')"),
+    E0("local r = cjson.decode('[1,') return r"), E0("local r = cjson.decode('{\"a\" 1}') return r"),
+    E0("local r = cjson.decode('[1 2]') return r"), E0("local r = cjson.decode('\"ab') return r"), E0("local r = cjson.decode('tru') return r"),
+    E0("local r = cjson.decode('') return r"), E0("local r = cjson.decode('\"a\\\\qb\"') return r"),
+    E0("local r = cjson.decode('\"a\\\\u12\"') return r"), E0("local r = cjson.decode({}) return r"),
+    E0("return cjson.decode('\"\\\\ud83d\\\\ude00\"')"),
+    // Settings stay in the Lua state: each script puts the defaults back.
+    E0('return {cjson.encode_max_depth(), cjson.decode_max_depth(), cjson.encode_number_precision()}'),
+    E0('return {cjson.encode_sparse_array()}'), E0('return {cjson.encode_keep_buffer(), cjson.decode_invalid_numbers()}'),
+    E0('local r = cjson.encode_max_depth(0) return r'), E0('local r = cjson.encode_max_depth(1, 2) return r'),
+    E0("local r = cjson.encode_max_depth('x') return r"), E0("local r = cjson.encode_invalid_numbers('x') return r"),
+    E0("cjson.encode_max_depth(1) local ok, e = pcall(cjson.encode, {{1}}) cjson.encode_max_depth(1000) return e"),
+    E0("cjson.decode_max_depth(1) local ok, e = pcall(cjson.decode, '[[1]]') cjson.decode_max_depth(1000) return e"),
+    E0("cjson.encode_invalid_numbers(true) local r = cjson.encode({0/0, 1/0, -1/0}) cjson.encode_invalid_numbers(false) return r"),
+    E0("local m = cjson.encode_invalid_numbers('null') local r = cjson.encode({0/0, 1/0}) cjson.encode_invalid_numbers(false) return {m, r}"),
+    E0("local r = cjson.encode({1/0}) return r"), E0("cjson.encode_number_precision(3) local r = cjson.encode(3.14159) cjson.encode_number_precision(14) return r"),
+    E0("cjson.decode_invalid_numbers(false) local ok, e = pcall(cjson.decode, '[007]') cjson.decode_invalid_numbers(true) return e"),
+    E0("cjson.encode_sparse_array(true) local r = cjson.encode({[20] = 1}) cjson.encode_sparse_array(false) return r"),
+    E0("local ok, e = pcall(cjson.encode, {[20] = 1}) return e"),
   ],
   'cmsgpack and bit and struct': [
     E0("return cmsgpack.pack({1, 2, 3})"), E0("return cmsgpack.pack('abc', 1, -1, 300, -300, 70000, 2^40, 1.5, true, false)"),
@@ -123,6 +155,10 @@ differential('scripting', {
     ['DBSIZE'], ['SELECT', '1'], ['GET', 'in1'],
     E0("redis.call('LPUSH', 'l', 'a') return redis.call('TYPE', 'l')"), E0("return redis.call('TYPE', 'l').ok"),
     E0("return redis.call('PING')"), E0("return redis.call('PING', 'x')"),
+    // Keys expire by the time the script started: not halfway through it.
+    E0("redis.call('SET', 'brief', 'v', 'PX', '5') local s = redis.call('TIME') repeat local t = redis.call('TIME') " +
+      "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 20000 return redis.call('EXISTS', 'brief')"),
+    ['EXISTS', 'brief'],
   ],
   'redis.* constants and helpers': [
     E0('return redis.REDIS_VERSION'), E0('return redis.REDIS_VERSION_NUM'), E0("return {redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING}"),
@@ -181,8 +217,46 @@ differential('functions', {
     ['FCALL', 'w', '1', 'k', 'v'], ['FCALL', 'r', '1', 'k'], ['FCALL_RO', 'r', '1', 'k'], ['FCALL_RO', 'w', '1', 'k', 'v'],
     ['FCALL', 'rw', '1', 'k'], ['FCALL', 'g', '0'], ['FCALL', 'e', '0'], ['FCALL', 't', '0'], ['FCALL', 'nosuch', '0'],
     ['FCALL', 'w', 'x'], ['FCALL', 'w', '-1'], ['FCALL', 'w', '5', 'a'], ['FCALL'], ['FCALL', 'w'],
+    ['FCALL', 'W', '1', 'k', 'v2'], ['FCALL_RO', 'R', '1', 'k'],
+    ['FUNCTION', 'LOAD', LIB('c2', "redis.register_function('R', function() return 1 end)")],
+    ['FUNCTION', 'LOAD', LIB('Mixed', "redis.register_function('MixedFn', function() return 'm' end)")],
+    ['FCALL', 'mixedfn', '0'], ['FUNCTION', 'DELETE', 'mixed'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'Mixed'],
+  ],
+  'shebang quoting and load-time errors': [
+    ['FUNCTION', 'FLUSH'],
+    ['FUNCTION', 'LOAD', '#!lua name="q1"\nredis.register_function(\'q1\', function() return 1 end)'],
+    ['FUNCTION', 'LOAD', "#!lua name='q2'\nredis.register_function('q2', function() return 1 end)"],
+    ['FUNCTION', 'LOAD', '#!lua "name=q3"\nredis.register_function(\'q3\', function() return 1 end)'],
+    ['FUNCTION', 'LOAD', '#!lua name="q4\nreturn 1'], ['FUNCTION', 'LOAD', '#!lua name="q"5"\nreturn 1'],
+    ['FUNCTION', 'LOAD', '#!lua name=""\nreturn 1'],
+    ['FUNCTION', 'LIST', 'LIBRARYNAME', 'q1'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'q2'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'q3'],
+    E0('#!lua flags="no-writes"\nreturn 1'), E0('#!lua "flags=no-writes\nreturn 1'),
+    ['FUNCTION', 'LOAD', LIB('inner', "redis.register_function('f', function() redis.register_function('g', function() end) end)")],
+    ['FCALL', 'f', '0'],
+    ['FUNCTION', 'LOAD', LIB('slow', 'local a = 1 while 1 do a = a + 1 end')],
+    ['FUNCTION', 'LOAD', LIB('slow2', 'local a = 1 while 1 do pcall(function() a = a + 1 end) end')],
   ],
 });
+
+// DEBUG PROTOCOL from a script gives every RESP3 type to Lua (redis.setresp(3)), converted back for
+// the client as Redis does in RESP2 and RESP3.
+const PROTOCOL_TYPES = ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'push', 'verbatim', 'true', 'false'];
+differential('RESP3 replies inside scripts', {
+  'DEBUG PROTOCOL with RESP2 and RESP3 in Lua': [
+    ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1'],
+    ...PROTOCOL_TYPES.map((t) => E0(`return redis.call('debug', 'protocol', '${t}')`)),
+    // (Not set and map: Lua tables are walked in another order than Redis's Lua 5.1.)
+    ...PROTOCOL_TYPES.filter((t) => t !== 'set' && t !== 'map').map((t) => E0(`redis.setresp(3) return redis.call('debug', 'protocol', '${t}')`)),
+    E0("redis.setresp(3) local r = redis.call('debug', 'protocol', 'map') return {r.map[0], r.map[1], r.map[2]}"),
+    E0("redis.setresp(3) local r = redis.call('debug', 'protocol', 'set') return {r.set[0], r.set[1], r.set[2], r.set[3]}"),
+    E0("redis.setresp(3) local r = redis.call('debug', 'protocol', 'double') return r.double * 2"),
+    E0("redis.setresp(3) return type(redis.call('debug', 'protocol', 'null'))"),
+    E0("redis.setresp(3) local r = redis.call('debug', 'protocol', 'verbatim') return {r.verbatim_string.format, r.verbatim_string.string}"),
+    E0("redis.setresp(3) local r = redis.call('debug', 'protocol', 'bignum') return r.big_number"),
+    E0("redis.setresp(3) return {redis.call('debug', 'protocol', 'true'), redis.call('debug', 'protocol', 'false')}"),
+    ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0'], E0("return redis.call('debug', 'protocol', 'double')"),
+  ],
+}, { serverArgs: ['--enable-debug-command', 'yes'] });
 
 // Used memory is always over a 1-byte maxmemory: the OOM rules of scripts (checked at start for
 // flagged scripts, at the first write for the others).

@@ -203,6 +203,61 @@ describe('busy scripts inside a transaction', () => {
   });
 });
 
+describe('scripts under CLIENT PAUSE WRITE, DEBUG RELOAD of libraries', () => {
+  let shoal: RunningServer;
+  beforeAll(async () => {
+    shoal = await startShoal(['--enable-debug-command', 'yes']);
+  });
+  afterAll(async () => {
+    await shoal?.stop();
+  });
+
+  it('holds scripts that may write (no shebang, or flags without no-writes), also inside EXEC; read-only ones run', async () => {
+    const admin = await RespConn.connect(shoal.port);
+    await admin.call('FUNCTION', 'LOAD', 'REPLACE', "#!lua name=p\nredis.register_function('pw', function() return redis.call('INCR', 'n') end)\n" +
+      "redis.register_function{function_name='pr', callback=function() return 'r' end, flags={'no-writes'}}");
+    const ro = await RespConn.connect(shoal.port);
+    const held = await Promise.all([0, 1, 2, 3].map(() => RespConn.connect(shoal.port)));
+    // (Queued before the pause: under it, the EVAL itself would wait, as in Redis.)
+    held[3].send('MULTI');
+    held[3].send('EVAL', '#!lua\nreturn 2', '0');
+    expect(await held[3].read(2)).toEqual(['+OK\r\n', '+QUEUED\r\n']);
+    expect(await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+    held[0].send('EVAL', "return redis.call('INCR', 'n')", '0');
+    held[1].send('EVAL', '#!lua\nreturn 1', '0');
+    held[2].send('FCALL', 'pw', '0');
+    held[3].send('EXEC');
+    expect(await ro.call('EVAL', '#!lua flags=no-writes\nreturn 3', '0')).toBe(':3\r\n');
+    expect(await ro.call('EVAL_RO', "return redis.call('GET', 'n')", '0')).toBe('$-1\r\n');
+    expect(await ro.call('FCALL', 'pr', '0')).toBe('$1\r\nr\r\n');
+    expect(await ro.call('MULTI')).toBe('+OK\r\n');
+    expect(await ro.call('EVAL', '#!lua flags=no-writes\nreturn 4', '0')).toBe('+QUEUED\r\n');
+    expect(await ro.call('EXEC')).toBe('*1\r\n:4\r\n');
+    await until('four clients held', async () => (await admin.call('INFO', 'clients')).includes('blocked_clients:4'), 2000);
+    expect(await admin.call('GET', 'n')).toBe('$-1\r\n');
+    expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(await held[0].read()).toEqual([':1\r\n']);
+    expect(await held[1].read()).toEqual([':1\r\n']);
+    expect(await held[2].read()).toEqual([':2\r\n']);
+    expect(await held[3].read()).toEqual(['*1\r\n:2\r\n']);
+    for (const c of [admin, ro, ...held]) c.close();
+  });
+
+  it('DEBUG RELOAD NOFLUSH fails on a library already there, MERGE replaces it; DEBUG RELOAD empties libraries first', async () => {
+    const c = await RespConn.connect(shoal.port);
+    await c.call('FUNCTION', 'FLUSH');
+    await c.call('FUNCTION', 'LOAD', "#!lua name=kept\nredis.register_function('k', function() return 1 end)");
+    expect(await c.call('DEBUG', 'RELOAD', 'NOFLUSH')).toBe('-ERR Error trying to load the RDB dump\r\n');
+    expect(await c.call('DEBUG', 'RELOAD', 'NOFLUSH', 'MERGE')).toBe('+OK\r\n');
+    expect(await c.call('FCALL', 'K', '0')).toBe(':1\r\n');
+    await c.call('FUNCTION', 'LOAD', "#!lua name=unsaved\nredis.register_function('u', function() return 2 end)");
+    expect(await c.call('DEBUG', 'RELOAD', 'NOSAVE')).toBe('+OK\r\n');
+    expect(await c.call('FCALL', 'u', '0')).toBe('-ERR Function not found\r\n');
+    expect(await c.call('FCALL', 'k', '0')).toBe(':1\r\n');
+    c.close();
+  });
+});
+
 describe('effects replication', () => {
   let shoal: RunningServer;
   beforeAll(async () => {
@@ -219,6 +274,11 @@ describe('effects replication', () => {
     await c.call('EVAL', "return redis.call('GET', 'a')", '0');
     await c.call('EVAL', "redis.set_repl(redis.REPL_NONE) redis.call('SET', 'hidden', '1') redis.set_repl(redis.REPL_ALL) redis.call('SET', 'shown', '1')", '0');
     await c.call('EVAL', "redis.call('SET', 'e', '1', 'EX', '100')", '0');
+    await c.call('FUNCTION', 'LOAD', "#!lua name=w\nredis.register_function('w', function() return redis.call('SET', 'f', '1') end)");
+    await c.call('FCALL', 'w', '0');
+    await c.call('MULTI');
+    await c.call('EVAL', "redis.call('SET', 'm', '1')", '0');
+    await c.call('EXEC');
     c.close();
     const dir = path.join(shoal.dir, 'appendonlydir');
     const incr = fs.readdirSync(dir).find((f) => f.endsWith('.incr.aof'))!;
@@ -227,6 +287,7 @@ describe('effects replication', () => {
     expect(cmds).toEqual([
       'SELECT 0', 'MULTI', 'SET a 1', 'INCR a', 'EXEC', 'SET single x', 'SET shown 1',
       expect.stringMatching(/^SET e 1 PXAT \d+$/),
+      expect.stringMatching(/^FUNCTION LOAD /), 'SET f 1', 'SET m 1',
     ]);
   });
 });

@@ -15,6 +15,10 @@ export const rdbFunctions = {
   load: (code: string): void => {
     throw new Error(`cannot load the function library ${JSON.stringify(code.slice(0, 40))}`);
   },
+  /** Drop every library (DEBUG RELOAD empties them with the data, as Redis's emptyData). */
+  flush: (): void => {},
+  /** Whether a library in the file replaces ours of the same name; false makes that an error. */
+  replace: true,
 };
 
 export class RdbFileEncoder {
