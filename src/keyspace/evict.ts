@@ -50,6 +50,9 @@ const cfg = { maxmemory: 0, policy: 0, samples: 5, logFactor: 10, decayTime: 1 }
 
 let sample = 0;
 let sampledAt = -1;
+/** Request bytes read when the sample was taken: a big write makes it stale sooner than 1 ms. */
+let sampledInput = 0;
+const RESAMPLE_INPUT = 64 * 1024;
 /** Estimated bytes of evicted keys V8 has not collected yet. */
 let pendingFreed = 0;
 
@@ -84,6 +87,7 @@ function heapNow(): number {
 function resample(): void {
   sample = heapNow();
   sampledAt = clock.last;
+  sampledInput = server.stats.netInputBytes;
 }
 
 let fullGc: (() => void) | null = null;
@@ -351,7 +355,7 @@ function evictKey(db: Db, key: string): number {
  * policy, or nothing left to evict) and denyoom commands are refused.
  */
 export function performEvictions(): boolean {
-  if (clock.last - sampledAt >= 1) resample();
+  if (clock.last - sampledAt >= 1 || server.stats.netInputBytes - sampledInput > RESAMPLE_INPUT) resample();
   let over = sample - pendingFreed - cfg.maxmemory;
   if (over <= 0) return true;
   if (datasetFrozen.on) return true;
