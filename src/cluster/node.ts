@@ -801,6 +801,7 @@ function announceFail(n: ClusterNode): void {
 // Cron
 
 function cron(): void {
+  if (server.cronPaused) return;
   const st = cluster.st;
   const now = Date.now();
   const timeout = cluster.nodeTimeout;

@@ -366,6 +366,9 @@ const DEBUG_HELP = [
   '    Log the elements of a quicklist-encoded value.',
   'QUICKLIST-PACKED-THRESHOLD <size>',
   '    Check a size for the plain-node threshold of lists (more than 0, less than 4gb).',
+  'PAUSE-CRON <0|1>',
+  '    1 stops the periodic work (active expiry, save points, replication and cluster upkeep, idle',
+  '    clients, the client tracking table) until 0 resumes it.',
   'POPULATE <count> [<prefix>] [<size>]',
   '    Create <count> string keys named <prefix>:<n> (default prefix "key") that do not exist yet,',
   '    with values "value:<n>" cut or zero-padded to <size> bytes when given.',
@@ -528,6 +531,9 @@ function debugCommand(c: Client, argv: string[]): void {
   } else if (sub === 'sleep' && argc === 3) {
     // strtod semantics: a leading number, anything else counts as 0.
     sleepSync(parseFloat(argv[2]) || 0);
+    c.reply.ok();
+  } else if (sub === 'pause-cron' && argc === 3) {
+    server.cronPaused = (parseInt(argv[2], 10) || 0) !== 0;
     c.reply.ok();
   } else if (sub === 'set-disable-deny-scripts' && argc === 3) {
     debugFlags.allowNoscriptInScripts = (parseInt(argv[2], 10) || 0) !== 0;

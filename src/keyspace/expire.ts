@@ -64,7 +64,7 @@ function sampleDb(db: Db, now: number, size: number): number {
 
 function cycle(): void {
   // Replicas wait for their primary's DELs instead of expiring keys themselves; a paused dataset stays as is.
-  if (!enabled || server.shuttingDown || signals.isReplica() || datasetFrozen.on) return;
+  if (!enabled || server.shuttingDown || server.cronPaused || signals.isReplica() || datasetFrozen.on) return;
   const effort = server.config.num('active-expire-effort');
   const hz = server.config.num('hz');
   // Redis allows 25% of the CPU per second to this; spread over hz cycles.

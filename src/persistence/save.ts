@@ -451,7 +451,7 @@ let savePoints: number[] = [];
 
 /** Each cron tick: a due save point (or a scheduled BGSAVE) starts a BGSAVE. */
 function cron(): void {
-  if (server.shuttingDown) return;
+  if (server.shuttingDown || server.cronPaused) return;
   // Also while loading: a large dump passes STANDBY_KEYS within the first ticks.
   standbyWriterCheck();
   if (rdbStats.loading) return;

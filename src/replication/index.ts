@@ -16,6 +16,7 @@ import { forgetWaiter } from './wait.js';
 let cronTicks = 0;
 
 function cron(): void {
+  if (server.cronPaused) return;
   cronTicks++;
   if (stream.isReplica) {
     checkPrimaryTimeout();

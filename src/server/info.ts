@@ -84,6 +84,7 @@ function metricValue(m: Metric): number {
 }
 
 function sample(): void {
+  if (server.cronPaused) return;
   const now = Date.now();
   trackMetric(metrics.ops, server.stats.commandsProcessed, now);
   trackMetric(metrics.netIn, server.stats.netInputBytes, now);

@@ -58,6 +58,7 @@ let idleTimer: NodeJS.Timeout | null = null;
 
 /** Close clients idle (no input or output) for more than `timeout` whole seconds, as Redis's clientsCron. */
 function closeIdleClients(maxIdle: number): void {
+  if (server.cronPaused) return;
   const now = Math.floor(Date.now() / 1000);
   for (const c of server.clients.values()) {
     if (c.flags & NO_IDLE_TIMEOUT) continue;

@@ -55,6 +55,12 @@ export class Server implements ErrorSink {
   nextClientId = 1;
   /** Changes since the last save (Redis's server.dirty); a write handler increments it. */
   dirty = 0;
+  /**
+   * DEBUG PAUSE-CRON: the periodic work Redis's serverCron does (active expiry, save points,
+   * replication and cluster upkeep, idle clients, the tracking table, the stats sampler) skips its
+   * turns while on, as Redis's server.pause_cron.
+   */
+  cronPaused = false;
   startTime = Date.now();
   lastSave = Math.floor(Date.now() / 1000);
   stats: ServerStats = newStats();

@@ -173,7 +173,7 @@ function refreshHooks(): void {
   }
   if (tracking.clients !== 0 && cronTimer === null) {
     // Like serverCron: the table is brought under tracking-table-max-keys even when idle.
-    cronTimer = setInterval(limitTableSize, Math.max(1, Math.floor(1000 / hz)));
+    cronTimer = setInterval(tableCron, Math.max(1, Math.floor(1000 / hz)));
     cronTimer.unref();
   } else if (tracking.clients === 0 && cronTimer !== null) {
     clearInterval(cronTimer);
@@ -266,6 +266,10 @@ function clearFlushNoted(): void {
  * `by` is the client whose command is about to run (NOLOOP spares it, as Redis's current_client);
  * the cron passes none.
  */
+function tableCron(): void {
+  if (!server.cronPaused) limitTableSize();
+}
+
 export function limitTableSize(by?: Client): void {
   const max = maxKeys;
   if (max === 0 || table.size <= max) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 const big = 'x'.repeat(300);
 /** n distinct members of equal length, so sampled estimates do not depend on which ones are sampled. */
@@ -240,6 +241,18 @@ describe('server commands over sockets', () => {
     await c.call('DEL', 'l');
     await c.call('RPUSH', 'l', 'a');
     expect(await at('l')).not.toBe(l);
+    c.close();
+  });
+
+  it('DEBUG PAUSE-CRON 1 stops the periodic work (here: active expiry) until 0', async () => {
+    const c = await RespConn.connect(s.port);
+    await c.call('FLUSHALL');
+    expect(await c.call('DEBUG', 'PAUSE-CRON', '1')).toBe('+OK\r\n');
+    await c.call('SET', 'e', 'v', 'PX', '10');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await c.call('DBSIZE')).toBe(':1\r\n');
+    expect(await c.call('DEBUG', 'PAUSE-CRON', '0')).toBe('+OK\r\n');
+    await until('active expiry to delete the key', async () => (await c.call('DBSIZE')) === ':0\r\n', 5000);
     c.close();
   });
 
