@@ -30,19 +30,28 @@ export function protectedModeRefuses(protectedMode: boolean, defaultNopass: bool
   return protectedMode && defaultNopass && !isLoopback(remoteAddress);
 }
 
+function ignoreError(): void {}
+
+/** Answer a refused connection and close it. */
+function refuse(socket: net.Socket, reply: string): void {
+  server.stats.rejectedConnections++;
+  // The peer may reset the connection before the reply is out: an 'error' nobody handles would
+  // end the process.
+  socket.on('error', ignoreError);
+  socket.end(reply);
+}
+
 function onConnection(socket: net.Socket): void {
   server.stats.connectionsReceived++;
   if (socket.remoteAddress !== undefined) socket.setNoDelay(true);
   const keepalive = server.config.num('tcp-keepalive');
   if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
   if (server.clients.size >= server.config.num('maxclients')) {
-    server.stats.rejectedConnections++;
-    socket.end(`-${ERR.maxClients}\r\n`);
+    refuse(socket, `-${ERR.maxClients}\r\n`);
     return;
   }
   if (protectedModeRefuses(server.config.bool('protected-mode'), defaultUser().nopass, socket.remoteAddress)) {
-    server.stats.rejectedConnections++;
-    socket.end(PROTECTED_MODE_REPLY);
+    refuse(socket, PROTECTED_MODE_REPLY);
     return;
   }
   const c = new Client(socket);
