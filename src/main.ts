@@ -27,6 +27,7 @@ import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
 import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
+import { installCrashReports } from './server/crash.js';
 
 export async function startServer(config: Config): Promise<void> {
   configureLog(config.get('loglevel'), config.get('logfile'));
@@ -47,6 +48,7 @@ export async function startServer(config: Config): Promise<void> {
   // Before listening: a signal that arrives right after the startup line must shut down cleanly.
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
+  installCrashReports();
   server.init(config);
   initEviction();
   initSlowlog();

@@ -29,6 +29,7 @@ import { afterFlushAll } from '../persistence/save.js';
 import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
+import { crashBySignal } from '../server/crash.js';
 
 /**
  * FLUSHDB/FLUSHALL's optional ASYNC or SYNC: whether Redis would free lazily (without either,
@@ -375,6 +376,8 @@ const DEBUG_HELP = [
   'PROTOCOL <type>',
   '    Reply with a sample value of a RESP type: string, integer, double, bignum, null, array,',
   '    set, map, attrib, push, verbatim, true, false.',
+  'SEGFAULT',
+  '    Crash the server by SIGSEGV, after logging a crash report.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    0 stops deleting expired keys in the background (they still expire when accessed), 1 resumes.',
   'SET-DISABLE-DENY-SCRIPTS <0|1>',
@@ -569,6 +572,8 @@ function debugCommand(c: Client, argv: string[]): void {
   } else if (sub === 'loadaof' && argc === 2) {
     debugLoadAof();
     c.reply.ok();
+  } else if (sub === 'segfault' && argc === 2) {
+    crashBySignal('SIGSEGV');
   } else if (sub === 'error' && argc === 3) {
     c.reply.error(argv[2]);
   } else if (sub === 'log' && argc === 3) {
