@@ -3,6 +3,7 @@
 // signal, so supervisors see the same exit as without the report.
 
 import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RespConn, startShoal, type RunningServer } from '../helpers/server.js';
 
@@ -22,6 +23,8 @@ describe('crash reports', () => {
   let srv: RunningServer | undefined;
   afterEach(async () => {
     await srv?.stop();
+    // stop() leaves the directory of a process that ended by itself.
+    if (srv !== undefined) fs.rmSync(srv.dir, { recursive: true, force: true });
     srv = undefined;
   });
 
