@@ -91,7 +91,8 @@ function validateSpecial(d: Directive, v: string): string | { value: string } {
         const f = Number(x);
         if (!Number.isFinite(f) || f < 0 || f > 100) return 'latency-tracking-info-percentiles parameter should be between 0.0 and 100.0';
       }
-      return { value: w.join(' ') };
+      // Kept as Redis prints them back: %f without its trailing zeros ("50.0" is "50").
+      return { value: w.map((x) => Number(x).toFixed(6).replace(/\.?0+$/, '')).join(' ') };
     }
     case 'oom-score-adj-values': {
       const w = splitWords(v);

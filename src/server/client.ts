@@ -90,6 +90,11 @@ export class Client {
   propagateArgv: string[] | null = null;
   /** Set by a handler to propagate the command even though it changed nothing (PUBLISH: PROPAGATE_REPL). */
   forcePropagation = 0;
+  /**
+   * reply.errors when this client's last call() ended (Redis's prev_err_count): a command failed
+   * when errors grew past it, so an EXEC is not blamed for the error of a command it ran.
+   */
+  errorMark = 0;
   readonly addr: string;
   readonly laddr: string;
   /** Extra per-subsystem state (pub/sub channels, watched keys, blocking info). */

@@ -266,7 +266,7 @@ function processCommandInner(c: Client, argv: string[]): void {
  */
 export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const dirty = server.dirty;
-  const errors = c.reply.errors;
+  c.errorMark = c.reply.errors;
   c.propagateArgv = null;
   const start = clock.last;
   // A blocked client's command runs again when it is served; like Redis, MONITOR sees it once (at
@@ -284,10 +284,11 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   if ((c.flags & CLIENT_BLOCKED) === 0) {
     cmd.calls++;
     cmd.usec += usec;
-    if (c.reply.errors !== errors) cmd.failedCalls++;
+    if (c.reply.errors !== c.errorMark) cmd.failedCalls++;
     slowlogPush(c, cmd, c.shownArgv(argv), usec);
     afterCall(cmd, usec);
   }
+  c.errorMark = c.reply.errors;
   if (!rerun && server.monitors.size !== 0 && (cmd.flags & (F.SKIP_MONITOR | F.ADMIN)) === 0) feedMonitors(c, c.shownArgv(argv));
   const to = server.dirty !== dirty && (cmd.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0 ? PROPAGATE_ALL : forced;
   if (to !== 0) {

@@ -144,6 +144,24 @@ describe('INFO values', () => {
     c.close();
   });
 
+  it('blames a failed command inside EXEC on that command, not on EXEC', async () => {
+    const c = await RespConn.connect(s.port);
+    await c.call('CONFIG', 'RESETSTAT');
+    expect(await c.call('MULTI')).toBe('+OK\r\n');
+    expect(await c.call('SET', 'a', 'b')).toBe('+QUEUED\r\n');
+    expect(await c.call('AUTH', 'a')).toBe('+QUEUED\r\n');
+    expect(await c.call('EXEC')).toMatch(/^\*2\r\n\+OK\r\n-ERR AUTH/);
+    let info = body(await c.call('INFO', 'commandstats'));
+    expect(field(info, 'cmdstat_auth')).toMatch(/,rejected_calls=0,failed_calls=1$/);
+    expect(field(info, 'cmdstat_set')).toMatch(/,rejected_calls=0,failed_calls=0$/);
+    expect(field(info, 'cmdstat_exec')).toMatch(/^calls=1,.*,rejected_calls=0,failed_calls=0$/);
+    // EXEC's own error is still its own.
+    expect(await c.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+    info = body(await c.call('INFO', 'commandstats'));
+    expect(field(info, 'cmdstat_exec')).toMatch(/^calls=2,.*,rejected_calls=0,failed_calls=1$/);
+    c.close();
+  });
+
   it('counts pub/sub channels, patterns and shard channels', async () => {
     const sub = await RespConn.connect(s.port);
     const c = await RespConn.connect(s.port);
