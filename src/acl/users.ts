@@ -117,8 +117,11 @@ function killRevokedSubscribers(before: User, after: User): void {
 
 // --- aclfile ---
 
-/** Load users from the aclfile, all or nothing; returns the error text or null. */
-export function loadAclFile(filename: string): string | null {
+/**
+ * Load users from the aclfile, all or nothing; returns the error text or null. The caller (ACL
+ * LOAD), if its user is replaced, gets its reply before its connection closes, as in Redis.
+ */
+export function loadAclFile(filename: string, caller: Client | null = null): string | null {
   let text: string;
   try {
     text = fs.readFileSync(filename, 'latin1');
@@ -170,7 +173,7 @@ export function loadAclFile(filename: string): string | null {
   fresh.set('default', d);
   const old = users();
   table = fresh;
-  for (const name of old.keys()) if (name !== 'default') killClientsOf(name, null);
+  for (const name of old.keys()) if (name !== 'default') killClientsOf(name, caller);
   syncDefault();
   return null;
 }

@@ -242,7 +242,7 @@ export const commands: CommandDef[] = [
       sub('load', 2, ADMIN, '6.0.0', 'Replaces the users with those of the ACL file.', (c) => {
         const f = aclfile(c);
         if (f === null) return;
-        const err = loadAclFile(f);
+        const err = loadAclFile(f, c);
         if (err === null) c.reply.ok();
         else c.reply.error(ERR.aclLoadFailed(err));
       }, 'O(N)'),

@@ -70,13 +70,18 @@ describe.skipIf(!enabled)('aclfile against redis-server', () => {
     expect(await both('ACL', 'LIST')).toBe(list);
   });
 
-  it('ACL LOAD replaces every user and disconnects the clients of the old ones', async () => {
+  it('ACL LOAD replaces every user and disconnects the clients of the old ones, its caller after the reply', async () => {
     const [ca, cb] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
     expect(await ca.call('AUTH', 'carol', 'x')).toBe('+OK\r\n');
     expect(await cb.call('AUTH', 'carol', 'x')).toBe('+OK\r\n');
+    await both('ACL', 'SETUSER', 'zed', 'on', 'nopass', '+@all', '~*');
+    const [za, zb] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
+    expect(await za.call('AUTH', 'zed', 'x')).toBe('+OK\r\n');
+    expect(await zb.call('AUTH', 'zed', 'x')).toBe('+OK\r\n');
     for (const f of files) fs.writeFileSync(f, 'user carol on nopass +@all ~*\nuser erin off\n');
-    expect(await both('ACL', 'LOAD')).toBe('+OK\r\n');
-    await Promise.all([ca.waitClosed(), cb.waitClosed()]);
+    const [ra, rb] = await Promise.all([za.call('ACL', 'LOAD'), zb.call('ACL', 'LOAD')]);
+    expect([ra, rb]).toEqual(['+OK\r\n', '+OK\r\n']);
+    await Promise.all([ca.waitClosed(), cb.waitClosed(), za.waitClosed(), zb.waitClosed()]);
     // No default line: the default user is created afresh.
     await both('ACL', 'LIST');
   });
