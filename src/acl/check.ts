@@ -165,16 +165,19 @@ export function aclGuard(c: Client, cmd: CommandSpec, argv: string[], inExec: bo
   const d = checkCommand(u, cmd, argv);
   if (d === null) return null;
   const object = d.reason === DENIED_CMD ? cmd.name : argv[d.pos];
-  addLogEntry(c, d.reason, inExec || (c.flags & CLIENT_MULTI) !== 0, object, c.user, argv);
+  addLogEntry(c, d.reason, inExec || (c.flags & CLIENT_MULTI) !== 0 ? 'multi' : 'toplevel', object, c.user, argv);
   return inExec ? execDenialError(d) : denialError(d, cmd);
 }
 
 // --- ACL LOG ---
 
+export type AclLogContext = 'toplevel' | 'multi' | 'lua';
+
 export interface LogEntry {
   count: number;
   reason: number;
-  multi: boolean;
+  /** Where the refused command ran: on its own, inside MULTI/EXEC, or called by a script. */
+  context: AclLogContext;
   object: string;
   username: string;
   /** Last update, ms. */
@@ -187,14 +190,14 @@ export const aclLog: LogEntry[] = [];
 const GROUPING_MS = 60000;
 
 export function addLogEntry(
-  c: Client, reason: number, multi: boolean, object: string, username: string, argv: string[],
+  c: Client, reason: number, context: AclLogContext, object: string, username: string, argv: string[],
 ): void {
   const now = Date.now();
   const info = clientInfo(c, c, argv);
   // Only the ten newest entries are searched for one to bump, as Redis does.
   for (let i = 0; i < aclLog.length && i < 10; i++) {
     const e = aclLog[i];
-    const same = e.reason === reason && e.multi === multi && e.object === object && e.username === username;
+    const same = e.reason === reason && e.context === context && e.object === object && e.username === username;
     if (same && Math.abs(e.time - now) <= GROUPING_MS) {
       e.count++;
       e.time = now;
@@ -204,7 +207,7 @@ export function addLogEntry(
       return;
     }
   }
-  aclLog.unshift({ count: 1, reason, multi, object, username, time: now, clientInfo: info });
+  aclLog.unshift({ count: 1, reason, context, object, username, time: now, clientInfo: info });
   const max = server.config ? server.config.num('acllog-max-len') : 128;
   if (aclLog.length > max) aclLog.length = max;
 }
@@ -220,6 +223,6 @@ export function authenticate(c: Client, username: string, password: string, argv
     c.user = username;
     return true;
   }
-  addLogEntry(c, DENIED_AUTH, (c.flags & CLIENT_MULTI) !== 0, argv[0], username, argv);
+  addLogEntry(c, DENIED_AUTH, (c.flags & CLIENT_MULTI) !== 0 ? 'multi' : 'toplevel', argv[0], username, argv);
   return false;
 }

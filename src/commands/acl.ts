@@ -177,7 +177,7 @@ function log(c: Client, argv: string[]): void {
     c.reply.bulk('reason');
     c.reply.bulk(REASONS[e.reason]);
     c.reply.bulk('context');
-    c.reply.bulk(e.multi ? 'multi' : 'toplevel');
+    c.reply.bulk(e.context);
     c.reply.bulk('object');
     c.reply.bulk(e.object);
     c.reply.bulk('username');

@@ -32,7 +32,7 @@ import { slowlogPush } from './slowlog.js';
 import { mustPostpone, pause, postpone } from './pause.js';
 import { afterCall } from './latency.js';
 import { server } from './state.js';
-import { aclGuard, checkCommand, DENIED_CMD, DENIED_KEY } from '../acl/check.js';
+import { aclGuard, addLogEntry, checkCommand, DENIED_CMD, DENIED_KEY } from '../acl/check.js';
 import { getUser } from '../acl/users.js';
 import { rdbStats, writesDeniedByDiskError } from '../persistence/save.js';
 import { signals } from '../keyspace/signals.js';
@@ -326,6 +326,7 @@ function scriptRefusal(run: ScriptRunState, cmd: CommandSpec, argv: string[]): s
   if (u !== undefined && (run.caller.flags & CLIENT_MASTER) === 0) {
     const d = checkCommand(u, cmd, argv);
     if (d !== null) {
+      addLogEntry(run.caller, d.reason, 'lua', d.reason === DENIED_CMD ? cmd.name : argv[d.pos], run.caller.user, []);
       return d.reason === DENIED_CMD
         ? ERR.scriptAclCommand
         : d.reason === DENIED_KEY

@@ -104,6 +104,24 @@ describe('ACL across connections', () => {
     admin.close();
   });
 
+  it('logs what a script was refused in the lua context, with the command or key as object', async () => {
+    const admin = await RespConn.connect(s.port);
+    expect(await admin.call('ACL', 'LOG', 'RESET')).toBe('+OK\r\n');
+    await admin.call('ACL', 'SETUSER', 'luser', 'on', 'nopass', '+get', '+eval', '~a*');
+    const c = await RespConn.connect(s.port);
+    await c.call('AUTH', 'luser', 'x');
+    expect(await c.call('EVAL', "return redis.call('incr','a1')", '0')).toMatch(/^-ERR The user executing the script can't run this command/);
+    expect(await c.call('EVAL', "return redis.call('get','q')", '0')).toMatch(/^-ERR The user executing the script can't access at least one of the keys/);
+    const r = client(s.port);
+    const log = (await r.call('ACL', 'LOG')) as unknown[][];
+    const brief = log.map((e) => [e[3], e[5], e[7], e[9]]);
+    expect(brief).toEqual([['key', 'lua', 'q', 'luser'], ['command', 'lua', 'incr', 'luser']]);
+    r.disconnect();
+    c.close();
+    await admin.call('ACL', 'DELUSER', 'luser');
+    admin.close();
+  });
+
   it('the ACL log groups identical refusals, keeps acllog-max-len entries, newest first', async () => {
     const admin = await RespConn.connect(s.port);
     expect(await admin.call('ACL', 'LOG', 'RESET')).toBe('+OK\r\n');
