@@ -10,7 +10,7 @@ import { logger } from '../log.js';
 import { refreshClock } from './clock.js';
 import { processCommand } from './dispatch.js';
 import { forgetPostponed } from './pause.js';
-import { closeIfOverOutputLimit } from './output-limits.js';
+import { closeIfOverOutputLimit, REPLY_CHUNK_BYTES } from './output-limits.js';
 import { clientEviction, noteClientMemory } from './client-evict.js';
 import { server } from './state.js';
 import type { TrackingState } from './tracking.js';
@@ -175,6 +175,11 @@ export class Client {
         return;
       }
       processCommand(this, argv);
+      // A pipeline stops at the command whose replies pass the hard output limit, as in Redis.
+      if (this.reply.len > REPLY_CHUNK_BYTES && closeIfOverOutputLimit(this)) {
+        this.reply.discard();
+        return;
+      }
     }
   }
 
@@ -203,6 +208,11 @@ export class Client {
   flush(): void {
     if (this.reply.len > 0 && this.socket !== null && (this.flags & CLIENT_CLOSED) === 0) {
       if (this.reply.len > this.replyPeak) this.replyPeak = this.reply.len;
+      // As in Redis, output past the hard limit is never sent: the client goes first.
+      if (this.reply.len > REPLY_CHUNK_BYTES && closeIfOverOutputLimit(this)) {
+        this.reply.discard();
+        return;
+      }
       // Redis counts a write as interaction too (the `timeout` directive).
       this.lastInteraction = Date.now();
       server.stats.netOutputBytes += this.reply.len;

@@ -2,7 +2,7 @@
 // output passes its class's limit is closed instead of memory growing without bound.
 
 import { logger } from '../log.js';
-import { CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, type Client } from './client.js';
+import { CLIENT_CLOSED, CLIENT_MASTER, CLIENT_MONITOR, CLIENT_PUBSUB, CLIENT_SLAVE, type Client } from './client.js';
 import { server } from './state.js';
 import { initClientEviction } from './client-evict.js';
 
@@ -31,22 +31,41 @@ function overOutputLimit(c: Client): boolean {
   if (c.flags & CLIENT_MASTER) return false;
   const lim = c.flags & CLIENT_SLAVE && (c.flags & CLIENT_MONITOR) === 0 ? replicaLimits
     : c.flags & CLIENT_PUBSUB ? pubsubLimits : normalLimits;
-  return overLimits(c, lim, (c.socket !== null ? c.socket.writableLength : 0) + c.reply.len);
+  // Like Redis, the first REPLY_CHUNK_BYTES of a reply (its static buffer) are not counted.
+  const unsent = c.reply.len > REPLY_CHUNK_BYTES ? c.reply.len - REPLY_CHUNK_BYTES : 0;
+  return overLimits(c, lim, (c.socket !== null ? c.socket.writableLength : 0) + unsent);
 }
+
+/** Redis's PROTO_REPLY_CHUNK_BYTES: a reply longer than this may trip an output limit before it is sent. */
+export const REPLY_CHUNK_BYTES = 16 * 1024;
+
+/** Clients over a soft limit: checked by the cron too, so the limit holds when no traffic comes. */
+const overSoft = new Set<Client>();
 
 function overLimits(c: Client, lim: number[], used: number): boolean {
   if (lim[0] === 0 && lim[1] === 0) return false;
   if (lim[0] !== 0 && used >= lim[0]) return true;
   if (lim[1] === 0 || used < lim[1]) {
-    c.obufSoftLimitSince = 0;
+    if (c.obufSoftLimitSince !== 0) {
+      c.obufSoftLimitSince = 0;
+      overSoft.delete(c);
+    }
     return false;
   }
   const now = Date.now();
   if (c.obufSoftLimitSince === 0) {
     c.obufSoftLimitSince = now;
+    overSoft.add(c);
     return false;
   }
   return now - c.obufSoftLimitSince > lim[2] * 1000;
+}
+
+function checkSoftLimits(): void {
+  for (const c of overSoft) {
+    if (c.flags & CLIENT_CLOSED || c.socket === null || c.socket.destroyed) overSoft.delete(c);
+    else if (closeIfOverOutputLimit(c)) overSoft.delete(c);
+  }
 }
 
 /** Close a client whose pending output passed its class's limit; true if it was closed. */
@@ -68,5 +87,7 @@ export function heldOverLimit(c: Client, held: number): boolean {
 /** Client limits: per-class output buffer limits, and maxmemory-clients over all clients. */
 export function initOutputLimits(): void {
   server.config.watch('client-output-buffer-limit', parseLimits);
+  // Redis's clientsCron runs 10 times a second at the default hz.
+  setInterval(checkSoftLimits, 100).unref();
   initClientEviction();
 }

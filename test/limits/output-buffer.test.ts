@@ -76,3 +76,92 @@ describe('client-output-buffer-limit (normal class)', () => {
     expect(r.bytes).toBe(GETS * REPLY);
   });
 });
+
+/** Connect, send `payload` at once without reading; resolve with what came back once the server closed. */
+function sendAndCollect(port: number, payload: string, waitMs = 1500): Promise<{ got: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let got = '';
+    s.on('data', (d) => (got += d.toString('latin1')));
+    s.on('error', reject);
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ got, closed: false });
+    }, waitMs);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve({ got, closed: true });
+    });
+    s.on('connect', () => s.write(payload));
+  });
+}
+
+const cmd = (...argv: string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+
+describe.skipIf(!requireRedis())('output limits checked before replies are sent, like redis-server', () => {
+  let shoal: RunningServer;
+  let redis: RunningServer;
+  beforeAll(async () => {
+    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
+    for (const srv of [shoal, redis]) {
+      const c = await RespConn.connect(srv.port);
+      await c.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0');
+      await c.call('SET', 'bigkey', 'x'.repeat(10000));
+      for (let i = 0; i < 150; i++) await c.call('LPUSH', 'mylist', 'y'.repeat(1000));
+      c.close();
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([shoal?.stop(), redis?.stop()]);
+  });
+
+  it('a single reply over the hard limit is never sent: the client is closed', async () => {
+    for (const srv of [shoal, redis]) {
+      const r = await sendAndCollect(srv.port, cmd('LRANGE', 'mylist', '0', '-1'));
+      expect(r).toEqual({ got: '', closed: true });
+    }
+  });
+
+  it('a pipeline stops at the command that passes the limit; a transaction runs to its end', async () => {
+    for (const srv of [shoal, redis]) {
+      const c = await RespConn.connect(srv.port);
+      await c.call('DEL', 'after', 'k1', 'k2', 'k3');
+      const gets = cmd('GET', 'bigkey').repeat(15);
+      expect(await sendAndCollect(srv.port, gets + cmd('SET', 'after', '1'))).toEqual({ got: '', closed: true });
+      expect(await c.call('EXISTS', 'after')).toBe(':0\r\n');
+      const tx = cmd('SET', 'k1', 'v1') + cmd('MULTI') + cmd('SET', 'k2', 'v2') + cmd('LRANGE', 'mylist', '0', '-1') +
+        cmd('SET', 'k3', 'v3') + cmd('DEL', 'k1') + cmd('EXEC');
+      const r = await sendAndCollect(srv.port, tx);
+      expect(r.closed).toBe(true);
+      expect(r.got).not.toContain('*6\r\n');
+      expect(await c.call('MGET', 'k1', 'k2', 'k3')).toBe('*3\r\n$-1\r\n$2\r\nv2\r\n$2\r\nv3\r\n');
+      c.close();
+    }
+  });
+
+  it('a client over its soft limit is closed once the time passes, with no more traffic', async () => {
+    for (const srv of [shoal, redis]) {
+      const c = await RespConn.connect(srv.port);
+      await c.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 100000 1');
+      const sub = await RespConn.connect(srv.port);
+      await sub.call('CLIENT', 'SETNAME', 'sleepy');
+      await sub.call('SUBSCRIBE', 'ch');
+      sub.socket.pause();
+      const msg = 'z'.repeat(10000);
+      // Enough to fill the socket buffers: the rest waits in the server, over the soft limit.
+      for (let i = 0; i < 1000; i++) c.send('PUBLISH', 'ch', msg);
+      await c.read(1000);
+      const list = await c.call('CLIENT', 'LIST');
+      expect(list).toContain('name=sleepy');
+      let gone = false;
+      for (let t = 0; t < 40 && !gone; t++) {
+        await new Promise((r) => setTimeout(r, 100));
+        gone = !(await c.call('CLIENT', 'LIST')).includes('name=sleepy');
+      }
+      expect(gone).toBe(true);
+      await c.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 32mb 8mb 60');
+      sub.close();
+      c.close();
+    }
+  });
+});
