@@ -85,8 +85,9 @@ export function loadConfig(confFile: string | null, cliWords: string[]): Config 
     const args = line.args.slice(1);
     let value: string;
     if (d.name === 'save' || d.multi) {
-      const prev = accumulated.get(d.name) ?? [];
       const joined = args.join(' ').trim();
+      // An empty `save` drops every save point given before it, as in Redis.
+      const prev = d.name === 'save' && joined === '' ? [] : (accumulated.get(d.name) ?? []);
       if (joined !== '') prev.push(joined);
       accumulated.set(d.name, prev);
       // Each `user` line stays a line of its own.

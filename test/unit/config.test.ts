@@ -71,6 +71,16 @@ describe('conf files', () => {
     });
   });
 
+  it('save: defaults until the first save line, later lines add points, an empty one drops all before it', () => {
+    expect(loadConfig(null, []).get('save')).toBe('3600 1 300 100 60 10000');
+    withFile('save 900 1\n', (f) => {
+      expect(loadConfig(f, []).get('save')).toBe('900 1');
+      expect(loadConfig(f, ['--save', '100', '100']).get('save')).toBe('900 1 100 100');
+      expect(loadConfig(f, ['--save', '']).get('save')).toBe('');
+      expect(loadConfig(f, ['--save', '', '--save', '5', '5']).get('save')).toBe('5 5');
+    });
+  });
+
   it('rewrites in place, keeps comments and unknown-to-rewrite lines, appends changes after a marker', () => {
     withFile('# top\nmaxmemory 1mb\n\nhz 20\nhz 30\n# end\n', (f) => {
       const c = loadConfig(f, []);
