@@ -63,7 +63,8 @@ function overLimits(c: Client, lim: number[], used: number): boolean {
 
 function checkSoftLimits(): void {
   for (const c of overSoft) {
-    if (c.flags & CLIENT_CLOSED || c.socket === null || c.socket.destroyed) overSoft.delete(c);
+    // A replica's stream is checked as it is fed (what a full sync holds back is not in its socket).
+    if (c.flags & (CLIENT_CLOSED | CLIENT_SLAVE) || c.socket === null || c.socket.destroyed) overSoft.delete(c);
     else if (closeIfOverOutputLimit(c)) overSoft.delete(c);
   }
 }
