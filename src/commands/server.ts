@@ -30,6 +30,7 @@ import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
 import { crashBySignal } from '../server/crash.js';
+import { PROPAGATE_ALL } from '../server/propagate.js';
 
 /**
  * FLUSHDB/FLUSHALL's optional ASYNC or SYNC: whether Redis would free lazily (without either,
@@ -720,7 +721,9 @@ export const commands: CommandDef[] = [
     handler(c, argv) {
       const lazy = flushMode(c, argv);
       if (lazy === null) return;
-      server.dirty += flushDb(c.db, lazy) + 1;
+      server.dirty += flushDb(c.db, lazy);
+      // Replicated and in the AOF even when the database was already empty.
+      c.forcePropagation = PROPAGATE_ALL;
       c.reply.ok();
     },
   },
@@ -737,9 +740,9 @@ export const commands: CommandDef[] = [
       for (const db of server.dbs) n += flushDb(db, lazy);
       server.dirty += n;
       // Like Redis: a running BGSAVE is killed and, with save points, the empty dataset saved
-      // (which resets dirty); the final increment makes FLUSHALL propagate.
+      // (which resets dirty); FLUSHALL propagates even when there was nothing to remove.
       afterFlushAll();
-      server.dirty++;
+      c.forcePropagation = PROPAGATE_ALL;
       c.reply.ok();
     },
   },
