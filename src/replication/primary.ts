@@ -535,3 +535,20 @@ export function freeIdleBacklog(): void {
 export function disconnectReplicas(): void {
   for (const r of stream.replicas.slice()) r.client.close();
 }
+
+/**
+ * INFO memory's replication figures: the backlog's bytes, what replicas still have to receive
+ * (held during a full sync or waiting in their sockets), and the two as one shared buffer, as
+ * Redis 7's replication buffer counts them (a block the backlog and a replica both hold counts once).
+ */
+export function replicationBufferMemory(): { backlog: number; replicas: number; total: number } {
+  const backlog = stream.backlog?.histlen ?? 0;
+  let replicas = 0;
+  let largest = 0;
+  for (const r of stream.replicas) {
+    const pending = r.heldLen + (r.client.socket?.writableLength ?? 0);
+    replicas += pending;
+    if (pending > largest) largest = pending;
+  }
+  return { backlog, replicas, total: Math.max(backlog, largest) };
+}

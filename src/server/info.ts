@@ -21,6 +21,7 @@ import { PLAIN, SHARD, channelCount, patternCount } from './pubsub.js';
 import { server } from './state.js';
 import { cluster } from '../cluster/node.js';
 import { clientsMemory } from './client-evict.js';
+import { replicationBufferMemory } from '../replication/primary.js';
 
 /** Sections in the order Redis prints them; `default` is what a bare INFO shows. */
 const ALL_SECTIONS = [
@@ -193,6 +194,7 @@ function memorySection(): string {
   const m = memoryFigures();
   const ev = evalScriptsInfo();
   const fn = functionsInfo();
+  const repl = replicationBufferMemory();
   const overhead = Math.min(m.used, m.startup + server.clients.size * 1024);
   const dataset = m.used - overhead;
   const netUsed = m.used - m.startup;
@@ -241,9 +243,9 @@ function memorySection(): string {
     ['mem_fragmentation_ratio', ratio(m.rss, m.used)],
     ['mem_fragmentation_bytes', m.rss - m.used],
     ['mem_not_counted_for_evict', 0],
-    ['mem_replication_backlog', 0],
-    ['mem_total_replication_buffers', 0],
-    ['mem_clients_slaves', 0],
+    ['mem_replication_backlog', repl.backlog],
+    ['mem_total_replication_buffers', repl.total],
+    ['mem_clients_slaves', repl.replicas],
     ['mem_clients_normal', clientsMemory()],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],

@@ -234,13 +234,23 @@ describe.runIf(HAVE)('the replication stream on the wire', () => {
     expect(await r.line()).toMatch(/^\+FULLRESYNC /);
     r.stall();
     expect(await c.call('INFO', 'replication')).toContain('connected_slaves:1\r\n');
-    const value = 'v'.repeat(1 << 20);
+    const value = 'v'.repeat(1 << 18);
     let dropped = false;
-    for (let i = 0; i < 200 && !dropped; i++) {
+    // What waits for the replica shows in INFO memory until the limit drops it.
+    let pendingSeen = 0;
+    for (let i = 0; i < 800 && !dropped; i++) {
       await c.call('SET', `big${i}`, value);
       dropped = (await c.call('INFO', 'replication')).includes('connected_slaves:0\r\n');
+      const mem = await c.call('INFO', 'memory');
+      const replicas = Number(/mem_clients_slaves:(\d+)/.exec(mem)![1]);
+      if (!dropped && replicas > pendingSeen) {
+        pendingSeen = replicas;
+        expect(Number(/mem_total_replication_buffers:(\d+)/.exec(mem)![1])).toBeGreaterThanOrEqual(replicas);
+      }
     }
     expect(dropped).toBe(true);
+    expect(pendingSeen).toBeGreaterThan(0);
+    expect(await c.call('INFO', 'memory')).toContain('mem_clients_slaves:0\r\n');
     r.close();
     c.close();
   });
