@@ -28,6 +28,7 @@ import { initReplication, startReplicaLink } from './replication/index.js';
 import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
 import { VERSION } from './version.js';
 import { installCrashReports } from './server/crash.js';
+import { initShutdown, signalShutdown, type ShutdownRequest } from './server/shutdown.js';
 
 export async function startServer(config: Config): Promise<void> {
   configureLog(config.get('loglevel'), config.get('logfile'));
@@ -48,6 +49,7 @@ export async function startServer(config: Config): Promise<void> {
   // Before listening: a signal that arrives right after the startup line must shut down cleanly.
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM', config.get('shutdown-on-sigterm')));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT', config.get('shutdown-on-sigint')));
+  initShutdown(finishShutdown);
   installCrashReports();
   server.init(config);
   initEviction();
@@ -95,27 +97,28 @@ export async function startServer(config: Config): Promise<void> {
 /** shutdown-on-sigterm / shutdown-on-sigint: words among default, save, nosave, now, force. */
 function shutdownOnSignal(signal: string, how: string): void {
   const words = how.split(' ');
-  const mode = words.includes('nosave') ? 'nosave' : words.includes('save') ? 'save' : 'default';
-  shutdown(signal, 0, mode, words.includes('force'));
+  const saveMode = words.includes('nosave') ? 'nosave' : words.includes('save') ? 'save' : 'default';
+  signalShutdown({ reason: signal, saveMode, now: words.includes('now'), force: words.includes('force') }, removeTempRdb);
+}
+
+/** The file a synchronous save writes before its rename (the working directory is `dir`). */
+function removeTempRdb(): void {
+  fs.rmSync(`temp-${process.pid}.rdb`, { force: true });
 }
 
 /**
- * Save if due (`saveMode` as SHUTDOWN SAVE/NOSAVE), stop accepting, close clients, exit. Returns
- * false, and keeps serving, when the final save failed (SHUTDOWN then replies with an error),
- * unless `force`.
+ * The last steps of a shutdown (see server/shutdown.ts for the wait before them): save if due,
+ * stop accepting, close clients, exit. Returns false, and keeps serving, when the final save
+ * failed, unless FORCE.
  */
-export function shutdown(reason: string, exitCode = 0, saveMode: 'default' | 'save' | 'nosave' = 'default', force = false): boolean {
+function finishShutdown(req: ShutdownRequest): boolean {
   if (server.shuttingDown) return true;
-  log.info({ reason }, 'shutting down');
-  if (!saveOnShutdown(saveMode) && !force) {
-    log.warn({ reason }, `${reason} received but errors trying to shut down the server, check the logs for more information`);
-    return false;
-  }
+  if (!saveOnShutdown(req.saveMode) && !req.force) return false;
   server.shuttingDown = true;
   closeListeners();
   for (const c of server.clients.values()) c.close();
   const pidfile = server.config.get('pidfile');
   if (pidfile !== '') fs.rmSync(pidfile, { force: true });
   log.info('Shoal is now ready to exit, bye bye...');
-  process.exit(exitCode);
+  process.exit(0);
 }

@@ -11,7 +11,7 @@ import { server } from '../server/state.js';
 import { bindTargets } from '../server/listener.js';
 import { createTlsBusServer, tlsClientOptions } from '../server/tls.js';
 import { propagate } from '../server/propagate.js';
-import { pauseClients, unpauseClients, PAUSE_WRITE } from '../server/pause.js';
+import { pauseClients, unpauseClients, PAUSE_DURING_FAILOVER, PAUSE_WRITE } from '../server/pause.js';
 import { publish, spublish } from '../server/pubsub.js';
 import { blockedClients, blockedOn, unblockWith } from '../server/blocking.js';
 import { CLIENT_READONLY, type Client } from '../server/client.js';
@@ -468,7 +468,7 @@ export function startManualFailover(mode: 'default' | 'force' | 'takeover'): voi
 }
 
 function resetManualFailover(): void {
-  if (cluster.mf.replica !== null) unpauseClients();
+  if (cluster.mf.replica !== null) unpauseClients(PAUSE_DURING_FAILOVER);
   cluster.mf.end = 0;
   cluster.mf.replica = null;
   cluster.mf.primaryOffset = -1;
@@ -663,7 +663,7 @@ function processPacket(l: BusLink, m: BusMessage): void {
       resetManualFailover();
       cluster.mf.end = now + MF_TIMEOUT;
       cluster.mf.replica = sender;
-      pauseClients(now + MF_TIMEOUT * 2, PAUSE_WRITE);
+      pauseClients(now + MF_TIMEOUT * 2, PAUSE_WRITE, PAUSE_DURING_FAILOVER);
       log().info(`Manual failover requested by replica ${sender.id}.`);
       // Tell it our offset right away.
       {

@@ -22,7 +22,6 @@ import { slowlog } from '../server/slowlog.js';
 import { server } from '../server/state.js';
 import { logger } from '../log.js';
 import { parseMemory } from '../config/store.js';
-import { shutdown } from '../main.js';
 import { debugReload } from '../persistence/load.js';
 import { debugLoadAof } from '../persistence/aof.js';
 import { afterFlushAll } from '../persistence/save.js';
@@ -31,6 +30,7 @@ import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
 import { crashBySignal } from '../server/crash.js';
 import { PROPAGATE_ALL } from '../server/propagate.js';
+import { abortShutdown, requestShutdown } from '../server/shutdown.js';
 
 /**
  * FLUSHDB/FLUSHALL's optional ASYNC or SYNC: whether Redis would free lazily (without either,
@@ -590,34 +590,33 @@ function debugCommand(c: Client, argv: string[]): void {
 function shutdownCommand(c: Client, argv: string[]): void {
   let nosave = false;
   let save = false;
-  let other = false;
+  let now = false;
   let abort = false;
   let force = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i].toLowerCase();
     if (a === 'nosave') nosave = true;
     else if (a === 'save') save = true;
-    else if (a === 'now') other = true;
-    else if (a === 'force') other = force = true;
+    else if (a === 'now') now = true;
+    else if (a === 'force') force = true;
     else if (a === 'abort') abort = true;
     else {
       c.reply.error(ERR.syntax);
       return;
     }
   }
-  if ((abort && (nosave || save || other)) || (nosave && save)) {
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) {
     c.reply.error(ERR.syntax);
     return;
   }
   if (abort) {
-    // Shutdown here is immediate (nothing to wait for without replicas), so none is ever pending.
-    c.reply.error(ERR.noShutdownInProgress);
+    if (abortShutdown()) c.reply.ok();
+    else c.reply.error(ERR.noShutdownInProgress);
     return;
   }
-  // On success the process exits and the connection just closes, like Redis.
-  if (!shutdown('SHUTDOWN command', 0, nosave ? 'nosave' : save ? 'save' : 'default', force)) {
-    c.reply.error(ERR.shutdownFailed);
-  }
+  // On success the process exits and the connection just closes, like Redis; meanwhile (replicas
+  // catching up) the caller waits, and gets an error if the shutdown fails or is aborted.
+  requestShutdown({ reason: 'SHUTDOWN command', saveMode: nosave ? 'nosave' : save ? 'save' : 'default', now, force }, c);
 }
 
 const CONFIG_HELP = [

@@ -22,6 +22,7 @@ import { server } from './state.js';
 import { cluster } from '../cluster/node.js';
 import { clientsMemory } from './client-evict.js';
 import { replicationBufferMemory } from '../replication/primary.js';
+import { shutdownInMilliseconds } from './shutdown.js';
 
 /** Sections in the order Redis prints them; `default` is what a bare INFO shows. */
 const ALL_SECTIONS = [
@@ -162,6 +163,8 @@ function serverSection(): string {
     ['executable', path.resolve(process.argv[1] ?? '')],
     ['config_file', server.config.file ?? ''],
     ['io_threads_active', 0],
+    // Only while a shutdown waits for its replicas, as in Redis.
+    ...(shutdownInMilliseconds() >= 0 ? [['shutdown_in_milliseconds', shutdownInMilliseconds()] as [string, number]] : []),
   ]);
 }
 

@@ -19,47 +19,84 @@ export const pause = {
   end: 0,
 };
 
+/**
+ * Who paused (Redis's pause purposes): CLIENT PAUSE, a shutdown waiting for its replicas, a
+ * failover. Each has its own type and end; the pause in force is the strictest and latest of them,
+ * and ending one (CLIENT UNPAUSE) leaves the others on.
+ */
+export const PAUSE_BY_CLIENT = 0;
+export const PAUSE_DURING_SHUTDOWN = 1;
+export const PAUSE_DURING_FAILOVER = 2;
+const purposes = [
+  { type: PAUSE_OFF, end: 0 },
+  { type: PAUSE_OFF, end: 0 },
+  { type: PAUSE_OFF, end: 0 },
+];
+
 let timer: NodeJS.Timeout | null = null;
 /** Postponed clients in the order they were postponed (a Set iterates in insertion order). */
 const postponed = new Set<Client>();
 
 /** Start or extend a pause: the later end and the stricter type win, as in Redis. */
-export function pauseClients(end: number, type: number): void {
-  if (pause.type === PAUSE_OFF) {
+export function pauseClients(end: number, type: number, purpose = PAUSE_BY_CLIENT): void {
+  const p = purposes[purpose];
+  if (p.type === PAUSE_OFF) {
     // Already over (CLIENT PAUSE 0): nothing to hold.
     if (end <= Date.now()) return;
-    pause.type = type;
-    pause.end = end;
+    p.type = type;
+    p.end = end;
   } else {
-    pause.type = Math.max(pause.type, type);
-    pause.end = Math.max(pause.end, end);
+    p.type = Math.max(p.type, type);
+    p.end = Math.max(p.end, end);
   }
-  datasetFrozen.on = true;
-  armTimer();
+  update();
+}
+
+/** End one purpose's pause; postponed clients run their held commands once no pause is left. */
+export function unpauseClients(purpose = PAUSE_BY_CLIENT): void {
+  purposes[purpose].type = PAUSE_OFF;
+  purposes[purpose].end = 0;
+  update();
+}
+
+/** Put the pause in force that the purposes add up to. */
+function update(): void {
+  let type = PAUSE_OFF;
+  let end = 0;
+  for (const p of purposes) {
+    if (p.type === PAUSE_OFF) continue;
+    type = Math.max(type, p.type);
+    end = Math.max(end, p.end);
+  }
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  const wasPaused = pause.type !== PAUSE_OFF;
+  pause.type = type;
+  pause.end = end;
+  datasetFrozen.on = type !== PAUSE_OFF;
+  if (type !== PAUSE_OFF) {
+    armTimer();
+  } else if (wasPaused && postponed.size !== 0) {
+    // Like Redis, the client that unpaused finishes its own input before the others resume.
+    setImmediate(resumePostponed);
+  }
 }
 
 /** Node timers hold at most 2^31-1 ms: long pauses wake up early and re-arm. */
 function armTimer(): void {
-  if (timer !== null) clearTimeout(timer);
   timer = setTimeout(onTimer, Math.min(Math.max(0, pause.end - Date.now()), 2147483647));
 }
 
 function onTimer(): void {
   timer = null;
-  if (Date.now() >= pause.end) unpauseClients();
-  else armTimer();
-}
-
-/** End the pause; postponed clients run their held commands on the next turn of the event loop. */
-export function unpauseClients(): void {
-  if (timer !== null) clearTimeout(timer);
-  timer = null;
-  if (pause.type === PAUSE_OFF) return;
-  pause.type = PAUSE_OFF;
-  pause.end = 0;
-  datasetFrozen.on = false;
-  // Like Redis, the client that unpaused finishes its own input before the others resume.
-  if (postponed.size !== 0) setImmediate(resumePostponed);
+  const now = Date.now();
+  for (const p of purposes) {
+    if (p.type !== PAUSE_OFF && now >= p.end) {
+      p.type = PAUSE_OFF;
+      p.end = 0;
+    }
+  }
+  update();
 }
 
 /** Whether a command with these flags (EXEC: with its queue's, see dispatch.ts) waits for the pause to end. */
