@@ -131,7 +131,10 @@ function connect(): void {
   log().info(`Connecting to MASTER ${link.host}:${link.port}`);
   // tls-replication: the primary's port is its tls-port, reached with our client certificate.
   const tlsOpts = server.config.bool('tls-replication') ? tlsClientOptions() : null;
-  const s = tlsOpts !== null ? tls.connect({ ...tlsOpts, host: link.host, port: link.port }) : net.connect({ host: link.host, port: link.port });
+  // bind-source-addr: the address our primary sees us at (as Redis's connectWithMaster).
+  const source = server.config.get('bind-source-addr');
+  const where = source === '' ? { host: link.host, port: link.port } : { host: link.host, port: link.port, localAddress: source };
+  const s = tlsOpts !== null ? tls.connect({ ...tlsOpts, ...where }) : net.connect(where);
   sock = s;
   s.setNoDelay(true);
   s.on(tlsOpts !== null ? 'secureConnect' : 'connect', () => {

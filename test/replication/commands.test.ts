@@ -276,3 +276,22 @@ describe.runIf(HAVE)('the replication stream on the wire', () => {
     }
   });
 });
+
+describe('bind-source-addr', () => {
+  it('a replica connects to its primary from bind-source-addr, which the primary shows', async () => {
+    const p = await startShoal(['--repl-diskless-sync-delay', '0']);
+    const r = await startShoal(['--bind-source-addr', '127.0.0.2', '--replicaof', '127.0.0.1', String(p.port)]);
+    try {
+      const c = await RespConn.connect(p.port);
+      let slave = '';
+      for (let i = 0; i < 100 && !slave.includes('state=online'); i++) {
+        await new Promise((res) => setTimeout(res, 50));
+        slave = /slave0:(\S+)/.exec(await c.call('INFO', 'replication'))?.[1] ?? '';
+      }
+      expect(slave).toMatch(/^ip=127\.0\.0\.2,port=\d+,state=online,/);
+      c.close();
+    } finally {
+      await Promise.all([p.stop(), r.stop()]);
+    }
+  });
+});
