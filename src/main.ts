@@ -29,6 +29,7 @@ import { initCluster, startClusterBus, verifyClusterConfigWithData } from './clu
 import { VERSION } from './version.js';
 import { installCrashReports } from './server/crash.js';
 import { initShutdown, signalShutdown, type ShutdownRequest } from './server/shutdown.js';
+import { initOomScoreAdj } from './server/oom-score.js';
 
 export async function startServer(config: Config): Promise<void> {
   configureLog(config.get('loglevel'), config.get('logfile'));
@@ -52,6 +53,7 @@ export async function startServer(config: Config): Promise<void> {
   initShutdown(finishShutdown);
   installCrashReports();
   server.init(config);
+  initOomScoreAdj();
   initEviction();
   initSlowlog();
   initLatency();

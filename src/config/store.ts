@@ -96,8 +96,9 @@ function validateSpecial(d: Directive, v: string): string | { value: string } {
     }
     case 'oom-score-adj-values': {
       const w = splitWords(v);
-      if (w.length !== 3 || w.some((x) => !/^-?\d+$/.test(x))) return 'Invalid oom-score-adj-values';
-      return { value: w.join(' ') };
+      if (w.length !== 3) return 'wrong number of arguments';
+      if (w.some((x) => !/^\s*[+-]?\d+$/.test(x) || Math.abs(Number(x)) > 2000)) return 'Invalid oom-score-adj-values, elements must be between -2000 and 2000.';
+      return { value: w.map((x) => String(Number(x))).join(' ') };
     }
     default:
       return { value: v };

@@ -40,4 +40,6 @@ export const signals = {
   beforeWrite: noop as (db: Db, key: string) => void,
   /** True on a replica: expired keys are hidden, not deleted. */
   isReplica: (): boolean => false,
+  /** We became a replica, or a primary again (REPLICAOF). */
+  roleChanged: noop as () => void,
 };

@@ -17,6 +17,7 @@ import { AofBaseEncoder } from './aof-base.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbFileEncoder } from './rdb/file.js';
 import { Snapshot, type SnapshotEncoder } from './snapshot.js';
+import { applyOomScoreAdjToChild } from '../server/oom-score.js';
 
 const log = (): ReturnType<typeof logger> => logger('rdb');
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rdb-writer.js');
@@ -221,6 +222,7 @@ function startWriter(): ChildProcess {
     execArgv: [],
     stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
   });
+  if (w.pid !== undefined) applyOomScoreAdjToChild(w.pid);
   // An idle writer must not keep the server's event loop alive.
   w.unref();
   w.channel?.unref();

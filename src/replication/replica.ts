@@ -86,6 +86,7 @@ export function setPrimary(host: string, port: number): void {
   }
   dropLink();
   connect();
+  if (wasPrimary) signals.roleChanged();
 }
 
 /** REPLICAOF NO ONE: keep the data, start a new history that remembers the old one (PSYNC2). */
@@ -93,6 +94,7 @@ export function unsetPrimary(): void {
   if (!stream.isReplica) return;
   dropLink();
   stream.isReplica = false;
+  signals.roleChanged();
   link.host = '';
   link.port = 0;
   link.state = 'none';
