@@ -20,6 +20,7 @@ import {
 import { replyHelp } from './help.js';
 import { ksKeynum } from './keyspecs.js';
 import { F, noContainerHandler, type CommandDef } from './spec.js';
+import { handleReadyKeys, hasReadyKeys } from '../server/blocking.js';
 
 interface CachedScript {
   sha: string;
@@ -186,7 +187,10 @@ export function startRun(run: ScriptRun, ref: bigint, argv: string[], numkeys: n
 }
 
 function clearBusy(run: ScriptRun): void {
-  if (busyScript.run === run) busyScript.run = null;
+  if (busyScript.run !== run) return;
+  busyScript.run = null;
+  // Clients blocked on keys the script filled were held until now (see processCommand).
+  if (hasReadyKeys()) handleReadyKeys();
 }
 
 function evalGeneric(c: Client, argv: string[], isSha: boolean, ro: boolean): void {

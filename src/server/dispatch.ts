@@ -106,7 +106,8 @@ export function processCommand(c: Client, argv: string[]): void {
     if (skipNext && c.postponedArgv === argv) c.flags |= CLIENT_REPLY_SKIP_NEXT;
     c.reply.enabled = (c.flags & CLIENT_REPLY_OFF) === 0;
   }
-  if (hasReadyKeys()) handleReadyKeys();
+  // Not while a busy script is suspended: its writes are not all in yet (served once it ends).
+  if (hasReadyKeys() && busyScript.run === null) handleReadyKeys();
 }
 
 /**

@@ -15,7 +15,7 @@ const LIB = "#!lua name=lib\nredis.register_function('spin', function() local i 
 describe('busy scripts', () => {
   let shoal: RunningServer;
   beforeAll(async () => {
-    shoal = await startShoal(['--busy-reply-threshold', '100']);
+    shoal = await startShoal(['--busy-reply-threshold', '100', '--enable-debug-command', 'yes']);
   });
   afterAll(async () => {
     await shoal?.stop();
@@ -44,6 +44,26 @@ describe('busy scripts', () => {
     expect(await b.call('SCRIPT', 'KILL')).toBe('+OK\r\n');
     expect((await a.read(1))[0]).toMatch(/^-ERR Script killed by user with SCRIPT KILL\.\.\. script: [0-9a-f]{40}, on @user_script:1\.\r\n$/);
     for (const x of [a, b, c]) x.close();
+  });
+
+  it('a client blocked on a key a busy script pushes to is served when the script ends, not in between', async () => {
+    const [a, popper, admin, other] = await Promise.all([0, 1, 2, 3].map(() => RespConn.connect(shoal.port)));
+    await admin.call('DEL', 'bq');
+    popper.send('BLPOP', 'bq', '0');
+    await new Promise((r) => setTimeout(r, 50));
+    await admin.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1');
+    // Pushes y, loops until a client named 'stopnow' shows up, then pushes z.
+    const script = "redis.call('lpush', KEYS[1], 'y') while not string.find(redis.call('client', 'list'), 'stopnow') do end " +
+      "redis.call('lpush', KEYS[1], 'z') return 1";
+    a.send('EVAL', script, '1', 'bq');
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await admin.call('PING')).toMatch(/^-BUSY /);
+    // Allowed while busy; before, it served the blocked client with the script's first push.
+    expect(await other.call('HELLO', '2', 'SETNAME', 'stopnow')).toMatch(/^\*14\r\n/);
+    expect(await a.read(1)).toEqual([':1\r\n']);
+    expect(await popper.read(1)).toEqual(['*2\r\n$2\r\nbq\r\n$1\r\nz\r\n']);
+    await admin.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0');
+    for (const x of [a, popper, admin, other]) x.close();
   });
 
   it('keys do not expire actively while a busy script is suspended', async () => {
