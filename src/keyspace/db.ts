@@ -62,10 +62,12 @@ export class Db {
    * If the key is logically expired, delete it (on a primary) and report true. Replicas hide
    * expired keys but leave deleting to their primary's DEL.
    */
-  expireIfNeeded(key: string, now = scriptTime.at || Date.now()): boolean {
+  expireIfNeeded(key: string, now = scriptTime.at || Date.now(), onReplica = false): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > now) return false;
-    if (signals.isReplica() || datasetFrozen.on) return true;
+    // A replica hides the key and waits for its primary's DEL (unless `onReplica`: a key a client
+    // wrote to a writable replica, which only the replica can expire).
+    if ((signals.isReplica() && !onReplica) || datasetFrozen.on) return true;
     signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
     if (lazyfree.expire) freedValue(this.dict.get(key)!, true);
@@ -167,6 +169,7 @@ export class Db {
   setExpire(key: string, whenMs: number): void {
     signals.beforeWrite(this, key);
     this.expires.set(key, whenMs);
+    if (!signals.byPrimary && signals.isReplica()) signals.replicaVolatile(this, key);
   }
 
   /** Absolute expiry in ms, or -1 when the key has none. */

@@ -295,3 +295,27 @@ describe('bind-source-addr', () => {
     }
   });
 });
+
+describe('a writable replica', () => {
+  it('expires the keys its own clients gave a TTL (the primary never sends a DEL for them)', async () => {
+    const p = await startShoal(['--repl-diskless-sync-delay', '0']);
+    const r = await startShoal(['--replicaof', '127.0.0.1', String(p.port), '--replica-read-only', 'no']);
+    try {
+      const [pc, rc] = await Promise.all([RespConn.connect(p.port), RespConn.connect(r.port)]);
+      expect(await pc.call('SET', 'fromprimary', 'x')).toBe('+OK\r\n');
+      for (let i = 0; i < 100 && (await rc.call('EXISTS', 'fromprimary')) !== ':1\r\n'; i++) await new Promise((res) => setTimeout(res, 50));
+      expect(await rc.call('SET', 'local', 'v', 'PX', '1')).toBe('+OK\r\n');
+      let expired = '';
+      for (let i = 0; i < 100 && !expired.includes('expired_keys:1'); i++) {
+        await new Promise((res) => setTimeout(res, 20));
+        expired = await rc.call('INFO', 'stats');
+      }
+      expect(expired).toContain('expired_keys:1\r\n');
+      expect(await rc.call('DBSIZE')).toBe(':1\r\n');
+      pc.close();
+      rc.close();
+    } finally {
+      await Promise.all([p.stop(), r.stop()]);
+    }
+  });
+});
