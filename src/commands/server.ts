@@ -127,7 +127,7 @@ function resetCommandStats(cmd: CommandSpec): void {
   cmd.failedCalls = 0;
 }
 
-function configRewrite(c: Client): void {
+function configRewrite(c: Client, forceAll = false): void {
   const file = server.config.file;
   if (file === null) {
     c.reply.error(ERR.configNoFile);
@@ -141,7 +141,7 @@ function configRewrite(c: Client): void {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     const tmp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, server.config.rewriteText(original), 'latin1');
+    fs.writeFileSync(tmp, server.config.rewriteText(original, forceAll), 'latin1');
     fs.renameSync(tmp, file);
   } catch (err) {
     const msg = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'Permission denied' : (err as Error).message;
@@ -352,6 +352,8 @@ function stringEncoding(s: string): string {
 const DEBUG_HELP = [
   'CHANGE-REPL-ID',
   '    Give this instance new replication IDs (for replication tests only).',
+  'CONFIG-REWRITE-FORCE-ALL',
+  '    Like CONFIG REWRITE, but writes every configuration directive, defaults included.',
   'DIGEST',
   '    Reply with a hex signature of the whole dataset.',
   'DIGEST-VALUE <key> [<key> ...]',
@@ -573,6 +575,8 @@ function debugCommand(c: Client, argv: string[]): void {
   } else if (sub === 'loadaof' && argc === 2) {
     debugLoadAof();
     c.reply.ok();
+  } else if (sub === 'config-rewrite-force-all' && argc === 2) {
+    configRewrite(c, true);
   } else if (sub === 'segfault' && argc === 2) {
     crashBySignal('SIGSEGV');
   } else if (sub === 'error' && argc === 3) {
@@ -798,7 +802,9 @@ export const commands: CommandDef[] = [
       {
         name: 'rewrite', arity: 2, flags: 'admin noscript loading stale', ...SERVER, since: '2.8.0',
         summary: 'Writes the running configuration back to the configuration file.', complexity: 'O(1)',
-        handler: configRewrite,
+        handler(c) {
+          configRewrite(c);
+        },
       },
       {
         name: 'help', arity: 2, flags: 'loading stale', ...SERVER, since: '5.0.0',

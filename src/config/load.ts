@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { splitArgs } from '../protocol/parser.js';
+import { repr } from '../util/repr.js';
 import { Config } from './store.js';
 
 export class ConfigError extends Error {}
@@ -46,19 +47,38 @@ function fileLines(file: string, depth = 0): Line[] {
 }
 
 /**
- * Group command-line words into directives like redis-server: each `--name` starts one, the words
- * after it are its arguments (`--save ''` is an empty save, `--save 900 1` one save point).
+ * Group command-line words into directives as redis-server 7.0 does: `--name` starts one only once
+ * the previous one has an argument (so `--port --loglevel` gives port the value "--loglevel");
+ * `"--name value"` in one word carries its value; a bare `--save` before another option, or at
+ * the end, is an empty save; words before any option make a line too. A line reads as Redis
+ * shows it in errors: `port "6379" "6380"`.
  */
 export function cliLines(words: string[]): Line[] {
   const out: Line[] = [];
-  for (const w of words) {
-    if (w.startsWith('--') && w.length > 2) {
-      out.push({ where: `command line option '${w}'`, text: w, args: [w.slice(2)] });
+  let hasArg = true;
+  for (let j = 0; j < words.length; j++) {
+    const w = words[j];
+    if (hasArg && w.startsWith('--')) {
+      const text = w.slice(2);
+      const args = splitArgs(text) ?? [text];
+      const line = { where: 'command line', text, args: args.length === 0 ? [''] : args };
+      out.push(line);
+      hasArg = args.length > 1;
+      const next = words[j + 1];
+      if (!hasArg && line.args[0].toLowerCase() === 'save' && (next === undefined || next.startsWith('--'))) {
+        line.args.push('');
+        line.text += ' ""';
+        hasArg = true;
+      }
     } else if (out.length === 0) {
-      throw new ConfigError(`Unexpected argument '${w}': options are written as --name value`);
+      // Words before any option form a line of their own (`loglevel verbose` works, as in Redis).
+      out.push({ where: 'command line', text: repr(w), args: [w] });
+      hasArg = true;
     } else {
-      out[out.length - 1].args.push(w);
-      out[out.length - 1].text += ` ${w}`;
+      const line = out[out.length - 1];
+      line.args.push(w);
+      line.text += ` ${repr(w)}`;
+      hasArg = true;
     }
   }
   return out;
@@ -97,7 +117,8 @@ export function loadConfig(confFile: string | null, cliWords: string[]): Config 
     } else {
       throw fatal(line.where, line.text, 'wrong number of arguments');
     }
-    if (d.type === 'special' && d.name !== 'save' && !d.multi && args.length === 0) {
+    // Bare `save` is an empty save; shutdown-on-* say what they take (as Redis's own checks do).
+    if (d.type === 'special' && d.name !== 'save' && !d.name.startsWith('shutdown-on-') && !d.multi && args.length === 0) {
       throw fatal(line.where, line.text, 'wrong number of arguments');
     }
     const err = config.set(d.name, value);

@@ -123,16 +123,18 @@ describe('startup and shutdown', () => {
     });
 
     it.each([
-      ['unknown flag', ['--no-such-directive', '1'], "'--no-such-directive'", 'Bad directive'],
-      ['invalid value', ['--port', 'abc'], "'--port'", "couldn't be parsed into an integer"],
-      ['out of range', ['--port', '70000'], "'--port'", 'must be between'],
-      ['not implemented', ['--daemonize', 'yes'], "'--daemonize'", 'not implemented'],
-      ['missing value', ['--port'], "'--port'", 'wrong number of arguments'],
-    ])('command line: %s', async (_title, args, where, why) => {
+      ['unknown flag', ['--no-such-directive', '1'], `'no-such-directive "1"'`, 'Bad directive'],
+      ['invalid value', ['--port', 'abc'], `'port "abc"'`, "argument couldn't be parsed into an integer"],
+      ['out of range', ['--port', '70000'], `'port "70000"'`, 'argument must be between 0 and 65535 inclusive'],
+      ['not implemented', ['--daemonize', 'yes'], `'daemonize "yes"'`, "'daemonize yes' is not implemented yet in Shoal"],
+      ['missing value', ['--port'], "'port'", 'wrong number of arguments'],
+      // As redis-server: an option right after one without a value is that value.
+      ['value taken as argument', ['--port', '--loglevel', 'verbose'], `'port "--loglevel" "verbose"'`, 'wrong number of arguments'],
+      ['bad primary port', ['--replicaof', '127.0.0.1', 'abc'], `'replicaof "127.0.0.1" "abc"'`, 'Invalid master port'],
+    ])('command line: %s', async (_title, args, echoed, why) => {
       const r = await runShoal(args);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`command line option ${where}`);
-      expect(r.stderr).toContain(why);
+      expect(r.stderr).toContain(`Reading the configuration file, command line\n>>> ${echoed}\n${why}`);
     });
 
     it('a missing conf file', async () => {
