@@ -260,7 +260,8 @@ function clusterSlots(c: Client): void {
   const runs = slotRuns();
   c.reply.array(runs.length);
   for (const [start, end, n] of runs) {
-    const replicas = n.replicas.filter((r) => !(r.flags & NodeFlag.FAIL));
+    // As Redis: a replica shows once it has replicated something (offset not 0), and not failed.
+    const replicas = n.replicas.filter((r) => !(r.flags & NodeFlag.FAIL) && nodeOffset(r) !== 0);
     c.reply.array(3 + replicas.length);
     c.reply.int(start);
     c.reply.int(end);

@@ -441,3 +441,27 @@ describe('cluster-link-sendbuf-limit', () => {
     sock.destroy();
   });
 });
+
+describe('CLUSTER SLOTS and replicas', () => {
+  it('lists a replica once it has replicated something (offset not 0), as Redis does', async () => {
+    const a = await startClusterShoal(['--repl-diskless-sync-delay', '0']);
+    const b = await startClusterShoal();
+    try {
+      expect(await call1(a.port, 'CLUSTER', 'ADDSLOTSRANGE', '0', '16383')).toBe('+OK\r\n');
+      expect(await call1(a.port, 'CLUSTER', 'MEET', '127.0.0.1', String(b.port), String(b.cport))).toBe('+OK\r\n');
+      const aid = text(await call1(a.port, 'CLUSTER', 'MYID'));
+      await until('b to know a', async () => ((await call1(b.port, 'CLUSTER', 'NODES')).includes(aid) ? true : undefined));
+      expect(await call1(b.port, 'CLUSTER', 'REPLICATE', aid)).toBe('+OK\r\n');
+      await until('the replica link', async () => ((await call1(b.port, 'INFO', 'replication')).includes('master_link_status:up') ? true : undefined));
+      // Nothing replicated yet: both show the primary alone.
+      for (const port of [a.port, b.port]) expect(await call1(port, 'CLUSTER', 'SLOTS')).toMatch(/^\*1\r\n\*3\r\n/);
+      await waitStateOk(a.port);
+      expect(await call1(a.port, 'SET', 'k', 'v')).toBe('+OK\r\n');
+      for (const port of [a.port, b.port]) {
+        await until(`the replica in CLUSTER SLOTS on ${port}`, async () => (/^\*1\r\n\*4\r\n/.test(await call1(port, 'CLUSTER', 'SLOTS')) ? true : undefined));
+      }
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 30000);
+});
