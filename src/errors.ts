@@ -422,6 +422,8 @@ export const ERR = {
     `ERR Prefix '${cstr(p)}' overlaps with another provided prefix '${cstr(other)}'. Prefixes for a single client must not overlap.`,
   clientCachingYesOptin: 'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
   clientCachingNoOptout: 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
+  debugClusterOnly: 'ERR Debug option only available for cluster mode enabled setup!',
+  unknownDirection: (d: string) => `ERR Unknown direction ${cstr(d)}`,
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -291,6 +291,14 @@ function dropLink(l: BusLink): void {
   }
 }
 
+/** DEBUG CLUSTERLINK KILL: drop our link to `n`, the one from it, or both (they reconnect). */
+export function killNodeLinks(n: ClusterNode, to: boolean, from: boolean): void {
+  const o = outLinks.get(n);
+  if (to && o !== undefined) dropLink(o);
+  const i = inLinks.get(n);
+  if (from && i !== undefined) dropLink(i);
+}
+
 function freeNodeLinks(n: ClusterNode): void {
   const o = outLinks.get(n);
   if (o !== undefined) dropLink(o);

@@ -31,6 +31,7 @@ import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } f
 import { crashBySignal } from '../server/crash.js';
 import { PROPAGATE_ALL } from '../server/propagate.js';
 import { abortShutdown, requestShutdown } from '../server/shutdown.js';
+import { cluster, killNodeLinks } from '../cluster/node.js';
 
 /**
  * FLUSHDB/FLUSHALL's optional ASYNC or SYNC: whether Redis would free lazily (without either,
@@ -352,6 +353,8 @@ function stringEncoding(s: string): string {
 const DEBUG_HELP = [
   'CHANGE-REPL-ID',
   '    Give this instance new replication IDs (for replication tests only).',
+  'CLUSTERLINK KILL <to|from|all> <node-id>',
+  '    Close the cluster bus link to the node, from it, or both (they reconnect).',
   'CONFIG-REWRITE-FORCE-ALL',
   '    Like CONFIG REWRITE, but writes every configuration directive, defaults included.',
   'DIGEST',
@@ -519,6 +522,24 @@ function sleepSync(seconds: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+function debugClusterLinkKill(c: Client, direction: string, id: string): void {
+  if (!cluster.on) {
+    c.reply.error(ERR.debugClusterOnly);
+    return;
+  }
+  const n = cluster.st.nodes.get(id);
+  if (n === undefined) {
+    c.reply.error(ERR.clusterUnknownNode(id));
+    return;
+  }
+  if (direction !== 'to' && direction !== 'from' && direction !== 'all') {
+    c.reply.error(ERR.unknownDirection(direction));
+    return;
+  }
+  killNodeLinks(n, direction !== 'from', direction !== 'to');
+  c.reply.ok();
+}
+
 function debugCommand(c: Client, argv: string[]): void {
   const sub = argv[1].toLowerCase();
   const argc = argv.length;
@@ -575,6 +596,8 @@ function debugCommand(c: Client, argv: string[]): void {
   } else if (sub === 'loadaof' && argc === 2) {
     debugLoadAof();
     c.reply.ok();
+  } else if (sub === 'clusterlink' && argc === 5 && argv[2].toLowerCase() === 'kill') {
+    debugClusterLinkKill(c, argv[3].toLowerCase(), argv[4]);
   } else if (sub === 'config-rewrite-force-all' && argc === 2) {
     configRewrite(c, true);
   } else if (sub === 'segfault' && argc === 2) {

@@ -443,8 +443,8 @@ describe('cluster-link-sendbuf-limit', () => {
 });
 
 describe('CLUSTER SLOTS and replicas', () => {
-  it('lists a replica once it has replicated something (offset not 0), as Redis does', async () => {
-    const a = await startClusterShoal(['--repl-diskless-sync-delay', '0']);
+  it('lists a replica once it has replicated something (offset not 0), as Redis does; DEBUG CLUSTERLINK KILL', async () => {
+    const a = await startClusterShoal(['--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes']);
     const b = await startClusterShoal();
     try {
       expect(await call1(a.port, 'CLUSTER', 'ADDSLOTSRANGE', '0', '16383')).toBe('+OK\r\n');
@@ -456,6 +456,15 @@ describe('CLUSTER SLOTS and replicas', () => {
       // Nothing replicated yet: both show the primary alone.
       for (const port of [a.port, b.port]) expect(await call1(port, 'CLUSTER', 'SLOTS')).toMatch(/^\*1\r\n\*3\r\n/);
       await waitStateOk(a.port);
+      // DEBUG CLUSTERLINK KILL drops bus links; they come back.
+      const bid = text(await call1(b.port, 'CLUSTER', 'MYID'));
+      const links = async (): Promise<number> => Number(/^\*(\d+)/.exec(await call1(a.port, 'CLUSTER', 'LINKS'))![1]);
+      expect(await links()).toBe(2);
+      expect(await call1(a.port, 'DEBUG', 'CLUSTERLINK', 'KILL', 'all', bid)).toBe('+OK\r\n');
+      expect(await links()).toBeLessThan(2);
+      await until('the links to come back', async () => ((await links()) === 2 ? true : undefined));
+      expect(await call1(a.port, 'DEBUG', 'CLUSTERLINK', 'KILL', 'sideways', bid)).toBe('-ERR Unknown direction sideways\r\n');
+      expect(await call1(a.port, 'DEBUG', 'CLUSTERLINK', 'KILL', 'to', 'nosuch')).toBe('-ERR Unknown node nosuch\r\n');
       expect(await call1(a.port, 'SET', 'k', 'v')).toBe('+OK\r\n');
       for (const port of [a.port, b.port]) {
         await until(`the replica in CLUSTER SLOTS on ${port}`, async () => (/^\*1\r\n\*4\r\n/.test(await call1(port, 'CLUSTER', 'SLOTS')) ? true : undefined));
