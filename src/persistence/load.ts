@@ -14,7 +14,7 @@ import { server } from '../server/state.js';
 import { fromPlain } from './convert.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbLoader, rdbFunctions, type RdbSink } from './rdb/file.js';
-import { RdbError } from './rdb/format.js';
+import { CRC_MISMATCH, RdbError } from './rdb/format.js';
 import { isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
 import { ERR } from '../errors.js';
@@ -41,7 +41,9 @@ interface LoadCounts {
 function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean, keepExpired: boolean): RdbSink {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
+  const delay = server.config.num('key-load-delay');
   const put = (dbid: number, key: string, value: Value, expire: number, idle: number, freq: number): void => {
+    if (delay !== 0) keyLoadDelay(delay);
     const db = dbs[dbid];
     // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
     const dict = db.dict;
@@ -82,6 +84,17 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       if (keep(dbid, expire)) put(dbid, key, value, expire, idle, freq);
     },
   };
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * key-load-delay (a testing aid, as in Redis): microseconds to sleep after each key; a negative n
+ * sleeps 1 microsecond for one key in -n on average, short sleeps being dearer than asked.
+ */
+function keyLoadDelay(usec: number): void {
+  if (usec < 0) usec = Math.floor(Math.random() * -usec) === 0 ? 1 : 0;
+  if (usec !== 0) Atomics.wait(sleeper, 0, 0, usec / 1000);
 }
 
 function loadDone(counts: LoadCounts): void {
@@ -162,7 +175,7 @@ export class KeyspaceLoad implements SlicedLoad {
     if (stored === 0n) return;
     // Bytes after the RDB (not a plain dump file): the parallel checksum covered the wrong range.
     const crc = at === buf.length - 8 ? this.crcValue! : new Crc64().update(buf, 0, at).value();
-    if (crc !== stored) throw new RdbError('wrong RDB checksum', at);
+    if (crc !== stored) throw new RdbError(CRC_MISMATCH, at);
   }
 
   /** A stream's next bytes (INFO's loading_loaded_bytes follows); throws on damage. */

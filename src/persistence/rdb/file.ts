@@ -3,7 +3,7 @@
 // snapshot can stream it; the loader checks everything and names the offset of any corruption.
 
 import { Crc64 } from './crc64.js';
-import { OP, RDB_MAX_READ_VERSION, RDB_VERSION, RdbError, RdbReader, RdbWriter, T } from './format.js';
+import { CRC_MISMATCH, OP, RDB_MAX_READ_VERSION, RDB_VERSION, RdbError, RdbReader, RdbWriter, T } from './format.js';
 import { readValue, valueType, writeBody, type PlainValue } from './values.js';
 
 /**
@@ -278,7 +278,7 @@ export class RdbLoader {
             const stored = r.buf.readBigUInt64LE(end);
             if (this.verifyChecksum && stored !== 0n) {
               this.checksumTo(end);
-              if (this.crc.value() !== stored) throw new RdbError('wrong RDB checksum', r.base + end);
+              if (this.crc.value() !== stored) throw new RdbError(CRC_MISMATCH, r.base + end);
             }
             r.pos += 8;
           }
