@@ -24,7 +24,7 @@ import { logger } from '../log.js';
 import { parseMemory } from '../config/store.js';
 import { shutdown } from '../main.js';
 import { debugReload } from '../persistence/load.js';
-import { debugLoadAof } from '../persistence/aof.js';
+import { aofState, debugLoadAof } from '../persistence/aof.js';
 import { afterFlushAll } from '../persistence/save.js';
 import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
@@ -566,6 +566,9 @@ function debugCommand(c: Client, argv: string[]): void {
     const err = debugReload(argv);
     if (err === null) c.reply.ok();
     else c.reply.error(err);
+  } else if (sub === 'aof-flush-sleep' && argc === 3) {
+    aofState.flushSleepUs = parseInt(argv[2], 10) || 0;
+    c.reply.ok();
   } else if (sub === 'loadaof' && argc === 2) {
     debugLoadAof();
     c.reply.ok();

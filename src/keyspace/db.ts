@@ -39,6 +39,12 @@ export const keyspaceStats: KeyspaceStats = { hits: 0, misses: 0, expired: 0 };
 export const datasetFrozen = { on: false };
 
 /**
+ * On while the dataset loads (Redis's server.loading): nothing counts as expired, so an AOF's
+ * EXPIRE in the past keeps the key with its TTL and later commands still find it, as they did.
+ */
+export const datasetLoading = { on: false };
+
+/**
  * While a script runs, keys expire by the time it started (Redis's scriptTimeSnapshot: a key
  * cannot expire halfway through a script, which keeps its effects consistent); 0 otherwise.
  */
@@ -64,7 +70,7 @@ export class Db {
    */
   expireIfNeeded(key: string, now = scriptTime.at || Date.now()): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > now) return false;
+    if (when === undefined || when > now || datasetLoading.on) return false;
     if (signals.isReplica() || datasetFrozen.on) return true;
     signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);

@@ -7,7 +7,7 @@
 // the tolerated share and the budget scale with active-expire-effort, as in Redis). Each database
 // keeps a live Map iterator, so successive cycles walk the whole expires table.
 
-import { datasetFrozen, type Db } from './db.js';
+import { datasetFrozen, datasetLoading, type Db } from './db.js';
 import { signals } from './signals.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
@@ -63,8 +63,8 @@ function sampleDb(db: Db, now: number, size: number): number {
 }
 
 function cycle(): void {
-  // Replicas wait for their primary's DELs instead of expiring keys themselves; a paused dataset stays as is.
-  if (!enabled || server.shuttingDown || server.cronPaused || signals.isReplica() || datasetFrozen.on) return;
+  // Replicas wait for their primary's DELs instead of expiring keys themselves; a paused or loading dataset stays as is.
+  if (!enabled || server.shuttingDown || server.cronPaused || signals.isReplica() || datasetFrozen.on || datasetLoading.on) return;
   const effort = server.config.num('active-expire-effort');
   const hz = server.config.num('hz');
   // Redis allows 25% of the CPU per second to this; spread over hz cycles.

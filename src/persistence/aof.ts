@@ -40,6 +40,8 @@ export const aofState = {
   lastRewriteOk: true,
   consecutiveFailures: 0,
   lastRewriteTimeSec: -1,
+  /** DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each write of the buffer (a testing aid). */
+  flushSleepUs: 0,
   rewriteStart: 0,
   currentSize: 0,
   baseSize: 0,
@@ -232,6 +234,7 @@ function flush(sync: boolean): void {
   if (fd < 0 || pending.len === 0) return;
   const len = pending.len;
   let written = 0;
+  if (aofState.flushSleepUs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, aofState.flushSleepUs / 1000);
   try {
     while (written < len) written += fs.writeSync(fd, pending.buf, written, len - written);
     if (sync) fs.fdatasyncSync(fd);

@@ -17,6 +17,7 @@ import { AofBaseEncoder } from './aof-base.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbFileEncoder } from './rdb/file.js';
 import { Snapshot, type SnapshotEncoder } from './snapshot.js';
+import { datasetLoading } from '../keyspace/db.js';
 
 const log = (): ReturnType<typeof logger> => logger('rdb');
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rdb-writer.js');
@@ -51,7 +52,12 @@ export const rdbStats = {
   saves: 0,
   bgsaveScheduled: false,
   /** Loading the dataset at start (clients get -LOADING), and its progress for INFO. */
-  loading: false,
+  get loading(): boolean {
+    return datasetLoading.on;
+  },
+  set loading(on: boolean) {
+    datasetLoading.on = on;
+  },
   loadingStartTime: 0,
   loadingTotalBytes: 0,
   loadingLoadedBytes: 0,
