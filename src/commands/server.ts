@@ -25,6 +25,7 @@ import { parseMemory } from '../config/store.js';
 import { shutdown } from '../main.js';
 import { debugReload } from '../persistence/load.js';
 import { aofState, debugLoadAof } from '../persistence/aof.js';
+import { PROPAGATE_ALL } from '../server/propagate.js';
 import { afterFlushAll } from '../persistence/save.js';
 import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
@@ -738,6 +739,8 @@ export const commands: CommandDef[] = [
       // (which resets dirty); the final increment makes FLUSHALL propagate.
       afterFlushAll();
       server.dirty++;
+      // The save above resets dirty: like Redis, FLUSHALL reaches the AOF and replicas regardless.
+      c.forcePropagation = PROPAGATE_ALL;
       c.reply.ok();
     },
   },

@@ -203,6 +203,7 @@ function fileSize(name: string): number {
 
 function feed(dbid: number, argv: string[]): void {
   if (!aofState.enabled || rdbStats.loading) return;
+  if (timestamps) annotateTime(false);
   if (dbid !== selectedDb) {
     writeCommand(pending, ['SELECT', String(dbid)]);
     selectedDb = dbid;
@@ -213,6 +214,19 @@ function feed(dbid: number, argv: string[]): void {
     flushScheduled = true;
     setImmediate(flushSoon);
   }
+}
+
+/** aof-timestamp-enabled (cached: read on every write). */
+let timestamps = false;
+/** The second of the last #TS annotation written. */
+let lastTs = 0;
+
+/** Redis's "#TS:<unix seconds>" line before the first write of each new second (or now, forced). */
+function annotateTime(force: boolean): void {
+  const sec = now();
+  if (!force && sec <= lastTs) return;
+  lastTs = sec;
+  pending.text(`#TS:${sec}\r\n`);
 }
 
 function flushSoon(): void {
@@ -657,6 +671,9 @@ export function initAof(): void {
   beforeReplies.run = flushBeforeReplies;
   server.config.watch('appendfsync', (v) => {
     always = v === 'always';
+  });
+  server.config.watch('aof-timestamp-enabled', (v) => {
+    timestamps = v === 'yes';
   });
   aofHooks.tick = tick;
   aofHooks.shutdown = () => {

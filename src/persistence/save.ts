@@ -151,7 +151,7 @@ export type SnapshotFormat = 'rdb' | 'aof-preamble' | 'aof-commands';
 
 function newSnapshot(format: SnapshotFormat, sink: (chunk: Buffer) => void): Snapshot {
   const compress = server.config.bool('rdbcompression');
-  const encoder = format === 'aof-commands' ? (): SnapshotEncoder => new AofBaseEncoder() : (): SnapshotEncoder => new RdbFileEncoder(compress);
+  const encoder = format === 'aof-commands' ? (): SnapshotEncoder => new AofBaseEncoder(server.config.bool('aof-timestamp-enabled')) : (): SnapshotEncoder => new RdbFileEncoder(compress);
   return new Snapshot(server.dbs, auxFields(format === 'aof-preamble'), encoder, sink);
 }
 
