@@ -16,6 +16,7 @@ import { beforeReplies, fakeClient } from '../server/client.js';
 import { addPropagationSink, PROPAGATE_AOF } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { splitArgs } from '../protocol/parser.js';
+import { strerror } from '../util/errno.js';
 import { KeyspaceLoad, runLoading, type SlicedLoad } from './load.js';
 import { activeChild, aofHooks, forkSnapshot, fsyncDir, killChild, rdbStats, writeSnapshotSync, type SnapshotFormat } from './save.js';
 
@@ -77,7 +78,14 @@ function manifestName(): string {
 
 // ---- manifest ------------------------------------------------------------------------------
 
-/** Read the manifest; null when there is none. Throws with the line on a malformed one. */
+/** Redis's MANIFEST_MAX_LINE: a longer manifest line is refused. */
+const MANIFEST_MAX_LINE = 1024;
+
+/**
+ * Read the manifest; null when there is none. Throws, worded as Redis logs it, on a malformed
+ * one: an empty file, a blank or too long line, fewer than the three key/value pairs (others are
+ * ignored), an unknown type, two bases, incr sequence numbers not increasing.
+ */
 function readManifest(): Manifest | null {
   let text: string;
   try {
@@ -86,49 +94,65 @@ function readManifest(): Manifest | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+  if (text === '') throw new Error('Found an empty AOF manifest');
   const m: Manifest = { base: null, history: [], incr: [] };
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n].trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const words = splitArgs(line);
-    const bad = (why: string): Error => new Error(`Invalid AOF manifest file format at line ${n + 1} ('${line}'): ${why}`);
-    if (words === null || words.length % 2 !== 0) throw bad('Invalid AOF manifest file format');
-    const kv = new Map<string, string>();
-    for (let k = 0; k < words.length; k += 2) kv.set(words[k], words[k + 1]);
-    const name = kv.get('file');
-    const seq = Number(kv.get('seq'));
-    const type = kv.get('type');
-    if (name === undefined || !Number.isInteger(seq) || (type !== 'b' && type !== 'h' && type !== 'i')) throw bad('Invalid AOF manifest file format');
-    const f: AofFile = { name, seq, type };
+  let from = 0;
+  for (let n = 1; from < text.length; n++) {
+    const nl = text.indexOf('\n', from);
+    const end = nl === -1 ? text.length : nl + 1;
+    const raw = text.slice(from, end);
+    from = end;
+    const fail = (why: string): Error => new Error(`${why} (manifest line ${n})`);
+    if (raw.length > MANIFEST_MAX_LINE) throw fail('The AOF manifest file contains too long line');
+    if (raw[0] === '#') continue;
+    const line = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    const words = line === '' ? null : splitArgs(line);
+    if (words === null || words.length < 6 || words.length % 2 !== 0) throw fail('Invalid AOF manifest file format');
+    let name: string | undefined;
+    let seq = 0;
+    let type = '';
+    for (let k = 0; k < words.length; k += 2) {
+      if (words[k] === 'file') name = words[k + 1];
+      else if (words[k] === 'seq') seq = parseInt(words[k + 1], 10) || 0;
+      else if (words[k] === 'type') type = words[k + 1][0] ?? '';
+    }
+    if (name === undefined || seq === 0 || type === '') throw fail('Invalid AOF manifest file format');
+    // Names only: a manifest must not send the server to read or delete files elsewhere.
+    if (name.includes('/')) throw fail("File can't be a path, just a filename");
     if (type === 'b') {
-      if (m.base !== null) throw bad('Found duplicate base file information');
-      m.base = f;
+      if (m.base !== null) throw fail('Found duplicate base file information');
+      m.base = { name, seq, type };
     } else if (type === 'h') {
-      m.history.push(f);
+      m.history.push({ name, seq, type });
+    } else if (type === 'i') {
+      if (m.incr.length > 0 && seq <= m.incr[m.incr.length - 1].seq) throw fail('Found a non-monotonic sequence number');
+      m.incr.push({ name, seq, type });
     } else {
-      if (m.incr.length > 0 && seq <= m.incr[m.incr.length - 1].seq) throw bad('Found a non-monotonic sequence number');
-      m.incr.push(f);
+      throw fail('Unknown AOF file type');
     }
   }
   return m;
 }
 
 /**
- * A single appendonly.aof from Redis before 7.0 (in `dir`, no manifest yet) moves into the AOF
- * directory as the base, as Redis 7 does on its first start with it.
+ * A single appendonly.aof from Redis before 7.0 (in `dir`) moves into the AOF directory as the
+ * base, as Redis 7 does on its first start with it: when there is no manifest (or one naming no
+ * file), or when an earlier move stopped between writing the manifest and the rename (the
+ * manifest names only that base, still outside the directory). Returns the manifest to load.
  */
-function migrateOldStyle(): Manifest | null {
+function migrateOldStyle(m: Manifest | null): Manifest | null {
   const old = path.join(server.config.get('dir'), baseName());
-  if (!fs.existsSync(old)) return null;
+  if (!fs.existsSync(old)) return m;
+  const unfinished = m !== null && m.base !== null && m.incr.length === 0 && m.base.name === baseName() && !fs.existsSync(path.join(aofDir(), baseName()));
+  if (m !== null && (m.base !== null || m.incr.length !== 0) && !unfinished) return m;
   fs.mkdirSync(aofDir(), { recursive: true });
-  const m: Manifest = { base: { name: baseName(), seq: 1, type: 'b' }, history: [], incr: [] };
-  // Manifest first: a crash before the move leaves the old file in place and a start that fails
-  // loudly on the missing base, never an empty dataset.
-  persistManifest(m);
+  const next: Manifest = { base: { name: baseName(), seq: 1, type: 'b' }, history: m?.history ?? [], incr: [] };
+  // Manifest first: a crash before the move leaves the old file in place and a start that
+  // finishes the move, never an empty dataset.
+  persistManifest(next);
   fs.renameSync(old, path.join(aofDir(), baseName()));
   log().info(`Successfully migrated an old-style AOF file (${baseName()}) into the AOF directory (${server.config.get('appenddirname')}).`);
-  return m;
+  return next;
 }
 
 function manifestText(m: Manifest): string {
@@ -402,7 +426,9 @@ class AofLoad implements SlicedLoad {
         try {
           this.buf = fs.readFileSync(path.join(aofDir(), f.name));
         } catch (err) {
-          throw new Error(`The append log file ${f.name} doesn't exist: ${(err as Error).message}`);
+          throw new Error((err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? `The append log file ${f.name} doesn't exist: ${strerror(err)}`
+            : `Fatal error: can't open the append log file ${f.name} for reading: ${strerror(err)}`);
         }
         if (this.buf.latin1Slice(0, 5) === 'REDIS') {
           log().info(f.name.endsWith('.rdb') ? 'Reading RDB base file on AOF loading...' : 'Reading RDB preamble from AOF file...');
@@ -455,7 +481,7 @@ class AofLoad implements SlicedLoad {
 
 /** Read the manifest and prepare loading its files; null when there is no AOF yet. */
 function aofLoad(): AofLoad | null {
-  const m = readManifest() ?? migrateOldStyle();
+  const m = migrateOldStyle(readManifest());
   if (m === null || (m.base === null && m.incr.length === 0)) {
     if (m !== null) manifest = m;
     return null;
