@@ -26,6 +26,7 @@ import { shutdown } from '../main.js';
 import { debugReload } from '../persistence/load.js';
 import { aofState, debugLoadAof } from '../persistence/aof.js';
 import { PROPAGATE_ALL } from '../server/propagate.js';
+import { checksums } from '../persistence/rdb/values.js';
 import { afterFlushAll } from '../persistence/save.js';
 import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
@@ -567,6 +568,9 @@ function debugCommand(c: Client, argv: string[]): void {
     const err = debugReload(argv);
     if (err === null) c.reply.ok();
     else c.reply.error(err);
+  } else if (sub === 'set-skip-checksum-validation' && argc === 3) {
+    checksums.skip = (parseInt(argv[2], 10) || 0) !== 0;
+    c.reply.ok();
   } else if (sub === 'aof-flush-sleep' && argc === 3) {
     aofState.flushSleepUs = parseInt(argv[2], 10) || 0;
     c.reply.ok();

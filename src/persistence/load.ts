@@ -15,7 +15,7 @@ import { fromPlain } from './convert.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbLoader, rdbFunctions, type RdbSink } from './rdb/file.js';
 import { CRC_MISMATCH, RdbError } from './rdb/format.js';
-import { isEmptyValue } from './rdb/values.js';
+import { checksums, isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
 import { ERR } from '../errors.js';
 
@@ -75,7 +75,8 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
     entry(dbid, key, plain, expire, idle, freq) {
       if (!keep(dbid, expire)) return;
       if (isEmptyValue(plain)) {
-        counts.empty++;
+        // Like Redis, the first ten are named.
+        if (counts.empty++ < 10) log().info(`rdbLoadObject skipping empty key: ${key}`);
         return;
       }
       put(dbid, key, fromPlain(plain), expire, idle, freq);
@@ -121,7 +122,9 @@ export class KeyspaceLoad implements SlicedLoad {
   private crcWait: Promise<void> | null = null;
 
   constructor(private readonly buf: Buffer | null, allowDup = false, keepExpired = false, dbs: readonly Db[] = server.dbs, crc: Promise<bigint> | null = null) {
-    this.l = new RdbLoader(buf, keyspaceSink(this.counts, dbs, allowDup, keepExpired), crc === null);
+    this.l = new RdbLoader(buf, keyspaceSink(this.counts, dbs, allowDup, keepExpired), crc === null && !checksums.skip);
+    // Like Redis, "clients" trusts files: only "yes" checks them deeply.
+    this.l.deep = server.config.get('sanitize-dump-payload') === 'yes';
     if (crc !== null) {
       this.crcWait = crc.then((v) => {
         this.crcValue = v;
@@ -168,7 +171,7 @@ export class KeyspaceLoad implements SlicedLoad {
 
   /** The parse is over and the parallel checksum in: the file's stored one must match. */
   private checkCrc(): void {
-    if (this.l.version < 5) return;
+    if (this.l.version < 5 || checksums.skip) return;
     const buf = this.buf!;
     const at = this.l.end - 8;
     const stored = buf.readBigUInt64LE(at);
@@ -325,7 +328,13 @@ export function loadAtStart(): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
     return Promise.reject(fatal((err as Error).message));
   }
-  return runLoading(file, buf.length, () => new KeyspaceLoad(buf, false, false, server.dbs, parallelCrc(buf)), fatal, 'DB loaded from disk');
+  // Damage found while parsing is reported the way Redis reports it before exiting.
+  const corrupt = (reason: string): Error => {
+    log().warn(`Internal error in RDB reading: ${reason}`);
+    log().warn('Terminating server after rdb file reading failure.');
+    return fatal(reason);
+  };
+  return runLoading(file, buf.length, () => new KeyspaceLoad(buf, false, false, server.dbs, parallelCrc(buf)), corrupt, 'DB loaded from disk');
 }
 
 /** INFO's loading_* figures for a load of `totalBytes` starting now (the caller sets loading or asyncLoading). */

@@ -121,6 +121,8 @@ const EMPTY = Buffer.alloc(0);
 export class RdbLoader {
   /** From the header (a stream's once its first 9 bytes are in). */
   version = -1;
+  /** sanitize-dump-payload's deep integrity check of compact encodings (see compact.ts). */
+  deep = false;
   /** Where the RDB data stopped, once step() has returned true (or a stream is complete). */
   end = -1;
   private buf: Buffer;
@@ -288,7 +290,7 @@ export class RdbLoader {
         default: {
           const key = r.string();
           if (type === T.STRING && sink.stringEntry !== undefined) sink.stringEntry(this.db, key, r.string(), this.expire, this.idle, this.freq);
-          else sink.entry(this.db, key, readValue(r, type), this.expire, this.idle, this.freq);
+          else sink.entry(this.db, key, readValue(r, type, this.deep), this.expire, this.idle, this.freq);
           this.expire = -1;
           this.idle = -1;
           this.freq = -1;
