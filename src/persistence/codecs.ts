@@ -113,7 +113,8 @@ function streamToPlain(s: StreamValue): PlainStream {
 function streamFromPlain(p: PlainStream): StreamValue {
   const s = new StreamValue();
   for (const n of p.nodes) {
-    const node = StreamNode.fromElements(n.master, decodeListpack(n.listpack), n.listpack.length);
+    // Checked deeply when read, if sanitize-dump-payload asked for it; here only walked.
+    const node = StreamNode.fromElements(n.master, decodeListpack(n.listpack, false), n.listpack.length);
     if (s.nodes.length !== 0 && node.master <= s.nodes[s.nodes.length - 1].lastId()) throw new Error('stream nodes out of order');
     s.nodes.push(node);
   }
