@@ -138,7 +138,7 @@ function streamFromPlain(p: PlainStream): StreamValue {
       g.consumers.set(pc.name, c);
       for (const id of pc.pel) {
         const nack = g.pel.get(id);
-        if (nack === undefined) throw new Error('Consumer entry not found in group global PEL');
+        if (nack === undefined) throw new Error("Consumer entry not found in group global PEL (a consumer's pending entry is missing from its group)");
         nack.consumer = c;
         c.pel.insert(id, nack);
       }

@@ -149,10 +149,11 @@ export function fsyncDir(dir: string): void {
  */
 export type SnapshotFormat = 'rdb' | 'aof-preamble' | 'aof-commands';
 
-function newSnapshot(format: SnapshotFormat, sink: (chunk: Buffer) => void): Snapshot {
+/** `functionsOnly`: the function libraries and no keys (a replica's rdb-filter-only functions). */
+function newSnapshot(format: SnapshotFormat, sink: (chunk: Buffer) => void, functionsOnly = false): Snapshot {
   const compress = server.config.bool('rdbcompression');
   const encoder = format === 'aof-commands' ? (): SnapshotEncoder => new AofBaseEncoder(server.config.bool('aof-timestamp-enabled')) : (): SnapshotEncoder => new RdbFileEncoder(compress);
-  return new Snapshot(server.dbs, auxFields(format === 'aof-preamble'), encoder, sink);
+  return new Snapshot(functionsOnly ? [] : server.dbs, auxFields(format === 'aof-preamble'), encoder, sink);
 }
 
 /** The writer child's trailer argument: CRC64, eight zero bytes, or none. */
@@ -300,7 +301,7 @@ function killWriter(w: ChildProcess): void {
  * Take a point-in-time snapshot now and stream it to the writer child, which commits it as
  * `dir/filename`. Null when the child cannot be started. The caller checked no child runs.
  */
-export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done']): ChildJob | null {
+export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done'], functionsOnly = false): ChildJob | null {
   let child: ChildProcess;
   try {
     child = writer ??= startWriter();
@@ -317,7 +318,7 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
     j.bytes += chunk.length;
     child.stdin!.write(chunk);
     if (child.stdin!.writableLength >= PIPE_AHEAD) j.paused = true;
-  });
+  }, functionsOnly);
   j.snap.track();
   job = j;
   writerJob = j;
@@ -331,7 +332,7 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
  * resumeSnapshot(); `done` follows the last chunk. It is the one background save while it runs,
  * like Redis's RDB child writing to sockets.
  */
-export function streamSnapshot(write: (chunk: Buffer) => boolean, done: BgJob['done']): BgJob {
+export function streamSnapshot(write: (chunk: Buffer) => boolean, done: BgJob['done'], functionsOnly = false): BgJob {
   const j: BgJob = {
     kind: 'rdb', child: null, snap: null as unknown as Snapshot, dir: '', start: now(), bytes: 0, sliceEnd: 0,
     paused: false, committed: false, killed: false, error: null, done,
@@ -341,7 +342,7 @@ export function streamSnapshot(write: (chunk: Buffer) => boolean, done: BgJob['d
     j.bytes += chunk.length;
     if (crc !== null) crc.update(chunk);
     if (!write(chunk)) j.paused = true;
-  });
+  }, functionsOnly);
   j.done = (ok, killed) => {
     if (ok) write(crc !== null ? crc.bytes() : Buffer.alloc(8));
     done(ok, killed);
