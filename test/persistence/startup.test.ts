@@ -2,16 +2,16 @@
 // refused starts that exit 1 and say why in the log on stdout with Redis's wording (a corrupt RDB,
 // every kind of broken AOF manifest, a missing AOF file), and an AOF replayed as Redis replays it
 // (a past EXPIRE keeps the key while loading, scripts write on a read-only replica, FLUSHALL on
-// an empty dataset is still logged, #TS annotations).
+// an empty dataset is still logged, #TS annotations); redis-cli --functions-rdb gets no keys.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
-import { freePort, RespConn, SHOAL_BIN, startShoal, type RunningServer } from '../helpers/server.js';
+import { freePort, RespConn, requireRedis, SHOAL_BIN, startShoal, type RunningServer } from '../helpers/server.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -183,4 +183,31 @@ describe('AOF loading and writing as Redis does', () => {
     expect(incr).toMatch(/^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
     expect(incr.split('$8\r\nFLUSHALL\r\n')).toHaveLength(4);
   });
+});
+
+describe.skipIf(!requireRedis())('redis-cli --rdb / --functions-rdb', () => {
+  for (const diskless of ['no', 'yes']) {
+    it(`functions only leaves the keys out (repl-diskless-sync ${diskless})`, async () => {
+      const s = await startShoal(['--repl-diskless-sync', diskless, '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes']);
+      try {
+        const c = await RespConn.connect(s.port);
+        expect(await c.call('DEBUG', 'POPULATE', '1000')).toBe('+OK\r\n');
+        await c.call('FUNCTION', 'LOAD', "#!lua name=lib1\nredis.register_function('func1', function() return 123 end)");
+        c.close();
+        const dir = tmpDir();
+        for (const [flag, keys] of [['--functions-rdb', ':0\r\n'], ['--rdb', ':1000\r\n']]) {
+          const out = spawnSync('redis-cli', ['-p', String(s.port), flag, path.join(dir, 'dump.rdb')], { encoding: 'latin1', timeout: 20000 });
+          expect(out.stdout + out.stderr).toContain('Transfer finished with success');
+          const loaded = await startShoal(['--dir', dir, '--dbfilename', 'dump.rdb']);
+          const l = await RespConn.connect(loaded.port);
+          expect(await l.call('DBSIZE')).toBe(keys);
+          expect(await l.call('FCALL', 'func1', '0')).toBe(':123\r\n');
+          l.close();
+          await loaded.stop();
+        }
+      } finally {
+        await s.stop();
+      }
+    });
+  }
 });
