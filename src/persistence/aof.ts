@@ -17,6 +17,7 @@ import { addPropagationSink, PROPAGATE_AOF } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { splitArgs } from '../protocol/parser.js';
 import { strerror } from '../util/errno.js';
+import { repr } from '../util/repr.js';
 import { KeyspaceLoad, runLoading, type SlicedLoad } from './load.js';
 import { activeChild, aofHooks, forkSnapshot, fsyncDir, killChild, rdbStats, writeSnapshotSync, type SnapshotFormat } from './save.js';
 
@@ -36,6 +37,11 @@ interface Manifest {
 
 export const aofState = {
   enabled: false,
+  /**
+   * Turned on at run time, waiting for its first rewrite (Redis's AOF_WAIT_REWRITE): while that
+   * rewrite runs, writes go to a temporary incr file that becomes the first incr file on success.
+   */
+  waitRewrite: false,
   rewriteScheduled: false,
   rewrites: 0,
   lastRewriteOk: true,
@@ -155,8 +161,13 @@ function migrateOldStyle(m: Manifest | null): Manifest | null {
   return next;
 }
 
+/** A file name as the manifest holds it: quoted and escaped (Redis's sdscatrepr) when it must be. */
+function manifestWord(name: string): string {
+  return /^[\x21-\x7e]+$/.test(name) && !/["\\]/.test(name) ? name : repr(name);
+}
+
 function manifestText(m: Manifest): string {
-  const line = (f: AofFile): string => `file ${f.name} seq ${f.seq} type ${f.type}\n`;
+  const line = (f: AofFile): string => `file ${manifestWord(f.name)} seq ${f.seq} type ${f.type}\n`;
   return [...(m.base ? [m.base] : []), ...m.history, ...m.incr].map(line).join('');
 }
 
@@ -200,7 +211,7 @@ function nextIncr(m: Manifest): AofFile {
 
 /** Remove the files the manifest marks as history, then the history lines themselves. */
 function deleteHistory(): void {
-  if (manifest.history.length === 0) return;
+  if (manifest.history.length === 0 || server.config.bool('aof-disable-auto-gc')) return;
   for (const f of manifest.history) {
     log().info(`Removing the history file ${f.name} in the background`);
     fs.rm(path.join(aofDir(), f.name), { force: true }, () => {});
@@ -226,7 +237,7 @@ function fileSize(name: string): number {
 
 
 function feed(dbid: number, argv: string[]): void {
-  if (!aofState.enabled || rdbStats.loading) return;
+  if (fd < 0 || rdbStats.loading) return;
   if (timestamps) annotateTime(false);
   if (dbid !== selectedDb) {
     writeCommand(pending, ['SELECT', String(dbid)]);
@@ -523,32 +534,55 @@ function openOnStart(): void {
   aofState.baseSize = aofState.currentSize;
 }
 
+/** The manifest's history after `base` and `incr` are superseded: newest first, as Redis lists it. */
+function supersede(history: AofFile[], base: AofFile | null, incr: AofFile[]): AofFile[] {
+  const moved: AofFile[] = [];
+  if (base !== null) moved.push({ ...base, type: 'h' });
+  for (const f of incr) moved.push({ ...f, type: 'h' });
+  return [...moved.reverse(), ...history];
+}
+
+function tempIncrName(): string {
+  return `temp-${baseName()}.incr`;
+}
+
 /**
- * CONFIG SET appendonly yes at run time: the base is written now (synchronously; Redis forks a
- * rewrite), then a new incr file takes the writes.
+ * CONFIG SET appendonly yes at run time: like Redis, a background rewrite writes the first base
+ * (scheduled when another child runs) and the AOF waits for it; the files in place stay as they
+ * are until it succeeds.
  */
 function enableAtRunTime(): string | null {
-  try {
-    fs.mkdirSync(aofDir(), { recursive: true });
-    const m = readManifest() ?? { base: null, history: [], incr: [] };
-    const base = writeBaseSync(m);
-    const incr = nextIncr(m);
-    const history = [...m.history, ...(m.base ? [{ ...m.base, type: 'h' as const }] : []), ...m.incr.map((f) => ({ ...f, type: 'h' as const }))];
-    manifest = { base, history, incr: [incr] };
-    openIncr(incr.name);
-    persistManifest(manifest);
-    deleteHistory();
-  } catch (err) {
-    log().warn(`Redis needs to enable the AOF but can't write the base file: ${(err as Error).message}`);
-    return (err as Error).message;
+  aofState.waitRewrite = true;
+  if (activeChild() !== null) {
+    aofState.rewriteScheduled = true;
+    log().info('AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+    return null;
   }
-  aofState.enabled = true;
-  aofState.baseSize = aofState.currentSize = fileSize(manifest.base!.name);
-  log().info('AOF enabled');
+  if (!startRewrite()) {
+    aofState.waitRewrite = false;
+    log().warn("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+    return "can't start the background rewrite";
+  }
   return null;
 }
 
+/** The temporary incr file of a rewrite that did not make it: closed and removed. */
+function dropTempIncr(): void {
+  if (fd >= 0) fs.closeSync(fd);
+  fd = -1;
+  pending.discard();
+  log().info(`Removing the temp incr aof file ${tempIncrName()} in the background`);
+  fs.rm(path.join(aofDir(), tempIncrName()), { force: true }, () => {});
+}
+
 function disable(): void {
+  if (aofState.waitRewrite) {
+    aofState.waitRewrite = false;
+    aofState.rewriteScheduled = false;
+    if (activeChild() === 'aof') killChild();
+    if (fd >= 0) dropTempIncr();
+    return;
+  }
   flush(true);
   if (fd >= 0) fs.closeSync(fd);
   fd = -1;
@@ -570,6 +604,8 @@ export function startRewrite(): boolean {
       log().info(`Creating AOF incr file ${incr.name} on background rewrite`);
     } else {
       manifest = readManifest() ?? manifest;
+      // Waiting for the first rewrite: writes from its epoch on are kept aside until it succeeds.
+      if (aofState.waitRewrite) openIncr(tempIncrName());
     }
   } catch (err) {
     aofState.lastRewriteOk = false;
@@ -595,6 +631,11 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
   aofState.lastRewriteTimeSec = now() - aofState.rewriteStart;
   if (!ok) {
     fs.rmSync(path.join(aofDir(), base.name), { force: true });
+    if (aofState.waitRewrite) {
+      dropTempIncr();
+      // Still waiting for a first base: try again.
+      if (!killed) aofState.rewriteScheduled = true;
+    }
     if (killed) return;
     aofState.lastRewriteOk = false;
     aofState.consecutiveFailures++;
@@ -602,15 +643,29 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
     return;
   }
   log().info('Background AOF rewrite terminated with success');
-  // The incr files the new base covers become history; the one opened at the epoch stays.
-  const history = [...manifest.history];
-  if (manifest.base) history.push({ ...manifest.base, type: 'h' });
+  // The incr files the new base covers become history; the one opened at the epoch stays (or,
+  // for the first rewrite of an AOF turned on at run time, the temporary one becomes the first).
   const incr: AofFile[] = [];
+  const covered: AofFile[] = [];
   for (const f of manifest.incr) {
     if (keepIncr !== null && f.seq >= keepIncr.seq) incr.push(f);
-    else history.push({ ...f, type: 'h' });
+    else covered.push(f);
   }
-  const next: Manifest = { base, history, incr };
+  const first = aofState.waitRewrite ? nextIncr(manifest) : null;
+  if (first !== null) {
+    try {
+      fs.renameSync(path.join(aofDir(), tempIncrName()), path.join(aofDir(), first.name));
+    } catch (err) {
+      dropTempIncr();
+      aofState.lastRewriteOk = false;
+      aofState.consecutiveFailures++;
+      aofState.rewriteScheduled = true;
+      log().warn(`Background AOF rewrite failed renaming the temp incr file: ${strerror(err)}`);
+      return;
+    }
+    incr.push(first);
+  }
+  const next: Manifest = { base, history: supersede(manifest.history, manifest.base, covered), incr };
   try {
     persistManifest(next);
   } catch (err) {
@@ -621,6 +676,11 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
     return;
   }
   manifest = next;
+  if (first !== null) {
+    aofState.waitRewrite = false;
+    aofState.enabled = true;
+    log().info('AOF enabled');
+  }
   if (aofState.enabled) {
     aofState.currentSize = fileSize(base.name) + incr.reduce((n, f) => n + fileSize(f.name), 0);
     aofState.baseSize = aofState.currentSize;
@@ -629,6 +689,29 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
   aofState.lastRewriteOk = true;
   aofState.consecutiveFailures = 0;
   log().info('Background AOF rewrite finished successfully');
+}
+
+/** After this many failed rewrites in a row, automatic ones back off (1, 2, 4 ... 60 minutes). */
+const REWRITE_FAILURES_LIMIT = 3;
+let limitDelayMin = 0;
+let limitUntil = 0;
+
+/** Whether an automatic rewrite must wait because rewrites keep failing (Redis's aofRewriteLimited). */
+function rewriteLimited(): boolean {
+  if (aofState.consecutiveFailures < REWRITE_FAILURES_LIMIT) {
+    limitDelayMin = 0;
+    limitUntil = 0;
+    return false;
+  }
+  if (limitUntil !== 0) {
+    if (now() < limitUntil) return true;
+    limitUntil = 0;
+    return false;
+  }
+  limitDelayMin = Math.min(limitDelayMin === 0 ? 1 : limitDelayMin * 2, 60);
+  limitUntil = now() + limitDelayMin * 60;
+  log().warn(`Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${limitDelayMin} minutes`);
+  return true;
 }
 
 /** Each cron tick: a scheduled rewrite, or an automatic one when the AOF has grown enough. */
@@ -643,7 +726,7 @@ function tick(): void {
   const min = server.config.num('auto-aof-rewrite-min-size');
   const base = aofState.baseSize === 0 ? 1 : aofState.baseSize;
   const growth = Math.floor(((aofState.currentSize - base) * 100) / base);
-  if (pct !== 0 && aofState.currentSize > min && growth >= pct) {
+  if (pct !== 0 && aofState.currentSize > min && growth >= pct && !rewriteLimited()) {
     log().info(`Starting automatic rewriting of AOF on ${growth}% growth`);
     startRewrite();
   }
@@ -701,14 +784,17 @@ export function initAof(): void {
   server.config.watch('aof-timestamp-enabled', (v) => {
     timestamps = v === 'yes';
   });
+  server.config.watch('aof-disable-auto-gc', (v) => {
+    if (v === 'no' && aofState.enabled) deleteHistory();
+  });
   aofHooks.tick = tick;
   aofHooks.shutdown = () => {
     if (fd >= 0) flush(true);
   };
   if (server.config.bool('appendonly')) openOnStart();
   server.config.watch('appendonly', (v) => {
-    if (v === 'yes' && !aofState.enabled) return enableAtRunTime();
-    if (v === 'no' && aofState.enabled) disable();
+    if (v === 'yes' && !aofState.enabled && !aofState.waitRewrite) return enableAtRunTime();
+    if (v === 'no' && (aofState.enabled || aofState.waitRewrite)) disable();
   });
   setInterval(everySecond, 1000).unref();
 }
