@@ -185,6 +185,73 @@ describe('AOF loading and writing as Redis does', () => {
   });
 });
 
+describe('AOF turned on at run time', () => {
+  async function info(c: RespConn, field: string): Promise<string> {
+    const m = new RegExp(`${field}:(\\S+)`).exec(await c.call('INFO', 'persistence'));
+    return m === null ? '' : m[1];
+  }
+  async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      if (await probe()) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it('waits for its first rewrite: a BGSAVE running schedules it, the files appear only once it is done', async () => {
+    const s = await startShoal(['--enable-debug-command', 'yes']);
+    try {
+      const c = await RespConn.connect(s.port);
+      await c.call('SET', 'k1', 'v1');
+      // A second per key: the BGSAVE of its one key lasts that long.
+      await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '1000000');
+      expect(await c.call('BGSAVE')).toBe('+Background saving started\r\n');
+      expect(await c.call('CONFIG', 'SET', 'appendonly', 'yes')).toBe('+OK\r\n');
+      expect(await info(c, 'aof_rewrite_scheduled')).toBe('1');
+      expect(await info(c, 'aof_enabled')).toBe('1');
+      const manifestPath = path.join(s.dir, 'appendonlydir', 'appendonly.aof.manifest');
+      expect(fs.existsSync(manifestPath)).toBe(false);
+      const forks = Number((/total_forks:(\d+)/.exec(await c.call('INFO', 'stats')) ?? [])[1]);
+      await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '0');
+      await c.call('SET', 'k2', 'v2');
+      await until('the rewrite to run and finish', async () => (await info(c, 'aof_rewrite_in_progress')) === '0' && fs.existsSync(manifestPath));
+      expect(Number((/total_forks:(\d+)/.exec(await c.call('INFO', 'stats')) ?? [])[1])).toBeGreaterThan(forks);
+      expect(fs.readFileSync(manifestPath, 'latin1')).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+      await c.call('SET', 'k3', 'v3');
+      const digest = await c.call('DEBUG', 'DIGEST');
+      expect(await c.call('DEBUG', 'LOADAOF')).toBe('+OK\r\n');
+      expect(await c.call('DEBUG', 'DIGEST')).toBe(digest);
+      expect(await c.call('GET', 'k3')).toBe('$2\r\nv3\r\n');
+      c.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('aof-disable-auto-gc keeps history files, newest first, until it is turned off', async () => {
+    const s = await startShoal(['--appendonly', 'yes', '--aof-disable-auto-gc', 'yes']);
+    try {
+      const c = await RespConn.connect(s.port);
+      for (let i = 0; i < 2; i++) {
+        await c.call('SET', 'k', String(i));
+        await c.call('BGREWRITEAOF');
+        await until('the rewrite', async () => (await info(c, 'aof_rewrite_in_progress')) === '0' && (await info(c, 'aof_rewrite_scheduled')) === '0');
+      }
+      const manifestPath = path.join(s.dir, 'appendonlydir', 'appendonly.aof.manifest');
+      await until('the manifest', async () => fs.readFileSync(manifestPath, 'latin1').includes('seq 3 type b'));
+      expect(fs.readFileSync(manifestPath, 'latin1')).toBe(
+        'file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.2.incr.aof seq 2 type h\nfile appendonly.aof.2.base.rdb seq 2 type h\n' +
+          'file appendonly.aof.1.incr.aof seq 1 type h\nfile appendonly.aof.1.base.rdb seq 1 type h\nfile appendonly.aof.3.incr.aof seq 3 type i\n',
+      );
+      await c.call('CONFIG', 'SET', 'aof-disable-auto-gc', 'no');
+      expect(fs.readFileSync(manifestPath, 'latin1')).toBe('file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.3.incr.aof seq 3 type i\n');
+      c.close();
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe.skipIf(!requireRedis())('redis-cli --rdb / --functions-rdb', () => {
   for (const diskless of ['no', 'yes']) {
     it(`functions only leaves the keys out (repl-diskless-sync ${diskless})`, async () => {
