@@ -221,6 +221,16 @@ function attach(c: Client, hello: ReplicaHello | undefined): ReplicaLink {
   return link;
 }
 
+/**
+ * INFO mem_total_replication_buffers: Redis keeps one buffer for the backlog and its replicas, as
+ * long as the longer of the backlog's history and what the furthest-behind replica has yet to take.
+ */
+export function replicationBufferMemory(): number {
+  let behind = 0;
+  for (const r of stream.replicas) behind = Math.max(behind, (r.client.socket?.writableLength ?? 0) + r.heldLen);
+  return Math.max(stream.backlog?.histlen ?? 0, behind);
+}
+
 /** The replica whose link a client is, if any. */
 export function replicaOf(c: Client): ReplicaLink | undefined {
   return c.ext.repl as ReplicaLink | undefined;

@@ -22,6 +22,7 @@ import { server } from './state.js';
 import { cluster } from '../cluster/node.js';
 import { clientsMemory } from './client-evict.js';
 import { rdbStats } from '../persistence/save.js';
+import { replicationBufferMemory } from '../replication/primary.js';
 
 /** Sections in the order Redis prints them; `default` is what a bare INFO shows. */
 const ALL_SECTIONS = [
@@ -243,7 +244,7 @@ function memorySection(): string {
     ['mem_fragmentation_bytes', m.rss - m.used],
     ['mem_not_counted_for_evict', 0],
     ['mem_replication_backlog', 0],
-    ['mem_total_replication_buffers', 0],
+    ['mem_total_replication_buffers', replicationBufferMemory()],
     ['mem_clients_slaves', 0],
     ['mem_clients_normal', clientsMemory()],
     ['mem_cluster_links', 0],
