@@ -2,7 +2,8 @@
 // refused starts that exit 1 and say why in the log on stdout with Redis's wording (a corrupt RDB,
 // every kind of broken AOF manifest, a missing AOF file), and an AOF replayed as Redis replays it
 // (a past EXPIRE keeps the key while loading, scripts write on a read-only replica, FLUSHALL on
-// an empty dataset is still logged, #TS annotations); redis-cli --functions-rdb gets no keys.
+// an empty dataset is still logged, #TS annotations); redis-cli --functions-rdb gets no keys;
+// a snapshot writer killed while idle is replaced; mem_total_replication_buffers grows.
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -248,6 +249,59 @@ describe('AOF turned on at run time', () => {
       c.close();
     } finally {
       await s.stop();
+    }
+  });
+});
+
+describe('background children as Redis tests see them', () => {
+  it('a snapshot writer killed while idle is replaced: the next BGREWRITEAOF succeeds', async () => {
+    const s = await startShoal(['--appendonly', 'yes']);
+    try {
+      const c = await RespConn.connect(s.port);
+      await c.call('SET', 'k', 'v');
+      await c.call('BGSAVE');
+      const done = async (): Promise<boolean> => /rdb_bgsave_in_progress:0/.test(await c.call('INFO', 'persistence'));
+      for (let i = 0; i < 300 && !(await done()); i++) await new Promise((r) => setTimeout(r, 10));
+      // The writer stays up between saves; kill it the way Redis's tests kill "the child".
+      const kids = spawnSync('pgrep', ['-P', String(s.proc.pid)], { encoding: 'latin1' }).stdout.trim().split('\n').filter((x) => x !== '');
+      expect(kids.length).toBeGreaterThan(0);
+      for (const pid of kids) process.kill(Number(pid), 'SIGKILL');
+      expect(await c.call('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
+      let info = '';
+      for (let i = 0; i < 300; i++) {
+        info = await c.call('INFO', 'persistence');
+        if (/aof_rewrite_in_progress:0/.test(info)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(info).toContain('aof_last_bgrewrite_status:ok');
+      c.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('INFO mem_total_replication_buffers counts what a stalled replica has not taken', async () => {
+    const primary = await startShoal(['--repl-diskless-sync-delay', '0']);
+    const replica = await startShoal(['--replicaof', '127.0.0.1', String(primary.port)]);
+    try {
+      const c = await RespConn.connect(primary.port);
+      const synced = async (): Promise<boolean> => /slave0:.*state=online/.test(await c.call('INFO', 'replication'));
+      for (let i = 0; i < 500 && !(await synced()); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await synced()).toBe(true);
+      replica.proc.kill('SIGSTOP');
+      const big = 'x'.repeat(1 << 20);
+      let mem = 0;
+      for (let i = 0; i < 64 && mem <= 2 * 1024 * 1024; i++) {
+        await c.call('SET', `k${i}`, big);
+        mem = Number((/mem_total_replication_buffers:(\d+)/.exec(await c.call('INFO', 'memory')) ?? [])[1]);
+      }
+      expect(mem).toBeGreaterThan(2 * 1024 * 1024);
+      replica.proc.kill('SIGCONT');
+      c.close();
+    } finally {
+      replica.proc.kill('SIGCONT');
+      await replica.stop();
+      await primary.stop();
     }
   });
 });
