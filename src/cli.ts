@@ -2,6 +2,7 @@
 
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/load.js';
+import { log } from './log.js';
 import { startServer } from './main.js';
 import { REDIS_VERSION, VERSION } from './version.js';
 
@@ -33,7 +34,9 @@ program
       if (err instanceof ConfigError) {
         process.stderr.write(`${err.message}\n`);
       } else {
-        process.stderr.write(`Fatal: ${(err as Error).message}\n`);
+        // Like Redis, a server that cannot start says why in its log (stdout unless logfile is set),
+        // where operators and Redis's test harness look.
+        log.warn(`Fatal: ${(err as Error).message}`);
       }
       process.exit(1);
     }

@@ -26,7 +26,7 @@ import { saveOnShutdown, startSaveCron } from './persistence/save.js';
 import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
 import { initCluster, startClusterBus, verifyClusterConfigWithData } from './cluster/node.js';
-import { VERSION } from './version.js';
+import { REDIS_VERSION, VERSION } from './version.js';
 import { installCrashReports } from './server/crash.js';
 import { initShutdown, signalShutdown, type ShutdownRequest } from './server/shutdown.js';
 import { initOomScoreAdj } from './server/oom-score.js';
@@ -82,6 +82,7 @@ export async function startServer(config: Config): Promise<void> {
     log.warn('Configured to not listen anywhere, exiting.');
     process.exit(1);
   }
+  announce(config);
   const pidfile = config.get('pidfile');
   if (pidfile !== '') fs.writeFileSync(pidfile, `${process.pid}\n`);
   await loaded;
@@ -89,11 +90,29 @@ export async function startServer(config: Config): Promise<void> {
   initAof();
   startReplicaLink();
   await startClusterBus();
-  const mode = config.bool('cluster-enabled') ? 'cluster' : 'standalone';
+  const mode = serverMode(config);
   log.info(
     { version: VERSION, mode, port: server.port, bind: config.get('bind') },
     `Shoal ${VERSION} ${mode}, listening on port ${server.port}, pid ${process.pid}`,
   );
+}
+
+function serverMode(config: Config): string {
+  return config.bool('cluster-enabled') ? 'cluster' : 'standalone';
+}
+
+/**
+ * Once the listeners are open, before the dataset loads (as Redis shows its logo): with
+ * always-show-logo, or a terminal on stdout, a banner with "PID: n", which Redis's test harness
+ * waits for as the sign that the server listens; otherwise Redis's one-line note.
+ */
+function announce(config: Config): void {
+  const mode = serverMode(config);
+  if (config.bool('always-show-logo') || (config.get('logfile') === '' && process.stdout.isTTY)) {
+    log.info(`Shoal ${VERSION} (Redis ${REDIS_VERSION} compatible) 64 bit\n  Running in ${mode} mode\n  Port: ${server.port}\n  PID: ${process.pid}`);
+  } else {
+    log.info(`Running mode=${mode}, port=${server.port}.`);
+  }
 }
 
 /** shutdown-on-sigterm / shutdown-on-sigint: words among default, save, nosave, now, force. */

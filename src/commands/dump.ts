@@ -7,11 +7,28 @@ import { setAccess } from '../keyspace/evict.js';
 import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { fromPlain, toPlain, UnsupportedTypeError } from '../persistence/convert.js';
-import { dumpPayload, parsePayload } from '../persistence/rdb/values.js';
-import type { Client } from '../server/client.js';
+import { checksums, dumpPayload, parsePayload } from '../persistence/rdb/values.js';
+import { CLIENT_MASTER, type Client } from '../server/client.js';
+import { getUser } from '../acl/users.js';
+import { logger } from '../log.js';
 import { server } from '../server/state.js';
 import type { CommandDef, CommandDocsExtra } from './spec.js';
 import { longArg } from './int-args.js';
+
+/**
+ * sanitize-dump-payload: "yes" checks every payload deeply, "clients" all but those of our primary
+ * and of users with skip-sanitize-payload.
+ */
+function deepSanitize(c: Client): boolean {
+  const mode = server.config.get('sanitize-dump-payload');
+  if (mode !== 'clients') return mode === 'yes';
+  return (c.flags & CLIENT_MASTER) === 0 && getUser(c.user)?.sanitizePayload !== false;
+}
+
+/** Like Redis, why a payload was refused goes to the log at verbose level. */
+function refusedPayload(reason: string): void {
+  logger('restore').debug(`RESTORE refused a payload: ${reason}`);
+}
 
 function restoreCommand(c: Client, argv: string[]): void {
   let replace = false;
@@ -58,7 +75,7 @@ function restoreCommand(c: Client, argv: string[]): void {
     c.reply.error(ERR.restoreTtl);
     return;
   }
-  const plain = parsePayload(Buffer.from(argv[3], 'latin1'));
+  const plain = parsePayload(Buffer.from(argv[3], 'latin1'), deepSanitize(c), !checksums.skip, refusedPayload);
   if (typeof plain === 'string') {
     c.reply.error(plain);
     return;
@@ -67,8 +84,13 @@ function restoreCommand(c: Client, argv: string[]): void {
   try {
     value = fromPlain(plain);
   } catch (err) {
-    if (!(err instanceof UnsupportedTypeError)) throw err;
-    c.reply.error(ERR.restoreUnsupported(err.valueType));
+    if (err instanceof UnsupportedTypeError) {
+      c.reply.error(ERR.restoreUnsupported(err.valueType));
+    } else {
+      // Duplicate members, a stream whose parts disagree: read, but not a value.
+      refusedPayload((err as Error).message);
+      c.reply.error(ERR.badDataFormat);
+    }
     return;
   }
   const old = replace ? db.lookupWrite(key) : undefined;

@@ -3,7 +3,7 @@
 // PEXPIRETIME PERSIST).
 
 import { ERR } from '../errors.js';
-import { typeName, type Db, type Value } from '../keyspace/db.js';
+import { datasetLoading, typeName, type Db, type Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { idleSeconds, lfuFrequency, peekAccess, restoreAccess } from '../keyspace/evict.js';
 import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
@@ -431,8 +431,9 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
       return;
     }
   }
-  // A replica keeps even past TTLs and waits for its primary's DEL.
-  if (when <= Date.now() && !signals.isReplica()) {
+  // A replica keeps even past TTLs and waits for its primary's DEL; so does a loading AOF (the
+  // key may be written again before the file ends, as it was).
+  if (when <= Date.now() && !signals.isReplica() && !datasetLoading.on) {
     deleteExpired(c, key);
     c.reply.int(1);
     return;

@@ -99,13 +99,17 @@ function replconf(c: Client, argv: string[]): void {
         return;
       }
     } else if (opt === 'rdb-filter-only') {
-      // Only "functions" exists, and we have no functions to leave out of the RDB.
+      // Only "functions" exists: the RDB then holds the function libraries and no keys.
+      let functionsOnly = false;
       for (const word of val.split(' ')) {
-        if (word !== '' && word.toLowerCase() !== 'functions') {
+        if (word === '') continue;
+        if (word.toLowerCase() !== 'functions') {
           c.reply.error(ERR.replconfFilterOnly(word));
           return;
         }
+        functionsOnly = true;
       }
+      hello(c).functionsOnly = functionsOnly;
     } else {
       c.reply.error(ERR.replconfOption(argv[j]));
       return;

@@ -23,13 +23,14 @@ import { server } from '../server/state.js';
 import { logger } from '../log.js';
 import { parseMemory } from '../config/store.js';
 import { debugReload } from '../persistence/load.js';
-import { debugLoadAof } from '../persistence/aof.js';
+import { aofState, debugLoadAof } from '../persistence/aof.js';
+import { PROPAGATE_ALL } from '../server/propagate.js';
+import { checksums } from '../persistence/rdb/values.js';
 import { afterFlushAll } from '../persistence/save.js';
 import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
 import { crashBySignal } from '../server/crash.js';
-import { PROPAGATE_ALL } from '../server/propagate.js';
 import { abortShutdown, requestShutdown } from '../server/shutdown.js';
 import { cluster, killNodeLinks } from '../cluster/node.js';
 
@@ -593,6 +594,12 @@ function debugCommand(c: Client, argv: string[]): void {
     const err = debugReload(argv);
     if (err === null) c.reply.ok();
     else c.reply.error(err);
+  } else if (sub === 'set-skip-checksum-validation' && argc === 3) {
+    checksums.skip = (parseInt(argv[2], 10) || 0) !== 0;
+    c.reply.ok();
+  } else if (sub === 'aof-flush-sleep' && argc === 3) {
+    aofState.flushSleepUs = parseInt(argv[2], 10) || 0;
+    c.reply.ok();
   } else if (sub === 'loadaof' && argc === 2) {
     debugLoadAof();
     c.reply.ok();

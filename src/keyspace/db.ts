@@ -39,6 +39,12 @@ export const keyspaceStats: KeyspaceStats = { hits: 0, misses: 0, expired: 0 };
 export const datasetFrozen = { on: false };
 
 /**
+ * On while the dataset loads (Redis's server.loading): nothing counts as expired, so an AOF's
+ * EXPIRE in the past keeps the key with its TTL and later commands still find it, as they did.
+ */
+export const datasetLoading = { on: false };
+
+/**
  * While a script runs, keys expire by the time it started (Redis's scriptTimeSnapshot: a key
  * cannot expire halfway through a script, which keeps its effects consistent); 0 otherwise.
  */
@@ -64,7 +70,7 @@ export class Db {
    */
   expireIfNeeded(key: string, now = scriptTime.at || Date.now(), onReplica = false): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > now) return false;
+    if (when === undefined || when > now || datasetLoading.on) return false;
     // A replica hides the key and waits for its primary's DEL (unless `onReplica`: a key a client
     // wrote to a writable replica, which only the replica can expire).
     if ((signals.isReplica() && !onReplica) || datasetFrozen.on) return true;

@@ -7,7 +7,7 @@
 // the tolerated share and the budget scale with active-expire-effort, as in Redis). Each database
 // keeps a live Map iterator, so successive cycles walk the whole expires table.
 
-import { datasetFrozen, type Db } from './db.js';
+import { datasetFrozen, datasetLoading, type Db } from './db.js';
 import { signals } from './signals.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
@@ -91,7 +91,8 @@ function expireReplicaVolatile(): void {
 }
 
 function cycle(): void {
-  if (!enabled || server.shuttingDown || server.cronPaused || datasetFrozen.on) return;
+  // A paused or loading dataset stays as is.
+  if (!enabled || server.shuttingDown || server.cronPaused || datasetFrozen.on || datasetLoading.on) return;
   // Replicas wait for their primary's DELs, but for keys their own clients made volatile.
   if (signals.isReplica()) {
     if (replicaVolatile.size !== 0) {

@@ -19,8 +19,12 @@ export class AofBaseEncoder {
     return this.out.length;
   }
 
+  /** `timestamp`: aof-timestamp-enabled, the file starts with a "#TS:<unix seconds>" line. */
+  constructor(private readonly timestamp = false) {}
+
   /** Function libraries first, as FUNCTION LOAD commands (Redis's rewrite does the same). */
   header(): void {
+    if (this.timestamp) this.out += `#TS:${Math.floor(Date.now() / 1000)}\r\n`;
     for (const code of rdbFunctions.dump()) this.command(['FUNCTION', 'LOAD', code]);
   }
 

@@ -16,6 +16,8 @@ import { beforeReplies, fakeClient } from '../server/client.js';
 import { addPropagationSink, PROPAGATE_AOF } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { splitArgs } from '../protocol/parser.js';
+import { strerror } from '../util/errno.js';
+import { repr } from '../util/repr.js';
 import { KeyspaceLoad, runLoading, type SlicedLoad } from './load.js';
 import { activeChild, aofHooks, forkSnapshot, fsyncDir, killChild, rdbStats, writeSnapshotSync, type SnapshotFormat } from './save.js';
 
@@ -35,11 +37,18 @@ interface Manifest {
 
 export const aofState = {
   enabled: false,
+  /**
+   * Turned on at run time, waiting for its first rewrite (Redis's AOF_WAIT_REWRITE): while that
+   * rewrite runs, writes go to a temporary incr file that becomes the first incr file on success.
+   */
+  waitRewrite: false,
   rewriteScheduled: false,
   rewrites: 0,
   lastRewriteOk: true,
   consecutiveFailures: 0,
   lastRewriteTimeSec: -1,
+  /** DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each write of the buffer (a testing aid). */
+  flushSleepUs: 0,
   rewriteStart: 0,
   currentSize: 0,
   baseSize: 0,
@@ -75,7 +84,14 @@ function manifestName(): string {
 
 // ---- manifest ------------------------------------------------------------------------------
 
-/** Read the manifest; null when there is none. Throws with the line on a malformed one. */
+/** Redis's MANIFEST_MAX_LINE: a longer manifest line is refused. */
+const MANIFEST_MAX_LINE = 1024;
+
+/**
+ * Read the manifest; null when there is none. Throws, worded as Redis logs it, on a malformed
+ * one: an empty file, a blank or too long line, fewer than the three key/value pairs (others are
+ * ignored), an unknown type, two bases, incr sequence numbers not increasing.
+ */
 function readManifest(): Manifest | null {
   let text: string;
   try {
@@ -84,53 +100,74 @@ function readManifest(): Manifest | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+  if (text === '') throw new Error('Found an empty AOF manifest');
   const m: Manifest = { base: null, history: [], incr: [] };
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n].trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const words = splitArgs(line);
-    const bad = (why: string): Error => new Error(`Invalid AOF manifest file format at line ${n + 1} ('${line}'): ${why}`);
-    if (words === null || words.length % 2 !== 0) throw bad('Invalid AOF manifest file format');
-    const kv = new Map<string, string>();
-    for (let k = 0; k < words.length; k += 2) kv.set(words[k], words[k + 1]);
-    const name = kv.get('file');
-    const seq = Number(kv.get('seq'));
-    const type = kv.get('type');
-    if (name === undefined || !Number.isInteger(seq) || (type !== 'b' && type !== 'h' && type !== 'i')) throw bad('Invalid AOF manifest file format');
-    const f: AofFile = { name, seq, type };
+  let from = 0;
+  for (let n = 1; from < text.length; n++) {
+    const nl = text.indexOf('\n', from);
+    const end = nl === -1 ? text.length : nl + 1;
+    const raw = text.slice(from, end);
+    from = end;
+    const fail = (why: string): Error => new Error(`${why} (manifest line ${n})`);
+    if (raw.length > MANIFEST_MAX_LINE) throw fail('The AOF manifest file contains too long line');
+    if (raw[0] === '#') continue;
+    const line = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    const words = line === '' ? null : splitArgs(line);
+    if (words === null || words.length < 6 || words.length % 2 !== 0) throw fail('Invalid AOF manifest file format');
+    let name: string | undefined;
+    let seq = 0;
+    let type = '';
+    for (let k = 0; k < words.length; k += 2) {
+      if (words[k] === 'file') name = words[k + 1];
+      else if (words[k] === 'seq') seq = parseInt(words[k + 1], 10) || 0;
+      else if (words[k] === 'type') type = words[k + 1][0] ?? '';
+    }
+    if (name === undefined || seq === 0 || type === '') throw fail('Invalid AOF manifest file format');
+    // Names only: a manifest must not send the server to read or delete files elsewhere.
+    if (name.includes('/')) throw fail("File can't be a path, just a filename");
     if (type === 'b') {
-      if (m.base !== null) throw bad('Found duplicate base file information');
-      m.base = f;
+      if (m.base !== null) throw fail('Found duplicate base file information');
+      m.base = { name, seq, type };
     } else if (type === 'h') {
-      m.history.push(f);
+      m.history.push({ name, seq, type });
+    } else if (type === 'i') {
+      if (m.incr.length > 0 && seq <= m.incr[m.incr.length - 1].seq) throw fail('Found a non-monotonic sequence number');
+      m.incr.push({ name, seq, type });
     } else {
-      if (m.incr.length > 0 && seq <= m.incr[m.incr.length - 1].seq) throw bad('Found a non-monotonic sequence number');
-      m.incr.push(f);
+      throw fail('Unknown AOF file type');
     }
   }
   return m;
 }
 
 /**
- * A single appendonly.aof from Redis before 7.0 (in `dir`, no manifest yet) moves into the AOF
- * directory as the base, as Redis 7 does on its first start with it.
+ * A single appendonly.aof from Redis before 7.0 (in `dir`) moves into the AOF directory as the
+ * base, as Redis 7 does on its first start with it: when there is no manifest (or one naming no
+ * file), or when an earlier move stopped between writing the manifest and the rename (the
+ * manifest names only that base, still outside the directory). Returns the manifest to load.
  */
-function migrateOldStyle(): Manifest | null {
+function migrateOldStyle(m: Manifest | null): Manifest | null {
   const old = path.join(server.config.get('dir'), baseName());
-  if (!fs.existsSync(old)) return null;
+  if (!fs.existsSync(old)) return m;
+  const unfinished = m !== null && m.base !== null && m.incr.length === 0 && m.base.name === baseName() && !fs.existsSync(path.join(aofDir(), baseName()));
+  if (m !== null && (m.base !== null || m.incr.length !== 0) && !unfinished) return m;
   fs.mkdirSync(aofDir(), { recursive: true });
-  const m: Manifest = { base: { name: baseName(), seq: 1, type: 'b' }, history: [], incr: [] };
-  // Manifest first: a crash before the move leaves the old file in place and a start that fails
-  // loudly on the missing base, never an empty dataset.
-  persistManifest(m);
+  const next: Manifest = { base: { name: baseName(), seq: 1, type: 'b' }, history: m?.history ?? [], incr: [] };
+  // Manifest first: a crash before the move leaves the old file in place and a start that
+  // finishes the move, never an empty dataset.
+  persistManifest(next);
   fs.renameSync(old, path.join(aofDir(), baseName()));
   log().info(`Successfully migrated an old-style AOF file (${baseName()}) into the AOF directory (${server.config.get('appenddirname')}).`);
-  return m;
+  return next;
+}
+
+/** A file name as the manifest holds it: quoted and escaped (Redis's sdscatrepr) when it must be. */
+function manifestWord(name: string): string {
+  return /^[\x21-\x7e]+$/.test(name) && !/["\\]/.test(name) ? name : repr(name);
 }
 
 function manifestText(m: Manifest): string {
-  const line = (f: AofFile): string => `file ${f.name} seq ${f.seq} type ${f.type}\n`;
+  const line = (f: AofFile): string => `file ${manifestWord(f.name)} seq ${f.seq} type ${f.type}\n`;
   return [...(m.base ? [m.base] : []), ...m.history, ...m.incr].map(line).join('');
 }
 
@@ -174,7 +211,7 @@ function nextIncr(m: Manifest): AofFile {
 
 /** Remove the files the manifest marks as history, then the history lines themselves. */
 function deleteHistory(): void {
-  if (manifest.history.length === 0) return;
+  if (manifest.history.length === 0 || server.config.bool('aof-disable-auto-gc')) return;
   for (const f of manifest.history) {
     log().info(`Removing the history file ${f.name} in the background`);
     fs.rm(path.join(aofDir(), f.name), { force: true }, () => {});
@@ -200,7 +237,8 @@ function fileSize(name: string): number {
 
 
 function feed(dbid: number, argv: string[]): void {
-  if (!aofState.enabled || rdbStats.loading) return;
+  if (fd < 0 || rdbStats.loading) return;
+  if (timestamps) annotateTime(false);
   if (dbid !== selectedDb) {
     writeCommand(pending, ['SELECT', String(dbid)]);
     selectedDb = dbid;
@@ -211,6 +249,19 @@ function feed(dbid: number, argv: string[]): void {
     flushScheduled = true;
     setImmediate(flushSoon);
   }
+}
+
+/** aof-timestamp-enabled (cached: read on every write). */
+let timestamps = false;
+/** The second of the last #TS annotation written. */
+let lastTs = 0;
+
+/** Redis's "#TS:<unix seconds>" line before the first write of each new second (or now, forced). */
+function annotateTime(force: boolean): void {
+  const sec = now();
+  if (!force && sec <= lastTs) return;
+  lastTs = sec;
+  pending.text(`#TS:${sec}\r\n`);
 }
 
 function flushSoon(): void {
@@ -232,6 +283,7 @@ function flush(sync: boolean): void {
   if (fd < 0 || pending.len === 0) return;
   const len = pending.len;
   let written = 0;
+  if (aofState.flushSleepUs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, aofState.flushSleepUs / 1000);
   try {
     while (written < len) written += fs.writeSync(fd, pending.buf, written, len - written);
     if (sync) fs.fdatasyncSync(fd);
@@ -385,7 +437,9 @@ class AofLoad implements SlicedLoad {
         try {
           this.buf = fs.readFileSync(path.join(aofDir(), f.name));
         } catch (err) {
-          throw new Error(`The append log file ${f.name} doesn't exist: ${(err as Error).message}`);
+          throw new Error((err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? `The append log file ${f.name} doesn't exist: ${strerror(err)}`
+            : `Fatal error: can't open the append log file ${f.name} for reading: ${strerror(err)}`);
         }
         if (this.buf.latin1Slice(0, 5) === 'REDIS') {
           log().info(f.name.endsWith('.rdb') ? 'Reading RDB base file on AOF loading...' : 'Reading RDB preamble from AOF file...');
@@ -438,7 +492,7 @@ class AofLoad implements SlicedLoad {
 
 /** Read the manifest and prepare loading its files; null when there is no AOF yet. */
 function aofLoad(): AofLoad | null {
-  const m = readManifest() ?? migrateOldStyle();
+  const m = migrateOldStyle(readManifest());
   if (m === null || (m.base === null && m.incr.length === 0)) {
     if (m !== null) manifest = m;
     return null;
@@ -480,32 +534,55 @@ function openOnStart(): void {
   aofState.baseSize = aofState.currentSize;
 }
 
+/** The manifest's history after `base` and `incr` are superseded: newest first, as Redis lists it. */
+function supersede(history: AofFile[], base: AofFile | null, incr: AofFile[]): AofFile[] {
+  const moved: AofFile[] = [];
+  if (base !== null) moved.push({ ...base, type: 'h' });
+  for (const f of incr) moved.push({ ...f, type: 'h' });
+  return [...moved.reverse(), ...history];
+}
+
+function tempIncrName(): string {
+  return `temp-${baseName()}.incr`;
+}
+
 /**
- * CONFIG SET appendonly yes at run time: the base is written now (synchronously; Redis forks a
- * rewrite), then a new incr file takes the writes.
+ * CONFIG SET appendonly yes at run time: like Redis, a background rewrite writes the first base
+ * (scheduled when another child runs) and the AOF waits for it; the files in place stay as they
+ * are until it succeeds.
  */
 function enableAtRunTime(): string | null {
-  try {
-    fs.mkdirSync(aofDir(), { recursive: true });
-    const m = readManifest() ?? { base: null, history: [], incr: [] };
-    const base = writeBaseSync(m);
-    const incr = nextIncr(m);
-    const history = [...m.history, ...(m.base ? [{ ...m.base, type: 'h' as const }] : []), ...m.incr.map((f) => ({ ...f, type: 'h' as const }))];
-    manifest = { base, history, incr: [incr] };
-    openIncr(incr.name);
-    persistManifest(manifest);
-    deleteHistory();
-  } catch (err) {
-    log().warn(`Redis needs to enable the AOF but can't write the base file: ${(err as Error).message}`);
-    return (err as Error).message;
+  aofState.waitRewrite = true;
+  if (activeChild() !== null) {
+    aofState.rewriteScheduled = true;
+    log().info('AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+    return null;
   }
-  aofState.enabled = true;
-  aofState.baseSize = aofState.currentSize = fileSize(manifest.base!.name);
-  log().info('AOF enabled');
+  if (!startRewrite()) {
+    aofState.waitRewrite = false;
+    log().warn("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+    return "can't start the background rewrite";
+  }
   return null;
 }
 
+/** The temporary incr file of a rewrite that did not make it: closed and removed. */
+function dropTempIncr(): void {
+  if (fd >= 0) fs.closeSync(fd);
+  fd = -1;
+  pending.discard();
+  log().info(`Removing the temp incr aof file ${tempIncrName()} in the background`);
+  fs.rm(path.join(aofDir(), tempIncrName()), { force: true }, () => {});
+}
+
 function disable(): void {
+  if (aofState.waitRewrite) {
+    aofState.waitRewrite = false;
+    aofState.rewriteScheduled = false;
+    if (activeChild() === 'aof') killChild();
+    if (fd >= 0) dropTempIncr();
+    return;
+  }
   flush(true);
   if (fd >= 0) fs.closeSync(fd);
   fd = -1;
@@ -527,6 +604,8 @@ export function startRewrite(): boolean {
       log().info(`Creating AOF incr file ${incr.name} on background rewrite`);
     } else {
       manifest = readManifest() ?? manifest;
+      // Waiting for the first rewrite: writes from its epoch on are kept aside until it succeeds.
+      if (aofState.waitRewrite) openIncr(tempIncrName());
     }
   } catch (err) {
     aofState.lastRewriteOk = false;
@@ -552,6 +631,11 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
   aofState.lastRewriteTimeSec = now() - aofState.rewriteStart;
   if (!ok) {
     fs.rmSync(path.join(aofDir(), base.name), { force: true });
+    if (aofState.waitRewrite) {
+      dropTempIncr();
+      // Still waiting for a first base: try again.
+      if (!killed) aofState.rewriteScheduled = true;
+    }
     if (killed) return;
     aofState.lastRewriteOk = false;
     aofState.consecutiveFailures++;
@@ -559,15 +643,29 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
     return;
   }
   log().info('Background AOF rewrite terminated with success');
-  // The incr files the new base covers become history; the one opened at the epoch stays.
-  const history = [...manifest.history];
-  if (manifest.base) history.push({ ...manifest.base, type: 'h' });
+  // The incr files the new base covers become history; the one opened at the epoch stays (or,
+  // for the first rewrite of an AOF turned on at run time, the temporary one becomes the first).
   const incr: AofFile[] = [];
+  const covered: AofFile[] = [];
   for (const f of manifest.incr) {
     if (keepIncr !== null && f.seq >= keepIncr.seq) incr.push(f);
-    else history.push({ ...f, type: 'h' });
+    else covered.push(f);
   }
-  const next: Manifest = { base, history, incr };
+  const first = aofState.waitRewrite ? nextIncr(manifest) : null;
+  if (first !== null) {
+    try {
+      fs.renameSync(path.join(aofDir(), tempIncrName()), path.join(aofDir(), first.name));
+    } catch (err) {
+      dropTempIncr();
+      aofState.lastRewriteOk = false;
+      aofState.consecutiveFailures++;
+      aofState.rewriteScheduled = true;
+      log().warn(`Background AOF rewrite failed renaming the temp incr file: ${strerror(err)}`);
+      return;
+    }
+    incr.push(first);
+  }
+  const next: Manifest = { base, history: supersede(manifest.history, manifest.base, covered), incr };
   try {
     persistManifest(next);
   } catch (err) {
@@ -578,6 +676,11 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
     return;
   }
   manifest = next;
+  if (first !== null) {
+    aofState.waitRewrite = false;
+    aofState.enabled = true;
+    log().info('AOF enabled');
+  }
   if (aofState.enabled) {
     aofState.currentSize = fileSize(base.name) + incr.reduce((n, f) => n + fileSize(f.name), 0);
     aofState.baseSize = aofState.currentSize;
@@ -586,6 +689,29 @@ function rewriteDone(ok: boolean, killed: boolean, base: AofFile, keepIncr: AofF
   aofState.lastRewriteOk = true;
   aofState.consecutiveFailures = 0;
   log().info('Background AOF rewrite finished successfully');
+}
+
+/** After this many failed rewrites in a row, automatic ones back off (1, 2, 4 ... 60 minutes). */
+const REWRITE_FAILURES_LIMIT = 3;
+let limitDelayMin = 0;
+let limitUntil = 0;
+
+/** Whether an automatic rewrite must wait because rewrites keep failing (Redis's aofRewriteLimited). */
+function rewriteLimited(): boolean {
+  if (aofState.consecutiveFailures < REWRITE_FAILURES_LIMIT) {
+    limitDelayMin = 0;
+    limitUntil = 0;
+    return false;
+  }
+  if (limitUntil !== 0) {
+    if (now() < limitUntil) return true;
+    limitUntil = 0;
+    return false;
+  }
+  limitDelayMin = Math.min(limitDelayMin === 0 ? 1 : limitDelayMin * 2, 60);
+  limitUntil = now() + limitDelayMin * 60;
+  log().warn(`Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${limitDelayMin} minutes`);
+  return true;
 }
 
 /** Each cron tick: a scheduled rewrite, or an automatic one when the AOF has grown enough. */
@@ -600,7 +726,7 @@ function tick(): void {
   const min = server.config.num('auto-aof-rewrite-min-size');
   const base = aofState.baseSize === 0 ? 1 : aofState.baseSize;
   const growth = Math.floor(((aofState.currentSize - base) * 100) / base);
-  if (pct !== 0 && aofState.currentSize > min && growth >= pct) {
+  if (pct !== 0 && aofState.currentSize > min && growth >= pct && !rewriteLimited()) {
     log().info(`Starting automatic rewriting of AOF on ${growth}% growth`);
     startRewrite();
   }
@@ -655,14 +781,20 @@ export function initAof(): void {
   server.config.watch('appendfsync', (v) => {
     always = v === 'always';
   });
+  server.config.watch('aof-timestamp-enabled', (v) => {
+    timestamps = v === 'yes';
+  });
+  server.config.watch('aof-disable-auto-gc', (v) => {
+    if (v === 'no' && aofState.enabled) deleteHistory();
+  });
   aofHooks.tick = tick;
   aofHooks.shutdown = () => {
     if (fd >= 0) flush(true);
   };
   if (server.config.bool('appendonly')) openOnStart();
   server.config.watch('appendonly', (v) => {
-    if (v === 'yes' && !aofState.enabled) return enableAtRunTime();
-    if (v === 'no' && aofState.enabled) disable();
+    if (v === 'yes' && !aofState.enabled && !aofState.waitRewrite) return enableAtRunTime();
+    if (v === 'no' && (aofState.enabled || aofState.waitRewrite)) disable();
   });
   setInterval(everySecond, 1000).unref();
 }

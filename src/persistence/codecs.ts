@@ -43,6 +43,7 @@ export function registerTypeCodecs(): void {
       if (p.type !== 'hash') mismatch('hash', p);
       const h = new HashValue();
       for (const [f, val] of p.entries) h.set(f, val);
+      if (h.size !== p.entries.length) throw new Error('Duplicate hash fields detected');
       return h;
     },
   });
@@ -52,6 +53,7 @@ export function registerTypeCodecs(): void {
       if (p.type !== 'set') mismatch('set', p);
       const s = new SetValue();
       for (const m of p.members) s.add(m);
+      if (s.size !== p.members.length) throw new Error('Duplicate set members detected');
       return s;
     },
   });
@@ -72,10 +74,10 @@ export function registerTypeCodecs(): void {
       let maxLen = 0;
       for (const [m] of p.entries) if (m.length > maxLen) maxLen = m.length;
       const z = new ZSet(p.entries.length, maxLen);
-      // Members in a file are unique; a repeated one keeps its last score, as a plain ZADD would.
       for (const [m, score] of p.entries) {
-        if (z.score(m) === undefined) z.insert(m, score);
-        else z.update(m, score);
+        if (Number.isNaN(score)) throw new Error('Zset with NAN score detected');
+        if (z.score(m) !== undefined) throw new Error('Duplicate zset fields detected');
+        z.insert(m, score);
       }
       return z;
     },
@@ -111,7 +113,8 @@ function streamToPlain(s: StreamValue): PlainStream {
 function streamFromPlain(p: PlainStream): StreamValue {
   const s = new StreamValue();
   for (const n of p.nodes) {
-    const node = StreamNode.fromElements(n.master, decodeListpack(n.listpack), n.listpack.length);
+    // Checked deeply when read, if sanitize-dump-payload asked for it; here only walked.
+    const node = StreamNode.fromElements(n.master, decodeListpack(n.listpack, false), n.listpack.length);
     if (s.nodes.length !== 0 && node.master <= s.nodes[s.nodes.length - 1].lastId()) throw new Error('stream nodes out of order');
     s.nodes.push(node);
   }
@@ -125,21 +128,22 @@ function streamFromPlain(p: PlainStream): StreamValue {
   if (live !== s.length) throw new Error(`stream length ${s.length} but ${live} entries`);
   for (const pg of p.groups) {
     const g = s.createGroup(pg.name, pg.lastId, pg.entriesRead ?? s.estimateDistance(pg.lastId));
-    if (g === null) throw new Error(`duplicate consumer group '${pg.name}'`);
+    if (g === null) throw new Error(`Duplicated consumer group name ('${pg.name}')`);
     for (const pn of pg.pel) {
-      if (!g.pel.insert(pn.id, new Nack(null, pn.deliveryTime, pn.deliveryCount))) throw new Error('duplicate pending entry');
+      if (!g.pel.insert(pn.id, new Nack(null, pn.deliveryTime, pn.deliveryCount))) throw new Error('Duplicated global PEL entry loading stream consumer group');
     }
     for (const pc of pg.consumers) {
       const c = new Consumer(pc.name, pc.seenTime);
-      if (g.consumers.has(pc.name)) throw new Error(`duplicate consumer '${pc.name}'`);
+      if (g.consumers.has(pc.name)) throw new Error(`Duplicate stream consumer detected ('${pc.name}')`);
       g.consumers.set(pc.name, c);
       for (const id of pc.pel) {
         const nack = g.pel.get(id);
-        if (nack === undefined) throw new Error('a consumer\'s pending entry is missing from its group');
+        if (nack === undefined) throw new Error("Consumer entry not found in group global PEL (a consumer's pending entry is missing from its group)");
         nack.consumer = c;
         c.pel.insert(id, nack);
       }
     }
+    for (let i = 0; i < g.pel.size; i++) if (g.pel.vals[i].consumer === null) throw new Error('Stream PEL NACK without consumer');
   }
   return s;
 }

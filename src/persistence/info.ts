@@ -31,7 +31,7 @@ export function persistenceInfo(): [string, string][] {
     ['rdb_last_cow_size', '0'],
     ['rdb_last_load_keys_expired', String(rdbStats.lastLoadKeysExpired)],
     ['rdb_last_load_keys_loaded', String(rdbStats.lastLoadKeysLoaded)],
-    ['aof_enabled', aofState.enabled ? '1' : '0'],
+    ['aof_enabled', aofState.enabled || aofState.waitRewrite ? '1' : '0'],
     ['aof_rewrite_in_progress', kind === 'aof' ? '1' : '0'],
     ['aof_rewrite_scheduled', aofState.rewriteScheduled ? '1' : '0'],
     ['aof_last_rewrite_time_sec', String(aofState.lastRewriteTimeSec)],

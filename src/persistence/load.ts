@@ -14,8 +14,8 @@ import { server } from '../server/state.js';
 import { fromPlain } from './convert.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbLoader, rdbFunctions, type RdbSink } from './rdb/file.js';
-import { RdbError } from './rdb/format.js';
-import { isEmptyValue } from './rdb/values.js';
+import { CRC_MISMATCH, RdbError } from './rdb/format.js';
+import { checksums, isEmptyValue } from './rdb/values.js';
 import { rdbStats, saveSync } from './save.js';
 import { ERR } from '../errors.js';
 
@@ -41,7 +41,9 @@ interface LoadCounts {
 function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean, keepExpired: boolean): RdbSink {
   const now = Date.now();
   const dropExpired = !keepExpired && !signals.isReplica();
+  const delay = server.config.num('key-load-delay');
   const put = (dbid: number, key: string, value: Value, expire: number, idle: number, freq: number): void => {
+    if (delay !== 0) keyLoadDelay(delay);
     const db = dbs[dbid];
     // One Map operation per key: a duplicate shows as an unchanged size (and is fatal anyway).
     const dict = db.dict;
@@ -73,7 +75,8 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
     entry(dbid, key, plain, expire, idle, freq) {
       if (!keep(dbid, expire)) return;
       if (isEmptyValue(plain)) {
-        counts.empty++;
+        // Like Redis, the first ten are named.
+        if (counts.empty++ < 10) log().info(`rdbLoadObject skipping empty key: ${key}`);
         return;
       }
       put(dbid, key, fromPlain(plain), expire, idle, freq);
@@ -82,6 +85,17 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       if (keep(dbid, expire)) put(dbid, key, value, expire, idle, freq);
     },
   };
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * key-load-delay (a testing aid, as in Redis): microseconds to sleep after each key; a negative n
+ * sleeps 1 microsecond for one key in -n on average, short sleeps being dearer than asked.
+ */
+function keyLoadDelay(usec: number): void {
+  if (usec < 0) usec = Math.floor(Math.random() * -usec) === 0 ? 1 : 0;
+  if (usec !== 0) Atomics.wait(sleeper, 0, 0, usec / 1000);
 }
 
 function loadDone(counts: LoadCounts): void {
@@ -108,7 +122,9 @@ export class KeyspaceLoad implements SlicedLoad {
   private crcWait: Promise<void> | null = null;
 
   constructor(private readonly buf: Buffer | null, allowDup = false, keepExpired = false, dbs: readonly Db[] = server.dbs, crc: Promise<bigint> | null = null) {
-    this.l = new RdbLoader(buf, keyspaceSink(this.counts, dbs, allowDup, keepExpired), crc === null);
+    this.l = new RdbLoader(buf, keyspaceSink(this.counts, dbs, allowDup, keepExpired), crc === null && !checksums.skip);
+    // Like Redis, "clients" trusts files: only "yes" checks them deeply.
+    this.l.deep = server.config.get('sanitize-dump-payload') === 'yes';
     if (crc !== null) {
       this.crcWait = crc.then((v) => {
         this.crcValue = v;
@@ -155,14 +171,14 @@ export class KeyspaceLoad implements SlicedLoad {
 
   /** The parse is over and the parallel checksum in: the file's stored one must match. */
   private checkCrc(): void {
-    if (this.l.version < 5) return;
+    if (this.l.version < 5 || checksums.skip) return;
     const buf = this.buf!;
     const at = this.l.end - 8;
     const stored = buf.readBigUInt64LE(at);
     if (stored === 0n) return;
     // Bytes after the RDB (not a plain dump file): the parallel checksum covered the wrong range.
     const crc = at === buf.length - 8 ? this.crcValue! : new Crc64().update(buf, 0, at).value();
-    if (crc !== stored) throw new RdbError('wrong RDB checksum', at);
+    if (crc !== stored) throw new RdbError(CRC_MISMATCH, at);
   }
 
   /** A stream's next bytes (INFO's loading_loaded_bytes follows); throws on damage. */
@@ -312,7 +328,13 @@ export function loadAtStart(): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
     return Promise.reject(fatal((err as Error).message));
   }
-  return runLoading(file, buf.length, () => new KeyspaceLoad(buf, false, false, server.dbs, parallelCrc(buf)), fatal, 'DB loaded from disk');
+  // Damage found while parsing is reported the way Redis reports it before exiting.
+  const corrupt = (reason: string): Error => {
+    log().warn(`Internal error in RDB reading: ${reason}`);
+    log().warn('Terminating server after rdb file reading failure.');
+    return fatal(reason);
+  };
+  return runLoading(file, buf.length, () => new KeyspaceLoad(buf, false, false, server.dbs, parallelCrc(buf)), corrupt, 'DB loaded from disk');
 }
 
 /** INFO's loading_* figures for a load of `totalBytes` starting now (the caller sets loading or asyncLoading). */

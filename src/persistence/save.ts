@@ -18,6 +18,7 @@ import { Crc64 } from './rdb/crc64.js';
 import { RdbFileEncoder } from './rdb/file.js';
 import { Snapshot, type SnapshotEncoder } from './snapshot.js';
 import { applyOomScoreAdjToChild } from '../server/oom-score.js';
+import { datasetLoading } from '../keyspace/db.js';
 
 const log = (): ReturnType<typeof logger> => logger('rdb');
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rdb-writer.js');
@@ -52,7 +53,12 @@ export const rdbStats = {
   saves: 0,
   bgsaveScheduled: false,
   /** Loading the dataset at start (clients get -LOADING), and its progress for INFO. */
-  loading: false,
+  get loading(): boolean {
+    return datasetLoading.on;
+  },
+  set loading(on: boolean) {
+    datasetLoading.on = on;
+  },
   loadingStartTime: 0,
   loadingTotalBytes: 0,
   loadingLoadedBytes: 0,
@@ -64,6 +70,8 @@ export const rdbStats = {
   aofWriteError: '',
   /** A replica loads its primary's RDB into fresh databases while serving the old ones (swapdb). */
   asyncLoading: false,
+  /** Background snapshots started (INFO total_forks: each is where Redis forks). */
+  forks: 0,
 };
 
 /** A background snapshot: BGSAVE ('rdb') or an AOF rewrite writing a new base file ('aof'). */
@@ -144,10 +152,11 @@ export function fsyncDir(dir: string): void {
  */
 export type SnapshotFormat = 'rdb' | 'aof-preamble' | 'aof-commands';
 
-function newSnapshot(format: SnapshotFormat, sink: (chunk: Buffer) => void): Snapshot {
+/** `functionsOnly`: the function libraries and no keys (a replica's rdb-filter-only functions). */
+function newSnapshot(format: SnapshotFormat, sink: (chunk: Buffer) => void, functionsOnly = false): Snapshot {
   const compress = server.config.bool('rdbcompression');
-  const encoder = format === 'aof-commands' ? (): SnapshotEncoder => new AofBaseEncoder() : (): SnapshotEncoder => new RdbFileEncoder(compress);
-  return new Snapshot(server.dbs, auxFields(format === 'aof-preamble'), encoder, sink);
+  const encoder = format === 'aof-commands' ? (): SnapshotEncoder => new AofBaseEncoder(server.config.bool('aof-timestamp-enabled')) : (): SnapshotEncoder => new RdbFileEncoder(compress);
+  return new Snapshot(functionsOnly ? [] : server.dbs, auxFields(format === 'aof-preamble'), encoder, sink);
 }
 
 /** The writer child's trailer argument: CRC64, eight zero bytes, or none. */
@@ -286,6 +295,21 @@ function standbyWriterCheck(): void {
   }
 }
 
+/**
+ * Whether a child process still runs: one killed a moment ago is a zombie until Node reaps it and
+ * reports its exit, so Linux's /proc tells first.
+ */
+function processAlive(p: ChildProcess): boolean {
+  if (p.exitCode !== null || p.signalCode !== null || p.pid === undefined) return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${p.pid}/stat`, 'latin1');
+    const state = stat[stat.lastIndexOf(')') + 2];
+    return state !== 'Z' && state !== 'X';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
 /** Stop the writer (a job abandoned, or it failed); the next snapshot starts a new one. */
 function killWriter(w: ChildProcess): void {
   if (writer === w) writer = null;
@@ -296,8 +320,10 @@ function killWriter(w: ChildProcess): void {
  * Take a point-in-time snapshot now and stream it to the writer child, which commits it as
  * `dir/filename`. Null when the child cannot be started. The caller checked no child runs.
  */
-export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done']): ChildJob | null {
+export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: string, filename: string, done: BgJob['done'], functionsOnly = false): ChildJob | null {
   let child: ChildProcess;
+  // A writer killed while idle (Redis's tests kill "the child" at any time) is not reused.
+  if (writer !== null && !processAlive(writer)) killWriter(writer);
   try {
     child = writer ??= startWriter();
   } catch (err) {
@@ -313,8 +339,9 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
     j.bytes += chunk.length;
     child.stdin!.write(chunk);
     if (child.stdin!.writableLength >= PIPE_AHEAD) j.paused = true;
-  });
+  }, functionsOnly);
   j.snap.track();
+  rdbStats.forks++;
   job = j;
   writerJob = j;
   setImmediate(walk, j);
@@ -327,7 +354,7 @@ export function forkSnapshot(kind: ChildKind, format: SnapshotFormat, dir: strin
  * resumeSnapshot(); `done` follows the last chunk. It is the one background save while it runs,
  * like Redis's RDB child writing to sockets.
  */
-export function streamSnapshot(write: (chunk: Buffer) => boolean, done: BgJob['done']): BgJob {
+export function streamSnapshot(write: (chunk: Buffer) => boolean, done: BgJob['done'], functionsOnly = false): BgJob {
   const j: BgJob = {
     kind: 'rdb', child: null, snap: null as unknown as Snapshot, dir: '', start: now(), bytes: 0, sliceEnd: 0,
     paused: false, committed: false, killed: false, error: null, done,
@@ -337,12 +364,13 @@ export function streamSnapshot(write: (chunk: Buffer) => boolean, done: BgJob['d
     j.bytes += chunk.length;
     if (crc !== null) crc.update(chunk);
     if (!write(chunk)) j.paused = true;
-  });
+  }, functionsOnly);
   j.done = (ok, killed) => {
     if (ok) write(crc !== null ? crc.bytes() : Buffer.alloc(8));
     done(ok, killed);
   };
   j.snap.track();
+  rdbStats.forks++;
   job = j;
   setImmediate(walk, j);
   return j;
@@ -362,8 +390,10 @@ function walk(j: BgJob): void {
   const t = performance.now();
   const gap = t - j.sliceEnd;
   const slice = gap < IDLE_GAP_MS ? SLICE_MS : Math.min(SLICE_MS, Math.max(MIN_SLICE_MS, (gap * BUSY_SHARE) / (1 - BUSY_SHARE)));
+  // rdb-key-save-delay (a testing aid): microseconds per key, waited between keys, never slept.
+  const delay = server.config.num('rdb-key-save-delay');
   try {
-    done = j.snap.step(t + slice);
+    done = delay > 0 ? j.snap.step(Infinity, 1) : j.snap.step(t + slice);
     j.sliceEnd = performance.now();
   } catch (err) {
     j.error = (err as Error).message;
@@ -374,7 +404,9 @@ function walk(j: BgJob): void {
     return;
   }
   if (!done) {
-    if (!j.paused) setImmediate(walk, j);
+    if (j.paused) return;
+    if (delay > 0) setTimeout(walk, delay / 1000, j);
+    else setImmediate(walk, j);
     return;
   }
   j.snap.release();

@@ -188,10 +188,10 @@ export class Snapshot {
   }
 
   /**
-   * Encode entries until `deadline` (performance.now() ms); true once the whole file has been
-   * produced. Errors (a value that cannot be serialized) propagate to the caller.
+   * Encode entries until `deadline` (performance.now() ms) or `maxKeys` keys; true once the whole
+   * file has been produced. Errors (a value that cannot be serialized) propagate to the caller.
    */
-  step(deadline: number): boolean {
+  step(deadline: number, maxKeys = Infinity): boolean {
     if (this.error !== null) throw this.error;
     const enc = this.enc;
     let n = 0;
@@ -222,7 +222,11 @@ export class Snapshot {
           else enc.entry(key, toPlain(v), exp);
         }
         this.keysProcessed++;
-        if ((++n & 63) === 0) {
+        if (++n >= maxKeys) {
+          this.flush();
+          return false;
+        }
+        if ((n & 63) === 0) {
           if (enc.pending >= 65536) this.flush();
           if (performance.now() >= deadline) {
             this.flush();

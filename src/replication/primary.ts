@@ -52,6 +52,8 @@ export interface ReplicaLink {
   startOnAck: boolean;
   /** Disk-less transfer: when its socket was last seen too full to go on (ms), 0 if not. */
   stalledSince: number;
+  /** Its RDB holds the function libraries only (see ReplicaHello). */
+  functionsOnly: boolean;
 }
 
 /** Settings a connection announces with REPLCONF before it turns into a replica. */
@@ -60,6 +62,8 @@ export interface ReplicaHello {
   ip: string;
   capaPsync2: boolean;
   capaEof: boolean;
+  /** REPLCONF rdb-filter-only functions (redis-cli --functions-rdb): its RDB holds no keys. */
+  functionsOnly?: boolean;
 }
 
 export const stream = {
@@ -210,6 +214,7 @@ function attach(c: Client, hello: ReplicaHello | undefined): ReplicaLink {
   const link: ReplicaLink = {
     client: c, ip, port: hello?.port ?? 0, ackOffset: 0, ackTime: now, prePsync: false, capaEof: hello?.capaEof ?? false,
     state: 'online', since: now, held: null, heldLen: 0, startOnAck: false, stalledSince: 0,
+    functionsOnly: hello?.functionsOnly ?? false,
   };
   c.ext.repl = link;
   stream.replicas.push(link);
@@ -266,7 +271,7 @@ export function serveSync(c: Client, replid: string | null, offset: number): voi
   server.stats.syncFull++;
   // A disk-based snapshot for replication is being written: this replica can share it, with a
   // copy of the stream held back since it began (as Redis attaches to a BGSAVE in progress).
-  if (sync !== null && !sync.diskless && sync.links.length > 0) {
+  if (sync !== null && !sync.diskless && sync.links.length > 0 && sync.functionsOnly === link.functionsOnly) {
     const first = sync.links[0];
     link.state = 'wait_end';
     link.held = first.held!.slice();
@@ -295,6 +300,8 @@ interface FullSync {
   offset: number;
   /** Disk-less: the end mark, and the streamed snapshot (to pause and resume). */
   mark: Buffer;
+  /** The snapshot leaves the keys out (its replicas asked for functions only). */
+  functionsOnly: boolean;
   job: ReturnType<typeof streamSnapshot> | null;
 }
 
@@ -312,8 +319,10 @@ function writeHead(link: ReplicaLink, offset: number): void {
  */
 export function considerFullSync(): void {
   if (sync !== null || activeChild() !== null) return;
-  const waiting = stream.replicas.filter((r) => r.state === 'wait_start');
-  if (waiting.length === 0) return;
+  const first = stream.replicas.find((r) => r.state === 'wait_start');
+  if (first === undefined) return;
+  // One snapshot serves replicas that want the same thing; the others wait for the next.
+  const waiting = stream.replicas.filter((r) => r.state === 'wait_start' && r.functionsOnly === first.functionsOnly);
   const diskless = server.config.bool('repl-diskless-sync') && waiting.every((r) => r.capaEof);
   if (diskless) {
     const max = server.config.num('repl-diskless-sync-max-replicas');
@@ -340,7 +349,8 @@ function startFullSync(diskless: boolean, links: ReplicaLink[]): void {
   sendUnsent();
   // The stream after the snapshot must start by selecting its database.
   if (!stream.isReplica) stream.selDb = -1;
-  const s: FullSync = { diskless, links, offset: stream.offset, mark: EMPTY, job: null };
+  const functionsOnly = links[0].functionsOnly;
+  const s: FullSync = { diskless, links, offset: stream.offset, mark: EMPTY, job: null, functionsOnly };
   sync = s;
   for (const r of links) {
     r.state = 'wait_end';
@@ -353,13 +363,13 @@ function startFullSync(diskless: boolean, links: ReplicaLink[]): void {
     s.mark = Buffer.from(randomBytes(20).toString('hex'), 'latin1');
     const head = Buffer.from(`$EOF:${s.mark.toString('latin1')}\r\n`, 'latin1');
     for (const r of links) writeTo(r.client, head, false);
-    s.job = streamSnapshot((chunk) => sendChunk(s, chunk), (ok) => disklessDone(s, ok));
+    s.job = streamSnapshot((chunk) => sendChunk(s, chunk), (ok) => disklessDone(s, ok), functionsOnly);
     log().info(`Starting BGSAVE for SYNC with target: replicas sockets (${names}), offset ${s.offset}`);
     return;
   }
   const dir = server.config.get('dir');
   const file = `temp-repl-${process.pid}-${links[0].client.id}.rdb`;
-  const job = forkSnapshot('rdb', 'rdb', dir, file, (ok) => diskDone(s, path.join(dir, file), ok));
+  const job = forkSnapshot('rdb', 'rdb', dir, file, (ok) => diskDone(s, path.join(dir, file), ok), functionsOnly);
   if (job === null) {
     sync = null;
     log().warn('BGSAVE for replication failed');

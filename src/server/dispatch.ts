@@ -338,7 +338,7 @@ function scriptRefusal(run: ScriptRunState, cmd: CommandSpec, argv: string[]): s
   }
   if (run.readOnly && cmd.flags & (F.WRITE | F.MAY_REPLICATE)) return ERR.scriptWriteInReadOnly;
   if (cmd.flags & F.WRITE && !run.writeDirty) {
-    if (signals.isReplica() && server.config.bool('replica-read-only') && (run.caller.flags & CLIENT_MASTER) === 0) return ERR.readonlyReplica;
+    if (signals.isReplica() && server.config.bool('replica-read-only') && (run.caller.flags & (CLIENT_MASTER | CLIENT_FAKE)) === 0) return ERR.readonlyReplica;
     const diskError = writesDeniedByDiskError();
     if (diskError !== null) return diskError;
     if (tooFewGoodReplicas()) return ERR.noReplicas;

@@ -21,6 +21,7 @@ import { PLAIN, SHARD, channelCount, patternCount } from './pubsub.js';
 import { server } from './state.js';
 import { cluster } from '../cluster/node.js';
 import { clientsMemory } from './client-evict.js';
+import { rdbStats } from '../persistence/save.js';
 import { replicationBufferMemory } from '../replication/primary.js';
 import { shutdownInMilliseconds } from './shutdown.js';
 
@@ -292,7 +293,7 @@ function statsSection(): string {
     ['pubsub_patterns', patternCount()],
     ['pubsubshard_channels', channelCount(SHARD)],
     ['latest_fork_usec', 0],
-    ['total_forks', 0],
+    ['total_forks', rdbStats.forks],
     ['migrate_cached_sockets', migrateCachedSockets()],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],

@@ -1,6 +1,6 @@
 // Persistence pieces that have no wire surface of their own yet, run in-process on the real
 // server state and pipeline: what RESTORE propagates to replicas/AOF, DEBUG RELOAD's save-empty-
-// load cycle, CONFIG SET appendonly yes with DEBUG LOADAOF, and the INFO persistence field list
+// load cycle, and the INFO persistence field list
 // (compared with redis-server's).
 
 import * as fs from 'node:fs';
@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Config } from '../../src/config/store.js';
 import { lookupCommand } from '../../src/commands/registry.js';
-import { debugLoadAof, initAof } from '../../src/persistence/aof.js';
 import { debugReload } from '../../src/persistence/load.js';
 import { dumpPayload } from '../../src/persistence/rdb/values.js';
 import { persistenceInfo } from '../../src/persistence/info.js';
@@ -81,22 +80,6 @@ describe('DEBUG RELOAD', () => {
   });
 });
 
-describe('DEBUG LOADAOF', () => {
-  it('empties the databases and replays the AOF', () => {
-    initAof();
-    const c = fakeClient();
-    expect(server.config.set('appendonly', 'yes')).toBeNull();
-    run(c, 'SELECT', '0');
-    run(c, 'SET', 'aof-key', 'from-aof');
-    run(c, 'DEL', 'a');
-    debugLoadAof();
-    expect(server.dbs[0].dict.get('aof-key')).toBe('from-aof');
-    expect(server.dbs[0].dict.has('a')).toBe(false);
-    expect(server.dbs[4].dict.get('b')).toBe('2');
-    expect(fs.readdirSync(path.join(dir, 'appendonlydir')).length).toBe(3);
-    expect(server.config.set('appendonly', 'no')).toBeNull();
-  });
-});
 
 describe('INFO persistence over the wire', () => {
   it('shows a BGSAVE in progress and its outcome', async () => {

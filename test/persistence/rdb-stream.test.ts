@@ -105,7 +105,7 @@ describe.runIf(enabled)('RDB loaded whole or as a stream', () => {
     const at = rdb.indexOf(Buffer.from([0xfe, 0x00]));
     badType[at + 2 + 3] = 0x77;
     for (const [bad, text] of [
-      [badSum, /^wrong RDB checksum at offset \d+$/],
+      [badSum, /^RDB CRC error: wrong RDB checksum at offset \d+$/],
       [badType, /at offset \d+$/],
     ] as const) {
       const ref = whole(bad);

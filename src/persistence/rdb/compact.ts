@@ -1,6 +1,8 @@
 // Readers for Redis's compact encodings found inside RDB strings: listpack, ziplist, intset,
 // zipmap. Each returns the flat list of elements as latin1 strings (integers in decimal), and
-// throws on anything malformed rather than guessing.
+// throws on anything it cannot read. `deep` (sanitize-dump-payload) adds Redis's deep integrity
+// checks of what a reader could walk past anyway: counts, back-lengths, order. Ziplists and
+// zipmaps are always checked deeply, as Redis does (it converts them on load).
 
 export class CompactError extends Error {}
 
@@ -14,11 +16,9 @@ function str(b: Buffer, start: number, len: number, what: string): string {
 }
 
 /** Listpack (Redis 7): total bytes u32, count u16, entries each followed by a back-length, 0xFF. */
-export function decodeListpack(b: Buffer): string[] {
+export function decodeListpack(b: Buffer, deep = true): string[] {
   const W = 'listpack';
-  if (b.length < 7) fail(W, 'too short');
-  const total = b.readUInt32LE(0);
-  if (total !== b.length) fail(W, `header says ${total} bytes, have ${b.length}`);
+  checkListpackHeader(b);
   const out: string[] = [];
   let p = 6;
   for (;;) {
@@ -78,11 +78,31 @@ export function decodeListpack(b: Buffer): string[] {
       }
     }
     const back = entryLen <= 127 ? 1 : entryLen < 16383 ? 2 : entryLen < 2097151 ? 3 : entryLen < 268435455 ? 4 : 5;
+    if (deep && backLength(b, p + entryLen, back) !== entryLen) fail(W, `entry at ${p} has a wrong back-length`);
     p += entryLen + back;
   }
-  const count = b.readUInt16LE(4);
-  if (count !== 65535 && count !== out.length) fail(W, `header count ${count}, found ${out.length}`);
+  if (deep) {
+    if (p !== b.length - 1) fail(W, `end marker at ${p}, before the last byte`);
+    const count = b.readUInt16LE(4);
+    if (count !== 65535 && count !== out.length) fail(W, `header count ${count}, found ${out.length}`);
+  }
   return out;
+}
+
+/** A listpack back-length: `n` bytes, 7 bits each, the most significant group first. */
+function backLength(b: Buffer, at: number, n: number): number {
+  if (at + n > b.length) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) v = v * 128 + (b[at + i] & 0x7f);
+  return v;
+}
+
+/** The checks a listpack gets without deep sanitization: its size header and end marker. */
+export function checkListpackHeader(b: Buffer): void {
+  const W = 'listpack';
+  if (b.length < 7) fail(W, 'too short');
+  if (b.readUInt32LE(0) !== b.length) fail(W, `header says ${b.readUInt32LE(0)} bytes, have ${b.length}`);
+  if (b[b.length - 1] !== 0xff) fail(W, 'no end marker at its last byte');
 }
 
 /** Ziplist (Redis < 7): bytes u32, tail u32, count u16, entries with prev-length and encoding, 0xFF. */
@@ -90,12 +110,28 @@ export function decodeZiplist(b: Buffer): string[] {
   const W = 'ziplist';
   if (b.length < 11) fail(W, 'too short');
   if (b.readUInt32LE(0) !== b.length) fail(W, 'length header mismatch');
+  if (b[b.length - 1] !== 0xff) fail(W, 'no end marker at its last byte');
+  const tail = b.readUInt32LE(4);
+  if (tail > b.length - 1) fail(W, 'tail offset past the end');
   const out: string[] = [];
   let p = 10;
+  let prevStart = -1;
+  let prevLen = 0;
   for (;;) {
     if (p >= b.length) fail(W, 'missing end marker');
     if (b[p] === 0xff) break;
-    p += b[p] === 0xfe ? 5 : 1; // previous entry length
+    const start = p;
+    // The previous entry's length, one byte or 0xFE and four: it must be the real one.
+    let prev: number;
+    if (b[p] === 0xfe) {
+      if (p + 5 > b.length) fail(W, 'truncated prev length');
+      prev = b.readUInt32LE(p + 1);
+      p += 5;
+    } else {
+      prev = b[p];
+      p += 1;
+    }
+    if (prev !== prevLen) fail(W, `entry at ${start} says the previous entry is ${prev} bytes, it is ${prevLen}`);
     if (p >= b.length) fail(W, 'truncated entry');
     const e = b[p];
     const kind = e >> 6;
@@ -139,22 +175,35 @@ export function decodeZiplist(b: Buffer): string[] {
     } else {
       fail(W, `bad entry encoding 0x${e.toString(16)}`);
     }
+    if (p > b.length - 1) fail(W, `entry at ${start} runs into the end marker`);
+    prevStart = start;
+    prevLen = p - start;
   }
+  if (p !== b.length - 1) fail(W, `end marker at ${p}, before the last byte`);
+  if (tail !== (prevStart === -1 ? 10 : prevStart)) fail(W, `tail offset ${tail} is not the last entry`);
+  const count = b.readUInt16LE(8);
+  if (count !== 65535 && count !== out.length) fail(W, `header count ${count}, found ${out.length}`);
   return out;
 }
 
 /** Intset: encoding (2, 4 or 8 bytes per member) u32, count u32, sorted little-endian integers. */
-export function decodeIntset(b: Buffer): string[] {
+export function decodeIntset(b: Buffer, deep = true): string[] {
   const W = 'intset';
   if (b.length < 8) fail(W, 'too short');
   const enc = b.readUInt32LE(0);
   const n = b.readUInt32LE(4);
   if (enc !== 2 && enc !== 4 && enc !== 8) fail(W, `bad encoding ${enc}`);
   if (8 + enc * n !== b.length) fail(W, 'size does not match count');
+  if (n === 0) fail(W, 'no members');
   const out: string[] = [];
+  let last = 0n;
   for (let i = 0; i < n; i++) {
     const o = 8 + i * enc;
-    out.push(enc === 2 ? String(b.readInt16LE(o)) : enc === 4 ? String(b.readInt32LE(o)) : String(b.readBigInt64LE(o)));
+    const v = enc === 2 ? BigInt(b.readInt16LE(o)) : enc === 4 ? BigInt(b.readInt32LE(o)) : b.readBigInt64LE(o);
+    // Members are kept sorted, each once: binary search depends on it.
+    if (deep && i > 0 && v <= last) fail(W, `member ${i} out of order`);
+    last = v;
+    out.push(String(v));
   }
   return out;
 }
@@ -162,6 +211,7 @@ export function decodeIntset(b: Buffer): string[] {
 /** Zipmap (very old hashes): count u8, then len/key, len/free/value pairs, 0xFF. */
 export function decodeZipmap(b: Buffer): string[] {
   const W = 'zipmap';
+  if (b.length < 2) fail(W, 'too short');
   const out: string[] = [];
   let p = 1;
   const readLen = (): number => {
@@ -186,9 +236,14 @@ export function decodeZipmap(b: Buffer): string[] {
     p += klen;
     const vlen = readLen();
     if (vlen < 0) fail(W, 'key without value');
+    if (p >= b.length) fail(W, 'truncated free length');
     const free = b[p++];
     out.push(str(b, p, vlen, W));
     p += vlen + free;
   }
+  if (p !== b.length - 1) fail(W, 'end marker before its last byte');
+  if (out.length === 0) fail(W, 'no fields');
+  // The count byte is exact below 254 (a hint above).
+  if (b[0] < 254 && b[0] !== out.length / 2) fail(W, `header count ${b[0]}, found ${out.length / 2}`);
   return out;
 }

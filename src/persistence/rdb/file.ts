@@ -3,7 +3,7 @@
 // snapshot can stream it; the loader checks everything and names the offset of any corruption.
 
 import { Crc64 } from './crc64.js';
-import { OP, RDB_MAX_READ_VERSION, RDB_VERSION, RdbError, RdbReader, RdbWriter, T } from './format.js';
+import { CRC_MISMATCH, OP, RDB_MAX_READ_VERSION, RDB_VERSION, RdbError, RdbReader, RdbWriter, T } from './format.js';
 import { readValue, valueType, writeBody, type PlainValue } from './values.js';
 
 /**
@@ -121,6 +121,8 @@ const EMPTY = Buffer.alloc(0);
 export class RdbLoader {
   /** From the header (a stream's once its first 9 bytes are in). */
   version = -1;
+  /** sanitize-dump-payload's deep integrity check of compact encodings (see compact.ts). */
+  deep = false;
   /** Where the RDB data stopped, once step() has returned true (or a stream is complete). */
   end = -1;
   private buf: Buffer;
@@ -278,7 +280,7 @@ export class RdbLoader {
             const stored = r.buf.readBigUInt64LE(end);
             if (this.verifyChecksum && stored !== 0n) {
               this.checksumTo(end);
-              if (this.crc.value() !== stored) throw new RdbError('wrong RDB checksum', r.base + end);
+              if (this.crc.value() !== stored) throw new RdbError(CRC_MISMATCH, r.base + end);
             }
             r.pos += 8;
           }
@@ -288,7 +290,7 @@ export class RdbLoader {
         default: {
           const key = r.string();
           if (type === T.STRING && sink.stringEntry !== undefined) sink.stringEntry(this.db, key, r.string(), this.expire, this.idle, this.freq);
-          else sink.entry(this.db, key, readValue(r, type), this.expire, this.idle, this.freq);
+          else sink.entry(this.db, key, readValue(r, type, this.deep), this.expire, this.idle, this.freq);
           this.expire = -1;
           this.idle = -1;
           this.freq = -1;

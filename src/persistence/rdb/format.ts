@@ -177,6 +177,9 @@ export class RdbError extends Error {
   }
 }
 
+/** A stored checksum that does not match; "CRC error" is what Redis logs and operators grep for. */
+export const CRC_MISMATCH = 'RDB CRC error: wrong RDB checksum';
+
 /** Reads RDB primitives from a complete buffer; errors name the byte offset. */
 export class RdbReader {
   pos = 0;

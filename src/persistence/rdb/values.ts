@@ -4,7 +4,7 @@
 // and STREAM_LISTPACKS_2 for streams (they have no plain encoding), which Redis 7.0 loads.
 // Values cross this boundary in a neutral form, so the codec knows nothing of our data types.
 
-import { CompactError, decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './compact.js';
+import { checkListpackHeader, CompactError, decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './compact.js';
 import { Crc64 } from './crc64.js';
 import { ERR } from '../../errors.js';
 import { RDB_VERSION, RdbError, RdbReader, RdbWriter, T } from './format.js';
@@ -111,8 +111,52 @@ function writeStream(w: RdbWriter, s: PlainStream): void {
   }
 }
 
+/** An element a stream node holds as a number (counts, flags, ID parts): NaN if it is not one. */
+function streamInt(els: string[], i: number): number {
+  if (i >= els.length) throw new CompactError('stream node ends early');
+  const s = els[i];
+  return /^-?\d+$/.test(s) ? Number(s) : NaN;
+}
+
+/**
+ * Deep check of a stream node's layout: the master entry (live and deleted counts, the master
+ * fields, a 0), then that many entries, each flags, ID deltas, its own fields or the master's
+ * values, and a count of its elements that must be right; nothing after the last.
+ */
+function checkStreamNode(els: string[]): void {
+  const bad = (what: string): never => {
+    throw new CompactError(what);
+  };
+  const live = streamInt(els, 0);
+  const deleted = streamInt(els, 1);
+  const masterFields = streamInt(els, 2);
+  if (!(live >= 0 && deleted >= 0 && masterFields >= 0)) bad('bad master entry');
+  let i = 3 + masterFields;
+  if (streamInt(els, i) !== 0) bad('no 0 after the master fields');
+  i++;
+  for (let n = live + deleted; n > 0; n--) {
+    const flags = streamInt(els, i);
+    if (Number.isNaN(flags) || Number.isNaN(streamInt(els, i + 1)) || Number.isNaN(streamInt(els, i + 2))) bad(`bad entry header at element ${i}`);
+    i += 3;
+    let elements: number;
+    // Flag 2: the entry has the master's fields, only values follow.
+    if ((flags & 2) !== 0) {
+      i += masterFields;
+      elements = masterFields + 3;
+    } else {
+      const fields = streamInt(els, i);
+      if (!(fields >= 0)) bad(`bad field count at element ${i}`);
+      i += 1 + 2 * fields;
+      elements = fields + 3 + fields + 1;
+    }
+    if (streamInt(els, i) !== elements) bad(`wrong entry element count at element ${i}`);
+    i++;
+  }
+  if (i !== els.length) bad('elements after the last entry');
+}
+
 /** STREAM_LISTPACKS (15), _2 (19, Redis 7.0) and _3 (21, Redis 7.2+: consumers also carry an active time). */
-function readStream(r: RdbReader, type: number): PlainStream {
+function readStream(r: RdbReader, type: number, deep: boolean): PlainStream {
   const v2 = type !== T.STREAM_LISTPACKS;
   const nodeCount = r.length();
   const nodes: PlainStream['nodes'] = [];
@@ -121,6 +165,13 @@ function readStream(r: RdbReader, type: number): PlainStream {
     if (key.length !== 16) r.fail('stream node key is not the size of a stream ID');
     const listpack = r.stringBytes();
     if (listpack.length <= 7) r.fail('empty listpack inside a stream');
+    try {
+      if (deep) checkStreamNode(decodeListpack(listpack, true));
+      else checkListpackHeader(listpack);
+    } catch (err) {
+      if (err instanceof CompactError) r.fail(`Stream listpack integrity check failed (${err.message})`);
+      throw err;
+    }
     nodes.push({ master: rawId(key), listpack });
   }
   const s: PlainStream = {
@@ -186,10 +237,18 @@ export function writeBody(w: RdbWriter, v: PlainValue): void {
   }
 }
 
-function pairs<V>(flat: string[], conv: (s: string) => V, r: RdbReader): [string, V][] {
-  if (flat.length % 2 !== 0) r.fail('odd number of elements in a pair encoding');
+/** Field/value pairs of a compact encoding; with `unique` a repeated field is an integrity failure. */
+function pairs<V>(flat: string[], conv: (s: string) => V, unique: boolean): [string, V][] {
+  if (flat.length % 2 !== 0) throw new CompactError('odd number of elements in a pair encoding');
   const out: [string, V][] = [];
-  for (let i = 0; i < flat.length; i += 2) out.push([flat[i], conv(flat[i + 1])]);
+  const seen = unique ? new Set<string>() : null;
+  for (let i = 0; i < flat.length; i += 2) {
+    if (seen !== null) {
+      if (seen.has(flat[i])) throw new CompactError(`duplicate field '${flat[i]}'`);
+      seen.add(flat[i]);
+    }
+    out.push([flat[i], conv(flat[i + 1])]);
+  }
   return out;
 }
 
@@ -203,18 +262,39 @@ function score(s: string, r: RdbReader): number {
   return v;
 }
 
-/** Read the body of a value whose type byte was already read. */
-export function readValue(r: RdbReader, type: number): PlainValue {
+/** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files are taken without their CRC64. */
+export const checksums = { skip: false };
+
+/** How Redis names an encoding when its integrity check fails ("Zset ziplist integrity check failed"). */
+function encodingName(type: number): string {
+  switch (type) {
+    case T.HASH_ZIPMAP: return 'Zipmap';
+    case T.SET_INTSET: return 'Intset';
+    case T.SET_LISTPACK: return 'Set listpack';
+    case T.ZSET_ZIPLIST: return 'Zset ziplist';
+    case T.ZSET_LISTPACK: return 'Zset listpack';
+    case T.HASH_ZIPLIST: return 'Hash ziplist';
+    case T.HASH_LISTPACK: return 'Hash listpack';
+    case T.LIST_QUICKLIST_2: return 'Listpack';
+    default: return 'Ziplist';
+  }
+}
+
+/**
+ * Read the body of a value whose type byte was already read. `deep` is sanitize-dump-payload's
+ * deep integrity check of compact encodings (see compact.ts).
+ */
+export function readValue(r: RdbReader, type: number, deep = true): PlainValue {
   const start = r.pos;
   try {
-    return readValueInner(r, type);
+    return readValueInner(r, type, deep);
   } catch (err) {
-    if (err instanceof CompactError) throw new RdbError(err.message, r.base + start);
+    if (err instanceof CompactError) throw new RdbError(`${encodingName(type)} integrity check failed (${err.message})`, r.base + start);
     throw err;
   }
 }
 
-function readValueInner(r: RdbReader, type: number): PlainValue {
+function readValueInner(r: RdbReader, type: number, deep: boolean): PlainValue {
   switch (type) {
     case T.STRING:
       return { type: 'string', value: r.string() };
@@ -247,21 +327,21 @@ function readValueInner(r: RdbReader, type: number): PlainValue {
       return { type: 'hash', entries };
     }
     case T.HASH_ZIPMAP:
-      return { type: 'hash', entries: pairs(decodeZipmap(r.stringBytes()), (s) => s, r) };
+      return { type: 'hash', entries: pairs(decodeZipmap(r.stringBytes()), (s) => s, true) };
     case T.LIST_ZIPLIST:
       return { type: 'list', items: decodeZiplist(r.stringBytes()) };
     case T.SET_INTSET:
-      return { type: 'set', members: decodeIntset(r.stringBytes()) };
+      return { type: 'set', members: decodeIntset(r.stringBytes(), deep) };
     case T.SET_LISTPACK:
-      return { type: 'set', members: decodeListpack(r.stringBytes()) };
+      return { type: 'set', members: decodeListpack(r.stringBytes(), deep) };
     case T.ZSET_ZIPLIST:
-      return { type: 'zset', entries: pairs(decodeZiplist(r.stringBytes()), (s) => score(s, r), r) };
+      return { type: 'zset', entries: pairs(decodeZiplist(r.stringBytes()), (s) => score(s, r), true) };
     case T.ZSET_LISTPACK:
-      return { type: 'zset', entries: pairs(decodeListpack(r.stringBytes()), (s) => score(s, r), r) };
+      return { type: 'zset', entries: pairs(decodeListpack(r.stringBytes(), deep), (s) => score(s, r), deep) };
     case T.HASH_ZIPLIST:
-      return { type: 'hash', entries: pairs(decodeZiplist(r.stringBytes()), (s) => s, r) };
+      return { type: 'hash', entries: pairs(decodeZiplist(r.stringBytes()), (s) => s, true) };
     case T.HASH_LISTPACK:
-      return { type: 'hash', entries: pairs(decodeListpack(r.stringBytes()), (s) => s, r) };
+      return { type: 'hash', entries: pairs(decodeListpack(r.stringBytes(), deep), (s) => s, deep) };
     case T.LIST_QUICKLIST: {
       const n = r.length();
       const items: string[] = [];
@@ -273,8 +353,13 @@ function readValueInner(r: RdbReader, type: number): PlainValue {
       const items: string[] = [];
       for (let i = 0; i < n; i++) {
         const container = r.length();
-        if (container === 1) items.push(r.string()); // PLAIN node: one element
-        else if (container === 2) for (const s of decodeListpack(r.stringBytes())) items.push(s);
+        if (container === 1) {
+          // PLAIN node: one element, never empty (Redis refuses a node of length 0).
+          const item = r.string();
+          if (item.length === 0) r.fail('empty quicklist node');
+          items.push(item);
+        }
+        else if (container === 2) for (const s of decodeListpack(r.stringBytes(), deep)) items.push(s);
         else r.fail(`unknown quicklist container ${container}`);
       }
       return { type: 'list', items };
@@ -282,7 +367,7 @@ function readValueInner(r: RdbReader, type: number): PlainValue {
     case T.STREAM_LISTPACKS:
     case T.STREAM_LISTPACKS_2:
     case T.STREAM_LISTPACKS_3:
-      return { type: 'stream', stream: readStream(r, type) };
+      return { type: 'stream', stream: readStream(r, type, deep) };
     case T.MODULE:
     case T.MODULE_2:
       return r.fail('module values cannot be loaded (Shoal has no modules)');
@@ -319,20 +404,22 @@ export function dumpPayload(v: PlainValue, compress = true): Buffer {
  * Parse a DUMP payload; returns an error text for RESTORE when it is not acceptable:
  * version or checksum wrong, or data that does not parse.
  */
-export function parsePayload(p: Buffer): PlainValue | string {
+export function parsePayload(p: Buffer, deep = true, checkCrc = true, why?: (reason: string) => void): PlainValue | string {
   if (p.length < 10) return ERR.dumpPayload;
   const footer = p.length - 10;
   const ver = p[footer] | (p[footer + 1] << 8);
   // Redis 7.0 refuses payloads from newer RDB versions (7.2+ write 11 and up).
   if (ver > RDB_VERSION) return ERR.dumpPayload;
   const crc = p.readBigUInt64LE(footer + 2);
-  if (new Crc64().update(p, 0, footer + 2).value() !== crc) return ERR.dumpPayload;
+  if (checkCrc && new Crc64().update(p, 0, footer + 2).value() !== crc) return ERR.dumpPayload;
   try {
     const r = new RdbReader(p.subarray(0, footer));
     // Like Redis, bytes after the value are ignored; empty collections are refused.
-    const v = readValue(r, r.byte());
-    return isEmptyValue(v) ? ERR.badDataFormat : v;
-  } catch {
-    return ERR.badDataFormat;
+    const v = readValue(r, r.byte(), deep);
+    if (!isEmptyValue(v)) return v;
+    why?.('empty keys are not allowed');
+  } catch (err) {
+    why?.((err as Error).message);
   }
+  return ERR.badDataFormat;
 }
