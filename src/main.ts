@@ -21,7 +21,7 @@ import { server } from './server/state.js';
 import { initAcl } from './acl/users.js';
 import { loadAtStart } from './persistence/load.js';
 import { registerTypeCodecs } from './persistence/codecs.js';
-import { initAof, loadAofAtStart } from './persistence/aof.js';
+import { aofState, initAof, loadAofAtStart } from './persistence/aof.js';
 import { saveOnShutdown, startSaveCron } from './persistence/save.js';
 import { initPersistenceInfo } from './persistence/info.js';
 import { initReplication, startReplicaLink } from './replication/index.js';
@@ -134,6 +134,14 @@ function removeTempRdb(): void {
  */
 function finishShutdown(req: ShutdownRequest): boolean {
   if (server.shuttingDown) return true;
+  // AOF turned on at run time and not written yet: exiting now would lose the dataset.
+  if (aofState.waitRewrite) {
+    if (!req.force) {
+      log.warn("Writing initial AOF, can't exit.");
+      return false;
+    }
+    log.warn('Writing initial AOF. Exit anyway.');
+  }
   if (!saveOnShutdown(req.saveMode) && !req.force) return false;
   server.shuttingDown = true;
   closeListeners();

@@ -95,6 +95,23 @@ describe('shutdown waits for replicas', () => {
     pc.close();
   }, 30000);
 
+  it('while the first AOF rewrite (appendonly turned on) is under way, SHUTDOWN fails unless FORCE', async () => {
+    const p = await startShoal(['--enable-debug-command', 'yes']);
+    servers.push(p);
+    const c = await RespConn.connect(p.port);
+    for (let i = 0; i < 5; i++) await c.call('SET', `k${i}`, 'v');
+    // A slow rewrite: a second per key.
+    await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '1000000');
+    expect(await c.call('CONFIG', 'SET', 'appendonly', 'yes')).toBe('+OK\r\n');
+    expect(await c.call('SHUTDOWN')).toBe('-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+    expect(p.output()).toContain("Writing initial AOF, can't exit.");
+    const gone = exited(p.proc);
+    c.send('SHUTDOWN', 'NOSAVE', 'FORCE');
+    expect(await gone).toBe(0);
+    expect(p.output()).toContain('Writing initial AOF. Exit anyway.');
+    c.close();
+  });
+
   it('a SIGTERM the cron has not taken up yet can be aborted (DEBUG PAUSE-CRON)', async () => {
     const p = await startShoal(['--enable-debug-command', 'yes']);
     servers.push(p);
