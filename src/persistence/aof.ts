@@ -575,11 +575,18 @@ function dropTempIncr(): void {
   fs.rm(path.join(aofDir(), tempIncrName()), { force: true }, () => {});
 }
 
+/** A rewrite in progress is pointless once the AOF is off. */
+function killRewriteChild(): void {
+  if (activeChild() !== 'aof') return;
+  log().info('Killing running AOF rewrite child.');
+  killChild();
+}
+
 function disable(): void {
   if (aofState.waitRewrite) {
     aofState.waitRewrite = false;
     aofState.rewriteScheduled = false;
-    if (activeChild() === 'aof') killChild();
+    killRewriteChild();
     if (fd >= 0) dropTempIncr();
     return;
   }
@@ -587,7 +594,7 @@ function disable(): void {
   if (fd >= 0) fs.closeSync(fd);
   fd = -1;
   aofState.enabled = false;
-  if (activeChild() === 'aof') killChild();
+  killRewriteChild();
 }
 
 /** BGREWRITEAOF's work; false when it could not start. */

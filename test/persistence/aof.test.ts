@@ -340,3 +340,26 @@ describe('appendonly yes', () => {
     }
   });
 });
+
+describe('turning the AOF off during a rewrite', () => {
+  it('kills the rewrite child, as Redis does', async () => {
+    const s = await startShoal(['--appendonly', 'yes']);
+    const c = await RespConn.connect(s.port);
+    try {
+      await c.call('SET', 'k', 'v');
+      // A rewrite that would take 10 s a key.
+      await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '10000000');
+      expect(await c.call('BGREWRITEAOF')).toMatch(/^\+Background append only file rewriting/);
+      expect(await c.call('INFO', 'persistence')).toContain('aof_rewrite_in_progress:1\r\n');
+      expect(await c.call('CONFIG', 'SET', 'appendonly', 'no')).toBe('+OK\r\n');
+      for (let i = 0; i < 100 && !(await c.call('INFO', 'persistence')).includes('aof_rewrite_in_progress:0\r\n'); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await c.call('INFO', 'persistence')).toContain('aof_rewrite_in_progress:0\r\n');
+      expect(s.output()).toContain('Killing running AOF rewrite child.');
+    } finally {
+      c.close();
+      await s.stop();
+    }
+  });
+});
