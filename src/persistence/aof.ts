@@ -13,7 +13,7 @@ import { lookupCommand } from '../commands/registry.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { beforeReplies, fakeClient } from '../server/client.js';
-import { addPropagationSink, PROPAGATE_AOF } from '../server/propagate.js';
+import { addPropagationSink, inAtomic, PROPAGATE_AOF } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { splitArgs } from '../protocol/parser.js';
 import { strerror } from '../util/errno.js';
@@ -556,6 +556,12 @@ function enableAtRunTime(): string | null {
   if (activeChild() !== null) {
     aofState.rewriteScheduled = true;
     log().info('AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+    return null;
+  }
+  // In EXEC (CONFIG SET cannot run in scripts): the rewrite starts after the transaction, as in Redis.
+  if (inAtomic()) {
+    aofState.rewriteScheduled = true;
+    log().info('AOF was enabled during a transaction. An AOF background was scheduled to start when possible.');
     return null;
   }
   if (!startRewrite()) {

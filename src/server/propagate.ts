@@ -65,6 +65,11 @@ export function beginAtomic(): void {
   depth++;
 }
 
+/** Inside EXEC or a script (their writes are held back). */
+export function inAtomic(): boolean {
+  return depth !== 0;
+}
+
 /** Send the writes held since the outermost beginAtomic(), wrapped when there are several. */
 export function endAtomic(): void {
   if (--depth !== 0 || heldCount === 0) return;

@@ -341,6 +341,27 @@ describe('appendonly yes', () => {
   });
 });
 
+describe('turning the AOF on inside MULTI/EXEC', () => {
+  it('schedules the first rewrite for after the transaction, as Redis does', async () => {
+    const s = await startShoal();
+    const c = await RespConn.connect(s.port);
+    try {
+      expect(await c.call('MULTI')).toBe('+OK\r\n');
+      await c.call('SET', 'foo', 'bar');
+      await c.call('CONFIG', 'SET', 'appendonly', 'yes');
+      expect(await c.call('EXEC')).toBe('*2\r\n+OK\r\n+OK\r\n');
+      expect(s.output()).toContain('AOF was enabled during a transaction. An AOF background was scheduled to start when possible.');
+      for (let i = 0; i < 100 && !(await c.call('INFO', 'persistence')).includes('aof_enabled:1\r\naof_rewrite_in_progress:0\r\n'); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await c.call('INFO', 'persistence')).toMatch(/aof_enabled:1\r\naof_rewrite_in_progress:0\r\n[^]*aof_last_bgrewrite_status:ok/);
+    } finally {
+      c.close();
+      await s.stop();
+    }
+  });
+});
+
 describe('turning the AOF off during a rewrite', () => {
   it('kills the rewrite child, as Redis does', async () => {
     const s = await startShoal(['--appendonly', 'yes']);
