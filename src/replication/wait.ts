@@ -15,7 +15,8 @@ interface Waiter {
 
 const waiters: Waiter[] = [];
 let getackScheduled = false;
-const GETACK = Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n', 'latin1');
+/** REPLCONF GETACK *: asks replicas for an ACK through the stream. */
+export const GETACK = Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n', 'latin1');
 
 function acked(target: number): number {
   let n = 0;

@@ -8,6 +8,7 @@ import { ERR } from '../errors.js';
 import { log } from '../log.js';
 import { rdbStats } from '../persistence/save.js';
 import { feedStream, stream } from '../replication/primary.js';
+import { GETACK } from '../replication/wait.js';
 import { CLIENT_BLOCKED, CLIENT_CLOSED, clientCleanupHooks, type Client } from './client.js';
 import { PAUSE_DURING_SHUTDOWN, PAUSE_WRITE, pauseClients, unpauseClients } from './pause.js';
 import { server } from './state.js';
@@ -39,8 +40,6 @@ let checker: NodeJS.Timeout | null = null;
 let signalled: ShutdownRequest | null = null;
 /** SHUTDOWN callers blocked until the shutdown fails or is aborted. */
 const callers = new Set<Client>();
-
-const GETACK = Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n', 'latin1');
 
 /** INFO's shutdown_in_milliseconds, or -1 when no shutdown waits. */
 export function shutdownInMilliseconds(): number {
