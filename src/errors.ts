@@ -424,6 +424,8 @@ export const ERR = {
   clientCachingNoOptout: 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
   debugClusterOnly: 'ERR Debug option only available for cluster mode enabled setup!',
   unknownDirection: (d: string) => `ERR Unknown direction ${cstr(d)}`,
+  sortByDenied: 'ERR BY option of SORT denied due to insufficient ACL permissions.',
+  sortGetDenied: 'ERR GET option of SORT denied due to insufficient ACL permissions.',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

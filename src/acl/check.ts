@@ -134,6 +134,22 @@ export function checkCommand(u: User, cmd: CommandSpec, argv: string[]): Denial 
   return best;
 }
 
+/**
+ * Whether a selector that allows this call may also read every key (Redis's
+ * ACLUserCheckCmdWithUnrestrictedKeyAccess): SORT's BY and GET patterns need it.
+ */
+export function fullKeyReadAccess(c: Client, cmd: CommandSpec, argv: string[]): boolean {
+  if (noRestrictions || c.flags & (CLIENT_MASTER | CLIENT_FAKE)) return true;
+  const u = getUser(c.user);
+  if (u === undefined || u.unrestricted) return true;
+  for (const s of u.selectors) {
+    if (!checkSelector(s, cmd, argv, one)) continue;
+    if (s.allKeys) return true;
+    for (const k of s.keys) if (k.pattern === '*' && (k.perm & PERM_R) !== 0) return true;
+  }
+  return false;
+}
+
 /** The -NOPERM reply for a refusal at the top level. */
 export function denialError(d: Denial, cmd: CommandSpec): string {
   if (d.reason === DENIED_CMD) return ERR.noPermCommand(cmd.name);

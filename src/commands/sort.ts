@@ -23,6 +23,8 @@ import { deleteStored } from './list.js';
 import { longArg } from './int-args.js';
 import type { CommandDef, KeySpec } from './spec.js';
 import { cstr } from '../util/cstr.js';
+import { fullKeyReadAccess } from '../acl/check.js';
+import { lookupCommand } from './registry.js';
 
 
 /**
@@ -215,10 +217,18 @@ function sortCommand(c: Client, argv: string[], readonly: boolean): void {
       } else if (cluster) {
         c.reply.error(ERR.sortByInCluster);
         return;
+      } else if (!fullKeyReadAccess(c, lookupCommand(argv)!, argv)) {
+        // A pattern names keys no ACL check sees: only a user who may read every key uses one.
+        c.reply.error(ERR.sortByDenied);
+        return;
       }
     } else if (opt === 'get' && left >= 1) {
       if (cluster) {
         c.reply.error(ERR.sortGetInCluster);
+        return;
+      }
+      if (!fullKeyReadAccess(c, lookupCommand(argv)!, argv)) {
+        c.reply.error(ERR.sortGetDenied);
         return;
       }
       gets.push(argv[++j]);
