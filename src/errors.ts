@@ -422,6 +422,18 @@ export const ERR = {
     `ERR Prefix '${cstr(p)}' overlaps with another provided prefix '${cstr(other)}'. Prefixes for a single client must not overlap.`,
   clientCachingYesOptin: 'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
   clientCachingNoOptout: 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
+  failoverInCluster: 'ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.',
+  failoverNoneInProgress: 'ERR No failover in progress.',
+  failoverTimeout: 'ERR FAILOVER timeout must be greater than 0',
+  failoverInProgress: 'ERR FAILOVER already in progress.',
+  failoverOnReplica: 'ERR FAILOVER is not valid when server is a replica.',
+  failoverNoReplicas: 'ERR FAILOVER requires connected replicas.',
+  failoverForceNeeds: 'ERR FAILOVER with force option requires both a timeout and target HOST and IP.',
+  failoverNotAReplica: 'ERR FAILOVER target HOST and PORT is not a replica.',
+  failoverTargetNotOnline: 'ERR FAILOVER target replica is not online.',
+  replicaofWhileFailingOver: 'ERR REPLICAOF not allowed while failing over.',
+  syncWhileFailingOver: "NOMASTERLINK Can't SYNC while failing over",
+  psyncFailoverReplid: 'ERR PSYNC FAILOVER replid must match my replid.',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

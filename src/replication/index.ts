@@ -12,6 +12,7 @@ import { server } from '../server/state.js';
 import { detach, dropTimedOutReplicas, ensureBacklog, freeIdleBacklog, fullSyncCron, pingReplicas, replicationSink, sendUnsent, stream } from './primary.js';
 import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
+import { checkFailover, failover, failoverStateName, NO_FAILOVER } from './failover.js';
 
 let cronTicks = 0;
 
@@ -25,7 +26,9 @@ function cron(): void {
   dropTimedOutReplicas();
   fullSyncCron();
   freeIdleBacklog();
-  if (cronTicks % server.config.num('repl-ping-replica-period') === 0) pingReplicas();
+  checkFailover();
+  // A PING would move the offset the failover target is catching up with.
+  if (cronTicks % server.config.num('repl-ping-replica-period') === 0 && failover.state === NO_FAILOVER) pingReplicas();
 }
 
 function secondsAgo(ms: number): number {
@@ -69,7 +72,7 @@ function infoSection(): string {
   });
   sendUnsent();
   const b = stream.backlog;
-  line('master_failover_state', 'no-failover');
+  line('master_failover_state', failoverStateName());
   line('master_replid', server.replId);
   line('master_replid2', server.replId2);
   line('master_repl_offset', stream.offset);

@@ -23,6 +23,7 @@ import { server } from '../server/state.js';
 import { tlsClientOptions } from '../server/tls.js';
 import { Backlog } from './backlog.js';
 import { disconnectReplicas, feedStream, newReplId, sendUnsent, stream } from './primary.js';
+import { FAILOVER_IN_PROGRESS, failover, failoverPsyncAnswered } from './failover.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
 
@@ -79,8 +80,8 @@ export function setPrimary(host: string, port: number): void {
   link.host = host;
   link.port = port;
   if (wasPrimary) {
-    // Our replicas must follow the new history; we try to continue it ourselves with our own id.
-    disconnectReplicas();
+    // We try to continue our history under the new primary with our own id; our replicas stay
+    // (as in Redis 7) and are disconnected only if that history changes (new id or full sync).
     link.streamDb = stream.selDb < 0 ? 0 : stream.selDb;
     link.offerOwnHistory = true;
   }
@@ -232,9 +233,16 @@ async function handshake(my: number): Promise<void> {
   // Errors here are fine, as in Redis: an older primary just lacks the capability.
   await command(my, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
   const psyncArgs = stream.backlog !== null || link.offerOwnHistory ? [server.replId, String(stream.offset + 1)] : ['?', '-1'];
+  // During a coordinated failover the PSYNC asks the new primary to take over.
+  if (failover.state === FAILOVER_IN_PROGRESS) psyncArgs.push('FAILOVER');
   sock!.write(encodeCommand(['PSYNC', ...psyncArgs]), 'latin1');
   // The primary keeps the link alive with bare newlines until it can answer (disk-less sync delay).
   const reply = await readLine(my, true);
+  if (failover.state === FAILOVER_IN_PROGRESS) {
+    const accepted = reply.startsWith('+FULLRESYNC') || reply.startsWith('+CONTINUE');
+    failoverPsyncAnswered(accepted);
+    if (!accepted) return;
+  }
   if (reply.startsWith('+FULLRESYNC')) {
     const [, id, off] = reply.split(' ');
     await fullSync(my, id, Number(off));
