@@ -434,6 +434,7 @@ export const ERR = {
   replicaofWhileFailingOver: 'ERR REPLICAOF not allowed while failing over.',
   syncWhileFailingOver: "NOMASTERLINK Can't SYNC while failing over",
   psyncFailoverReplid: 'ERR PSYNC FAILOVER replid must match my replid.',
+  psyncFailoverToPrimary: "ERR PSYNC FAILOVER can't be sent to a master.",
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -126,6 +126,10 @@ function sync(c: Client, argv: string[]): void {
   if (c.flags & CLIENT_SLAVE) return;
   // PSYNC <id> <offset> FAILOVER: our primary hands its role over to us, if we follow its history.
   if (argv.length > 3 && argv[3].toLowerCase() === 'failover') {
+    if (!stream.isReplica) {
+      c.reply.error(ERR.psyncFailoverToPrimary);
+      return;
+    }
     if (argv[1] !== server.replId) {
       c.reply.error(ERR.psyncFailoverReplid);
       return;
