@@ -5,6 +5,7 @@ import { collect } from '../keyspace/evict.js';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ERR } from '../errors.js';
+import { replicationSink, stream } from '../replication/primary.js';
 import { signals } from '../keyspace/signals.js';
 import { flushedKeys, lazyfree } from '../keyspace/lazyfree.js';
 import { keyspaceStats, type Db, type Value } from '../keyspace/db.js';
@@ -568,6 +569,10 @@ function debugCommand(c: Client, argv: string[]): void {
     else c.reply.error(err);
   } else if (sub === 'loadaof' && argc === 2) {
     debugLoadAof();
+    c.reply.ok();
+  } else if (sub === 'replicate' && argc >= 3) {
+    // The rest of the arguments go to the replicas as a command, verbatim and unchecked.
+    replicationSink.feed(stream.selDb, argv.slice(2));
     c.reply.ok();
   } else if (sub === 'error' && argc === 3) {
     c.reply.error(argv[2]);

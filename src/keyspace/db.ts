@@ -44,6 +44,12 @@ export const datasetFrozen = { on: false };
  */
 export const scriptTime = { at: 0 };
 
+/**
+ * On while a replica runs a command of its primary's stream: the primary decided on that key, so
+ * a key logically expired here is still there for it (Redis's current_client == master).
+ */
+export const fromPrimary = { on: false };
+
 export class Db {
   dict = new Map<string, Value>();
   expires = new Map<string, number>();
@@ -65,7 +71,8 @@ export class Db {
   expireIfNeeded(key: string, now = scriptTime.at || Date.now()): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > now) return false;
-    if (signals.isReplica() || datasetFrozen.on) return true;
+    if (signals.isReplica()) return !fromPrimary.on;
+    if (datasetFrozen.on) return true;
     signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
     if (lazyfree.expire) freedValue(this.dict.get(key)!, true);

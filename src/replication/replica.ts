@@ -16,9 +16,10 @@ import { aofState, startRewrite } from '../persistence/aof.js';
 import { KeyspaceLoad, loadRdbInto, startLoadingStats } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
 import { activeChild, rdbStats } from '../persistence/save.js';
-import { Db } from '../keyspace/db.js';
+import { Db, fromPrimary } from '../keyspace/db.js';
 import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
 import { processCommand } from '../server/dispatch.js';
+import { lookupCommand } from '../commands/registry.js';
 import { server } from '../server/state.js';
 import { tlsClientOptions } from '../server/tls.js';
 import { Backlog } from './backlog.js';
@@ -492,6 +493,7 @@ function goOnline(my: number): void {
   c.flags |= CLIENT_MASTER;
   c.authenticated = true;
   c.reply.enabled = false;
+  c.reply.sink = primaryErrors;
   c.db = server.dbs[link.streamDb] ?? server.dbs[0];
   server.clients.set(c.id, c);
   master = c;
@@ -509,12 +511,36 @@ function goOnline(my: number): void {
 
 // ---- the stream ----------------------------------------------------------------------------
 
+/** The primary's command running now, for the log line about an error it caused. */
+let running: string[] | null = null;
+
+function runFromPrimary(c: Client, argv: string[]): void {
+  fromPrimary.on = true;
+  running = argv;
+  processCommand(c, argv);
+  running = null;
+  fromPrimary.on = false;
+}
+
+/**
+ * An error a command of the primary's stream raised here: our data may have diverged from the
+ * primary's, which Redis logs as critical (propagation-error-behavior ignore: nothing more).
+ */
+const primaryErrors = {
+  onErrorReply(text: string): void {
+    server.onErrorReply(text);
+    server.stats.unexpectedErrorReplies++;
+    const cmd = running !== null ? lookupCommand(running) : null;
+    log().warn(`== CRITICAL == This replica is sending an error to its master: '${text}' after processing the command '${cmd !== null ? cmd.name : '<unknown>'}'`);
+  },
+};
+
 /** Bytes of the command CLIENT PAUSE holds back (at the head of `unapplied`): they count when it runs. */
 let postponedLen = 0;
 
 /** The master client's resume(): a command CLIENT PAUSE held runs, then counts, then the rest. */
 function resumeStream(this: Client, argv: string[]): void {
-  processCommand(this, argv);
+  runFromPrimary(this, argv);
   if (master !== this || this.flags & CLIENT_BLOCKED) return;
   stream.offset += postponedLen;
   passOn(unapplied, postponedLen);
@@ -571,7 +597,7 @@ function apply(chunk: Buffer): void {
     }
     // A complete command leaves exactly the bytes after it pending.
     const end = unappliedLen - c.parser.pending;
-    processCommand(c, argv);
+    runFromPrimary(c, argv);
     // The link was dropped meanwhile: what ran before still goes on to our stream.
     if (master !== c) {
       passOn(chunks, used);
