@@ -1,0 +1,77 @@
+// How a replica applies its primary's stream: a key already expired here is still there for the
+// primary's command (the primary decided it was alive), an error the stream raises is logged as
+// critical (the data may have diverged), and DEBUG REPLICATE puts any command into the stream.
+
+import Redis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startShoal, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
+
+function info(text: string, field: string): string {
+  const m = new RegExp(`^${field}:(.*)\\r?$`, 'm').exec(text);
+  return m === null ? '' : m[1].trim();
+}
+
+describe('replica applying the stream', () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  let ra: Redis;
+  let rb: Redis;
+
+  async function synced(): Promise<void> {
+    await until('replica to catch up', async () => {
+      const off = info(await ra.info('replication'), 'master_repl_offset');
+      const s = await rb.info('replication');
+      return info(s, 'master_link_status') === 'up' && info(s, 'slave_repl_offset') === off;
+    });
+  }
+
+  beforeAll(async () => {
+    a = await startShoal(['--enable-debug-command', 'yes']);
+    b = await startShoal(['--enable-debug-command', 'yes', '--replicaof', '127.0.0.1', String(a.port)]);
+    ra = new Redis(a.port);
+    rb = new Redis(b.port);
+    await synced();
+  });
+
+  afterAll(async () => {
+    ra?.disconnect();
+    rb?.disconnect();
+    await a?.stop();
+    await b?.stop();
+  });
+
+  it("a key expired on the replica still takes the primary's write, keeping its TTL", async () => {
+    await ra.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    await ra.set('k', '1', 'PX', 300);
+    await synced();
+    b.proc.kill('SIGSTOP');
+    try {
+      await ra.incr('k');
+      await new Promise((r) => setTimeout(r, 350));
+    } finally {
+      b.proc.kill('SIGCONT');
+    }
+    await synced();
+    // Logically expired for clients, but there (INCR did not recreate it without a TTL).
+    expect(await rb.exists('k')).toBe(0);
+    expect(await rb.call('DEBUG', 'OBJECT', 'k')).toMatch(/^Value at:/);
+    await ra.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+  });
+
+  it('DEBUG REPLICATE sends a command verbatim; errors it raises on the replica are logged', async () => {
+    expect(await ra.call('DEBUG', 'REPLICATE', 'fake-command-1', 'x')).toBe('OK');
+    await rb.call('CONFIG', 'SET', 'replica-read-only', 'no');
+    await rb.set('n', 'foo');
+    await ra.incrby('n', 1);
+    await ra.set('after', '1');
+    await synced();
+    expect(await rb.get('after')).toBe('1');
+    expect(await rb.get('n')).toBe('foo');
+    await until('the log lines', () => b.output().includes("after processing the command 'incrby'"));
+    const out = b.output();
+    expect(out).toContain("== CRITICAL == This replica is sending an error to its master: 'ERR unknown command 'fake-command-1'");
+    expect(out).toContain("after processing the command '<unknown>'");
+    expect(info(await rb.info('stats'), 'unexpected_error_replies')).toBe('2');
+  });
+});
