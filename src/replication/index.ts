@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { signals } from '../keyspace/signals.js';
 import { replicationAux } from '../persistence/save.js';
+import { expiredAtLoad } from '../persistence/load.js';
 import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
@@ -139,13 +140,20 @@ function restoreFromDump(): void {
   } else {
     server.replId2 = id;
     stream.secondOffset = offset + 1;
+    expiredAtLoad.feed = feedExpiredDel;
   }
   stream.offset = offset;
   ensureBacklog();
 }
 
+/** A key the startup load dropped as expired: its deletion continues the history for the replicas. */
+function feedExpiredDel(dbid: number, key: string): void {
+  replicationSink.feed(dbid, [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+}
+
 /** After listening (the handshake announces our port): connect to the configured primary. */
 export function startReplicaLink(): void {
+  expiredAtLoad.feed = null;
   const v = server.config.get('replicaof');
   if (v === '') return;
   const [host, port] = v.split(/\s+/);
