@@ -109,6 +109,8 @@ export function initReplication(): void {
   server.config.watch('replica-serve-stale-data', (v) => {
     stream.serveStale = v === 'yes';
   });
+  // CONFIG REWRITE keeps the primary we follow now (REPLICAOF changes it at run time).
+  server.config.provideRewriteLines('replicaof', () => (stream.isReplica ? [`replicaof ${link.host} ${link.port}`] : []));
   if (server.config.get('replicaof') !== '') stream.isReplica = true;
   if (!server.config.bool('appendonly')) restoreFromDump();
   setInterval(cron, 1000).unref();
