@@ -57,6 +57,11 @@ export class Db {
   avgTtl = 0;
   /** LRU clock or LFU counter per key, only while an LRU/LFU maxmemory-policy is set (evict.ts). */
   access: Map<string, number> | null = null;
+  /**
+   * Keys a writable replica's own clients gave a TTL: no primary will delete them, so the replica
+   * expires them itself (Redis's slaveKeysWithExpire).
+   */
+  replicaOwnExpires: Set<string> | null = null;
 
   constructor(public id: number) {}
 
@@ -73,6 +78,12 @@ export class Db {
     if (when === undefined || when > now) return false;
     if (signals.isReplica()) return !fromPrimary.on;
     if (datasetFrozen.on) return true;
+    this.deleteExpired(key);
+    return true;
+  }
+
+  /** Delete a key whose TTL has passed, with its event, statistics and DEL propagation. */
+  deleteExpired(key: string): void {
     signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
     if (lazyfree.expire) freedValue(this.dict.get(key)!, true);
@@ -83,7 +94,6 @@ export class Db {
     notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, this.id);
     signals.modified(this, key);
     signals.expired(this, key);
-    return true;
   }
 
   /** Value for a read command; counts keyspace hits and misses. */
@@ -174,6 +184,7 @@ export class Db {
   setExpire(key: string, whenMs: number): void {
     signals.beforeWrite(this, key);
     this.expires.set(key, whenMs);
+    if (!fromPrimary.on && signals.isReplica()) (this.replicaOwnExpires ??= new Set()).add(key);
   }
 
   /** Absolute expiry in ms, or -1 when the key has none. */

@@ -85,6 +85,32 @@ function infoSection(): string {
   return out;
 }
 
+/**
+ * A writable replica deletes the keys its own clients gave a TTL once it passes (the primary
+ * knows nothing of them); as a primary, normal expiry covers them.
+ */
+function expireReplicaOwnKeys(): void {
+  if (server.cronPaused) return;
+  const now = Date.now();
+  for (const db of server.dbs) {
+    const own = db.replicaOwnExpires;
+    if (own === null) continue;
+    if (!stream.isReplica) {
+      db.replicaOwnExpires = null;
+      continue;
+    }
+    for (const key of own) {
+      const when = db.expires.get(key);
+      if (when === undefined) own.delete(key);
+      else if (when <= now) {
+        own.delete(key);
+        db.deleteExpired(key);
+      }
+    }
+    if (own.size === 0) db.replicaOwnExpires = null;
+  }
+}
+
 /** Before the dataset loads: a configured replica never expires keys, even while loading. */
 export function initReplication(): void {
   addPropagationSink(replicationSink);
@@ -114,6 +140,7 @@ export function initReplication(): void {
   if (server.config.get('replicaof') !== '') stream.isReplica = true;
   if (!server.config.bool('appendonly')) restoreFromDump();
   setInterval(cron, 1000).unref();
+  setInterval(expireReplicaOwnKeys, 100).unref();
 }
 
 /**
