@@ -48,8 +48,8 @@ describe('FAILOVER', () => {
   }
 
   beforeAll(async () => {
-    a = await startShoal(['--enable-debug-command', 'yes']);
-    b = await startShoal(['--enable-debug-command', 'yes']);
+    a = await startShoal(['--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0']);
+    b = await startShoal(['--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0']);
     ra = new Redis(a.port, { lazyConnect: true, maxRetriesPerRequest: 0 });
     rb = new Redis(b.port, { lazyConnect: true, maxRetriesPerRequest: 0 });
     await ra.connect();

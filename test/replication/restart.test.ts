@@ -32,7 +32,7 @@ describe('restarts and expiry', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-restart-'));
 
   async function start(args: string[]): Promise<[RunningServer, Redis]> {
-    const s = await startShoal(['--enable-debug-command', 'yes', ...args]);
+    const s = await startShoal(['--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0', ...args]);
     const r = new Redis(s.port);
     servers.push(s);
     conns.push(r);

@@ -27,8 +27,8 @@ describe('replica applying the stream', () => {
   }
 
   beforeAll(async () => {
-    a = await startShoal(['--enable-debug-command', 'yes']);
-    b = await startShoal(['--enable-debug-command', 'yes', '--replicaof', '127.0.0.1', String(a.port)]);
+    a = await startShoal(['--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0']);
+    b = await startShoal(['--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0', '--replicaof', '127.0.0.1', String(a.port)]);
     ra = new Redis(a.port);
     rb = new Redis(b.port);
     await synced();
