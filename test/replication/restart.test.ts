@@ -1,13 +1,15 @@
 // A primary restarted from its dump continues its replication history: keys that expired while
 // it was down are deleted through the backlog (so its replicas resume with PSYNC and end with the
-// same data), and a writable replica expires the keys its own clients gave a TTL.
+// same data), a writable replica expires the keys its own clients gave a TTL, and CONFIG REWRITE
+// keeps the primary a replica follows (so a restarted replica goes back to it).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startShoal, type RunningServer } from '../helpers/server.js';
+import { spawn } from 'node:child_process';
+import { freePort, RespConn, SHOAL_BIN, startShoal, type RunningServer } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
 function info(text: string, field: string): string {
@@ -77,6 +79,36 @@ describe('restarts and expiry', () => {
     await rb.select(3);
     expect(await rb.dbsize()).toBe(1);
     expect(await rb.call('DEBUG', 'DIGEST')).toBe(await ra2.call('DEBUG', 'DIGEST'));
+  });
+
+  it('CONFIG REWRITE writes the replicaof of the moment', async () => {
+    const [a] = await start([]);
+    const conf = path.join(dir, 'replica.conf');
+    const port = await freePort();
+    fs.writeFileSync(conf, `port ${port}\ndir ${dir}\nsave ""\n`);
+    const proc = spawn(process.execPath, [SHOAL_BIN, conf], { stdio: 'ignore' });
+    const rb = new Redis(port, { lazyConnect: true });
+    try {
+      await until('the replica to listen', async () => {
+        try {
+          const c = await RespConn.connect(port);
+          c.close();
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      await rb.connect();
+      await rb.replicaof('127.0.0.1', String(a.port));
+      await rb.config('REWRITE');
+      expect(fs.readFileSync(conf, 'latin1')).toMatch(new RegExp(`^replicaof 127\\.0\\.0\\.1 ${a.port}$`, 'm'));
+      await rb.replicaof('NO', 'ONE');
+      await rb.config('REWRITE');
+      expect(fs.readFileSync(conf, 'latin1')).not.toContain('replicaof');
+    } finally {
+      rb.disconnect();
+      proc.kill('SIGKILL');
+    }
   });
 
   it("a writable replica deletes its own clients' expired keys, not its primary's", async () => {
