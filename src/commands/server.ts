@@ -26,7 +26,7 @@ import { parseMemory } from '../config/store.js';
 import { shutdown } from '../main.js';
 import { debugReload } from '../persistence/load.js';
 import { debugLoadAof } from '../persistence/aof.js';
-import { afterFlushAll } from '../persistence/save.js';
+import { afterFlushAll, rdbStats } from '../persistence/save.js';
 import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
@@ -86,6 +86,12 @@ function configSet(c: Client, argv: string[]): void {
     }
     if (!d.mutable || (d.protected && !protectedActionAllowed(c, 'enable-protected-configs'))) {
       c.reply.error(ERR.configSetFailed(argv[i], d.mutable ? "can't set protected config" : "can't set immutable config"));
+      return;
+    }
+    // Like Redis's DENY_LOADING_CONFIG: switching the AOF must wait for a load (even a replica's
+    // async swapdb load) to end.
+    if (d.name === 'appendonly' && (rdbStats.loading || rdbStats.asyncLoading)) {
+      c.reply.error(ERR.loading);
       return;
     }
     if (names.includes(d.name)) {

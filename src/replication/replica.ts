@@ -15,6 +15,7 @@ import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
 import { KeyspaceLoad, loadRdbInto, startLoadingStats } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
+import { rdbFunctions } from '../persistence/rdb/file.js';
 import { activeChild, rdbStats } from '../persistence/save.js';
 import { Db, fromPrimary } from '../keyspace/db.js';
 import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
@@ -307,6 +308,18 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
   const dbs = swap ? server.dbs.map((d) => new Db(d.id)) : server.dbs;
   // Keys already expired stay: the primary's DELs follow in the stream.
   const loader = new KeyspaceLoad(null, false, true, dbs);
+  // swapdb: the file's function libraries replace ours only once it is all in (the old ones
+  // serve meanwhile, and stay if the transfer fails).
+  const liveLoad = rdbFunctions.load;
+  const libraries: string[] = [];
+  const restoreHook = (): void => {
+    rdbFunctions.load = liveLoad;
+  };
+  if (swap) {
+    rdbFunctions.load = (code) => {
+      libraries.push(code);
+    };
+  }
   startLoadingStats(link.syncSize);
   if (serveOld) {
     rdbStats.asyncLoading = true;
@@ -320,8 +333,11 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
     write: (chunk) => loader.feed(chunk),
     finish() {
       loader.finish();
+      restoreHook();
       this.streamDb = loader.streamDb;
       if (swap) {
+        rdbFunctions.flush();
+        for (const code of libraries) liveLoad(code);
         for (let i = 0; i < dbs.length; i++) {
           const live = server.dbs[i];
           const lru = live.access !== null;
@@ -336,6 +352,7 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
       endLoading();
     },
     abort() {
+      restoreHook();
       // swapdb keeps the old data; a direct load leaves no half dataset behind.
       if (!swap) flushAll();
       endLoading();
