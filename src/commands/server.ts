@@ -382,6 +382,8 @@ const DEBUG_HELP = [
   'PROTOCOL <type>',
   '    Reply with a sample value of a RESP type: string, integer, double, bignum, null, array,',
   '    set, map, attrib, push, verbatim, true, false.',
+  'REPLICATE <command> [<arg> ...]',
+  '    Send the given command to the replicas as it is, unchecked (the data may diverge).',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    0 stops deleting expired keys in the background (they still expire when accessed), 1 resumes.',
   'SET-DISABLE-DENY-SCRIPTS <0|1>',
