@@ -4,7 +4,7 @@
 // The states and their INFO names follow Redis 7.0.
 
 import { logger } from '../log.js';
-import { pauseClients, unpauseClients, PAUSE_WRITE } from '../server/pause.js';
+import { pause, pauseClients, unpauseClients, PAUSE_OFF, PAUSE_WRITE } from '../server/pause.js';
 import { stream, type ReplicaLink } from './primary.js';
 import { setPrimary, unsetPrimary } from './replica.js';
 
@@ -27,6 +27,8 @@ export const failover = {
 };
 
 let timer: NodeJS.Timeout | null = null;
+/** A CLIENT PAUSE already on when the failover began: it goes on after the failover's pause ends. */
+const prior = { type: PAUSE_OFF, end: 0 };
 
 export function failoverStateName(): string {
   return STATE_NAMES[failover.state];
@@ -47,6 +49,8 @@ export function startFailover(host: string, port: number, timeoutMs: number, for
   failover.end = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
   failover.state = FAILOVER_WAIT_FOR_SYNC;
   log().info(host !== '' ? `FAILOVER requested to ${host}:${port}.` : 'FAILOVER requested to any replica.');
+  prior.type = pause.type;
+  prior.end = pause.end;
   pauseClients(Number.MAX_SAFE_INTEGER, PAUSE_WRITE);
   if (failover.end !== 0) timer = setTimeout(checkFailover, timeoutMs);
   setImmediate(checkFailover);
@@ -61,6 +65,8 @@ function clearFailover(): void {
   failover.end = 0;
   failover.force = false;
   unpauseClients();
+  if (prior.type !== PAUSE_OFF && prior.end > Date.now()) pauseClients(prior.end, prior.type);
+  prior.type = PAUSE_OFF;
 }
 
 export function abortFailover(reason: string): void {

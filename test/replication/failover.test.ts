@@ -91,9 +91,19 @@ describe('FAILOVER', () => {
       writer.disconnect();
       expect(a.output()).toContain('aborted: Replica never caught up before timeout');
 
+      // A CLIENT PAUSE on before the failover outlasts it.
+      expect(await ra.call('CLIENT', 'PAUSE', '20000', 'WRITE')).toBe('OK');
       expect(await ra.call('FAILOVER', 'TO', '127.0.0.1', String(b.port))).toBe('OK');
       expect(await ra.call('FAILOVER', 'ABORT')).toBe('OK');
       expect(await field(ra, 'master_failover_state')).toBe('no-failover');
+      const held = new Redis(a.port);
+      let done = false;
+      const write = held.set('held', 'x').then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(done).toBe(false);
+      expect(await ra.call('CLIENT', 'UNPAUSE')).toBe('OK');
+      await write;
+      held.disconnect();
       await expect(ra.call('FAILOVER', 'ABORT')).rejects.toThrow('ERR No failover in progress.');
     } finally {
       b.proc.kill('SIGCONT');
