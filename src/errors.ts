@@ -435,6 +435,7 @@ export const ERR = {
   syncWhileFailingOver: "NOMASTERLINK Can't SYNC while failing over",
   psyncFailoverReplid: 'ERR PSYNC FAILOVER replid must match my replid.',
   psyncFailoverToPrimary: "ERR PSYNC FAILOVER can't be sent to a master.",
+  unblockedRoleChange: 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -18,7 +18,9 @@ import { OP, RdbReader } from '../persistence/rdb/format.js';
 import { rdbFunctions } from '../persistence/rdb/file.js';
 import { activeChild, rdbStats } from '../persistence/save.js';
 import { Db, fromPrimary } from '../keyspace/db.js';
-import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
+import { CLIENT_BLOCKED, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MASTER, Client } from '../server/client.js';
+import { blockedOn, unblockWith } from '../server/blocking.js';
+import { ERR } from '../errors.js';
 import { processCommand } from '../server/dispatch.js';
 import { lookupCommand } from '../commands/registry.js';
 import { server } from '../server/state.js';
@@ -78,6 +80,7 @@ function inboxKeep(rest: Buffer): void {
 /** Become a replica of host:port (REPLICAOF, the replicaof directive). */
 export function setPrimary(host: string, port: number): void {
   const wasPrimary = !stream.isReplica;
+  unblockAllForRoleChange();
   stream.isReplica = true;
   link.host = host;
   link.port = port;
@@ -89,6 +92,19 @@ export function setPrimary(host: string, port: number): void {
   }
   dropLink();
   connect();
+}
+
+/**
+ * Clients blocked on keys would be served by the new primary's writes and diverge from it: as
+ * Redis does, they get an error and are closed once it is sent.
+ */
+function unblockAllForRoleChange(): void {
+  for (const db of server.dbs) {
+    for (const { client } of blockedOn(db)) {
+      client.flags |= CLIENT_CLOSE_AFTER_REPLY;
+      unblockWith(client, ERR.unblockedRoleChange);
+    }
+  }
 }
 
 /** REPLICAOF NO ONE: keep the data, start a new history that remembers the old one (PSYNC2). */

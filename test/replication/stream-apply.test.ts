@@ -1,6 +1,7 @@
 // How a replica applies its primary's stream: a key already expired here is still there for the
 // primary's command (the primary decided it was alive), an error the stream raises is logged as
-// critical (the data may have diverged), and DEBUG REPLICATE puts any command into the stream.
+// critical (the data may have diverged), DEBUG REPLICATE puts any command into the stream, and
+// clients blocked on keys are let go when the server turns into a replica.
 
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,5 +74,32 @@ describe('replica applying the stream', () => {
     expect(out).toContain("== CRITICAL == This replica is sending an error to its master: 'ERR unknown command 'fake-command-1'");
     expect(out).toContain("after processing the command '<unknown>'");
     expect(info(await rb.info('stats'), 'unexpected_error_replies')).toBe('2');
+  });
+});
+
+describe('turning into a replica', () => {
+  let a: RunningServer;
+  let b: RunningServer;
+
+  beforeAll(async () => {
+    a = await startShoal(['--repl-diskless-sync-delay', '0']);
+    b = await startShoal([]);
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+
+  it('unblocks clients blocked on keys with an error and closes them', async () => {
+    const blocked = new Redis(b.port, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    blocked.on('error', () => {});
+    const pop = blocked.blpop('foo', 0).catch((err: Error) => err.message);
+    const rb = new Redis(b.port);
+    await until('the client to block', async () => info(await rb.info('clients'), 'blocked_clients') === '1');
+    await rb.replicaof('127.0.0.1', String(a.port));
+    expect(await pop).toBe('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
+    await until('the client to be closed', () => blocked.status === 'end');
+    rb.disconnect();
   });
 });
