@@ -147,6 +147,7 @@ function dropLink(): void {
 function connect(): void {
   const my = ++attempt;
   link.state = 'connecting';
+  link.lastIo = Date.now();
   log().info(`Connecting to MASTER ${link.host}:${link.port}`);
   // tls-replication: the primary's port is its tls-port, reached with our client certificate.
   const tlsOpts = server.config.bool('tls-replication') ? tlsClientOptions() : null;
@@ -656,6 +657,15 @@ export function sendAck(): void {
 
 /** repl-timeout: a primary silent for that long (it PINGs every repl-ping-replica-period) is gone. */
 export function checkPrimaryTimeout(): void {
+  if (link.state === 'connecting' || link.state === 'handshake') {
+    // Counted from the connection attempt (and anything the primary sent since, its keepalive
+    // newlines while it delays our sync included).
+    if (Date.now() - link.lastIo > server.config.num('repl-timeout') * 1000) {
+      log().warn('Timeout connecting to the MASTER...');
+      linkDown(attempt);
+    }
+    return;
+  }
   if (link.state !== 'connected' && link.state !== 'sync') return;
   if (Date.now() - link.lastIo <= server.config.num('repl-timeout') * 1000) return;
   log().warn('MASTER timeout: no data nor PING received...');

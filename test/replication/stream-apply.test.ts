@@ -1,8 +1,10 @@
 // How a replica applies its primary's stream: a key already expired here is still there for the
 // primary's command (the primary decided it was alive), an error the stream raises is logged as
 // critical (the data may have diverged), DEBUG REPLICATE puts any command into the stream, and
-// clients blocked on keys are let go when the server turns into a replica.
+// clients blocked on keys are let go when the server turns into a replica, whose handshake with
+// a silent primary ends after repl-timeout.
 
+import * as net from 'node:net';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShoal, type RunningServer } from '../helpers/server.js';
@@ -101,5 +103,21 @@ describe('turning into a replica', () => {
     expect(await pop).toBe('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
     await until('the client to be closed', () => blocked.status === 'end');
     rb.disconnect();
+  });
+
+  it('gives up a handshake with a primary that stays silent for repl-timeout', async () => {
+    const silent = net.createServer((s) => s.on('error', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const rb = new Redis(b.port);
+    try {
+      await rb.config('SET', 'repl-timeout', '1');
+      await rb.replicaof('127.0.0.1', String((silent.address() as net.AddressInfo).port));
+      expect((await rb.role())[3]).toBe('handshake');
+      await until('the timeout', () => b.output().includes('Timeout connecting to the MASTER...'), 5000);
+    } finally {
+      await rb.replicaof('NO', 'ONE');
+      rb.disconnect();
+      silent.close();
+    }
   });
 });
