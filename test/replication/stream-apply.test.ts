@@ -112,8 +112,8 @@ describe('turning into a replica', () => {
     try {
       await rb.config('SET', 'repl-timeout', '1');
       await rb.replicaof('127.0.0.1', String((silent.address() as net.AddressInfo).port));
-      expect((await rb.role())[3]).toBe('handshake');
-      await until('the timeout', () => b.output().includes('Timeout connecting to the MASTER...'), 5000);
+      await until('the handshake', async () => (await rb.role())[3] === 'handshake', 5000);
+      await until('the timeout', () => b.output().includes('Timeout connecting to the MASTER...'), 8000);
     } finally {
       await rb.replicaof('NO', 'ONE');
       rb.disconnect();
