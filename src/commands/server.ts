@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ERR } from '../errors.js';
 import { replicationSink, stream } from '../replication/primary.js';
+import { PROPAGATE_ALL } from '../server/propagate.js';
 import { signals } from '../keyspace/signals.js';
 import { flushedKeys, lazyfree } from '../keyspace/lazyfree.js';
 import { keyspaceStats, type Db, type Value } from '../keyspace/db.js';
@@ -745,9 +746,10 @@ export const commands: CommandDef[] = [
       for (const db of server.dbs) n += flushDb(db, lazy);
       server.dirty += n;
       // Like Redis: a running BGSAVE is killed and, with save points, the empty dataset saved
-      // (which resets dirty); the final increment makes FLUSHALL propagate.
+      // (which resets dirty, so dirty may end where it began: propagation is forced, as Redis does).
       afterFlushAll();
       server.dirty++;
+      c.forcePropagation = PROPAGATE_ALL;
       c.reply.ok();
     },
   },

@@ -2,7 +2,7 @@
 // primary's command (the primary decided it was alive), an error the stream raises is logged as
 // critical (the data may have diverged), DEBUG REPLICATE puts any command into the stream, and
 // clients blocked on keys are let go when the server turns into a replica, whose handshake with
-// a silent primary ends after repl-timeout.
+// a silent primary ends after repl-timeout; and a primary propagates every FLUSHALL.
 
 import * as net from 'node:net';
 import Redis from 'ioredis';
@@ -119,5 +119,33 @@ describe('turning into a replica', () => {
       rb.disconnect();
       silent.close();
     }
+  });
+});
+
+describe('the stream a primary sends', () => {
+  let a: RunningServer;
+
+  beforeAll(async () => {
+    // Save points: FLUSHALL then saves the empty dataset, which resets the dirty counter.
+    a = await startShoal(['--save', '900 1']);
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+  });
+
+  it('carries every FLUSHALL, even on an empty dataset with save points', async () => {
+    const sync = net.connect(a.port, '127.0.0.1');
+    let got = '';
+    sync.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    sync.on('error', () => {});
+    sync.write('SYNC\r\n');
+    await until('the RDB', () => got.includes('REDIS'));
+    const ra = new Redis(a.port);
+    await ra.set('k', 'v');
+    for (let i = 0; i < 3; i++) await ra.flushall();
+    await until('three FLUSHALLs', () => got.split('$8\r\nflushall\r\n').length - 1 === 3, 3000);
+    ra.disconnect();
+    sync.destroy();
   });
 });
