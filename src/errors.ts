@@ -426,6 +426,20 @@ export const ERR = {
   unknownDirection: (d: string) => `ERR Unknown direction ${cstr(d)}`,
   sortByDenied: 'ERR BY option of SORT denied due to insufficient ACL permissions.',
   sortGetDenied: 'ERR GET option of SORT denied due to insufficient ACL permissions.',
+  failoverInCluster: 'ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.',
+  failoverNoneInProgress: 'ERR No failover in progress.',
+  failoverTimeout: 'ERR FAILOVER timeout must be greater than 0',
+  failoverInProgress: 'ERR FAILOVER already in progress.',
+  failoverOnReplica: 'ERR FAILOVER is not valid when server is a replica.',
+  failoverNoReplicas: 'ERR FAILOVER requires connected replicas.',
+  failoverForceNeeds: 'ERR FAILOVER with force option requires both a timeout and target HOST and IP.',
+  failoverNotAReplica: 'ERR FAILOVER target HOST and PORT is not a replica.',
+  failoverTargetNotOnline: 'ERR FAILOVER target replica is not online.',
+  replicaofWhileFailingOver: 'ERR REPLICAOF not allowed while failing over.',
+  syncWhileFailingOver: "NOMASTERLINK Can't SYNC while failing over",
+  psyncFailoverReplid: 'ERR PSYNC FAILOVER replid must match my replid.',
+  psyncFailoverToPrimary: "ERR PSYNC FAILOVER can't be sent to a master.",
+  unblockedRoleChange: 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
 } as const;
 
 /** Redis shows at most 128 bytes of each of the first arguments in the unknown-command error. */

@@ -25,10 +25,11 @@ import { commands as functions } from './functions.js';
 import { commands as stream } from './stream.js';
 import { commands as clusterCommands } from './cluster.js';
 import { commands as migrate } from './migrate.js';
+import { commands as failover } from './failover.js';
 
 const GROUPS: CommandDef[][] = [
   connection, serverCommands, keys, string, bitmap, introspection, list, hash, set, zset, tx, pubsub, hyperloglog, geo, sort,
-  acl, dump, persistence, replication, scripting, functions, stream, clusterCommands, migrate,
+  acl, dump, persistence, replication, scripting, functions, stream, clusterCommands, migrate, failover,
 ];
 
 const table = new Map<string, CommandSpec>();

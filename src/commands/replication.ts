@@ -8,6 +8,8 @@ import { serveSync, replicaOf, stream, type ReplicaHello } from '../replication/
 import { isMasterClient, link, sendAck, setPrimary, unsetPrimary } from '../replication/replica.js';
 import { replicaAck } from '../replication/primary.js';
 import { waitForReplicas, replicaAcked } from '../replication/wait.js';
+import { checkFailover, failover, NO_FAILOVER } from '../replication/failover.js';
+import { logger } from '../log.js';
 import type { ArgSpec, CommandDef } from './spec.js';
 
 const REPLICAOF_ARGS: ArgSpec[] = [
@@ -22,6 +24,10 @@ const REPLICAOF_ARGS: ArgSpec[] = [
 function replicaof(c: Client, argv: string[]): void {
   if (server.config.bool('cluster-enabled')) {
     c.reply.error(ERR.replicaofInCluster);
+    return;
+  }
+  if (failover.state !== NO_FAILOVER) {
+    c.reply.error(ERR.replicaofWhileFailingOver);
     return;
   }
   if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
@@ -83,6 +89,7 @@ function replconf(c: Client, argv: string[]): void {
       if (r === undefined || typeof off !== 'number') return;
       replicaAck(r, off);
       replicaAcked();
+      checkFailover();
       return;
     } else if (opt === 'getack') {
       if (isMasterClient(c)) sendAck();
@@ -121,6 +128,23 @@ function replconf(c: Client, argv: string[]): void {
 function sync(c: Client, argv: string[]): void {
   // A replica asking again (it sends nothing like this in practice) is ignored, as in Redis.
   if (c.flags & CLIENT_SLAVE) return;
+  // PSYNC <id> <offset> FAILOVER: our primary hands its role over to us, if we follow its history.
+  if (argv.length > 3 && argv[3].toLowerCase() === 'failover') {
+    if (!stream.isReplica) {
+      c.reply.error(ERR.psyncFailoverToPrimary);
+      return;
+    }
+    if (argv[1] !== server.replId) {
+      c.reply.error(ERR.psyncFailoverReplid);
+      return;
+    }
+    unsetPrimary();
+    logger('repl').info(`Failover request received for replid ${argv[1]}.`);
+  }
+  if (failover.state !== NO_FAILOVER) {
+    c.reply.error(ERR.syncWhileFailingOver);
+    return;
+  }
   if (stream.isReplica && link.state !== 'connected') {
     c.reply.error(ERR.syncNoMasterLink);
     return;

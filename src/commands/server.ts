@@ -5,6 +5,8 @@ import { collect } from '../keyspace/evict.js';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ERR } from '../errors.js';
+import { replicationSink, stream } from '../replication/primary.js';
+import { PROPAGATE_ALL } from '../server/propagate.js';
 import { signals } from '../keyspace/signals.js';
 import { flushedKeys, lazyfree } from '../keyspace/lazyfree.js';
 import { keyspaceStats, type Db, type Value } from '../keyspace/db.js';
@@ -24,9 +26,8 @@ import { logger } from '../log.js';
 import { parseMemory } from '../config/store.js';
 import { debugReload } from '../persistence/load.js';
 import { aofState, debugLoadAof } from '../persistence/aof.js';
-import { PROPAGATE_ALL } from '../server/propagate.js';
 import { checksums } from '../persistence/rdb/values.js';
-import { afterFlushAll } from '../persistence/save.js';
+import { afterFlushAll, rdbStats } from '../persistence/save.js';
 import { debugFlags } from '../server/dispatch.js';
 import { allCommands, lookupByName } from './registry.js';
 import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } from './spec.js';
@@ -89,6 +90,12 @@ function configSet(c: Client, argv: string[]): void {
     }
     if (!d.mutable || (d.protected && !protectedActionAllowed(c, 'enable-protected-configs'))) {
       c.reply.error(ERR.configSetFailed(argv[i], d.mutable ? "can't set protected config" : "can't set immutable config"));
+      return;
+    }
+    // Like Redis's DENY_LOADING_CONFIG: switching the AOF must wait for a load (even a replica's
+    // async swapdb load) to end.
+    if (d.name === 'appendonly' && (rdbStats.loading || rdbStats.asyncLoading)) {
+      c.reply.error(ERR.loading);
       return;
     }
     if (names.includes(d.name)) {
@@ -383,6 +390,8 @@ const DEBUG_HELP = [
   'PROTOCOL <type>',
   '    Reply with a sample value of a RESP type: string, integer, double, bignum, null, array,',
   '    set, map, attrib, push, verbatim, true, false.',
+  'REPLICATE <command> [<arg> ...]',
+  '    Send the given command to the replicas as it is, unchecked (the data may diverge).',
   'SEGFAULT',
   '    Crash the server by SIGSEGV, after logging a crash report.',
   'SET-ACTIVE-EXPIRE <0|1>',
@@ -609,6 +618,10 @@ function debugCommand(c: Client, argv: string[]): void {
     configRewrite(c, true);
   } else if (sub === 'segfault' && argc === 2) {
     crashBySignal('SIGSEGV');
+  } else if (sub === 'replicate' && argc >= 3) {
+    // The rest of the arguments go to the replicas as a command, verbatim and unchecked.
+    replicationSink.feed(stream.selDb, argv.slice(2));
+    c.reply.ok();
   } else if (sub === 'error' && argc === 3) {
     c.reply.error(argv[2]);
   } else if (sub === 'log' && argc === 3) {

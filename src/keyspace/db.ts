@@ -50,6 +50,12 @@ export const datasetLoading = { on: false };
  */
 export const scriptTime = { at: 0 };
 
+/**
+ * On while a replica runs a command of its primary's stream: the primary decided on that key, so
+ * a key logically expired here is still there for it (Redis's current_client == master).
+ */
+export const fromPrimary = { on: false };
+
 export class Db {
   dict = new Map<string, Value>();
   expires = new Map<string, number>();
@@ -57,6 +63,11 @@ export class Db {
   avgTtl = 0;
   /** LRU clock or LFU counter per key, only while an LRU/LFU maxmemory-policy is set (evict.ts). */
   access: Map<string, number> | null = null;
+  /**
+   * Keys a writable replica's own clients gave a TTL: no primary will delete them, so the replica
+   * expires them itself (Redis's slaveKeysWithExpire).
+   */
+  replicaOwnExpires: Set<string> | null = null;
 
   constructor(public id: number) {}
 
@@ -68,12 +79,17 @@ export class Db {
    * If the key is logically expired, delete it (on a primary) and report true. Replicas hide
    * expired keys but leave deleting to their primary's DEL.
    */
-  expireIfNeeded(key: string, now = scriptTime.at || Date.now(), onReplica = false): boolean {
+  expireIfNeeded(key: string, now = scriptTime.at || Date.now()): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > now || datasetLoading.on) return false;
-    // A replica hides the key and waits for its primary's DEL (unless `onReplica`: a key a client
-    // wrote to a writable replica, which only the replica can expire).
-    if ((signals.isReplica() && !onReplica) || datasetFrozen.on) return true;
+    if (signals.isReplica()) return !fromPrimary.on;
+    if (datasetFrozen.on) return true;
+    this.deleteExpired(key);
+    return true;
+  }
+
+  /** Delete a key whose TTL has passed, with its event, statistics and DEL propagation. */
+  deleteExpired(key: string): void {
     signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
     if (lazyfree.expire) freedValue(this.dict.get(key)!, true);
@@ -84,7 +100,6 @@ export class Db {
     notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, this.id);
     signals.modified(this, key);
     signals.expired(this, key);
-    return true;
   }
 
   /** Value for a read command; counts keyspace hits and misses. */
@@ -175,7 +190,7 @@ export class Db {
   setExpire(key: string, whenMs: number): void {
     signals.beforeWrite(this, key);
     this.expires.set(key, whenMs);
-    if (!signals.byPrimary && signals.isReplica()) signals.replicaVolatile(this, key);
+    if (!fromPrimary.on && signals.isReplica()) (this.replicaOwnExpires ??= new Set()).add(key);
   }
 
   /** Absolute expiry in ms, or -1 when the key has none. */

@@ -62,47 +62,10 @@ function sampleDb(db: Db, now: number, size: number): number {
   return expired;
 }
 
-/**
- * Keys that clients gave a TTL on a writable replica, per database (Redis's slaveKeysWithExpire):
- * the primary will never send a DEL for them, so the replica's cycle expires them itself.
- */
-const replicaVolatile = new Map<number, Set<string>>();
-
-function rememberReplicaVolatile(db: Db, key: string): void {
-  // As Redis: only a writable replica (a read-only one takes writes from its primary alone).
-  if (server.config.bool('replica-read-only')) return;
-  let keys = replicaVolatile.get(db.id);
-  if (keys === undefined) replicaVolatile.set(db.id, (keys = new Set()));
-  keys.add(key);
-}
-
-function expireReplicaVolatile(): void {
-  const now = Date.now();
-  for (const [id, keys] of replicaVolatile) {
-    const db = server.dbs[id];
-    for (const key of keys) {
-      const when = db.expires.get(key);
-      if (when !== undefined && when > now) continue;
-      if (when !== undefined) db.expireIfNeeded(key, now, true);
-      keys.delete(key);
-    }
-    if (keys.size === 0) replicaVolatile.delete(id);
-  }
-}
-
 function cycle(): void {
-  // A paused or loading dataset stays as is.
-  if (!enabled || server.shuttingDown || server.cronPaused || datasetFrozen.on || datasetLoading.on) return;
-  // Replicas wait for their primary's DELs, but for keys their own clients made volatile.
-  if (signals.isReplica()) {
-    if (replicaVolatile.size !== 0) {
-      expireReplicaVolatile();
-      server.flushPending();
-    }
-    return;
-  }
-  // A primary again (REPLICAOF NO ONE): its own cycle covers every key.
-  replicaVolatile.clear();
+  // Replicas wait for their primary's DELs instead of expiring keys themselves (but for their own
+  // clients' keys: replication/index.ts); a paused or loading dataset stays as is.
+  if (!enabled || server.shuttingDown || server.cronPaused || signals.isReplica() || datasetFrozen.on || datasetLoading.on) return;
   const effort = server.config.num('active-expire-effort');
   const hz = server.config.num('hz');
   // Redis allows 25% of the CPU per second to this; spread over hz cycles.
@@ -130,7 +93,6 @@ function cycle(): void {
 /** Wire expiry: the expired-key signal, and the active cycle at `hz`. */
 export function startActiveExpire(): void {
   signals.expired = onExpired;
-  signals.replicaVolatile = rememberReplicaVolatile;
   server.config.watch('lazyfree-lazy-expire', (v) => {
     lazyExpire = v === 'yes';
   });

@@ -42,8 +42,4 @@ export const signals = {
   isReplica: (): boolean => false,
   /** We became a replica, or a primary again (REPLICAOF). */
   roleChanged: noop as () => void,
-  /** The command running came from our primary (set by the dispatcher for each call). */
-  byPrimary: false,
-  /** On a replica, a TTL set by a client other than our primary (a writable replica): expire.ts tracks it. */
-  replicaVolatile: noop as (db: Db, key: string) => void,
 };

@@ -34,6 +34,12 @@ interface LoadCounts {
 }
 
 /**
+ * Set while a primary loads its dataset at startup with its replication history restored: each
+ * key dropped as expired is passed here, so the deletion reaches the backlog (Redis's FEED_REPL).
+ */
+export const expiredAtLoad = { feed: null as ((dbid: number, key: string) => void) | null };
+
+/**
  * Where a file's entries go: `dbs` (which the caller has emptied, unless merging).
  * `allowDup` lets a key in the file replace ours, `keepExpired` keeps keys already expired (an AOF
  * base: later commands may refer to them; a replica's full sync: its primary expires them).
@@ -56,12 +62,13 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
     counts.loaded++;
   };
   /** False (and counted) for a key to leave out because it has expired. */
-  const keep = (dbid: number, expire: number): boolean => {
+  const keep = (dbid: number, key: string, expire: number): boolean => {
     if (dbid >= dbs.length) {
       throw new Error(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
     }
     if (dropExpired && expire !== -1 && expire < now) {
       counts.expired++;
+      if (expiredAtLoad.feed !== null) expiredAtLoad.feed(dbid, key);
       return false;
     }
     return true;
@@ -73,7 +80,7 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       else if (k === 'repl-stream-db') counts.streamDb = Number(v) || 0;
     },
     entry(dbid, key, plain, expire, idle, freq) {
-      if (!keep(dbid, expire)) return;
+      if (!keep(dbid, key, expire)) return;
       if (isEmptyValue(plain)) {
         // Like Redis, the first ten are named.
         if (counts.empty++ < 10) log().info(`rdbLoadObject skipping empty key: ${key}`);
@@ -82,7 +89,7 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       put(dbid, key, fromPlain(plain), expire, idle, freq);
     },
     stringEntry(dbid, key, value, expire, idle, freq) {
-      if (keep(dbid, expire)) put(dbid, key, value, expire, idle, freq);
+      if (keep(dbid, key, expire)) put(dbid, key, value, expire, idle, freq);
     },
   };
 }

@@ -29,7 +29,8 @@ export class ReplyWriter {
   /** When false (CLIENT REPLY OFF/SKIP) replies are discarded. */
   enabled = true;
 
-  constructor(private sink: ErrorSink | null = null) {}
+  /** Where error replies are counted (a replica's primary link also logs them). */
+  constructor(public sink: ErrorSink | null = null) {}
 
   private ensure(n: number): void {
     const need = this.len + n;

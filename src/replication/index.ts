@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { signals } from '../keyspace/signals.js';
 import { replicationAux } from '../persistence/save.js';
+import { expiredAtLoad } from '../persistence/load.js';
 import { clientCleanupHooks } from '../server/client.js';
 import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
@@ -12,6 +13,7 @@ import { server } from '../server/state.js';
 import { detach, dropTimedOutReplicas, ensureBacklog, freeIdleBacklog, fullSyncCron, pingReplicas, replicationSink, sendUnsent, stream } from './primary.js';
 import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
+import { checkFailover, failover, failoverStateName, NO_FAILOVER } from './failover.js';
 
 let cronTicks = 0;
 
@@ -25,7 +27,9 @@ function cron(): void {
   dropTimedOutReplicas();
   fullSyncCron();
   freeIdleBacklog();
-  if (cronTicks % server.config.num('repl-ping-replica-period') === 0) pingReplicas();
+  checkFailover();
+  // A PING would move the offset the failover target is catching up with.
+  if (cronTicks % server.config.num('repl-ping-replica-period') === 0 && failover.state === NO_FAILOVER) pingReplicas();
 }
 
 function secondsAgo(ms: number): number {
@@ -69,7 +73,7 @@ function infoSection(): string {
   });
   sendUnsent();
   const b = stream.backlog;
-  line('master_failover_state', 'no-failover');
+  line('master_failover_state', failoverStateName());
   line('master_replid', server.replId);
   line('master_replid2', server.replId2);
   line('master_repl_offset', stream.offset);
@@ -79,6 +83,32 @@ function infoSection(): string {
   line('repl_backlog_first_byte_offset', b !== null ? b.firstByteOffset : 0);
   line('repl_backlog_histlen', b !== null ? b.histlen : 0);
   return out;
+}
+
+/**
+ * A writable replica deletes the keys its own clients gave a TTL once it passes (the primary
+ * knows nothing of them); as a primary, normal expiry covers them.
+ */
+function expireReplicaOwnKeys(): void {
+  if (server.cronPaused) return;
+  const now = Date.now();
+  for (const db of server.dbs) {
+    const own = db.replicaOwnExpires;
+    if (own === null) continue;
+    if (!stream.isReplica) {
+      db.replicaOwnExpires = null;
+      continue;
+    }
+    for (const key of own) {
+      const when = db.expires.get(key);
+      if (when === undefined) own.delete(key);
+      else if (when <= now) {
+        own.delete(key);
+        db.deleteExpired(key);
+      }
+    }
+    if (own.size === 0) db.replicaOwnExpires = null;
+  }
 }
 
 /** Before the dataset loads: a configured replica never expires keys, even while loading. */
@@ -105,9 +135,12 @@ export function initReplication(): void {
   server.config.watch('replica-serve-stale-data', (v) => {
     stream.serveStale = v === 'yes';
   });
+  // CONFIG REWRITE keeps the primary we follow now (REPLICAOF changes it at run time).
+  server.config.provideRewriteLines('replicaof', () => (stream.isReplica ? [`replicaof ${link.host} ${link.port}`] : []));
   if (server.config.get('replicaof') !== '') stream.isReplica = true;
   if (!server.config.bool('appendonly')) restoreFromDump();
   setInterval(cron, 1000).unref();
+  setInterval(expireReplicaOwnKeys, 100).unref();
 }
 
 /**
@@ -136,13 +169,20 @@ function restoreFromDump(): void {
   } else {
     server.replId2 = id;
     stream.secondOffset = offset + 1;
+    expiredAtLoad.feed = feedExpiredDel;
   }
   stream.offset = offset;
   ensureBacklog();
 }
 
+/** A key the startup load dropped as expired: its deletion continues the history for the replicas. */
+function feedExpiredDel(dbid: number, key: string): void {
+  replicationSink.feed(dbid, [server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+}
+
 /** After listening (the handshake announces our port): connect to the configured primary. */
 export function startReplicaLink(): void {
+  expiredAtLoad.feed = null;
   const v = server.config.get('replicaof');
   if (v === '') return;
   const [host, port] = v.split(/\s+/);

@@ -94,7 +94,7 @@ export function tooFewGoodReplicas(): boolean {
   if (stream.isReplica || stream.minReplicas === 0 || stream.minReplicasMaxLag === 0) return false;
   const now = Date.now();
   let good = 0;
-  for (const r of stream.replicas) if (r.state === 'online' && r.held === null && Math.floor((now - r.ackTime) / 1000) <= stream.minReplicasMaxLag) good++;
+  for (const r of stream.replicas) if (r.state === 'online' && Math.floor((now - r.ackTime) / 1000) <= stream.minReplicasMaxLag) good++;
   return good < stream.minReplicas;
 }
 

@@ -15,14 +15,19 @@ import { logger } from '../log.js';
 import { aofState, startRewrite } from '../persistence/aof.js';
 import { KeyspaceLoad, loadRdbInto, startLoadingStats } from '../persistence/load.js';
 import { OP, RdbReader } from '../persistence/rdb/format.js';
+import { rdbFunctions } from '../persistence/rdb/file.js';
 import { activeChild, rdbStats } from '../persistence/save.js';
-import { Db } from '../keyspace/db.js';
-import { CLIENT_BLOCKED, CLIENT_MASTER, Client } from '../server/client.js';
+import { Db, fromPrimary } from '../keyspace/db.js';
+import { CLIENT_BLOCKED, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MASTER, Client } from '../server/client.js';
+import { blockedOn, unblockWith } from '../server/blocking.js';
+import { ERR } from '../errors.js';
 import { processCommand } from '../server/dispatch.js';
+import { lookupCommand } from '../commands/registry.js';
 import { server } from '../server/state.js';
 import { tlsClientOptions } from '../server/tls.js';
 import { Backlog } from './backlog.js';
 import { disconnectReplicas, feedStream, newReplId, sendUnsent, stream } from './primary.js';
+import { FAILOVER_IN_PROGRESS, failover, failoverPsyncAnswered } from './failover.js';
 
 const log = (): ReturnType<typeof logger> => logger('repl');
 
@@ -75,18 +80,32 @@ function inboxKeep(rest: Buffer): void {
 /** Become a replica of host:port (REPLICAOF, the replicaof directive). */
 export function setPrimary(host: string, port: number): void {
   const wasPrimary = !stream.isReplica;
+  unblockAllForRoleChange();
   stream.isReplica = true;
   link.host = host;
   link.port = port;
   if (wasPrimary) {
-    // Our replicas must follow the new history; we try to continue it ourselves with our own id.
-    disconnectReplicas();
+    // We try to continue our history under the new primary with our own id; our replicas stay
+    // (as in Redis 7) and are disconnected only if that history changes (new id or full sync).
     link.streamDb = stream.selDb < 0 ? 0 : stream.selDb;
     link.offerOwnHistory = true;
   }
   dropLink();
   connect();
   if (wasPrimary) signals.roleChanged();
+}
+
+/**
+ * Clients blocked on keys would be served by the new primary's writes and diverge from it: as
+ * Redis does, they get an error and are closed once it is sent.
+ */
+function unblockAllForRoleChange(): void {
+  for (const db of server.dbs) {
+    for (const { client } of blockedOn(db)) {
+      client.flags |= CLIENT_CLOSE_AFTER_REPLY;
+      unblockWith(client, ERR.unblockedRoleChange);
+    }
+  }
 }
 
 /** REPLICAOF NO ONE: keep the data, start a new history that remembers the old one (PSYNC2). */
@@ -130,6 +149,7 @@ function dropLink(): void {
 function connect(): void {
   const my = ++attempt;
   link.state = 'connecting';
+  link.lastIo = Date.now();
   log().info(`Connecting to MASTER ${link.host}:${link.port}`);
   // tls-replication: the primary's port is its tls-port, reached with our client certificate.
   const tlsOpts = server.config.bool('tls-replication') ? tlsClientOptions() : null;
@@ -237,9 +257,16 @@ async function handshake(my: number): Promise<void> {
   // Errors here are fine, as in Redis: an older primary just lacks the capability.
   await command(my, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
   const psyncArgs = stream.backlog !== null || link.offerOwnHistory ? [server.replId, String(stream.offset + 1)] : ['?', '-1'];
+  // During a coordinated failover the PSYNC asks the new primary to take over.
+  if (failover.state === FAILOVER_IN_PROGRESS) psyncArgs.push('FAILOVER');
   sock!.write(encodeCommand(['PSYNC', ...psyncArgs]), 'latin1');
   // The primary keeps the link alive with bare newlines until it can answer (disk-less sync delay).
   const reply = await readLine(my, true);
+  if (failover.state === FAILOVER_IN_PROGRESS) {
+    const accepted = reply.startsWith('+FULLRESYNC') || reply.startsWith('+CONTINUE');
+    failoverPsyncAnswered(accepted);
+    if (!accepted) return;
+  }
   if (reply.startsWith('+FULLRESYNC')) {
     const [, id, off] = reply.split(' ');
     await fullSync(my, id, Number(off));
@@ -303,6 +330,18 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
   const dbs = swap ? server.dbs.map((d) => new Db(d.id)) : server.dbs;
   // Keys already expired stay: the primary's DELs follow in the stream.
   const loader = new KeyspaceLoad(null, false, true, dbs);
+  // swapdb: the file's function libraries replace ours only once it is all in (the old ones
+  // serve meanwhile, and stay if the transfer fails).
+  const liveLoad = rdbFunctions.load;
+  const libraries: string[] = [];
+  const restoreHook = (): void => {
+    rdbFunctions.load = liveLoad;
+  };
+  if (swap) {
+    rdbFunctions.load = (code) => {
+      libraries.push(code);
+    };
+  }
   startLoadingStats(link.syncSize);
   if (serveOld) {
     rdbStats.asyncLoading = true;
@@ -316,8 +355,11 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
     write: (chunk) => loader.feed(chunk),
     finish() {
       loader.finish();
+      restoreHook();
       this.streamDb = loader.streamDb;
       if (swap) {
+        rdbFunctions.flush();
+        for (const code of libraries) liveLoad(code);
         for (let i = 0; i < dbs.length; i++) {
           const live = server.dbs[i];
           const lru = live.access !== null;
@@ -332,6 +374,7 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
       endLoading();
     },
     abort() {
+      restoreHook();
       // swapdb keeps the old data; a direct load leaves no half dataset behind.
       if (!swap) flushAll();
       endLoading();
@@ -489,6 +532,7 @@ function goOnline(my: number): void {
   c.flags |= CLIENT_MASTER;
   c.authenticated = true;
   c.reply.enabled = false;
+  c.reply.sink = primaryErrors;
   c.db = server.dbs[link.streamDb] ?? server.dbs[0];
   server.clients.set(c.id, c);
   master = c;
@@ -506,12 +550,36 @@ function goOnline(my: number): void {
 
 // ---- the stream ----------------------------------------------------------------------------
 
+/** The primary's command running now, for the log line about an error it caused. */
+let running: string[] | null = null;
+
+function runFromPrimary(c: Client, argv: string[]): void {
+  fromPrimary.on = true;
+  running = argv;
+  processCommand(c, argv);
+  running = null;
+  fromPrimary.on = false;
+}
+
+/**
+ * An error a command of the primary's stream raised here: our data may have diverged from the
+ * primary's, which Redis logs as critical (propagation-error-behavior ignore: nothing more).
+ */
+const primaryErrors = {
+  onErrorReply(text: string): void {
+    server.onErrorReply(text);
+    server.stats.unexpectedErrorReplies++;
+    const cmd = running !== null ? lookupCommand(running) : null;
+    log().warn(`== CRITICAL == This replica is sending an error to its master: '${text}' after processing the command '${cmd !== null ? cmd.name : '<unknown>'}'`);
+  },
+};
+
 /** Bytes of the command CLIENT PAUSE holds back (at the head of `unapplied`): they count when it runs. */
 let postponedLen = 0;
 
 /** The master client's resume(): a command CLIENT PAUSE held runs, then counts, then the rest. */
 function resumeStream(this: Client, argv: string[]): void {
-  processCommand(this, argv);
+  runFromPrimary(this, argv);
   if (master !== this || this.flags & CLIENT_BLOCKED) return;
   stream.offset += postponedLen;
   passOn(unapplied, postponedLen);
@@ -568,7 +636,7 @@ function apply(chunk: Buffer): void {
     }
     // A complete command leaves exactly the bytes after it pending.
     const end = unappliedLen - c.parser.pending;
-    processCommand(c, argv);
+    runFromPrimary(c, argv);
     // The link was dropped meanwhile: what ran before still goes on to our stream.
     if (master !== c) {
       passOn(chunks, used);
@@ -594,6 +662,15 @@ export function sendAck(): void {
 
 /** repl-timeout: a primary silent for that long (it PINGs every repl-ping-replica-period) is gone. */
 export function checkPrimaryTimeout(): void {
+  if (link.state === 'connecting' || link.state === 'handshake') {
+    // Counted from the connection attempt (and anything the primary sent since, its keepalive
+    // newlines while it delays our sync included).
+    if (Date.now() - link.lastIo > server.config.num('repl-timeout') * 1000) {
+      log().warn('Timeout connecting to the MASTER...');
+      linkDown(attempt);
+    }
+    return;
+  }
   if (link.state !== 'connected' && link.state !== 'sync') return;
   if (Date.now() - link.lastIo <= server.config.num('repl-timeout') * 1000) return;
   log().warn('MASTER timeout: no data nor PING received...');

@@ -275,7 +275,6 @@ export function call(c: Client, cmd: CommandSpec, argv: string[]): void {
   const rerun = servedKey() !== null;
   const tracked = tracking.clients !== 0;
   if (tracked) trackingEnter(c, cmd, argv);
-  signals.byPrimary = (c.flags & CLIENT_MASTER) !== 0;
   cmd.handler(c, argv);
   const usec = lapMicros(start);
   // Taken at once: EXEC runs its queue through call() on the same client.

@@ -83,11 +83,12 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     await redis?.stop();
   });
 
-  async function replica(args: string[], old = true): Promise<Redis> {
+  async function replica(args: string[], old = true, lib = false): Promise<Redis> {
     shoal = await startShoal(args);
     s = new Redis(shoal.port, '127.0.0.1', { lazyConnect: true });
     await s.connect();
     if (old) await s.set('old', 'data');
+    if (lib) await s.call('FUNCTION', 'LOAD', "#!lua name=mine\nredis.register_function{function_name='mine', callback=function() return 7 end, flags={'no-writes'}}");
     expect(await s.call('REPLICAOF', '127.0.0.1', String(redis.port))).toBe('OK');
     await until('the transfer to start', () => receiving(s!));
     return s;
@@ -143,6 +144,7 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     expect(await r.exists('pad')).toBe(0);
     expect(info(await r.info('persistence'), 'async_loading')).toBe('1');
     expect(await reply(r, 'BGSAVE')).toBe('LOADING Redis is loading the dataset in memory');
+    expect(await reply(r, 'CONFIG', 'SET', 'appendonly', 'yes')).toBe('LOADING Redis is loading the dataset in memory');
     await until('the link', () => linkUp(r));
     expect(info(await r.info('persistence'), 'async_loading')).toBe('0');
     expect(await r.strlen('pad')).toBe(100000);
@@ -151,8 +153,8 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     await p.config('SET', 'repl-backlog-size', '1mb');
   }, 30000);
 
-  it('swapdb: a transfer that breaks off keeps the old data', async () => {
-    const r = await replica(['--repl-diskless-load', 'swapdb']);
+  it('swapdb: a transfer that breaks off keeps the old data and function libraries', async () => {
+    const r = await replica(['--repl-diskless-load', 'swapdb'], true, true);
     await new Promise((res) => setTimeout(res, 300));
     expect(await r.client('KILL', 'TYPE', 'master')).toBe(0);
     // The link mid-transfer is not a master client yet: cut it from the primary's side.
@@ -161,9 +163,15 @@ describe.runIf(HAVE)('repl-diskless-load on a Shoal replica', () => {
     await until('the transfer to end', async () => !(await syncing(r)));
     expect(await r.get('old')).toBe('data');
     expect(await r.dbsize()).toBe(1);
+    // The libraries at the head of the broken transfer never replaced ours.
+    expect(await r.call('FCALL_RO', 'mine', '0')).toBe(7);
+    expect(await reply(r, 'FCALL_RO', 'one', '0')).toBe('ERR Function not found');
     expect(info(await r.info('persistence'), 'async_loading')).toBe('0');
     await until('the link', () => linkUp(r));
     expect(await r.dbsize()).toBe(KEYS);
+    // A complete transfer brings the primary's libraries in place of ours.
+    expect(await r.call('FCALL_RO', 'one', '0')).toBe(1);
+    expect(await reply(r, 'FCALL_RO', 'mine', '0')).toBe('ERR Function not found');
   }, 30000);
 
   it('on-empty-db with an empty dataset: parsed straight in, -LOADING meanwhile', async () => {
