@@ -11,7 +11,7 @@ import { setInfoSection } from '../server/info.js';
 import { addPropagationSink } from '../server/propagate.js';
 import { server } from '../server/state.js';
 import { detach, dropTimedOutReplicas, ensureBacklog, freeIdleBacklog, fullSyncCron, pingReplicas, replicationSink, sendUnsent, stream } from './primary.js';
-import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, sendAck, setPrimary } from './replica.js';
+import { checkPrimaryTimeout, link, primaryStreamDb, rdbAux, readOffset, sendAck, setPrimary } from './replica.js';
 import { forgetWaiter } from './wait.js';
 import { checkFailover, failover, failoverStateName, NO_FAILOVER } from './failover.js';
 
@@ -49,7 +49,7 @@ function infoSection(): string {
     line('master_link_status', up ? 'up' : 'down');
     line('master_last_io_seconds_ago', up ? secondsAgo(link.lastIo) : -1);
     line('master_sync_in_progress', link.state === 'sync' ? 1 : 0);
-    line('slave_read_repl_offset', stream.offset);
+    line('slave_read_repl_offset', readOffset());
     line('slave_repl_offset', stream.offset);
     if (link.state === 'sync') {
       const total = link.syncSize;

@@ -654,6 +654,11 @@ function apply(chunk: Buffer): void {
   c.reply.discard();
 }
 
+/** INFO slave_read_repl_offset: what we received, applied or not (CLIENT PAUSE holds the rest). */
+export function readOffset(): number {
+  return stream.offset + unappliedLen;
+}
+
 /** REPLCONF ACK <offset>: every second, and when the primary asks (GETACK). */
 export function sendAck(): void {
   if (sock === null || link.state !== 'connected') return;

@@ -319,3 +319,31 @@ describe('a writable replica', () => {
     }
   });
 });
+
+describe('a paused replica', () => {
+  it('keeps reading its primary\'s stream (slave_read_repl_offset) but applies it after the pause', async () => {
+    const p = await startShoal(['--repl-diskless-sync-delay', '0']);
+    const r = await startShoal(['--replicaof', '127.0.0.1', String(p.port)]);
+    const field = (text: string, name: string): string => new RegExp(`${name}:(\\d+)`).exec(text)![1];
+    try {
+      const [pc, rc] = await Promise.all([RespConn.connect(p.port), RespConn.connect(r.port)]);
+      await pc.call('SET', 'foo', 'bar');
+      const synced = async (name: string): Promise<boolean> => field(await rc.call('INFO', 'replication'), name) === field(await pc.call('INFO', 'replication'), 'master_repl_offset');
+      for (let i = 0; i < 200 && !(await synced('slave_repl_offset')); i++) await new Promise((res) => setTimeout(res, 25));
+      const before = field(await rc.call('INFO', 'replication'), 'slave_repl_offset');
+      expect(await rc.call('CLIENT', 'PAUSE', '100000', 'WRITE')).toBe('+OK\r\n');
+      await pc.call('SET', 'foo2', 'bar2');
+      for (let i = 0; i < 200 && !(await synced('slave_read_repl_offset')); i++) await new Promise((res) => setTimeout(res, 25));
+      expect(await synced('slave_read_repl_offset')).toBe(true);
+      expect(field(await rc.call('INFO', 'replication'), 'slave_repl_offset')).toBe(before);
+      expect(await rc.call('EXISTS', 'foo2')).toBe(':0\r\n');
+      expect(await rc.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+      for (let i = 0; i < 200 && !(await synced('slave_repl_offset')); i++) await new Promise((res) => setTimeout(res, 25));
+      expect(await rc.call('GET', 'foo2')).toBe('$4\r\nbar2\r\n');
+      pc.close();
+      rc.close();
+    } finally {
+      await Promise.all([p.stop(), r.stop()]);
+    }
+  });
+});
