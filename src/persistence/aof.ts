@@ -235,7 +235,6 @@ function fileSize(name: string): number {
 
 // ---- writing -------------------------------------------------------------------------------
 
-
 function feed(dbid: number, argv: string[]): void {
   if (fd < 0 || rdbStats.loading) return;
   if (timestamps) annotateTime(false);

@@ -35,6 +35,8 @@ import { server } from './state.js';
 import { aclGuard, addLogEntry, checkCommand, DENIED_CMD, DENIED_KEY } from '../acl/check.js';
 import { getUser } from '../acl/users.js';
 import { rdbStats, writesDeniedByDiskError } from '../persistence/save.js';
+// rdbStats.loading reads this through a getter: the per-command check reads it directly.
+import { datasetLoading } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { staleDataDenied, tooFewGoodReplicas } from '../replication/primary.js';
 import { maxmemory, performEvictions } from '../keyspace/evict.js';
@@ -225,7 +227,7 @@ function processCommandInner(c: Client, argv: string[]): void {
   }
   // While a dataset is being loaded only `loading` commands run; while a replica loads its
   // primary's RDB beside the old data (swapdb), only no_async_loading commands wait.
-  if (rdbStats.loading && (flags & F.LOADING) === 0) {
+  if (datasetLoading.on && (flags & F.LOADING) === 0) {
     reject(c, cmd, ERR.loading);
     return;
   }
