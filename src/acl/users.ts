@@ -8,6 +8,7 @@ import { server } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
 import { applyUserRule, describeUser, hasSpaces, mergeSelectorArgs } from './rules.js';
 import { selectorDefaults, User } from './user.js';
+import { strerror } from '../util/errno.js';
 
 let table: Map<string, User> | null = null;
 
@@ -126,7 +127,7 @@ export function loadAclFile(filename: string, caller: Client | null = null): str
   try {
     text = fs.readFileSync(filename, 'latin1');
   } catch (err) {
-    return `Error loading ACLs, opening file '${filename}': ${errnoText(err)}`;
+    return `Error loading ACLs, opening file '${filename}': ${strerror(err)}`;
   }
   const fresh = new Map<string, User>();
   let errors = '';
@@ -196,13 +197,6 @@ export function saveAclFile(filename: string): boolean {
     fs.rmSync(tmp, { force: true });
     return false;
   }
-}
-
-function errnoText(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'No such file or directory';
-  if (code === 'EACCES') return 'Permission denied';
-  return (err as Error).message;
 }
 
 /**

@@ -34,6 +34,7 @@ import { noContainerHandler, type ArgSpec, type CommandDef, type CommandSpec } f
 import { crashBySignal } from '../server/crash.js';
 import { abortShutdown, requestShutdown } from '../server/shutdown.js';
 import { cluster, killNodeLinks } from '../cluster/node.js';
+import { strerror } from '../util/errno.js';
 
 /**
  * FLUSHDB/FLUSHALL's optional ASYNC or SYNC: whether Redis would free lazily (without either,
@@ -153,7 +154,7 @@ function configRewrite(c: Client, forceAll = false): void {
     fs.writeFileSync(tmp, server.config.rewriteText(original, forceAll), 'latin1');
     fs.renameSync(tmp, file);
   } catch (err) {
-    const msg = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'Permission denied' : (err as Error).message;
+    const msg = strerror(err);
     logger('config').warn({ err: msg }, 'CONFIG REWRITE failed');
     c.reply.error(ERR.configRewriteFailed(msg));
     return;
