@@ -117,7 +117,7 @@ export class Server implements ErrorSink {
     this.errorStats.clear();
   }
 
-  /** Mark a client as having output to flush outside its own read event (pub/sub, MONITOR, unblocks). */
+  /** Mark a client as having output to write at the end of this loop turn. */
   schedule(c: Client): void {
     this.pendingFlush.add(c);
     if (!this.flushScheduled) {
@@ -129,6 +129,7 @@ export class Server implements ErrorSink {
   flushPending(): void {
     this.flushScheduled = false;
     if (this.pendingFlush.size === 0) return;
+    beforeReplies.run();
     for (const c of this.pendingFlush) c.flush();
     this.pendingFlush.clear();
   }
@@ -137,5 +138,11 @@ export class Server implements ErrorSink {
 function flushAll(s: Server): void {
   s.flushPending();
 }
+
+/**
+ * Runs after a read event's commands and before their replies are written: the AOF puts the
+ * event's writes into the file first, as Redis does, so a reply never precedes its write.
+ */
+export const beforeReplies = { run: (): void => {} };
 
 export const server = new Server();
