@@ -93,9 +93,8 @@ function configSet(c: Client, argv: string[]): void {
       c.reply.error(ERR.configSetFailed(argv[i], d.mutable ? "can't set protected config" : "can't set immutable config"));
       return;
     }
-    // Like Redis's DENY_LOADING_CONFIG: switching the AOF must wait for a load (even a replica's
-    // async swapdb load) to end.
-    if (d.name === 'appendonly' && (rdbStats.loading || rdbStats.asyncLoading)) {
+    // Redis's DENY_LOADING_CONFIG; switching the AOF also waits for a replica's async swapdb load.
+    if (d.denyLoading && (rdbStats.loading || (rdbStats.asyncLoading && d.name === 'appendonly'))) {
       c.reply.error(ERR.loading);
       return;
     }

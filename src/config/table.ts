@@ -30,6 +30,8 @@ export interface Directive {
   sensitive?: boolean;
   /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs. */
   protected?: boolean;
+  /** Redis's DENY_LOADING_CONFIG: CONFIG SET answers -LOADING while the dataset loads. */
+  denyLoading?: boolean;
   /** Memory values may also be a percentage (stored negative, shown as N%). */
   percent?: boolean;
   /** Integer written in octal (unixsocketperm). */
@@ -117,7 +119,7 @@ export const DIRECTIVES: readonly Directive[] = [
   e('sanitize-dump-payload', 'no', ['no', 'yes', 'clients']),
   s('dbfilename', 'dump.rdb', true, { protected: true }),
   b('rdb-del-sync-files', 'no'),
-  sp('dir', '.', true, { protected: true }),
+  sp('dir', '.', true, { protected: true, denyLoading: true }),
   i('rdb-key-save-delay', 0, I32_MIN, I32, true, { hidden: true }),
   i('key-load-delay', 0, I32_MIN, I32, true, { hidden: true }),
   i('loading-process-events-interval-bytes', 2097152, 1024, I32, true, { hidden: true }),
@@ -131,7 +133,7 @@ export const DIRECTIVES: readonly Directive[] = [
   b('repl-diskless-sync', 'yes'),
   i('repl-diskless-sync-delay', 5, 0, I32),
   i('repl-diskless-sync-max-replicas', 0, 0, I32),
-  e('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb']),
+  e('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], true, { denyLoading: true }),
   i('repl-ping-replica-period', 10, 1, I32, true, { alias: 'repl-ping-slave-period' }),
   i('repl-timeout', 60, 1, I32),
   b('repl-disable-tcp-nodelay', 'no'),
@@ -185,7 +187,7 @@ export const DIRECTIVES: readonly Directive[] = [
   m('proto-max-bulk-len', '512mb', true, { min: 1024 * 1024 }),
   i('tracking-table-max-keys', 1000000, 0, LL),
   // append only file
-  b('appendonly', 'no'),
+  b('appendonly', 'no', true, { denyLoading: true }),
   s('appendfilename', 'appendonly.aof', false),
   s('appenddirname', 'appendonlydir', false),
   e('appendfsync', 'everysec', ['everysec', 'always', 'no']),

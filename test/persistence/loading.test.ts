@@ -101,6 +101,9 @@ describe('loading at start', () => {
       expect(info).toContain('loading:1\r\n');
       expect(info).toContain(`loading_total_bytes:${rdb.length}\r\n`);
       expect(info).toContain('loading_rdb_used_mem:123456789\r\n');
+      // Redis's DENY_LOADING_CONFIG: a few parameters wait for the load, the others do not.
+      expect(await c.call('CONFIG', 'SET', 'repl-diskless-load', 'swapdb')).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+      expect(await c.call('CONFIG', 'SET', 'loglevel', 'verbose')).toBe('+OK\r\n');
       let pong = '';
       for (let i = 0; i < 3000 && pong !== '+PONG\r\n'; i++) {
         pong = await c.call('PING');
