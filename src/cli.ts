@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/load.js';
 import { log } from './log.js';
-import { startServer } from './main.js';
+import { renameCommand, startServer } from './main.js';
 import { REDIS_VERSION, VERSION } from './version.js';
 
 const program = new Command();
@@ -28,7 +28,7 @@ program
     const rest = confFile === null ? words : words.slice(1);
     void args;
     try {
-      const config = loadConfig(confFile, rest);
+      const config = loadConfig(confFile, rest, renameCommand);
       await startServer(config);
     } catch (err) {
       if (err instanceof ConfigError) {

@@ -30,6 +30,8 @@ import { REDIS_VERSION, VERSION } from './version.js';
 import { installCrashReports } from './server/crash.js';
 import { initShutdown, signalShutdown, type ShutdownRequest } from './server/shutdown.js';
 import { initOomScoreAdj } from './server/oom-score.js';
+// The conf file's rename-command lines act on the command table (cli.ts hands this to loadConfig).
+export { renameCommand } from './commands/registry.js';
 
 export async function startServer(config: Config): Promise<void> {
   configureLog(config.get('loglevel'), config.get('logfile'));

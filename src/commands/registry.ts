@@ -74,6 +74,23 @@ export function lookupContainer(name: string): CommandSpec | null {
   return cmd !== undefined && cmd.subcommands !== undefined ? cmd : null;
 }
 
+/**
+ * The conf file's `rename-command old new`: the command answers to `new` only (to nothing when
+ * `new` is empty). It keeps its own name everywhere else (COMMAND INFO, statistics), as in Redis.
+ * Returns Redis's error text, or null.
+ */
+export function renameCommand(from: string, to: string): string | null {
+  const key = from.toLowerCase();
+  const cmd = table.get(key);
+  if (cmd === undefined) return 'No such command in rename-command';
+  table.delete(key);
+  spellings.clear();
+  if (to === '') return null;
+  if (table.has(to.toLowerCase())) return 'Target command name already exists';
+  table.set(to.toLowerCase(), cmd);
+  return null;
+}
+
 /** Lookup by full name, "get" or "config|get". */
 export function lookupByName(fullname: string): CommandSpec | null {
   const parts = fullname.toLowerCase().split('|');

@@ -90,8 +90,16 @@ function fatal(where: string, text: string, why: string): ConfigError {
   );
 }
 
-/** Apply a conf file (optional) and command-line options onto a fresh Config. */
-export function loadConfig(confFile: string | null, cliWords: string[]): Config {
+/**
+ * Apply a conf file (optional) and command-line options onto a fresh Config. `renameCommand`
+ * carries out `rename-command` lines (it returns Redis's error text or null); CONFIG REWRITE keeps
+ * those lines as they are, since they are no parameter.
+ */
+export function loadConfig(
+  confFile: string | null,
+  cliWords: string[],
+  renameCommand: (from: string, to: string) => string | null = () => 'rename-command is not available here',
+): Config {
   const config = new Config();
   const lines = [...(confFile ? fileLines(confFile) : []), ...cliLines(cliWords)];
   // Like Redis, the first `save` line replaces the default save points; later ones add to them.
@@ -100,6 +108,11 @@ export function loadConfig(confFile: string | null, cliWords: string[]): Config 
     const name = line.args[0].toLowerCase();
     // Directives Redis 7.0 still accepts (with one argument) and ignores.
     if (DEPRECATED.has(name) && line.args.length === 2) continue;
+    if (name === 'rename-command' && line.args.length === 3) {
+      const err = renameCommand(line.args[1], line.args[2]);
+      if (err !== null) throw fatal(line.where, line.text, err);
+      continue;
+    }
     const d = config.lookup(name);
     if (!d) throw fatal(line.where, line.text, 'Bad directive or wrong number of arguments');
     const args = line.args.slice(1);

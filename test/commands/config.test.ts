@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -146,6 +146,8 @@ describe('CONFIG REWRITE', () => {
       'maxmemory 1mb',
       'hz 15',
       'save 900 1',
+      'rename-command flushdb badger',
+      'rename-command debug ""',
       '# trailing comment',
       '',
     ].join('\n'));
@@ -172,9 +174,16 @@ describe('CONFIG REWRITE', () => {
     expect(text).toContain('client-output-buffer-limit pubsub 64mb 16mb 90\n');
     expect(text).not.toContain('client-output-buffer-limit normal');
     expect(text.match(/^save /gm)?.length).toBe(2);
+    // rename-command is no parameter: its lines stay as they were, and act again after a restart.
+    expect(text).toContain('rename-command flushdb badger\nrename-command debug ""\n');
     c.close();
     await stop();
     c = await start();
+    expect(await c.call('FLUSHDB')).toBe("-ERR unknown command 'FLUSHDB', with args beginning with: \r\n");
+    expect(await c.call('DEBUG', 'SLEEP', '0')).toBe("-ERR unknown command 'DEBUG', with args beginning with: 'SLEEP' '0' \r\n");
+    expect(await c.call('BADGER')).toBe('+OK\r\n');
+    // The command keeps its own name where Redis shows it.
+    expect(await c.call('COMMAND', 'INFO', 'badger')).toMatch(/^\*1\r\n\*10\r\n\$7\r\nflushdb\r\n/);
     const get = async (p: string): Promise<string> => (await c.call('CONFIG', 'GET', p)).split('\r\n')[4];
     expect(await get('maxmemory')).toBe('3145728');
     expect(await get('maxmemory-policy')).toBe('allkeys-lru');
@@ -182,6 +191,17 @@ describe('CONFIG REWRITE', () => {
     expect(await get('client-output-buffer-limit')).toBe('normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 90');
     expect(await c.call('INFO', 'server')).toContain(`config_file:${conf}\r\n`);
     c.close();
+  });
+
+  it('refuses to start on a rename-command of a missing command or onto a taken name', () => {
+    for (const [args, why] of [
+      [['nosuch', 'x'], 'No such command in rename-command'],
+      [['set', 'get'], 'Target command name already exists'],
+    ]) {
+      const r = spawnSync(process.execPath, [SHOAL_BIN, '--port', '0', '--rename-command', ...args], { encoding: 'latin1' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`>>> 'rename-command "${args[0]}" "${args[1]}"'\n${why}`);
+    }
   });
 
   it('without a config file, CONFIG REWRITE fails with Redis\'s error', async () => {
