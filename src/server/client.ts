@@ -188,7 +188,7 @@ export class Client {
   resume(argv: string[]): void {
     processCommand(this, argv);
     this.processInput();
-    this.flush();
+    server.schedule(this);
   }
 
   /** Hide argv[i] (a password) from MONITOR and SLOWLOG, like Redis's redactClientCommandArgument. */

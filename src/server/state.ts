@@ -140,8 +140,8 @@ function flushAll(s: Server): void {
 }
 
 /**
- * Runs after a read event's commands and before their replies are written: the AOF puts the
- * event's writes into the file first, as Redis does, so a reply never precedes its write.
+ * Runs once per loop turn before the turn's replies are written: the AOF puts the turn's writes
+ * into the file first, as Redis's beforeSleep does, so a reply never precedes its write.
  */
 export const beforeReplies = { run: (): void => {} };
 
