@@ -10,6 +10,7 @@ import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
 import { stringEncoding } from '../keyspace/strings.js';
+import type { KeyDict } from '../keyspace/keydict.js';
 import { INT64_MAX, parseInt64 } from '../protocol/format.js';
 import { readyWaitedKeys } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
@@ -225,7 +226,7 @@ function swapdbCommand(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
-// RANDOMKEY: a JS Map has no random access, so each database's dict gets a lazily built array of
+// RANDOMKEY: the keys' table offers no uniform random pick, so each database's dict gets a lazily built array of
 // its keys. Picks are uniform over that array; keys deleted since are skipped when picked, keys
 // added since are only seen after a rebuild. A stale array is rebuilt on the next call when it is
 // small, otherwise at most once per length/64 calls (amortised O(64) copies per call), or when
@@ -236,11 +237,11 @@ interface KeySample {
   calls: number;
 }
 
-const samples = new WeakMap<Map<string, Value>, KeySample>();
+const samples = new WeakMap<KeyDict<Value>, KeySample>();
 const SMALL_SAMPLE = 4096;
 const MAX_MISSES = 16;
 
-function buildSample(dict: Map<string, Value>): KeySample {
+function buildSample(dict: KeyDict<Value>): KeySample {
   const s: KeySample = { keys: Array.from(dict.keys()), stale: false, calls: 0 };
   samples.set(dict, s);
   return s;

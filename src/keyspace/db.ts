@@ -1,10 +1,11 @@
-// One logical database: a Map from binary-safe (latin1) key to value, and a separate Map of
+// One logical database: a table from binary-safe (latin1) key to value, and a separate table of
 // expiry times for volatile keys only (a wrapper per entry would cost memory on every key).
 
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.js';
 import { groupReaders, signals } from './signals.js';
 import { keyCreated, touchKey } from './evict.js';
 import { freedValue, lazyfree } from './lazyfree.js';
+import { KeyDict } from './keydict.js';
 
 /**
  * Every non-primitive value implements this. Plain strings are stored as latin1 JS strings; a
@@ -57,8 +58,8 @@ export const scriptTime = { at: 0 };
 export const fromPrimary = { on: false };
 
 export class Db {
-  dict = new Map<string, Value>();
-  expires = new Map<string, number>();
+  dict = new KeyDict<Value>();
+  expires = new KeyDict<number>();
   /** Average TTL sampled by active expiry, for INFO keyspace avg_ttl. */
   avgTtl = 0;
   /** LRU clock or LFU counter per key, only while an LRU/LFU maxmemory-policy is set (evict.ts). */
@@ -207,7 +208,7 @@ export class Db {
   /**
    * SWAPDB: exchange contents with another database. Clients, watchers and blocked clients stay
    * with the Db object (its id), as in Redis; only the data moves (a snapshot in progress follows
-   * its Maps by identity).
+   * its tables by identity).
    */
   swapWith(other: Db): void {
     const { dict, expires, avgTtl, access } = this;
@@ -222,13 +223,13 @@ export class Db {
   }
 
   /**
-   * Empty the database; returns how many keys were removed. Fresh Maps rather than clear(): a
+   * Empty the database; returns how many keys were removed. Fresh tables rather than clear(): a
    * snapshot in progress keeps walking the old ones.
    */
   flush(): number {
     const n = this.dict.size;
-    this.dict = new Map();
-    this.expires = new Map();
+    this.dict = new KeyDict();
+    this.expires = new KeyDict();
     if (this.access !== null) this.access = new Map();
     return n;
   }

@@ -24,6 +24,7 @@ import { keyMemoryUsage } from './memory.js';
 import { freedValue, lazyfree } from './lazyfree.js';
 import { notifyKeyspaceEvent, NOTIFY_EVICTED } from './notify.js';
 import { signals } from './signals.js';
+import type { KeyDict } from './keydict.js';
 
 const F_LRU = 1;
 const F_LFU = 2;
@@ -208,22 +209,22 @@ export function lfuFrequency(db: Db, key: string): number {
 // ---- sampling and the eviction pool ----
 
 /**
- * A resumable walk over a Map, standing in for Redis's random sampling: Map iterators survive
+ * A resumable walk over a table, standing in for Redis's random sampling: live iterators survive
  * inserts and deletes, so each call continues where the last stopped and wraps at the end.
  */
 class Cursor {
-  private map: Map<string, unknown> | null = null;
+  private map: KeyDict<unknown> | null = null;
   private it: Iterator<string> | null = null;
 
-  next(map: Map<string, unknown>): string | undefined {
+  next(map: KeyDict<unknown>): string | undefined {
     if (map.size === 0) return undefined;
     if (this.map !== map) {
       this.map = map;
-      this.it = map.keys();
+      this.it = map.liveKeys();
     }
     let r = this.it!.next();
     if (r.done === true) {
-      this.it = map.keys();
+      this.it = map.liveKeys();
       r = this.it.next();
     }
     return r.done === true ? undefined : r.value;
@@ -298,7 +299,7 @@ function pickFromPool(): [Db, string] | null {
   for (;;) {
     let sampled = 0;
     for (const db of server.dbs) {
-      const map: Map<string, unknown> = allkeys ? db.dict : db.expires;
+      const map: KeyDict<unknown> = allkeys ? db.dict : db.expires;
       if (map.size === 0) continue;
       const cursor = cursorFor(allkeys ? dictCursors : expireCursors, db.id);
       const n = Math.min(cfg.samples, map.size);
@@ -327,7 +328,7 @@ function pickRandom(): [Db, string] | null {
   for (let tried = 0; tried < server.dbs.length; tried++) {
     const db = server.dbs[nextRandomDb];
     nextRandomDb = (nextRandomDb + 1) % server.dbs.length;
-    const map: Map<string, unknown> = allkeys ? db.dict : db.expires;
+    const map: KeyDict<unknown> = allkeys ? db.dict : db.expires;
     if (map.size === 0) continue;
     const cursor = cursorFor(allkeys ? dictCursors : expireCursors, db.id);
     let key = cursor.next(map)!;

@@ -5,14 +5,15 @@
 // Active: `hz` times a second, sample volatile keys per database and delete the expired ones,
 // repeating while more than 10% of a sample was expired, within a time budget (the sample size,
 // the tolerated share and the budget scale with active-expire-effort, as in Redis). Each database
-// keeps a live Map iterator, so successive cycles walk the whole expires table.
+// keeps a live iterator, so successive cycles walk the whole expires table.
 
 import { datasetFrozen, datasetLoading, type Db } from './db.js';
 import { signals } from './signals.js';
+import type { KeyDict } from './keydict.js';
 import { propagate } from '../server/propagate.js';
 import { server } from '../server/state.js';
 
-const iterators = new WeakMap<Map<string, number>, Iterator<[string, number]>>();
+const iterators = new WeakMap<KeyDict<number>, Iterator<string>>();
 let enabled = true;
 let timer: NodeJS.Timeout | null = null;
 let lazyExpire = false;
@@ -34,7 +35,7 @@ function sampleDb(db: Db, now: number, size: number): number {
   const map = db.expires;
   let it = iterators.get(map);
   if (it === undefined) {
-    it = map.entries();
+    it = map.liveKeys();
     iterators.set(map, it);
   }
   sampled = 0;
@@ -46,10 +47,12 @@ function sampleDb(db: Db, now: number, size: number): number {
       iterators.delete(map);
       break;
     }
+    const when = map.get(r.value);
+    // Deleted since the iterator read its slot.
+    if (when === undefined) continue;
     sampled++;
-    const when = r.value[1];
     if (when <= now) {
-      if (db.expireIfNeeded(r.value[0], now)) expired++;
+      if (db.expireIfNeeded(r.value, now)) expired++;
     } else {
       ttlSum += when - now;
     }
@@ -63,6 +66,14 @@ function sampleDb(db: Db, now: number, size: number): number {
 }
 
 function cycle(): void {
+  // Tables emptied by deletes give their memory back here, between commands (Redis's cron resize);
+  // not while loading, which sized them for the keys still to come.
+  if (!datasetLoading.on) {
+    for (const db of server.dbs) {
+      db.dict.shrinkIfSparse();
+      db.expires.shrinkIfSparse();
+    }
+  }
   // Replicas wait for their primary's DELs instead of expiring keys themselves (but for their own
   // clients' keys: replication/index.ts); a paused or loading dataset stays as is.
   if (!enabled || server.shuttingDown || server.cronPaused || signals.isReplica() || datasetFrozen.on || datasetLoading.on) return;

@@ -1,4 +1,4 @@
-// SCAN, HSCAN, SSCAN and ZSCAN cursors over JS Maps and Sets.
+// SCAN, HSCAN, SSCAN and ZSCAN cursors over the keyspace's tables and JS Maps and Sets.
 //
 // Redis's cursor is a position in a hash table's bucket array; a JS Map exposes no buckets. What
 // it does have is a live iterator that keeps working across inserts, deletes and rehashes: it
@@ -7,7 +7,9 @@
 // Keys added meanwhile come after every older key, so an iteration stops once it has read as many
 // entries as the collection held when it began: by then it has passed every key that was present
 // throughout, and writers adding keys faster than a client scans cannot keep it going forever.
-// The cursor a client holds is therefore a handle naming a server-side iterator. The trade-offs:
+// The keyspace's KeyDict has buckets and walks them with Redis's own cursor (liveKeys), which
+// ends by itself and gives the same guarantee, so no such bound applies to it.
+// The cursor a client holds is a handle naming a server-side iterator in both cases. The trade-offs:
 // - State lives on the server, in a bounded table: at most MAX_CURSORS iterators, the least
 //   recently used evicted first, any idle for IDLE_MS dropped. An iterator keeps its collection
 //   reachable, so a periodic sweep also drops those whose collection left the keyspace (DEL,
@@ -27,9 +29,10 @@ import { parseInt64 } from '../protocol/format.js';
 import type { Client } from '../server/client.js';
 import { globMatch } from '../util/glob.js';
 import { typeName, type Db } from './db.js';
+import { KeyDict } from './keydict.js';
 
 /** A collection SCAN can walk: keys or fields to values, or set members. */
-export type ScanCollection<V> = Map<string, V> | Set<string>;
+export type ScanCollection<V> = Map<string, V> | Set<string> | KeyDict<V>;
 
 export interface ScanOptions {
   /** MATCH pattern; null when absent or "*" (Redis skips matching for a lone "*"). */
@@ -51,7 +54,7 @@ interface ScanState {
   it: Iterator<string>;
   /** The element read ahead to learn whether the iteration had ended, not yet returned. */
   pending: string | null;
-  /** Entries still to read: the size at the start minus those read (see above). */
+  /** Entries still to read: the size at the start minus those read (see above); Infinity for a KeyDict. */
   remaining: number;
   lastUse: number;
 }
@@ -226,10 +229,11 @@ function scan(
   } else {
     let seen = 0;
     let it: Iterator<string>;
-    const remaining = state === undefined ? coll.size : state.remaining;
+    const table = coll instanceof KeyDict;
+    const remaining = state !== undefined ? state.remaining : table ? Infinity : coll.size;
     const count = Math.min(scanOptions.count, remaining);
     if (state === undefined) {
-      it = coll.keys();
+      it = table ? coll.liveKeys() : coll.keys();
     } else {
       it = state.it;
       if (state.pending !== null) {

@@ -79,6 +79,12 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       else if (k === 'used-mem') rdbStats.loadingRdbUsedMem = Number(v) || 0;
       else if (k === 'repl-stream-db') counts.streamDb = Number(v) || 0;
     },
+    resizeDb(dbid, keys, expires) {
+      // One rebuild to the final size instead of one per doubling (Redis's dictExpand here).
+      if (dbid >= dbs.length) return;
+      dbs[dbid].dict.reserve(dbs[dbid].dict.size + keys);
+      dbs[dbid].expires.reserve(dbs[dbid].expires.size + expires);
+    },
     entry(dbid, key, plain, expire, idle, freq) {
       if (!keep(dbid, key, expire)) return;
       if (isEmptyValue(plain)) {

@@ -1,14 +1,16 @@
-// A copy-on-write view of a database's Map for the length of a background snapshot. At the epoch
-// the database's Map becomes the frozen `base`, which the snapshot walks at its own pace without
+// A copy-on-write view of a database's table for the length of a background snapshot. At the epoch
+// the database's KeyDict becomes the frozen `base`, which the snapshot walks at its own pace without
 // recording what it has passed; the database gets an OverlayMap in its place, which keeps every
 // write made meanwhile in small Maps of its own (a deletion of a base key as a tombstone), and
-// answers reads from those first, then from the base. It is a Map (a subclass), so every caller of
-// db.dict / db.expires goes on working unchanged.
+// answers reads from those first, then from the base. It is a KeyDict (a subclass), so every caller
+// of db.dict / db.expires goes on working unchanged.
 //
 // When the walk is over the overlay is merged back into the base in slices (writes go to both
 // from then on), and the database gets the base back. Iteration visits the base first, then
 // the keys only the overlay holds: every key present for a whole iteration is visited, which
 // SCAN's guarantee needs, also while the merge moves keys into the base (mergedNew).
+
+import { KeyDict } from '../keyspace/keydict.js';
 
 /** Marks a base key deleted in the overlay; never a value of a database. */
 const TOMB: unknown = Object.freeze({ tombstone: true });
@@ -29,10 +31,10 @@ function shardOf(key: string): number {
   return Math.imul(tail ^ (n << 24), 0x9e3779b1) >>> (32 - SHARD_BITS);
 }
 
-export class OverlayMap<V> extends Map<string, V> {
+export class OverlayMap<V> extends KeyDict<V> {
   /** Writes since the epoch, by shardOf: values, or TOMB for base keys deleted since. */
   private readonly fresh: Map<string, V>[] = Array.from({ length: SHARDS }, () => new Map<string, V>());
-  private count: number;
+  private live: number;
   /** From the end of the walk: the base is live again and writes go to both. */
   private merging = false;
   /** Keys the merge added to the base that it did not hold (see iteration). */
@@ -41,13 +43,13 @@ export class OverlayMap<V> extends Map<string, V> {
   private mergeShard = 0;
   private mergeIt: Iterator<[string, V]> | null = null;
 
-  constructor(public base: Map<string, V>) {
+  constructor(public base: KeyDict<V>) {
     super();
-    this.count = base.size;
+    this.live = base.size;
   }
 
   override get size(): number {
-    return this.count;
+    return this.live;
   }
 
   override get(key: string): V | undefined {
@@ -65,7 +67,7 @@ export class OverlayMap<V> extends Map<string, V> {
   override set(key: string, value: V): this {
     const fresh = this.fresh[shardOf(key)];
     const prev = fresh.get(key);
-    if (prev === undefined ? !this.base.has(key) : prev === TOMB) this.count++;
+    if (prev === undefined ? !this.base.has(key) : prev === TOMB) this.live++;
     fresh.set(key, value);
     if (this.merging) this.toBase(key, value);
     return this;
@@ -83,15 +85,15 @@ export class OverlayMap<V> extends Map<string, V> {
     } else {
       fresh.delete(key);
     }
-    this.count--;
+    this.live--;
     return true;
   }
 
   override clear(): void {
     for (const fresh of this.fresh) fresh.clear();
     // The walk keeps its reference to the old base.
-    this.base = new Map();
-    this.count = 0;
+    this.base = new KeyDict();
+    this.live = 0;
   }
 
   override *entries(): MapIterator<[string, V]> {
@@ -100,13 +102,7 @@ export class OverlayMap<V> extends Map<string, V> {
       if (v === undefined) yield [k, bv];
       else if (v !== TOMB) yield [k, v];
     }
-    for (const fresh of this.fresh) {
-      for (const [k, v] of fresh) {
-        if (v === TOMB) continue;
-        if (this.base.has(k) && (this.mergedNew === null || !this.mergedNew.has(k))) continue;
-        yield [k, v];
-      }
-    }
+    for (const k of this.freshOnly()) yield [k, this.get(k)!];
   }
 
   override *keys(): MapIterator<string> {
@@ -121,9 +117,32 @@ export class OverlayMap<V> extends Map<string, V> {
     return this.entries();
   }
 
-  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  /** The base's live keys not deleted here, then the keys only the overlay holds. */
+  override *liveKeys(): Iterator<string> {
+    const it = this.base.liveKeys();
+    for (let r = it.next(); r.done !== true; r = it.next()) {
+      if (this.fresh[shardOf(r.value)].get(r.value) !== TOMB) yield r.value;
+    }
+    yield* this.freshOnly();
   }
+
+  /** Keys written since the epoch that the base does not hold (or holds only through the merge). */
+  private *freshOnly(): Generator<string> {
+    for (const fresh of this.fresh) {
+      for (const [k, v] of fresh) {
+        if (v === TOMB) continue;
+        if (this.base.has(k) && (this.mergedNew === null || !this.mergedNew.has(k))) continue;
+        yield k;
+      }
+    }
+  }
+
+  /** The base is frozen or being merged into; it is resized once it is the table again. */
+  override shrinkIfSparse(): boolean {
+    return false;
+  }
+
+  override reserve(): void {}
 
   /** The walk is over: from now on writes also go to the base, and merge() may run. */
   startMerge(): void {

@@ -1,18 +1,19 @@
-// Point-in-time snapshots without fork(). At the epoch (track) each non-empty database's Maps
+// Point-in-time snapshots without fork(). At the epoch (track) each non-empty database's tables
 // are frozen: the database gets an OverlayMap over them that takes every write from then on, so
-// the walk encodes the frozen Maps' entries in small slices without tracking which keys it has
+// the walk encodes the frozen tables' entries in small slices without tracking which keys it has
 // passed, and keys created, overwritten or deleted meanwhile never reach it. Values mutated in
 // place (collections, MutableString) are shared with the live keyspace, so the first write to such
 // a key (signals.beforeWrite, raised before anything changes) encodes its epoch value, which the
 // walk then emits in its place; an early encoding the walk has already passed is dropped. Once a
 // database's walk is over its overlay is merged back in slices (see overlay.ts).
-// FLUSHDB/FLUSHALL and SWAPDB give databases new or other Maps: the frozen ones keep the epoch's
+// FLUSHDB/FLUSHALL and SWAPDB give databases new or other tables: the frozen ones keep the epoch's
 // contents, and writes find their snapshot database by the identity of the overlay they go to.
 
 import type { Db, Value } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { toPlain } from './convert.js';
 import { OverlayMap } from './overlay.js';
+import type { KeyDict } from '../keyspace/keydict.js';
 import type { PlainValue } from './rdb/values.js';
 
 /** What a snapshot is encoded with: the RDB file encoder, or the AOF base in command form. */
@@ -32,9 +33,9 @@ export interface SnapshotEncoder {
 interface DbSnap {
   db: Db;
   id: number;
-  /** The epoch's Maps, never written while the snapshot is tracked. */
-  dict: Map<string, Value>;
-  expires: Map<string, number>;
+  /** The epoch's tables, never written while the snapshot is tracked. */
+  dict: KeyDict<Value>;
+  expires: KeyDict<number>;
   keys: number;
   volatile: number;
   /** What the database was given in their place (track), merged back once walked. */
@@ -44,7 +45,8 @@ interface DbSnap {
   state: number;
   /** Epoch encodings of in-place-mutable values written before (or after) the walk got there. */
   early: Map<string, Buffer> | null;
-  iter: Iterator<[string, Value]> | null;
+  /** The walk's slot position in `dict`. */
+  pos: number;
 }
 
 /** Where a snapshot's bytes go, in order. */
@@ -87,7 +89,7 @@ function runMerges(deadline: number): void {
   scheduleMerges();
 }
 
-/** Merging runs between event-loop turns, never inside a command that may hold a database's Map. */
+/** Merging runs between event-loop turns, never inside a command that may hold a database's table. */
 function scheduleMerges(): void {
   if (merges.length > 0 && !mergeScheduled) {
     mergeScheduled = true;
@@ -99,7 +101,7 @@ export class Snapshot {
   private readonly enc: SnapshotEncoder;
   private scratch: SnapshotEncoder | null = null;
   private readonly dbs: DbSnap[] = [];
-  private readonly byDict = new Map<Map<string, Value>, DbSnap>();
+  private readonly byDict = new Map<KeyDict<Value>, DbSnap>();
   private cur = 0;
   private finished = false;
   private tracked = false;
@@ -110,8 +112,8 @@ export class Snapshot {
 
   /** Take the epoch: from here on the snapshot is the keyspace as it is now. */
   constructor(private readonly all: readonly Db[], aux: [string, string][], private readonly encoder: () => SnapshotEncoder, private readonly sink: ChunkSink) {
-    // The previous snapshot's overlays must be gone: the Maps captured here are plain ones. (The
-    // commands that start a snapshot hold no database Map across it.)
+    // The previous snapshot's overlays must be gone: the tables captured here are plain ones. (The
+    // commands that start a snapshot hold no database table across it.)
     runMerges(Infinity);
     this.enc = encoder();
     this.enc.header(aux);
@@ -119,7 +121,7 @@ export class Snapshot {
       if (db.dict.size === 0) continue;
       const s: DbSnap = {
         db, id: db.id, dict: db.dict, expires: db.expires, keys: db.dict.size, volatile: db.expires.size,
-        overlay: null, expOverlay: null, state: 0, early: null, iter: null,
+        overlay: null, expOverlay: null, state: 0, early: null, pos: 0,
       };
       this.dbs.push(s);
       this.keysTotal += s.keys;
@@ -127,7 +129,7 @@ export class Snapshot {
   }
 
   /**
-   * Freeze the captured Maps and make this the snapshot that writes consult (one at a time), for a
+   * Freeze the captured tables and make this the snapshot that writes consult (one at a time), for a
    * walk spread over many event-loop turns. A snapshot walked in one step() needs none of it.
    */
   track(): void {
@@ -155,7 +157,6 @@ export class Snapshot {
   /** This database's walk is over (or abandoned): writes no longer concern it. */
   private endDb(s: DbSnap): void {
     s.state = 2;
-    s.iter = null;
     s.early = null;
     if (s.overlay === null) return;
     this.byDict.delete(s.overlay);
@@ -200,19 +201,22 @@ export class Snapshot {
       if (s.state === 0) {
         enc.selectDb(s.id, s.keys, s.volatile);
         s.state = 1;
-        s.iter = s.dict.entries();
       }
-      const it = s.iter!;
+      const dict = s.dict;
+      const end = dict.slotCount;
       const expires = s.expires;
       for (;;) {
-        const r = it.next();
-        if (r.done === true) {
+        if (s.pos === end) {
           this.endDb(s);
           this.cur++;
           break;
         }
-        const key = r.value[0];
-        const v = r.value[1];
+        const key = dict.keyAt(s.pos);
+        if (key === undefined) {
+          s.pos++;
+          continue;
+        }
+        const v = dict.valueAt(s.pos++);
         const exp = expires.size === 0 ? -1 : (expires.get(key) ?? -1);
         if (typeof v === 'string') {
           enc.stringEntry(key, v, exp);
