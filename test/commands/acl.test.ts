@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 
 /** ioredis without its INFO ready check (Shoal has no INFO yet). */
 function client(port: number): Redis {
@@ -212,20 +212,16 @@ describe('the default user and requirepass', () => {
 
 describe('ACL CAT against redis-server', () => {
   const enabled = requireRedis();
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   let a: Redis;
   let b: Redis;
-  beforeAll(async () => {
-    if (!enabled) return;
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
+  beforeAll(() => {
     a = client(shoal.port);
     b = client(redis.port);
   });
-  afterAll(async () => {
+  afterAll(() => {
     a?.disconnect();
     b?.disconnect();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   it.skipIf(!enabled)('same category names in the same order', async () => {
@@ -259,15 +255,7 @@ describe('ACL CAT against redis-server', () => {
 
 describe('key permissions per command against redis-server', () => {
   const enabled = requireRedis();
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    if (!enabled) return;
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   // Commands Shoal lacks are skipped: what matters is that the ones it has need the same rights.
   const CALLS: string[][] = [

@@ -1,17 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 // COMMAND INFO / DOCS / GETKEYS / LIST / COUNT against a real redis-server, command by command:
 // only commands both servers know are compared (the rest of the table lands with other groups).
 describe.skipIf(!requireRedis())('COMMAND introspection', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   let s: RespConn;
   let r: RespConn;
   let names: string[] = [];
   beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
     [s, r] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
     const list = await s.call('COMMAND', 'LIST');
     names = [...list.matchAll(/\$\d+\r\n([^\r]+)\r\n/g)].map((m) => m[1]);
@@ -19,7 +17,6 @@ describe.skipIf(!requireRedis())('COMMAND introspection', () => {
   afterAll(async () => {
     s?.close();
     r?.close();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   async function both(...argv: string[]): Promise<[string, string]> {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, SHOAL_BIN, freePort, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, SHOAL_BIN, freePort, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 import { splitFrames } from '../helpers/resp.js';
 
 /** Parameters whose CONFIG GET is compared one by one (several per call would depend on hash order). */
@@ -72,14 +72,7 @@ function pairs(reply: string): Map<string, string> {
 }
 
 describe.skipIf(!requireRedis())('CONFIG GET * against redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   it('lists the same parameters with the same default values (except where the servers were started differently)', async () => {
     const [s, r] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import Redis from 'ioredis';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 import { differential } from '../helpers/differential.js';
 
 describe('connection basics', () => {
@@ -151,14 +151,7 @@ async function rawExchange(port: number, script: string[][], settleMs = 150): Pr
 }
 
 describe.skipIf(!haveRedis)('against redis-server: suppressed replies and MONITOR', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   const replyScripts: Record<string, string[][]> = {
     'CLIENT REPLY OFF then ON': [['CLIENT', 'REPLY', 'OFF'], ['PING'], ['ECHO', 'a'], ['CLIENT', 'REPLY', 'BAD'], ['CLIENT', 'REPLY', 'ON'], ['ECHO', 'b']],

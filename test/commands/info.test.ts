@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 
 /** The text of a RESP2 bulk reply. */
 function body(reply: string): string {
@@ -29,14 +29,7 @@ function field(text: string, name: string): string {
 }
 
 describe.skipIf(!requireRedis())('INFO compared with redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   it('has the same sections, in the same order, with the same field names, for every section argument', async () => {
     const [s, r] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);

@@ -3,7 +3,7 @@
 // flushed ASYNC). Each step runs on both servers and the counters must agree, step by step.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 const enabled = requireRedis();
 const UNORDERED = new Set(['SPOP', 'SUNION', 'SDIFF', 'SINTER']);
@@ -13,18 +13,15 @@ function range(n: number, f: (i: number) => string): string[] {
 }
 
 describe.skipIf(!enabled)('lazyfreed_objects, side by side with redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   const conns: RespConn[] = [];
 
   beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
     conns.push(await RespConn.connect(shoal.port), await RespConn.connect(redis.port));
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     for (const c of conns) c.close();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   async function both(...argv: string[]): Promise<string> {

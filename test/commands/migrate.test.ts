@@ -5,7 +5,7 @@
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
 const H = '127.0.0.1';
@@ -180,21 +180,18 @@ describe('MIGRATE Shoal -> Shoal', () => {
 });
 
 describe.skipIf(!requireRedis())('MIGRATE with redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair({ shoalArgs: ['--requirepass', 'sp'], redisArgs: ['--requirepass', 'rp'] });
   let s: RespConn;
   let r: RespConn;
   beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(['--requirepass', 'sp']), startRedis(['--requirepass', 'rp'])]);
     s = await RespConn.connect(shoal.port);
     r = await RespConn.connect(redis.port);
     await s.call('AUTH', 'sp');
     await r.call('AUTH', 'rp');
   });
-  afterAll(async () => {
+  afterAll(() => {
     s?.close();
     r?.close();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   it('Shoal -> redis-server: NOAUTH without AUTH, then AUTH and AUTH2', async () => {

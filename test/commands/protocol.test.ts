@@ -3,8 +3,8 @@
 // (deep pipelines, binary keys, big values arriving in small pieces).
 
 import * as net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 import { encodeCommand } from '../helpers/resp.js';
 import { differential } from '../helpers/differential.js';
 
@@ -148,14 +148,7 @@ const QUERY_BUFFER_LIMIT: Record<string, (string | Buffer)[]> = {
 const enabled = requireRedis();
 
 describe.skipIf(!enabled)('protocol: malformed input like redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   describe.concurrent('default limits', () => {
     for (const [title, chunks] of Object.entries(MALFORMED)) {
@@ -168,15 +161,7 @@ describe.skipIf(!enabled)('protocol: malformed input like redis-server', () => {
 });
 
 describe.skipIf(!enabled)('protocol: unauthenticated limits like redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  const args = ['--requirepass', 'pw'];
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(args), startRedis(args)]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair({ args: ['--requirepass', 'pw'] });
 
   describe.concurrent('requirepass', () => {
     for (const [title, chunks] of Object.entries(UNAUTHENTICATED)) {
@@ -205,15 +190,7 @@ describe.skipIf(!enabled)('protocol: unauthenticated limits like redis-server', 
 });
 
 describe.skipIf(!enabled)('protocol: client-query-buffer-limit like redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  const args = ['--client-query-buffer-limit', '1mb'];
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(args), startRedis(args)]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair({ args: ['--client-query-buffer-limit', '1mb'] });
 
   describe.concurrent('1mb', () => {
     for (const [title, chunks] of Object.entries(QUERY_BUFFER_LIMIT)) {
@@ -229,14 +206,7 @@ describe.skipIf(!enabled)('protocol: client-query-buffer-limit like redis-server
 });
 
 describe.skipIf(!enabled)('protocol: well-formed extremes', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   it('answers 10,000 commands sent in one write, in order, like Redis', async () => {
     const parts: Buffer[] = [];

@@ -1,19 +1,12 @@
 // QUIT: the server answers +OK, then closes the connection once the reply is out; nothing sent after
 // it runs. Checked against redis-server: every frame a connection gets before the close.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 describe.skipIf(!requireRedis())('QUIT', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(['--requirepass', 'pw']), startRedis(['--requirepass', 'pw'])]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair({ args: ['--requirepass', 'pw'] });
 
   /** Send the commands in one write, then collect every frame until the server closes the connection. */
   async function untilClosed(port: number, cmds: string[][]): Promise<string[]> {

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 
 // Scripts stay on a database of one key (or none): the whole reply, cursor included, is then
 // deterministic in Redis as well.
@@ -62,14 +62,7 @@ async function fullScan(c: RespConn, opts: string[] = [], between?: (step: numbe
 }
 
 describe.skipIf(!requireRedis())('scan results match redis-server as sets', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   async function both(opts: string[]): Promise<[string[], string[]]> {
     const out: string[][] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
 const big = 'x'.repeat(300);
@@ -336,14 +336,7 @@ describe('SHUTDOWN', () => {
 });
 
 describe.skipIf(!requireRedis())('DEBUG enable-debug-command local', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(['--enable-debug-command', 'local']), startRedis(['--enable-debug-command', 'local'])]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair({ args: ['--enable-debug-command', 'local'] });
 
   it('allows DEBUG from a loopback connection, like redis-server', async () => {
     const [a, b] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);

@@ -5,24 +5,21 @@
 
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { requireRedis, serverPair } from '../helpers/server.js';
 
 const enabled = requireRedis();
 
 describe.skipIf(!enabled)('streams under random edits, beside redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   let s: Redis;
   let r: Redis;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
+  beforeAll(() => {
     s = new Redis({ port: shoal.port });
     r = new Redis({ port: redis.port });
   });
-  afterAll(async () => {
+  afterAll(() => {
     s?.disconnect();
     r?.disconnect();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   for (const seed of [1, 7, 42, 1234]) {

@@ -2,22 +2,17 @@
 // XADD, replies that carry the clock (compared with a tolerance), auto-generated IDs, keyspace
 // events and the dirty counter per command, and the HELP replies' shape.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 const enabled = requireRedis();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!enabled)('streams live, beside redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   const open: RespConn[] = [];
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const c of open) c.close();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   async function conn(port: number): Promise<RespConn> {

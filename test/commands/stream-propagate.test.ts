@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
 
 const enabled = requireRedis();
 const AOF = ['--appendonly', 'yes', '--appendfsync', 'always'];
@@ -39,20 +39,18 @@ function readIncr(dir: string): string[][] {
 }
 
 describe.skipIf(!enabled)('stream propagation, against redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair({ args: AOF });
   const replayServers: RunningServer[] = [];
   const replayDirs: string[] = [];
   let s: RespConn;
   let r: RespConn;
   beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(AOF), startRedis(AOF)]);
     [s, r] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
   });
   afterAll(async () => {
     s?.close();
     r?.close();
-    await Promise.all([shoal?.stop(), redis?.stop(), ...replayServers.map((x) => x.stop())]);
+    await Promise.all(replayServers.map((x) => x.stop()));
     for (const d of replayDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 

@@ -2,9 +2,9 @@
 // names the Tcl test it came from.
 
 import * as net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 differential('Tcl suite regressions', {
   // unit/type/zset: "ZUNIONSTORE with a regular set and weights"
@@ -98,14 +98,7 @@ function desync(port: number, first: string): Promise<{ data: string; writeFaile
 }
 
 describe.skipIf(!requireRedis())('Tcl suite regressions: suppressed replies against redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   for (const resp of [2, 3] as const) {
     it(`CLIENT REPLY SKIP/OFF drop aggregate replies whole (RESP${resp})`, async () => {

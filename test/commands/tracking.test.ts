@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,14 +58,7 @@ async function run(port: number, scenario: Scenario): Promise<string[]> {
 const enabled = requireRedis();
 
 describe.skipIf(!enabled)('CLIENT TRACKING against redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   async function same(scenario: Scenario): Promise<string[]> {
     const got = await run(shoal.port, scenario);

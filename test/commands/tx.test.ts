@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 differential('transactions', {
   'multi exec': [['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['GET', 'a'], ['EXEC'], ['GET', 'a']],
@@ -49,14 +49,7 @@ differential('transactions', {
 
 describe('transactions over several connections', () => {
   const enabled = requireRedis();
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
   const both = (fn: (port: number) => Promise<unknown>) =>
     Promise.all([fn(shoal.port), enabled ? fn(redis.port) : Promise.resolve(undefined)]);
 

@@ -11,8 +11,8 @@
 // Bounded: FUZZ_CMD_SECONDS (default 15) in CI; `npm run fuzz` runs it for FUZZ_SECONDS. FUZZ_SEED replays.
 
 import * as fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 import { checkFrame, parseValue, rng, type RespValue } from './fuzz-util.js';
 
 const SECONDS = Number(process.env.FUZZ_CMD_SECONDS ?? process.env.FUZZ_SECONDS ?? 15);
@@ -173,14 +173,7 @@ interface Mismatch {
 }
 
 describe.runIf(HAVE_REDIS)('command argument fuzzing', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(['--bind', '127.0.0.1']), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair({ shoalArgs: ['--bind', '127.0.0.1'] });
 
   it(`survives ${SECONDS}s of random arguments for every command, with Redis's errors`, async () => {
     const why = `FUZZ_SEED=${SEED}`;

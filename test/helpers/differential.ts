@@ -8,8 +8,8 @@
 // Each script starts from FLUSHALL on a fresh connection; scripts run in RESP2 and, with
 // { resp3: true } (the default), once more after HELLO 3.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, serverPair } from './server.js';
 
 export type Script = (string | Buffer)[][];
 
@@ -41,14 +41,7 @@ function transcript(script: Script, replies: string[]): string[] {
 export function differential(name: string, scripts: Record<string, Script>, opts: DifferentialOptions = {}): void {
   const enabled = requireRedis();
   describe.skipIf(!enabled)(`differential: ${name}`, () => {
-    let shoal: RunningServer;
-    let redis: RunningServer;
-    beforeAll(async () => {
-      [shoal, redis] = await Promise.all([startShoal(opts.serverArgs), startRedis(opts.serverArgs)]);
-    });
-    afterAll(async () => {
-      await Promise.all([shoal?.stop(), redis?.stop()]);
-    });
+    const { shoal, redis } = serverPair({ args: opts.serverArgs });
     const protocols: (2 | 3)[] = opts.resp3 === false ? [2] : [2, 3];
     for (const [title, script] of Object.entries(scripts)) {
       for (const resp of protocols) {

@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { afterAll, beforeAll } from 'vitest';
 import { encodeCommand, splitFrames } from './resp.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -118,6 +119,67 @@ export async function startRedis(args: string[] = []): Promise<RunningServer> {
     const dir = tmpDir('redis-test-');
     return launch('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--bind', '127.0.0.1', ...args], port, dir);
   });
+}
+
+export interface ServerPairOptions {
+  /** Extra args for both servers. */
+  args?: string[];
+  /** Extra args for Shoal only, after `args`. */
+  shoalArgs?: string[];
+  /** Extra args for redis-server only, after `args`. */
+  redisArgs?: string[];
+}
+
+export interface ServerPair {
+  shoal: RunningServer;
+  redis: RunningServer;
+}
+
+/**
+ * Shoal and redis-server side by side for the enclosing describe block: registers a beforeAll that
+ * starts both and an afterAll that stops them (hooks the caller registers afterwards run after the
+ * start and before the stop). `shoal` and `redis` stand for the servers once beforeAll has run, so
+ * they can be destructured at once: `const { shoal, redis } = serverPair();`.
+ *
+ * It does not check for redis-server: gate the block as before, e.g. `describe.skipIf(!requireRedis())`.
+ */
+export function serverPair(opts: ServerPairOptions = {}): ServerPair {
+  const args = opts.args ?? [];
+  let shoal: RunningServer | undefined;
+  let redis: RunningServer | undefined;
+  beforeAll(async () => {
+    const started = await Promise.allSettled([
+      startShoal([...args, ...(opts.shoalArgs ?? [])]).then((s) => (shoal = s)),
+      startRedis([...args, ...(opts.redisArgs ?? [])]).then((s) => (redis = s)),
+    ]);
+    for (const r of started) if (r.status === 'rejected') throw r.reason;
+  });
+  afterAll(async () => {
+    await Promise.all([shoal?.stop(), redis?.stop()]);
+  });
+  return { shoal: standIn('Shoal', () => shoal), redis: standIn('redis-server', () => redis) };
+}
+
+/** A RunningServer that forwards to the one `get` returns, once there is one. */
+function standIn(name: string, get: () => RunningServer | undefined): RunningServer {
+  const server = (): RunningServer => {
+    const s = get();
+    if (!s) throw new Error(`${name} is not running: serverPair() starts it in beforeAll`);
+    return s;
+  };
+  return {
+    get port() {
+      return server().port;
+    },
+    get proc() {
+      return server().proc;
+    },
+    get dir() {
+      return server().dir;
+    },
+    output: () => server().output(),
+    stop: () => server().stop(),
+  };
 }
 
 /** A raw RESP connection: send commands, get back each reply frame as exact latin1 text. */

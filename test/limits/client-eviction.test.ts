@@ -2,8 +2,8 @@
 // survive and INFO evicted_clients. A client holding a big half-sent argument, or a lot of unread
 // output, is evicted; CLIENT NO-EVICT exempts a client from being chosen but its memory still counts.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 const HAVE_REDIS = requireRedis();
 
@@ -84,14 +84,7 @@ async function scenarios(port: number): Promise<Record<string, unknown>> {
 }
 
 describe.runIf(HAVE_REDIS)('maxmemory-clients', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   it('evicts the same clients as redis-server, and counts them in INFO evicted_clients', async () => {
     const [ours, theirs] = [await scenarios(shoal.port), await scenarios(redis.port)];

@@ -4,9 +4,9 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 
 const MB = 1024 * 1024;
 const BIG = 'x'.repeat(MB);
@@ -36,14 +36,7 @@ differential('maxmemory OOM', {
 
 describe('maxmemory refusals over two connections', () => {
   const enabled = requireRedis();
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   it.skipIf(!enabled)('EXEC of a queued write aborts with EXECABORT once memory is over the limit', async () => {
     const out: string[][] = [];

@@ -3,8 +3,8 @@
 // limit (the default for normal clients) it gets every byte.
 
 import * as net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 const VALUE = 'v'.repeat(256 * 1024);
 const GETS = 40;
@@ -42,18 +42,13 @@ function floodWithoutReading(port: number): Promise<{ bytes: number; closed: boo
 
 describe('client-output-buffer-limit (normal class)', () => {
   const enabled = requireRedis();
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
     for (const srv of [shoal, redis]) {
       const c = await RespConn.connect(srv.port);
       await c.call('SET', 'big', VALUE);
       c.close();
     }
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   it.skipIf(!enabled)('a client that does not read is disconnected past the hard limit, like redis-server', async () => {
@@ -99,10 +94,8 @@ function sendAndCollect(port: number, payload: string, waitMs = 1500): Promise<{
 const cmd = (...argv: string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 
 describe.skipIf(!requireRedis())('output limits checked before replies are sent, like redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
     for (const srv of [shoal, redis]) {
       const c = await RespConn.connect(srv.port);
       await c.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0');
@@ -110,9 +103,6 @@ describe.skipIf(!requireRedis())('output limits checked before replies are sent,
       for (let i = 0; i < 150; i++) await c.call('LPUSH', 'mylist', 'y'.repeat(1000));
       c.close();
     }
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   it('a single reply over the hard limit is never sent: the client is closed', async () => {

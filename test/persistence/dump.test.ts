@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal, type RunningServer } from '../helpers/server.js';
 import { dumpPayload } from '../../src/persistence/rdb/values.js';
 
 const hello = dumpPayload({ type: 'string', value: 'hello' });
@@ -93,19 +93,15 @@ differential('dump and restore', {
 
 describe('DUMP/RESTORE between Shoal and redis-server', () => {
   const enabled = requireRedis();
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   let s: RespConn;
   let r: RespConn;
   beforeAll(async () => {
-    if (!enabled) return;
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
     [s, r] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
   });
-  afterAll(async () => {
+  afterAll(() => {
     s?.close();
     r?.close();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   /** The bulk payload inside a DUMP reply. */

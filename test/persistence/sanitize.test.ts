@@ -5,9 +5,9 @@
 // compact payloads from redis-server still restore under "yes". Payloads come from Redis's own
 // corrupt-dump tests.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { differential, type Script } from '../helpers/differential.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair } from '../helpers/server.js';
 
 const PAYLOADS: [string, string, string][] = [
   ['hash with valid zip list header, invalid entry len', 'no', '\x0D\x1B\x1B\x00\x00\x00\x16\x00\x00\x00\x04\x00\x00\x02\x61\x00\x04\x02\x62\x00\x04\x14\x63\x00\x04\x02\x64\x00\xFF\x09\x00\xD9\x10\x54\x92\x15\xF5\x5F\x52'],
@@ -39,14 +39,7 @@ for (const [title, sanitize, payload] of PAYLOADS) {
 differential('corrupt RESTORE payloads', scripts, { resp3: false, serverArgs: ['--enable-debug-command', 'yes'] });
 
 describe.skipIf(!requireRedis())('valid compact payloads pass the deep checks', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair();
 
   it('listpack hash/zset/list, intset, and a stream with a group, dumped by redis-server, restore under "yes"', async () => {
     const r = await RespConn.connect(redis.port);

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startRedis, startShoal } from '../helpers/server.js';
 import { loadRdb } from '../../src/persistence/rdb/file.js';
 import type { PlainValue } from '../../src/persistence/rdb/values.js';
 
@@ -45,18 +45,15 @@ async function describeKey(c: RespConn, key: string, withEncoding = true): Promi
 }
 
 describe.skipIf(!enabled)('collections with redis-server', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
+  const { shoal, redis } = serverPair();
   let s: RespConn;
   let r: RespConn;
   beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(), startRedis()]);
     [s, r] = await Promise.all([RespConn.connect(shoal.port), RespConn.connect(redis.port)]);
   });
-  afterAll(async () => {
+  afterAll(() => {
     s?.close();
     r?.close();
-    await Promise.all([shoal?.stop(), redis?.stop()]);
   });
 
   function payload(reply: string): Buffer {

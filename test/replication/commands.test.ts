@@ -2,10 +2,10 @@
 // (the PSYNC answer, the RDB, the stream of writes), byte for byte against Redis.
 
 import * as net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { encodeCommand } from '../helpers/resp.js';
-import { RespConn, requireRedis, startRedis, startShoal, type RunningServer } from '../helpers/server.js';
+import { RespConn, requireRedis, serverPair, startShoal } from '../helpers/server.js';
 
 differential('replication commands', {
   'REPLCONF options and errors': [
@@ -141,17 +141,7 @@ class RawReplica {
 const HAVE = requireRedis();
 
 describe.runIf(HAVE)('the replication stream on the wire', () => {
-  let shoal: RunningServer;
-  let redis: RunningServer;
-  const args = ['--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'];
-
-  beforeAll(async () => {
-    [shoal, redis] = await Promise.all([startShoal(args), startRedis(args)]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([shoal?.stop(), redis?.stop()]);
-  });
+  const { shoal, redis } = serverPair({ args: ['--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'] });
 
   async function session(port: number): Promise<{ head: string; rdb: Buffer; stream: string; info: string }> {
     const writer = await RespConn.connect(port);
