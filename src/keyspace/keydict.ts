@@ -92,7 +92,11 @@ export class KeyDict<V> {
   }
 
   set(k: string, v: V): this {
-    const h = keyHash(k);
+    return this.setHashed(keyHash(k), k, v);
+  }
+
+  /** set() with the key's keyHash() already taken (while the key was still in the CPU's cache). */
+  setHashed(h: number, k: string, v: V): this {
     const s = this.slots;
     const mask = this.mask;
     let free = -1;

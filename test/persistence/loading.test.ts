@@ -145,6 +145,57 @@ describe('loading at start', () => {
     expect(fields.length).toBeGreaterThan(0);
   });
 
+  // The loader holds parsed keys back in a ring of 2^19 before they enter the keyspace (see
+  // src/persistence/load.ts): a file longer than that must come through whole, TTLs and all, and a
+  // duplicate far into it must still stop the server.
+  const RING_KEYS = 700_000;
+  function ringRdb(duplicateAt: number | null): Buffer {
+    const enc = new RdbFileEncoder(true);
+    enc.header([['redis-ver', '7.0.15']]);
+    enc.selectDb(0, RING_KEYS, RING_KEYS / 1000);
+    const chunks: Buffer[] = [];
+    const far = Date.now() + 3_600_000;
+    for (let i = 0; i < RING_KEYS; i++) {
+      const n = duplicateAt !== null && i === duplicateAt ? 7 : i;
+      enc.stringEntry(`k${n}`, `v${n}`, i % 1000 === 0 ? far + i : -1);
+      if (enc.pending > 65536) chunks.push(enc.take());
+    }
+    enc.eof();
+    chunks.push(enc.take());
+    const body = Buffer.concat(chunks);
+    return Buffer.concat([body, new Crc64().update(body).bytes()]);
+  }
+
+  it('loads a file longer than the staging ring whole, TTLs included', async () => {
+    const s = await spawnServer(process.execPath, [SHOAL_BIN, '--dir', dirWith(ringRdb(null))]);
+    try {
+      const c = await connectEarly(s);
+      let pong = '';
+      for (let i = 0; i < 3000 && pong !== '+PONG\r\n'; i++) {
+        pong = await c.call('PING');
+        if (pong !== '+PONG\r\n') await sleep(5);
+      }
+      expect(await c.call('DBSIZE')).toBe(`:${RING_KEYS}\r\n`);
+      for (const i of [0, 1, 262_143, 262_144, 524_287, 524_288, 600_000, RING_KEYS - 1]) {
+        expect(await c.call('GET', `k${i}`)).toBe(`$${String(i).length + 1}\r\nv${i}\r\n`);
+        const ttl = await c.call('TTL', `k${i}`);
+        if (i % 1000 === 0) expect(Number(ttl.slice(1))).toBeGreaterThan(3500);
+        else expect(ttl).toBe(':-1\r\n');
+      }
+      expect(await c.call('INFO', 'keyspace')).toContain(`db0:keys=${RING_KEYS},expires=${RING_KEYS / 1000},`);
+      c.close();
+    } finally {
+      s.proc.kill('SIGKILL');
+      await s.exit;
+    }
+  });
+
+  it('exits 1 on a key repeated beyond the staging ring', async () => {
+    const s = await spawnServer(process.execPath, [SHOAL_BIN, '--dir', dirWith(ringRdb(650_001))]);
+    expect(await s.exit).toBe(1);
+    expect(s.out()).toContain("RDB has duplicated key 'k7' in DB 0");
+  });
+
   it('exits 1 naming the offset when the file turns out corrupt after the listener opened', async () => {
     const broken = Buffer.from(rdb);
     // A string length byte far into the file becomes an unknown length encoding.
