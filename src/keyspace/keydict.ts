@@ -106,10 +106,6 @@ export class KeyDict<V> {
       const sk = s[j + 1];
       if (sk === EMPTY) break;
       if (s[j] === h && sk === k) {
-        // The caller's copy of the key replaces ours: it was allocated beside the value, so a walk
-        // over the table later finds both in one cache line instead of two (it cost a snapshot's
-        // walk a third more on a keyspace filled by random overwrites).
-        s[j + 1] = k;
         s[j + 2] = v;
         return this;
       }
