@@ -68,26 +68,24 @@ export class KeyDict<V> {
   }
 
   get(k: string): V | undefined {
-    const h = keyHash(k);
-    const s = this.slots;
-    const mask = this.mask;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const j = i * 3;
-      const sk = s[j + 1];
-      if (sk === EMPTY) return undefined;
-      if (s[j] === h && sk === k) return s[j + 2] as V;
-    }
+    const j = this.find(k);
+    return j < 0 ? undefined : (this.slots[j + 2] as V);
   }
 
   has(k: string): boolean {
+    return this.find(k) >= 0;
+  }
+
+  /** The array index of `k`'s slot, or -1. */
+  private find(k: string): number {
     const h = keyHash(k);
     const s = this.slots;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const j = i * 3;
       const sk = s[j + 1];
-      if (sk === EMPTY) return false;
-      if (s[j] === h && sk === k) return true;
+      if (sk === EMPTY) return -1;
+      if (s[j] === h && sk === k) return j;
     }
   }
 
@@ -132,21 +130,14 @@ export class KeyDict<V> {
   }
 
   delete(k: string): boolean {
-    const h = keyHash(k);
+    const j = this.find(k);
+    if (j < 0) return false;
     const s = this.slots;
-    const mask = this.mask;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const j = i * 3;
-      const sk = s[j + 1];
-      if (sk === EMPTY) return false;
-      if (s[j] === h && sk === k) {
-        s[j] = -1;
-        s[j + 1] = TOMB;
-        s[j + 2] = EMPTY;
-        this.count--;
-        return true;
-      }
-    }
+    s[j] = -1;
+    s[j + 1] = TOMB;
+    s[j + 2] = EMPTY;
+    this.count--;
+    return true;
   }
 
   clear(): void {
