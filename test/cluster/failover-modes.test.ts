@@ -48,9 +48,12 @@ describe.skipIf(!requireRedis())('failover modes and the minority rule', () => {
     expect(await call1(p.port, 'CLUSTER', 'FAILOVER', 'FORCE')).toBe('+OK\r\n');
     await until('p is primary again', async () => ((await role(p.port)) === 'master' ? true : undefined), 8000);
     await until('r follows p', async () => ((await role(r.port)) === 'slave' ? true : undefined), 8000);
-    const check = redisCli(['check', `127.0.0.1:${nodes[1].port}`]);
-    expect(check.out).toContain('[OK] All nodes agree about slots configuration.');
-    expect(check.out).toContain('[OK] All 16384 slots covered.');
+    // The other nodes learn the new roles by gossip, a moment after p and r agree on them.
+    const check = await until('every node agrees on the roles', () => {
+      const out = redisCli(['check', `127.0.0.1:${nodes[1].port}`]).out;
+      return out.includes('[OK] All nodes agree about slots configuration.') ? out : undefined;
+    }, 8000, 200);
+    expect(check).toContain('[OK] All 16384 slots covered.');
   });
 
   it('a primary that loses the majority refuses commands after the node timeout and serves again when it heals', async () => {
