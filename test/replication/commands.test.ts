@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { differential } from '../helpers/differential.js';
 import { encodeCommand } from '../helpers/resp.js';
 import { RespConn, requireRedis, serverPair, startShoal } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 differential('replication commands', {
   'REPLCONF options and errors': [
@@ -317,6 +318,8 @@ describe('a paused replica', () => {
     const field = (text: string, name: string): string => new RegExp(`${name}:(\\d+)`).exec(text)![1];
     try {
       const [pc, rc] = await Promise.all([RespConn.connect(p.port), RespConn.connect(r.port)]);
+      // Before the link is up both offsets read 0, which would pass for "synced" below.
+      await until('the link', async () => (await rc.call('INFO', 'replication')).includes('master_link_status:up\r\n'));
       await pc.call('SET', 'foo', 'bar');
       const synced = async (name: string): Promise<boolean> => field(await rc.call('INFO', 'replication'), name) === field(await pc.call('INFO', 'replication'), 'master_repl_offset');
       for (let i = 0; i < 200 && !(await synced('slave_repl_offset')); i++) await new Promise((res) => setTimeout(res, 25));
