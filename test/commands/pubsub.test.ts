@@ -39,7 +39,7 @@ differential('pubsub replies', {
 
 describe('pubsub across connections', () => {
   const enabled = requireRedis();
-  const { shoal, redis } = serverPair();
+  const { shoal, redis } = serverPair({ redis: enabled });
   const both = (fn: (port: number) => Promise<unknown>) =>
     Promise.all([fn(shoal.port), enabled ? fn(redis.port) : Promise.resolve(undefined)]);
 

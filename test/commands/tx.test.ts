@@ -49,7 +49,7 @@ differential('transactions', {
 
 describe('transactions over several connections', () => {
   const enabled = requireRedis();
-  const { shoal, redis } = serverPair();
+  const { shoal, redis } = serverPair({ redis: enabled });
   const both = (fn: (port: number) => Promise<unknown>) =>
     Promise.all([fn(shoal.port), enabled ? fn(redis.port) : Promise.resolve(undefined)]);
 

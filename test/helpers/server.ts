@@ -128,6 +128,11 @@ export interface ServerPairOptions {
   shoalArgs?: string[];
   /** Extra args for redis-server only, after `args`. */
   redisArgs?: string[];
+  /**
+   * Start redis-server too (default true). Blocks that also run against Shoal alone pass
+   * `requireRedis()` here, so a machine without redis-server skips only the comparison.
+   */
+  redis?: boolean;
 }
 
 export interface ServerPair {
@@ -141,7 +146,8 @@ export interface ServerPair {
  * start and before the stop). `shoal` and `redis` stand for the servers once beforeAll has run, so
  * they can be destructured at once: `const { shoal, redis } = serverPair();`.
  *
- * It does not check for redis-server: gate the block as before, e.g. `describe.skipIf(!requireRedis())`.
+ * It does not check for redis-server: gate the block as before, e.g. `describe.skipIf(!requireRedis())`,
+ * or pass `redis: requireRedis()` when the block also has tests for Shoal alone.
  */
 export function serverPair(opts: ServerPairOptions = {}): ServerPair {
   const args = opts.args ?? [];
@@ -150,7 +156,7 @@ export function serverPair(opts: ServerPairOptions = {}): ServerPair {
   beforeAll(async () => {
     const started = await Promise.allSettled([
       startShoal([...args, ...(opts.shoalArgs ?? [])]).then((s) => (shoal = s)),
-      startRedis([...args, ...(opts.redisArgs ?? [])]).then((s) => (redis = s)),
+      opts.redis === false ? undefined : startRedis([...args, ...(opts.redisArgs ?? [])]).then((s) => (redis = s)),
     ]);
     for (const r of started) if (r.status === 'rejected') throw r.reason;
   });
