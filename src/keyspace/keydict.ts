@@ -1,5 +1,5 @@
 // The table behind a database's keys and expiry times: open addressing with linear probing, each
-// slot three consecutive elements of one array, [hash, key, value]. A lookup misses the cache on
+// slot three consecutive elements, [hash, key, value], of one of the table's chunks. A lookup misses the cache on
 // its slot and on the stored key's characters; V8's Map also goes through a bucket array to an
 // entry table, one more miss per lookup, and at a million keys those misses are most of a SET's
 // cost (perf put Map.prototype.set at 28% of a primary's samples, 47% of a replica's).
@@ -19,10 +19,19 @@ const EMPTY = undefined;
 const TOMB = Symbol('deleted') as unknown as string;
 const MIN_SLOTS = 8;
 /**
- * V8 arrays stop short of 2^27 elements, so 2^25 slots is the largest table: 16.7M keys at half
- * full (a Map stops at 2^24 entries), up to 5/8 full past that, then inserts fail.
+ * Slots per chunk, as a power of two. One array for the whole table is a single object to V8's
+ * scavenger, which gives each object's remembered set (here every value stored since the last
+ * scavenge, scattered over the table) to one thread; with chunks it shares that work out. On a
+ * write load over a million keys scavenges took half the time. 8192 slots (192 KB) keeps each
+ * chunk above V8's large-object size, so it is allocated where it stays: smaller chunks start in
+ * the young generation and are copied twice, which made loading a dump 10% slower.
  */
-const MAX_SLOTS = 1 << 25;
+const CHUNK_BITS = 13;
+/**
+ * The largest table: 134M keys at half full, up to 5/8 full past that, then inserts fail. The heap
+ * runs out first; the limit only keeps slot numbers within keyHash's 30 bits.
+ */
+const MAX_SLOTS = 1 << 28;
 /** reserve() believes a file's key count up to this; past it the table grows as keys arrive. */
 const MAX_RESERVE = 1 << 21;
 
@@ -56,9 +65,23 @@ function slotsFor(n: number): number {
   return cap;
 }
 
+/**
+ * Empty chunks for a table of `cap` slots (a power of two). Holes read as undefined (EMPTY); filling
+ * them would not make the arrays packed, only cost a third of the allocation's time again.
+ */
+function newChunks(cap: number): unknown[][] {
+  const per = Math.min(cap, 1 << CHUNK_BITS);
+  const chunks = new Array<unknown[]>(cap / per);
+  for (let c = 0; c < chunks.length; c++) chunks[c] = new Array<unknown>(per * 3);
+  return chunks;
+}
+
 export class KeyDict<V> {
-  private slots: unknown[] = new Array(MIN_SLOTS * 3).fill(EMPTY);
+  /** Slot i is elements (i & low) * 3 .. + 2 of chunks[i >> CHUNK_BITS]: [hash, key, value]. */
+  private chunks: unknown[][] = newChunks(MIN_SLOTS);
   private mask = MIN_SLOTS - 1;
+  /** Mask of a slot's place within its chunk. */
+  private low = MIN_SLOTS - 1;
   private count = 0;
   /** Live entries plus tombstones: what makes probe runs long. */
   private used = 0;
@@ -68,24 +91,26 @@ export class KeyDict<V> {
   }
 
   get(k: string): V | undefined {
-    const j = this.find(k);
-    return j < 0 ? undefined : (this.slots[j + 2] as V);
+    const i = this.find(k);
+    return i < 0 ? undefined : (this.chunks[i >> CHUNK_BITS][(i & this.low) * 3 + 2] as V);
   }
 
   has(k: string): boolean {
     return this.find(k) >= 0;
   }
 
-  /** The array index of `k`'s slot, or -1. */
+  /** The slot of `k`, or -1. */
   private find(k: string): number {
     const h = keyHash(k);
-    const s = this.slots;
+    const cs = this.chunks;
     const mask = this.mask;
+    const low = this.low;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const j = i * 3;
-      const sk = s[j + 1];
+      const c = cs[i >> CHUNK_BITS];
+      const j = (i & low) * 3;
+      const sk = c[j + 1];
       if (sk === EMPTY) return -1;
-      if (s[j] === h && sk === k) return j;
+      if (c[j] === h && sk === k) return i;
     }
   }
 
@@ -95,27 +120,30 @@ export class KeyDict<V> {
 
   /** set() with the key's keyHash() already taken (while the key was still in the CPU's cache). */
   setHashed(h: number, k: string, v: V): this {
-    const s = this.slots;
+    const cs = this.chunks;
     const mask = this.mask;
+    const low = this.low;
     let free = -1;
     let i = h & mask;
     for (; ; i = (i + 1) & mask) {
-      const j = i * 3;
-      const sk = s[j + 1];
+      const c = cs[i >> CHUNK_BITS];
+      const j = (i & low) * 3;
+      const sk = c[j + 1];
       if (sk === EMPTY) break;
-      if (s[j] === h && sk === k) {
-        s[j + 2] = v;
+      if (c[j] === h && sk === k) {
+        c[j + 2] = v;
         return this;
       }
-      if (sk === TOMB && free < 0) free = j;
+      if (sk === TOMB && free < 0) free = i;
     }
     if (this.count * 8 >= (mask + 1) * 5) throw new RangeError('Keyspace table maximum size exceeded');
-    let j = i * 3;
-    if (free >= 0) j = free;
+    if (free >= 0) i = free;
     else this.used++;
-    s[j] = h;
-    s[j + 1] = k;
-    s[j + 2] = v;
+    const c = cs[i >> CHUNK_BITS];
+    const j = (i & low) * 3;
+    c[j] = h;
+    c[j + 1] = k;
+    c[j + 2] = v;
     this.count++;
     if (this.used * 2 > mask + 1) this.grow();
     return this;
@@ -130,19 +158,21 @@ export class KeyDict<V> {
   }
 
   delete(k: string): boolean {
-    const j = this.find(k);
-    if (j < 0) return false;
-    const s = this.slots;
-    s[j] = -1;
-    s[j + 1] = TOMB;
-    s[j + 2] = EMPTY;
+    const i = this.find(k);
+    if (i < 0) return false;
+    const c = this.chunks[i >> CHUNK_BITS];
+    const j = (i & this.low) * 3;
+    c[j] = -1;
+    c[j + 1] = TOMB;
+    c[j + 2] = EMPTY;
     this.count--;
     return true;
   }
 
   clear(): void {
-    this.slots = new Array(MIN_SLOTS * 3).fill(EMPTY);
+    this.chunks = newChunks(MIN_SLOTS);
     this.mask = MIN_SLOTS - 1;
+    this.low = MIN_SLOTS - 1;
     this.count = 0;
     this.used = 0;
   }
@@ -162,22 +192,27 @@ export class KeyDict<V> {
   }
 
   private rebuild(cap: number): void {
-    const old = this.slots;
+    const old = this.chunks;
+    const cs = newChunks(cap);
     const mask = cap - 1;
-    const s = new Array(cap * 3).fill(EMPTY);
-    for (let o = 0; o < old.length; o += 3) {
-      const k = old[o + 1];
-      if (k === EMPTY || k === TOMB) continue;
-      const h = old[o] as number;
-      let i = h & mask;
-      while (s[i * 3 + 1] !== EMPTY) i = (i + 1) & mask;
-      const j = i * 3;
-      s[j] = h;
-      s[j + 1] = k;
-      s[j + 2] = old[o + 2];
+    const low = cs[0].length / 3 - 1;
+    for (const oc of old) {
+      for (let o = 0; o < oc.length; o += 3) {
+        const k = oc[o + 1];
+        if (k === EMPTY || k === TOMB) continue;
+        const h = oc[o] as number;
+        let i = h & mask;
+        while (cs[i >> CHUNK_BITS][(i & low) * 3 + 1] !== EMPTY) i = (i + 1) & mask;
+        const c = cs[i >> CHUNK_BITS];
+        const j = (i & low) * 3;
+        c[j] = h;
+        c[j + 1] = k;
+        c[j + 2] = oc[o + 2];
+      }
     }
-    this.slots = s;
+    this.chunks = cs;
     this.mask = mask;
+    this.low = low;
     this.used = this.count;
   }
 
@@ -188,14 +223,16 @@ export class KeyDict<V> {
    * slots not yet visited nor revisits those done (a shrink may revisit some).
    */
   scan(cursor: number, out: string[]): number {
-    const s = this.slots;
+    const cs = this.chunks;
     const mask = this.mask;
+    const low = this.low;
     const home = cursor & mask;
     for (let i = home; ; i = (i + 1) & mask) {
-      const j = i * 3;
-      const sk = s[j + 1];
+      const c = cs[i >> CHUNK_BITS];
+      const j = (i & low) * 3;
+      const sk = c[j + 1];
       if (sk === EMPTY) break;
-      if (sk !== TOMB && ((s[j] as number) & mask) === home) out.push(sk as string);
+      if (sk !== TOMB && ((c[j] as number) & mask) === home) out.push(sk as string);
     }
     return rev32((rev32((cursor | ~mask) >>> 0) + 1) >>> 0);
   }
@@ -219,36 +256,39 @@ export class KeyDict<V> {
 
   /** The key in slot `i`, or undefined for a free or deleted slot. */
   keyAt(i: number): string | undefined {
-    const k = this.slots[i * 3 + 1];
+    const k = this.chunks[i >> CHUNK_BITS][(i & this.low) * 3 + 1];
     return k === TOMB ? undefined : (k as string | undefined);
   }
 
   /** The value in slot `i` (a slot keyAt found a key in). */
   valueAt(i: number): V {
-    return this.slots[i * 3 + 2] as V;
+    return this.chunks[i >> CHUNK_BITS][(i & this.low) * 3 + 2] as V;
   }
 
   *entries(): MapIterator<[string, V]> {
-    const s = this.slots;
-    for (let j = 0; j < s.length; j += 3) {
-      const k = s[j + 1];
-      if (k !== EMPTY && k !== TOMB) yield [k as string, s[j + 2] as V];
+    for (const c of this.chunks) {
+      for (let j = 0; j < c.length; j += 3) {
+        const k = c[j + 1];
+        if (k !== EMPTY && k !== TOMB) yield [k as string, c[j + 2] as V];
+      }
     }
   }
 
   *keys(): MapIterator<string> {
-    const s = this.slots;
-    for (let j = 0; j < s.length; j += 3) {
-      const k = s[j + 1];
-      if (k !== EMPTY && k !== TOMB) yield k as string;
+    for (const c of this.chunks) {
+      for (let j = 0; j < c.length; j += 3) {
+        const k = c[j + 1];
+        if (k !== EMPTY && k !== TOMB) yield k as string;
+      }
     }
   }
 
   *values(): MapIterator<V> {
-    const s = this.slots;
-    for (let j = 0; j < s.length; j += 3) {
-      const k = s[j + 1];
-      if (k !== EMPTY && k !== TOMB) yield s[j + 2] as V;
+    for (const c of this.chunks) {
+      for (let j = 0; j < c.length; j += 3) {
+        const k = c[j + 1];
+        if (k !== EMPTY && k !== TOMB) yield c[j + 2] as V;
+      }
     }
   }
 

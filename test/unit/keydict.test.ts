@@ -25,11 +25,13 @@ describe('KeyDict', () => {
     const d = new KeyDict<number>();
     const m = new Map<string, number>();
     let wrong = 0;
+    let maxSlots = 0;
     for (let step = 0; step < 200_000; step++) {
       // Phases of mostly inserting then mostly deleting, so the table grows, fills with
       // tombstones and is rebuilt both ways.
       const insertBias = Math.floor(step / 20_000) % 2 === 0 ? 0.7 : 0.3;
-      const k = `k${Math.floor(rand() * 5000)}`;
+      // Up to 40k keys: tables of up to 16 chunks, probe runs crossing from one chunk to the next.
+      const k = `k${Math.floor(rand() * 40_000)}`;
       if (rand() < insertBias) {
         d.set(k, step);
         m.set(k, step);
@@ -37,9 +39,14 @@ describe('KeyDict', () => {
         if (d.delete(k) !== m.delete(k)) wrong++;
       }
       if (step % 997 === 0) d.shrinkIfSparse();
+      if (d.slotCount > maxSlots) maxSlots = d.slotCount;
       if (d.size !== m.size || d.get(k) !== m.get(k) || d.has(k) !== m.has(k)) wrong++;
     }
+    // Every key looked up, so that probe runs crossing chunk boundaries are followed too.
+    for (const [k, v] of m) if (d.get(k) !== v) wrong++;
     expect(wrong).toBe(0);
+    // The table is split into chunks of 8192 slots: this run must have spanned several.
+    expect(maxSlots).toBeGreaterThanOrEqual(4 * 8192);
     expect(sorted(d.keys())).toEqual(sorted(m.keys()));
     expect(new Map(d.entries())).toEqual(m);
   });
