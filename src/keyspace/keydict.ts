@@ -1,8 +1,9 @@
 // The table behind a database's keys and expiry times: open addressing with linear probing, each
-// slot three consecutive elements, [hash, key, value], of one of the table's chunks. A lookup misses the cache on
-// its slot and on the stored key's characters; V8's Map also goes through a bucket array to an
-// entry table, one more miss per lookup, and at a million keys those misses are most of a SET's
-// cost (perf put Map.prototype.set at 28% of a primary's samples, 47% of a replica's).
+// slot three consecutive elements, [hash, key, value], of one of the table's chunks. A lookup
+// misses the cache on its slot and on the stored key's characters; V8's Map also goes through a
+// bucket array to an entry table, one more miss per lookup, and at a million keys those misses are
+// most of a SET's cost (perf put Map.prototype.set at 28% of a primary's samples, 47% of a
+// replica's).
 //
 // Deleting leaves a tombstone, so an entry always sits in the unbroken run of occupied slots that
 // starts at its home slot (hash & mask) and never moves until the table is rebuilt. That gives:
