@@ -228,9 +228,9 @@ function swapdbCommand(c: Client, argv: string[]): void {
 
 // RANDOMKEY: the keys' table offers no uniform random pick, so each database's dict gets a lazily
 // built array of its keys. Picks are uniform over that array; keys deleted since are skipped when
-// picked, keys added since are only seen after a rebuild. A stale array is rebuilt on the next call when it is
-// small, otherwise at most once per length/64 calls (amortised O(64) copies per call), or when
-// picks keep missing.
+// picked, keys added since are only seen after a rebuild. A stale array is rebuilt on the next
+// call when it is small, otherwise at most once per length/64 calls (amortised O(64) copies per
+// call), or when picks keep missing.
 interface KeySample {
   keys: string[];
   stale: boolean;
