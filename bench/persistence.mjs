@@ -15,7 +15,7 @@
 // The benchmark writes the filled keys themselves (`key:` + 12 digits is redis-benchmark's
 // __rand_int__ form, -r covers exactly them, -d keeps values at 10 bytes): the dataset stays the
 // same size, and writes land on keys the save has not reached yet, which is the expensive case for
-// both (a copied page for Redis, an entry in the copy-on-write overlay for Shoal).
+// both (a copied page for Redis; for Shoal, the entry encoded early, before the write changes it).
 //
 // Environment: PERSIST_KEYS [1000000], PERSIST_CHUNK [50000] (requests per redis-benchmark
 // chunk), PERSIST_BASE_CHUNKS [8], PERSIST_LOAD_ROUNDS [3], PERSIST_CLIENTS [50].

@@ -91,7 +91,6 @@ export class Db {
 
   /** Delete a key whose TTL has passed, with its event, statistics and DEL propagation. */
   deleteExpired(key: string): void {
-    signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
     if (lazyfree.expire) freedValue(this.dict.get(key)!, true);
     this.dict.delete(key);
@@ -141,7 +140,6 @@ export class Db {
    * Callers fire their own keyspace notification, as the event name depends on the command.
    */
   set(key: string, value: Value, keepTtl = false): void {
-    signals.beforeWrite(this, key);
     // Like Redis's setKey, a logically expired key is expired first (events, stats, and no stale
     // TTL surviving a KEEPTTL).
     if (this.expires.size !== 0) this.expireIfNeeded(key);
@@ -172,14 +170,12 @@ export class Db {
 
   /** Replace the value in place after an in-place mutation of an existing key (keeps TTL). */
   overwrite(key: string, value: Value): void {
-    signals.beforeWrite(this, key);
     this.dict.set(key, value);
     signals.modified(this, key);
   }
 
   /** Delete a key; true if it existed. */
   delete(key: string): boolean {
-    signals.beforeWrite(this, key);
     if (groupReaders.count !== 0) this.readyIfStream(key);
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
@@ -189,7 +185,6 @@ export class Db {
   }
 
   setExpire(key: string, whenMs: number): void {
-    signals.beforeWrite(this, key);
     this.expires.set(key, whenMs);
     if (!fromPrimary.on && signals.isReplica()) (this.replicaOwnExpires ??= new Set()).add(key);
   }
@@ -201,7 +196,6 @@ export class Db {
   }
 
   removeExpire(key: string): boolean {
-    signals.beforeWrite(this, key);
     return this.expires.delete(key);
   }
 

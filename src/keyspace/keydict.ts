@@ -13,6 +13,9 @@
 //   but not inserts: an insert may rebuild the table under it. No caller inserts while iterating.
 // The table grows in one go, as a Map does; it shrinks only from shrinkIfSparse, called from the
 // expiry cron, never under an iteration.
+//
+// A snapshot in progress puts a guard on the tables it walks (persistence/snapshot.ts): told before
+// any slot changes, and before the table moves to new arrays (which leaves the old ones untouched).
 
 /** A slot never used (all three elements undefined). */
 const EMPTY = undefined;
@@ -77,6 +80,14 @@ function newChunks(cap: number): unknown[][] {
   return chunks;
 }
 
+/** What a guarded table tells before it changes (see above). */
+export interface TableGuard {
+  /** Slot `i` is about to change: `key`'s value replaced, `key` deleted, or `key` inserted there. */
+  before(i: number, key: string): void;
+  /** `table` is about to move its entries to new arrays (grow, shrink, clear). */
+  moving(table: KeyDict<unknown>): void;
+}
+
 export class KeyDict<V> {
   /** Slot i is elements (i & low) * 3 .. + 2 of chunks[i >> CHUNK_BITS]: [hash, key, value]. */
   private chunks: unknown[][] = newChunks(MIN_SLOTS);
@@ -86,6 +97,7 @@ export class KeyDict<V> {
   private count = 0;
   /** Live entries plus tombstones: what makes probe runs long. */
   private used = 0;
+  guard: TableGuard | null = null;
 
   get size(): number {
     return this.count;
@@ -101,6 +113,10 @@ export class KeyDict<V> {
   }
 
   /** The slot of `k`, or -1. */
+  slotOf(k: string): number {
+    return this.find(k);
+  }
+
   private find(k: string): number {
     const h = keyHash(k);
     const cs = this.chunks;
@@ -132,6 +148,7 @@ export class KeyDict<V> {
       const sk = c[j + 1];
       if (sk === EMPTY) break;
       if (c[j] === h && sk === k) {
+        if (this.guard !== null) this.guard.before(i, k);
         c[j + 2] = v;
         return this;
       }
@@ -140,6 +157,7 @@ export class KeyDict<V> {
     if (this.count * 8 >= (mask + 1) * 5) throw new RangeError('Keyspace table maximum size exceeded');
     if (free >= 0) i = free;
     else this.used++;
+    if (this.guard !== null) this.guard.before(i, k);
     const c = cs[i >> CHUNK_BITS];
     const j = (i & low) * 3;
     c[j] = h;
@@ -171,6 +189,7 @@ export class KeyDict<V> {
   delete(k: string): boolean {
     const i = this.find(k);
     if (i < 0) return false;
+    if (this.guard !== null) this.guard.before(i, k);
     const c = this.chunks[i >> CHUNK_BITS];
     const j = (i & this.low) * 3;
     c[j] = -1;
@@ -181,6 +200,7 @@ export class KeyDict<V> {
   }
 
   clear(): void {
+    if (this.guard !== null) this.guard.moving(this);
     this.chunks = newChunks(MIN_SLOTS);
     this.mask = MIN_SLOTS - 1;
     this.low = MIN_SLOTS - 1;
@@ -203,6 +223,7 @@ export class KeyDict<V> {
   }
 
   private rebuild(cap: number): void {
+    if (this.guard !== null) this.guard.moving(this);
     const old = this.chunks;
     const cs = newChunks(cap);
     const mask = cap - 1;
@@ -263,6 +284,20 @@ export class KeyDict<V> {
    */
   get slotCount(): number {
     return this.mask + 1;
+  }
+
+  /**
+   * A table over this one's present arrays, for reading them after this one has moved to new ones
+   * (see TableGuard.moving). Nothing may write through it.
+   */
+  view(): KeyDict<V> {
+    const v = new KeyDict<V>();
+    v.chunks = this.chunks;
+    v.mask = this.mask;
+    v.low = this.low;
+    v.count = this.count;
+    v.used = this.used;
+    return v;
   }
 
   /** The key in slot `i`, or undefined for a free or deleted slot. */

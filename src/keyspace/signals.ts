@@ -34,8 +34,9 @@ export const signals = {
   /** A list/zset/stream got elements a blocked client may want (Redis's signalKeyAsReady). */
   ready: noop as (db: Db, key: string) => void,
   /**
-   * A key is about to be written, created, deleted or have its TTL changed (Db calls this before
-   * anything changes): a point-in-time snapshot in progress saves the old value first.
+   * A key's value is about to be changed in place (Db.lookupWrite): a point-in-time snapshot in
+   * progress saves the old value first. Changes to the tables themselves reach the snapshot
+   * through the tables' guards (keydict.ts).
    */
   beforeWrite: noop as (db: Db, key: string) => void,
   /** True on a replica: expired keys are hidden, not deleted. */

@@ -1,19 +1,21 @@
-// Point-in-time snapshots without fork(). At the epoch (track) each non-empty database's tables
-// are frozen: the database gets an OverlayMap over them that takes every write from then on, so
-// the walk encodes the frozen tables' entries in small slices without tracking which keys it has
-// passed, and keys created, overwritten or deleted meanwhile never reach it. Values mutated in
-// place (collections, MutableString) are shared with the live keyspace, so the first write to such
-// a key (signals.beforeWrite, raised before anything changes) encodes its epoch value, which the
-// walk then emits in its place; an early encoding the walk has already passed is dropped. Once a
-// database's walk is over its overlay is merged back in slices (see overlay.ts).
-// FLUSHDB/FLUSHALL and SWAPDB give databases new or other tables: the frozen ones keep the epoch's
-// contents, and writes find their snapshot database by the identity of the overlay they go to.
+// Point-in-time snapshots without fork(). The walk goes through each database's key table slot by
+// slot, in small slices, while commands keep writing to the same table: at the epoch (track) the
+// snapshot puts a guard on each table it walks (keydict.ts's TableGuard), so that an entry the walk
+// has not reached yet is encoded (saved early) the moment before anything changes it, and its slot
+// is marked done; a key inserted into a slot ahead of the walk is marked done too. The walk skips
+// done slots. An entry's TTL is part of it, so a guard on the expiry table saves the key's entry
+// before its TTL changes, and values mutated in place (collections, MutableString) are saved from
+// signals.beforeWrite, raised before the mutation. Saved-early entries are in the file before the
+// walk's, which RDB allows within a database.
+// When a table moves to new arrays (it grows, shrinks or is cleared) its old arrays are no longer
+// written: the walk goes on over them, and the table needs no guard for the rest of the snapshot.
+// FLUSHDB/FLUSHALL and SWAPDB give databases new or other tables: guards follow the tables they
+// were put on, whichever database holds them.
 
 import type { Db, Value } from '../keyspace/db.js';
 import { signals } from '../keyspace/signals.js';
 import { toPlain } from './convert.js';
-import { OverlayMap } from './overlay.js';
-import type { KeyDict } from '../keyspace/keydict.js';
+import type { KeyDict, TableGuard } from '../keyspace/keydict.js';
 import type { PlainValue } from './rdb/values.js';
 
 /** What a snapshot is encoded with: the RDB file encoder, or the AOF base in command form. */
@@ -24,29 +26,31 @@ export interface SnapshotEncoder {
   entry(key: string, value: PlainValue, expireMs: number): void;
   /** entry() for a plain string value, without building a PlainValue. */
   stringEntry(key: string, value: string, expireMs: number): void;
-  /** Bytes another instance encoded (an entry saved early). */
+  /** Bytes another instance encoded (entries saved early). */
   raw(bytes: Buffer): void;
   eof(): void;
   take(): Buffer;
 }
 
 interface DbSnap {
-  db: Db;
   id: number;
-  /** The epoch's tables, never written while the snapshot is tracked. */
+  /** The epoch's key table, written by commands meanwhile (guarded while tracked). */
+  table: KeyDict<Value>;
+  /** What the walk reads: `table` itself, or its arrays as they were when it moved. */
   dict: KeyDict<Value>;
   expires: KeyDict<number>;
   keys: number;
   volatile: number;
-  /** What the database was given in their place (track), merged back once walked. */
-  overlay: OverlayMap<Value> | null;
-  expOverlay: OverlayMap<number> | null;
   /** 0 waiting, 1 being walked, 2 finished. */
   state: number;
-  /** Epoch encodings of in-place-mutable values written before (or after) the walk got there. */
-  early: Map<string, Buffer> | null;
   /** The walk's slot position in `dict`. */
   pos: number;
+  /** A bit per slot of `dict`: at or past `pos`, the slot is saved already or not the epoch's. */
+  done: Uint32Array;
+  /** Entries saved early while the database waits for its turn (its SELECTDB is not out yet). */
+  early: SnapshotEncoder | null;
+  dictGuard: TableGuard | null;
+  expiresGuard: TableGuard | null;
 }
 
 /** Where a snapshot's bytes go, in order. */
@@ -58,53 +62,39 @@ function beforeWrite(db: Db, key: string): void {
   if (active !== null) active.beforeWrite(db, key);
 }
 
-/** Overlays of finished or abandoned snapshots, still being merged back into their bases. */
-interface Merge {
-  dbs: readonly Db[];
-  dict: OverlayMap<Value>;
-  expires: OverlayMap<number>;
-}
 /** Entries step() gathers before encoding them. */
 const BATCH = 32;
 
-const merges: Merge[] = [];
-let mergeScheduled = false;
-const MERGE_SLICE_MS = 1;
+/** On a walked database's key table: saves a slot's epoch entry before it changes. */
+class DictGuard implements TableGuard {
+  constructor(private readonly snap: Snapshot, private readonly s: DbSnap) {}
 
-function mergeStep(): void {
-  mergeScheduled = false;
-  runMerges(performance.now() + MERGE_SLICE_MS);
+  before(i: number): void {
+    this.snap.saveSlot(this.s, i);
+  }
+
+  moving(): void {
+    this.snap.tableMoving(this.s);
+  }
 }
 
-/** Merge until `deadline`; reschedules itself while some remain. */
-function runMerges(deadline: number): void {
-  while (merges.length > 0) {
-    const m = merges[0];
-    if (!m.dict.merge(deadline) || !m.expires.merge(deadline)) break;
-    // Whichever database holds the overlays now (SWAPDB moves them) gets the bases back; after a
-    // FLUSHDB none does, and the overlays are simply dropped.
-    for (const db of m.dbs) {
-      if (db.dict === m.dict) db.dict = m.dict.base;
-      if (db.expires === m.expires) db.expires = m.expires.base;
-    }
-    merges.shift();
-  }
-  scheduleMerges();
-}
+/** On its expiry table: a TTL about to change saves its key's entry first. */
+class ExpiresGuard implements TableGuard {
+  constructor(private readonly snap: Snapshot, private readonly s: DbSnap) {}
 
-/** Merging runs between event-loop turns, never inside a command that may hold a database's table. */
-function scheduleMerges(): void {
-  if (merges.length > 0 && !mergeScheduled) {
-    mergeScheduled = true;
-    setImmediate(mergeStep);
+  before(_i: number, key: string): void {
+    this.snap.saveKey(this.s, key);
   }
+
+  /** TTLs are read by key, wherever the table keeps them. */
+  moving(): void {}
 }
 
 export class Snapshot {
   private readonly enc: SnapshotEncoder;
-  private scratch: SnapshotEncoder | null = null;
   private readonly dbs: DbSnap[] = [];
-  private readonly byDict = new Map<KeyDict<Value>, DbSnap>();
+  /** The walked databases by their key table, for beforeWrite. */
+  private readonly byTable = new Map<KeyDict<Value>, DbSnap>();
   private cur = 0;
   private finished = false;
   private tracked = false;
@@ -119,17 +109,14 @@ export class Snapshot {
   touched = 0;
 
   /** Take the epoch: from here on the snapshot is the keyspace as it is now. */
-  constructor(private readonly all: readonly Db[], aux: [string, string][], private readonly encoder: () => SnapshotEncoder, private readonly sink: ChunkSink) {
-    // The previous snapshot's overlays must be gone: the tables captured here are plain ones. (The
-    // commands that start a snapshot hold no database table across it.)
-    runMerges(Infinity);
+  constructor(all: readonly Db[], aux: [string, string][], private readonly encoder: () => SnapshotEncoder, private readonly sink: ChunkSink) {
     this.enc = encoder();
     this.enc.header(aux);
     for (const db of all) {
       if (db.dict.size === 0) continue;
       const s: DbSnap = {
-        db, id: db.id, dict: db.dict, expires: db.expires, keys: db.dict.size, volatile: db.expires.size,
-        overlay: null, expOverlay: null, state: 0, early: null, pos: 0,
+        id: db.id, table: db.dict, dict: db.dict, expires: db.expires, keys: db.dict.size, volatile: db.expires.size,
+        state: 0, pos: 0, done: new Uint32Array((db.dict.slotCount + 31) >>> 5), early: null, dictGuard: null, expiresGuard: null,
       };
       this.dbs.push(s);
       this.keysTotal += s.keys;
@@ -137,26 +124,24 @@ export class Snapshot {
   }
 
   /**
-   * Freeze the captured tables and make this the snapshot that writes consult (one at a time), for a
-   * walk spread over many event-loop turns. A snapshot walked in one step() needs none of it.
+   * Guard the tables and make this the snapshot that in-place writes consult (one at a time), for
+   * a walk spread over many event-loop turns. A snapshot walked in one step() needs none of it.
    */
   track(): void {
+    if (active !== null && active !== this) active.release();
     for (const s of this.dbs) {
-      s.overlay = new OverlayMap(s.dict);
-      s.expOverlay = new OverlayMap(s.expires);
-      s.db.dict = s.overlay;
-      s.db.expires = s.expOverlay;
-      this.byDict.set(s.overlay, s);
+      s.dictGuard = s.table.guard = new DictGuard(this, s);
+      s.expiresGuard = s.expires.guard = new ExpiresGuard(this, s);
+      this.byTable.set(s.table, s);
     }
     this.tracked = true;
     active = this;
     signals.beforeWrite = beforeWrite;
   }
 
-  /** Stop consulting it (finished or abandoned): the overlays are merged back. */
+  /** Stop consulting it (finished or abandoned). */
   release(): void {
     if (active === this) active = null;
-    this.byDict.clear();
     if (!this.tracked) return;
     this.tracked = false;
     for (const s of this.dbs) this.endDb(s);
@@ -166,34 +151,51 @@ export class Snapshot {
   private endDb(s: DbSnap): void {
     s.state = 2;
     s.early = null;
-    if (s.overlay === null) return;
-    this.byDict.delete(s.overlay);
-    s.overlay.startMerge();
-    s.expOverlay!.startMerge();
-    merges.push({ dbs: this.all, dict: s.overlay, expires: s.expOverlay! });
-    s.overlay = null;
-    s.expOverlay = null;
-    scheduleMerges();
+    if (s.table.guard === s.dictGuard && s.dictGuard !== null) s.table.guard = null;
+    if (s.expires.guard === s.expiresGuard && s.expiresGuard !== null) s.expires.guard = null;
+    this.byTable.delete(s.table);
   }
 
+  /** A value about to be mutated in place (signals.beforeWrite). */
   beforeWrite(db: Db, key: string): void {
-    const s = this.byDict.get(db.dict);
-    if (s === undefined) return;
-    const v = s.dict.get(key);
-    // A plain string is immutable: the write replaces it in the overlay, the base keeps the old one.
-    if (v === undefined || typeof v === 'string') return;
-    const early = (s.early ??= new Map());
-    if (early.has(key)) return;
-    const enc = (this.scratch ??= this.encoder());
+    const s = this.byTable.get(db.dict);
+    if (s !== undefined) this.saveKey(s, key);
+  }
+
+  saveKey(s: DbSnap, key: string): void {
+    if (s.state === 2) return;
+    const i = s.dict.slotOf(key);
+    if (i >= 0) this.saveSlot(s, i);
+  }
+
+  /** Slot `i` of the walked table is about to change: save its epoch entry unless done. */
+  saveSlot(s: DbSnap, i: number): void {
+    if (i < s.pos || s.state === 2) return;
+    const w = i >>> 5;
+    const bit = 1 << (i & 31);
+    if ((s.done[w] & bit) !== 0) return;
+    s.done[w] |= bit;
+    const key = s.dict.keyAt(i);
+    if (key === undefined) return;
+    const v = s.dict.valueAt(i);
+    const exp = s.expires.size === 0 ? -1 : (s.expires.get(key) ?? -1);
+    const enc = s.state === 1 ? this.enc : (s.early ??= this.encoder());
     try {
-      enc.entry(key, toPlain(v), s.expires.get(key) ?? -1);
+      if (typeof v === 'string') enc.stringEntry(key, v, exp);
+      else enc.entry(key, toPlain(v), exp);
     } catch (err) {
       // Never fail the command that is writing: the save fails instead.
       this.error = err as Error;
       this.release();
       return;
     }
-    early.set(key, enc.take());
+    this.keysProcessed++;
+  }
+
+  /** The walked table moves to new arrays: walk the old ones, which nobody writes from now on. */
+  tableMoving(s: DbSnap): void {
+    s.dict = s.table.view();
+    s.table.guard = null;
   }
 
   /**
@@ -211,10 +213,15 @@ export class Snapshot {
       if (s.state === 0) {
         enc.selectDb(s.id, s.keys, s.volatile);
         s.state = 1;
+        if (s.early !== null) {
+          enc.raw(s.early.take());
+          s.early = null;
+        }
       }
       const dict = s.dict;
       const end = dict.slotCount;
       const expires = s.expires;
+      const done = s.done;
       for (;;) {
         // Gather a batch first, reading each key's and value's length: those reads are independent
         // cache misses the CPU overlaps, where encoding entry by entry waited for each in turn.
@@ -222,29 +229,25 @@ export class Snapshot {
         let m = 0;
         let touched = 0;
         while (m < lim && s.pos < end) {
-          const key = dict.keyAt(s.pos);
+          const i = s.pos++;
+          if ((done[i >>> 5] & (1 << (i & 31))) !== 0) continue;
+          const key = dict.keyAt(i);
           if (key !== undefined) {
-            const v = dict.valueAt(s.pos);
+            const v = dict.valueAt(i);
             touched += key.length;
             if (typeof v === 'string') touched += v.length;
             bk[m] = key;
             bv[m] = v;
             m++;
           }
-          s.pos++;
         }
         this.touched = touched;
         for (let b = 0; b < m; b++) {
           const key = bk[b];
           const v = bv[b];
           const exp = expires.size === 0 ? -1 : (expires.get(key) ?? -1);
-          if (typeof v === 'string') {
-            enc.stringEntry(key, v, exp);
-          } else {
-            const saved = s.early === null ? undefined : s.early.get(key);
-            if (saved !== undefined) enc.raw(saved);
-            else enc.entry(key, toPlain(v), exp);
-          }
+          if (typeof v === 'string') enc.stringEntry(key, v, exp);
+          else enc.entry(key, toPlain(v), exp);
         }
         n += m;
         this.keysProcessed += m;

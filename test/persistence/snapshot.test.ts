@@ -1,8 +1,9 @@
 // The copy-on-write keyspace behind BGSAVE: while a snapshot walks the frozen epoch, every read and
 // write sees the live dataset (strings replaced, collections mutated in place, deletes, renames,
 // moves, TTL changes, SWAPDB, SCAN/KEYS/RANDOMKEY/DBSIZE), the file holds exactly the epoch, and
-// once the snapshot is over (its overlay merged back) the dataset is what the commands made it.
-// Writes arrive both before the walk starts (same packet as BGSAVE) and while it runs.
+// once the snapshot is over the dataset is what the commands made it. Writes arrive both before the
+// walk starts (same packet as BGSAVE) and while it runs; also while the table grows and after a
+// FLUSHDB, which move the walk to arrays nobody writes any more.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -106,7 +107,7 @@ for (const side of ['early', 'late']) {
     ['RPUSH', `${side}:list`, '1', '2', '3'], ['HSET', `${side}:hash`, 'f1', 'v1'], ['SADD', `${side}:set`, 'a', 'b'],
     ['ZADD', `${side}:zset`, '1', 'm1'], ['RPUSH', `${side}:ren`, 'x'], ['SET', `${side}:mv`, 'moveme'],
     ['SET', `${side}:ttl`, 'x', 'EX', '1000'], ['SET', `${side}:nottl`, 'y'], ['SET', `${side}:del`, 'gone'],
-    ['HSET', `${side}:hdel`, 'f', 'v'],
+    ['HSET', `${side}:hdel`, 'f', 'v'], ['SET', `${side}:gx`, 'x', 'EX', '1000'], ['SET', `${side}:gy`, 'y'],
   );
 }
 SETUP.push(['SELECT', '2'], ['SET', 'sw', 'two'], ['SELECT', '3'], ['SET', 'sw', 'three'], ['RPUSH', 'swl', 'a'], ['SELECT', '0']);
@@ -119,6 +120,8 @@ function writes(side: string, tag: string): string[][] {
     ['ZINCRBY', `${side}:zset`, '2', 'm1'], ['RENAME', `${side}:ren`, `${side}:ren2`], ['RPUSH', `${side}:ren2`, tag],
     ['MOVE', `${side}:mv`, '1'], ['PERSIST', `${side}:ttl`], ['EXPIRE', `${side}:nottl`, '500'], ['DEL', `${side}:del`],
     ['DEL', `${side}:hdel`], ['HSET', `${side}:hdel`, 'g', 'w'], ['SET', `${side}:new${tag}`, 'n'],
+    // TTL changes through a read lookup (Redis's GETEX).
+    ['GETEX', `${side}:gx`, 'PERSIST'], ['GETEX', `${side}:gy`, 'EX', '900'],
   ];
 }
 
@@ -168,7 +171,7 @@ describe('BGSAVE copy-on-write keyspace', () => {
     const second = await pipeline(c, [...writes('early', '2').slice(0, 7), ...writes('late', '2').slice(0, 7),
       ['SWAPDB', '2', '3'], ['SELECT', '2'], ['SET', 'sw', 'after'], ['RPUSH', 'swl', 'b'], ['SELECT', '0'],
       ['GET', 'early:str'], ['EXISTS', 'late:del'], ['DBSIZE'], ['TYPE', 'late:ren2'], ['TTL', 'early:ttl'], ['GET', 'f:7']]);
-    expect(second.slice(-6)).toEqual(['$2\r\nB2\r\n', ':0\r\n', `:${FILLER + 24}\r\n`, '+list\r\n', ':-1\r\n', '$2\r\nv7\r\n']);
+    expect(second.slice(-6)).toEqual(['$2\r\nB2\r\n', ':0\r\n', `:${FILLER + 28}\r\n`, '+list\r\n', ':-1\r\n', '$2\r\nv7\r\n']);
     // Reads that iterate, during the save: every filler key is there, and nothing deleted.
     const during = await readLive(r);
     expect(await r.randomkey()).not.toBeNull();
@@ -192,11 +195,30 @@ describe('BGSAVE copy-on-write keyspace', () => {
     expect(after.get('2/sw')).toBe('s:after');
     expect(after.get('2/swl')).toBe('l:["a","b"]');
     expect(after.get('3/sw')).toBe('s:two');
-    // KEYS agrees, and a second snapshot (after the merge) saves exactly the dataset as it is now.
+    // KEYS agrees, and a second snapshot saves exactly the dataset as it is now.
     expect((await r.keys('f:*')).length).toBe(FILLER);
     const again = inode(file);
     expect(await r.bgsave()).toBe('Background saving started');
     await waitReplaced(file, again);
     expect(readDump(file)).toEqual(after);
+  });
+
+  it('saves the epoch while the table grows and after FLUSHDB', async () => {
+    await r.flushall();
+    await pipeline(c, SETUP);
+    const epoch = await readLive(r);
+    const file = path.join(shoal.dir, 'dump.rdb');
+    const before = inode(file);
+    // As many new keys as the filler: database 0's table grows once the save is under way.
+    const grow: string[][] = [];
+    for (let i = 0; i < FILLER; i += 1000) grow.push(['MSET', ...Array.from({ length: 1000 }, (_, j) => [`g:${i + j}`, 'n']).flat()]);
+    const replies = await pipeline(c, [['BGSAVE'], ...writes('early', '1'), ...grow, ...writes('late', '1')]);
+    expect(replies[0]).toBe('+Background saving started\r\n');
+    // After the growth: in-place changes and TTL changes to keys the walk may not have reached.
+    await pipeline(c, [...writes('early', '2'), ...writes('late', '2'), ['SELECT', '3'], ['FLUSHDB'], ['RPUSH', 'swl', 'z'], ['SELECT', '0']]);
+    expect(await r.get('early:str')).toBe('B2');
+    expect(await r.dbsize()).toBe(FILLER * 2 + 30);
+    await waitReplaced(file, before);
+    expect(readDump(file)).toEqual(epoch);
   });
 });
