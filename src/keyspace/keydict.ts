@@ -97,6 +97,7 @@ export class KeyDict<V> {
   private count = 0;
   /** Live entries plus tombstones: what makes probe runs long. */
   private used = 0;
+  /** Set while a snapshot walks this table (see above). */
   guard: TableGuard | null = null;
 
   get size(): number {

@@ -162,6 +162,7 @@ export class Snapshot {
     if (s !== undefined) this.saveKey(s, key);
   }
 
+  /** `key` is about to change: save its epoch entry unless the walk has passed it. */
   saveKey(s: DbSnap, key: string): void {
     if (s.state === 2) return;
     const i = s.dict.slotOf(key);
