@@ -10,7 +10,6 @@ import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
 import { stringEncoding } from '../keyspace/strings.js';
-import type { KeyDict } from '../keyspace/keydict.js';
 import { INT64_MAX, parseInt64 } from '../protocol/format.js';
 import { readyWaitedKeys } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
@@ -226,51 +225,15 @@ function swapdbCommand(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
-// RANDOMKEY: the keys' table offers no uniform random pick, so each database's dict gets a lazily
-// built array of its keys. Picks are uniform over that array; keys deleted since are skipped when
-// picked, keys added since are only seen after a rebuild. A stale array is rebuilt on the next
-// call when it is small, otherwise at most once per length/64 calls (amortised O(64) copies per
-// call), or when picks keep missing.
-interface KeySample {
-  keys: string[];
-  stale: boolean;
-  calls: number;
-}
-
-const samples = new WeakMap<KeyDict<Value>, KeySample>();
-const SMALL_SAMPLE = 4096;
-const MAX_MISSES = 16;
-
-function buildSample(dict: KeyDict<Value>): KeySample {
-  const s: KeySample = { keys: Array.from(dict.keys()), stale: false, calls: 0 };
-  samples.set(dict, s);
-  return s;
-}
-
 /** A random live key, or null when the database is empty (Redis's dbRandomKey). */
 export function randomKey(db: Db): string | null {
   const dict = db.dict;
-  let s = samples.get(dict);
-  if (s !== undefined) s.calls++;
   // A replica cannot delete expired keys: if every key may be expired, give up after 100 tries.
   const allVolatile = dict.size === db.expires.size;
   let tries = 100;
-  let misses = 0;
   for (;;) {
-    if (dict.size === 0) return null;
-    if (s === undefined) {
-      s = buildSample(dict);
-    } else if ((s.stale || s.keys.length !== dict.size) &&
-      (s.keys.length <= SMALL_SAMPLE || s.calls * 64 >= s.keys.length || misses >= MAX_MISSES)) {
-      s = buildSample(dict);
-      misses = 0;
-    }
-    const key = s.keys[Math.floor(Math.random() * s.keys.length)];
-    if (!dict.has(key)) {
-      s.stale = true;
-      misses++;
-      continue;
-    }
+    const key = dict.randomKey();
+    if (key === undefined) return null;
     if (db.expires.size !== 0 && db.expires.has(key)) {
       if (allVolatile && signals.isReplica() && --tries === 0) return key;
       if (db.expireIfNeeded(key)) continue;

@@ -301,6 +301,28 @@ export class KeyDict<V> {
     return v;
   }
 
+  /**
+   * A key picked at random, or undefined when the table is empty. Random slots give every key the
+   * same chance; a table so sparse that 64 of them miss (it shrinks only from the expiry cron)
+   * takes the next key after a random slot instead, which favours keys after long empty runs.
+   */
+  randomKey(): string | undefined {
+    if (this.count === 0) return undefined;
+    const cs = this.chunks;
+    const mask = this.mask;
+    const low = this.low;
+    let i = 0;
+    for (let t = 0; t < 64; t++) {
+      i = (Math.random() * (mask + 1)) | 0;
+      const k = cs[i >> CHUNK_BITS][(i & low) * 3 + 1];
+      if (k !== EMPTY && k !== TOMB) return k as string;
+    }
+    for (;; i = (i + 1) & mask) {
+      const k = cs[i >> CHUNK_BITS][(i & low) * 3 + 1];
+      if (k !== EMPTY && k !== TOMB) return k as string;
+    }
+  }
+
   /** The key in slot `i`, or undefined for a free or deleted slot. */
   keyAt(i: number): string | undefined {
     const k = this.chunks[i >> CHUNK_BITS][(i & this.low) * 3 + 1];

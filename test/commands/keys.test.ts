@@ -185,6 +185,13 @@ describe('generic keys over a socket', () => {
         expect(n).toBeGreaterThanOrEqual((round + 1) * 2000);
       }
     }
+    // Two keys left in a table sized for 20000: random slots nearly always miss.
+    for (let i = 10000; i < 19998; i++) c.send('DEL', `big:${i}`);
+    await c.read(9998);
+    const left = new Set<string>();
+    for (let i = 0; i < 50; i++) c.send('RANDOMKEY');
+    for (const f of await c.read(50)) left.add(f);
+    for (const f of left) expect(['$9\r\nbig:19998\r\n', '$9\r\nbig:19999\r\n']).toContain(f);
   });
 
   it('SWAPDB leaves clients on their database number', async () => {
