@@ -84,8 +84,8 @@ function newChunks(cap: number): unknown[][] {
 export interface TableGuard {
   /** Slot `i` is about to change: `key`'s value replaced, `key` deleted, or `key` inserted there. */
   before(i: number, key: string): void;
-  /** `table` is about to move its entries to new arrays (grow, shrink, clear). */
-  moving(table: KeyDict<unknown>): void;
+  /** The table is about to move its entries to new arrays (grow, shrink, clear). */
+  moving(): void;
 }
 
 export class KeyDict<V> {
@@ -105,20 +105,16 @@ export class KeyDict<V> {
   }
 
   get(k: string): V | undefined {
-    const i = this.find(k);
+    const i = this.slotOf(k);
     return i < 0 ? undefined : (this.chunks[i >> CHUNK_BITS][(i & this.low) * 3 + 2] as V);
   }
 
   has(k: string): boolean {
-    return this.find(k) >= 0;
+    return this.slotOf(k) >= 0;
   }
 
   /** The slot of `k`, or -1. */
   slotOf(k: string): number {
-    return this.find(k);
-  }
-
-  private find(k: string): number {
     const h = keyHash(k);
     const cs = this.chunks;
     const mask = this.mask;
@@ -188,7 +184,7 @@ export class KeyDict<V> {
   }
 
   delete(k: string): boolean {
-    const i = this.find(k);
+    const i = this.slotOf(k);
     if (i < 0) return false;
     if (this.guard !== null) this.guard.before(i, k);
     const c = this.chunks[i >> CHUNK_BITS];
@@ -201,7 +197,7 @@ export class KeyDict<V> {
   }
 
   clear(): void {
-    if (this.guard !== null) this.guard.moving(this);
+    if (this.guard !== null) this.guard.moving();
     this.chunks = newChunks(MIN_SLOTS);
     this.mask = MIN_SLOTS - 1;
     this.low = MIN_SLOTS - 1;
@@ -224,7 +220,7 @@ export class KeyDict<V> {
   }
 
   private rebuild(cap: number): void {
-    if (this.guard !== null) this.guard.moving(this);
+    if (this.guard !== null) this.guard.moving();
     const old = this.chunks;
     const cs = newChunks(cap);
     const mask = cap - 1;
@@ -280,8 +276,8 @@ export class KeyDict<V> {
   }
 
   /**
-   * Slot positions, for a walk that keeps its own place over a table nobody writes meanwhile (a
-   * snapshot's frozen table): 0 .. slotCount - 1, without an iterator's allocations.
+   * Slot positions, for a walk that keeps its own place (a snapshot's, with the table's guard
+   * telling it about writes): 0 .. slotCount - 1, without an iterator's allocations.
    */
   get slotCount(): number {
     return this.mask + 1;
