@@ -10,9 +10,14 @@ export function refreshClock(): void {
   clock.last = performance.now();
 }
 
-/** Read the clock, make it the new reference, and return the elapsed microseconds. */
+/**
+ * Read the clock, make it the new reference, and return the elapsed whole microseconds, as Redis's
+ * ustime() differences are. Both ends are floored, so consecutive laps still add up to the time
+ * they cover; and a whole number travels as a small integer where a fraction was a heap number per
+ * command.
+ */
 export function lapMicros(start: number): number {
   const now = performance.now();
   clock.last = now;
-  return (now - start) * 1000;
+  return Math.floor(now * 1000) - Math.floor(start * 1000);
 }
