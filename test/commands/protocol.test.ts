@@ -254,6 +254,39 @@ describe.skipIf(!enabled)('protocol: well-formed extremes', () => {
     expect(got).toEqual(want);
   });
 
+  it('keeps short arguments apart when they share bytes (the parser shares 2-4 byte strings)', async () => {
+    // Prefixes of one another padded with NULs, then enough distinct short keys and values that the
+    // parser's table of shared strings is overwritten many times over.
+    const pairs: [Buffer, Buffer][] = [];
+    const tricky = ['ab', 'ab\0', 'ab\0\0', '\0\0', '\0\0\0', '\0\0\0\0', '\xff\xff', '\xff\xff\xff', '\xff\xff\xff\xff', 'x\0x'];
+    for (const k of tricky) for (const v of tricky) pairs.push([Buffer.from(`t:${k}:${v}`, 'latin1'), Buffer.from(v, 'latin1')]);
+    let seed = 7;
+    const byte = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    for (let i = 0; i < 20000; i++) {
+      const k = Buffer.from(Array.from({ length: 2 + (i % 3) }, byte));
+      pairs.push([k, Buffer.from(Array.from({ length: 2 + ((i >> 2) % 3) }, byte))]);
+    }
+    const run = async (port: number): Promise<string[]> => {
+      const c = await RespConn.connect(port);
+      await c.call('FLUSHALL');
+      for (const [k, v] of pairs) c.send('SET', k, v);
+      await c.read(pairs.length, 20000);
+      for (const [k] of pairs) c.send('GET', k);
+      const out = await c.read(pairs.length, 20000);
+      c.close();
+      return out;
+    };
+    const [got, want] = await Promise.all([run(shoal.port), run(redis.port)]);
+    // A later SET of the same random key wins, so check against the last value set for each key.
+    const last = new Map<string, string>();
+    for (const [k, v] of pairs) last.set(k.toString('latin1'), v.toString('latin1'));
+    pairs.forEach(([k], i) => {
+      const v = last.get(k.toString('latin1'))!;
+      expect(got[i]).toBe(`$${v.length}\r\n${v}\r\n`);
+    });
+    expect(got).toEqual(want);
+  });
+
   it('round-trips a 10 MB value sent in 16 KB chunks', async () => {
     const value = Buffer.alloc(10 * 1024 * 1024);
     for (let i = 0; i < value.length; i++) value[i] = (i * 131 + (i >> 12)) & 0xff;
