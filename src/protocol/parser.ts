@@ -360,34 +360,29 @@ export function splitArgs(line: string): string[] | null {
  * (counters, flags, small numbers) repeat, and a stored copy of each is memory and, here, garbage
  * collection work: every value a write stores is copied out of V8's young generation once or twice
  * before it is old, and each one an old table points to is a remembered-set entry. Strings are
- * immutable, so sharing one is invisible to every reader. A table slot holds a string, empty ('')
- * or of the length asked for, so a code shared by "ab" and "ab\0" never returns the wrong one.
+ * immutable, so sharing one is invisible to every reader. A hit must match the length as well as
+ * the code: "ab" and "ab\0" have the same code.
  */
 const SHARED_BITS = 12;
 const sharedCodes = new Int32Array(1 << SHARED_BITS);
 const sharedStrings = new Array<string>(1 << SHARED_BITS).fill('');
 
 /**
- * Bytes as a latin1 string. Up to four bytes are built in JS: below that size the native slice
- * call's fixed cost is most of the work (a single char even comes from V8's cache, no allocation).
+ * `n` (at least 1) bytes as a latin1 string. Up to four bytes are built in JS: below that size the
+ * native slice call's fixed cost is most of the work (a single char even comes from V8's cache).
  */
 function shortOrSlice(buf: Buffer, start: number, n: number): string {
   if (n > 4) return buf.latin1Slice(start, start + n);
-  if (n === 1) return String.fromCharCode(buf[start]);
-  let code = buf[start] | (buf[start + 1] << 8);
-  if (n > 2) code |= buf[start + 2] << 16;
-  if (n > 3) code |= buf[start + 3] << 24;
+  const b0 = buf[start];
+  if (n === 1) return String.fromCharCode(b0);
+  const b1 = buf[start + 1];
+  const b2 = n > 2 ? buf[start + 2] : 0;
+  const b3 = n > 3 ? buf[start + 3] : 0;
+  const code = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
   const i = Math.imul(code, 0x9e3779b1) >>> (32 - SHARED_BITS);
   const shared = sharedStrings[i];
   if (sharedCodes[i] === code && shared.length === n) return shared;
-  const s =
-    n === 2
-      ? String.fromCharCode(buf[start], buf[start + 1])
-      : n === 3
-        ? String.fromCharCode(buf[start], buf[start + 1], buf[start + 2])
-        : n === 4
-          ? String.fromCharCode(buf[start], buf[start + 1], buf[start + 2], buf[start + 3])
-          : '';
+  const s = n === 2 ? String.fromCharCode(b0, b1) : n === 3 ? String.fromCharCode(b0, b1, b2) : String.fromCharCode(b0, b1, b2, b3);
   sharedCodes[i] = code;
   sharedStrings[i] = s;
   return s;
