@@ -75,12 +75,12 @@ differential('OBJECT FREQ under allkeys-lfu', {
 
 /**
  * Start Shoal with a policy, store `keys` (1 MB values, so V8's heap noise is small beside them),
- * let `prepare` touch them, then set maxmemory a value above what is used and write ten more: each
- * pushes memory over by about a value, give or take what the request's own buffers and garbage
- * hold at that moment (several MB), so a few keys go.
+ * let `prepare` touch them, then set maxmemory a value above what is used and write ten more (up
+ * to forty while fewer than two keys went): each pushes memory over by about a value, give or take
+ * what the request's own buffers and garbage hold at that moment (several MB), so a few keys go.
  */
 const names = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-const NEW = names('new', 10);
+const NEW = names('new', 40);
 
 async function evictionRun(
   policy: string,
@@ -100,8 +100,14 @@ async function evictionRun(
     await c.call('MEMORY', 'PURGE');
     const used = infoField(await c.call('INFO', 'memory'), 'used_memory');
     await c.call('CONFIG', 'SET', 'maxmemory', String(used + MB));
-    for (const k of NEW) expect(await c.call('SET', k, BIG)).toBe('+OK\r\n');
-    const evicted = infoField(await c.call('INFO', 'stats'), 'evicted_keys');
+    // Ten writes pass the limit by nine values, give or take what the reading counts besides the
+    // data (request buffers and garbage, several MB either way); more follow while fewer than two
+    // keys went (once in a full CI run, ten writes evicted only one).
+    let evicted = 0;
+    for (let i = 0; i < NEW.length && (i < 10 || evicted < 2); i++) {
+      expect(await c.call('SET', NEW[i], BIG)).toBe('+OK\r\n');
+      evicted = infoField(await c.call('INFO', 'stats'), 'evicted_keys');
+    }
     const events = evicted > 0 ? (await sub.read(evicted)).map((f) => f.split('\r\n')[6]) : [];
     sub.close();
     const survivors = new Set<string>();
