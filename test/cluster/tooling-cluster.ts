@@ -93,8 +93,10 @@ export class ToolCluster {
 }
 
 /**
- * Poll `redis-cli --cluster check` until it sees `nodes` nodes (a node just added may not be known
- * everywhere yet), they all agree, and all slots are covered with none open.
+ * Poll `redis-cli --cluster check` until it sees `nodes` nodes, they all agree, and all slots are
+ * covered with none open; and until every one of them knows all `nodes` (the check lists the nodes
+ * `addr` knows: one added a moment ago may not be known everywhere yet, and a reshard's SETSLOT
+ * NODE on a node that has not heard of the target fails).
  */
 export async function waitForAgreement(addr: string, nodes: number, ms = 15000): Promise<string> {
   const deadline = Date.now() + ms;
@@ -102,9 +104,10 @@ export async function waitForAgreement(addr: string, nodes: number, ms = 15000):
   for (;;) {
     const r = run('redis-cli', ['--cluster', 'check', addr]);
     last = r.out;
-    const seen = last.split('\n').filter((l) => /^[MS]: /.test(l)).length;
-    if (r.status === 0 && seen === nodes && last.includes('[OK] All nodes agree about slots configuration.')
-      && last.includes('[OK] All 16384 slots covered.') && !last.includes('[WARNING]')) return last;
+    const seen = last.split('\n').filter((l) => /^[MS]: /.test(l));
+    if (r.status === 0 && seen.length === nodes && last.includes('[OK] All nodes agree about slots configuration.')
+      && last.includes('[OK] All 16384 slots covered.') && !last.includes('[WARNING]')
+      && seen.every((l) => clusterNodes(Number(l.trim().split(' ')[2].split(':').pop())).length === nodes)) return last;
     if (Date.now() > deadline) throw new Error(`cluster did not converge:\n${last}`);
     await new Promise((r) => setTimeout(r, 250));
   }
