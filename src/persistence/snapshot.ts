@@ -65,6 +65,13 @@ function beforeWrite(db: Db, key: string): void {
 /** Entries step() gathers before encoding them. */
 const BATCH = 32;
 
+/** One entry as the walk and the guards encode it, with its TTL from `expires`. */
+function encodeEntry(enc: SnapshotEncoder, expires: KeyDict<number>, key: string, v: Value): void {
+  const exp = expires.size === 0 ? -1 : (expires.get(key) ?? -1);
+  if (typeof v === 'string') enc.stringEntry(key, v, exp);
+  else enc.entry(key, toPlain(v), exp);
+}
+
 /** On a walked database's key table: saves a slot's epoch entry before it changes. */
 class DictGuard implements TableGuard {
   constructor(private readonly snap: Snapshot, private readonly s: DbSnap) {}
@@ -179,11 +186,9 @@ export class Snapshot {
     const key = s.dict.keyAt(i);
     if (key === undefined) return;
     const v = s.dict.valueAt(i);
-    const exp = s.expires.size === 0 ? -1 : (s.expires.get(key) ?? -1);
     const enc = s.state === 1 ? this.enc : (s.early ??= this.encoder());
     try {
-      if (typeof v === 'string') enc.stringEntry(key, v, exp);
-      else enc.entry(key, toPlain(v), exp);
+      encodeEntry(enc, s.expires, key, v);
     } catch (err) {
       // Never fail the command that is writing: the save fails instead.
       this.error = err as Error;
@@ -243,13 +248,7 @@ export class Snapshot {
           }
         }
         this.touched = touched;
-        for (let b = 0; b < m; b++) {
-          const key = bk[b];
-          const v = bv[b];
-          const exp = expires.size === 0 ? -1 : (expires.get(key) ?? -1);
-          if (typeof v === 'string') enc.stringEntry(key, v, exp);
-          else enc.entry(key, toPlain(v), exp);
-        }
+        for (let b = 0; b < m; b++) encodeEntry(enc, expires, bk[b], bv[b]);
         n += m;
         this.keysProcessed += m;
         if (s.pos === end) {
