@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { activeChild, forkSnapshot, killChild, resumeSnapshot, streamSnapshot } from '../persistence/save.js';
 import { CLIENT_SLAVE, type Client } from '../server/client.js';
-import { server } from '../server/state.js';
+import { afterReplies, server } from '../server/state.js';
 import { logger } from '../log.js';
 import { Backlog } from './backlog.js';
 import { decidePsync } from './psync.js';
@@ -124,9 +124,11 @@ export function ensureBacklog(): Backlog {
 function scheduleSend(): void {
   if (!sendScheduled) {
     sendScheduled = true;
-    setImmediate(sendUnsent);
+    server.scheduleTurnEnd();
   }
 }
+
+afterReplies.run = sendUnsent;
 
 /**
  * Add bytes to the stream: counted now (unless the caller `counted` them already), in the backlog
