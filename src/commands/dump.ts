@@ -3,7 +3,7 @@
 
 import { ERR } from '../errors.js';
 import type { Value } from '../keyspace/db.js';
-import { setAccess } from '../keyspace/evict.js';
+import { setAccess } from '../keyspace/access.js';
 import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { fromPlain, toPlain, UnsupportedTypeError } from '../persistence/convert.js';
@@ -108,7 +108,7 @@ function restoreCommand(c: Client, argv: string[]): void {
     return;
   }
   db.set(key, value);
-  setAccess(db, key, idle, freq);
+  setAccess(db.dict, key, idle, freq);
   if (ttl !== 0) {
     db.setExpire(key, ttl);
     if (!absttl) {

@@ -5,7 +5,7 @@
 import { ERR } from '../errors.js';
 import { datasetLoading, typeName, type Db, type Value } from '../keyspace/db.js';
 import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/notify.js';
-import { idleSeconds, lfuFrequency, peekAccess, restoreAccess } from '../keyspace/evict.js';
+import { accessCfg, idleSeconds, lfuFrequency } from '../keyspace/access.js';
 import { freedValue, lazyfree } from '../keyspace/lazyfree.js';
 import { parseScanCursor, parseScanOptions, scanKeys } from '../keyspace/scan.js';
 import { signals } from '../keyspace/signals.js';
@@ -42,8 +42,15 @@ function targetDb(c: Client, id: number): Db | null {
 
 const clusterEnabled = (): boolean => server.config.bool('cluster-enabled');
 
-/** EXISTS and TOUCH: a read lookup marks each key as accessed. */
-function countExisting(c: Client, argv: string[]): void {
+/** EXISTS: like Redis, a lookup that is no access (LOOKUP_NOTOUCH). */
+function existsCommand(c: Client, argv: string[]): void {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (c.db.lookupReadNoTouch(argv[i]) !== undefined) n++;
+  c.reply.int(n);
+}
+
+/** TOUCH: EXISTS that marks each key as accessed. */
+function touchCommand(c: Client, argv: string[]): void {
   let n = 0;
   for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) n++;
   c.reply.int(n);
@@ -264,10 +271,6 @@ function keysCommand(c: Client, argv: string[]): void {
 /** Redis shares the integer objects 0..9999, whose refcount reads INT_MAX. */
 const SHARED_INTEGERS = 10000;
 
-function lfuPolicy(): boolean {
-  return server.config.get('maxmemory-policy').endsWith('-lfu');
-}
-
 /** Shared integers are off when maxmemory evicts by LRU/LFU (each value needs its own clock). */
 function sharedIntegers(): boolean {
   const policy = server.config.get('maxmemory-policy');
@@ -296,9 +299,7 @@ const OBJECT_HELP = [
  * does not count as an access (Redis's LOOKUP_NOTOUCH).
  */
 function objectLookup(c: Client, key: string): Value | null {
-  const saved = peekAccess(c.db, key);
-  const v = c.db.lookupRead(key);
-  restoreAccess(c.db, key, saved);
+  const v = c.db.lookupReadNoTouch(key);
   if (v === undefined) {
     c.reply.nullBulk();
     return null;
@@ -420,7 +421,7 @@ function expireGeneric(c: Client, argv: string[], seconds: boolean, relative: bo
 /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 no key, -1 no TTL; seconds are rounded like Redis. */
 function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): void {
   const db = c.db;
-  if (db.lookupRead(key) === undefined) {
+  if (db.lookupReadNoTouch(key) === undefined) {
     c.reply.int(-2);
     return;
   }
@@ -476,20 +477,20 @@ export const commands: CommandDef[] = [
     since: '1.0.0', summary: 'Counts how many of the given keys exist.',
     complexity: 'O(N) where N is the number of keys to check.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler: countExisting,
+    handler: existsCommand,
   }),
   gen({
     name: 'touch', arity: -2, flags: 'readonly fast', keys: [1, -1, 1], keySpecFlags: ['RO'],
     since: '3.2.1', summary: 'Counts how many of the given keys exist, marking them as accessed.',
     complexity: 'O(N) where N is the number of keys that will be touched.',
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
-    handler: countExisting,
+    handler: touchCommand,
   }),
   gen({
     name: 'type', arity: 2, flags: 'readonly fast', keys: [1, 1, 1], keySpecFlags: ['RO'],
     since: '1.0.0', summary: 'Returns the type of value stored at a key, or none.', complexity: 'O(1)',
     handler(c, argv) {
-      const v = c.db.lookupRead(argv[1]);
+      const v = c.db.lookupReadNoTouch(argv[1]);
       c.reply.simple(v === undefined ? 'none' : typeName(v));
     },
   }),
@@ -586,11 +587,11 @@ export const commands: CommandDef[] = [
         tips: ['nondeterministic_output'],
         handler(c, argv) {
           if (objectLookup(c, argv[2]) === null) return;
-          if (lfuPolicy()) {
+          if (accessCfg.lfu) {
             c.reply.error(ERR.lfuSelected);
             return;
           }
-          c.reply.int(idleSeconds(c.db, argv[2]));
+          c.reply.int(idleSeconds(c.db.dict, argv[2]));
         },
       }),
       gen({
@@ -599,11 +600,11 @@ export const commands: CommandDef[] = [
         tips: ['nondeterministic_output'],
         handler(c, argv) {
           if (objectLookup(c, argv[2]) === null) return;
-          if (!lfuPolicy()) {
+          if (!accessCfg.lfu) {
             c.reply.error(ERR.lfuNotSelected);
             return;
           }
-          c.reply.int(lfuFrequency(c.db, argv[2]));
+          c.reply.int(lfuFrequency(c.db.dict, argv[2]));
         },
       }),
       gen({

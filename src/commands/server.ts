@@ -2,6 +2,7 @@
 // SHUTDOWN DEBUG.
 
 import { collect } from '../keyspace/evict.js';
+import { accessCfg, idleSeconds } from '../keyspace/access.js';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ERR } from '../errors.js';
@@ -507,9 +508,12 @@ function debugObject(c: Client, key: string): void {
   }
   const encoding = typeof v === 'string' ? stringEncoding(v) : v.encoding();
   const serialized = typeof v === 'string' ? stringSerializedLength(v) : valueSize(v, 0);
-  const lru = Math.floor(Date.now() / 1000) & 0xffffff;
+  // Redis prints the object's lru field: its LRU clock (seconds, 24 bits), or under LFU the LFU word.
+  const i = c.db.dict.slotOf(key);
+  const idle = accessCfg.lfu ? 0 : idleSeconds(c.db.dict, key);
+  const lru = accessCfg.lfu ? c.db.dict.stampAt(i) : (Math.floor(Date.now() / 1000) - idle) & 0xffffff;
   c.reply.simple(`Value at:0x${valueAddress(c.db.id, key, v)} refcount:1 encoding:${encoding} ` +
-    `serializedlength:${serialized} lru:${lru} lru_seconds_idle:0`);
+    `serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}`);
 }
 
 /** DEBUG LISTPACK / QUICKLIST: Redis prints the encoding's internals on stdout; we log the elements. */

@@ -3,7 +3,7 @@
 
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.js';
 import { groupReaders, signals } from './signals.js';
-import { keyCreated, touchKey } from './evict.js';
+import { touchSlot } from './access.js';
 import { freedValue, lazyfree } from './lazyfree.js';
 import { KeyDict } from './keydict.js';
 
@@ -58,12 +58,11 @@ export const scriptTime = { at: 0 };
 export const fromPrimary = { on: false };
 
 export class Db {
-  dict = new KeyDict<Value>();
+  /** Keys to values, with each key's access stamp (access.ts). */
+  dict = new KeyDict<Value>(true);
   expires = new KeyDict<number>();
   /** Average TTL sampled by active expiry, for INFO keyspace avg_ttl. */
   avgTtl = 0;
-  /** LRU clock or LFU counter per key, only while an LRU/LFU maxmemory-policy is set (evict.ts). */
-  access: Map<string, number> | null = null;
   /**
    * Keys a writable replica's own clients gave a TTL: no primary will delete them, so the replica
    * expires them itself (Redis's slaveKeysWithExpire).
@@ -95,39 +94,49 @@ export class Db {
     if (lazyfree.expire) freedValue(this.dict.get(key)!, true);
     this.dict.delete(key);
     this.expires.delete(key);
-    if (this.access !== null) this.access.delete(key);
     keyspaceStats.expired++;
     notifyKeyspaceEvent(NOTIFY_EXPIRED, 'expired', key, this.id);
     signals.modified(this, key);
     signals.expired(this, key);
   }
 
-  /** Value for a read command; counts keyspace hits and misses. */
+  /** Value for a read command; counts keyspace hits and misses, and the access. */
   lookupRead(key: string): Value | undefined {
-    if (this.expires.size !== 0 && this.expireIfNeeded(key)) {
-      keyspaceStats.misses++;
-      return undefined;
-    }
-    const v = this.dict.get(key);
-    if (v === undefined) {
-      keyspaceStats.misses++;
-    } else {
-      keyspaceStats.hits++;
-      if (this.access !== null) touchKey(this, key);
-    }
-    return v;
+    const i = this.findRead(key);
+    if (i < 0) return undefined;
+    touchSlot(this.dict, i);
+    return this.dict.valueAt(i);
   }
 
-  /** Value for a write command (no hit/miss accounting). */
+  /** lookupRead that is no access (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, the TTL family, OBJECT). */
+  lookupReadNoTouch(key: string): Value | undefined {
+    const i = this.findRead(key);
+    return i < 0 ? undefined : this.dict.valueAt(i);
+  }
+
+  /** The slot of a key for a read, or -1; counts keyspace hits and misses. */
+  private findRead(key: string): number {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) {
+      keyspaceStats.misses++;
+      return -1;
+    }
+    const i = this.dict.slotOf(key);
+    if (i < 0) keyspaceStats.misses++;
+    else keyspaceStats.hits++;
+    return i;
+  }
+
+  /** Value for a write command (no hit/miss accounting); counts as an access. */
   lookupWrite(key: string): Value | undefined {
     signals.beforeWrite(this, key);
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    const v = this.dict.get(key);
-    if (v !== undefined && this.access !== null) touchKey(this, key);
-    return v;
+    const i = this.dict.slotOf(key);
+    if (i < 0) return undefined;
+    touchSlot(this.dict, i);
+    return this.dict.valueAt(i);
   }
 
-  /** Existence without touching stats (EXISTS uses lookupRead semantics itself when needed). */
+  /** Existence without touching stats or the access stamp (EXISTS counts stats: lookupReadNoTouch). */
   has(key: string): boolean {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
     return this.dict.has(key);
@@ -156,7 +165,6 @@ export class Db {
     // A key created here (Redis's dbAdd): the `new` event, and clients blocked on the name may
     // now find a list or sorted set there (RENAME, MOVE, COPY, SORT STORE ...).
     if (this.dict.size !== before) {
-      if (this.access !== null) keyCreated(this, key);
       if (typeof value !== 'string') signals.ready(this, key);
       notifyKeyspaceEvent(NOTIFY_NEW, 'new', key, this.id);
     }
@@ -179,7 +187,6 @@ export class Db {
     if (groupReaders.count !== 0) this.readyIfStream(key);
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
-    if (this.access !== null) this.access.delete(key);
     signals.modified(this, key);
     return true;
   }
@@ -205,15 +212,13 @@ export class Db {
    * its tables by identity).
    */
   swapWith(other: Db): void {
-    const { dict, expires, avgTtl, access } = this;
+    const { dict, expires, avgTtl } = this;
     this.dict = other.dict;
     this.expires = other.expires;
     this.avgTtl = other.avgTtl;
-    this.access = other.access;
     other.dict = dict;
     other.expires = expires;
     other.avgTtl = avgTtl;
-    other.access = access;
   }
 
   /**
@@ -222,9 +227,8 @@ export class Db {
    */
   flush(): number {
     const n = this.dict.size;
-    this.dict = new KeyDict();
+    this.dict = new KeyDict(true);
     this.expires = new KeyDict();
-    if (this.access !== null) this.access = new Map();
     return n;
   }
 }

@@ -1,4 +1,4 @@
-// maxmemory: memory accounting, per-key access tracking (LRU clock / LFU counter) and eviction.
+// maxmemory: memory accounting and eviction (the access stamps it scores keys by are access.ts's).
 //
 // used_memory is V8's heap in use plus external memory (getHeapStatistics, about 0.5 us, sampled at
 // most once per millisecond of command time) plus a reserve for the young generation and the
@@ -9,9 +9,6 @@
 // V8 would let that garbage grow to about as much again as the live heap before collecting it, so once
 // the credit passes a tenth of maxmemory, eviction runs a full collection itself (more often
 // costs more than it saves: each one marks the whole heap, and compaction churns pages).
-//
-// Access info lives in a Map per Db, created only while an LRU or LFU policy is set: under
-// noeviction (and the random/ttl policies) lookups pay one null check and nothing else.
 
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -24,6 +21,7 @@ import { keyMemoryUsage } from './memory.js';
 import { freedValue, lazyfree } from './lazyfree.js';
 import { notifyKeyspaceEvent, NOTIFY_EVICTED } from './notify.js';
 import { signals } from './signals.js';
+import { accessCfg, lfuDecayed, lruIdleMs, restartStamps } from './access.js';
 import type { KeyDict } from './keydict.js';
 
 const F_LRU = 1;
@@ -42,10 +40,7 @@ const POLICIES: Readonly<Record<string, number>> = {
   'volatile-ttl': F_TTL,
 };
 
-/** Redis's LFU_INIT_VAL: a new key starts warm enough not to be evicted before it is used again. */
-export const LFU_INIT_VAL = 5;
-
-const cfg = { maxmemory: 0, policy: 0, samples: 5, logFactor: 10, decayTime: 1 };
+const cfg = { maxmemory: 0, policy: 0, samples: 5 };
 
 // ---- memory accounting ----
 
@@ -117,95 +112,6 @@ export function usedMemory(): number {
   return Math.max(0, sample - pendingFreed);
 }
 
-// ---- access tracking ----
-
-/** Minutes on a 16-bit clock, as Redis's LFU keeps its last-decrement time. */
-function lfuMinutes(now: number): number {
-  return Math.floor(now / 60000) & 0xffff;
-}
-
-/** The counter after lfu-decay-time has taken its toll (Redis's LFUDecrAndReturn). */
-function lfuDecayed(packed: number, now: number): number {
-  const counter = packed & 0xff;
-  if (cfg.decayTime === 0) return counter;
-  const ldt = packed >>> 8;
-  const nowMin = lfuMinutes(now);
-  const elapsed = nowMin >= ldt ? nowMin - ldt : 65535 - ldt + nowMin;
-  const periods = Math.floor(elapsed / cfg.decayTime);
-  return periods > counter ? 0 : counter - periods;
-}
-
-/** Logarithmic increment: the hotter the key, the less likely another hit counts (LFULogIncr). */
-function lfuIncr(counter: number): number {
-  if (counter === 255) return counter;
-  const base = counter - LFU_INIT_VAL;
-  const p = 1 / ((base < 0 ? 0 : base) * cfg.logFactor + 1);
-  return Math.random() < p ? counter + 1 : counter;
-}
-
-/** A lookup found the key: refresh its LRU clock or bump its LFU counter. */
-export function touchKey(db: Db, key: string): void {
-  const now = Date.now();
-  if (cfg.policy & F_LFU) {
-    const old = db.access!.get(key);
-    const counter = lfuIncr(old === undefined ? LFU_INIT_VAL : lfuDecayed(old, now));
-    db.access!.set(key, lfuMinutes(now) * 256 + counter);
-  } else {
-    db.access!.set(key, now);
-  }
-}
-
-/** A key was created: it starts now (LRU) or at LFU_INIT_VAL (LFU). */
-export function keyCreated(db: Db, key: string): void {
-  const now = Date.now();
-  db.access!.set(key, cfg.policy & F_LFU ? lfuMinutes(now) * 256 + LFU_INIT_VAL : now);
-}
-
-/**
- * Access info given from outside (RESTORE IDLETIME/FREQ, Redis's objectSetLRUOrLFU): a frequency
- * under an LFU policy, an idle time in seconds under an LRU one; otherwise ignored.
- */
-export function setAccess(db: Db, key: string, idleSec: number, freq: number): void {
-  if (db.access === null) return;
-  const now = Date.now();
-  if (cfg.policy & F_LFU) {
-    if (freq >= 0) db.access.set(key, lfuMinutes(now) * 256 + freq);
-  } else if (idleSec >= 0) {
-    db.access.set(key, now - idleSec * 1000);
-  }
-}
-
-/** When tracking began: keys that have not been accessed since count as idle from then. */
-let trackingSince = Date.now();
-
-function setTracking(on: boolean): void {
-  trackingSince = Date.now();
-  for (const db of server.dbs) db.access = on ? new Map() : null;
-}
-
-/** Access info before a lookup that must not count as an access (OBJECT), to put back after it. */
-export function peekAccess(db: Db, key: string): number | undefined {
-  return db.access === null ? undefined : db.access.get(key);
-}
-
-export function restoreAccess(db: Db, key: string, saved: number | undefined): void {
-  if (db.access === null) return;
-  if (saved === undefined) db.access.delete(key);
-  else db.access.set(key, saved);
-}
-
-/** OBJECT IDLETIME: whole seconds since the last access (0 while no LRU policy tracks access). */
-export function idleSeconds(db: Db, key: string): number {
-  if (db.access === null || (cfg.policy & F_LRU) === 0) return 0;
-  return Math.floor((Date.now() - (db.access.get(key) ?? trackingSince)) / 1000);
-}
-
-/** OBJECT FREQ: the decayed LFU counter. */
-export function lfuFrequency(db: Db, key: string): number {
-  const packed = db.access?.get(key);
-  return packed === undefined ? LFU_INIT_VAL : lfuDecayed(packed, Date.now());
-}
-
 // ---- sampling and the eviction pool ----
 
 /**
@@ -248,11 +154,9 @@ const poolDb = new Int32Array(POOL_SIZE);
 /** Higher is evicted first: idle ms (LRU), 255 - frequency (LFU), or how soon the TTL ends. */
 function score(db: Db, key: string, now: number): number {
   if (cfg.policy & F_TTL) return Number.MAX_SAFE_INTEGER - (db.expires.get(key) ?? 0);
-  if (cfg.policy & F_LFU) {
-    const packed = db.access!.get(key);
-    return 255 - (packed === undefined ? LFU_INIT_VAL : lfuDecayed(packed, now));
-  }
-  return now - (db.access!.get(key) ?? trackingSince);
+  const i = db.dict.slotOf(key);
+  if (cfg.policy & F_LFU) return 255 - lfuDecayed(db.dict.stampAt(i), now);
+  return lruIdleMs(db.dict.stampAt(i));
 }
 
 function poolInsert(dbid: number, key: string, s: number): void {
@@ -410,19 +314,21 @@ export function initEviction(): void {
   });
   started = true;
   server.config.watch('maxmemory-policy', (v) => {
-    const before = cfg.policy & (F_LRU | F_LFU);
     cfg.policy = POLICIES[v];
-    const after = cfg.policy & (F_LRU | F_LFU);
-    if (after !== before) setTracking(after !== 0);
+    const lfu = (cfg.policy & F_LFU) !== 0;
+    if (lfu !== accessCfg.lfu) {
+      accessCfg.lfu = lfu;
+      restartStamps(server.dbs.map((db) => db.dict));
+    }
     poolKey.fill(null);
   });
   server.config.watch('maxmemory-samples', (v) => {
     cfg.samples = Number(v);
   });
   server.config.watch('lfu-log-factor', (v) => {
-    cfg.logFactor = Number(v);
+    accessCfg.logFactor = Number(v);
   });
   server.config.watch('lfu-decay-time', (v) => {
-    cfg.decayTime = Number(v);
+    accessCfg.decayTime = Number(v);
   });
 }

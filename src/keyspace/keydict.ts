@@ -14,8 +14,14 @@
 // The table grows in one go, as a Map does; it shrinks only from shrinkIfSparse, called from the
 // expiry cron, never under an iteration.
 //
+// A table made with stamps keeps an int32 per slot beside it: the key's access stamp (access.ts),
+// written when a key is stored. A typed array is off the garbage collector's heap, and 4 bytes per
+// slot where a fourth slot element would take 8.
+//
 // A snapshot in progress puts a guard on the tables it walks (persistence/snapshot.ts): told before
 // any slot changes, and before the table moves to new arrays (which leaves the old ones untouched).
+
+import { newKeyStamp, replacedStamp } from './access.js';
 
 /** A slot never used (all three elements undefined). */
 const EMPTY = undefined;
@@ -99,6 +105,12 @@ export class KeyDict<V> {
   private used = 0;
   /** Set while a snapshot walks this table (see above). */
   guard: TableGuard | null = null;
+  /** Each slot's access stamp, for a table made with them. */
+  private stamps: Int32Array | null;
+
+  constructor(stamped = false) {
+    this.stamps = stamped ? new Int32Array(MIN_SLOTS) : null;
+  }
 
   get size(): number {
     return this.count;
@@ -147,6 +159,8 @@ export class KeyDict<V> {
       if (c[j] === h && sk === k) {
         if (this.guard !== null) this.guard.before(i, k);
         c[j + 2] = v;
+        const st = this.stamps;
+        if (st !== null) st[i] = replacedStamp(st[i]);
         return this;
       }
       if (sk === TOMB && free < 0) free = i;
@@ -160,6 +174,7 @@ export class KeyDict<V> {
     c[j] = h;
     c[j + 1] = k;
     c[j + 2] = v;
+    if (this.stamps !== null) this.stamps[i] = newKeyStamp();
     this.count++;
     if (this.used * 2 > mask + 1) this.grow();
     return this;
@@ -199,6 +214,7 @@ export class KeyDict<V> {
   clear(): void {
     if (this.guard !== null) this.guard.moving();
     this.chunks = newChunks(MIN_SLOTS);
+    if (this.stamps !== null) this.stamps = new Int32Array(MIN_SLOTS);
     this.mask = MIN_SLOTS - 1;
     this.low = MIN_SLOTS - 1;
     this.count = 0;
@@ -222,11 +238,14 @@ export class KeyDict<V> {
   private rebuild(cap: number): void {
     if (this.guard !== null) this.guard.moving();
     const old = this.chunks;
+    const oldStamps = this.stamps;
     const cs = newChunks(cap);
+    const stamps = oldStamps === null ? null : new Int32Array(cap);
     const mask = cap - 1;
     const low = cs[0].length / 3 - 1;
+    let from = 0;
     for (const oc of old) {
-      for (let o = 0; o < oc.length; o += 3) {
+      for (let o = 0; o < oc.length; o += 3, from++) {
         const k = oc[o + 1];
         if (k === EMPTY || k === TOMB) continue;
         const h = oc[o] as number;
@@ -237,9 +256,11 @@ export class KeyDict<V> {
         c[j] = h;
         c[j + 1] = k;
         c[j + 2] = oc[o + 2];
+        if (stamps !== null) stamps[i] = oldStamps![from];
       }
     }
     this.chunks = cs;
+    this.stamps = stamps;
     this.mask = mask;
     this.low = low;
     this.used = this.count;
@@ -290,6 +311,7 @@ export class KeyDict<V> {
   view(): KeyDict<V> {
     const v = new KeyDict<V>();
     v.chunks = this.chunks;
+    v.stamps = this.stamps;
     v.mask = this.mask;
     v.low = this.low;
     v.count = this.count;
@@ -317,6 +339,20 @@ export class KeyDict<V> {
       const k = cs[i >> CHUNK_BITS][(i & low) * 3 + 1];
       if (k !== EMPTY && k !== TOMB) return k as string;
     }
+  }
+
+  /** The access stamp of slot `i` (a table made with stamps, a slot holding a key). */
+  stampAt(i: number): number {
+    return this.stamps![i];
+  }
+
+  setStampAt(i: number, stamp: number): void {
+    this.stamps![i] = stamp;
+  }
+
+  /** Give every key the same stamp (the policy changed what they mean). */
+  fillStamps(stamp: number): void {
+    if (this.stamps !== null) this.stamps.fill(stamp);
   }
 
   /** The key in slot `i`, or undefined for a free or deleted slot. */

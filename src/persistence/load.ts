@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Db, Value } from '../keyspace/db.js';
 import { keyHash } from '../keyspace/keydict.js';
-import { setAccess } from '../keyspace/evict.js';
+import { setAccess } from '../keyspace/access.js';
+import { refreshClock } from '../server/clock.js';
 import { signals } from '../keyspace/signals.js';
 import { logger } from '../log.js';
 import { server } from '../server/state.js';
@@ -74,10 +75,15 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
   const sExpire: number[] = [];
   /** Hashed at parse time: by apply() the key's characters are out of the cache. */
   const sHash: number[] = [];
+  /** A file's IDLE/FREQ for the key, or -1 (at most one is given: the saver's policy decides). */
+  const sIdle: number[] = [];
+  const sFreq: number[] = [];
   let head = 0;
   let staged = 0;
   /** Apply the oldest n staged entries. */
   const apply = (n: number): void => {
+    // The keys' access stamps are taken from the command clock.
+    refreshClock();
     for (let k = 0; k < n; k++) {
       // Each insert lands at a random place in the table: touch a batch's slots first, so that
       // their cache misses overlap instead of coming one per insert.
@@ -99,6 +105,7 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
       const before = dict.size;
       dict.setHashed(sHash[i], key, sValue[i]);
       if (!allowDup && dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
+      if (sIdle[i] >= 0 || sFreq[i] >= 0) setAccess(dict, key, sIdle[i], sFreq[i]);
       if (expire !== -1) db.expires.set(key, expire);
       else if (allowDup && db.expires.size !== 0) db.expires.delete(key);
     }
@@ -113,10 +120,9 @@ function keyspaceSink(counts: LoadCounts, dbs: readonly Db[], allowDup: boolean,
     sValue[i] = value;
     sExpire[i] = expire;
     sHash[i] = keyHash(key);
+    sIdle[i] = idle;
+    sFreq[i] = freq;
     if (++staged === RING) apply(STAGE);
-    // The access table is its own Map, keyed by name: no need to wait for the key.
-    const db = dbs[dbid];
-    if (db.access !== null) setAccess(db, key, idle, freq);
     counts.loaded++;
   };
   /** False (and counted) for a key to leave out because it has expired. */

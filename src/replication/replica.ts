@@ -362,12 +362,10 @@ function socketTarget(swap: boolean, serveOld: boolean): RdbTarget {
         for (const code of libraries) liveLoad(code);
         for (let i = 0; i < dbs.length; i++) {
           const live = server.dbs[i];
-          const lru = live.access !== null;
           signals.flushed(live);
           live.swapWith(dbs[i]);
           // Like Redis, the old data set aside is discarded lazily.
           flushedKeys(dbs[i].size, true);
-          if (lru && live.access === null) live.access = new Map();
         }
         log().info('MASTER <-> REPLICA sync: Swapping the databases loaded from the socket in');
       }

@@ -158,8 +158,11 @@ describe('eviction policies', () => {
     const hot = all.slice(0, 4);
     const cold = all.slice(4);
     const r = await evictionRun('allkeys-lru', all.map((k) => [k, []]), async (c) => {
-      await new Promise((res) => setTimeout(res, 20));
-      for (const k of hot) await c.call('GET', k);
+      // The LRU clock ticks every 10 ms: read the cold keys a tick apart, in order, then the hot.
+      for (const k of [...cold, ...hot]) {
+        await new Promise((res) => setTimeout(res, 11));
+        await c.call('GET', k);
+      }
     });
     try {
       expect(r.evicted).toBeGreaterThanOrEqual(2);
