@@ -509,9 +509,8 @@ function debugObject(c: Client, key: string): void {
   const encoding = typeof v === 'string' ? stringEncoding(v) : v.encoding();
   const serialized = typeof v === 'string' ? stringSerializedLength(v) : valueSize(v, 0);
   // Redis prints the object's lru field: its LRU clock (seconds, 24 bits), or under LFU the LFU word.
-  const i = c.db.dict.slotOf(key);
   const idle = accessCfg.lfu ? 0 : idleSeconds(c.db.dict, key);
-  const lru = accessCfg.lfu ? c.db.dict.stampAt(i) : (Math.floor(Date.now() / 1000) - idle) & 0xffffff;
+  const lru = accessCfg.lfu ? c.db.dict.stampAt(c.db.dict.slotOf(key)) : (Math.floor(Date.now() / 1000) - idle) & 0xffffff;
   c.reply.simple(`Value at:0x${valueAddress(c.db.id, key, v)} refcount:1 encoding:${encoding} ` +
     `serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}`);
 }
